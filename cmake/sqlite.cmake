@@ -1,0 +1,30 @@
+# The SQLite amalgamation (from the sqlite-autoconf tarball inside npm's sqlite3@6.0.1, fetched by
+# scripts/setup), compiled with one set of options for the native and the wasm builds alike.
+#
+#   SQLITE_THREADSAFE=2          connections are never shared between threads (server: one per request)
+#   SQLITE_DEFAULT_FOREIGN_KEYS=1  foreign keys enforced on every connection
+#   SQLITE_DQS=0                 "text" is an identifier, never a string literal
+#   SQLITE_DEFAULT_MEMSTATUS=0   no global memory statistics (faster malloc)
+#   SQLITE_OMIT_LOAD_EXTENSION   no dlopen: not available in wasm, not wanted on the server
+#   SQLITE_OMIT_DEPRECATED, SQLITE_OMIT_SHARED_CACHE, SQLITE_LIKE_DOESNT_MATCH_BLOBS
+#   SQLITE_ENABLE_FTS5           full-text search of patients and invoices
+set(QUITTANCE_SQLITE_OPTIONS
+  SQLITE_THREADSAFE=2
+  SQLITE_DEFAULT_FOREIGN_KEYS=1
+  SQLITE_DQS=0
+  SQLITE_DEFAULT_MEMSTATUS=0
+  SQLITE_OMIT_LOAD_EXTENSION
+  SQLITE_OMIT_DEPRECATED
+  SQLITE_OMIT_SHARED_CACHE
+  SQLITE_LIKE_DOESNT_MATCH_BLOBS
+  SQLITE_ENABLE_FTS5)
+
+add_library(quittance_sqlite STATIC ${QUITTANCE_THIRD_PARTY}/sqlite/sqlite3.c)
+target_include_directories(quittance_sqlite SYSTEM PUBLIC ${QUITTANCE_THIRD_PARTY}/sqlite)
+target_compile_definitions(quittance_sqlite PUBLIC ${QUITTANCE_SQLITE_OPTIONS})
+# Third-party code: build it optimised even in Debug trees, and without our warnings.
+target_compile_options(quittance_sqlite PRIVATE -w -O2)
+if(NOT EMSCRIPTEN)
+  find_package(Threads REQUIRED)
+  target_link_libraries(quittance_sqlite PUBLIC Threads::Threads ${CMAKE_DL_LIBS} m)
+endif()

@@ -1,0 +1,87 @@
+// A thin RAII wrapper over one SQLite connection and its prepared statements.
+// Errors throw StoreError, carrying SQLite's result code and message; the command layer turns
+// them into JSON errors, so nothing above the store sees a raw sqlite3 pointer.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace quittance::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }  // SQLite primary or extended result code
+  // True when the disk (or the browser's quota) is full: the caller keeps its data in memory.
+  bool disk_full() const;
+
+ private:
+  int code_;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_null(int index);
+
+  bool step();  // true while a row is available; false when done
+  void reset();
+
+  std::int64_t column_int64(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database at `path`; ":memory:" for a private in-memory one.
+  static Database open(const std::string& path);
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql);
+  std::int64_t total_changes() const;
+  // Runs PRAGMA quick_check: "ok", or SQLite's description of the damage.
+  std::string quick_check();
+  const std::string& path() const { return path_; }
+
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any exception.
+  template <class Body>
+  void transaction(Body&& body) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      exec("COMMIT");
+    } catch (...) {
+      rollback_quietly();
+      throw;
+    }
+  }
+
+ private:
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  void rollback_quietly() noexcept;
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace quittance::store

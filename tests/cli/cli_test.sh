@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# quittance-cli end to end: a real process on a real database file, run twice so that what the
+# first run wrote must be read back by the second. Usage: cli_test.sh CLI WORKDIR
+set -euo pipefail
+cli=$1; work=$2
+rm -rf "$work" && mkdir -p "$work"
+db=$work/clinic.db
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_line() { # n pattern answers
+  local got; got=$(sed -n "${1}p" <<<"$3")
+  grep -qF -- "$2" <<<"$got" || fail "line $1: expected $2, got: $got"
+}
+
+answers=$(printf '%s\n' \
+  '{"cmd":"settings.set","key":"practice.name","value":"Cabinet Hélène Crête"}' \
+  '' \
+  '{"cmd":"no.such.command"}' \
+  'not json at all' \
+  '{"cmd":"settings.set","key":"ui.language","value":"de"}' \
+  '{"cmd":"app.info"}' | "$cli" --db "$db")
+[ "$(wc -l <<<"$answers")" -eq 5 ] || fail "expected 5 answers (blank line skipped), got: $answers"
+expect_line 1 '{"ok":true,"result":{"key":"practice.name","value":"Cabinet Hélène Crête"}}' "$answers"
+expect_line 2 '"code":"unknown_command"' "$answers"
+expect_line 3 '"code":"malformed_json"' "$answers"
+expect_line 4 '"code":"invalid_argument"' "$answers"
+expect_line 5 '"schema":1' "$answers"
+
+again=$(echo '{"cmd":"settings.get","key":"practice.name"}' | "$cli" --db "$db")
+[ "$again" = '{"ok":true,"result":"Cabinet Hélène Crête"}' ] || fail "second run read back: $again"
+
+# A file that is not a database is refused, and left as it was.
+printf 'this is not sqlite, and it must survive' > "$work/garbage.db"
+set +e; out=$(echo '{"cmd":"app.info"}' | "$cli" --db "$work/garbage.db"); status=$?; set -e
+[ "$status" -eq 2 ] || fail "garbage database: exit $status, want 2 ($out)"
+grep -qF '"code":"storage_error"' <<<"$out" || fail "garbage database: $out"
+[ "$(cat "$work/garbage.db")" = 'this is not sqlite, and it must survive' ] || fail "garbage database was modified"
+
+"$cli" --bogus >/dev/null 2>&1 && fail "unknown flag accepted"
+echo "cli: 1 passed, 0 failed"
