@@ -1,0 +1,91 @@
+// The C side of window.quittance (web/boot.js): commands, queries, the visible widgets and the
+// app's state, as JSON strings. Each returned pointer stays valid until the next call.
+#include <emscripten/emscripten.h>
+
+#include <string>
+
+#include "core/version.h"
+#include "platform/web/web_app.h"
+#include "ui/i18n.h"
+#include "ui/widget_log.h"
+
+namespace quittance::web {
+namespace {
+
+std::string g_answer;  // backing store of the last returned string
+
+const char* answer(std::string text) {
+  g_answer = std::move(text);
+  return g_answer.c_str();
+}
+
+const char* not_ready() {
+  const bool failed = web_app().status.phase == ui::AppStatus::Phase::Failed;
+  return answer(app::error(failed ? "storage_failed" : "not_ready",
+                           failed ? "the clinic database could not be opened: see state()"
+                                  : "storage is still loading: await quittance.ready")
+                    .dump());
+}
+
+const char* save_state_name(platform::SaveState s) {
+  switch (s) {
+    case platform::SaveState::Saved: return "saved";
+    case platform::SaveState::Saving: return "saving";
+    case platform::SaveState::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+const char* phase_name(ui::AppStatus::Phase p) {
+  switch (p) {
+    case ui::AppStatus::Phase::Loading: return "loading";
+    case ui::AppStatus::Phase::Ready: return "ready";
+    case ui::AppStatus::Phase::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+}  // namespace
+}  // namespace quittance::web
+
+using quittance::web::web_app;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* quittance_exec(const char* json) {
+  auto& app = web_app();
+  if (!app.commands) return quittance::web::not_ready();
+  std::string result = app.commands->exec_text(json);
+  quittance::web::request_redraw();
+  return quittance::web::answer(std::move(result));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* quittance_query(const char* json) {
+  auto& app = web_app();
+  if (!app.commands) return quittance::web::not_ready();
+  return quittance::web::answer(app.commands->query_text(json));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* quittance_ui() { return quittance::web::answer(quittance::ui::widget_log_json()); }
+
+EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
+  auto& app = web_app();
+  const auto& st = app.status;
+  quittance::app::Json state = {
+      {"phase", quittance::web::phase_name(st.phase)},
+      {"failure", st.failure_key},
+      {"failureDetail", st.failure_detail},
+      {"saved", quittance::web::save_state_name(app.storage.save_state())},
+      {"saveError", app.storage.last_error()},
+      {"online", st.online},
+      {"language", quittance::ui::language()},
+      {"section", quittance::ui::section_id(app.ui.section)},
+      {"frames", app.frames},
+      {"version", quittance::kVersion},
+  };
+  return quittance::web::answer(state.dump(-1, ' ', false, quittance::app::Json::error_handler_t::replace));
+}
+
+EMSCRIPTEN_KEEPALIVE void quittance_request_redraw() { quittance::web::request_redraw(); }
+
+}  // extern "C"

@@ -1,0 +1,106 @@
+// The JavaScript half of Quittance's browser platform layer (linked with --js-library).
+// C++ calls these functions by name; they call back into exported C functions (quittance_*).
+// [SECTION] Text sink: a hidden textarea that receives typed, composed and pasted text
+// [SECTION] Clipboard and cursor
+// [SECTION] Storage: the clinic database in IndexedDB through Emscripten's IDBFS
+
+mergeInto(LibraryManager.library, {
+  // [SECTION] Text sink ----------------------------------------------------------------
+  // Keys come through the html5 API; *text* comes from the textarea's input and composition
+  // events, the only place where the browser hands over the final character of a dead key
+  // (^ then e = ê), AltGr, an IME or a mobile keyboard.
+  $QuittanceTextSink: {
+    element: null,
+    composing: false,
+    send: function(text) {
+      if (!text) return;
+      var bytes = lengthBytesUTF8(text) + 1;
+      var ptr = _malloc(bytes);
+      stringToUTF8(text, ptr, bytes);
+      _quittance_text_input(ptr);
+      _free(ptr);
+    },
+    setup: function() {
+      var sink = document.getElementById('text-sink');
+      QuittanceTextSink.element = sink;
+      sink.addEventListener('compositionstart', function() { QuittanceTextSink.composing = true; });
+      sink.addEventListener('compositionend', function(e) {
+        QuittanceTextSink.composing = false;
+        QuittanceTextSink.send(e.data);
+        sink.value = '';
+      });
+      sink.addEventListener('input', function(e) {
+        // Composition text arrives whole at compositionend; line breaks are ImGui's Enter key.
+        if (e.isComposing || QuittanceTextSink.composing || e.inputType === 'insertCompositionText') return;
+        if (e.inputType === 'insertText' || e.inputType === 'insertReplacementText') QuittanceTextSink.send(e.data);
+        sink.value = '';
+      });
+      sink.addEventListener('paste', function(e) {
+        e.preventDefault();
+        var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+        QuittanceTextSink.send(text.replace(/\r\n?/g, '\n'));
+      });
+    },
+  },
+  qt_text_sink_update__deps: ['$QuittanceTextSink'],
+  qt_text_sink_update: function(want, x, y, lineHeight) {
+    var ts = QuittanceTextSink;
+    if (!ts.element) ts.setup();
+    var sink = ts.element;
+    if (want) {
+      // At the text cursor, so that an IME's candidate window opens where the user types.
+      sink.style.left = Math.max(0, x) + 'px';
+      sink.style.top = Math.max(0, y) + 'px';
+      sink.style.height = lineHeight + 'px';
+      if (document.activeElement !== sink) sink.focus({preventScroll: true});
+    } else if (document.activeElement === sink) {
+      sink.blur();
+    }
+  },
+
+  // [SECTION] Clipboard and cursor ------------------------------------------------------
+  qt_clipboard_write: function(ptr) {
+    var text = UTF8ToString(ptr);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).catch(function(err) {
+        console.warn('quittance: clipboard write refused:', err && err.message);
+      });
+    }
+  },
+  qt_set_cursor: function(ptr) {
+    var canvas = document.getElementById('canvas');
+    if (canvas) canvas.style.cursor = UTF8ToString(ptr);
+  },
+
+  // [SECTION] Storage -------------------------------------------------------------------
+  // IDBFS keeps /data in memory and copies it to and from IndexedDB on FS.syncfs. One sync at
+  // a time: the C++ side (idbfs_storage.cpp) queues the next one.
+  $QuittanceStorage__deps: ['$FS', '$IDBFS'],
+  $QuittanceStorage: {
+    done: function(callback, err) {
+      var message = err ? String((err && (err.message || err.name)) || err) : '';
+      var bytes = lengthBytesUTF8(message) + 1;
+      var ptr = _malloc(bytes);
+      stringToUTF8(message, ptr, bytes);
+      callback(ptr);
+      _free(ptr);
+    },
+  },
+  qt_idbfs_load__deps: ['$QuittanceStorage'],
+  qt_idbfs_load: function(pathPtr) {
+    var path = UTF8ToString(pathPtr);
+    try {
+      if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
+      FS.mkdir(path);
+      FS.mount(IDBFS, {}, path);
+    } catch (e) {
+      setTimeout(function() { QuittanceStorage.done(_quittance_storage_loaded, e); }, 0);
+      return;
+    }
+    FS.syncfs(true, function(err) { QuittanceStorage.done(_quittance_storage_loaded, err); });
+  },
+  qt_idbfs_flush__deps: ['$QuittanceStorage'],
+  qt_idbfs_flush: function() {
+    FS.syncfs(false, function(err) { QuittanceStorage.done(_quittance_storage_flushed, err); });
+  },
+});

@@ -1,0 +1,30 @@
+// The browser app's single instance: storage, database, command layer and interface state,
+// shared by the frame loop (main.cpp) and the automation surface (automation.cpp).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "app/commands.h"
+#include "platform/web/idbfs_storage.h"
+#include "store/database.h"
+#include "ui/shell.h"
+
+namespace quittance::web {
+
+struct WebApp {
+  IdbfsStorage storage;
+  std::optional<store::Database> db;             // open once storage loaded and checks passed
+  std::unique_ptr<app::CommandLayer> commands;   // over db
+  std::uint64_t data_version = 0;                // bumped at every commit: screens reload
+  ui::AppStatus status;
+  ui::UiState ui;
+  std::uint64_t frames = 0;                      // frames drawn since start (idle tabs draw none)
+  bool first_frame_reported = false;
+};
+
+WebApp& web_app();
+// Schedules a frame (and a few after it, for ImGui's hover and animation states to settle).
+void request_redraw();
+
+}  // namespace quittance::web

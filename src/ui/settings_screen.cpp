@@ -1,0 +1,56 @@
+// « Paramètres » screen. See settings_screen.h.
+#include "ui/settings_screen.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+std::string setting(app::CommandLayer& commands, const char* key) {
+  app::Json answer = commands.query({{"cmd", "settings.get"}, {"key", key}});
+  const app::Json& v = answer["result"];
+  return answer["ok"] == true && v.is_string() ? v.get<std::string>() : std::string();
+}
+
+void save_language(app::CommandLayer& commands, const char* language) {
+  commands.exec({{"cmd", "settings.set"}, {"key", "ui.language"}, {"value", language}});
+}
+}  // namespace
+
+void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_version, SettingsState& state) {
+  if (state.loaded_version != data_version) {
+    // Reload the form only when nothing is being typed, so a sync never eats a half-typed name.
+    if (!ImGui::IsAnyItemActive()) state.practice_name = setting(commands, "practice.name");
+    state.loaded_version = data_version;
+  }
+
+  title(tr("settings.title"));
+  ImGui::Spacing();
+
+  label(tr("settings.practice.heading"));
+  ImGui::SetNextItemWidth(360);
+  bool submitted = ImGui::InputText(tr("settings.practice.name"), &state.practice_name,
+                                    ImGuiInputTextFlags_EnterReturnsTrue);
+  submitted |= ImGui::Button(tr("settings.practice.save"));
+  if (submitted) {
+    app::Json answer = commands.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", state.practice_name}});
+    state.message_key = answer["ok"] == true ? "settings.practice.saved" : "settings.practice.save_failed";
+  }
+  if (!state.message_key.empty()) label(tr(state.message_key));
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+  label(tr("settings.language.heading"));
+  // Each language is named in itself, in both catalogues.
+  if (ImGui::RadioButton((std::string(tr("language.fr")) + "##lang-fr").c_str(), language() == "fr")) save_language(commands, "fr");
+  ImGui::SameLine();
+  if (ImGui::RadioButton((std::string(tr("language.en")) + "##lang-en").c_str(), language() == "en")) save_language(commands, "en");
+}
+
+}  // namespace quittance::ui

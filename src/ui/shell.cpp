@@ -1,0 +1,151 @@
+// Application shell. See shell.h.
+#include "ui/shell.h"
+
+#include <imgui.h>
+
+#include "core/version.h"
+#include "ui/i18n.h"
+#include "ui/settings_screen.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+constexpr float kNavWidth = 230.0f;
+constexpr float kStatusHeight = 34.0f;
+
+struct SectionEntry {
+  Section section;
+  const char* id;
+};
+constexpr SectionEntry kSections[] = {
+    {Section::Dashboard, "dashboard"}, {Section::Patients, "patients"},
+    {Section::Invoices, "invoices"},   {Section::Payments, "payments"},
+    {Section::Communications, "communications"}, {Section::Settings, "settings"},
+};
+
+std::string key_of(const char* prefix, const char* id, const char* suffix) {
+  return std::string(prefix) + id + suffix;
+}
+
+void draw_navigation(UiState& state) {
+  title("Quittance");
+  ImGui::Spacing();
+  for (const SectionEntry& e : kSections) {
+    std::string text = std::string(tr(key_of("nav.", e.id, ""))) + "##nav-" + e.id;
+    if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) state.section = e.section;
+  }
+}
+
+// Sections whose features arrive with later work say so plainly instead of showing a blank panel.
+void draw_coming_soon(Section section) {
+  title(tr(key_of("nav.", section_id(section), "")));
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr(key_of("section.", section_id(section), ".empty")));
+  ImGui::PopTextWrapPos();
+}
+
+void draw_status_bar(const AppStatus& status) {
+  label(tr(status.online ? "status.online" : "status.offline"));
+  ImGui::SameLine(0, 28);
+  if (status.phase == AppStatus::Phase::Ready) {
+    switch (status.save) {
+      case platform::SaveState::Saved: label(tr("status.saved")); break;
+      case platform::SaveState::Saving: label(tr("status.saving")); break;
+      case platform::SaveState::Failed:
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+        label(tr("status.save_failed"));
+        ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.save_error.c_str());
+        break;
+    }
+  }
+  std::string version = std::string("Quittance ") + kVersion;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x);
+  label(version.c_str());
+}
+
+void draw_centered_message(const AppStatus& status) {
+  ImGui::Dummy(ImVec2(0, 60));
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x * 0.9f);
+  if (status.phase == AppStatus::Phase::Loading) {
+    title(tr("app.loading"));
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.65f, 0.10f, 0.10f, 1.0f));
+    title(tr("error.title"));
+    ImGui::PopStyleColor();
+    ImGui::Spacing();
+    label(tr(status.failure_key));
+    ImGui::Spacing();
+    label(tr("error.nothing_changed"));
+    if (!status.failure_detail.empty()) {
+      ImGui::Spacing();
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      label((std::string(tr("error.detail")) + " " + status.failure_detail).c_str());
+      ImGui::PopStyleColor();
+    }
+  }
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+const char* section_id(Section s) {
+  for (const SectionEntry& e : kSections) {
+    if (e.section == s) return e.id;
+  }
+  return "dashboard";
+}
+
+void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const AppStatus& status, UiState& state) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->Pos);
+  ImGui::SetNextWindowSize(vp->Size);
+  const ImGuiWindowFlags frame = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##quittance", nullptr, frame);
+  ImGui::PopStyleVar();
+
+  const float body_height = ImGui::GetContentRegionAvail().y - kStatusHeight;
+  const bool ready = status.phase == AppStatus::Phase::Ready && commands;
+
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.92f, 0.94f, 0.97f, 1.0f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 14));
+  ImGui::BeginChild("##nav", ImVec2(kNavWidth, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  if (!ready) ImGui::BeginDisabled();
+  draw_navigation(state);
+  if (!ready) ImGui::EndDisabled();
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+
+  ImGui::SameLine(0, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 22));
+  ImGui::BeginChild("##screen", ImVec2(0, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  if (!ready) {
+    draw_centered_message(status);
+  } else if (state.section == Section::Settings) {
+    draw_settings_screen(*commands, data_version, state.settings);
+  } else {
+    draw_coming_soon(state.section);
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.88f, 0.91f, 0.95f, 1.0f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 7));
+  ImGui::BeginChild("##status", ImVec2(0, 0), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  draw_status_bar(status);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+
+  ImGui::End();
+}
+
+}  // namespace quittance::ui

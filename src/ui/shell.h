@@ -1,0 +1,42 @@
+// The application shell: left navigation, the current screen, the status bar.
+// The screens read the data through the command layer; the shell's own state (which section is
+// open, a field being edited) lives in UiState, not in function-local statics.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "app/commands.h"
+#include "platform/storage.h"
+
+namespace quittance::ui {
+
+enum class Section { Dashboard, Patients, Invoices, Payments, Communications, Settings };
+const char* section_id(Section s);  // "dashboard", "patients", ... (stable, for automation)
+
+// What the platform knows and the screens show. Filled by the platform glue every frame.
+struct AppStatus {
+  enum class Phase { Loading, Ready, Failed } phase = Phase::Loading;
+  std::string failure_key;     // catalogue key of the failure's explanation
+  std::string failure_detail;  // the browser's or SQLite's own words
+  platform::SaveState save = platform::SaveState::Saved;
+  std::string save_error;
+  bool online = true;
+};
+
+// The Paramètres screen's edit buffers.
+struct SettingsState {
+  std::uint64_t loaded_version = UINT64_MAX;  // data version the buffers were filled at
+  std::string practice_name;                  // edited, saved by « Enregistrer »
+  std::string message_key;                    // last save's outcome, shown under the form
+};
+
+struct UiState {
+  Section section = Section::Dashboard;
+  SettingsState settings;
+};
+
+// Draws one frame of the whole interface. `commands` is null unless status.phase is Ready.
+// `data_version` increases at every committed change, so screens know when to reload.
+void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const AppStatus& status, UiState& state);
+
+}  // namespace quittance::ui

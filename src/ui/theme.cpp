@@ -1,0 +1,83 @@
+// Colours, spacing and fonts. See theme.h.
+#include "ui/theme.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+constexpr float kBodySize = 16.0f;   // CSS pixels
+constexpr float kTitleSize = 24.0f;
+ImFont* g_title_font = nullptr;
+
+ImVec4 rgb(int r, int g, int b, float a = 1.0f) { return ImVec4(r / 255.0f, g / 255.0f, b / 255.0f, a); }
+}  // namespace
+
+void apply_theme() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.FrameRounding = 4;
+  s.GrabRounding = 4;
+  s.FramePadding = ImVec2(10, 6);
+  s.ItemSpacing = ImVec2(10, 8);
+  s.WindowPadding = ImVec2(16, 14);
+  s.WindowBorderSize = 0;
+  s.SelectableTextAlign = ImVec2(0.0f, 0.5f);  // navigation entries are taller than their text
+  ImVec4* c = s.Colors;
+  c[ImGuiCol_WindowBg] = rgb(250, 251, 252);
+  c[ImGuiCol_ChildBg] = rgb(250, 251, 252);
+  c[ImGuiCol_Text] = rgb(28, 35, 48);
+  c[ImGuiCol_TextDisabled] = rgb(110, 118, 130);
+  c[ImGuiCol_FrameBg] = rgb(255, 255, 255);
+  c[ImGuiCol_FrameBgHovered] = rgb(235, 241, 250);
+  c[ImGuiCol_FrameBgActive] = rgb(225, 234, 248);
+  c[ImGuiCol_Border] = rgb(205, 211, 220);
+  c[ImGuiCol_Button] = rgb(31, 94, 168);
+  c[ImGuiCol_ButtonHovered] = rgb(24, 78, 142);
+  c[ImGuiCol_ButtonActive] = rgb(18, 62, 115);
+  c[ImGuiCol_Header] = rgb(221, 232, 247);
+  c[ImGuiCol_HeaderHovered] = rgb(206, 222, 244);
+  c[ImGuiCol_HeaderActive] = rgb(190, 210, 240);
+  c[ImGuiCol_CheckMark] = rgb(31, 94, 168);
+  c[ImGuiCol_Separator] = rgb(220, 224, 230);
+  s.FrameBorderSize = 1.0f;
+}
+
+bool load_fonts(const char* font_path, float pixel_ratio) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  // Latin-1 and Latin Extended-A (œ, Œ), general punctuation (’ « » … and the narrow no-break
+  // space of French thousands), the euro sign, and the status bar's dots (● ○).
+  static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x20AC, 0x20AC, 0x25A0, 0x25FF, 0};
+  ImFontConfig config;
+  config.OversampleH = 2;
+  config.OversampleV = 1;
+  ImFont* body = nullptr;
+  if (std::FILE* f = std::fopen(font_path, "rb")) {
+    std::fclose(f);
+    body = io.Fonts->AddFontFromFileTTF(font_path, kBodySize * pixel_ratio, &config, ranges);
+    g_title_font = io.Fonts->AddFontFromFileTTF(font_path, kTitleSize * pixel_ratio, &config, ranges);
+  }
+  if (!body) {
+    ImFontConfig fallback;
+    fallback.SizePixels = 13.0f * pixel_ratio;
+    io.Fonts->AddFontDefault(&fallback);
+    g_title_font = nullptr;
+  }
+  // Glyphs are rasterised at device pixels and drawn at CSS pixels.
+  io.FontGlobalScale = 1.0f / pixel_ratio;
+  return body != nullptr;
+}
+
+void title(const char* text) {
+  if (g_title_font) ImGui::PushFont(g_title_font);
+  label(text);
+  if (g_title_font) ImGui::PopFont();
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,14 @@
+// Quittance's look: colours, spacing and fonts (DejaVu Sans, which covers French, « », œ and
+// the euro sign). Fonts are rasterised at the screen's pixel ratio so text stays crisp.
+#pragma once
+
+namespace quittance::ui {
+
+void apply_theme();
+// (Re)builds the font atlas for `pixel_ratio` from the font file; false if the file is missing
+// (ImGui's built-in font is used then, without accents beyond Latin-1).
+bool load_fonts(const char* font_path, float pixel_ratio);
+// Draws a screen title in the larger font, recorded for automation like ui::label().
+void title(const char* text);
+
+}  // namespace quittance::ui

@@ -1,0 +1,81 @@
+// Widget recording for the automation surface. See widget_log.h.
+#include "ui/widget_log.h"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace quittance::ui {
+
+namespace {
+struct Log {
+  std::vector<WidgetInfo> building;  // this frame's, filled while it is drawn
+  std::vector<WidgetInfo> last;      // the previous complete frame's
+};
+Log g_log;
+
+std::string visible_part(const char* label) {
+  const char* end = std::strstr(label, "##");
+  return end ? std::string(label, end) : std::string(label);
+}
+
+void record(unsigned id, const char* kind, const char* label, const ImRect& r, bool enabled, bool checked) {
+  WidgetInfo w;
+  w.id = id;
+  w.kind = kind;
+  w.label = visible_part(label);
+  w.key = label;
+  w.x = r.Min.x;
+  w.y = r.Min.y;
+  w.w = r.GetWidth();
+  w.h = r.GetHeight();
+  w.enabled = enabled;
+  w.checked = checked;
+  g_log.building.push_back(std::move(w));
+}
+}  // namespace
+
+void widget_log_begin_frame() {
+  g_log.building.clear();
+  GImGui->TestEngineHookItems = true;
+}
+
+void widget_log_end_frame() { g_log.last.swap(g_log.building); }
+
+const std::vector<WidgetInfo>& widget_log_last_frame() { return g_log.last; }
+
+void label(const char* text) {
+  ImGui::TextUnformatted(text);
+  ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  if (ImGui::IsItemVisible()) record(0, "text", text, r, true, false);
+}
+
+std::string widget_log_json() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const WidgetInfo& w : g_log.last) {
+    out.push_back({{"id", w.id}, {"kind", w.kind}, {"label", w.label}, {"key", w.key}, {"x", w.x}, {"y", w.y},
+                   {"w", w.w}, {"h", w.h}, {"enabled", w.enabled}, {"checked", w.checked}});
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace quittance::ui
+
+// --- ImGui test-engine hooks (declared in imgui_internal.h) -------------------------------
+
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, const ImRect&, ImGuiID) {}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
+  if (!label || !*label) return;
+  const ImGuiLastItemData& item = ctx->LastItemData;
+  const bool enabled = !(item.InFlags & ImGuiItemFlags_Disabled);
+  const bool checkable = flags & ImGuiItemStatusFlags_Checkable;
+  quittance::ui::record(id, checkable ? "checkbox" : "item", label, item.Rect, enabled,
+                        (flags & ImGuiItemStatusFlags_Checked) != 0);
+}
+
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

@@ -1,0 +1,94 @@
+// Shared set-up for the browser tests: a real quittance-server serving build/web on a free
+// loopback port, Debian's Chromium driven by playwright-core, and helpers that act on the
+// app the way a user does (clicking widgets found by their visible label).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const resultsDir = path.join(root, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+
+// Starts quittance-server on port 0 and resolves with { url, stop() } once it listens.
+export async function startServer() {
+  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  const server = spawn(path.join(root, 'build/native/quittance-server'),
+    ['--port', '0', '--data', data, '--web', path.join(root, 'build/web')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`quittance-server exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error('quittance-server did not start in 10 s')), 10000);
+  });
+  return {
+    url,
+    async stop() {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+// Headless Chromium with WebGL2 through SwiftShader, and no background traffic (the machine
+// has no network). A persistent profile folder makes IndexedDB survive a browser restart.
+export async function launch(profileDir, options = {}) {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-quic'],
+    ...options,
+  });
+}
+
+export function newProfile() {
+  return mkdtempSync(path.join(tmpdir(), 'quittance-profile-'));
+}
+
+// Opens the app and waits for window.quittance.ready; returns { page, state }.
+export async function openApp(context, url, { init } = {}) {
+  const page = context.pages()[0] || await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (init) await page.addInitScript(init);
+  await page.goto(url);
+  const state = await page.evaluate(() => window.quittance.ready);
+  page.pageErrors = errors;
+  return { page, state };
+}
+
+// The widget whose visible label is `label` (or whose full ImGui key is), from the last frame.
+export async function widget(page, label) {
+  const widgets = await page.evaluate(() => window.quittance.ui());
+  const found = widgets.find((w) => w.label === label || w.key === label);
+  if (!found) {
+    throw new Error(`no widget "${label}" among: ${widgets.map((w) => w.label).join(' | ')}`);
+  }
+  return found;
+}
+
+export async function click(page, label) {
+  const w = await widget(page, label);
+  if (!w.enabled) throw new Error(`widget "${label}" is disabled`);
+  await page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
+  await settle(page);
+}
+
+// Waits for the frames that follow an input to be drawn.
+export async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
+}
+
+export async function labels(page) {
+  return (await page.evaluate(() => window.quittance.ui())).map((w) => w.label);
+}
