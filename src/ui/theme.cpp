@@ -37,9 +37,10 @@ void apply_theme() {
   c[ImGuiCol_FrameBgHovered] = rgb(235, 241, 250);
   c[ImGuiCol_FrameBgActive] = rgb(225, 234, 248);
   c[ImGuiCol_Border] = rgb(205, 211, 220);
-  c[ImGuiCol_Button] = rgb(31, 94, 168);
-  c[ImGuiCol_ButtonHovered] = rgb(24, 78, 142);
-  c[ImGuiCol_ButtonActive] = rgb(18, 62, 115);
+  // Light buttons keep the dark text readable (ImGui has one text colour for everything).
+  c[ImGuiCol_Button] = rgb(214, 228, 247);
+  c[ImGuiCol_ButtonHovered] = rgb(190, 212, 242);
+  c[ImGuiCol_ButtonActive] = rgb(166, 196, 236);
   c[ImGuiCol_Header] = rgb(221, 232, 247);
   c[ImGuiCol_HeaderHovered] = rgb(206, 222, 244);
   c[ImGuiCol_HeaderActive] = rgb(190, 210, 240);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -12,11 +13,11 @@
 using namespace quittance::store;
 
 namespace {
-// A fresh database file path under the test's working folder, removed first.
+// A fresh database file path in the temporary folder, removed first.
 std::string fresh_path(const char* name) {
-  std::string path = std::string("store-test-") + name + ".db";
-  std::remove(path.c_str());
-  return path;
+  auto path = std::filesystem::temp_directory_path() / (std::string("quittance-store-test-") + name + ".db");
+  std::filesystem::remove(path);
+  return path.string();
 }
 }  // namespace
 

@@ -1,0 +1,112 @@
+// The app shell in a real browser: it loads from quittance-server, renders French text on
+// WebGL2, runs commands through window.quittance, takes text as a French keyboard types it,
+// and stays idle when nothing happens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, newProfile, openApp, click, settle, labels, resultsDir } from './harness.mjs';
+import { decodePng, distinctColours } from './png.mjs';
+
+let server, context, page;
+
+before(async () => {
+  server = await startServer();
+  context = await launch(newProfile());
+  ({ page } = await openApp(context, server.url));
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+test('loads, reaches the ready state and draws French text on the canvas', async () => {
+  const state = await page.evaluate(() => window.quittance.state());
+  assert.equal(state.phase, 'ready');
+  assert.equal(state.language, 'fr');
+  const firstFrameMs = await page.evaluate(() => window.quittance.firstFrameMs);
+  assert.ok(firstFrameMs > 0);
+  console.log(`navigation to first frame: ${Math.round(firstFrameMs)} ms`);
+
+  // A new profile's database is being written for the first time: wait until it is durable.
+  await page.evaluate(() => window.quittance.whenSaved());
+  await settle(page);
+  const shown = await labels(page);
+  for (const expected of ['Tableau de bord', 'Patients', 'Factures', 'Paiements', 'Communications', 'Paramètres', 'Enregistré']) {
+    assert.ok(shown.includes(expected), `"${expected}" not on screen: ${shown.join(' | ')}`);
+  }
+
+  const file = path.join(resultsDir, 'app-dashboard.png');
+  await page.screenshot({ path: file });
+  const img = decodePng(readFileSync(file));
+  // The navigation title "Quittance" and the dashboard heading are drawn as anti-aliased text:
+  // many colours where they stand; a blank or unrendered canvas has one.
+  const title = (await page.evaluate(() => window.quittance.ui())).find((w) => w.label === 'Quittance');
+  assert.ok(distinctColours(img, Math.round(title.x), Math.round(title.y), Math.round(title.w), Math.round(title.h)) > 8,
+    'the title area is blank');
+  assert.ok(distinctColours(img, 0, 0, img.width, img.height) > 20, 'the screenshot is blank');
+  assert.deepEqual(page.pageErrors, []);
+});
+
+test('exec and query round-trip through the command layer; bad commands get JSON errors', async () => {
+  const set = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.siret', value: '123 456 789 00012' }));
+  assert.deepEqual(set, { ok: true, result: { key: 'practice.siret', value: '123 456 789 00012' } });
+  const got = await page.evaluate(() => window.quittance.query('{"cmd":"settings.get","key":"practice.siret"}'));
+  assert.deepEqual(got, { ok: true, result: '123 456 789 00012' });
+
+  const unknown = await page.evaluate(() => window.quittance.exec({ cmd: 'no.such' }));
+  assert.equal(unknown.error.code, 'unknown_command');
+  const malformed = await page.evaluate(() => window.quittance.exec('{"cmd":'));
+  assert.equal(malformed.error.code, 'malformed_json');
+  const writeByQuery = await page.evaluate(() => window.quittance.query({ cmd: 'settings.set', key: 'ui.language', value: 'en' }));
+  assert.equal(writeByQuery.error.code, 'not_a_query');
+  await page.evaluate(() => window.quittance.whenSaved());
+});
+
+test('a dead key (^ then e) and pasted text arrive intact in a field', async () => {
+  await click(page, 'Paramètres');
+  await click(page, 'Nom du cabinet');
+  await page.keyboard.type('Cabinet Cr');
+  // What Chromium receives from a French keyboard's dead circumflex: a key "Dead", a
+  // composition showing "^", then the composed character.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Dead', code: 'BracketLeft', windowsVirtualKeyCode: 229 });
+  await cdp.send('Input.imeSetComposition', { text: '^', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Dead', code: 'BracketLeft', windowsVirtualKeyCode: 229 });
+  await cdp.send('Input.insertText', { text: 'ê' });
+  await page.keyboard.type('te');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.evaluate(() => navigator.clipboard.writeText(' — « Œdipe » & çà'));
+  await page.keyboard.press('Control+V');
+  await settle(page);
+  await click(page, 'Enregistrer');
+  const saved = await page.evaluate(() => window.quittance.query({ cmd: 'settings.get', key: 'practice.name' }));
+  assert.equal(saved.result, 'Cabinet Crête — « Œdipe » & çà');
+  assert.ok((await labels(page)).includes('Nom du cabinet enregistré.'));
+  await page.screenshot({ path: path.join(resultsDir, 'app-settings.png') });
+});
+
+test('the English switch changes every visible string, and back', async () => {
+  await click(page, 'Paramètres');
+  await click(page, 'English');
+  let shown = await labels(page);
+  for (const expected of ['Dashboard', 'Invoices', 'Settings', 'Practice name', 'Save', 'Saved']) {
+    assert.ok(shown.includes(expected), `"${expected}" not on screen: ${shown.join(' | ')}`);
+  }
+  assert.ok(!shown.includes('Tableau de bord'));
+  assert.equal((await page.evaluate(() => window.quittance.state())).language, 'en');
+  await click(page, 'Français');
+  shown = await labels(page);
+  assert.ok(shown.includes('Tableau de bord'));
+});
+
+test('an idle tab draws no frames', async () => {
+  await page.mouse.move(900, 600);  // away from any text field: no blinking cursor
+  await click(page, 'Patients');
+  await page.waitForTimeout(300);
+  const before = (await page.evaluate(() => window.quittance.state())).frames;
+  await page.waitForTimeout(1500);
+  const after = (await page.evaluate(() => window.quittance.state())).frames;
+  assert.ok(after - before <= 1, `drew ${after - before} frames in 1.5 s of idleness`);
+});
