@@ -1,7 +1,7 @@
 # The SQLite amalgamation (from the sqlite-autoconf tarball inside npm's sqlite3@6.0.1, fetched by
 # scripts/setup), compiled with one set of options for the native and the wasm builds alike.
 #
-#   SQLITE_THREADSAFE=2          connections are never shared between threads (server: one per request)
+#   SQLITE_THREADSAFE=2          a connection is used by one thread at a time (the server guards its one with a mutex)
 #   SQLITE_DEFAULT_FOREIGN_KEYS=1  foreign keys enforced on every connection
 #   SQLITE_DQS=0                 "text" is an identifier, never a string literal
 #   SQLITE_DEFAULT_MEMSTATUS=0   no global memory statistics (faster malloc)

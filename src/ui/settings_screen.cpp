@@ -2,8 +2,8 @@
 #include "ui/settings_screen.h"
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -32,11 +32,9 @@ void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_versio
   title(tr("settings.title"));
   ImGui::Spacing();
 
-  label(tr("settings.practice.heading"));
-  ImGui::SetNextItemWidth(360);
-  bool submitted = ImGui::InputText(tr("settings.practice.name"), &state.practice_name,
-                                    ImGuiInputTextFlags_EnterReturnsTrue);
-  submitted |= ImGui::Button(tr("settings.practice.save"));
+  heading(tr("settings.practice.heading"));
+  bool submitted = text_field(tr("settings.practice.name"), "##practice-name", &state.practice_name);
+  submitted |= ImGui::Button((std::string(tr("settings.practice.save")) + "##practice-name").c_str());
   if (submitted) {
     app::Json answer = commands.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", state.practice_name}});
     state.message_key = answer["ok"] == true ? "settings.practice.saved" : "settings.practice.save_failed";
@@ -46,7 +44,7 @@ void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_versio
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Spacing();
-  label(tr("settings.language.heading"));
+  heading(tr("settings.language.heading"));
   // Each language is named in itself, in both catalogues.
   if (ImGui::RadioButton((std::string(tr("language.fr")) + "##lang-fr").c_str(), language() == "fr")) save_language(commands, "fr");
   ImGui::SameLine();

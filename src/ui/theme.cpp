@@ -12,7 +12,9 @@ namespace quittance::ui {
 namespace {
 constexpr float kBodySize = 16.0f;   // CSS pixels
 constexpr float kTitleSize = 24.0f;
+constexpr float kHeadingSize = 19.0f;
 ImFont* g_title_font = nullptr;
+ImFont* g_heading_font = nullptr;
 
 ImVec4 rgb(int r, int g, int b, float a = 1.0f) { return ImVec4(r / 255.0f, g / 255.0f, b / 255.0f, a); }
 }  // namespace
@@ -63,22 +65,32 @@ bool load_fonts(const char* font_path, float pixel_ratio) {
     std::fclose(f);
     body = io.Fonts->AddFontFromFileTTF(font_path, kBodySize * pixel_ratio, &config, ranges);
     g_title_font = io.Fonts->AddFontFromFileTTF(font_path, kTitleSize * pixel_ratio, &config, ranges);
+    g_heading_font = io.Fonts->AddFontFromFileTTF(font_path, kHeadingSize * pixel_ratio, &config, ranges);
   }
   if (!body) {
     ImFontConfig fallback;
     fallback.SizePixels = 13.0f * pixel_ratio;
     io.Fonts->AddFontDefault(&fallback);
-    g_title_font = nullptr;
+    g_title_font = g_heading_font = nullptr;
   }
   // Glyphs are rasterised at device pixels and drawn at CSS pixels.
   io.FontGlobalScale = 1.0f / pixel_ratio;
   return body != nullptr;
 }
 
-void title(const char* text) {
-  if (g_title_font) ImGui::PushFont(g_title_font);
+namespace {
+void text_in(ImFont* font, const char* text) {
+  if (font) ImGui::PushFont(font);
   label(text);
-  if (g_title_font) ImGui::PopFont();
+  if (font) ImGui::PopFont();
+}
+}  // namespace
+
+void title(const char* text) { text_in(g_title_font, text); }
+
+void heading(const char* text) {
+  ImGui::Spacing();
+  text_in(g_heading_font, text);
 }
 
 }  // namespace quittance::ui

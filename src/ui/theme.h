@@ -10,5 +10,7 @@ void apply_theme();
 bool load_fonts(const char* font_path, float pixel_ratio);
 // Draws a screen title in the larger font, recorded for automation like ui::label().
 void title(const char* text);
+// Draws a section heading inside a screen, between title and body size.
+void heading(const char* text);
 
 }  // namespace quittance::ui

@@ -52,6 +52,12 @@ void label(const char* text) {
   if (ImGui::IsItemVisible()) record(0, "text", text, r, true, false);
 }
 
+void name_last_widget(const char* text) {
+  if (g_log.building.empty()) return;
+  WidgetInfo& w = g_log.building.back();
+  if (w.id == ImGui::GetItemID()) w.label = text;
+}
+
 std::string widget_log_json() {
   nlohmann::json out = nlohmann::json::array();
   for (const WidgetInfo& w : g_log.last) {

@@ -68,9 +68,11 @@ export async function openApp(context, url, { init } = {}) {
 }
 
 // The widget whose visible label is `label` (or whose full ImGui key is), from the last frame.
+// An interactive widget wins over a text with the same words (a field and its label above it).
 export async function widget(page, label) {
   const widgets = await page.evaluate(() => window.quittance.ui());
-  const found = widgets.find((w) => w.label === label || w.key === label);
+  const matches = widgets.filter((w) => w.label === label || w.key === label);
+  const found = matches.find((w) => w.kind !== 'text') || matches[0];
   if (!found) {
     throw new Error(`no widget "${label}" among: ${widgets.map((w) => w.label).join(' | ')}`);
   }

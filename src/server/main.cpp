@@ -1,0 +1,90 @@
+// quittance-server: serves the web app and the API over HTTP.
+//   quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]
+// Prints one line "Quittance server listening on http://HOST:PORT/" once the socket is bound
+// (with the real port when --port 0). Exit status: 0 after SIGINT/SIGTERM, 1 when the database
+// cannot be opened or the port bound, 2 for a bad command line.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/options.h"
+#include "server/routes.h"
+#include "server/server_db.h"
+
+using namespace quittance::server;
+
+int main(int argc, char** argv) {
+  // SIGINT/SIGTERM are blocked in every thread (httplib's workers inherit this mask) and taken by
+  // sigwait() in a watcher thread, where calling server.stop() is safe, unlike in a handler.
+  // Blocked first thing, so that a signal during startup waits for the watcher.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.ok()) {
+    std::cerr << "quittance-server: " << parsed.error << '\n' << usage();
+    return 2;
+  }
+  if (parsed.help) {
+    std::cout << usage();
+    return 0;
+  }
+  const Options& options = parsed.options;
+
+  std::unique_ptr<SharedDatabase> db;
+  try {
+    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-server: cannot open the database in " << options.data_dir << ": " << e.what() << '\n';
+    return 1;
+  }
+
+  std::unique_ptr<httplib::Server> server = make_server(options, *db);
+  int port = options.port;
+  if (port == 0) {
+    port = server->bind_to_any_port(options.host);
+  } else if (!server->bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    std::cerr << "quittance-server: cannot listen on " << options.host << ':' << options.port << '\n';
+    return 1;
+  }
+
+  std::atomic<bool> listening_done{false};
+  std::atomic<bool> stopped_by_signal{false};
+  std::thread watcher([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    if (listening_done) return;  // woken by main() below, not by a real signal
+    stopped_by_signal = true;
+    // stop() does nothing until listen_after_bind() has started its loop: retry until it ends.
+    while (!listening_done) {
+      server->stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+
+  std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  std::cout << "Quittance server listening on http://" << shown_host << ':' << port << '/' << std::endl;
+  bool ok = server->listen_after_bind();
+  listening_done = true;
+  if (!stopped_by_signal) pthread_kill(watcher.native_handle(), SIGTERM);  // end its sigwait()
+  watcher.join();
+
+  if (!stopped_by_signal && !ok) {
+    std::cerr << "quittance-server: the server stopped on an error\n";
+    return 1;
+  }
+  return 0;
+}

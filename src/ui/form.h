@@ -1,0 +1,14 @@
+// Form widgets laid out as a French practitioner expects them: the label above the field.
+// The field is recorded under that label in the widget log, so tests find it by what it says.
+#pragma once
+#include <string>
+
+#include <imgui.h>
+
+namespace quittance::ui {
+
+// A labelled single-line text field; `id` ("##practice-name") keeps it unique on the screen.
+// Returns true when the user pressed Enter in it.
+bool text_field(const char* label, const char* id, std::string* value, float width = 360.0f);
+
+}  // namespace quittance::ui
