@@ -110,3 +110,43 @@ test('an idle tab draws no frames', async () => {
   const after = (await page.evaluate(() => window.quittance.state())).frames;
   assert.ok(after - before <= 1, `drew ${after - before} frames in 1.5 s of idleness`);
 });
+
+test('copy from a field goes to the system clipboard', async () => {
+  await click(page, 'Paramètres');
+  await click(page, 'Nom du cabinet');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  await settle(page);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const saved = await page.evaluate(() => window.quittance.query({ cmd: 'settings.get', key: 'practice.name' }));
+  assert.equal(copied, saved.result);
+  await page.keyboard.press('Escape');
+});
+
+test('the status bar follows the network state', async () => {
+  await context.setOffline(true);
+  await settle(page);
+  assert.ok((await labels(page)).includes('○ Hors ligne'));
+  await context.setOffline(false);
+  await settle(page);
+  assert.ok((await labels(page)).includes('● En ligne'));
+});
+
+test('on a HiDPI screen the canvas has device pixels, the layout CSS pixels', async () => {
+  const hidpi = await launch(newProfile(), { deviceScaleFactor: 2 });  // closed in finally
+  try {
+    const { page: p } = await openApp(hidpi, server.url);
+    const size = await p.evaluate(() => {
+      const c = document.getElementById('canvas');
+      return { width: c.width, height: c.height, cssWidth: c.clientWidth, cssHeight: c.clientHeight };
+    });
+    assert.equal(size.width, size.cssWidth * 2);
+    assert.equal(size.height, size.cssHeight * 2);
+    // Widgets are where the CSS layout says, whatever the pixel ratio.
+    const nav = (await p.evaluate(() => window.quittance.ui())).find((w) => w.label === 'Paramètres');
+    assert.ok(nav.x < 230 && nav.y < 400, JSON.stringify(nav));
+    await p.screenshot({ path: path.join(resultsDir, 'app-hidpi.png') });
+  } finally {
+    await hidpi.close();
+  }
+});

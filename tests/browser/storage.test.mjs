@@ -1,13 +1,21 @@
 // The clinic database in IndexedDB: it survives a full browser restart, and a storage that
 // cannot be read is reported, never silently replaced by an empty database.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launch, newProfile, openApp, labels, resultsDir } from './harness.mjs';
+import { startServer, launch, newProfile, openApp, labels, settle, resultsDir } from './harness.mjs';
 
 let server;
+const contexts = [];  // closed after each test, even a failing one, so the run never hangs
 before(async () => { server = await startServer(); });
+afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
 after(async () => { await server?.stop(); });
+
+async function browser(profile, options) {
+  const context = await launch(profile, options);
+  contexts.push(context);
+  return context;
+}
 
 // IDBFS keeps each file as a record of the "FILE_DATA" store of the "/data" database.
 async function idbRecord(page, key, replacement) {
@@ -34,16 +42,17 @@ async function idbRecord(page, key, replacement) {
 
 test('data written before a full browser restart is there after it', async () => {
   const profile = newProfile();
-  let context = await launch(profile);
+  let context = await browser(profile);
   let { page, state } = await openApp(context, server.url);
   assert.equal(state.phase, 'ready');
   const answer = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.name', value: 'Cabinet Hélène Lefèvre' }));
   assert.equal(answer.ok, true);
   assert.equal((await page.evaluate(() => window.quittance.whenSaved())).saved, 'saved');
+  await settle(page);
   assert.ok((await labels(page)).includes('Enregistré'));
   await context.close();
 
-  context = await launch(profile);
+  context = await browser(profile);
   ({ page, state } = await openApp(context, server.url));
   assert.equal(state.phase, 'ready');
   const read = await page.evaluate(() => window.quittance.query({ cmd: 'settings.get', key: 'practice.name' }));
@@ -53,7 +62,7 @@ test('data written before a full browser restart is there after it', async () =>
 
 test('a corrupt database file is reported and left as it was', async () => {
   const profile = newProfile();
-  let context = await launch(profile);
+  let context = await browser(profile);
   let { page } = await openApp(context, server.url);
   await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.name', value: 'x' }));
   await page.evaluate(() => window.quittance.whenSaved());
@@ -61,7 +70,7 @@ test('a corrupt database file is reported and left as it was', async () => {
   await idbRecord(page, '/data/quittance.db', garbage);
   await context.close();
 
-  context = await launch(profile);
+  context = await browser(profile);
   let state;
   ({ page, state } = await openApp(context, server.url));
   assert.equal(state.phase, 'failed');
@@ -78,7 +87,7 @@ test('a corrupt database file is reported and left as it was', async () => {
 });
 
 test('a browser that refuses IndexedDB gets a clear message, not an empty database', async () => {
-  const context = await launch(newProfile());
+  const context = await browser(newProfile());
   const { page, state } = await openApp(context, server.url, {
     init: () => {
       // What private modes and full disks do: opening a database throws.
