@@ -25,7 +25,7 @@ namespace {
 struct Platform {
   std::string canvas;              // CSS selector of the canvas, e.g. "#canvas"
   RedrawRequest redraw = nullptr;  // asks the app for a frame
-  ClickHandler click = nullptr;    // runs a frame inside a click's event handler
+  FrameNow frame_now = nullptr;    // runs a frame inside a press's event handler
   double last_frame_ms = 0;        // timestamp of the previous frame
   float pixel_ratio = 0;           // devicePixelRatio at the previous frame
   std::string clipboard;           // what ImGui last copied (navigator.clipboard is write-only here)
@@ -72,8 +72,11 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   // Ctrl+V is left to the browser: its paste event brings the clipboard's text.
   if (shortcut && code == 'V') return EM_FALSE;
   io.KeysDown[code] = down;
-  g.redraw();
-  if (!down) return EM_FALSE;
+  if (!down) {
+    g.redraw();
+    return EM_FALSE;
+  }
+  g.frame_now();
   if (is_navigation_key(code)) return EM_TRUE;
   // Select-all, undo, redo are ImGui's inside a field; copy and cut still fire the browser's
   // clipboard events, so they are not prevented.
@@ -87,7 +90,7 @@ EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
   const int button = e->button == 0 ? 0 : e->button == 2 ? 1 : e->button == 1 ? 2 : -1;
   if (button < 0) return EM_FALSE;
   io.MouseDown[button] = type == EMSCRIPTEN_EVENT_MOUSEDOWN;
-  g.click();
+  g.frame_now();
   // Preventing mousedown's default keeps the focus on the text sink while editing.
   return type == EMSCRIPTEN_EVENT_MOUSEDOWN ? EM_TRUE : EM_FALSE;
 }
@@ -121,10 +124,10 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   io.MousePos = ImVec2((float)t.clientX, (float)t.clientY);
   if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
     io.MouseDown[0] = true;
-    g.click();
+    g.frame_now();
   } else if (type == EMSCRIPTEN_EVENT_TOUCHEND || type == EMSCRIPTEN_EVENT_TOUCHCANCEL) {
     io.MouseDown[0] = false;
-    g.click();
+    g.frame_now();
   } else {
     g.redraw();
   }
@@ -171,10 +174,10 @@ const char* css_cursor(ImGuiMouseCursor cursor) {
 
 }  // namespace
 
-void input_init(const char* canvas_selector, RedrawRequest redraw, ClickHandler click) {
+void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow frame_now) {
   g.canvas = canvas_selector;
   g.redraw = redraw;
-  g.click = click;
+  g.frame_now = frame_now;
   ImGuiIO& io = ImGui::GetIO();
   io.BackendPlatformName = "quittance_html5";
   io.BackendFlags |= ImGuiBackendFlags_HasMouseCursors;
@@ -245,8 +248,16 @@ float input_pixel_ratio() { return g.pixel_ratio > 0 ? g.pixel_ratio : 1.0f; }
 
 }  // namespace quittance::web
 
-// Text from the hidden textarea (library_quittance.js): typed, composed or pasted.
+// Text from the hidden textarea (library_quittance.js): typed, composed or pasted. It is final
+// text, so it is applied by a frame at once with the modifiers released: ImGui drops characters
+// that arrive while Ctrl is down, which is the case of a paste (Ctrl+V) and could be the case of
+// a character left queued until a frame after the user pressed Ctrl.
 extern "C" EMSCRIPTEN_KEEPALIVE void quittance_text_input(const char* utf8) {
-  ImGui::GetIO().AddInputCharactersUTF8(utf8);
-  quittance::web::g.redraw();
+  ImGuiIO& io = ImGui::GetIO();
+  const bool ctrl = io.KeyCtrl, super = io.KeySuper;
+  io.KeyCtrl = io.KeySuper = false;
+  io.AddInputCharactersUTF8(utf8);
+  quittance::web::g.frame_now();
+  io.KeyCtrl = ctrl;
+  io.KeySuper = super;
 }

@@ -16,12 +16,14 @@ namespace quittance::web {
 
 // Called when something happened that the screen must show (an event, a resize).
 using RedrawRequest = void (*)();
-// Called for a mouse button press or release, after it was fed to ImGui: the app runs a frame
-// at once, so that a click on a text field focuses the text sink inside the user gesture
-// (which mobile browsers require to open their keyboard).
-using ClickHandler = void (*)();
+// Called for a key press and for a mouse button press or release, after it was fed to ImGui:
+// the app runs a frame at once. ImGui polls key and button state once per frame, so a press
+// and release arriving between two frames would otherwise be lost; and a click on a text field
+// then focuses the text sink inside the user gesture (which mobile keyboards require), as
+// copying to the clipboard does.
+using FrameNow = void (*)();
 
-void input_init(const char* canvas_selector, RedrawRequest redraw, ClickHandler click);
+void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow frame_now);
 // Before ImGui::NewFrame: display size, pixel ratio, time step. True when the pixel ratio
 // changed since the last frame (the fonts should be rebuilt for it).
 bool input_new_frame(double now_ms);
