@@ -1,110 +1,80 @@
-// Command registry and handlers. See commands.h.
+// Command dispatch: validation of the envelope, roles, idempotency, one transaction per
+// command with its journal entry. See commands.h; the commands themselves are in *_commands.cpp.
 #include "app/commands.h"
 
 #include <map>
 
-#include "core/version.h"
-#include "store/migrations.h"
-#include "store/settings.h"
+#include "app/command_error.h"
+#include "app/journal.h"
+#include "app/registry.h"
 
 namespace quittance::app {
 
 Json ok(Json result) { return Json{{"ok", true}, {"result", std::move(result)}}; }
 
-Json error(std::string_view code, std::string_view message) {
-  return Json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+Json error(std::string_view code, std::string_view message, std::string_view field) {
+  Json e = {{"code", code}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  return Json{{"ok", false}, {"error", std::move(e)}};
+}
+
+void Context::require(core::Permission permission) const {
+  if (!core::allowed(role, permission)) {
+    refuse("forbidden", std::string("the role \"") + core::to_string(role) + "\" may not do this");
+  }
 }
 
 namespace {
 
-// A bad argument: becomes {"code": "invalid_argument"} at the layer's edge.
-struct InvalidArgument {
-  std::string message;
-};
-
-const Json& require(const Json& cmd, const char* name) {
-  auto it = cmd.find(name);
-  if (it == cmd.end()) throw InvalidArgument{std::string("missing argument \"") + name + "\""};
-  return *it;
-}
-
-std::string require_string(const Json& cmd, const char* name, std::size_t max_bytes) {
-  const Json& v = require(cmd, name);
-  if (!v.is_string()) throw InvalidArgument{std::string("argument \"") + name + "\" must be a string"};
-  std::string s = v.get<std::string>();
-  if (s.size() > max_bytes) {
-    throw InvalidArgument{std::string("argument \"") + name + "\" is longer than " + std::to_string(max_bytes) + " bytes"};
-  }
-  return s;
-}
-
-// "section.name": lower-case words of [a-z0-9_] joined by dots, starting with a letter.
-bool is_setting_key(const std::string& key) {
-  if (key.empty() || key[0] < 'a' || key[0] > 'z') return false;
-  bool dot_seen = false, word_empty = false;
-  for (char c : key) {
-    if (c == '.') {
-      if (word_empty) return false;
-      dot_seen = true;
-      word_empty = true;
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
-      word_empty = false;
-    } else {
-      return false;
-    }
-  }
-  return dot_seen && !word_empty;
-}
-
-std::string require_setting_key(const Json& cmd) {
-  std::string key = require_string(cmd, "key", 64);
-  if (!is_setting_key(key)) {
-    throw InvalidArgument{"setting key \"" + key + "\" must look like \"section.name\" (lower case)"};
-  }
-  return key;
-}
-
-// Values some settings may take; other settings take any text up to the size limit.
-void validate_setting(const std::string& key, const std::string& value) {
-  if (key == "ui.language" && value != "fr" && value != "en") {
-    throw InvalidArgument{"ui.language must be \"fr\" or \"en\""};
-  }
-}
-
-struct Handler {
-  bool read_only;
-  std::function<Json(store::Database&, const Json&)> run;
-};
-
-const std::map<std::string, Handler, std::less<>>& handlers() {
-  static const std::map<std::string, Handler, std::less<>> table = {
-      {"app.info",
-       {true,
-        [](store::Database& db, const Json&) {
-          return Json{{"version", kVersion}, {"schema", store::schema_version(db)}};
-        }}},
-      {"settings.get",
-       {true,
-        [](store::Database& db, const Json& cmd) {
-          auto value = store::get_setting(db, require_setting_key(cmd));
-          return value ? Json(*value) : Json(nullptr);
-        }}},
-      {"settings.list",
-       {true, [](store::Database& db, const Json&) { return Json(store::all_settings(db)); }}},
-      {"settings.set",
-       {false,
-        [](store::Database& db, const Json& cmd) {
-          std::string key = require_setting_key(cmd);
-          std::string value = require_string(cmd, "value", 4000);
-          validate_setting(key, value);
-          db.transaction([&] { store::set_setting(db, key, value); });
-          return Json{{"key", key}, {"value", value}};
-        }}},
-  };
+const std::map<std::string, CommandSpec, std::less<>>& commands() {
+  static const auto table = [] {
+    Registry r;
+    add_settings_commands(r);
+    add_catalog_commands(r);
+    add_patient_commands(r);
+    add_invoice_commands(r);
+    add_payment_commands(r);
+    add_report_commands(r);
+    std::map<std::string, CommandSpec, std::less<>> byName;
+    for (const CommandSpec& spec : r) byName.emplace(spec.name, spec);
+    return byName;
+  }();
   return table;
 }
 
+// Text read back from the database may hold bytes that are not UTF-8: replace, never throw.
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::optional<core::Role> role_of(store::Database& db, const std::string& user_id) {
+  auto st = db.prepare("SELECT role FROM users WHERE id = ?1 AND archived = 0");
+  st.bind(1, user_id);
+  if (!st.step()) return std::nullopt;
+  return core::role_from_string(st.column_text(0));
+}
+
+// A command id: 1 to 64 characters of [A-Za-z0-9-_] (UUIDs in practice).
+bool valid_command_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+CommandLayer::CommandLayer(store::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+
+bool CommandLayer::set_actor(const std::string& user_id) {
+  try {
+    if (!role_of(db_, user_id)) return false;
+  } catch (const store::StoreError&) {
+    return false;
+  }
+  actor_ = user_id;
+  return true;
+}
 
 Json CommandLayer::exec(const Json& command) { return run(command, false); }
 Json CommandLayer::query(const Json& command) { return run(command, true); }
@@ -116,17 +86,45 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
     return error("invalid_command", "a command needs a \"cmd\" string");
   }
   const std::string& name = name_it->get_ref<const std::string&>();
-  auto it = handlers().find(name);
-  if (it == handlers().end()) return error("unknown_command", "unknown command \"" + name + "\"");
-  if (read_only_only && !it->second.read_only) {
-    return error("not_a_query", "\"" + name + "\" changes data: use exec, not query");
+  auto it = commands().find(name);
+  if (it == commands().end()) return error("unknown_command", "unknown command \"" + name + "\"");
+  const CommandSpec& spec = it->second;
+  if (read_only_only && spec.writes) return error("not_a_query", "\"" + name + "\" changes data: use exec, not query");
+
+  std::string command_id;
+  if (spec.writes) {
+    auto id_it = command.find("id");
+    if (id_it == command.end() || !id_it->is_string() || !valid_command_id(id_it->get<std::string>())) {
+      return error("invalid_command", "a command that writes needs an \"id\" (a UUID), unique to it", "id");
+    }
+    command_id = id_it->get<std::string>();
   }
+
   const std::int64_t changes_before = db_.total_changes();
   Json answer;
   try {
-    answer = ok(it->second.run(db_, command));
-  } catch (const InvalidArgument& e) {
-    return error("invalid_argument", e.message);
+    auto role = role_of(db_, actor_);
+    if (!role) return error("forbidden", "the current user \"" + actor_ + "\" does not exist or is archived");
+    Context ctx{db_, command, command_id, actor_, *role, clock_};
+    ctx.require(spec.permission);
+    if (!spec.writes) return ok(spec.run(ctx));
+
+    const std::string body = dump(command);
+    if (auto previous = find_journal_entry(db_, command_id)) {
+      if (previous->body != body) {
+        return error("command_id_reused", "the id \"" + command_id + "\" was used by another command", "id");
+      }
+      Json replay = ok(Json::parse(previous->result));
+      replay["replayed"] = true;
+      return replay;
+    }
+    db_.transaction([&] {
+      Json result = spec.run(ctx);
+      append_journal(db_, command_id, name, actor_, body, dump(result), clock_.now());
+      answer = ok(std::move(result));
+    });
+  } catch (const CommandError& e) {
+    return error(e.code, e.message, e.field);
   } catch (const store::StoreError& e) {
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
   } catch (const std::exception& e) {
@@ -142,9 +140,6 @@ Json parse_or_error(std::string_view text, Json& parsed) {
   if (parsed.is_discarded()) return error("malformed_json", "the command is not valid JSON");
   return nullptr;
 }
-
-// Text read back from the database may hold bytes that are not UTF-8: replace, never throw.
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 }  // namespace
 
 std::string CommandLayer::exec_text(std::string_view text) {

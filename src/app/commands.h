@@ -1,11 +1,15 @@
 // The command layer: every change to the clinic's data, and every read the outside world may
 // make, is a JSON command run here. The ImGui screens, window.quittance.exec/query in the page
-// and quittance-cli all go through it, so they cannot disagree.
+// and quittance-cli all go through it, so they cannot disagree. docs/commands.md lists them.
 //
-// A command is an object {"cmd": "<name>", ...arguments}. The answer is always an object:
+// A command is an object {"cmd": "<name>", "id": "<uuid>", ...arguments}; "id" is required
+// for commands that write, which are idempotent by it: the same id with the same content
+// answers the first answer again ("replayed": true), with other content it is refused.
+// The answer is always an object:
 //   {"ok": true,  "result": <value>}
-//   {"ok": false, "error": {"code": "<stable_code>", "message": "<for a developer>"}}
-// Nothing a caller sends can throw out of this layer or abort the program.
+//   {"ok": false, "error": {"code": "<stable_code>", "message": "<for a developer>", "field": "<argument>"}}
+// A command that writes runs in one SQLite transaction with its journal entry (hash-chained):
+// refused, it changes nothing. Nothing a caller sends can throw out of this layer.
 #pragma once
 #include <functional>
 #include <string>
@@ -13,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/clock.h"
 #include "store/database.h"
 
 namespace quittance::app {
@@ -20,11 +25,11 @@ namespace quittance::app {
 using Json = nlohmann::json;
 
 Json ok(Json result);
-Json error(std::string_view code, std::string_view message);
+Json error(std::string_view code, std::string_view message, std::string_view field = "");
 
 class CommandLayer {
  public:
-  explicit CommandLayer(store::Database& db) : db_(db) {}
+  explicit CommandLayer(store::Database& db, Clock clock = system_clock());
 
   // Runs any command, read-only or not.
   Json exec(const Json& command);
@@ -34,12 +39,18 @@ class CommandLayer {
   std::string exec_text(std::string_view text);
   std::string query_text(std::string_view text);
 
+  // The user commands run as; roles apply to them. "owner" until changed. False if unknown.
+  bool set_actor(const std::string& user_id);
+  const std::string& actor() const { return actor_; }
+
   // Called after every command that committed a change, so the platform can make it durable.
   void on_commit(std::function<void()> listener) { commit_listener_ = std::move(listener); }
 
  private:
   Json run(const Json& command, bool read_only_only);
   store::Database& db_;
+  Clock clock_;
+  std::string actor_ = "owner";
   std::function<void()> commit_listener_;
 };
 

@@ -16,6 +16,217 @@ const std::vector<Migration>& clinic_migrations() {
           value TEXT NOT NULL
         ) STRICT;
       )sql"},
+      {2, R"sql(
+        -- Users of this clinic and their roles (src/core/roles.h). "owner" exists from the start.
+        CREATE TABLE users (
+          id       TEXT PRIMARY KEY NOT NULL,
+          name     TEXT NOT NULL,
+          role     TEXT NOT NULL CHECK (role IN ('owner', 'billing', 'practitioner', 'read_only')),
+          archived INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO users(id, name, role) VALUES ('owner', 'Titulaire', 'owner');
+
+        CREATE TABLE patients (
+          id         TEXT PRIMARY KEY NOT NULL,
+          name       TEXT NOT NULL,
+          email      TEXT NOT NULL DEFAULT '',
+          phone      TEXT NOT NULL DEFAULT '',
+          address    TEXT NOT NULL DEFAULT '',
+          reminders  INTEGER NOT NULL DEFAULT 1,  -- « Recevoir des rappels pour impayés »
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX patients_by_name ON patients(name COLLATE NOCASE);
+
+        -- « Facturé à »: a person or organisation billed for a patient (parent, employer, insurer).
+        CREATE TABLE contacts (
+          id         TEXT PRIMARY KEY NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          name       TEXT NOT NULL,
+          relation   TEXT NOT NULL DEFAULT '',
+          email      TEXT NOT NULL DEFAULT '',
+          address    TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX contacts_by_patient ON contacts(patient_id);
+
+        CREATE TABLE tax_rates (
+          id       TEXT PRIMARY KEY NOT NULL,
+          name     TEXT NOT NULL,
+          rate_bp  INTEGER NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),
+          archived INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO tax_rates(id, name, rate_bp) VALUES ('exempt', 'Exonéré de TVA', 0);
+
+        -- The catalogue of acts.
+        CREATE TABLE services (
+          id          TEXT PRIMARY KEY NOT NULL,
+          code        TEXT NOT NULL,
+          label       TEXT NOT NULL,
+          unit_price  INTEGER NOT NULL CHECK (unit_price >= 0),
+          tax_rate_id TEXT NOT NULL REFERENCES tax_rates(id),
+          archived    INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+
+        -- Built-in and clinic-defined payment types; archived, never deleted once used.
+        CREATE TABLE payment_types (
+          id       TEXT PRIMARY KEY NOT NULL,
+          label    TEXT NOT NULL,
+          builtin  INTEGER NOT NULL DEFAULT 0,
+          archived INTEGER NOT NULL DEFAULT 0,
+          position INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO payment_types(id, label, builtin, position) VALUES
+          ('cash', 'Espèces', 1, 1), ('cheque', 'Chèque', 1, 2), ('transfer', 'Virement', 1, 3),
+          ('card_terminal', 'Carte bancaire (TPE)', 1, 4), ('card_online', 'Carte en ligne (Stripe)', 1, 5),
+          ('account', 'Payer depuis le compte', 1, 6), ('credit_note', 'Appliquer un avoir', 1, 7);
+
+        -- The last number given per document kind, year and device series (core/numbering.h).
+        CREATE TABLE series_counters (
+          kind        TEXT NOT NULL,
+          year        INTEGER NOT NULL,
+          series      TEXT NOT NULL,
+          last_number INTEGER NOT NULL,
+          last_date   TEXT NOT NULL,  -- the last number's date: numbers follow the calendar
+          PRIMARY KEY (kind, year, series)
+        ) STRICT;
+
+        CREATE TABLE invoices (
+          id         TEXT PRIMARY KEY NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          contact_id TEXT REFERENCES contacts(id),  -- null: billed to the patient
+          state      TEXT NOT NULL CHECK (state IN ('draft', 'issued', 'cancelled')),
+          number     TEXT UNIQUE,                   -- given at issue
+          issued_on  TEXT,                          -- ISO date, given at issue
+          currency   TEXT NOT NULL,
+          net        INTEGER NOT NULL,
+          tax        INTEGER NOT NULL,
+          total      INTEGER NOT NULL,
+          settled    INTEGER NOT NULL DEFAULT 0,    -- sum of active allocations, kept in step
+          status     TEXT NOT NULL,                 -- core::derive_status, kept in step for filters
+          notes      TEXT NOT NULL DEFAULT '',
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX invoices_by_status ON invoices(status, issued_on, id);
+        CREATE INDEX invoices_by_patient ON invoices(patient_id, issued_on, id);
+        CREATE INDEX invoices_by_date ON invoices(issued_on, id);
+        CREATE INDEX invoices_open ON invoices(issued_on, patient_id) WHERE state = 'issued' AND settled < total;
+
+        CREATE TABLE invoice_lines (
+          invoice_id     TEXT NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+          position       INTEGER NOT NULL,
+          service_id     TEXT REFERENCES services(id),
+          label          TEXT NOT NULL,
+          service_date   TEXT NOT NULL,
+          quantity_milli INTEGER NOT NULL,
+          unit_price     INTEGER NOT NULL,
+          discount_kind  TEXT NOT NULL,
+          discount_value INTEGER NOT NULL,
+          tax_name       TEXT NOT NULL,     -- copied from the rate: editing a rate never changes a document
+          tax_rate_bp    INTEGER NOT NULL,
+          gross INTEGER NOT NULL, discount INTEGER NOT NULL, net INTEGER NOT NULL, tax INTEGER NOT NULL,
+          total INTEGER NOT NULL,
+          PRIMARY KEY (invoice_id, position)
+        ) STRICT;
+
+        -- Credit notes (avoirs): issued and numbered at creation.
+        CREATE TABLE credit_notes (
+          id            TEXT PRIMARY KEY NOT NULL,
+          patient_id    TEXT NOT NULL REFERENCES patients(id),
+          invoice_id    TEXT REFERENCES invoices(id),  -- the invoice it corrects, if any
+          cancels       INTEGER NOT NULL DEFAULT 0,    -- 1: issued to cancel invoice_id
+          number        TEXT NOT NULL UNIQUE,
+          issued_on     TEXT NOT NULL,
+          currency      TEXT NOT NULL,
+          net INTEGER NOT NULL, tax INTEGER NOT NULL, total INTEGER NOT NULL,
+          used          INTEGER NOT NULL DEFAULT 0,    -- applied to invoices + refunded, kept in step
+          note          TEXT NOT NULL DEFAULT '',
+          internal_note TEXT NOT NULL DEFAULT '',
+          created_at    TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX credit_notes_by_patient ON credit_notes(patient_id, issued_on);
+
+        CREATE TABLE credit_note_lines (
+          credit_note_id TEXT NOT NULL REFERENCES credit_notes(id),
+          position       INTEGER NOT NULL,
+          service_id     TEXT REFERENCES services(id),
+          label          TEXT NOT NULL,
+          service_date   TEXT NOT NULL,
+          quantity_milli INTEGER NOT NULL,
+          unit_price     INTEGER NOT NULL,
+          discount_kind  TEXT NOT NULL,
+          discount_value INTEGER NOT NULL,
+          tax_name       TEXT NOT NULL,
+          tax_rate_bp    INTEGER NOT NULL,
+          gross INTEGER NOT NULL, discount INTEGER NOT NULL, net INTEGER NOT NULL, tax INTEGER NOT NULL,
+          total INTEGER NOT NULL,
+          PRIMARY KEY (credit_note_id, position)
+        ) STRICT;
+
+        -- Money received. What is not allocated to invoices nor refunded is account credit
+        -- (an acompte when it was taken before any invoice).
+        CREATE TABLE payments (
+          id              TEXT PRIMARY KEY NOT NULL,
+          patient_id      TEXT NOT NULL REFERENCES patients(id),
+          paid_on         TEXT NOT NULL,
+          payment_type_id TEXT NOT NULL REFERENCES payment_types(id),
+          currency        TEXT NOT NULL,
+          amount          INTEGER NOT NULL CHECK (amount > 0),
+          used            INTEGER NOT NULL DEFAULT 0,  -- allocated + refunded, kept in step
+          reference       TEXT NOT NULL DEFAULT '',
+          note            TEXT NOT NULL DEFAULT '',
+          deleted         INTEGER NOT NULL DEFAULT 0,  -- deletion is recorded, never erased
+          created_at      TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX payments_by_patient ON payments(patient_id, paid_on);
+        CREATE INDEX payments_by_date ON payments(paid_on);
+
+        -- Money (a payment, a credit note) put against an invoice. Reversed, never deleted.
+        CREATE TABLE allocations (
+          id          INTEGER PRIMARY KEY,
+          invoice_id  TEXT NOT NULL REFERENCES invoices(id),
+          source_kind TEXT NOT NULL CHECK (source_kind IN ('payment', 'credit_note')),
+          source_id   TEXT NOT NULL,
+          amount      INTEGER NOT NULL CHECK (amount > 0),
+          reversed    INTEGER NOT NULL DEFAULT 0,
+          command_id  TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX allocations_by_invoice ON allocations(invoice_id);
+        CREATE INDEX allocations_by_source ON allocations(source_kind, source_id);
+
+        -- Money given back, and what it was drawn from.
+        CREATE TABLE refunds (
+          id              TEXT PRIMARY KEY NOT NULL,
+          patient_id      TEXT NOT NULL REFERENCES patients(id),
+          refunded_on     TEXT NOT NULL,
+          amount          INTEGER NOT NULL CHECK (amount > 0),
+          payment_type_id TEXT NOT NULL REFERENCES payment_types(id),
+          route           TEXT NOT NULL CHECK (route IN ('manual', 'processor')),
+          reason          TEXT NOT NULL,
+          details         TEXT NOT NULL DEFAULT '',
+          created_at      TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX refunds_by_patient ON refunds(patient_id);
+        CREATE TABLE refund_parts (
+          refund_id   TEXT NOT NULL REFERENCES refunds(id),
+          source_kind TEXT NOT NULL CHECK (source_kind IN ('payment', 'credit_note')),
+          source_id   TEXT NOT NULL,
+          amount      INTEGER NOT NULL CHECK (amount > 0)
+        ) STRICT;
+        CREATE INDEX refund_parts_by_source ON refund_parts(source_kind, source_id);
+
+        -- The operation journal: every command that changed data, in order, idempotent by its id,
+        -- and hash-chained (each entry holds the previous entry's hash) so tampering shows.
+        CREATE TABLE journal (
+          seq        INTEGER PRIMARY KEY,
+          command_id TEXT NOT NULL UNIQUE,
+          name       TEXT NOT NULL,
+          actor      TEXT NOT NULL,
+          body       TEXT NOT NULL,  -- the command, canonical JSON (sorted keys)
+          result     TEXT NOT NULL,  -- its answer's result, canonical JSON
+          at         TEXT NOT NULL,  -- UTC, ISO 8601
+          prev_hash  TEXT NOT NULL,
+          hash       TEXT NOT NULL
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include "app/command_id.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
@@ -18,7 +19,7 @@ std::string setting(app::CommandLayer& commands, const char* key) {
 }
 
 void save_language(app::CommandLayer& commands, const char* language) {
-  commands.exec({{"cmd", "settings.set"}, {"key", "ui.language"}, {"value", language}});
+  commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "ui.language"}, {"value", language}});
 }
 }  // namespace
 
@@ -36,7 +37,8 @@ void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_versio
   bool submitted = text_field(tr("settings.practice.name"), "##practice-name", &state.practice_name);
   submitted |= ImGui::Button((std::string(tr("settings.practice.save")) + "##practice-name").c_str());
   if (submitted) {
-    app::Json answer = commands.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", state.practice_name}});
+    app::Json answer = commands.exec(
+        {{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "practice.name"}, {"value", state.practice_name}});
     state.message_key = answer["ok"] == true ? "settings.practice.saved" : "settings.practice.save_failed";
   }
   if (!state.message_key.empty()) label(tr(state.message_key));

@@ -50,16 +50,18 @@ test('loads, reaches the ready state and draws French text on the canvas', async
 });
 
 test('exec and query round-trip through the command layer; bad commands get JSON errors', async () => {
-  const set = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.siret', value: '123 456 789 00012' }));
-  assert.deepEqual(set, { ok: true, result: { key: 'practice.siret', value: '123 456 789 00012' } });
+  const set = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'siret-1', key: 'practice.siret', value: '123 456 789 00012' }));
+  assert.deepEqual(set, { ok: true, result: { key: 'practice.siret', value: '12345678900012' } });
   const got = await page.evaluate(() => window.quittance.query('{"cmd":"settings.get","key":"practice.siret"}'));
-  assert.deepEqual(got, { ok: true, result: '123 456 789 00012' });
+  assert.deepEqual(got, { ok: true, result: '12345678900012' });
+  const bad = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'siret-2', key: 'practice.siret', value: '123' }));
+  assert.equal(bad.error.code, 'invalid_argument');
 
   const unknown = await page.evaluate(() => window.quittance.exec({ cmd: 'no.such' }));
   assert.equal(unknown.error.code, 'unknown_command');
   const malformed = await page.evaluate(() => window.quittance.exec('{"cmd":'));
   assert.equal(malformed.error.code, 'malformed_json');
-  const writeByQuery = await page.evaluate(() => window.quittance.query({ cmd: 'settings.set', key: 'ui.language', value: 'en' }));
+  const writeByQuery = await page.evaluate(() => window.quittance.query({ cmd: 'settings.set', id: 'q-1', key: 'ui.language', value: 'en' }));
   assert.equal(writeByQuery.error.code, 'not_a_query');
   await page.evaluate(() => window.quittance.whenSaved());
 });

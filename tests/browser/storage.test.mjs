@@ -45,7 +45,7 @@ test('data written before a full browser restart is there after it', async () =>
   let context = await browser(profile);
   let { page, state } = await openApp(context, server.url);
   assert.equal(state.phase, 'ready');
-  const answer = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.name', value: 'Cabinet Hélène Lefèvre' }));
+  const answer = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-1', key: 'practice.name', value: 'Cabinet Hélène Lefèvre' }));
   assert.equal(answer.ok, true);
   assert.equal((await page.evaluate(() => window.quittance.whenSaved())).saved, 'saved');
   await settle(page);
@@ -64,7 +64,7 @@ test('a corrupt database file is reported and left as it was', async () => {
   const profile = newProfile();
   let context = await browser(profile);
   let { page } = await openApp(context, server.url);
-  await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.name', value: 'x' }));
+  await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-2', key: 'practice.name', value: 'x' }));
   await page.evaluate(() => window.quittance.whenSaved());
   const garbage = 'not a database: the clinic\'s bytes, damaged';
   await idbRecord(page, '/data/quittance.db', garbage);
@@ -79,7 +79,7 @@ test('a corrupt database file is reported and left as it was', async () => {
   assert.ok(shown.includes('Impossible d’ouvrir les données du cabinet'), shown.join(' | '));
   assert.ok(shown.some((l) => l.startsWith('Rien n’a été effacé')));
   await page.screenshot({ path: path.join(resultsDir, 'storage-corrupt.png') });
-  const exec = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', key: 'practice.name', value: 'y' }));
+  const exec = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-3', key: 'practice.name', value: 'y' }));
   assert.equal(exec.error.code, 'storage_failed');
   // Nothing was written over the damaged file.
   assert.equal(await idbRecord(page, '/data/quittance.db', null), garbage);

@@ -12,18 +12,18 @@ expect_line() { # n pattern answers
 }
 
 answers=$(printf '%s\n' \
-  '{"cmd":"settings.set","key":"practice.name","value":"Cabinet Hélène Crête"}' \
+  '{"cmd":"settings.set","id":"c1","key":"practice.name","value":"Cabinet Hélène Crête"}' \
   '' \
   '{"cmd":"no.such.command"}' \
   'not json at all' \
-  '{"cmd":"settings.set","key":"ui.language","value":"de"}' \
+  '{"cmd":"settings.set","id":"c2","key":"ui.language","value":"de"}' \
   '{"cmd":"app.info"}' | "$cli" --db "$db")
 [ "$(wc -l <<<"$answers")" -eq 5 ] || fail "expected 5 answers (blank line skipped), got: $answers"
 expect_line 1 '{"ok":true,"result":{"key":"practice.name","value":"Cabinet Hélène Crête"}}' "$answers"
 expect_line 2 '"code":"unknown_command"' "$answers"
 expect_line 3 '"code":"malformed_json"' "$answers"
 expect_line 4 '"code":"invalid_argument"' "$answers"
-expect_line 5 '"schema":1' "$answers"
+expect_line 5 '"schema":2' "$answers"
 
 again=$(echo '{"cmd":"settings.get","key":"practice.name"}' | "$cli" --db "$db")
 [ "$again" = '{"ok":true,"result":"Cabinet Hélène Crête"}' ] || fail "second run read back: $again"

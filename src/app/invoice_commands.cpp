@@ -1,0 +1,231 @@
+// Invoices: drafts (create, update, delete), issue (numbered, frozen), cancel (by a credit
+// note, never deleted), and the invoice queries.
+#include "app/args.h"
+#include "app/command_error.h"
+#include "app/ledger.h"
+#include "app/lines.h"
+#include "app/numbers.h"
+#include "app/registry.h"
+#include "core/invoice_status.h"
+
+namespace quittance::app {
+
+namespace {
+
+void check_contact(store::Database& db, const std::string& patient_id, const std::string& contact_id) {
+  auto st = db.prepare("SELECT patient_id FROM contacts WHERE id = ?1");
+  st.bind(1, contact_id);
+  if (!st.step()) refuse("not_found", "no contact \"" + contact_id + "\"", "contact_id");
+  if (st.column_text(0) != patient_id) refuse("wrong_patient", "the contact belongs to another patient", "contact_id");
+}
+
+ledger::Invoice require_draft(store::Database& db, const std::string& id) {
+  ledger::Invoice inv = ledger::require_invoice(db, id);
+  if (inv.state != "draft") refuse("invoice_not_draft", "an issued invoice cannot be changed: cancel it with a credit note", "invoice_id");
+  return inv;
+}
+
+Json invoice_create(Context& ctx) {
+  std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  ledger::require_patient(ctx.db, patient);
+  std::string contact = optional_string(ctx.cmd, "contact_id", 64);
+  if (!contact.empty()) check_contact(ctx.db, patient, contact);
+  std::vector<Line> lines = read_lines(ctx, require_array(ctx.cmd, "lines"));
+  core::DocumentTotals t = totals_of(lines);
+  auto st = ctx.db.prepare(
+      "INSERT INTO invoices(id, patient_id, contact_id, state, currency, net, tax, total, status, notes, created_at) "
+      "VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, 'draft', ?8, ?9)");
+  st.bind(1, ctx.command_id).bind(2, patient);
+  if (contact.empty()) st.bind_null(3); else st.bind(3, contact);
+  st.bind(4, ledger::practice_currency(ctx.db)).bind(5, t.net).bind(6, t.tax).bind(7, t.total);
+  st.bind(8, optional_string(ctx.cmd, "notes", 4000)).bind(9, ctx.clock.now());
+  st.step();
+  store_lines(ctx.db, "invoice_lines", "invoice_id", ctx.command_id, lines);
+  return Json{{"invoice_id", ctx.command_id}, {"total", t.total}};
+}
+
+Json invoice_update(Context& ctx) {
+  std::string id = require_string(ctx.cmd, "invoice_id", 64);
+  ledger::Invoice inv = require_draft(ctx.db, id);
+  if (has(ctx.cmd, "contact_id")) {
+    std::string contact = require_string(ctx.cmd, "contact_id", 64);
+    check_contact(ctx.db, inv.patient_id, contact);
+    auto st = ctx.db.prepare("UPDATE invoices SET contact_id = ?2 WHERE id = ?1");
+    st.bind(1, id).bind(2, contact);
+    st.step();
+  }
+  if (has(ctx.cmd, "notes")) {
+    auto st = ctx.db.prepare("UPDATE invoices SET notes = ?2 WHERE id = ?1");
+    st.bind(1, id).bind(2, optional_string(ctx.cmd, "notes", 4000));
+    st.step();
+  }
+  std::int64_t total = inv.total;
+  if (has(ctx.cmd, "lines")) {
+    std::vector<Line> lines = read_lines(ctx, require_array(ctx.cmd, "lines"));
+    core::DocumentTotals t = totals_of(lines);
+    store_lines(ctx.db, "invoice_lines", "invoice_id", id, lines);
+    auto st = ctx.db.prepare("UPDATE invoices SET net = ?2, tax = ?3, total = ?4 WHERE id = ?1");
+    st.bind(1, id).bind(2, t.net).bind(3, t.tax).bind(4, t.total);
+    st.step();
+    total = t.total;
+  }
+  return Json{{"invoice_id", id}, {"total", total}};
+}
+
+Json invoice_delete(Context& ctx) {
+  std::string id = require_string(ctx.cmd, "invoice_id", 64);
+  require_draft(ctx.db, id);
+  auto st = ctx.db.prepare("DELETE FROM invoices WHERE id = ?1");  // lines cascade
+  st.bind(1, id);
+  st.step();
+  return Json{{"invoice_id", id}, {"deleted", true}};
+}
+
+Json invoice_issue(Context& ctx) {
+  std::string id = require_string(ctx.cmd, "invoice_id", 64);
+  require_draft(ctx.db, id);
+  core::Date on = has(ctx.cmd, "issued_on") ? require_date(ctx.cmd, "issued_on") : ctx.clock.today();
+  std::string number = next_document_number(ctx.db, core::DocumentKind::Invoice, on);
+  auto st = ctx.db.prepare("UPDATE invoices SET state = 'issued', number = ?2, issued_on = ?3 WHERE id = ?1");
+  st.bind(1, id).bind(2, number).bind(3, core::format_iso(on));
+  st.step();
+  ledger::refresh_invoice(ctx.db, id);
+  return Json{{"invoice_id", id}, {"number", number}, {"issued_on", core::format_iso(on)}};
+}
+
+// Cancels an issued invoice: every allocation on it is released (payments go back to account
+// credit), and a credit note for its total, marked as cancelling it, settles it.
+Json invoice_cancel(Context& ctx) {
+  std::string id = require_string(ctx.cmd, "invoice_id", 64);
+  std::string reason = require_text(ctx.cmd, "reason", 500);
+  ledger::Invoice inv = ledger::require_invoice(ctx.db, id);
+  if (inv.state == "draft") refuse("invoice_not_issued", "a draft is deleted, not cancelled", "invoice_id");
+  if (inv.state == "cancelled") refuse("invoice_cancelled", "the invoice is already cancelled", "invoice_id");
+  ledger::release_invoice(ctx.db, id, ledger::SourceKind::Payment);
+  ledger::release_invoice(ctx.db, id, ledger::SourceKind::CreditNote);
+
+  core::Date on = ctx.clock.today();
+  std::string number = next_document_number(ctx.db, core::DocumentKind::CreditNote, on);
+  std::vector<Line> lines = load_lines(ctx.db, "invoice_lines", "invoice_id", id);
+  core::DocumentTotals t = totals_of(lines);
+  auto st = ctx.db.prepare(
+      "INSERT INTO credit_notes(id, patient_id, invoice_id, cancels, number, issued_on, currency, net, tax, total, "
+      "note, internal_note, created_at) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', ?11)");
+  st.bind(1, ctx.command_id).bind(2, inv.patient_id).bind(3, id).bind(4, number).bind(5, core::format_iso(on));
+  st.bind(6, inv.currency).bind(7, t.net).bind(8, t.tax).bind(9, t.total).bind(10, reason).bind(11, ctx.clock.now());
+  st.step();
+  store_lines(ctx.db, "credit_note_lines", "credit_note_id", ctx.command_id, lines);
+  if (t.total > 0) {
+    ledger::allocate(ctx.db, id, ledger::require_source(ctx.db, ledger::SourceKind::CreditNote, ctx.command_id), t.total,
+                     ctx.command_id);
+  }
+  auto cancel = ctx.db.prepare("UPDATE invoices SET state = 'cancelled' WHERE id = ?1");
+  cancel.bind(1, id);
+  cancel.step();
+  ledger::refresh_invoice(ctx.db, id);
+  return Json{{"invoice_id", id}, {"credit_note_id", ctx.command_id}, {"credit_note_number", number}};
+}
+
+constexpr const char* kListColumns =
+    "i.id, COALESCE(i.number, ''), i.patient_id, p.name, COALESCE(i.issued_on, ''), i.total, i.settled, i.status, "
+    "i.currency, i.state";
+
+Json invoice_row(store::Statement& st) {
+  const std::string state = st.column_text(9);
+  const std::int64_t total = st.column_int64(5), settled = st.column_int64(6);
+  return Json{{"invoice_id", st.column_text(0)}, {"number", st.column_text(1)}, {"patient_id", st.column_text(2)},
+              {"patient_name", st.column_text(3)}, {"issued_on", st.column_text(4)}, {"total", total},
+              {"settled", settled}, {"due", state == "issued" ? total - settled : 0}, {"status", st.column_text(7)},
+              {"currency", st.column_text(8)}};
+}
+
+Json invoice_get(Context& ctx) {
+  std::string id = require_string(ctx.cmd, "invoice_id", 64);
+  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns +
+                           ", i.net, i.tax, i.notes, COALESCE(i.contact_id, '') FROM invoices i "
+                           "JOIN patients p ON p.id = i.patient_id WHERE i.id = ?1");
+  st.bind(1, id);
+  if (!st.step()) refuse("not_found", "no invoice \"" + id + "\"", "invoice_id");
+  Json inv = invoice_row(st);
+  inv["net"] = st.column_int64(10);
+  inv["tax"] = st.column_int64(11);
+  inv["notes"] = st.column_text(12);
+  inv["contact_id"] = st.column_text(13);
+  inv["lines"] = lines_json(ctx.db, "invoice_lines", "invoice_id", id);
+  Json allocations = Json::array();
+  auto a = ctx.db.prepare(
+      "SELECT a.source_kind, a.source_id, a.amount, COALESCE(p.paid_on, c.issued_on), "
+      "COALESCE(t.label, 'Appliquer un avoir'), COALESCE(c.number, '') FROM allocations a "
+      "LEFT JOIN payments p ON a.source_kind = 'payment' AND p.id = a.source_id "
+      "LEFT JOIN payment_types t ON t.id = p.payment_type_id "
+      "LEFT JOIN credit_notes c ON a.source_kind = 'credit_note' AND c.id = a.source_id "
+      "WHERE a.invoice_id = ?1 AND a.reversed = 0 ORDER BY a.id");
+  a.bind(1, id);
+  while (a.step()) {
+    allocations.push_back({{"source_kind", a.column_text(0)}, {"source_id", a.column_text(1)},
+                           {"amount", a.column_int64(2)}, {"date", a.column_text(3)}, {"type", a.column_text(4)},
+                           {"credit_note_number", a.column_text(5)}});
+  }
+  inv["allocations"] = std::move(allocations);
+  return inv;
+}
+
+// Paged list with filters: status, patient_id, from/to (issue dates), search (number prefix
+// or patient name prefix). Newest first, drafts (no date yet) last: the order the indexes
+// (status|patient_id|∅, issued_on, id) give without sorting.
+Json invoice_list(Context& ctx) {
+  std::string where = "1";
+  std::vector<std::string> args;
+  auto add = [&](const std::string& clause, const std::string& value) {
+    args.push_back(value);
+    where += " AND " + clause + std::to_string(args.size());
+  };
+  if (has(ctx.cmd, "status")) {
+    std::string status = require_string(ctx.cmd, "status", 20);
+    if (!core::invoice_status_from_string(status)) {
+      refuse("invalid_argument", "status must be draft, due, partly_paid, paid or cancelled", "status");
+    }
+    add("i.status = ?", status);
+  }
+  if (has(ctx.cmd, "patient_id")) add("i.patient_id = ?", require_string(ctx.cmd, "patient_id", 64));
+  if (has(ctx.cmd, "from")) add("i.issued_on >= ?", core::format_iso(require_date(ctx.cmd, "from")));
+  if (has(ctx.cmd, "to")) add("i.issued_on <= ?", core::format_iso(require_date(ctx.cmd, "to")));
+  const std::string search = optional_string(ctx.cmd, "search", 100);
+  if (!search.empty()) {
+    args.push_back(like_escape(search));
+    const std::string n = std::to_string(args.size());
+    where += " AND (i.number LIKE ?" + n + " || '%' ESCAPE '\\' OR i.patient_id IN "
+             "(SELECT id FROM patients WHERE name LIKE ?" + n + " || '%' ESCAPE '\\'))";
+  }
+  const Page page = read_page(ctx.cmd);
+  auto bind_all = [&](store::Statement& st) {
+    for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  };
+  auto count = ctx.db.prepare("SELECT COUNT(*) FROM invoices i WHERE " + where);
+  bind_all(count);
+  count.step();
+  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns +
+                           " FROM invoices i JOIN patients p ON p.id = i.patient_id WHERE " + where +
+                           " ORDER BY i.issued_on DESC, i.id DESC LIMIT ?" +
+                           std::to_string(args.size() + 1) + " OFFSET ?" + std::to_string(args.size() + 2));
+  bind_all(st);
+  st.bind(static_cast<int>(args.size() + 1), page.limit).bind(static_cast<int>(args.size() + 2), page.offset);
+  Json items = Json::array();
+  while (st.step()) items.push_back(invoice_row(st));
+  return Json{{"total", count.column_int64(0)}, {"items", std::move(items)}};
+}
+
+}  // namespace
+
+void add_invoice_commands(Registry& r) {
+  using core::Permission;
+  r.push_back({"invoice.create", true, Permission::WriteInvoices, invoice_create});
+  r.push_back({"invoice.update", true, Permission::WriteInvoices, invoice_update});
+  r.push_back({"invoice.delete", true, Permission::WriteInvoices, invoice_delete});
+  r.push_back({"invoice.issue", true, Permission::WriteInvoices, invoice_issue});
+  r.push_back({"invoice.cancel", true, Permission::TakePayments, invoice_cancel});
+  r.push_back({"invoice.get", false, Permission::View, invoice_get});
+  r.push_back({"invoice.list", false, Permission::View, invoice_list});
+}
+
+}  // namespace quittance::app

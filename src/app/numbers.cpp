@@ -1,0 +1,31 @@
+// Document numbers. See numbers.h.
+#include "app/numbers.h"
+
+#include "app/command_error.h"
+#include "app/settings_keys.h"
+
+namespace quittance::app {
+
+std::string next_document_number(store::Database& db, core::DocumentKind kind, core::Date issued_on) {
+  const std::string series = setting_or_default(db, "device.series");
+  const std::string kind_name = core::prefix_of(kind);
+  const std::string date = core::format_iso(issued_on);
+  std::int64_t last = 0;
+  auto st = db.prepare("SELECT last_number, last_date FROM series_counters WHERE kind = ?1 AND year = ?2 AND series = ?3");
+  st.bind(1, kind_name).bind(2, static_cast<std::int64_t>(issued_on.year)).bind(3, series);
+  if (st.step()) {
+    last = st.column_int64(0);
+    if (date < st.column_text(1)) {
+      refuse("date_before_last_number", "the series' last document is dated " + st.column_text(1) +
+                                            ": numbers must follow the calendar", "issued_on");
+    }
+  }
+  auto up = db.prepare(
+      "INSERT INTO series_counters(kind, year, series, last_number, last_date) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT(kind, year, series) DO UPDATE SET last_number = excluded.last_number, last_date = excluded.last_date");
+  up.bind(1, kind_name).bind(2, static_cast<std::int64_t>(issued_on.year)).bind(3, series).bind(4, last + 1).bind(5, date);
+  up.step();
+  return core::format_document_number(kind, issued_on.year, series, last + 1);
+}
+
+}  // namespace quittance::app

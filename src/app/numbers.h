@@ -1,0 +1,15 @@
+// Giving document numbers inside the issuing transaction (rules in core/numbering.h): the next
+// number of this device's series for the year, and never a date before the series' last one,
+// so numbers stay chronological.
+#pragma once
+#include <string>
+
+#include "core/date.h"
+#include "core/numbering.h"
+#include "store/database.h"
+
+namespace quittance::app {
+
+std::string next_document_number(store::Database& db, core::DocumentKind kind, core::Date issued_on);
+
+}  // namespace quittance::app

@@ -1,0 +1,286 @@
+// Money in and out of the patient account: payments (with their allocations; what is not
+// allocated is account credit, i.e. an acompte), « Payer depuis le compte », credit notes and
+// « Appliquer un avoir », and refunds. Editing or deleting a payment is itself a journaled
+// command with a reason, and the invoices it paid follow.
+#include "app/args.h"
+#include "app/command_error.h"
+#include "app/ledger.h"
+#include "app/lines.h"
+#include "app/numbers.h"
+#include "app/registry.h"
+
+namespace quittance::app {
+
+namespace {
+
+using ledger::SourceKind;
+
+// A payment type a payment or refund may use: it exists, is not archived, and is not one of
+// the two built-ins that move existing credit rather than money.
+void check_payment_type(store::Database& db, const std::string& id) {
+  auto st = db.prepare("SELECT archived FROM payment_types WHERE id = ?1");
+  st.bind(1, id);
+  if (!st.step()) refuse("not_found", "no payment type \"" + id + "\"", "payment_type_id");
+  if (st.column_int64(0)) refuse("archived", "the payment type is archived", "payment_type_id");
+  if (id == "account" || id == "credit_note") {
+    refuse("payment_type_not_money", "use invoice.pay_from_account or credit_note.apply for this type",
+           "payment_type_id");
+  }
+}
+
+struct Allocation {
+  std::string invoice_id;
+  std::int64_t amount;
+};
+
+std::vector<Allocation> read_allocations(const Json& cmd) {
+  std::vector<Allocation> out;
+  if (!has(cmd, "allocations")) return out;
+  const Json& list = require_array(cmd, "allocations");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = "allocations[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) refuse("invalid_argument", at + " must be an object", at);
+    try {
+      out.push_back({require_string(list[i], "invoice_id", 64), require_amount(list[i], "amount")});
+    } catch (CommandError& e) {
+      e.field = at + "." + e.field;
+      throw;
+    }
+  }
+  return out;
+}
+
+Json payment_create(Context& ctx) {
+  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  ledger::require_patient(ctx.db, patient);
+  const std::string type = require_string(ctx.cmd, "payment_type_id", 64);
+  check_payment_type(ctx.db, type);
+  const std::int64_t amount = require_amount(ctx.cmd, "amount");
+  const core::Date paid_on = has(ctx.cmd, "paid_on") ? require_date(ctx.cmd, "paid_on") : ctx.clock.today();
+  const std::vector<Allocation> allocations = read_allocations(ctx.cmd);
+  std::int64_t allocated = 0;
+  for (const Allocation& a : allocations) allocated += a.amount;
+  if (allocated > amount) refuse("allocation_exceeds_payment", "the allocations add up to more than the payment", "allocations");
+
+  auto st = ctx.db.prepare(
+      "INSERT INTO payments(id, patient_id, paid_on, payment_type_id, currency, amount, reference, note, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  st.bind(1, ctx.command_id).bind(2, patient).bind(3, core::format_iso(paid_on)).bind(4, type);
+  st.bind(5, ledger::practice_currency(ctx.db)).bind(6, amount).bind(7, optional_string(ctx.cmd, "reference", 200));
+  st.bind(8, optional_string(ctx.cmd, "note", 2000)).bind(9, ctx.clock.now());
+  st.step();
+  const ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, ctx.command_id);
+  for (const Allocation& a : allocations) ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
+  return Json{{"payment_id", ctx.command_id}, {"allocated", allocated}, {"credit", amount - allocated}};
+}
+
+// Changes a payment's facts; a lower amount first releases what it paid, newest first, so
+// the invoices go back to « à payer » or « partiellement payée » as needed.
+Json payment_update(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "payment_id", 64);
+  require_text(ctx.cmd, "reason", 500);  // kept in the journal with the command
+  ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
+  auto set = [&](const char* column, auto value) {
+    auto st = ctx.db.prepare(std::string("UPDATE payments SET ") + column + " = ?2 WHERE id = ?1");
+    st.bind(1, id).bind(2, value);
+    st.step();
+  };
+  if (has(ctx.cmd, "payment_type_id")) {
+    std::string type = require_string(ctx.cmd, "payment_type_id", 64);
+    check_payment_type(ctx.db, type);
+    set("payment_type_id", type);
+  }
+  if (has(ctx.cmd, "paid_on")) set("paid_on", core::format_iso(require_date(ctx.cmd, "paid_on")));
+  if (has(ctx.cmd, "reference")) set("reference", optional_string(ctx.cmd, "reference", 200));
+  if (has(ctx.cmd, "note")) set("note", optional_string(ctx.cmd, "note", 2000));
+  if (has(ctx.cmd, "amount")) {
+    const std::int64_t amount = require_amount(ctx.cmd, "amount");
+    auto refunded = ctx.db.prepare(
+        "SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = 'payment' AND source_id = ?1");
+    refunded.bind(1, id);
+    refunded.step();
+    if (amount < refunded.column_int64(0)) {
+      refuse("payment_refunded", "part of this payment was refunded: the amount cannot go below that", "amount");
+    }
+    if (amount < source.used) ledger::release_from_source(ctx.db, source, source.used - amount, ctx.command_id);
+    set("amount", amount);
+  }
+  return Json{{"payment_id", id}};
+}
+
+Json payment_delete(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "payment_id", 64);
+  require_text(ctx.cmd, "reason", 500);
+  ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
+  auto refunded = ctx.db.prepare("SELECT COUNT(*) FROM refund_parts WHERE source_kind = 'payment' AND source_id = ?1");
+  refunded.bind(1, id);
+  refunded.step();
+  if (refunded.column_int64(0)) refuse("payment_refunded", "a refunded payment cannot be deleted", "payment_id");
+  const std::int64_t released = ledger::release_from_source(ctx.db, source, source.total, ctx.command_id);
+  auto st = ctx.db.prepare("UPDATE payments SET deleted = 1 WHERE id = ?1");
+  st.bind(1, id);
+  st.step();
+  return Json{{"payment_id", id}, {"released", released}};
+}
+
+// Allocates the patient's existing credit (earlier payments and deposits, oldest first).
+Json pay_from_account(Context& ctx) {
+  const std::string invoice_id = require_string(ctx.cmd, "invoice_id", 64);
+  const ledger::Invoice inv = ledger::require_invoice(ctx.db, invoice_id);
+  const std::int64_t amount = require_amount(ctx.cmd, "amount");
+  if (inv.state != "issued") refuse("invoice_not_payable", "only an issued invoice can be paid", "invoice_id");
+  if (amount > inv.due()) refuse("allocation_exceeds_due", "more than the amount due", "amount");
+  std::int64_t left = amount;
+  for (const ledger::Source& s : ledger::available_sources(ctx.db, inv.patient_id, false)) {
+    const std::int64_t take = std::min(left, s.available());
+    ledger::allocate(ctx.db, invoice_id, s, take, ctx.command_id);
+    left -= take;
+    if (left == 0) break;
+  }
+  if (left > 0) refuse("insufficient_credit", "the account credit is " + std::to_string(amount - left) + " cents", "amount");
+  return Json{{"invoice_id", invoice_id}, {"allocated", amount},
+              {"credit_left", ledger::patient_balance(ctx.db, inv.patient_id).credit}};
+}
+
+Json credit_note_create(Context& ctx) {
+  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  ledger::require_patient(ctx.db, patient);
+  const std::string invoice_id = optional_string(ctx.cmd, "invoice_id", 64);
+  if (!invoice_id.empty()) {
+    ledger::Invoice inv = ledger::require_invoice(ctx.db, invoice_id);
+    if (inv.patient_id != patient) refuse("wrong_patient", "the invoice belongs to another patient", "invoice_id");
+    if (inv.state == "draft") refuse("invoice_not_issued", "a draft needs no credit note", "invoice_id");
+  }
+  std::vector<Line> lines = read_lines(ctx, require_array(ctx.cmd, "lines"));
+  const core::DocumentTotals t = totals_of(lines);
+  const core::Date on = has(ctx.cmd, "issued_on") ? require_date(ctx.cmd, "issued_on") : ctx.clock.today();
+  const std::string number = next_document_number(ctx.db, core::DocumentKind::CreditNote, on);
+  auto st = ctx.db.prepare(
+      "INSERT INTO credit_notes(id, patient_id, invoice_id, number, issued_on, currency, net, tax, total, note, "
+      "internal_note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  st.bind(1, ctx.command_id).bind(2, patient);
+  if (invoice_id.empty()) st.bind_null(3); else st.bind(3, invoice_id);
+  st.bind(4, number).bind(5, core::format_iso(on)).bind(6, ledger::practice_currency(ctx.db));
+  st.bind(7, t.net).bind(8, t.tax).bind(9, t.total).bind(10, optional_string(ctx.cmd, "note", 2000));
+  st.bind(11, optional_string(ctx.cmd, "internal_note", 2000)).bind(12, ctx.clock.now());
+  st.step();
+  store_lines(ctx.db, "credit_note_lines", "credit_note_id", ctx.command_id, lines);
+  return Json{{"credit_note_id", ctx.command_id}, {"number", number}, {"total", t.total}};
+}
+
+Json credit_note_apply(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "credit_note_id", 64);
+  const ledger::Source cn = ledger::require_source(ctx.db, SourceKind::CreditNote, id);
+  const std::int64_t amount = require_amount(ctx.cmd, "amount");
+  ledger::allocate(ctx.db, require_string(ctx.cmd, "invoice_id", 64), cn, amount, ctx.command_id);
+  return Json{{"credit_note_id", id}, {"applied", amount}, {"left", cn.available() - amount}};
+}
+
+// A refund of one payment, of one credit note, or of the account's credit (oldest first).
+// A payment's refund takes its unallocated part first, then what it paid, newest invoice first.
+Json refund_create(Context& ctx) {
+  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  ledger::require_patient(ctx.db, patient);
+  const std::int64_t amount = require_amount(ctx.cmd, "amount");
+  const std::string type = require_string(ctx.cmd, "payment_type_id", 64);
+  check_payment_type(ctx.db, type);
+  const std::string route = has(ctx.cmd, "route") ? require_string(ctx.cmd, "route", 20) : "manual";
+  if (route != "manual" && route != "processor") refuse("invalid_argument", "route must be manual or processor", "route");
+  const std::string reason = require_text(ctx.cmd, "reason", 500);
+  const core::Date on = has(ctx.cmd, "refunded_on") ? require_date(ctx.cmd, "refunded_on") : ctx.clock.today();
+
+  std::vector<std::pair<ledger::Source, std::int64_t>> parts;
+  if (has(ctx.cmd, "payment_id") || has(ctx.cmd, "credit_note_id")) {
+    const bool payment = has(ctx.cmd, "payment_id");
+    const SourceKind kind = payment ? SourceKind::Payment : SourceKind::CreditNote;
+    ledger::Source s = ledger::require_source(ctx.db, kind, require_string(ctx.cmd, payment ? "payment_id" : "credit_note_id", 64));
+    if (s.patient_id != patient) refuse("wrong_patient", "it belongs to another patient", payment ? "payment_id" : "credit_note_id");
+    auto refunded = ctx.db.prepare("SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = ?1 AND source_id = ?2");
+    refunded.bind(1, ledger::to_string(kind)).bind(2, s.id);
+    refunded.step();
+    const std::int64_t refundable = s.total - refunded.column_int64(0);
+    if (amount > refundable) {
+      refuse("refund_exceeds_refundable", "only " + std::to_string(refundable) + " cents can be refunded", "amount");
+    }
+    if (amount > s.available()) ledger::release_from_source(ctx.db, s, amount - s.available(), ctx.command_id);
+    parts.push_back({s, amount});
+  } else {
+    std::int64_t left = amount;
+    for (const ledger::Source& s : ledger::available_sources(ctx.db, patient, true)) {
+      const std::int64_t take = std::min(left, s.available());
+      parts.push_back({s, take});
+      left -= take;
+      if (left == 0) break;
+    }
+    if (left > 0) {
+      refuse("refund_exceeds_refundable", "the account credit is " + std::to_string(amount - left) + " cents", "amount");
+    }
+  }
+  auto st = ctx.db.prepare(
+      "INSERT INTO refunds(id, patient_id, refunded_on, amount, payment_type_id, route, reason, details, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  st.bind(1, ctx.command_id).bind(2, patient).bind(3, core::format_iso(on)).bind(4, amount).bind(5, type);
+  st.bind(6, route).bind(7, reason).bind(8, optional_string(ctx.cmd, "details", 2000)).bind(9, ctx.clock.now());
+  st.step();
+  auto part = ctx.db.prepare("INSERT INTO refund_parts(refund_id, source_kind, source_id, amount) VALUES (?1, ?2, ?3, ?4)");
+  for (const auto& [source, take] : parts) {
+    part.reset();
+    part.bind(1, ctx.command_id).bind(2, ledger::to_string(source.kind)).bind(3, source.id).bind(4, take);
+    part.step();
+    ledger::refresh_source(ctx.db, source.kind, source.id);
+  }
+  return Json{{"refund_id", ctx.command_id}, {"amount", amount}};
+}
+
+Json payment_list(Context& ctx) {
+  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  const Page page = read_page(ctx.cmd);
+  auto st = ctx.db.prepare(
+      "SELECT p.id, p.paid_on, p.payment_type_id, t.label, p.amount, p.used, p.reference, p.note, p.deleted "
+      "FROM payments p JOIN payment_types t ON t.id = p.payment_type_id WHERE p.patient_id = ?1 "
+      "ORDER BY p.paid_on DESC, p.id DESC LIMIT ?2 OFFSET ?3");
+  st.bind(1, patient).bind(2, page.limit).bind(3, page.offset);
+  Json items = Json::array();
+  while (st.step()) {
+    const bool deleted = st.column_int64(8) != 0;
+    items.push_back({{"payment_id", st.column_text(0)}, {"paid_on", st.column_text(1)},
+                     {"payment_type_id", st.column_text(2)}, {"type", st.column_text(3)}, {"amount", st.column_int64(4)},
+                     {"credit", deleted ? 0 : st.column_int64(4) - st.column_int64(5)},
+                     {"reference", st.column_text(6)}, {"note", st.column_text(7)}, {"deleted", deleted}});
+  }
+  return Json{{"items", std::move(items)}};
+}
+
+Json credit_note_list(Context& ctx) {
+  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  auto st = ctx.db.prepare(
+      "SELECT id, number, issued_on, total, used, COALESCE(invoice_id, ''), cancels, note, internal_note "
+      "FROM credit_notes WHERE patient_id = ?1 ORDER BY issued_on DESC, number DESC");
+  st.bind(1, patient);
+  Json items = Json::array();
+  while (st.step()) {
+    items.push_back({{"credit_note_id", st.column_text(0)}, {"number", st.column_text(1)},
+                     {"issued_on", st.column_text(2)}, {"total", st.column_int64(3)},
+                     {"available", st.column_int64(3) - st.column_int64(4)}, {"invoice_id", st.column_text(5)},
+                     {"cancels", st.column_int64(6) != 0}, {"note", st.column_text(7)},
+                     {"internal_note", st.column_text(8)}});
+  }
+  return Json{{"items", std::move(items)}};
+}
+
+}  // namespace
+
+void add_payment_commands(Registry& r) {
+  using core::Permission;
+  r.push_back({"payment.create", true, Permission::TakePayments, payment_create});
+  r.push_back({"payment.update", true, Permission::TakePayments, payment_update});
+  r.push_back({"payment.delete", true, Permission::TakePayments, payment_delete});
+  r.push_back({"payment.list", false, Permission::View, payment_list});
+  r.push_back({"invoice.pay_from_account", true, Permission::TakePayments, pay_from_account});
+  r.push_back({"credit_note.create", true, Permission::TakePayments, credit_note_create});
+  r.push_back({"credit_note.apply", true, Permission::TakePayments, credit_note_apply});
+  r.push_back({"credit_note.list", false, Permission::View, credit_note_list});
+  r.push_back({"refund.create", true, Permission::Refund, refund_create});
+}
+
+}  // namespace quittance::app

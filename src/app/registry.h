@@ -1,0 +1,47 @@
+// The table of commands: each domain file (settings_commands.cpp, invoice_commands.cpp, …)
+// adds its own. A handler reads its arguments from the context, writes through the database,
+// and returns its result, or refuses (command_error.h).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/clock.h"
+#include "core/roles.h"
+#include "store/database.h"
+
+namespace quittance::app {
+
+using Json = nlohmann::json;
+
+struct Context {
+  store::Database& db;
+  const Json& cmd;
+  const std::string& command_id;  // "" for a query
+  const std::string& actor;       // user id
+  core::Role role;
+  const Clock& clock;
+  // Refuses with "forbidden" unless the actor's role grants `permission`.
+  void require(core::Permission permission) const;
+};
+
+using Handler = Json (*)(Context&);
+
+struct CommandSpec {
+  const char* name;
+  bool writes;                   // journaled, needs "id"
+  core::Permission permission;   // checked before the handler runs
+  Handler run;
+};
+
+using Registry = std::vector<CommandSpec>;
+
+void add_settings_commands(Registry& r);
+void add_catalog_commands(Registry& r);
+void add_patient_commands(Registry& r);
+void add_invoice_commands(Registry& r);
+void add_payment_commands(Registry& r);
+void add_report_commands(Registry& r);
+
+}  // namespace quittance::app

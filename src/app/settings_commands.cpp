@@ -1,0 +1,127 @@
+// Settings and users: app.info, settings.get/list/set, user.create/list.
+// Practice settings (identity, legal mentions, currency, fees policy, device series) need the
+// owner; the interface language is every user's own.
+#include <map>
+
+#include "app/args.h"
+#include "app/command_error.h"
+#include "app/registry.h"
+#include "app/settings_keys.h"
+#include "core/money.h"
+#include "core/numbering.h"
+#include "core/version.h"
+#include "store/migrations.h"
+#include "store/settings.h"
+
+namespace quittance::app {
+
+namespace {
+
+bool only_digits(const std::string& s, std::size_t length) {
+  if (s.size() != length) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string without_spaces(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ') out += c;
+  }
+  return out;
+}
+
+bool has_documents(store::Database& db) {
+  auto st = db.prepare("SELECT EXISTS(SELECT 1 FROM invoices) OR EXISTS(SELECT 1 FROM payments)");
+  st.step();
+  return st.column_int64(0) != 0;
+}
+
+// Checks and normalises a setting's value; refuses what the key cannot hold.
+std::string validated(Context& ctx, const std::string& key, const std::string& value) {
+  auto bad = [&](const std::string& why) -> std::string { refuse("invalid_argument", key + " " + why, "value"); };
+  if (key == "ui.language") {
+    if (value != "fr" && value != "en") bad("must be \"fr\" or \"en\"");
+  } else if (key == "practice.siret") {
+    std::string digits = without_spaces(value);
+    if (!digits.empty() && !only_digits(digits, 14)) bad("must have 14 digits");
+    return digits;
+  } else if (key == "practice.rpps") {
+    if (!value.empty() && !only_digits(value, 11)) bad("must have 11 digits");
+  } else if (key == "practice.adeli") {
+    if (!value.empty() && !only_digits(value, 9)) bad("must have 9 digits");
+  } else if (key == "practice.currency") {
+    if (!core::currency_from_code(value)) bad("is not a supported currency");
+    if (value != setting_or_default(ctx.db, key) && has_documents(ctx.db)) {
+      refuse("currency_locked", "the currency cannot change once invoices or payments exist", "value");
+    }
+  } else if (key == "device.series") {
+    if (!core::valid_series_code(value)) bad("must be one to three capital letters");
+  } else if (key == "billing.pass_fees") {
+    if (value != "0" && value != "1") bad("must be \"0\" or \"1\"");
+  }
+  return value;
+}
+
+Json app_info(Context& ctx) {
+  return Json{{"version", kVersion}, {"schema", store::schema_version(ctx.db)}, {"actor", ctx.actor},
+              {"role", core::to_string(ctx.role)}};
+}
+
+Json settings_get(Context& ctx) {
+  std::string key = require_string(ctx.cmd, "key", 64);
+  if (!is_known_setting(key)) refuse("unknown_setting", "no setting \"" + key + "\"", "key");
+  return setting_or_default(ctx.db, key);
+}
+
+Json settings_list(Context& ctx) {
+  Json out = Json::object();
+  for (const SettingKey& k : known_settings()) out[k.key] = setting_or_default(ctx.db, k.key);
+  return out;
+}
+
+Json settings_set(Context& ctx) {
+  std::string key = require_string(ctx.cmd, "key", 64);
+  const SettingKey* known = find_setting(key);
+  if (!known) refuse("unknown_setting", "no setting \"" + key + "\"", "key");
+  ctx.require(known->permission);
+  std::string value = validated(ctx, key, require_string(ctx.cmd, "value", known->max_bytes));
+  store::set_setting(ctx.db, key, value);
+  return Json{{"key", key}, {"value", value}};
+}
+
+Json user_create(Context& ctx) {
+  std::string name = require_text(ctx.cmd, "name");
+  std::string role = require_string(ctx.cmd, "role", 20);
+  if (!core::role_from_string(role)) refuse("invalid_argument", "role must be owner, billing, practitioner or read_only", "role");
+  auto st = ctx.db.prepare("INSERT INTO users(id, name, role) VALUES (?1, ?2, ?3)");
+  st.bind(1, ctx.command_id).bind(2, name).bind(3, role);
+  st.step();
+  return Json{{"user_id", ctx.command_id}, {"name", name}, {"role", role}};
+}
+
+Json user_list(Context& ctx) {
+  Json out = Json::array();
+  auto st = ctx.db.prepare("SELECT id, name, role, archived FROM users ORDER BY name");
+  while (st.step()) {
+    out.push_back({{"user_id", st.column_text(0)}, {"name", st.column_text(1)}, {"role", st.column_text(2)},
+                   {"archived", st.column_int64(3) != 0}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_settings_commands(Registry& r) {
+  using core::Permission;
+  r.push_back({"app.info", false, Permission::View, app_info});
+  r.push_back({"settings.get", false, Permission::View, settings_get});
+  r.push_back({"settings.list", false, Permission::View, settings_list});
+  r.push_back({"settings.set", true, Permission::PersonalPrefs, settings_set});
+  r.push_back({"user.create", true, Permission::ManageSettings, user_create});
+  r.push_back({"user.list", false, Permission::View, user_list});
+}
+
+}  // namespace quittance::app
