@@ -116,6 +116,13 @@ std::string Database::quick_check() {
   return result;
 }
 
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Database::rollback_savepoint_quietly() noexcept {
+  sqlite3_exec(db_, "ROLLBACK TO nested", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_, "RELEASE nested", nullptr, nullptr, nullptr);
+}
+
 void Database::rollback_quietly() noexcept {
   if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

@@ -65,21 +65,30 @@ class Database {
   const std::string& path() const { return path_; }
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any exception.
+  // Inside an open transaction it nests as a savepoint, so a caller may batch many commands
+  // in one transaction (an import, the generator) and a failing one still undoes only itself.
   template <class Body>
   void transaction(Body&& body) {
-    exec("BEGIN IMMEDIATE");
+    const bool nested = in_transaction();
+    exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
     try {
       body();
-      exec("COMMIT");
+      exec(nested ? "RELEASE nested" : "COMMIT");
     } catch (...) {
-      rollback_quietly();
+      if (nested) {
+        rollback_savepoint_quietly();
+      } else {
+        rollback_quietly();
+      }
       throw;
     }
   }
+  bool in_transaction() const;
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   void rollback_quietly() noexcept;
+  void rollback_savepoint_quietly() noexcept;
   sqlite3* db_;
   std::string path_;
 };

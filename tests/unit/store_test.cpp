@@ -103,3 +103,18 @@ TEST_CASE("quick_check reports ok on a sound database") {
   migrate(db, clinic_migrations());
   CHECK(db.quick_check() == "ok");
 }
+
+TEST_CASE("a transaction inside a transaction is a savepoint: its failure undoes only itself") {
+  auto db = Database::open(":memory:");
+  migrate(db, clinic_migrations());
+  db.exec("BEGIN");
+  db.transaction([&] { set_setting(db, "practice.name", "kept"); });
+  CHECK_THROWS(db.transaction([&] {
+    set_setting(db, "practice.siret", "lost");
+    throw std::runtime_error("boom");
+  }));
+  CHECK(db.in_transaction());
+  db.exec("COMMIT");
+  CHECK(get_setting(db, "practice.name") == "kept");
+  CHECK_FALSE(get_setting(db, "practice.siret").has_value());
+}
