@@ -42,6 +42,7 @@ class Statement {
   std::int64_t column_int64(int index) const;
   std::string column_text(int index) const;
   bool column_is_null(int index) const;
+  int column_count() const;
 
  private:
   sqlite3* db_;
