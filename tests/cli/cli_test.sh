@@ -36,4 +36,11 @@ grep -qF '"code":"storage_error"' <<<"$out" || fail "garbage database: $out"
 [ "$(cat "$work/garbage.db")" = 'this is not sqlite, and it must survive' ] || fail "garbage database was modified"
 
 "$cli" --bogus >/dev/null 2>&1 && fail "unknown flag accepted"
+
+# Roles apply to the CLI's user too.
+printf '%s\n' '{"cmd":"user.create","id":"u1","name":"Accueil","role":"read_only"}' | "$cli" --db "$db" >/dev/null
+out=$(echo '{"cmd":"settings.set","id":"c9","key":"practice.name","value":"x"}' | "$cli" --db "$db" --user u1)
+grep -qF '"code":"forbidden"' <<<"$out" || fail "read_only user could write: $out"
+set +e; echo '{"cmd":"app.info"}' | "$cli" --db "$db" --user ghost >/dev/null; status=$?; set -e
+[ "$status" -eq 2 ] || fail "unknown user: exit $status, want 2"
 echo "cli: 1 passed, 0 failed"
