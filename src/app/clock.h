@@ -13,7 +13,7 @@ struct Clock {
   std::function<core::Date()> today; // the practice's calendar date
 };
 
-// The machine's clock (UTC date; the browser build passes its local date instead).
+// The machine's clock: instants in UTC, the date in the local time zone.
 Clock system_clock();
 // A clock stuck at `date`, 09:00 UTC: for tests and generators.
 Clock fixed_clock(core::Date date);
