@@ -4,6 +4,7 @@
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/registry.h"
+#include "app/update_column.h"
 
 namespace quittance::app {
 
@@ -27,9 +28,7 @@ std::int64_t require_rate_bp(const Json& cmd) {
 void set_archived(Context& ctx, const char* table, const char* field) {
   std::string id = require_string(ctx.cmd, field, 64);
   require_exists(ctx.db, table, id, field);
-  auto st = ctx.db.prepare(std::string("UPDATE ") + table + " SET archived = 1 WHERE id = ?1");
-  st.bind(1, id);
-  st.step();
+  update_column(ctx.db, table, id, "archived", std::int64_t{1});
 }
 
 Json tax_rate_create(Context& ctx) {
@@ -44,16 +43,8 @@ Json tax_rate_create(Context& ctx) {
 Json tax_rate_update(Context& ctx) {
   std::string id = require_string(ctx.cmd, "tax_rate_id", 64);
   require_exists(ctx.db, "tax_rates", id, "tax_rate_id");
-  if (has(ctx.cmd, "name")) {
-    auto st = ctx.db.prepare("UPDATE tax_rates SET name = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, require_text(ctx.cmd, "name"));
-    st.step();
-  }
-  if (has(ctx.cmd, "rate_bp")) {
-    auto st = ctx.db.prepare("UPDATE tax_rates SET rate_bp = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, require_rate_bp(ctx.cmd));
-    st.step();
-  }
+  if (has(ctx.cmd, "name")) update_column(ctx.db, "tax_rates", id, "name", require_text(ctx.cmd, "name"));
+  if (has(ctx.cmd, "rate_bp")) update_column(ctx.db, "tax_rates", id, "rate_bp", require_rate_bp(ctx.cmd));
   return Json{{"tax_rate_id", id}};
 }
 
@@ -87,11 +78,7 @@ Json service_create(Context& ctx) {
 Json service_update(Context& ctx) {
   std::string id = require_string(ctx.cmd, "service_id", 64);
   require_exists(ctx.db, "services", id, "service_id");
-  auto set = [&](const char* column, auto value) {
-    auto st = ctx.db.prepare(std::string("UPDATE services SET ") + column + " = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, value);
-    st.step();
-  };
+  auto set = [&](const char* column, const auto& value) { update_column(ctx.db, "services", id, column, value); };
   if (has(ctx.cmd, "code")) set("code", require_text(ctx.cmd, "code", 40));
   if (has(ctx.cmd, "label")) set("label", require_text(ctx.cmd, "label"));
   if (has(ctx.cmd, "unit_price")) set("unit_price", require_amount(ctx.cmd, "unit_price", true));

@@ -6,6 +6,7 @@
 #include "app/lines.h"
 #include "app/numbers.h"
 #include "app/registry.h"
+#include "app/update_column.h"
 #include "core/invoice_status.h"
 
 namespace quittance::app {
@@ -50,15 +51,9 @@ Json invoice_update(Context& ctx) {
   if (has(ctx.cmd, "contact_id")) {
     std::string contact = require_string(ctx.cmd, "contact_id", 64);
     check_contact(ctx.db, inv.patient_id, contact);
-    auto st = ctx.db.prepare("UPDATE invoices SET contact_id = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, contact);
-    st.step();
+    update_column(ctx.db, "invoices", id, "contact_id", contact);
   }
-  if (has(ctx.cmd, "notes")) {
-    auto st = ctx.db.prepare("UPDATE invoices SET notes = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, optional_string(ctx.cmd, "notes", 4000));
-    st.step();
-  }
+  if (has(ctx.cmd, "notes")) update_column(ctx.db, "invoices", id, "notes", optional_string(ctx.cmd, "notes", 4000));
   std::int64_t total = inv.total;
   if (has(ctx.cmd, "lines")) {
     std::vector<Line> lines = read_lines(ctx, require_array(ctx.cmd, "lines"));
@@ -119,9 +114,7 @@ Json invoice_cancel(Context& ctx) {
     ledger::allocate(ctx.db, id, ledger::require_source(ctx.db, ledger::SourceKind::CreditNote, ctx.command_id), t.total,
                      ctx.command_id);
   }
-  auto cancel = ctx.db.prepare("UPDATE invoices SET state = 'cancelled' WHERE id = ?1");
-  cancel.bind(1, id);
-  cancel.step();
+  update_column(ctx.db, "invoices", id, "state", std::string("cancelled"));
   ledger::refresh_invoice(ctx.db, id);
   return Json{{"invoice_id", id}, {"credit_note_id", ctx.command_id}, {"credit_note_number", number}};
 }

@@ -144,15 +144,13 @@ void refresh_invoice(store::Database& db, const std::string& invoice_id) {
 }
 
 void refresh_source(store::Database& db, SourceKind kind, const std::string& id) {
-  auto st = db.prepare(kind == SourceKind::Payment
-                           ? "UPDATE payments SET used = "
-                             "(SELECT COALESCE(SUM(amount), 0) FROM allocations WHERE source_kind = 'payment' AND source_id = ?1 AND reversed = 0) + "
-                             "(SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = 'payment' AND source_id = ?1) "
-                             "WHERE id = ?1"
-                           : "UPDATE credit_notes SET used = "
-                             "(SELECT COALESCE(SUM(amount), 0) FROM allocations WHERE source_kind = 'credit_note' AND source_id = ?1 AND reversed = 0) + "
-                             "(SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = 'credit_note' AND source_id = ?1) "
-                             "WHERE id = ?1");
+  const std::string k = to_string(kind);
+  auto st = db.prepare(std::string("UPDATE ") + (kind == SourceKind::Payment ? "payments" : "credit_notes") +
+                       " SET used = "
+                       "(SELECT COALESCE(SUM(amount), 0) FROM allocations WHERE source_kind = '" + k +
+                       "' AND source_id = ?1 AND reversed = 0) + "
+                       "(SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = '" + k +
+                       "' AND source_id = ?1) WHERE id = ?1");
   st.bind(1, id);
   st.step();
 }

@@ -3,6 +3,7 @@
 #include "app/command_error.h"
 #include "app/ledger.h"
 #include "app/registry.h"
+#include "app/update_column.h"
 
 namespace quittance::app {
 
@@ -30,11 +31,7 @@ Json patient_create(Context& ctx) {
 Json patient_update(Context& ctx) {
   std::string id = require_string(ctx.cmd, "patient_id", 64);
   ledger::require_patient(ctx.db, id);
-  auto set = [&](const char* column, auto value) {
-    auto st = ctx.db.prepare(std::string("UPDATE patients SET ") + column + " = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, value);
-    st.step();
-  };
+  auto set = [&](const char* column, const auto& value) { update_column(ctx.db, "patients", id, column, value); };
   if (has(ctx.cmd, "name")) set("name", require_text(ctx.cmd, "name"));
   if (has(ctx.cmd, "email")) set("email", optional_string(ctx.cmd, "email", 200));
   if (has(ctx.cmd, "phone")) set("phone", optional_string(ctx.cmd, "phone", 40));

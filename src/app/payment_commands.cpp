@@ -8,6 +8,7 @@
 #include "app/lines.h"
 #include "app/numbers.h"
 #include "app/registry.h"
+#include "app/update_column.h"
 
 namespace quittance::app {
 
@@ -80,11 +81,7 @@ Json payment_update(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "payment_id", 64);
   require_text(ctx.cmd, "reason", 500);  // kept in the journal with the command
   ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
-  auto set = [&](const char* column, auto value) {
-    auto st = ctx.db.prepare(std::string("UPDATE payments SET ") + column + " = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, value);
-    st.step();
-  };
+  auto set = [&](const char* column, const auto& value) { update_column(ctx.db, "payments", id, column, value); };
   if (has(ctx.cmd, "payment_type_id")) {
     std::string type = require_string(ctx.cmd, "payment_type_id", 64);
     check_payment_type(ctx.db, type);
@@ -117,9 +114,7 @@ Json payment_delete(Context& ctx) {
   refunded.step();
   if (refunded.column_int64(0)) refuse("payment_refunded", "a refunded payment cannot be deleted", "payment_id");
   const std::int64_t released = ledger::release_from_source(ctx.db, source, source.total, ctx.command_id);
-  auto st = ctx.db.prepare("UPDATE payments SET deleted = 1 WHERE id = ?1");
-  st.bind(1, id);
-  st.step();
+  update_column(ctx.db, "payments", id, "deleted", std::int64_t{1});
   return Json{{"payment_id", id}, {"released", released}};
 }
 
