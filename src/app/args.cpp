@@ -92,13 +92,30 @@ Page read_page(const Json& cmd) {
   return page;
 }
 
-std::string like_escape(const std::string& text) {
-  std::string out;
+std::string fts_prefix_query(const std::string& text) {
+  std::string query, word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!query.empty()) query += ' ';
+    query += '"';
+    for (char c : word) query += c == '"' ? std::string("\"\"") : std::string(1, c);
+    query += "\"*";
+    word.clear();
+  };
   for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
+    if (c == ' ' || c == '\t') {
+      flush();
+    } else {
+      word += c;
+    }
   }
-  return out;
+  flush();
+  return query;
+}
+
+std::string patient_name_match(const std::string& column, int param) {
+  return column + " IN (SELECT p.id FROM patients_fts f JOIN patients p ON p.rowid = f.rowid WHERE patients_fts MATCH ?" +
+         std::to_string(param) + ")";
 }
 
 }  // namespace quittance::app

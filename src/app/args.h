@@ -34,7 +34,10 @@ struct Page {
   std::int64_t offset = 0;
 };
 Page read_page(const Json& cmd);
-// Escapes %, _ and \ for a LIKE pattern with ESCAPE '\'.
-std::string like_escape(const std::string& text);
+// An FTS5 query matching rows where every typed word starts a word of the text ("lef ma" ->
+// "lef"* "ma"*), quotes escaped; "" when nothing but spaces was typed.
+std::string fts_prefix_query(const std::string& text);
+// The SQL fragment "<column> IN (ids of patients whose name matches ?<param>)".
+std::string patient_name_match(const std::string& column, int param);
 
 }  // namespace quittance::app

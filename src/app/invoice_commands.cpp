@@ -163,8 +163,8 @@ Json invoice_get(Context& ctx) {
   return inv;
 }
 
-// Paged list with filters: status, patient_id, from/to (issue dates), search (number prefix
-// or patient name prefix). Newest first, drafts (no date yet) last: the order the indexes
+// Paged list with filters: status, patient_id, from/to (issue dates), search (a number prefix
+// or the start of words of the patient's name). Newest first, drafts (no date yet) last: the order the indexes
 // (status|patient_id|∅, issued_on, id) give without sorting.
 Json invoice_list(Context& ctx) {
   std::string where = "1";
@@ -184,11 +184,16 @@ Json invoice_list(Context& ctx) {
   if (has(ctx.cmd, "from")) add("i.issued_on >= ?", core::format_iso(require_date(ctx.cmd, "from")));
   if (has(ctx.cmd, "to")) add("i.issued_on <= ?", core::format_iso(require_date(ctx.cmd, "to")));
   const std::string search = optional_string(ctx.cmd, "search", 100);
-  if (!search.empty()) {
-    args.push_back(like_escape(search));
-    const std::string n = std::to_string(args.size());
-    where += " AND (i.number LIKE ?" + n + " || '%' ESCAPE '\\' OR i.patient_id IN "
-             "(SELECT id FROM patients WHERE name LIKE ?" + n + " || '%' ESCAPE '\\'))";
+  if (!fts_prefix_query(search).empty()) {
+    // A number prefix as a range on the unique index of numbers (LIKE could not use it), or
+    // words of the patient's name: SQLite answers the OR with both indexes.
+    std::string upper = search;
+    for (char& ch : upper) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+    args.push_back(upper);
+    const std::string u = std::to_string(args.size());
+    args.push_back(fts_prefix_query(search));
+    where += " AND ((i.number >= ?" + u + " AND i.number < ?" + u + " || x'ff') OR " +
+             patient_name_match("i.patient_id", static_cast<int>(args.size())) + ")";
   }
   const Page page = read_page(ctx.cmd);
   auto bind_all = [&](store::Statement& st) {
@@ -197,10 +202,15 @@ Json invoice_list(Context& ctx) {
   auto count = ctx.db.prepare("SELECT COUNT(*) FROM invoices i WHERE " + where);
   bind_all(count);
   count.step();
-  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns +
-                           " FROM invoices i JOIN patients p ON p.id = i.patient_id WHERE " + where +
-                           " ORDER BY i.issued_on DESC, i.id DESC LIMIT ?" +
-                           std::to_string(args.size() + 1) + " OFFSET ?" + std::to_string(args.size() + 2));
+  // The page is cut on an index first (rowids only, no table reads for the skipped rows), then
+  // only its rows are read and joined: a deep page costs what a first page does. CROSS JOIN
+  // keeps SQLite from reordering the join into a scan.
+  const std::string order = " ORDER BY i.issued_on DESC, i.id DESC";
+  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns + " FROM (SELECT i.rowid AS r FROM invoices i WHERE " +
+                           where + order + " LIMIT ?" + std::to_string(args.size() + 1) + " OFFSET ?" +
+                           std::to_string(args.size() + 2) +
+                           ") pg CROSS JOIN invoices i ON i.rowid = pg.r JOIN patients p ON p.id = i.patient_id" +
+                           order);
   bind_all(st);
   st.bind(static_cast<int>(args.size() + 1), page.limit).bind(static_cast<int>(args.size() + 2), page.offset);
   Json items = Json::array();

@@ -57,17 +57,20 @@ Json patient_get(Context& ctx) {
   return p;
 }
 
-// Paged, ordered by name; "search" matches the start of the name, any case.
+// Paged, ordered by name; "search" matches the start of any word of the name, accents and
+// case ignored ("lef" finds « Marc Lefèvre »).
 Json patient_list(Context& ctx) {
-  const std::string search = optional_string(ctx.cmd, "search", 100);
-  const auto page = read_page(ctx.cmd);
-  auto count = ctx.db.prepare("SELECT COUNT(*) FROM patients WHERE name LIKE ?1 || '%' ESCAPE '\\'");
-  count.bind(1, like_escape(search));
+  const std::string search = fts_prefix_query(optional_string(ctx.cmd, "search", 100));
+  const Page page = read_page(ctx.cmd);
+  // ?1 is the search, or NULL for every patient.
+  const std::string where = search.empty() ? "?1 IS NULL" : patient_name_match("id", 1);
+  auto count = ctx.db.prepare("SELECT COUNT(*) FROM patients WHERE " + where);
+  if (!search.empty()) count.bind(1, search); else count.bind_null(1);
   count.step();
-  auto st = ctx.db.prepare(std::string("SELECT ") + kPatientColumns +
-                           " FROM patients WHERE name LIKE ?1 || '%' ESCAPE '\\' "
-                           "ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3");
-  st.bind(1, like_escape(search)).bind(2, page.limit).bind(3, page.offset);
+  auto st = ctx.db.prepare(std::string("SELECT ") + kPatientColumns + " FROM patients WHERE " + where +
+                           " ORDER BY name COLLATE NOCASE, id LIMIT ?2 OFFSET ?3");
+  if (!search.empty()) st.bind(1, search); else st.bind_null(1);
+  st.bind(2, page.limit).bind(3, page.offset);
   Json items = Json::array();
   while (st.step()) items.push_back(patient_json(st));
   return Json{{"total", count.column_int64(0)}, {"items", std::move(items)}};

@@ -36,6 +36,16 @@ const std::vector<Migration>& clinic_migrations() {
           created_at TEXT NOT NULL
         ) STRICT;
         CREATE INDEX patients_by_name ON patients(name COLLATE NOCASE);
+        -- Search by any word of the name, accents ignored ("lef" finds « Marc Lefèvre »).
+        CREATE VIRTUAL TABLE patients_fts USING fts5(
+          name, content = 'patients', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER patients_fts_insert AFTER INSERT ON patients BEGIN
+          INSERT INTO patients_fts(rowid, name) VALUES (new.rowid, new.name);
+        END;
+        CREATE TRIGGER patients_fts_update AFTER UPDATE OF name ON patients BEGIN
+          INSERT INTO patients_fts(patients_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+          INSERT INTO patients_fts(rowid, name) VALUES (new.rowid, new.name);
+        END;
 
         -- « Facturé à »: a person or organisation billed for a patient (parent, employer, insurer).
         CREATE TABLE contacts (

@@ -238,3 +238,45 @@ TEST_CASE("processing fees: absorbed by default; passing them on grosses the cha
   CHECK(passed["charge"] == 10330);
   CHECK(passed["warning"] == "surcharge_forbidden_eu");
 }
+
+TEST_CASE("the invoice list: filters, search by number or name, pages newest first") {
+  Clinic c({2026, 11, 30});
+  std::string lea = c.patient("Léa Moreau");
+  std::string marc = c.patient("Marc Lefebvre");
+  std::vector<std::string> ids;
+  for (int day = 1; day <= 9; ++day) {
+    const std::string date = "2026-11-0" + std::to_string(day);
+    ids.push_back(c.invoice(day % 3 ? lea : marc, 1000 * day, "Séance", date.c_str()));
+  }
+  c.exec({{"cmd", "payment.create"}, {"patient_id", lea}, {"payment_type_id", "cash"}, {"amount", 1000},
+          {"allocations", {{{"invoice_id", ids[0]}, {"amount", 1000}}}}});
+  c.exec({{"cmd", "invoice.create"}, {"patient_id", marc}, {"lines", {{{"label", "Brouillon"}, {"unit_price", 1}}}}});
+  auto list = [&](Json filters) {
+    filters["cmd"] = "invoice.list";
+    return c.query(filters);
+  };
+  Json all = list({{"limit", 4}});
+  CHECK(all["total"] == 10);
+  REQUIRE(all["items"].size() == 4);
+  CHECK(all["items"][0]["number"] == "F-2026-A-000009");  // newest first
+  CHECK(list({{"limit", 4}, {"offset", 8}})["items"][0]["number"] == "F-2026-A-000001");
+  CHECK(list({{"limit", 4}, {"offset", 8}})["items"][1]["status"] == "draft");  // drafts last
+  CHECK(list({{"status", "paid"}})["total"] == 1);
+  CHECK(list({{"status", "due"}})["total"] == 8);
+  CHECK(list({{"patient_id", marc}})["total"] == 4);  // 3 issued + the draft
+  CHECK(list({{"from", "2026-11-03"}, {"to", "2026-11-05"}})["total"] == 3);
+  CHECK(list({{"search", "f-2026-a-00000"}})["total"] == 9);
+  CHECK(list({{"search", "F-2026-A-000007"}})["items"][0]["invoice_id"] == ids[6]);
+  CHECK(list({{"search", "lef"}})["total"] == 4);
+  CHECK(list({{"search", "lef"}, {"status", "due"}})["total"] == 3);
+  CHECK(list({{"search", "lea"}})["total"] == 6);  // « Léa », accents ignored
+  CHECK(list({{"search", "moreau léa"}})["total"] == 6);  // every word, in any order
+  CHECK(list({{"search", "%"}})["total"] == 0);
+  CHECK(list({{"search", "\"lef"}})["total"] == 4);  // a quote is punctuation, not FTS syntax
+  CHECK(list({{"search", "lef OR x*"}})["total"] == 0);  // nor are operators
+  Json patients = c.query({{"cmd", "patient.list"}, {"search", "lef"}});
+  CHECK(patients["total"] == 1);
+  CHECK(patients["items"][0]["name"] == "Marc Lefebvre");
+  CHECK(c.query({{"cmd", "patient.list"}})["total"] == 2);
+  CHECK(c.commands().query({{"cmd", "invoice.list"}, {"status", "unpaid"}})["error"]["code"] == "invalid_argument");
+}
