@@ -14,6 +14,10 @@ std::string new_command_id() {
     return std::mt19937_64(seed);
   }();
   const std::uint64_t hi = engine(), lo = engine();
+  return format_uuid_v4(hi, lo);
+}
+
+std::string format_uuid_v4(std::uint64_t hi, std::uint64_t lo) {
   char out[37];
   std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0x0fff),

@@ -17,6 +17,18 @@ std::int64_t scalar(store::Database& db, const char* sql, const std::string& arg
   return st.column_int64(0);
 }
 
+// A source from a row "id, patient_id, currency, date, total, used[, deleted]".
+Source read_source(const store::Statement& st, SourceKind kind, bool with_deleted) {
+  return Source{kind,
+                st.column_text(0),
+                st.column_text(1),
+                st.column_text(2),
+                st.column_text(3),
+                st.column_int64(4),
+                st.column_int64(5),
+                with_deleted && st.column_int64(6) != 0};
+}
+
 core::InvoiceState state_of(const std::string& s) {
   if (s == "draft") return core::InvoiceState::Draft;
   if (s == "cancelled") return core::InvoiceState::Cancelled;
@@ -46,8 +58,7 @@ Source require_source(store::Database& db, SourceKind kind, const std::string& i
   st.bind(1, id);
   const char* field = payment ? "payment_id" : "credit_note_id";
   if (!st.step()) refuse("not_found", std::string("no ") + to_string(kind) + " \"" + id + "\"", field);
-  Source s{kind, st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
-           st.column_int64(4), st.column_int64(5), st.column_int64(6) != 0};
+  Source s = read_source(st, kind, true);
   if (s.deleted) refuse("payment_deleted", "the payment \"" + id + "\" was deleted", field);
   return s;
 }
@@ -161,19 +172,13 @@ std::vector<Source> available_sources(store::Database& db, const std::string& pa
       "SELECT id, patient_id, currency, paid_on, amount, used FROM payments "
       "WHERE patient_id = ?1 AND deleted = 0 AND used < amount ORDER BY paid_on, created_at, id");
   st.bind(1, patient_id);
-  while (st.step()) {
-    out.push_back({SourceKind::Payment, st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
-                   st.column_int64(4), st.column_int64(5), false});
-  }
+  while (st.step()) out.push_back(read_source(st, SourceKind::Payment, false));
   if (!with_credit_notes) return out;
   auto cn = db.prepare(
       "SELECT id, patient_id, currency, issued_on, total, used FROM credit_notes "
       "WHERE patient_id = ?1 AND used < total ORDER BY issued_on, created_at, id");
   cn.bind(1, patient_id);
-  while (cn.step()) {
-    out.push_back({SourceKind::CreditNote, cn.column_text(0), cn.column_text(1), cn.column_text(2), cn.column_text(3),
-                   cn.column_int64(4), cn.column_int64(5), false});
-  }
+  while (cn.step()) out.push_back(read_source(cn, SourceKind::CreditNote, false));
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <iterator>
 #include <random>
 
+#include "app/command_id.h"
 #include "core/invoice_math.h"
 
 namespace quittance::bench {
@@ -59,12 +60,7 @@ class Random {
 // A version-4 UUID, as the interface would send, but drawn from the seed.
 std::string uuid(Random& r) {
   const std::uint64_t hi = r.bits(), lo = r.bits();
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0x0fff),
-                static_cast<unsigned>(0x8000 | ((lo >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return out;
+  return app::format_uuid_v4(hi, lo);
 }
 
 template <class T, std::size_t N>
