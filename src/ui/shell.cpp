@@ -130,9 +130,14 @@ void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const App
     draw_centered_message(status);
   } else if (state.section == Section::Settings) {
     draw_settings_screen(*commands, data_version, state.settings);
+  } else if (state.section == Section::Patients) {
+    draw_patients_screen(*commands, data_version, state.patients, state.pay);
+  } else if (state.section == Section::Invoices) {
+    draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
   } else {
     draw_coming_soon(state.section);
   }
+  if (ready) draw_pay_dialog(*commands, state.pay);
   ImGui::EndChild();
   ImGui::PopStyleVar();
 

@@ -7,6 +7,9 @@
 
 #include "app/commands.h"
 #include "platform/storage.h"
+#include "ui/invoices_screen.h"
+#include "ui/patients_screen.h"
+#include "ui/pay_dialog.h"
 
 namespace quittance::ui {
 
@@ -33,6 +36,9 @@ struct SettingsState {
 struct UiState {
   Section section = Section::Dashboard;
   SettingsState settings;
+  PatientsState patients;
+  InvoicesState invoices;
+  PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready.

@@ -55,8 +55,8 @@ bool load_fonts(const char* font_path, float pixel_ratio) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   // Latin-1 and Latin Extended-A (œ, Œ), general punctuation (’ « » … and the narrow no-break
-  // space of French thousands), the euro sign, and the status bar's dots (● ○).
-  static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x20AC, 0x20AC, 0x25A0, 0x25FF, 0};
+  // space of French thousands), the euro sign, arrows (←) and the status bar's dots (● ○).
+  static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x20AC, 0x20AC, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
   ImFontConfig config;
   config.OversampleH = 2;
   config.OversampleV = 1;

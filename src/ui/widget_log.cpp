@@ -53,9 +53,15 @@ void label(const char* text) {
 }
 
 void name_last_widget(const char* text) {
-  if (g_log.building.empty()) return;
-  WidgetInfo& w = g_log.building.back();
-  if (w.id == ImGui::GetItemID()) w.label = text;
+  const ImGuiID id = ImGui::GetItemID();
+  if (!g_log.building.empty() && g_log.building.back().id == id) {
+    g_log.building.back().label = text;
+    return;
+  }
+  // Widgets that have no test-engine hook (combo boxes) are recorded here, from the last item.
+  if (!ImGui::IsItemVisible()) return;
+  const ImGuiLastItemData& item = GImGui->LastItemData;
+  record(id, "item", text, item.Rect, !(item.InFlags & ImGuiItemFlags_Disabled), false);
 }
 
 std::string widget_log_json() {

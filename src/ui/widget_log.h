@@ -23,7 +23,8 @@ void widget_log_end_frame();
 const std::vector<WidgetInfo>& widget_log_last_frame();
 // Draws text and records it (ImGui's text items have no hook).
 void label(const char* text);
-// Gives the widget just drawn a visible label (for fields whose label is drawn above them).
+// Gives the widget just drawn a visible label (for fields whose label is drawn above them), and
+// records it if ImGui has no hook for its kind (combo boxes): call it right after the widget.
 void name_last_widget(const char* text);
 // The last frame's widgets as a JSON array.
 std::string widget_log_json();

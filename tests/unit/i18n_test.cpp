@@ -46,7 +46,7 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
   Catalog fr = catalog("fr"), en = catalog("en");
   // String literals shaped like catalogue keys (command names such as "settings.set" are not).
   const std::regex literal(
-      "\"((?:nav|section|status|error|app|language)\\.[a-z0-9_.]+|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
+      "\"((?:nav|section|status|error|app|language|patients|invoices|pay|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-z0-9_.]+|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
       "z_]+))\"");
   int found = 0;
   for (const char* folder : {"src/ui", "src/platform/web"}) {
@@ -64,12 +64,20 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
   CHECK(found > 15);  // the scan itself works
 }
 
-TEST_CASE("keys composed from section ids exist") {
+TEST_CASE("keys composed from section ids, statuses and payment types exist") {
   Catalog fr = catalog("fr");
   for (const char* id : {"dashboard", "patients", "invoices", "payments", "communications", "settings"}) {
     CAPTURE(id);
     CHECK(fr.has(std::string("nav.") + id));
     if (std::string(id) != "settings") CHECK(fr.has(std::string("section.") + id + ".empty"));
+  }
+  for (const char* status : {"draft", "due", "partly_paid", "paid", "cancelled"}) {
+    CAPTURE(status);
+    CHECK(fr.has(std::string("status.") + status));
+  }
+  for (const char* type : {"cash", "cheque", "transfer", "card_terminal"}) {
+    CAPTURE(type);
+    CHECK(fr.has(std::string("payment_type.") + type));
   }
 }
 

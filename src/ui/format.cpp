@@ -1,0 +1,35 @@
+// Display formats. See format.h.
+#include "ui/format.h"
+
+#include "app/clock.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "ui/i18n.h"
+
+namespace quittance::ui {
+
+std::string money(std::int64_t minor) {
+  core::Money m{minor, core::euro()};
+  return language() == "en" ? core::format_en(m) : core::format_fr(m);
+}
+
+std::optional<std::int64_t> parse_money(const std::string& text) {
+  auto r = core::parse_amount(text, core::euro());
+  if (!r.ok()) return std::nullopt;
+  return r.value->minor;
+}
+
+std::string date(const std::string& iso) {
+  auto d = core::parse_iso_date(iso);
+  if (!d) return iso;
+  return language() == "en" ? core::format_iso(*d) : core::format_fr(*d);
+}
+
+std::string today_iso() { return core::format_iso(app::system_clock().today()); }
+
+std::string input_amount(std::int64_t minor) {
+  std::string s = std::to_string(minor / 100) + "," + std::to_string(100 + minor % 100).substr(1);
+  return s;
+}
+
+}  // namespace quittance::ui

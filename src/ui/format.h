@@ -1,0 +1,16 @@
+// Amounts and dates as a French practitioner reads them ("1 234,56 €", "21/11/2026"), or in
+// English when the interface is; and amounts read back from what the user typed.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace quittance::ui {
+
+std::string money(std::int64_t minor);               // in the practice currency (EUR for now)
+std::optional<std::int64_t> parse_money(const std::string& text);
+std::string date(const std::string& iso);            // "" stays ""
+std::string today_iso();
+std::string input_amount(std::int64_t minor);        // "45,00": what a field is prefilled with
+
+}  // namespace quittance::ui

@@ -1,0 +1,75 @@
+// Invoices table. See invoice_table.h.
+#include "ui/invoice_table.h"
+
+#include <imgui.h>
+
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+const char* status_label(const std::string& status) { return tr("status." + status); }
+
+namespace {
+void right_aligned(const std::string& text) {
+  const float width = ImGui::CalcTextSize(text.c_str()).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
+  label(text.c_str());
+}
+}  // namespace
+
+void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
+                        bool show_patient) {
+  const std::int64_t total = list.total(commands);
+  if (total == 0) {
+    label(tr("invoices.empty"));
+    return;
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable(id, show_patient ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn(tr("invoices.number"), 0, 1.6f);
+  ImGui::TableSetupColumn(tr("invoices.date"), 0, 1.0f);
+  if (show_patient) ImGui::TableSetupColumn(tr("invoices.patient"), 0, 1.8f);
+  ImGui::TableSetupColumn(tr("invoices.total"), 0, 1.0f);
+  ImGui::TableSetupColumn(tr("invoices.due"), 0, 1.0f);
+  ImGui::TableSetupColumn(tr("invoices.status"), 0, 1.3f);
+  ImGui::TableSetupColumn("", 0, 0.8f);
+  ImGui::TableHeadersRow();
+
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(total));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::Json* row = list.row(commands, i);
+      if (!row) continue;
+      const app::Json& r = *row;
+      const std::string invoice_id = r["invoice_id"], number = r["number"];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      label(number.empty() ? tr("status.draft") : number.c_str());
+      ImGui::TableNextColumn();
+      label(date(r["issued_on"]).c_str());
+      if (show_patient) {
+        ImGui::TableNextColumn();
+        label(r["patient_name"].get<std::string>().c_str());
+      }
+      ImGui::TableNextColumn();
+      right_aligned(money(r["total"]));
+      ImGui::TableNextColumn();
+      right_aligned(money(r["due"]));
+      ImGui::TableNextColumn();
+      label(status_label(r["status"]));
+      ImGui::TableNextColumn();
+      if (r["due"].get<std::int64_t>() > 0) {
+        const std::string button = std::string(tr("invoices.pay")) + "##pay-" + number;
+        if (ImGui::SmallButton(button.c_str())) open_pay_dialog(pay, invoice_id, r["due"]);
+      }
+    }
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,17 @@
+// The invoices table shared by « Factures » and the patient page: number, date, patient, total,
+// amount due, status, and « Payer » on what is due. Rows are drawn only when visible
+// (ImGuiListClipper) and read page by page (PagedList), so 100,000 invoices scroll smoothly.
+#pragma once
+#include <string>
+
+#include "app/commands.h"
+#include "ui/paged_list.h"
+#include "ui/pay_dialog.h"
+
+namespace quittance::ui {
+
+void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
+                        bool show_patient);
+const char* status_label(const std::string& status);  // « À payer », « Payée », …
+
+}  // namespace quittance::ui

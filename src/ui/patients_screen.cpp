@@ -1,0 +1,216 @@
+// « Patients » screen and patient page. See patients_screen.h.
+#include "ui/patients_screen.h"
+
+#include <imgui.h>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/invoice_table.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+std::string error_key_of(const app::Json& answer) {
+  std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
+  return tr(key) == key ? "error.command_failed" : key;
+}
+
+void show_error(const std::string& key) {
+  if (key.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+  label(tr(key));
+  ImGui::PopStyleColor();
+}
+
+void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
+  NewPatientForm& f = state.form;
+  heading(tr("patients.new"));
+  text_field(tr("patients.name"), "##new-name", &f.name);
+  text_field(tr("patients.email"), "##new-email", &f.email);
+  text_field(tr("patients.phone"), "##new-phone", &f.phone);
+  text_field(tr("patients.address"), "##new-address", &f.address);
+  show_error(f.error_key);
+  if (ImGui::Button((std::string(tr("patients.create")) + "##new-create").c_str())) {
+    const std::string id = app::new_command_id();
+    app::Json answer = commands.exec({{"cmd", "patient.create"}, {"id", id}, {"name", f.name}, {"email", f.email},
+                                      {"phone", f.phone}, {"address", f.address}});
+    if (answer["ok"] == true) {
+      state.form = NewPatientForm{};
+      state.open_patient = id;
+    } else {
+      f.error_key = error_key_of(answer);
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##new-cancel").c_str())) state.form = NewPatientForm{};
+}
+
+void draw_list(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state) {
+  title(tr("nav.patients"));
+  text_field(tr("patients.search"), "##patient-search", &state.search);
+  ImGui::SameLine();
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY());
+  if (ImGui::Button((std::string(tr("patients.new")) + "##open-new").c_str())) state.form.open = true;
+  if (state.form.open) {
+    draw_new_patient_form(commands, state);
+    return;
+  }
+  app::Json query = {{"cmd", "patient.list"}};
+  if (!state.search.empty()) query["search"] = state.search;
+  state.list.set_query(query, data_version);
+  const std::int64_t total = state.list.total(commands);
+  if (total == 0) {
+    label(tr(state.search.empty() ? "patients.empty" : "patients.none_found"));
+    return;
+  }
+  if (!ImGui::BeginTable("##patients", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+                         ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+    return;
+  }
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn(tr("patients.name"));
+  ImGui::TableSetupColumn(tr("patients.email"));
+  ImGui::TableSetupColumn(tr("patients.phone"));
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(total));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::Json* row = state.list.row(commands, i);
+      if (!row) continue;
+      const std::string id = (*row)["patient_id"], name = (*row)["name"];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (ImGui::Selectable((name + "##patient-" + id).c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) {
+        state.open_patient = id;
+      }
+      ImGui::TableNextColumn();
+      label((*row)["email"].get<std::string>().c_str());
+      ImGui::TableNextColumn();
+      label((*row)["phone"].get<std::string>().c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
+void amount_box(const char* caption, std::int64_t amount) {
+  ImGui::BeginGroup();
+  label(caption);
+  title(money(amount).c_str());
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 48);
+}
+
+void draw_deposit_form(app::CommandLayer& commands, PatientsState& state) {
+  DepositForm& d = state.deposit;
+  heading(tr("patients.deposit"));
+  text_field(tr("pay.amount"), "##deposit-amount", &d.amount_text, 200);
+  for (const char* type : {"cash", "cheque", "transfer", "card_terminal"}) {
+    ImGui::SameLine();
+    const std::string text = std::string(tr(std::string("payment_type.") + type)) + "##deposit-" + type;
+    if (ImGui::RadioButton(text.c_str(), d.type_id == type)) d.type_id = type;
+  }
+  show_error(d.error_key);
+  if (ImGui::Button((std::string(tr("pay.submit")) + "##deposit-submit").c_str())) {
+    auto amount = parse_money(d.amount_text);
+    if (!amount || *amount <= 0) {
+      d.error_key = "error.invalid_amount";
+    } else {
+      app::Json answer = commands.exec({{"cmd", "payment.create"}, {"id", app::new_command_id()},
+                                        {"patient_id", state.open_patient}, {"payment_type_id", d.type_id},
+                                        {"amount", *amount}});
+      if (answer["ok"] == true) {
+        d = DepositForm{};
+      } else {
+        d.error_key = error_key_of(answer);
+      }
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##deposit-cancel").c_str())) d = DepositForm{};
+}
+
+void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
+                       PayDialogState& pay) {
+  app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
+  if (patient["ok"] != true) {
+    state.open_patient.clear();
+    return;
+  }
+  const app::Json& p = patient["result"];
+  if (ImGui::Button((std::string(tr("patients.back")) + "##back").c_str())) {
+    state.open_patient.clear();
+    state.deposit = DepositForm{};
+    return;
+  }
+  title(p["name"].get<std::string>().c_str());
+  app::Json b = commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}})["result"];
+  amount_box(tr("patients.due"), b["due"]);
+  amount_box(tr("patients.credit"), b["credit"]);
+  amount_box(tr("patients.balance"), b["balance"]);
+  ImGui::NewLine();
+  bool reminders = p["reminders"];
+  if (ImGui::Checkbox((std::string(tr("patients.reminders")) + "##reminders").c_str(), &reminders)) {
+    commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
+                   {"reminders", reminders}});
+  }
+  if (!state.deposit.open && ImGui::Button((std::string(tr("patients.deposit")) + "##open-deposit").c_str())) {
+    state.deposit.open = true;
+  }
+  if (state.deposit.open) draw_deposit_form(commands, state);
+  ImGui::Spacing();
+  if (ImGui::BeginTabBar("##patient-tabs")) {
+    if (ImGui::BeginTabItem((std::string(tr("patients.tab.invoices")) + "###tab-invoices").c_str())) {
+      state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
+      draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((std::string(tr("patients.tab.payments")) + "###tab-payments").c_str())) {
+      app::Json items = commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})["result"]["items"];
+      if (items.empty()) label(tr("patients.no_payments"));
+      for (const auto& pay_row : items) {
+        std::string line = date(pay_row["paid_on"]) + "   " + pay_row["type"].get<std::string>() + "   " +
+                           money(pay_row["amount"]);
+        if (pay_row["credit"].get<std::int64_t>() > 0) {
+          line += "   (" + std::string(tr("patients.unallocated")) + " " + money(pay_row["credit"]) + ")";
+        }
+        if (pay_row["deleted"] == true) line += "   " + std::string(tr("patients.deleted"));
+        label(line.c_str());
+      }
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((std::string(tr("patients.tab.credit_notes")) + "###tab-credit-notes").c_str())) {
+      app::Json items = commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})["result"]["items"];
+      if (items.empty()) label(tr("patients.no_credit_notes"));
+      for (const auto& n : items) {
+        label((n["number"].get<std::string>() + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " +
+               tr("patients.available") + " " + money(n["available"]))
+                  .c_str());
+      }
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {
+      label(tr("section.communications.empty"));
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+}
+
+}  // namespace
+
+void draw_patients_screen(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
+                          PayDialogState& pay) {
+  if (state.open_patient.empty()) {
+    draw_list(commands, data_version, state);
+  } else {
+    draw_patient_page(commands, data_version, state, pay);
+  }
+}
+
+}  // namespace quittance::ui

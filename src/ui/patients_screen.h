@@ -1,0 +1,37 @@
+// « Patients »: the list with search as you type, a new-patient form, and the patient page
+// (balance and available credit at a glance, reminders checkbox, « Acompte », and tabs with
+// the patient's invoices, payments and deposits, credit notes and communications).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "app/commands.h"
+#include "ui/paged_list.h"
+#include "ui/pay_dialog.h"
+
+namespace quittance::ui {
+
+struct NewPatientForm {
+  bool open = false;
+  std::string name, email, phone, address;
+  std::string error_key;
+};
+
+struct DepositForm {
+  bool open = false;
+  std::string amount_text, type_id = "cash", error_key;
+};
+
+struct PatientsState {
+  std::string search;
+  PagedList list;
+  NewPatientForm form;
+  std::string open_patient;   // the patient page shown, "" for the list
+  PagedList invoices;         // the open patient's invoices
+  DepositForm deposit;
+};
+
+void draw_patients_screen(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
+                          PayDialogState& pay);
+
+}  // namespace quittance::ui

@@ -1,0 +1,90 @@
+// Seed 000 workflows played by clicking the real widgets, found by their label through
+// window.quittance.ui(); amounts and statuses are then checked through query().
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startServer, launch, newProfile, openApp, click, settle, labels, widget, resultsDir } from './harness.mjs';
+
+let server, context, page;
+before(async () => {
+  server = await startServer();
+  context = await launch(newProfile());
+  ({ page } = await openApp(context, server.url));
+});
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
+const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
+
+async function type(label, text) {
+  await click(page, label);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await settle(page);
+}
+
+test('a new patient, a deposit (acompte), then « Payer depuis le compte » from the invoice list', async () => {
+  await click(page, 'Patients');
+  assert.ok((await labels(page)).some((l) => l.startsWith('Aucun patient pour l’instant')));
+  await click(page, 'Nouveau patient');
+  await type('Nom', 'Hélène Lefèvre');
+  await type('E-mail', 'helene@example.org');
+  await click(page, 'Créer le patient');
+  // The new patient's page opens: nothing due, no credit.
+  let shown = await labels(page);
+  assert.ok(shown.includes('Hélène Lefèvre'), shown.join(' | '));
+  assert.ok(shown.includes('Recevoir des rappels pour impayés'));
+
+  await click(page, 'Enregistrer un acompte');
+  await type('Montant', '100');
+  await click(page, 'Soumettre');
+  const patient = (await query({ cmd: 'patient.list', search: 'lefèvre' })).result.items[0];
+  assert.equal(patient.name, 'Hélène Lefèvre');
+  let balance = (await query({ cmd: 'patient.balance', patient_id: patient.patient_id })).result;
+  assert.equal(balance.credit, 10000);
+  assert.ok((await labels(page)).includes('100,00\u00A0€'));
+  await page.screenshot({ path: path.join(resultsDir, 'patient-page.png') });
+
+  // An invoice of 60 € (the invoice editor comes with the interface issue; created here by command).
+  const created = await exec({ cmd: 'invoice.create', id: 'inv-1', patient_id: patient.patient_id,
+    lines: [{ label: 'Séance de kinésithérapie', unit_price: 6000 }] });
+  assert.equal(created.ok, true);
+  const issued = await exec({ cmd: 'invoice.issue', id: 'inv-1-issue', invoice_id: 'inv-1' });
+  const number = issued.result.number;
+
+  await click(page, 'Factures');
+  await click(page, `Payer##pay-${number}`);
+  shown = await labels(page);
+  assert.ok(shown.includes(`Payer la facture ${number}`), shown.join(' | '));
+  assert.ok(shown.includes('Reste dû : 60,00\u00A0€'), shown.join(' | '));
+  await click(page, 'Type de paiement');
+  await click(page, 'Payer depuis le compte##type-account');
+  assert.ok((await labels(page)).includes('Crédit disponible sur le compte : 100,00\u00A0€'));
+  await page.screenshot({ path: path.join(resultsDir, 'pay-dialog.png') });
+  await click(page, 'Soumettre');
+
+  const invoice = (await query({ cmd: 'invoice.get', invoice_id: 'inv-1' })).result;
+  assert.equal(invoice.status, 'paid');
+  balance = (await query({ cmd: 'patient.balance', patient_id: patient.patient_id })).result;
+  assert.equal(balance.credit, 4000);
+  shown = await labels(page);
+  assert.ok(shown.includes('Payée'), shown.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'invoices.png') });
+});
+
+test('the « Payer » dialog refuses more than what is due, in French, and changes nothing', async () => {
+  const p = (await exec({ cmd: 'patient.create', id: 'p-2', name: 'Marc Durand' })).result.patient_id;
+  await exec({ cmd: 'invoice.create', id: 'inv-2', patient_id: p, lines: [{ label: 'Bilan', unit_price: 4500 }] });
+  const number = (await exec({ cmd: 'invoice.issue', id: 'inv-2-issue', invoice_id: 'inv-2' })).result.number;
+  await click(page, 'Factures');
+  await click(page, `Payer##pay-${number}`);
+  await type('Montant', '50');
+  await click(page, 'Soumettre');
+  assert.ok((await labels(page)).includes('Le montant dépasse le reste dû de la facture.'));
+  await type('Montant', '45,00');
+  await click(page, 'Soumettre');
+  assert.equal((await query({ cmd: 'invoice.get', invoice_id: 'inv-2' })).result.status, 'paid');
+});
