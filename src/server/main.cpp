@@ -2,7 +2,10 @@
 //   quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]
 // Prints one line "Quittance server listening on http://HOST:PORT/" once the socket is bound
 // (with the real port when --port 0). Exit status: 0 after SIGINT/SIGTERM, 1 when the database
-// cannot be opened or the port bound, 2 for a bad command line.
+// cannot be opened or the port bound, 2 for a bad command line or environment (config.h).
+//   quittance-server create-clinic --name NAME --data DIR
+// Creates a clinic and its first device, prints {"clinic_id":...,"device_id":...,
+// "device_token":...} on one line and exits 0; 1 when the database fails, 2 for bad arguments.
 #include <pthread.h>
 #include <signal.h>
 
@@ -14,11 +17,35 @@
 #include <thread>
 #include <vector>
 
+#include "server/config.h"
+#include "server/devices.h"
 #include "server/options.h"
 #include "server/routes.h"
 #include "server/server_db.h"
 
 using namespace quittance::server;
+
+namespace {
+
+// The one place a device token is printed: to the operator who created the clinic.
+int create_clinic_command(const Options& options) {
+  try {
+    quittance::store::Database db = open_server_database(options.data_dir);
+    NewDevice created = create_clinic(db, options.clinic_name, system_now());
+    std::cout << Json{{"clinic_id", created.clinic_id},
+                      {"device_id", created.device_id},
+                      {"device_token", created.device_token}}
+                     .dump()
+              << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-server: create-clinic: cannot create the clinic in " << options.data_dir << ": "
+              << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // SIGINT/SIGTERM are blocked in every thread (httplib's workers inherit this mask) and taken by
@@ -40,6 +67,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   const Options& options = parsed.options;
+  if (options.command == Command::create_clinic) return create_clinic_command(options);
+
+  // Read once, here; the handlers get it from make_server and never look at the environment.
+  ParsedConfig config = config_from_environment(process_environment);
+  if (!config.ok()) {
+    std::cerr << "quittance-server: " << config.error << '\n';
+    return 2;
+  }
 
   std::unique_ptr<SharedDatabase> db;
   try {
@@ -49,7 +84,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::unique_ptr<httplib::Server> server = make_server(options, *db);
+  std::unique_ptr<httplib::Server> server = make_server(options, config.config, *db);
   int port = options.port;
   if (port == 0) {
     port = server->bind_to_any_port(options.host);

@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "server/devices.h"
+
 namespace quittance::server {
 
 namespace {
@@ -27,7 +29,17 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     return parsed;
   };
   bool have_data = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  bool have_name = false;
+  std::size_t first = 0;
+  if (!args.empty() && args[0] == "create-clinic") {
+    parsed.options.command = Command::create_clinic;
+    first = 1;
+  }
+  const bool serving = parsed.options.command == Command::serve;
+  if (serving && !args.empty() && !args[0].empty() && args[0][0] != '-') {
+    return fail("unknown command: " + args[0] + " (the one command is create-clinic)");
+  }
+  for (std::size_t i = first; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> value;
     if (std::size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
@@ -39,9 +51,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
       parsed.help = true;
       continue;
     }
-    if (flag != "--port" && flag != "--host" && flag != "--data" && flag != "--web") {
-      return fail("unknown option: " + args[i]);
-    }
+    const bool known = serving ? (flag == "--port" || flag == "--host" || flag == "--data" || flag == "--web")
+                               : (flag == "--name" || flag == "--data");
+    if (!known) return fail((serving ? "unknown option: " : "unknown option for create-clinic: ") + args[i]);
     if (!value) {
       if (i + 1 >= args.size()) return fail(flag + " needs a value");
       value = args[++i];
@@ -56,22 +68,35 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     } else if (flag == "--data") {
       parsed.options.data_dir = *value;
       have_data = true;
+    } else if (flag == "--name") {
+      DisplayName name = check_display_name(*value);
+      if (!name.error.empty()) return fail("--name: " + name.error);
+      parsed.options.clinic_name = name.value;
+      have_name = true;
     } else {
       parsed.options.web_dir = *value;
     }
   }
   // --help alone is a valid command line: the caller prints the usage and stops there.
-  if (!have_data && !parsed.help) parsed.error = "--data DIR is required";
+  if (parsed.help) return parsed;
+  if (!serving && !have_name) return fail("create-clinic: --name NAME is required");
+  if (!have_data) return fail(serving ? "--data DIR is required" : "create-clinic: --data DIR is required");
   return parsed;
 }
 
 std::string usage() {
   return "usage: quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]\n"
+         "       quittance-server create-clinic --name NAME --data DIR\n"
          "  --data DIR   folder of the server's data (created if missing; holds server.db)\n"
          "  --port N     TCP port, 0 for any free port (default 8080)\n"
          "  --host ADDR  address to listen on (default 127.0.0.1)\n"
          "  --web DIR    the web app's folder to serve (default build/web)\n"
-         "  --help       this text\n";
+         "  --help       this text\n"
+         "create-clinic creates a clinic and its first device, prints one JSON line\n"
+         "{\"clinic_id\": ..., \"device_id\": ..., \"device_token\": ...} and exits. The token is\n"
+         "shown only this once: the server keeps its hash.\n"
+         "Environment (serve): STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,\n"
+         "QUITTANCE_PUBLIC_URL, QUITTANCE_ALLOWED_ORIGIN (see docs/api.md).\n";
 }
 
 }  // namespace quittance::server

@@ -1,16 +1,22 @@
 // quittance-server's command line. Parsing never exits nor prints: errors come back as values,
 // so main() decides what to print and the tests can check every case.
+//   quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]   serve
+//   quittance-server create-clinic --name NAME --data DIR              create a clinic, exit
 #pragma once
 #include <string>
 #include <vector>
 
 namespace quittance::server {
 
+enum class Command { serve, create_clinic };
+
 struct Options {
+  Command command = Command::serve;
   std::string host = "127.0.0.1";
   int port = 8080;                    // 0: let the system pick a free port
   std::string data_dir;               // required; holds server.db
   std::string web_dir = "build/web";  // the static web app to serve
+  std::string clinic_name;            // create-clinic: the name, checked by check_display_name
 };
 
 struct ParsedOptions {
@@ -20,7 +26,8 @@ struct ParsedOptions {
   bool ok() const { return error.empty(); }
 };
 
-// `args` excludes the program name. Accepts "--flag VALUE" and "--flag=VALUE".
+// `args` excludes the program name. Accepts "--flag VALUE" and "--flag=VALUE". A first argument
+// "create-clinic" selects that command, which takes --name and --data only.
 ParsedOptions parse_options(const std::vector<std::string>& args);
 
 std::string usage();

@@ -3,23 +3,17 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <exception>
 #include <iostream>
 
 #include "core/version.h"
+#include "server/api_routes.h"
 #include "server/static_files.h"
 
 namespace quittance::server {
 
 namespace {
-constexpr const char* kJson = "application/json";
-
-void send_json(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), kJson);
-}
-
 std::string message_of(std::exception_ptr ep) {
   try {
     if (ep) std::rethrow_exception(ep);
@@ -28,6 +22,34 @@ std::string message_of(std::exception_ptr ep) {
   } catch (...) {
   }
   return "unknown exception";
+}
+
+// A refusal made before the body is read: the body is still on the connection, so the client
+// is told to close it rather than have its bytes read as the next request.
+httplib::Server::HandlerResponse refuse_early(const httplib::Request& req, httplib::Response& res, int status,
+                                              const std::string& code, const std::string& message) {
+  if (is_api_path(req.path)) {
+    send_api_error(res, status, code, message);
+  } else {
+    res.status = status;
+    res.set_content(message + "\n", "text/plain; charset=utf-8");
+  }
+  res.set_header("Connection", "close");
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+// The JSON error code for an error status that httplib answered itself (no body from us).
+std::string code_for_status(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 415: return "unsupported_media_type";
+    case 416: return "range_not_satisfiable";
+    default: return status >= 500 ? "internal" : "http_error";
+  }
 }
 }  // namespace
 
@@ -54,7 +76,13 @@ Json api_error(const std::string& code, const std::string& message) {
   return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
 }
 
-std::unique_ptr<httplib::Server> make_server(const Options& options, SharedDatabase& db) {
+std::int64_t system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::unique_ptr<httplib::Server> make_server(const Options& options, const ServerConfig& config, SharedDatabase& db,
+                                             Clock now) {
+  auto shared_config = std::make_shared<const ServerConfig>(config);
   auto server = std::make_unique<httplib::Server>();
   // httplib's default sets SO_REUSEPORT on Linux, which lets a second quittance-server bind the
   // same port and silently take half the connections. SO_REUSEADDR alone still allows a quick
@@ -63,32 +91,78 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, SharedDatab
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  server->set_payload_max_length(kMaxRequestBody);
+
+  // Before any body is read. httplib 0.11 applies its payload limit to a Content-Length only:
+  // a chunked body is read whole whatever its size, and a gzip or br body is inflated without
+  // limit (50 KB of gzip become 50 MB). No client of ours needs either (browsers and Stripe
+  // send a Content-Length and plain bytes), so a body must come with a Content-Length and
+  // without Content-Encoding. Then CORS preflights, which carry no token and must not reach
+  // the routes' 401.
+  server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Transfer-Encoding")) {
+      return refuse_early(req, res, 411, "length_required", "send the body with a Content-Length, not chunked");
+    }
+    // httplib answers a bare 400 to a POST without Content-Length (curl -X POST with no -d);
+    // say what is missing instead.
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.has_header("Content-Length")) {
+      return refuse_early(req, res, 411, "length_required", "send a Content-Length header (0 for an empty body)");
+    }
+    if (std::string encoding = req.get_header_value("Content-Encoding"); !encoding.empty() && encoding != "identity") {
+      return refuse_early(req, res, 415, "unsupported_encoding", "compressed request bodies are not accepted");
+    }
+    if (req.method == "OPTIONS" && is_api_path(req.path)) {
+      res.status = 204;  // the CORS headers, if the origin is allowed, come from the post-routing handler
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
   // httplib tries handlers in registration order: exact API routes first, then the /api/
   // fallback, then the static files for everything else.
   server->Get("/healthz", [&db](const httplib::Request&, httplib::Response& res) {
     Health health = check_health(db);
     send_json(res, health.http_status, health.body);
   });
-
-  auto api_not_found = [](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, 404, api_error("not_found", "no API route " + req.method + " " + req.path));
-  };
-  const std::string api = "/api/.*";
-  server->Get(api, api_not_found);
-  server->Post(api, api_not_found);
-  server->Put(api, api_not_found);
-  server->Patch(api, api_not_found);
-  server->Delete(api, api_not_found);
-  server->Options(api, api_not_found);
+  install_api_routes(*server, shared_config, db, std::move(now));
 
   auto files = std::make_shared<StaticFiles>(options.web_dir);
   server->Get(".*", [files](const httplib::Request& req, httplib::Response& res) { files->handle(req, res); });
 
+  // Errors httplib answers itself (413 for a large body, 400 for a bad request...) come without
+  // a body; under /api/ they get the JSON error every API client expects. Ours have a body and
+  // are left alone, as is everything outside /api/.
+  server->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!is_api_path(req.path) || !res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    send_api_error(res, res.status, code_for_status(res.status), "HTTP " + std::to_string(res.status));
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+
+  // Last, on every answer, errors included. CORS: only the configured origin, compared exactly;
+  // any other origin gets no CORS header and the browser keeps its page out.
+  server->set_post_routing_handler([shared_config](const httplib::Request& req, httplib::Response& res) {
+    if (!is_api_path(req.path)) return;
+    if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+    const std::string& allowed = shared_config->allowed_origin;
+    if (allowed.empty()) return;
+    res.set_header("Vary", "Origin");
+    if (req.get_header_value("Origin") != allowed) return;
+    res.set_header("Access-Control-Allow-Origin", allowed);
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    res.set_header("Access-Control-Max-Age", "600");
+  });
+
   // Without this httplib answers 500 with the exception's text in an EXCEPTION_WHAT header.
+  // The text goes to the log only: it may name a file or a table, and the client needs neither.
   server->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::cerr << "quittance-server: " << req.method << ' ' << req.path << ": " << message_of(ep) << '\n';
-    res.status = 500;
-    res.set_content("Internal server error\n", "text/plain; charset=utf-8");
+    if (is_api_path(req.path)) {
+      send_api_error(res, 500, "internal", "internal server error");
+    } else {
+      res.status = 500;
+      res.set_content("Internal server error\n", "text/plain; charset=utf-8");
+    }
   });
   return server;
 }

@@ -1,12 +1,18 @@
-// The HTTP surface of quittance-server: GET /healthz, the /api/ namespace (only its JSON 404
-// for now) and the web app's static files for every other GET/HEAD path.
+// The HTTP surface of quittance-server: GET /healthz, the /api/ namespace (devices and their
+// pairing, the Stripe webhook, a JSON 404 for the rest: see api_routes.h and docs/api.md) and
+// the web app's static files for every other GET/HEAD path. Also what applies to every request:
+// the body limits, CORS for the one allowed origin, and JSON errors under /api/.
 #pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "server/config.h"
 #include "server/options.h"
 #include "server/server_db.h"
 
@@ -25,8 +31,21 @@ Health check_health(SharedDatabase& db);
 // The JSON error body of the /api/ namespace: {"ok":false,"error":{"code":...,"message":...}}.
 Json api_error(const std::string& code, const std::string& message);
 
+// The time, in Unix seconds, as the server sees it: pairing codes expire and webhook
+// timestamps are checked against it. The tests move it.
+using Clock = std::function<std::int64_t()>;
+std::int64_t system_now();
+
+// Request bodies. httplib refuses a larger Content-Length with 413 before reading it; that
+// limit is the webhook's, since a Stripe event with many lines can be large. The app's JSON
+// routes take far less and refuse more than kMaxJsonBody themselves.
+inline constexpr std::size_t kMaxRequestBody = 1024 * 1024;
+inline constexpr std::size_t kMaxJsonBody = 64 * 1024;
+
 // A server with every route installed, not yet bound. It serves options.web_dir and uses `db`,
-// which must outlive it. Handlers never let an exception out: one that escapes becomes a 500.
-std::unique_ptr<httplib::Server> make_server(const Options& options, SharedDatabase& db);
+// which must outlive it; `config` is copied. Handlers never let an exception out: one that
+// escapes becomes a 500 (JSON under /api/).
+std::unique_ptr<httplib::Server> make_server(const Options& options, const ServerConfig& config, SharedDatabase& db,
+                                             Clock now = system_now);
 
 }  // namespace quittance::server

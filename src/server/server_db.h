@@ -14,7 +14,8 @@ namespace quittance::server {
 // The server database's migrations, oldest first. Append; never edit one that has shipped.
 const std::vector<store::Migration>& server_migrations();
 
-// Creates `data_dir` if missing, opens (creating) data_dir/server.db and migrates it.
+// Creates `data_dir` if missing, opens (creating) data_dir/server.db, puts it in WAL mode and
+// migrates it.
 // Throws std::filesystem::filesystem_error or store::StoreError, with the path in the message.
 store::Database open_server_database(const std::string& data_dir);
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/version.h"
+#include "server/devices.h"
 #include "server/options.h"
 #include "server/routes.h"
 #include "server/server_db.h"
@@ -102,7 +103,7 @@ struct ServerFixture {
     options.data_dir = (root.path / "data").string();
     options.web_dir = web.string();
     db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
-    server = make_server(options, *db);
+    server = make_server(options, ServerConfig{}, *db);
     port = server->bind_to_any_port("127.0.0.1");
     REQUIRE(port > 0);
     thread = std::thread([this] { server->listen_after_bind(); });
@@ -256,9 +257,11 @@ TEST_CASE_FIXTURE(ServerFixture, "a missing file is a 404 with a short text") {
 }
 
 TEST_CASE_FIXTURE(ServerFixture, "unknown /api/ routes are a JSON 404, whatever the method") {
+  // With a device token: without one, /api/ answers 401 first (server_auth_test.cpp).
+  NewDevice device = db->with([](store::Database& d) { return create_clinic(d, "Cabinet", 1700000000); });
   for (std::string method : {"GET", "POST"}) {
     CAPTURE(method);
-    auto res = request(method, "/api/x");
+    auto res = request(method, "/api/x", {{"Authorization", "Bearer " + device.device_token}});
     REQUIRE(res);
     CHECK(res->status == 404);
     CHECK(res->get_header_value("Content-Type") == "application/json");
@@ -272,7 +275,7 @@ TEST_CASE_FIXTURE(ServerFixture, "unknown /api/ routes are a JSON 404, whatever 
 TEST_CASE_FIXTURE(ServerFixture, "a second server cannot take a port that is in use") {
   Options options;
   options.web_dir = web.string();
-  std::unique_ptr<httplib::Server> other = make_server(options, *db);
+  std::unique_ptr<httplib::Server> other = make_server(options, ServerConfig{}, *db);
   CHECK_FALSE(other->bind_to_port("127.0.0.1", port));
 }
 

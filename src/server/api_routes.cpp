@@ -1,0 +1,252 @@
+// The /api/ routes. See api_routes.h.
+#include "server/api_routes.h"
+
+#include <iostream>
+#include <optional>
+#include <utility>
+
+#include "server/devices.h"
+#include "server/stripe_events.h"
+#include "server/stripe_signature.h"
+#include "server/tokens.h"
+
+namespace quittance::server {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The calling device, or nullopt after answering 401. The token is neither logged nor echoed.
+std::optional<Device> authenticate(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  const std::string authorization = req.get_header_value("Authorization");
+  const std::string_view token = bearer_token(authorization);
+  std::optional<Device> device;
+  if (!token.empty()) device = db.with([&](store::Database& d) { return find_device_by_token(d, token); });
+  if (!device) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_api_error(res, 401, "unauthorized",
+                   token.empty() ? "this route needs an Authorization: Bearer <device token> header"
+                                 : "unknown or revoked device token");
+  }
+  return device;
+}
+
+// The JSON object of the request body, or nullopt after answering 413, 415 or 400. With
+// `optional_body`, an empty body stands for {} whatever its Content-Type.
+std::optional<Json> json_object_body(const httplib::Request& req, httplib::Response& res, bool optional_body = false) {
+  if (optional_body && req.body.empty()) return Json::object();
+  if (req.body.size() > kMaxJsonBody) {
+    send_api_error(res, 413, "payload_too_large",
+                   "the body is larger than " + std::to_string(kMaxJsonBody / 1024) + " KiB");
+    return std::nullopt;
+  }
+  if (!is_json_media_type(req.get_header_value("Content-Type"))) {
+    send_api_error(res, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
+    return std::nullopt;
+  }
+  Json body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    send_api_error(res, 400, "malformed_json", "the body is not valid JSON (UTF-8)");
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    send_api_error(res, 400, "invalid_argument", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+// A string member of `body`, or nullopt when it is missing or not a string.
+std::optional<std::string> string_member(const Json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device) return;
+  send_json(res, 200,
+            {{"ok", true}, {"clinic_id", device->clinic_id}, {"device_id", device->id}, {"device_name", device->name}});
+}
+
+void handle_pairing_code(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device) return;
+  // No argument yet; a body, if any, must still be a JSON object, so that one sent by a future
+  // client is not silently misread.
+  if (!json_object_body(req, res, /*optional_body=*/true)) return;
+  const std::int64_t t = now();
+  PairingCode code = db.with([&](store::Database& d) { return create_pairing_code(d, device->clinic_id, t); });
+  send_json(res, 201,
+            {{"ok", true},
+             {"code", code.code},
+             {"expires_at", format_utc(code.expires_at)},
+             {"expires_in", code.expires_at - t}});
+}
+
+void handle_pair(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
+  std::optional<Json> body = json_object_body(req, res);
+  if (!body) return;
+  std::optional<std::string> typed_code = string_member(*body, "code");
+  if (!typed_code) {
+    send_api_error(res, 400, "invalid_argument", "\"code\" must be a string: the pairing code");
+    return;
+  }
+  std::optional<std::string> raw_name = string_member(*body, "name");
+  if (!raw_name) {
+    send_api_error(res, 400, "invalid_argument", "\"name\" must be a string: the new device's name");
+    return;
+  }
+  DisplayName name = check_display_name(*raw_name);
+  if (!name.error.empty()) {
+    send_api_error(res, 400, "invalid_argument", "\"name\": " + name.error);
+    return;
+  }
+  // A code that cannot be one is refused like an unknown one, without a lookup.
+  std::optional<std::string> code = normalise_pairing_code(*typed_code);
+  if (!code) {
+    send_api_error(res, 400, "invalid_code", "unknown pairing code");
+    return;
+  }
+  const std::int64_t t = now();
+  PairingResult result = db.with([&](store::Database& d) { return pair_device(d, *code, name.value, t); });
+  switch (result.outcome) {
+    case PairingOutcome::unknown_code:
+      send_api_error(res, 400, "invalid_code", "unknown pairing code");
+      return;
+    case PairingOutcome::used_code:
+      send_api_error(res, 410, "code_used", "this pairing code has already been used: ask for a new one");
+      return;
+    case PairingOutcome::expired_code:
+      send_api_error(res, 410, "code_expired", "this pairing code has expired: ask for a new one");
+      return;
+    case PairingOutcome::paired:
+      break;
+  }
+  send_json(res, 201,
+            {{"ok", true},
+             {"clinic_id", result.device.clinic_id},
+             {"device_id", result.device.device_id},
+             {"device_token", result.device.device_token}});
+}
+
+// Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for
+// good" and the refusals are for deliveries that no retry will fix (forged, stale, unsigned).
+void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, const ServerConfig& config,
+                           SharedDatabase& db, const Clock& now) {
+  if (config.stripe_webhook_secret.empty()) {
+    send_api_error(res, 503, "webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set on this server");
+    return;
+  }
+  if (!is_json_media_type(req.get_header_value("Content-Type"))) {
+    send_api_error(res, 415, "unsupported_media_type", "a Stripe event is sent as Content-Type: application/json");
+    return;
+  }
+  // The raw body, as received: the signature covers these bytes, not a re-serialisation.
+  SignatureResult check =
+      verify_stripe_signature(req.get_header_value("Stripe-Signature"), req.body, config.stripe_webhook_secret, now());
+  if (check != SignatureResult::ok) {
+    // One line per refusal, for the operator whose secret is wrong; the header itself is not
+    // logged (it is an attacker's text half the time, and useless the other half).
+    std::cerr << "quittance-server: Stripe webhook refused: " << to_string(check) << '\n';
+    Json error = api_error("invalid_signature", "the Stripe-Signature header does not verify");
+    error["error"]["reason"] = to_string(check);
+    send_json(res, 400, error);
+    return;
+  }
+  Json event = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (event.is_discarded() || !event.is_object()) {
+    send_api_error(res, 400, "malformed_json", "the event is not a JSON object");
+    return;
+  }
+  std::optional<std::string> id = string_member(event, "id");
+  std::optional<std::string> type = string_member(event, "type");
+  if (!id || id->empty() || !type || type->empty()) {
+    send_api_error(res, 400, "invalid_event", "the event has no \"id\" or no \"type\"");
+    return;
+  }
+  // Stored only. Applying the event to invoices (payment succeeded, refund...) comes in a
+  // later slice, from the stripe_events table; see stripe_events.h.
+  const std::int64_t t = now();
+  bool is_new = db.with([&](store::Database& d) { return record_stripe_event(d, *id, *type, req.body, t); });
+  send_json(res, 200, {{"ok", true}, {"event_id", *id}, {"duplicate", !is_new}});
+}
+
+}  // namespace
+
+bool is_api_path(std::string_view path) { return path.rfind("/api/", 0) == 0; }
+
+bool needs_device_token(std::string_view path) {
+  return is_api_path(path) && path != kStripeWebhookPath && path.rfind(kPublicApiPrefix, 0) != 0;
+}
+
+std::string_view bearer_token(std::string_view authorization) {
+  authorization = trim(authorization);
+  constexpr std::string_view scheme = "Bearer";
+  if (authorization.size() <= scheme.size() || !iequals(authorization.substr(0, scheme.size()), scheme)) return {};
+  std::string_view rest = authorization.substr(scheme.size());
+  if (rest.front() != ' ' && rest.front() != '\t') return {};  // "Bearerxyz"
+  rest = trim(rest);
+  if (rest.find_first_of(" \t") != std::string_view::npos) return {};
+  return rest;
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  return iequals(trim(content_type.substr(0, content_type.find(';'))), "application/json");
+}
+
+void send_json(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_api_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  send_json(res, status, api_error(code, message));
+}
+
+void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
+                        Clock now) {
+  auto clock = std::make_shared<Clock>(std::move(now));
+  server.Get("/api/whoami", [&db](const httplib::Request& req, httplib::Response& res) { handle_whoami(req, res, db); });
+  server.Post("/api/devices/pairing-code", [&db, clock](const httplib::Request& req, httplib::Response& res) {
+    handle_pairing_code(req, res, db, *clock);
+  });
+  server.Post("/api/devices/pair", [&db, clock](const httplib::Request& req, httplib::Response& res) {
+    handle_pair(req, res, db, *clock);
+  });
+  server.Post(std::string(kStripeWebhookPath), [&db, clock, config](const httplib::Request& req, httplib::Response& res) {
+    handle_stripe_webhook(req, res, *config, db, *clock);
+  });
+
+  // Any other /api/ path and method. The token is checked first: without one, every route
+  // answers 401 alike, and the list of routes is not there for the probing.
+  auto fallback = [&db](const httplib::Request& req, httplib::Response& res) {
+    if (needs_device_token(req.path) && !authenticate(req, res, db)) return;
+    send_api_error(res, 404, "not_found", "no API route " + req.method + " " + req.path);
+  };
+  const std::string api = "/api/.*";
+  server.Get(api, fallback);
+  server.Post(api, fallback);
+  server.Put(api, fallback);
+  server.Patch(api, fallback);
+  server.Delete(api, fallback);
+}
+
+}  // namespace quittance::server

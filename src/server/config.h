@@ -1,0 +1,37 @@
+// quittance-server's configuration from the environment: the Stripe keys and the public
+// addresses. main() reads it once and passes it down, so no handler reads the environment and
+// the tests build any configuration they need. Secrets live here and nowhere else: never print
+// a ServerConfig, and error messages name a variable, never a secret's value.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace quittance::server {
+
+struct ServerConfig {
+  std::string stripe_secret_key;      // STRIPE_SECRET_KEY; unused until payment intents come
+  std::string stripe_webhook_secret;  // STRIPE_WEBHOOK_SECRET ("whsec_..."); empty: webhook answers 503
+  std::string stripe_api_base = "https://api.stripe.com";  // STRIPE_API_BASE, no trailing '/'
+  std::string public_url;             // QUITTANCE_PUBLIC_URL, no trailing '/'; empty: not set
+  // QUITTANCE_ALLOWED_ORIGIN: the one origin ("https://app.example.fr") whose pages may call
+  // /api/ from a browser (CORS). Empty: no cross-origin access at all.
+  std::string allowed_origin;
+};
+
+struct ParsedConfig {
+  ServerConfig config;
+  std::string error;  // empty when valid
+  bool ok() const { return error.empty(); }
+};
+
+// `lookup(name)` gives a variable's value, or nullopt when unset; an empty value counts as
+// unset. URLs must start with http:// or https://; the origin must be scheme://host[:port]
+// exactly, since browsers compare it byte for byte ("*" is refused).
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+ParsedConfig config_from_environment(const EnvironmentLookup& lookup);
+
+// The process environment, through std::getenv.
+std::optional<std::string> process_environment(const std::string& name);
+
+}  // namespace quittance::server

@@ -1,0 +1,73 @@
+// Clinics, their devices and pairing codes in the server database (tables of migration 2).
+// A clinic is created from the command line with its first device; every other device joins
+// by a pairing code that an already-paired device asks for. Each device holds its own token:
+// revoking one device (devices.revoked) leaves the others working.
+//
+// These functions take the connection and the time; they throw store::StoreError on database
+// failure and std::runtime_error when no random bytes can be had. The HTTP routes and main()
+// are the edges that turn those into answers.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/database.h"
+
+namespace quittance::server {
+
+// A pairing code is valid this long after it was made, and once.
+inline constexpr std::int64_t kPairingCodeLifetimeSeconds = 10 * 60;
+
+// "2026-01-02T03:04:05Z" for a Unix time.
+std::string format_utc(std::int64_t unix_seconds);
+
+// A clinic's or device's name as given by a person: blanks around it dropped, then 1 to 100
+// bytes of valid UTF-8 without control characters. `error` says what is wrong, else empty.
+struct DisplayName {
+  std::string value;
+  std::string error;
+};
+DisplayName check_display_name(std::string_view raw);
+
+struct Device {
+  std::string id;
+  std::string clinic_id;
+  std::string name;
+};
+
+// What a new device receives, once: the token is not stored anywhere in clear.
+struct NewDevice {
+  std::string clinic_id;
+  std::string device_id;
+  std::string device_token;
+};
+
+// The name given to a clinic's first device, the one create-clinic makes.
+inline constexpr std::string_view kFirstDeviceName = "Poste principal";
+
+// Creates the clinic and its first device in one transaction. `name` must have passed
+// check_display_name.
+NewDevice create_clinic(store::Database& db, const std::string& name, std::int64_t now);
+
+// The device holding `token`, unless the token is unknown or the device revoked.
+std::optional<Device> find_device_by_token(store::Database& db, std::string_view token);
+
+struct PairingCode {
+  std::string code;        // shown once, to the device that asked
+  std::int64_t expires_at; // Unix time
+};
+// A fresh code for `clinic_id`, valid kPairingCodeLifetimeSeconds. Codes expired for a day
+// are deleted on the way: they can only be refused, and "unknown" refuses them as well.
+PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now);
+
+enum class PairingOutcome { paired, unknown_code, used_code, expired_code };
+struct PairingResult {
+  PairingOutcome outcome;
+  NewDevice device;  // when paired
+};
+// Spends `code` (normalised, see normalise_pairing_code) and creates the device `name` in the
+// code's clinic, in one transaction. Any other outcome changes nothing.
+PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now);
+
+}  // namespace quittance::server

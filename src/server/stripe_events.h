@@ -1,0 +1,22 @@
+// Stripe events received by the webhook, kept in the server database (stripe_events, from
+// migration 2) exactly as Stripe signed them. Stripe delivers "at least once": the same event
+// comes again after a timeout or a retry, so an event is stored under its id once and a
+// redelivery changes nothing.
+//
+// Storing is all this slice does. Applying an event to the clinic's invoices (a payment
+// intent succeeded, a refund) comes later and will read this table, so that an event that
+// arrives while the clinic's data is out of reach is not lost.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "store/database.h"
+
+namespace quittance::server {
+
+// Stores the event unless one with this id is already there. True when it was new.
+// `payload` is the raw, verified body. Throws store::StoreError on database failure.
+bool record_stripe_event(store::Database& db, const std::string& id, const std::string& type,
+                         const std::string& payload, std::int64_t now);
+
+}  // namespace quittance::server
