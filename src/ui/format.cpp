@@ -27,6 +27,14 @@ std::string date(const std::string& iso) {
 
 std::string today_iso() { return core::format_iso(app::system_clock().today()); }
 
+std::string today_input() { return date(today_iso()); }
+
+std::optional<std::string> input_date_to_iso(const std::string& text) {
+  if (auto d = core::parse_fr_date(text)) return core::format_iso(*d);
+  if (auto d = core::parse_iso_date(text)) return core::format_iso(*d);
+  return std::nullopt;
+}
+
 std::string input_amount(std::int64_t minor) {
   std::string s = std::to_string(minor / 100) + "," + std::to_string(100 + minor % 100).substr(1);
   return s;

@@ -11,6 +11,9 @@ std::string money(std::int64_t minor);               // in the practice currency
 std::optional<std::int64_t> parse_money(const std::string& text);
 std::string date(const std::string& iso);            // "" stays ""
 std::string today_iso();
+std::string today_input();                           // today as a date field shows it (21/11/2026)
+// A date as typed in a field: dd/mm/yyyy (or ISO); nullopt when it is not a real date.
+std::optional<std::string> input_date_to_iso(const std::string& text);
 std::string input_amount(std::int64_t minor);        // "45,00": what a field is prefilled with
 
 }  // namespace quittance::ui

@@ -143,6 +143,10 @@ void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, 
     return;
   }
   const app::Json& p = patient["result"];
+  if (state.editor.open) {
+    draw_invoice_editor(commands, state.editor);
+    return;
+  }
   if (ImGui::Button((std::string(tr("patients.back")) + "##back").c_str())) {
     state.open_patient.clear();
     state.deposit = DepositForm{};
@@ -159,6 +163,10 @@ void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, 
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
                    {"reminders", reminders}});
   }
+  if (ImGui::Button((std::string(tr("patients.new_invoice")) + "##new-invoice").c_str())) {
+    open_invoice_editor(state.editor, state.open_patient);
+  }
+  ImGui::SameLine();
   if (!state.deposit.open && ImGui::Button((std::string(tr("patients.deposit")) + "##open-deposit").c_str())) {
     state.deposit.open = true;
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "ui/invoice_editor.h"
 #include "ui/paged_list.h"
 #include "ui/pay_dialog.h"
 
@@ -29,6 +30,7 @@ struct PatientsState {
   std::string open_patient;   // the patient page shown, "" for the list
   PagedList invoices;         // the open patient's invoices
   DepositForm deposit;
+  InvoiceEditorState editor;  // « Nouvelle facture » for the open patient
 };
 
 void draw_patients_screen(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,

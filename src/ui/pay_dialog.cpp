@@ -26,7 +26,7 @@ std::string error_key_of(const app::Json& answer) {
 void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::int64_t due) {
   state = PayDialogState{};
   state.invoice_id = invoice_id;
-  state.paid_on = today_iso();
+  state.paid_on = today_input();
   state.amount_text = input_amount(due);
   state.open_requested = true;
 }
@@ -89,8 +89,11 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
   ImGui::Spacing();
   if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str())) {
     auto amount = parse_money(state.amount_text);
+    auto paid_on = input_date_to_iso(state.paid_on);
     if (!amount || *amount <= 0) {
       state.error_key = "error.invalid_amount";
+    } else if (!paid_on) {
+      state.error_key = "error.invalid_date";
     } else {
       app::Json cmd;
       if (state.type_id == "account") {
@@ -100,7 +103,7 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
                {"amount", *amount}};
       } else {
         cmd = {{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", state.type_id},
-               {"amount", *amount}, {"paid_on", state.paid_on},
+               {"amount", *amount}, {"paid_on", *paid_on},
                {"allocations", {{{"invoice_id", state.invoice_id}, {"amount", *amount}}}}};
       }
       cmd["id"] = app::new_command_id();

@@ -12,7 +12,7 @@ namespace quittance::ui {
 struct PayDialogState {
   std::string invoice_id;   // the invoice being paid; "" when closed
   bool open_requested = false;
-  std::string paid_on;      // ISO date
+  std::string paid_on;      // as typed: dd/mm/yyyy
   std::string type_id = "cash";
   std::string credit_note_id;
   std::string amount_text;  // as typed ("45,00")

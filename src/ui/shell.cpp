@@ -35,7 +35,14 @@ void draw_navigation(UiState& state) {
   ImGui::Spacing();
   for (const SectionEntry& e : kSections) {
     std::string text = std::string(tr(key_of("nav.", e.id, ""))) + "##nav-" + e.id;
-    if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) state.section = e.section;
+    if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) {
+      state.section = e.section;
+      // The navigation entry leads to the section's first page, as a practitioner expects.
+      if (e.section == Section::Patients) {
+        state.patients.open_patient.clear();
+        state.patients.editor.open = false;
+      }
+    }
   }
 }
 

@@ -88,3 +88,28 @@ test('the « Payer » dialog refuses more than what is due, in French, and chang
   await click(page, 'Soumettre');
   assert.equal((await query({ cmd: 'invoice.get', invoice_id: 'inv-2' })).result.status, 'paid');
 });
+
+test('an invoice written in the editor: an act from the catalogue, quantity, discount, live total, « Émettre »', async () => {
+  await exec({ cmd: 'service.create', id: 'svc-ost', code: 'OST', label: 'Séance d’ostéopathie', unit_price: 6000 });
+  const p = (await exec({ cmd: 'patient.create', id: 'p-3', name: 'Chloé Bernard' })).result.patient_id;
+  await click(page, 'Patients');
+  await type('Rechercher un patient', 'chlo');
+  await click(page, `Chloé Bernard##patient-${p}`);
+  await click(page, 'Nouvelle facture');
+  await click(page, 'Acte');
+  await click(page, 'OST — Séance d’ostéopathie — 60,00\u00A0€##service-svc-ost');
+  await type('##qty-1', '1,5');
+  await type('##discount-1', '10');
+  let shown = await labels(page);
+  assert.ok(shown.includes('Total de la ligne : 81,00\u00A0€'), shown.join(' | '));
+  assert.ok(shown.some((l) => l.includes('Total TTC : 81,00\u00A0€')), shown.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'invoice-editor.png') });
+  await click(page, 'Émettre');
+  const list = (await query({ cmd: 'invoice.list', patient_id: p })).result;
+  assert.equal(list.total, 1);
+  assert.equal(list.items[0].total, 8100);
+  assert.equal(list.items[0].status, 'due');
+  assert.match(list.items[0].number, /^F-\d{4}-A-\d{6}$/);
+  shown = await labels(page);
+  assert.ok(shown.includes(list.items[0].number), shown.join(' | '));  // back on the patient page, listed
+});

@@ -1,0 +1,211 @@
+// Invoice editor. See invoice_editor.h.
+#include "ui/invoice_editor.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/command_id.h"
+#include "core/invoice_math.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+std::string error_key_of(const app::Json& answer) {
+  std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
+  return tr(key) == key ? "error.command_failed" : key;
+}
+
+// The line as the core computes it, or nullopt while what is typed is not a valid line.
+std::optional<core::LineAmounts> compute(const LineEdit& l, std::int64_t rate_bp) {
+  auto price = parse_money(l.unit_price);
+  auto qty = core::parse_quantity(l.quantity);
+  if (!price || *price < 0 || !qty) return std::nullopt;
+  core::LineInput in{*qty, *price, core::DiscountKind::None, 0, rate_bp};
+  if (!l.discount.empty()) {
+    auto bp = core::parse_percent(l.discount);
+    if (!bp) return std::nullopt;
+    in.discount_kind = core::DiscountKind::Percent;
+    in.discount_value = *bp;
+  }
+  core::LineResult r = core::compute_line(in);
+  if (!r.ok()) return std::nullopt;
+  return r.amounts;
+}
+
+app::Json line_json(const LineEdit& l) {
+  app::Json j = {{"label", l.label}, {"service_date", *input_date_to_iso(l.service_date)}, {"quantity", l.quantity},
+                 {"tax_rate_id", l.tax_rate_id}};
+  if (!l.service_id.empty()) j["service_id"] = l.service_id;
+  if (auto price = parse_money(l.unit_price)) j["unit_price"] = *price;
+  if (!l.discount.empty()) j["discount_percent"] = l.discount;
+  return j;
+}
+
+// Saves the draft (creating it the first time); "" on success, else the error key.
+std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
+  app::Json lines = app::Json::array();
+  for (const LineEdit& l : state.lines) {
+    if (!parse_money(l.unit_price)) return "error.invalid_amount";
+    if (!input_date_to_iso(l.service_date)) return "error.invalid_date";
+    lines.push_back(line_json(l));
+  }
+  app::Json cmd = {{"id", app::new_command_id()}, {"lines", lines}, {"notes", state.notes}};
+  if (state.draft_id.empty()) {
+    cmd["cmd"] = "invoice.create";
+    cmd["patient_id"] = state.patient_id;
+  } else {
+    cmd["cmd"] = "invoice.update";
+    cmd["invoice_id"] = state.draft_id;
+  }
+  app::Json answer = commands.exec(cmd);
+  if (answer["ok"] != true) return error_key_of(answer);
+  state.draft_id = answer["result"]["invoice_id"];
+  return "";
+}
+
+}  // namespace
+
+void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_id) {
+  state = InvoiceEditorState{};
+  state.open = true;
+  state.patient_id = patient_id;
+  state.lines.push_back(LineEdit{});
+  state.lines.back().service_date = today_input();
+}
+
+bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state) {
+  const app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.patient_id}})["result"];
+  title((std::string(tr("editor.title")) + " — " + patient.value("name", std::string())).c_str());
+  const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
+  const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
+  auto rate_of = [&](const std::string& id) -> std::pair<std::int64_t, std::string> {
+    for (const auto& r : rates) {
+      if (r["tax_rate_id"] == id) return {r["rate_bp"], r["name"]};
+    }
+    return {0, ""};
+  };
+
+  std::vector<core::LineAmounts> computed;
+  bool all_valid = true;
+  for (std::size_t i = 0; i < state.lines.size(); ++i) {
+    LineEdit& l = state.lines[i];
+    const std::string n = std::to_string(i + 1);
+    ImGui::PushID(static_cast<int>(i));
+    heading((std::string(tr("editor.line")) + " " + n).c_str());
+    // The act: from the catalogue, which fills label, price and tax rate.
+    ImGui::SetNextItemWidth(360);
+    const bool choosing = ImGui::BeginCombo("##service", l.service_id.empty() ? tr("editor.free_line") : l.label.c_str());
+    name_last_widget(tr("editor.service"));
+    if (choosing) {
+      if (ImGui::Selectable(tr("editor.free_line"), l.service_id.empty())) l.service_id.clear();
+      for (const auto& s : services) {
+        if (s["archived"] == true) continue;
+        const std::string text = s["code"].get<std::string>() + " — " + s["label"].get<std::string>() + " — " +
+                                 money(s["unit_price"]) + "##service-" + s["service_id"].get<std::string>();
+        if (ImGui::Selectable(text.c_str(), l.service_id == s["service_id"])) {
+          l.service_id = s["service_id"];
+          l.label = s["label"];
+          l.unit_price = input_amount(s["unit_price"]);
+          l.tax_rate_id = s["tax_rate_id"];
+        }
+      }
+      ImGui::EndCombo();
+    }
+    // Fields carry the line number in their ids ("##qty-2") so each is addressable; the labels
+    // stay plain.
+    text_field(tr("editor.label"), ("##label-" + n).c_str(), &l.label, 360);
+    // Date, quantity, price, discount and tax side by side: labels on one row, fields on the next.
+    const auto [rate_bp, rate_name] = rate_of(l.tax_rate_id);
+    if (ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) {
+      const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
+                                tr("editor.tax")};
+      ImGui::TableNextRow();
+      for (const char* caption : captions) {
+        ImGui::TableNextColumn();
+        label(caption);
+      }
+      ImGui::TableNextRow();
+      struct Field { std::string* value; const char* id; float width; };
+      const Field fields[] = {{&l.service_date, "##date-", 130}, {&l.quantity, "##qty-", 80},
+                              {&l.unit_price, "##price-", 110}, {&l.discount, "##discount-", 80}};
+      for (int f = 0; f < 4; ++f) {
+        ImGui::TableNextColumn();
+        ImGui::SetNextItemWidth(fields[f].width);
+        ImGui::InputText((fields[f].id + n).c_str(), fields[f].value);
+        name_last_widget(captions[f]);
+      }
+      ImGui::TableNextColumn();
+      ImGui::SetNextItemWidth(180);
+      if (ImGui::BeginCombo("##tax", rate_name.c_str())) {
+        for (const auto& r : rates) {
+          if (r["archived"] == true) continue;
+          const std::string text = r["name"].get<std::string>() + "##rate-" + r["tax_rate_id"].get<std::string>();
+          if (ImGui::Selectable(text.c_str(), r["tax_rate_id"] == l.tax_rate_id)) l.tax_rate_id = r["tax_rate_id"];
+        }
+        ImGui::EndCombo();
+      }
+      ImGui::EndTable();
+    }
+    auto amounts = compute(l, rate_bp);
+    if (amounts) {
+      computed.push_back(*amounts);
+      label((std::string(tr("editor.line_total")) + " " + money(amounts->total)).c_str());
+    } else {
+      all_valid = false;
+      label(tr("editor.line_incomplete"));
+    }
+    if (state.lines.size() > 1 && ImGui::SmallButton((std::string(tr("editor.remove_line")) + "##remove").c_str())) {
+      state.lines.erase(state.lines.begin() + static_cast<std::ptrdiff_t>(i));
+      ImGui::PopID();
+      break;
+    }
+    ImGui::PopID();
+  }
+  ImGui::Spacing();
+  if (ImGui::Button((std::string(tr("editor.add_line")) + "##add-line").c_str())) {
+    LineEdit l;
+    l.service_date = today_input();
+    state.lines.push_back(l);
+  }
+  text_field(tr("editor.notes"), "##notes", &state.notes, 600);
+
+  ImGui::Separator();
+  auto totals = core::sum_lines(computed);
+  if (all_valid && totals) {
+    label((std::string(tr("editor.net")) + " " + money(totals->net) + "     " + tr("editor.vat") + " " +
+           money(totals->tax) + "     " + tr("editor.total") + " " + money(totals->total))
+              .c_str());
+  }
+  if (!state.error_key.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+    label(tr(state.error_key));
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Button((std::string(tr("editor.save_draft")) + "##save-draft").c_str())) {
+    state.error_key = save(commands, state);
+    if (state.error_key.empty()) state.open = false;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("editor.issue")) + "##issue").c_str())) {
+    state.error_key = save(commands, state);
+    if (state.error_key.empty()) {
+      app::Json answer = commands.exec({{"cmd", "invoice.issue"}, {"id", app::new_command_id()}, {"invoice_id", state.draft_id}});
+      if (answer["ok"] == true) {
+        state.open = false;
+      } else {
+        state.error_key = error_key_of(answer);
+      }
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##editor-cancel").c_str())) state.open = false;
+  return state.open;
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,35 @@
+// The invoice editor: lines from the catalogue (or free text), date of service, quantity, unit
+// price, discount, tax rate, with totals computed live by the core's own rounding rule; notes;
+// « Enregistrer le brouillon » and « Émettre ».
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+namespace quittance::ui {
+
+struct LineEdit {
+  std::string service_id;      // "" for a free-text line
+  std::string label;
+  std::string service_date;    // as typed: dd/mm/yyyy
+  std::string quantity = "1";
+  std::string unit_price;      // as typed ("45,00")
+  std::string discount;        // percent as typed ("10"), "" for none
+  std::string tax_rate_id = "exempt";
+};
+
+struct InvoiceEditorState {
+  bool open = false;
+  std::string patient_id;
+  std::string draft_id;        // set once saved as a draft
+  std::vector<LineEdit> lines;
+  std::string notes;
+  std::string error_key;
+};
+
+void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_id);
+// Draws the editor; returns false once it was closed (issued, saved or cancelled).
+bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state);
+
+}  // namespace quittance::ui
