@@ -5,10 +5,18 @@
 
 #include <imgui.h>
 
+#include "app/commands.h"
+
 namespace quittance::ui {
 
 // A labelled single-line text field; `id` ("##practice-name") keeps it unique on the screen.
 // Returns true when the user pressed Enter in it.
 bool text_field(const char* label, const char* id, std::string* value, float width = 360.0f);
+
+// The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
+// else the generic "error.command_failed".
+std::string error_key(const app::Json& answer);
+// Draws a catalogue message in the error colour; nothing for "".
+void error_text(const std::string& key);
 
 }  // namespace quittance::ui

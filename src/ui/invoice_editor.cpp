@@ -16,11 +16,6 @@ namespace quittance::ui {
 
 namespace {
 
-std::string error_key_of(const app::Json& answer) {
-  std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
-  return tr(key) == key ? "error.command_failed" : key;
-}
-
 // The line as the core computes it, or nullopt while what is typed is not a valid line.
 std::optional<core::LineAmounts> compute(const LineEdit& l, std::int64_t rate_bp) {
   auto price = parse_money(l.unit_price);
@@ -64,7 +59,7 @@ std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
     cmd["invoice_id"] = state.draft_id;
   }
   app::Json answer = commands.exec(cmd);
-  if (answer["ok"] != true) return error_key_of(answer);
+  if (answer["ok"] != true) return error_key(answer);
   state.draft_id = answer["result"]["invoice_id"];
   return "";
 }
@@ -182,11 +177,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
            money(totals->tax) + "     " + tr("editor.total") + " " + money(totals->total))
               .c_str());
   }
-  if (!state.error_key.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
-    label(tr(state.error_key));
-    ImGui::PopStyleColor();
-  }
+  error_text(state.error_key);
   if (ImGui::Button((std::string(tr("editor.save_draft")) + "##save-draft").c_str())) {
     state.error_key = save(commands, state);
     if (state.error_key.empty()) state.open = false;
@@ -199,7 +190,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
       if (answer["ok"] == true) {
         state.open = false;
       } else {
-        state.error_key = error_key_of(answer);
+        state.error_key = error_key(answer);
       }
     }
   }

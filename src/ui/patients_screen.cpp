@@ -15,18 +15,6 @@ namespace quittance::ui {
 
 namespace {
 
-std::string error_key_of(const app::Json& answer) {
-  std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
-  return tr(key) == key ? "error.command_failed" : key;
-}
-
-void show_error(const std::string& key) {
-  if (key.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
-  label(tr(key));
-  ImGui::PopStyleColor();
-}
-
 void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   NewPatientForm& f = state.form;
   heading(tr("patients.new"));
@@ -34,7 +22,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   text_field(tr("patients.email"), "##new-email", &f.email);
   text_field(tr("patients.phone"), "##new-phone", &f.phone);
   text_field(tr("patients.address"), "##new-address", &f.address);
-  show_error(f.error_key);
+  error_text(f.error_key);
   if (ImGui::Button((std::string(tr("patients.create")) + "##new-create").c_str())) {
     const std::string id = app::new_command_id();
     app::Json answer = commands.exec({{"cmd", "patient.create"}, {"id", id}, {"name", f.name}, {"email", f.email},
@@ -43,7 +31,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
       state.form = NewPatientForm{};
       state.open_patient = id;
     } else {
-      f.error_key = error_key_of(answer);
+      f.error_key = error_key(answer);
     }
   }
   ImGui::SameLine();
@@ -115,7 +103,7 @@ void draw_deposit_form(app::CommandLayer& commands, PatientsState& state) {
     const std::string text = std::string(tr(std::string("payment_type.") + type)) + "##deposit-" + type;
     if (ImGui::RadioButton(text.c_str(), d.type_id == type)) d.type_id = type;
   }
-  show_error(d.error_key);
+  error_text(d.error_key);
   if (ImGui::Button((std::string(tr("pay.submit")) + "##deposit-submit").c_str())) {
     auto amount = parse_money(d.amount_text);
     if (!amount || *amount <= 0) {
@@ -127,7 +115,7 @@ void draw_deposit_form(app::CommandLayer& commands, PatientsState& state) {
       if (answer["ok"] == true) {
         d = DepositForm{};
       } else {
-        d.error_key = error_key_of(answer);
+        d.error_key = error_key(answer);
       }
     }
   }

@@ -15,12 +15,6 @@ namespace quittance::ui {
 
 namespace {
 constexpr const char* kPopup = "pay-dialog";
-
-// The refusal's catalogue key: "error.<code>" when translated, else a generic one.
-std::string error_key_of(const app::Json& answer) {
-  std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
-  return tr(key) == key ? "error.command_failed" : key;
-}
 }  // namespace
 
 void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::int64_t due) {
@@ -81,11 +75,7 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
     if (!any) label(tr("pay.no_credit_note"));
   }
   text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
-  if (!state.error_key.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
-    label(tr(state.error_key));
-    ImGui::PopStyleColor();
-  }
+  error_text(state.error_key);
   ImGui::Spacing();
   if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str())) {
     auto amount = parse_money(state.amount_text);
@@ -112,7 +102,7 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
         state.invoice_id.clear();
         ImGui::CloseCurrentPopup();
       } else {
-        state.error_key = error_key_of(answer);
+        state.error_key = error_key(answer);
       }
     }
   }

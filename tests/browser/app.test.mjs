@@ -5,21 +5,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launch, newProfile, openApp, click, settle, labels, resultsDir } from './harness.mjs';
+import { appSession, launch, newProfile, openApp, click, settle, labels, resultsDir } from './harness.mjs';
 import { decodePng, distinctColours } from './png.mjs';
 
+const app = appSession();
 let server, context, page;
 
 before(async () => {
-  server = await startServer();
-  context = await launch(newProfile());
-  ({ page } = await openApp(context, server.url));
+  await app.start();
+  ({ server, context, page } = app);
 });
-
-after(async () => {
-  await context?.close();
-  await server?.stop();
-});
+after(app.stop);
 
 test('loads, reaches the ready state and draws French text on the canvas', async () => {
   const state = await page.evaluate(() => window.quittance.state());

@@ -67,6 +67,23 @@ export async function openApp(context, url, { init } = {}) {
   return { page, state };
 }
 
+// A server, a browser on a fresh profile and the app opened in it, for a test file's hooks:
+// `const app = appSession(); before(app.start); after(app.stop);` then app.page, app.context.
+export function appSession() {
+  const session = {
+    async start() {
+      session.server = await startServer();
+      session.context = await launch(newProfile());
+      ({ page: session.page } = await openApp(session.context, session.server.url));
+    },
+    async stop() {
+      await session.context?.close();
+      await session.server?.stop();
+    },
+  };
+  return session;
+}
+
 // The widget whose visible label is `label` (or whose full ImGui key is), from the last frame.
 // An interactive widget wins over a text with the same words (a field and its label above it).
 export async function widget(page, label) {

@@ -3,18 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launch, newProfile, openApp, click, settle, labels, widget, resultsDir } from './harness.mjs';
+import { appSession, click, settle, labels, resultsDir } from './harness.mjs';
 
-let server, context, page;
+const app = appSession();
+let page;
 before(async () => {
-  server = await startServer();
-  context = await launch(newProfile());
-  ({ page } = await openApp(context, server.url));
+  await app.start();
+  page = app.page;
 });
-after(async () => {
-  await context?.close();
-  await server?.stop();
-});
+after(app.stop);
 
 const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
 const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
