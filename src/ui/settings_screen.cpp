@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "app/command_id.h"
+#include "ui/catalog_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
@@ -21,18 +22,8 @@ std::string setting(app::CommandLayer& commands, const char* key) {
 void save_language(app::CommandLayer& commands, const char* language) {
   commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "ui.language"}, {"value", language}});
 }
-}  // namespace
 
-void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_version, SettingsState& state) {
-  if (state.loaded_version != data_version) {
-    // Reload the form only when nothing is being typed, so a sync never eats a half-typed name.
-    if (!ImGui::IsAnyItemActive()) state.practice_name = setting(commands, "practice.name");
-    state.loaded_version = data_version;
-  }
-
-  title(tr("settings.title"));
-  ImGui::Spacing();
-
+void draw_practice_tab(app::CommandLayer& commands, SettingsState& state) {
   heading(tr("settings.practice.heading"));
   bool submitted = text_field(tr("settings.practice.name"), "##practice-name", &state.practice_name);
   submitted |= ImGui::Button((std::string(tr("settings.practice.save")) + "##practice-name").c_str());
@@ -45,12 +36,40 @@ void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_versio
 
   ImGui::Spacing();
   ImGui::Separator();
-  ImGui::Spacing();
   heading(tr("settings.language.heading"));
   // Each language is named in itself, in both catalogues.
   if (ImGui::RadioButton((std::string(tr("language.fr")) + "##lang-fr").c_str(), language() == "fr")) save_language(commands, "fr");
   ImGui::SameLine();
   if (ImGui::RadioButton((std::string(tr("language.en")) + "##lang-en").c_str(), language() == "en")) save_language(commands, "en");
+}
+}  // namespace
+
+void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_version, SettingsState& state) {
+  if (state.loaded_version != data_version) {
+    // Reload the form only when nothing is being typed, so a sync never eats a half-typed name.
+    if (!ImGui::IsAnyItemActive()) state.practice_name = setting(commands, "practice.name");
+    state.loaded_version = data_version;
+  }
+  title(tr("settings.title"));
+  if (!ImGui::BeginTabBar("##settings-tabs")) return;
+  // "###" ids keep each tab (and what it remembers) the same across languages.
+  if (ImGui::BeginTabItem((std::string(tr("settings.practice.heading")) + "###tab-practice").c_str())) {
+    draw_practice_tab(commands, state);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("catalog.payment_types")) + "###tab-payment-types").c_str())) {
+    draw_payment_types_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("catalog.tax_rates")) + "###tab-tax-rates").c_str())) {
+    draw_tax_rates_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("catalog.services")) + "###tab-services").c_str())) {
+    draw_services_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
 }
 
 }  // namespace quittance::ui

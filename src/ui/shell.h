@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "platform/storage.h"
+#include "ui/catalog_settings.h"
 #include "ui/invoices_screen.h"
 #include "ui/patients_screen.h"
 #include "ui/pay_dialog.h"
@@ -28,6 +29,7 @@ struct AppStatus {
 
 // The Paramètres screen's edit buffers.
 struct SettingsState {
+  CatalogSettingsState catalog;               // payment types, tax rates, services
   std::uint64_t loaded_version = UINT64_MAX;  // data version the buffers were filled at
   std::string practice_name;                  // edited, saved by « Enregistrer »
   std::string message_key;                    // last save's outcome, shown under the form

@@ -5,6 +5,7 @@
 #include <imgui_internal.h>
 
 #include <cstring>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 namespace quittance::ui {
@@ -13,6 +14,9 @@ namespace {
 struct Log {
   std::vector<WidgetInfo> building;  // this frame's, filled while it is drawn
   std::vector<WidgetInfo> last;      // the previous complete frame's
+  // Rectangles given to ItemAdd this frame, by id: tab items report their info before they
+  // are laid out, so their rectangles are taken from here once the frame is complete.
+  std::unordered_map<ImGuiID, ImRect> rects;
 };
 Log g_log;
 
@@ -39,10 +43,21 @@ void record(unsigned id, const char* kind, const char* label, const ImRect& r, b
 
 void widget_log_begin_frame() {
   g_log.building.clear();
+  g_log.rects.clear();
   GImGui->TestEngineHookItems = true;
 }
 
-void widget_log_end_frame() { g_log.last.swap(g_log.building); }
+void widget_log_end_frame() {
+  for (WidgetInfo& w : g_log.building) {
+    auto rect = g_log.rects.find(w.id);
+    if (w.id == 0 || rect == g_log.rects.end()) continue;
+    w.x = rect->second.Min.x;
+    w.y = rect->second.Min.y;
+    w.w = rect->second.GetWidth();
+    w.h = rect->second.GetHeight();
+  }
+  g_log.last.swap(g_log.building);
+}
 
 const std::vector<WidgetInfo>& widget_log_last_frame() { return g_log.last; }
 
@@ -77,7 +92,9 @@ std::string widget_log_json() {
 
 // --- ImGui test-engine hooks (declared in imgui_internal.h) -------------------------------
 
-void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, const ImRect&, ImGuiID) {}
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, const ImRect& bb, ImGuiID id) {
+  quittance::ui::g_log.rects[id] = bb;
+}
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
   if (!label || !*label) return;

@@ -110,3 +110,34 @@ test('an invoice written in the editor: an act from the catalogue, quantity, dis
   shown = await labels(page);
   assert.ok(shown.includes(list.items[0].number), shown.join(' | '));  // back on the patient page, listed
 });
+
+test('« Paramètres »: a custom payment type, a tax rate and an act, added by hand', async () => {
+  await click(page, 'Paramètres');
+  await click(page, 'Types de paiement internes');
+  await type('Nom du nouveau type (ex. Créance irrécouvrable, Remboursement)', 'Créance irrécouvrable');
+  await click(page, 'Ajouter type de paiement');
+  const types = (await query({ cmd: 'payment_type.list' })).result.map((t) => t.label);
+  assert.ok(types.includes('Créance irrécouvrable'), types.join(', '));
+  const shownTypes = await labels(page);
+  assert.ok(shownTypes.includes('Créance irrécouvrable'), shownTypes.join(' | '));
+
+  await click(page, 'Taxes');
+  await type('Nom du taux (ex. TVA 20 %)', 'TVA 5,5 %');
+  await type('Taux en %', '5,5');
+  await click(page, '+ Nouveau taux de taxe');
+  const rate = (await query({ cmd: 'tax_rate.list' })).result.find((r) => r.name === 'TVA 5,5 %');
+  assert.equal(rate?.rate_bp, 550);
+  await type('Taux en %', 'beaucoup');
+  await click(page, '+ Nouveau taux de taxe');
+  assert.ok((await labels(page)).includes('Taux invalide : saisissez par exemple 20 ou 5,5.'));
+
+  await click(page, 'Actes');
+  await type('Code', 'PSY');
+  await type('Libellé de l’acte', 'Consultation de psychologie');
+  await type('Prix', '55');
+  await click(page, 'Ajouter l’acte');
+  const service = (await query({ cmd: 'service.list' })).result.find((s) => s.code === 'PSY');
+  assert.equal(service?.unit_price, 5500);
+  await page.screenshot({ path: path.join(resultsDir, 'settings-services.png') });
+  await click(page, 'Cabinet');
+});

@@ -84,9 +84,22 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   return EM_FALSE;
 }
 
+// Moves the pointer, drawing a frame there first if it moved: ImGui decides what is hovered
+// from the previous frame, and some widgets (tabs) ignore a press on what was not hovered. A
+// tap on a touch screen, or a click right after a jump of the pointer, has no such frame.
+void move_pointer_before_press(ImVec2 pos) {
+  ImGuiIO& io = ImGui::GetIO();
+  // MousePosPrev is where the last drawn frame saw the pointer (a move only queues a frame).
+  if (io.MousePosPrev.x == pos.x && io.MousePosPrev.y == pos.y) return;
+  io.MousePos = pos;
+  g.frame_now();
+}
+
 EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
   ImGuiIO& io = ImGui::GetIO();
-  io.MousePos = ImVec2((float)e->clientX, (float)e->clientY);
+  const ImVec2 pos((float)e->clientX, (float)e->clientY);
+  if (type == EMSCRIPTEN_EVENT_MOUSEDOWN) move_pointer_before_press(pos);
+  io.MousePos = pos;
   const int button = e->button == 0 ? 0 : e->button == 2 ? 1 : e->button == 1 ? 2 : -1;
   if (button < 0) return EM_FALSE;
   io.MouseDown[button] = type == EMSCRIPTEN_EVENT_MOUSEDOWN;
@@ -121,7 +134,9 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   if (e->numTouches < 1) return EM_FALSE;
   const EmscriptenTouchPoint& t = e->touches[0];
   ImGuiIO& io = ImGui::GetIO();
-  io.MousePos = ImVec2((float)t.clientX, (float)t.clientY);
+  const ImVec2 pos((float)t.clientX, (float)t.clientY);
+  if (type == EMSCRIPTEN_EVENT_TOUCHSTART) move_pointer_before_press(pos);
+  io.MousePos = pos;
   if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
     io.MouseDown[0] = true;
     g.frame_now();
