@@ -94,20 +94,7 @@ void draw_services_settings(app::CommandLayer& commands, CatalogSettingsState& s
   text_field(tr("catalog.service_label"), "##new-service-label", &state.service_label);
   text_field(tr("catalog.service_price"), "##new-service-price", &state.service_price, 120);
   label(tr("editor.tax"));
-  std::string rate_name;
-  const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
-  for (const auto& r : rates) {
-    if (r["tax_rate_id"] == state.service_tax_id) rate_name = r["name"];
-  }
-  ImGui::SetNextItemWidth(240);
-  if (ImGui::BeginCombo("##new-service-tax", rate_name.c_str())) {
-    for (const auto& r : rates) {
-      if (r["archived"] == true) continue;
-      const std::string text = r["name"].get<std::string>() + "##service-rate-" + r["tax_rate_id"].get<std::string>();
-      if (ImGui::Selectable(text.c_str(), r["tax_rate_id"] == state.service_tax_id)) state.service_tax_id = r["tax_rate_id"];
-    }
-    ImGui::EndCombo();
-  }
+  tax_rate_combo("##new-service-tax", commands.query({{"cmd", "tax_rate.list"}})["result"], &state.service_tax_id, 240);
   if (ImGui::Button((std::string(tr("catalog.add_service")) + "##add-service").c_str())) {
     auto price = parse_money(state.service_price);
     if (!price) {

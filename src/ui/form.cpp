@@ -16,6 +16,21 @@ bool text_field(const char* text, const char* id, std::string* value, float widt
   return entered;
 }
 
+void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width) {
+  std::string current;
+  for (const auto& r : rates) {
+    if (r["tax_rate_id"] == *tax_rate_id) current = r["name"];
+  }
+  ImGui::SetNextItemWidth(width);
+  if (!ImGui::BeginCombo(id, current.c_str())) return;
+  for (const auto& r : rates) {
+    if (r["archived"] == true) continue;
+    const std::string text = r["name"].get<std::string>() + "##rate-" + r["tax_rate_id"].get<std::string>();
+    if (ImGui::Selectable(text.c_str(), r["tax_rate_id"] == *tax_rate_id)) *tax_rate_id = r["tax_rate_id"];
+  }
+  ImGui::EndCombo();
+}
+
 std::string error_key(const app::Json& answer) {
   std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
   return tr(key) == key ? "error.command_failed" : key;

@@ -13,6 +13,10 @@ namespace quittance::ui {
 // Returns true when the user pressed Enter in it.
 bool text_field(const char* label, const char* id, std::string* value, float width = 360.0f);
 
+// A drop-down of the tax rates not archived (`rates` as tax_rate.list answers), showing and
+// setting *tax_rate_id. Entries are keyed "##rate-<id>" so tests can pick one.
+void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width);
+
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
 std::string error_key(const app::Json& answer);

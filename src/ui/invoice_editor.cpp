@@ -79,11 +79,11 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
   title((std::string(tr("editor.title")) + " — " + patient.value("name", std::string())).c_str());
   const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
   const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
-  auto rate_of = [&](const std::string& id) -> std::pair<std::int64_t, std::string> {
+  auto rate_of = [&](const std::string& id) -> std::int64_t {
     for (const auto& r : rates) {
-      if (r["tax_rate_id"] == id) return {r["rate_bp"], r["name"]};
+      if (r["tax_rate_id"] == id) return r["rate_bp"];
     }
-    return {0, ""};
+    return 0;
   };
 
   std::vector<core::LineAmounts> computed;
@@ -116,7 +116,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
     // stay plain.
     text_field(tr("editor.label"), ("##label-" + n).c_str(), &l.label, 360);
     // Date, quantity, price, discount and tax side by side: labels on one row, fields on the next.
-    const auto [rate_bp, rate_name] = rate_of(l.tax_rate_id);
+    const std::int64_t rate_bp = rate_of(l.tax_rate_id);
     if (ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) {
       const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
                                 tr("editor.tax")};
@@ -136,15 +136,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
         name_last_widget(captions[f]);
       }
       ImGui::TableNextColumn();
-      ImGui::SetNextItemWidth(180);
-      if (ImGui::BeginCombo("##tax", rate_name.c_str())) {
-        for (const auto& r : rates) {
-          if (r["archived"] == true) continue;
-          const std::string text = r["name"].get<std::string>() + "##rate-" + r["tax_rate_id"].get<std::string>();
-          if (ImGui::Selectable(text.c_str(), r["tax_rate_id"] == l.tax_rate_id)) l.tax_rate_id = r["tax_rate_id"];
-        }
-        ImGui::EndCombo();
-      }
+      tax_rate_combo("##tax", rates, &l.tax_rate_id, 180);
       ImGui::EndTable();
     }
     auto amounts = compute(l, rate_bp);
