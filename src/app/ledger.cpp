@@ -154,6 +154,13 @@ void refresh_invoice(store::Database& db, const std::string& invoice_id) {
   st.step();
 }
 
+std::int64_t refunded_from(store::Database& db, SourceKind kind, const std::string& id) {
+  auto st = db.prepare("SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = ?1 AND source_id = ?2");
+  st.bind(1, to_string(kind)).bind(2, id);
+  st.step();
+  return st.column_int64(0);
+}
+
 void refresh_source(store::Database& db, SourceKind kind, const std::string& id) {
   const std::string k = to_string(kind);
   auto st = db.prepare(std::string("UPDATE ") + (kind == SourceKind::Payment ? "payments" : "credit_notes") +

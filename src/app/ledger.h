@@ -48,6 +48,9 @@ std::int64_t release_from_source(store::Database& db, const Source& source, std:
 // Reverses every active allocation of `kind` on an invoice (cancellation); returns the sum.
 std::int64_t release_invoice(store::Database& db, const std::string& invoice_id, SourceKind kind);
 
+// What refunds have drawn on a source so far.
+std::int64_t refunded_from(store::Database& db, SourceKind kind, const std::string& id);
+
 // Recompute the cached columns from allocations and refunds.
 void refresh_invoice(store::Database& db, const std::string& invoice_id);
 void refresh_source(store::Database& db, SourceKind kind, const std::string& id);

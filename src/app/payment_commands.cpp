@@ -92,11 +92,7 @@ Json payment_update(Context& ctx) {
   if (has(ctx.cmd, "note")) set("note", optional_string(ctx.cmd, "note", 2000));
   if (has(ctx.cmd, "amount")) {
     const std::int64_t amount = require_amount(ctx.cmd, "amount");
-    auto refunded = ctx.db.prepare(
-        "SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = 'payment' AND source_id = ?1");
-    refunded.bind(1, id);
-    refunded.step();
-    if (amount < refunded.column_int64(0)) {
+    if (amount < ledger::refunded_from(ctx.db, SourceKind::Payment, id)) {
       refuse("payment_refunded", "part of this payment was refunded: the amount cannot go below that", "amount");
     }
     if (amount < source.used) ledger::release_from_source(ctx.db, source, source.used - amount, ctx.command_id);
@@ -109,10 +105,7 @@ Json payment_delete(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "payment_id", 64);
   require_text(ctx.cmd, "reason", 500);
   ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
-  auto refunded = ctx.db.prepare("SELECT COUNT(*) FROM refund_parts WHERE source_kind = 'payment' AND source_id = ?1");
-  refunded.bind(1, id);
-  refunded.step();
-  if (refunded.column_int64(0)) refuse("payment_refunded", "a refunded payment cannot be deleted", "payment_id");
+  if (ledger::refunded_from(ctx.db, SourceKind::Payment, id) > 0) refuse("payment_refunded", "a refunded payment cannot be deleted", "payment_id");
   const std::int64_t released = ledger::release_from_source(ctx.db, source, source.total, ctx.command_id);
   update_column(ctx.db, "payments", id, "deleted", std::int64_t{1});
   return Json{{"payment_id", id}, {"released", released}};
@@ -190,10 +183,7 @@ Json refund_create(Context& ctx) {
     const SourceKind kind = payment ? SourceKind::Payment : SourceKind::CreditNote;
     ledger::Source s = ledger::require_source(ctx.db, kind, require_string(ctx.cmd, payment ? "payment_id" : "credit_note_id", 64));
     if (s.patient_id != patient) refuse("wrong_patient", "it belongs to another patient", payment ? "payment_id" : "credit_note_id");
-    auto refunded = ctx.db.prepare("SELECT COALESCE(SUM(amount), 0) FROM refund_parts WHERE source_kind = ?1 AND source_id = ?2");
-    refunded.bind(1, ledger::to_string(kind)).bind(2, s.id);
-    refunded.step();
-    const std::int64_t refundable = s.total - refunded.column_int64(0);
+    const std::int64_t refundable = s.total - ledger::refunded_from(ctx.db, kind, s.id);
     if (amount > refundable) {
       refuse("refund_exceeds_refundable", "only " + std::to_string(refundable) + " cents can be refunded", "amount");
     }
