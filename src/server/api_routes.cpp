@@ -5,9 +5,11 @@
 #include <optional>
 #include <utility>
 
+#include "server/api_support.h"
 #include "server/devices.h"
-#include "server/stripe_events.h"
+#include "server/payment_routes.h"
 #include "server/stripe_signature.h"
+#include "server/stripe_webhook.h"
 #include "server/tokens.h"
 
 namespace quittance::server {
@@ -31,58 +33,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The calling device, or nullopt after answering 401. The token is neither logged nor echoed.
-std::optional<Device> authenticate(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
-  const std::string authorization = req.get_header_value("Authorization");
-  const std::string_view token = bearer_token(authorization);
-  std::optional<Device> device;
-  if (!token.empty()) device = db.with([&](store::Database& d) { return find_device_by_token(d, token); });
-  if (!device) {
-    res.set_header("WWW-Authenticate", "Bearer");
-    send_api_error(res, 401, "unauthorized",
-                   token.empty() ? "this route needs an Authorization: Bearer <device token> header"
-                                 : "unknown or revoked device token");
-  }
-  return device;
-}
-
-// The JSON object of the request body, or nullopt after answering 413, 415 or 400. With
-// `optional_body`, an empty body stands for {} whatever its Content-Type.
-std::optional<Json> json_object_body(const httplib::Request& req, httplib::Response& res, bool optional_body = false) {
-  if (optional_body && req.body.empty()) return Json::object();
-  if (req.body.size() > kMaxJsonBody) {
-    send_api_error(res, 413, "payload_too_large",
-                   "the body is larger than " + std::to_string(kMaxJsonBody / 1024) + " KiB");
-    return std::nullopt;
-  }
-  if (!is_json_media_type(req.get_header_value("Content-Type"))) {
-    send_api_error(res, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
-    return std::nullopt;
-  }
-  Json body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    send_api_error(res, 400, "malformed_json", "the body is not valid JSON (UTF-8)");
-    return std::nullopt;
-  }
-  if (!body.is_object()) {
-    send_api_error(res, 400, "invalid_argument", "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return body;
-}
-
-// A string member of `body`, or nullopt when it is missing or not a string.
-std::optional<std::string> string_member(const Json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, bool card_payments) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
   send_json(res, 200,
-            {{"ok", true}, {"clinic_id", device->clinic_id}, {"device_id", device->id}, {"device_name", device->name}});
+            {{"ok", true},
+             {"clinic_id", device->clinic_id},
+             {"device_id", device->id},
+             {"device_name", device->name},
+             {"card_payments", card_payments}});
 }
 
 void handle_pairing_code(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
@@ -149,7 +108,7 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
 // Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for
 // good" and the refusals are for deliveries that no retry will fix (forged, stale, unsigned).
 void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, const ServerConfig& config,
-                           SharedDatabase& db, const Clock& now) {
+                           PaymentsContext& ctx) {
   if (config.stripe_webhook_secret.empty()) {
     send_api_error(res, 503, "webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set on this server");
     return;
@@ -159,8 +118,8 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
     return;
   }
   // The raw body, as received: the signature covers these bytes, not a re-serialisation.
-  SignatureResult check =
-      verify_stripe_signature(req.get_header_value("Stripe-Signature"), req.body, config.stripe_webhook_secret, now());
+  SignatureResult check = verify_stripe_signature(req.get_header_value("Stripe-Signature"), req.body,
+                                                  config.stripe_webhook_secret, ctx.now());
   if (check != SignatureResult::ok) {
     // One line per refusal, for the operator whose secret is wrong; the header itself is not
     // logged (it is an attacker's text half the time, and useless the other half).
@@ -181,11 +140,8 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
     send_api_error(res, 400, "invalid_event", "the event has no \"id\" or no \"type\"");
     return;
   }
-  // Stored only. Applying the event to invoices (payment succeeded, refund...) comes in a
-  // later slice, from the stripe_events table; see stripe_events.h.
-  const std::int64_t t = now();
-  bool is_new = db.with([&](store::Database& d) { return record_stripe_event(d, *id, *type, req.body, t); });
-  send_json(res, 200, {{"ok", true}, {"event_id", *id}, {"duplicate", !is_new}});
+  ApiAnswer answer = apply_stripe_event(ctx, event, req.body);
+  send_json(res, answer.status, answer.body);
 }
 
 }  // namespace
@@ -224,16 +180,23 @@ void send_api_error(httplib::Response& res, int status, const std::string& code,
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
                         Clock now) {
   auto clock = std::make_shared<Clock>(std::move(now));
-  server.Get("/api/whoami", [&db](const httplib::Request& req, httplib::Response& res) { handle_whoami(req, res, db); });
+  std::shared_ptr<const StripeClient> stripe;
+  if (!config->stripe_secret_key.empty())
+    stripe = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
+  auto payments = std::make_shared<PaymentsContext>(PaymentsContext{db, stripe, *clock});
+  const bool card_payments = stripe != nullptr;
+  server.Get("/api/whoami", [&db, card_payments](const httplib::Request& req, httplib::Response& res) {
+    handle_whoami(req, res, db, card_payments);
+  });
   server.Post("/api/devices/pairing-code", [&db, clock](const httplib::Request& req, httplib::Response& res) {
     handle_pairing_code(req, res, db, *clock);
   });
-  server.Post("/api/devices/pair", [&db, clock](const httplib::Request& req, httplib::Response& res) {
-    handle_pair(req, res, db, *clock);
+  server.Post("/api/devices/pair",
+              [&db, clock](const httplib::Request& req, httplib::Response& res) { handle_pair(req, res, db, *clock); });
+  server.Post(std::string(kStripeWebhookPath), [payments, config](const httplib::Request& req, httplib::Response& res) {
+    handle_stripe_webhook(req, res, *config, *payments);
   });
-  server.Post(std::string(kStripeWebhookPath), [&db, clock, config](const httplib::Request& req, httplib::Response& res) {
-    handle_stripe_webhook(req, res, *config, db, *clock);
-  });
+  install_payment_routes(server, payments);
 
   // Any other /api/ path and method. The token is checked first: without one, every route
   // answers 401 alike, and the list of routes is not there for the probing.

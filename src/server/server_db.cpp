@@ -50,6 +50,96 @@ const std::vector<store::Migration>& server_migrations() {
           payload     TEXT NOT NULL               -- the raw signed body
         ) STRICT;
       )sql"},
+      {3, R"sql(
+        -- Card payments through Stripe (stripe_payments.h). No card number is ever here: Stripe
+        -- holds the cards; we keep its ids and what a person needs to recognise a card.
+        CREATE TABLE stripe_customers (
+          clinic_id   TEXT NOT NULL REFERENCES clinics(id),
+          patient_id  TEXT NOT NULL,             -- the app's patient id
+          customer_id TEXT NOT NULL UNIQUE,      -- Stripe's cus_...
+          created_at  TEXT NOT NULL,
+          PRIMARY KEY (clinic_id, patient_id)
+        ) STRICT;
+        CREATE TABLE saved_cards (
+          payment_method_id TEXT PRIMARY KEY NOT NULL,  -- Stripe's pm_...
+          clinic_id   TEXT NOT NULL REFERENCES clinics(id),
+          patient_id  TEXT NOT NULL,
+          brand       TEXT NOT NULL,             -- "visa", "mastercard", ...
+          last4       TEXT NOT NULL,
+          exp_month   INTEGER NOT NULL,
+          exp_year    INTEGER NOT NULL,
+          created_at  TEXT NOT NULL,
+          detached    INTEGER NOT NULL DEFAULT 0 CHECK (detached IN (0, 1))
+        ) STRICT;
+        CREATE INDEX saved_cards_by_patient ON saved_cards(clinic_id, patient_id);
+        -- Card set-ups asked for by the app, so that setup_intent.succeeded finds its patient.
+        CREATE TABLE card_setups (
+          setup_intent_id TEXT PRIMARY KEY NOT NULL,  -- seti_...
+          clinic_id   TEXT NOT NULL REFERENCES clinics(id),
+          patient_id  TEXT NOT NULL,
+          command_id  TEXT NOT NULL,
+          created_at  TEXT NOT NULL,
+          UNIQUE (clinic_id, command_id)
+        ) STRICT;
+        -- One row per payment intent: those the app asked for are written before Stripe is
+        -- called, so a crash or a network cut leaves 'pending', and the app's retry (same
+        -- command id, so the same Idempotency-Key) learns the outcome instead of charging again.
+        CREATE TABLE charges (
+          clinic_id         TEXT NOT NULL REFERENCES clinics(id),
+          command_id        TEXT NOT NULL,       -- '' for a payment that began elsewhere
+          payment_intent_id TEXT UNIQUE,         -- pi_..., once Stripe answered
+          invoice_id        TEXT NOT NULL,
+          patient_id        TEXT NOT NULL,
+          amount            INTEGER NOT NULL CHECK (amount > 0),
+          currency          TEXT NOT NULL,
+          paid_on           TEXT NOT NULL,       -- the app's date when it asked
+          status            TEXT NOT NULL CHECK (status IN
+                              ('pending', 'processing', 'succeeded', 'failed')),
+          fee               INTEGER NOT NULL DEFAULT 0,
+          refunded          INTEGER NOT NULL DEFAULT 0,
+          decline_code      TEXT NOT NULL DEFAULT '',
+          created_at        TEXT NOT NULL,
+          updated_at        TEXT NOT NULL,
+          id                INTEGER PRIMARY KEY
+        ) STRICT;
+        CREATE UNIQUE INDEX charges_by_command ON charges(clinic_id, command_id) WHERE command_id != '';
+        CREATE INDEX charges_by_invoice ON charges(clinic_id, invoice_id);
+        CREATE TABLE stripe_refunds (
+          refund_id         TEXT PRIMARY KEY NOT NULL,  -- re_...
+          clinic_id         TEXT NOT NULL REFERENCES clinics(id),
+          payment_intent_id TEXT NOT NULL,
+          command_id        TEXT,               -- null for a refund made in Stripe's dashboard
+          amount            INTEGER NOT NULL CHECK (amount > 0),
+          created_at        TEXT NOT NULL
+        ) STRICT;
+        -- What happened on the server that the clinic's devices must learn (a payment
+        -- succeeded, a card was saved...), in order. Devices pull after the last seq they saw;
+        -- `key` makes each fact an event once, whether it came from an API answer or a webhook.
+        CREATE TABLE server_events (
+          seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+          clinic_id  TEXT NOT NULL REFERENCES clinics(id),
+          key        TEXT NOT NULL,
+          kind       TEXT NOT NULL,
+          body       TEXT NOT NULL,             -- JSON object
+          created_at TEXT NOT NULL,
+          UNIQUE (clinic_id, key)
+        ) STRICT;
+        -- The answers of the payment routes by the app's command id, so that a retry of a
+        -- finished request (the app lost our answer) gets the same answer without a second
+        -- call to Stripe, even after Stripe's idempotency keys expire (24 h).
+        CREATE TABLE api_requests (
+          clinic_id  TEXT NOT NULL REFERENCES clinics(id),
+          command_id TEXT NOT NULL,
+          route      TEXT NOT NULL,
+          request    TEXT NOT NULL,             -- canonical JSON of the arguments
+          status     INTEGER,                   -- HTTP status of the final answer; null: unfinished
+          answer     TEXT,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (clinic_id, command_id)
+        ) STRICT;
+        -- Webhook events are applied once: this marks the ones already applied.
+        ALTER TABLE stripe_events ADD COLUMN applied INTEGER NOT NULL DEFAULT 0;
+      )sql"},
   };
   return migrations;
 }

@@ -30,97 +30,14 @@
 #include "server/static_files.h"
 #include "server/stripe_signature.h"
 #include "server/tokens.h"
+#include "server_fixture.h"
 
 using namespace quittance;
 using namespace quittance::server;
+using namespace quittance::server::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-const std::string kWebhookSecret = "whsec_test_0123456789";
-const std::string kOrigin = "https://app.quittance.test";
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("quittance-auth-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-ServerConfig test_config() {
-  ServerConfig config;
-  config.stripe_webhook_secret = kWebhookSecret;
-  config.allowed_origin = kOrigin;
-  return config;
-}
-
-// One server on a free port, with a clock `skew` seconds ahead of the real one.
-struct ApiServer {
-  TempDir root;
-  std::unique_ptr<SharedDatabase> db;
-  std::unique_ptr<httplib::Server> server;
-  std::thread thread;
-  std::atomic<std::int64_t> skew{0};
-  int port = -1;
-  NewDevice admin;  // the clinic's first device, as create-clinic makes it
-
-  explicit ApiServer(const ServerConfig& config = test_config()) {
-    Options options;
-    options.data_dir = (root.path / "data").string();
-    options.web_dir = (root.path / "web").string();
-    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
-    admin = db->with([](store::Database& d) { return create_clinic(d, "Cabinet Hélène Crête", system_now()); });
-    server = make_server(options, config, *db, [this] { return system_now() + skew.load(); });
-    port = server->bind_to_any_port("127.0.0.1");
-    REQUIRE(port > 0);
-    thread = std::thread([this] { server->listen_after_bind(); });
-    for (int i = 0; i < 500 && !server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    REQUIRE(server->is_running());
-  }
-  ~ApiServer() {
-    server->stop();
-    thread.join();
-  }
-
-  std::int64_t now() const { return system_now() + skew.load(); }
-
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_decompress(false);
-    return c;
-  }
-  httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) {
-    return client().Get(path, headers);
-  }
-  httplib::Result post(const std::string& path, const std::string& body,
-                       const std::string& content_type = "application/json", const httplib::Headers& headers = {}) {
-    return client().Post(path, headers, body, content_type);
-  }
-  static httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-  // A webhook delivery signed with `secret` at time `t`.
-  httplib::Result deliver(const std::string& body, std::int64_t t, const std::string& secret = kWebhookSecret) {
-    const std::string ts = std::to_string(t);
-    return post("/api/stripe/webhook", body, "application/json; charset=utf-8",
-                {{"Stripe-Signature", "t=" + ts + ",v1=" + stripe_signature_v1(ts, body, secret)}});
-  }
-
-  std::int64_t count(const std::string& sql) {
-    return db->with([&](store::Database& d) {
-      store::Statement st = d.prepare(sql);
-      REQUIRE(st.step());
-      return st.column_int64(0);
-    });
-  }
-};
 
 // Sends `request` as written on a new connection and returns all that comes back until the
 // server closes it (5 s at most).
@@ -141,23 +58,6 @@ std::string raw_exchange(int port, const std::string& request) {
   }
   ::close(fd);
   return answer;
-}
-
-Json body_of(const httplib::Result& res) {
-  REQUIRE(res);
-  Json body = Json::parse(res->body, nullptr, false);
-  REQUIRE_FALSE(body.is_discarded());
-  return body;
-}
-
-// The status and error code of a JSON error answer; {0, ""} if it is not one.
-std::pair<int, std::string> error_of(const httplib::Result& res) {
-  REQUIRE(res);
-  CHECK(res->get_header_value("Content-Type") == "application/json");
-  Json body = Json::parse(res->body, nullptr, false);
-  if (body.is_discarded() || body.value("ok", true) || !body.contains("error")) return {0, ""};
-  CHECK(body["error"]["message"].is_string());
-  return {res->status, body["error"]["code"].get<std::string>()};
 }
 
 using Err = std::pair<int, std::string>;
@@ -183,11 +83,13 @@ TEST_CASE("a clinic's first device is known by its token, which is stored only h
   CHECK(body_of(res) == Json{{"ok", true},
                              {"clinic_id", s.admin.clinic_id},
                              {"device_id", s.admin.device_id},
-                             {"device_name", std::string(kFirstDeviceName)}});
+                             {"device_name", std::string(kFirstDeviceName)},
+                             {"card_payments", false}});
   CHECK(res->get_header_value("Cache-Control") == "no-store");
 
   // The database holds the SHA-256 of the token, and the token nowhere.
-  CHECK(s.count("SELECT count(*) FROM devices WHERE token_hash = '" + core::sha256_hex(s.admin.device_token) + "'") == 1);
+  CHECK(s.count("SELECT count(*) FROM devices WHERE token_hash = '" + core::sha256_hex(s.admin.device_token) + "'") ==
+        1);
   CHECK(s.count("SELECT count(*) FROM devices WHERE instr(token_hash || id || name, '" + s.admin.device_token +
                 "') > 0") == 0);
   CHECK(s.count("SELECT count(*) FROM clinics WHERE name = 'Cabinet Hélène Crête'") == 1);
@@ -200,16 +102,16 @@ TEST_CASE("whoami without a token, with a wrong one or a revoked one is a 401") 
   CHECK(none->get_header_value("WWW-Authenticate") == "Bearer");
 
   const std::string unknown = new_device_token();
-  for (const httplib::Headers& headers : std::vector<httplib::Headers>{
-           ApiServer::bearer(unknown),
-           ApiServer::bearer("not-a-token"),
-           ApiServer::bearer(""),
-           {{"Authorization", s.admin.device_token}},                  // no scheme
-           {{"Authorization", "Basic " + s.admin.device_token}},       // another scheme
-           {{"Authorization", "Bearer" + s.admin.device_token}},       // no space
-           {{"Authorization", "Bearer " + s.admin.device_token + " x"}},
-           ApiServer::bearer(s.admin.device_token.substr(0, 63)),
-           ApiServer::bearer(std::string(64, 'A'))}) {
+  for (const httplib::Headers& headers :
+       std::vector<httplib::Headers>{ApiServer::bearer(unknown),
+                                     ApiServer::bearer("not-a-token"),
+                                     ApiServer::bearer(""),
+                                     {{"Authorization", s.admin.device_token}},             // no scheme
+                                     {{"Authorization", "Basic " + s.admin.device_token}},  // another scheme
+                                     {{"Authorization", "Bearer" + s.admin.device_token}},  // no space
+                                     {{"Authorization", "Bearer " + s.admin.device_token + " x"}},
+                                     ApiServer::bearer(s.admin.device_token.substr(0, 63)),
+                                     ApiServer::bearer(std::string(64, 'A'))}) {
     CAPTURE(headers.begin() != headers.end() ? headers.begin()->second : "");
     auto res = s.get("/api/whoami", headers);
     CHECK(error_of(res) == Err{401, "unauthorized"});
@@ -379,8 +281,8 @@ TEST_CASE("bodies: too large 413, wrong type 415, malformed 400, and the server 
 
   // An authenticated route checks the token before the body.
   CHECK(error_of(s.post("/api/devices/pairing-code", "{", "application/json")) == Err{401, "unauthorized"});
-  CHECK(error_of(s.post("/api/devices/pairing-code", "{", "application/json", ApiServer::bearer(s.admin.device_token))) ==
-        Err{400, "malformed_json"});
+  CHECK(error_of(s.post("/api/devices/pairing-code", "{", "application/json",
+                        ApiServer::bearer(s.admin.device_token))) == Err{400, "malformed_json"});
   CHECK(error_of(s.post("/api/devices/pairing-code", "x", "text/plain", ApiServer::bearer(s.admin.device_token))) ==
         Err{415, "unsupported_media_type"});
   CHECK(s.get("/healthz")->status == 200);
@@ -415,9 +317,10 @@ TEST_CASE("bodies: chunked and compressed requests are refused before they are r
 
   // No Content-Length at all (curl -X POST without -d): httplib's client always sends one, so
   // this request is written by hand.
-  const std::string bare = raw_exchange(s.port, "POST /api/devices/pairing-code HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                "Authorization: Bearer " + s.admin.device_token +
-                                                "\r\nConnection: close\r\n\r\n");
+  const std::string bare = raw_exchange(s.port,
+                                        "POST /api/devices/pairing-code HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        "Authorization: Bearer " +
+                                            s.admin.device_token + "\r\nConnection: close\r\n\r\n");
   CHECK(bare.rfind("HTTP/1.1 411 ", 0) == 0);
   CHECK(bare.find("\"code\":\"length_required\"") != std::string::npos);
   CHECK(s.count("SELECT count(*) FROM pairing_codes") == 0);
@@ -525,13 +428,14 @@ TEST_CASE("CORS: the allowed origin gets its preflight and its headers, another 
   CHECK(ok->get_header_value("Access-Control-Allow-Methods").find("POST") != std::string::npos);
   CHECK(ok->get_header_value("Vary") == "Origin");
 
-  auto evil = s.client().Options("/api/devices/pairing-code", {{"Origin", "https://evil.example"},
-                                                               {"Access-Control-Request-Method", "POST"}});
+  auto evil = s.client().Options("/api/devices/pairing-code",
+                                 {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   REQUIRE(evil);
   CHECK_FALSE(evil->has_header("Access-Control-Allow-Origin"));
   CHECK_FALSE(evil->has_header("Access-Control-Allow-Headers"));
   // A look-alike of the allowed origin is another origin.
-  auto suffix = s.get("/api/whoami", {{"Origin", kOrigin + ".evil.example"}, {"Authorization", "Bearer " + s.admin.device_token}});
+  auto suffix = s.get("/api/whoami",
+                      {{"Origin", kOrigin + ".evil.example"}, {"Authorization", "Bearer " + s.admin.device_token}});
   REQUIRE(suffix);
   CHECK(suffix->status == 200);
   CHECK_FALSE(suffix->has_header("Access-Control-Allow-Origin"));
@@ -545,8 +449,8 @@ TEST_CASE("CORS: the allowed origin gets its preflight and its headers, another 
   REQUIRE(denied);
   CHECK(denied->status == 401);
   CHECK(denied->get_header_value("Access-Control-Allow-Origin") == kOrigin);
-  auto too_big = s.post("/api/stripe/webhook", std::string(kMaxRequestBody + 1, ' '), "application/json",
-                        {{"Origin", kOrigin}});
+  auto too_big =
+      s.post("/api/stripe/webhook", std::string(kMaxRequestBody + 1, ' '), "application/json", {{"Origin", kOrigin}});
   REQUIRE(too_big);
   CHECK(too_big->status == 413);
   CHECK(too_big->get_header_value("Access-Control-Allow-Origin") == kOrigin);
@@ -600,7 +504,7 @@ TEST_CASE("configuration from the environment: defaults, normalised URLs, refuse
 
   CHECK(from({{"STRIPE_API_BASE", ""}}).config.stripe_api_base == "https://api.stripe.com");  // empty: unset
   for (const char* origin : {"*", "https://app.example.fr/", "app.example.fr", "https://", "https://a b",
-                                    "https://app.example.fr/path", "null"}) {
+                             "https://app.example.fr/path", "null"}) {
     CAPTURE(origin);
     ParsedConfig bad = from({{"QUITTANCE_ALLOWED_ORIGIN", origin}});
     CHECK_FALSE(bad.ok());
@@ -630,7 +534,8 @@ TEST_CASE("options: create-clinic takes --name and --data, and only them") {
   CHECK(parse_options({"create-clinic", "--name", "   ", "--data", "d"}).error == "--name: the name is empty");
   CHECK(parse_options({"create-clinic", "--name", "a\x01", "--data", "d"}).error ==
         "--name: the name contains a control character");
-  CHECK(parse_options({"create-clinic", "--name", "\xff", "--data", "d"}).error == "--name: the name is not valid UTF-8");
+  CHECK(parse_options({"create-clinic", "--name", "\xff", "--data", "d"}).error ==
+        "--name: the name is not valid UTF-8");
   CHECK(parse_options({"create-clinc", "--data", "d"}).error ==
         "unknown command: create-clinc (the one command is create-clinic)");
   CHECK_FALSE(parse_options({"--data", "d", "create-clinic"}).ok());  // the command comes first
@@ -690,5 +595,5 @@ TEST_CASE("format_utc and the server database's WAL mode") {
   store::Statement st = db.prepare("PRAGMA journal_mode");
   REQUIRE(st.step());
   CHECK(st.column_text(0) == "wal");
-  CHECK(store::schema_version(db) == 2);
+  CHECK(store::schema_version(db) == static_cast<int>(server_migrations().size()));
 }

@@ -1,0 +1,240 @@
+// Card payment records. See stripe_records.h.
+#include "server/stripe_records.h"
+
+#include "server/devices.h"
+
+namespace quittance::server {
+
+namespace {
+
+constexpr const char* kChargeColumns =
+    "clinic_id, command_id, COALESCE(payment_intent_id, ''), invoice_id, patient_id, currency, paid_on, status, "
+    "amount, fee, refunded, created_at";
+
+ChargeRecord read_charge(store::Statement& s) {
+  ChargeRecord c;
+  c.clinic_id = s.column_text(0);
+  c.command_id = s.column_text(1);
+  c.payment_intent_id = s.column_text(2);
+  c.invoice_id = s.column_text(3);
+  c.patient_id = s.column_text(4);
+  c.currency = s.column_text(5);
+  c.paid_on = s.column_text(6);
+  c.status = s.column_text(7);
+  c.amount = s.column_int64(8);
+  c.fee = s.column_int64(9);
+  c.refunded = s.column_int64(10);
+  c.created_at = s.column_text(11);
+  return c;
+}
+
+std::optional<ChargeRecord> one_charge(store::Statement s) {
+  if (!s.step()) return std::nullopt;
+  return read_charge(s);
+}
+
+}  // namespace
+
+std::optional<ChargeRecord> find_charge_by_intent(store::Database& db, const std::string& payment_intent_id) {
+  store::Statement s =
+      db.prepare(std::string("SELECT ") + kChargeColumns + " FROM charges WHERE payment_intent_id = ?");
+  s.bind(1, payment_intent_id);
+  return one_charge(std::move(s));
+}
+
+std::optional<ChargeRecord> find_charge_by_command(store::Database& db, const std::string& clinic_id,
+                                                   const std::string& command_id) {
+  store::Statement s = db.prepare(std::string("SELECT ") + kChargeColumns +
+                                  " FROM charges WHERE clinic_id = ? AND command_id = ? AND command_id != ''");
+  s.bind(1, clinic_id).bind(2, command_id);
+  return one_charge(std::move(s));
+}
+
+void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now) {
+  store::Statement s = db.prepare(
+      "INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
+      "paid_on, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  s.bind(1, c.clinic_id).bind(2, c.command_id);
+  if (c.payment_intent_id.empty()) {
+    s.bind_null(3);
+  } else {
+    s.bind(3, c.payment_intent_id);
+  }
+  s.bind(4, c.invoice_id)
+      .bind(5, c.patient_id)
+      .bind(6, c.amount)
+      .bind(7, c.currency)
+      .bind(8, c.paid_on)
+      .bind(9, c.status)
+      .bind(10, format_utc(now))
+      .bind(11, format_utc(now))
+      .step();
+}
+
+ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, const std::string& status,
+                                  std::int64_t fee, const std::string& code, const std::string& decline_code,
+                                  std::int64_t now) {
+  ServerEvent event;
+  db.transaction([&] {
+    // A succeeded charge stays succeeded: a late payment_failed of an earlier attempt on the
+    // same intent must not undo it.
+    store::Statement s = db.prepare(
+        "UPDATE charges SET payment_intent_id = ?, status = CASE WHEN status = 'succeeded' THEN status ELSE ? END, "
+        "fee = CASE WHEN ? > 0 THEN ? ELSE fee END, decline_code = ?, updated_at = ? "
+        "WHERE clinic_id = ? AND (payment_intent_id = ? OR (command_id = ? AND command_id != ''))");
+    s.bind(1, c.payment_intent_id)
+        .bind(2, status)
+        .bind(3, fee)
+        .bind(4, fee)
+        .bind(5, decline_code)
+        .bind(6, format_utc(now))
+        .bind(7, c.clinic_id)
+        .bind(8, c.payment_intent_id)
+        .bind(9, c.command_id)
+        .step();
+    if (status == "succeeded") {
+      event = emit_event(db, c.clinic_id, "payment_succeeded:" + c.payment_intent_id, "payment.succeeded",
+                         {{"payment_intent_id", c.payment_intent_id},
+                          {"invoice_id", c.invoice_id},
+                          {"patient_id", c.patient_id},
+                          {"amount", c.amount},
+                          {"fee", fee},
+                          {"currency", c.currency},
+                          {"paid_on", c.paid_on}},
+                         now);
+    } else if (status == "processing") {
+      event = emit_event(db, c.clinic_id, "payment_processing:" + c.payment_intent_id, "payment.processing",
+                         {{"payment_intent_id", c.payment_intent_id},
+                          {"invoice_id", c.invoice_id},
+                          {"patient_id", c.patient_id},
+                          {"amount", c.amount}},
+                         now);
+    } else {
+      event = emit_event(db, c.clinic_id, "payment_failed:" + c.payment_intent_id, "payment.failed",
+                         {{"payment_intent_id", c.payment_intent_id},
+                          {"invoice_id", c.invoice_id},
+                          {"patient_id", c.patient_id},
+                          {"amount", c.amount},
+                          {"code", code},
+                          {"decline_code", decline_code}},
+                         now);
+    }
+  });
+  return event;
+}
+
+ServerEvent record_refund(store::Database& db, const ChargeRecord& c, const std::string& refund_id, std::int64_t amount,
+                          const std::string& command_id, const std::string& refunded_on, const std::string& reason,
+                          std::int64_t now) {
+  ServerEvent event;
+  db.transaction([&] {
+    const std::int64_t before = db.total_changes();
+    store::Statement insert = db.prepare(
+        "INSERT INTO stripe_refunds(refund_id, clinic_id, payment_intent_id, command_id, amount, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(refund_id) DO NOTHING");
+    insert.bind(1, refund_id).bind(2, c.clinic_id).bind(3, c.payment_intent_id);
+    if (command_id.empty()) {
+      insert.bind_null(4);
+    } else {
+      insert.bind(4, command_id);
+    }
+    insert.bind(5, amount).bind(6, format_utc(now)).step();
+    if (db.total_changes() != before) {
+      db.prepare("UPDATE charges SET refunded = refunded + ?, updated_at = ? WHERE payment_intent_id = ?")
+          .bind(1, amount)
+          .bind(2, format_utc(now))
+          .bind(3, c.payment_intent_id)
+          .step();
+    }
+    event = emit_event(db, c.clinic_id, "refund:" + refund_id, "refund.succeeded",
+                       {{"refund_id", refund_id},
+                        {"payment_intent_id", c.payment_intent_id},
+                        {"invoice_id", c.invoice_id},
+                        {"patient_id", c.patient_id},
+                        {"amount", amount},
+                        {"refunded_on", refunded_on},
+                        {"reason", reason}},
+                       now);
+  });
+  return event;
+}
+
+ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+                              const CardRecord& card, std::int64_t now) {
+  ServerEvent event;
+  db.transaction([&] {
+    db.prepare(
+          "INSERT INTO saved_cards(payment_method_id, clinic_id, patient_id, brand, last4, exp_month, exp_year, "
+          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(payment_method_id) DO NOTHING")
+        .bind(1, card.payment_method_id)
+        .bind(2, clinic_id)
+        .bind(3, patient_id)
+        .bind(4, card.brand)
+        .bind(5, card.last4)
+        .bind(6, card.exp_month)
+        .bind(7, card.exp_year)
+        .bind(8, format_utc(now))
+        .step();
+    event = emit_event(db, clinic_id, "card:" + card.payment_method_id, "card.saved",
+                       {{"patient_id", patient_id},
+                        {"brand", card.brand},
+                        {"last4", card.last4},
+                        {"exp_month", card.exp_month},
+                        {"exp_year", card.exp_year}},
+                       now);
+  });
+  return event;
+}
+
+std::optional<CardRecord> latest_card(store::Database& db, const std::string& clinic_id,
+                                      const std::string& patient_id) {
+  store::Statement s = db.prepare(
+      "SELECT payment_method_id, brand, last4, exp_month, exp_year FROM saved_cards "
+      "WHERE clinic_id = ? AND patient_id = ? AND detached = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1");
+  s.bind(1, clinic_id).bind(2, patient_id);
+  if (!s.step()) return std::nullopt;
+  return CardRecord{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3), s.column_int64(4)};
+}
+
+std::optional<std::string> find_customer(store::Database& db, const std::string& clinic_id,
+                                         const std::string& patient_id) {
+  store::Statement s = db.prepare("SELECT customer_id FROM stripe_customers WHERE clinic_id = ? AND patient_id = ?");
+  s.bind(1, clinic_id).bind(2, patient_id);
+  if (!s.step()) return std::nullopt;
+  return s.column_text(0);
+}
+
+std::string keep_customer(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+                          const std::string& customer_id, std::int64_t now) {
+  db.prepare(
+        "INSERT INTO stripe_customers(clinic_id, patient_id, customer_id, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
+      .bind(1, clinic_id)
+      .bind(2, patient_id)
+      .bind(3, customer_id)
+      .bind(4, format_utc(now))
+      .step();
+  return *find_customer(db, clinic_id, patient_id);
+}
+
+void insert_card_setup(store::Database& db, const std::string& setup_intent_id, const CardSetup& setup,
+                       const std::string& command_id, std::int64_t now) {
+  db.prepare(
+        "INSERT INTO card_setups(setup_intent_id, clinic_id, patient_id, command_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+      .bind(1, setup_intent_id)
+      .bind(2, setup.clinic_id)
+      .bind(3, setup.patient_id)
+      .bind(4, command_id)
+      .bind(5, format_utc(now))
+      .step();
+}
+
+std::optional<CardSetup> find_card_setup(store::Database& db, const std::string& setup_intent_id) {
+  store::Statement s = db.prepare("SELECT clinic_id, patient_id FROM card_setups WHERE setup_intent_id = ?");
+  s.bind(1, setup_intent_id);
+  if (!s.step()) return std::nullopt;
+  return CardSetup{s.column_text(0), s.column_text(1)};
+}
+
+}  // namespace quittance::server

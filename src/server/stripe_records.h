@@ -1,0 +1,67 @@
+// The server database's record of card payments (tables of migration 3), written by both
+// the app's payment routes (stripe_payments.cpp) and Stripe's webhook (stripe_webhook.cpp):
+// each outcome is recorded once and becomes one server event, whichever path saw it first.
+// Callers hold the SharedDatabase lock; each function is one statement or one transaction.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "server/server_events.h"
+#include "store/database.h"
+
+namespace quittance::server {
+
+struct ChargeRecord {
+  std::string clinic_id, command_id, payment_intent_id, invoice_id, patient_id, currency, paid_on;
+  std::string status = "pending";  // pending, processing, succeeded, failed
+  std::int64_t amount = 0, fee = 0, refunded = 0;
+  std::string created_at;
+};
+
+std::optional<ChargeRecord> find_charge_by_intent(store::Database& db, const std::string& payment_intent_id);
+std::optional<ChargeRecord> find_charge_by_command(store::Database& db, const std::string& clinic_id,
+                                                   const std::string& command_id);
+// Inserts the charge as it is about to be asked of Stripe (no payment intent yet), or a
+// payment intent first met in a webhook. Does nothing if that command or intent is known.
+void insert_charge(store::Database& db, const ChargeRecord& charge, std::int64_t now);
+
+// The outcome of a payment intent, found by command id (an app charge) or by intent id:
+// updates the charge and emits its event (payment.succeeded / .processing / .failed).
+// `code`/`decline_code` only for a failure.
+ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& charge, const std::string& status,
+                                  std::int64_t fee, const std::string& code, const std::string& decline_code,
+                                  std::int64_t now);
+
+// A refund of a charge, once per Stripe refund id: adds to the charge's refunded amount the
+// first time, and emits refund.succeeded. `command_id` is "" for a refund made in Stripe's
+// dashboard.
+ServerEvent record_refund(store::Database& db, const ChargeRecord& charge, const std::string& refund_id,
+                          std::int64_t amount, const std::string& command_id, const std::string& refunded_on,
+                          const std::string& reason, std::int64_t now);
+
+struct CardRecord {
+  std::string payment_method_id, brand, last4;
+  std::int64_t exp_month = 0, exp_year = 0;
+};
+// A card saved for off-session use; emits card.saved once per payment method.
+ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+                              const CardRecord& card, std::int64_t now);
+// The patient's most recently saved card that is still usable.
+std::optional<CardRecord> latest_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id);
+
+std::optional<std::string> find_customer(store::Database& db, const std::string& clinic_id,
+                                         const std::string& patient_id);
+// Keeps the first customer made for a patient; gives the one kept.
+std::string keep_customer(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+                          const std::string& customer_id, std::int64_t now);
+
+// The setup a SetupIntent was made for: {clinic_id, patient_id}.
+struct CardSetup {
+  std::string clinic_id, patient_id;
+};
+void insert_card_setup(store::Database& db, const std::string& setup_intent_id, const CardSetup& setup,
+                       const std::string& command_id, std::int64_t now);
+std::optional<CardSetup> find_card_setup(store::Database& db, const std::string& setup_intent_id);
+
+}  // namespace quittance::server

@@ -1,0 +1,165 @@
+// Stripe webhook events applied. See stripe_webhook.h.
+#include "server/stripe_webhook.h"
+
+#include <iostream>
+#include <optional>
+
+#include "server/devices.h"
+#include "server/stripe_events.h"
+#include "server/stripe_records.h"
+
+namespace quittance::server {
+
+namespace {
+
+std::string text(const Json& object, const char* name) {
+  if (!object.is_object()) return "";
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::int64_t integer(const Json& object, const char* name) {
+  if (!object.is_object()) return 0;
+  auto it = object.find(name);
+  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+// "2026-11-21" for a Unix time, in UTC: the date of a payment that no device dated.
+std::string utc_date(std::int64_t unix_seconds) { return format_utc(unix_seconds).substr(0, 10); }
+
+bool clinic_exists(store::Database& d, const std::string& clinic_id) {
+  store::Statement s = d.prepare("SELECT 1 FROM clinics WHERE id = ?");
+  s.bind(1, clinic_id);
+  return s.step();
+}
+
+// A fetch from Stripe failed: Stripe will deliver the event again.
+struct Retry {};
+
+// The charge a payment intent stands for: by intent id, by the app's command id (the webhook
+// may overtake the API answer), or made from its metadata (a payment begun elsewhere).
+// nullopt for an intent of no clinic of ours.
+std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Json& pi) {
+  const std::string id = text(pi, "id");
+  const Json metadata = pi.value("metadata", Json::object());
+  const std::string clinic_id = text(metadata, "clinic_id");
+  return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
+    if (auto c = find_charge_by_intent(d, id)) return c;
+    if (clinic_id.empty() || !clinic_exists(d, clinic_id)) return std::nullopt;
+    if (auto c = find_charge_by_command(d, clinic_id, text(metadata, "command_id"))) {
+      c->payment_intent_id = id;
+      return c;
+    }
+    ChargeRecord c;
+    c.clinic_id = clinic_id;
+    c.payment_intent_id = id;
+    c.invoice_id = text(metadata, "invoice_id");
+    c.patient_id = text(metadata, "patient_id");
+    c.amount = integer(pi, "amount");
+    c.currency = text(pi, "currency");
+    for (char& ch : c.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.paid_on = text(metadata, "paid_on");
+    if (c.paid_on.empty()) c.paid_on = utc_date(integer(pi, "created"));
+    if (c.amount <= 0) return std::nullopt;
+    insert_charge(d, c, ctx.now());
+    return c;
+  });
+}
+
+void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const Json& pi) {
+  std::optional<ChargeRecord> charge = charge_for_intent(ctx, pi);
+  if (!charge) return;
+  if (type == "payment_intent.succeeded") {
+    std::int64_t fee = 0;
+    if (ctx.stripe) {
+      StripeResponse r = ctx.stripe->get("/v1/payment_intents/" + charge->payment_intent_id,
+                                         {{"expand[]", "latest_charge.balance_transaction"}});
+      if (!r.ok()) throw Retry{};
+      fee = stripe_fee(r.body);
+    }
+    ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now()); });
+  } else if (type == "payment_intent.processing") {
+    ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "processing", 0, "", "", ctx.now()); });
+  } else {
+    const Json error = pi.value("last_payment_error", Json::object());
+    std::string decline_code = text(error, "decline_code");
+    if (decline_code.empty()) decline_code = text(error, "code");
+    ctx.db.with([&](store::Database& d) {
+      record_charge_outcome(d, *charge, "failed", 0, text(error, "code"), decline_code, ctx.now());
+    });
+  }
+}
+
+void apply_refund(PaymentsContext& ctx, const Json& refund) {
+  const std::string status = text(refund, "status");
+  if (status != "succeeded" && status != "pending") return;
+  const std::string refund_id = text(refund, "id");
+  const std::int64_t amount = integer(refund, "amount");
+  if (refund_id.empty() || amount <= 0) return;
+  ctx.db.with([&](store::Database& d) {
+    std::optional<ChargeRecord> charge = find_charge_by_intent(d, text(refund, "payment_intent"));
+    if (!charge) return;
+    const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
+    record_refund(d, *charge, refund_id, amount, command_id, utc_date(integer(refund, "created")),
+                  "Remboursement fait dans Stripe", ctx.now());
+  });
+}
+
+void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
+  const std::string payment_method = text(seti, "payment_method");
+  if (payment_method.empty()) return;
+  std::optional<CardSetup> setup =
+      ctx.db.with([&](store::Database& d) { return find_card_setup(d, text(seti, "id")); });
+  if (!setup) return;  // not one of ours
+  if (!ctx.stripe) throw Retry{};
+  StripeResponse r = ctx.stripe->get("/v1/payment_methods/" + payment_method);
+  if (!r.ok()) throw Retry{};
+  const Json card = r.body.value("card", Json::object());
+  CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
+                    integer(card, "exp_year")};
+  ctx.db.with(
+      [&](store::Database& d) { record_saved_card(d, setup->clinic_id, setup->patient_id, record, ctx.now()); });
+}
+
+}  // namespace
+
+ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std::string& raw_body) {
+  const std::string id = text(event, "id");
+  const std::string type = text(event, "type");
+  const bool applied = ctx.db.with([&](store::Database& d) {
+    store::Statement s = d.prepare("SELECT applied FROM stripe_events WHERE id = ?");
+    s.bind(1, id);
+    return s.step() && s.column_int64(0) == 1;
+  });
+  if (applied) return {200, {{"ok", true}, {"event_id", id}, {"duplicate", true}}};
+
+  const Json object = event.contains("data") && event["data"].is_object()
+                          ? event["data"].value("object", Json::object())
+                          : Json::object();
+  try {
+    if (type == "payment_intent.succeeded" || type == "payment_intent.processing" ||
+        type == "payment_intent.payment_failed") {
+      apply_payment_intent(ctx, type, object);
+    } else if (type == "refund.created" || type == "refund.updated") {
+      apply_refund(ctx, object);
+    } else if (type == "charge.refunded") {
+      // Older API versions embed the refunds; newer ones send refund.created for each.
+      const Json refunds = object.value("refunds", Json::object()).value("data", Json::array());
+      for (const Json& refund : refunds) apply_refund(ctx, refund);
+    } else if (type == "setup_intent.succeeded") {
+      apply_setup_intent(ctx, object);
+    }
+  } catch (const Retry&) {
+    std::cerr << "quittance-server: Stripe event " << type << " left for redelivery: Stripe could not be read\n";
+    return {503, api_error("stripe_unreachable", "Stripe could not be reached; deliver this event again")};
+  }
+  ctx.db.with([&](store::Database& d) {
+    d.transaction([&] {
+      record_stripe_event(d, id, type, raw_body, ctx.now());
+      d.prepare("UPDATE stripe_events SET applied = 1 WHERE id = ?").bind(1, id).step();
+    });
+  });
+  return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}}};
+}
+
+}  // namespace quittance::server

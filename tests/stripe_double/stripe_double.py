@@ -1,0 +1,479 @@
+#!/usr/bin/python3
+"""A local double of Stripe's v1 API for Quittance's tests (standard library only).
+
+    /usr/bin/python3 tests/stripe_double/stripe_double.py --port 0 --api-key sk_test_double \
+        [--webhook-url http://127.0.0.1:PORT/api/stripe/webhook --webhook-secret whsec_...]
+
+It listens on 127.0.0.1, prints one line `{"port": N}` once listening, and speaks Stripe's wire
+format: form-encoded bodies with bracket notation, Bearer or Basic authentication, JSON answers
+and errors, idempotency keys, and signed webhook deliveries. Routes under /_double/ are the
+tests' controls and are not Stripe. What it covers and what it does not: README.md.
+The resources themselves live in stripe_api.py.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+from stripe_api import StripeApi, StripeError, invalid, new_id  # noqa: E402
+
+MAX_BODY = 1 << 20
+IDEMPOTENCY_MISMATCH = ("Keys for idempotent requests can only be used with the same parameters "
+                        "they were first used with. Try using a key other than '{}' if you meant "
+                        "to execute a different request.")
+
+
+# ---- form parsing: `a[b][c]=v`, `a[]=v` and `a[0]=v` as Stripe's clients send them ----
+
+_NAME = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
+
+
+def parse_form(text):
+    """Nested dicts and lists from a form-encoded string. Lists are built as dicts keyed by
+    position ("0", "1", ...) and turned into lists at the end, so `a[]` and `a[0]` both work."""
+    root = {}
+    for name, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+        match = _NAME.fullmatch(name)
+        if not match:
+            raise invalid(f"Invalid parameter name: {name}")
+        keys = [match.group(1)] + re.findall(r"\[([^\[\]]*)\]", match.group(2))
+        node = root
+        for i, key in enumerate(keys):
+            if not isinstance(node, dict):
+                raise invalid(f"Invalid hash or array: {name}", keys[0])
+            if key == "":
+                if i != len(keys) - 1:  # `a[][b]` is ambiguous; Stripe's clients send `a[0][b]`
+                    raise invalid(f"Invalid array: {name}", keys[0])
+                key = str(len(node))
+            if i == len(keys) - 1:
+                if isinstance(node.get(key), dict):
+                    raise invalid(f"Invalid hash: {name}", keys[0])
+                node[key] = value
+            else:
+                node = node.setdefault(key, {})
+    return {k: _lists(v, keep_dict=(k == "metadata")) for k, v in root.items()}
+
+
+def _lists(node, keep_dict=False):
+    if not isinstance(node, dict):
+        return node
+    items = {k: _lists(v) for k, v in node.items()}
+    if not keep_dict and items and all(k.isdigit() for k in items):  # metadata keys stay keys
+        return [items[k] for k in sorted(items, key=int)]
+    return items
+
+
+# ---- webhooks ----
+
+class WebhookSender(threading.Thread):
+    """Delivers events to one endpoint, in order, from one background thread, signed the way
+    Stripe signs them. A non-2xx answer or a connection error is retried (5 tries in all)."""
+
+    TRIES, BACKOFF = 5, 0.1
+
+    def __init__(self, url, secret, enabled_events, log):
+        super().__init__(daemon=True)
+        self.url, self.secret, self.log = url, secret.encode(), log
+        self.enabled = None if enabled_events == "*" else set(enabled_events.split(","))
+        self.cond = threading.Condition()
+        self.queue, self.records = deque(), []
+        self.paused = self.stopped = self.busy = False
+        self.generation = 0  # bumped by reset(): a delivery from before it stops retrying
+
+    def enqueue(self, event, body):
+        if self.enabled is not None and event["type"] not in self.enabled:
+            return  # like an endpoint not subscribed to this type
+        record = {"event_id": event["id"], "type": event["type"], "status": "pending",
+                  "attempts": 0, "http_status": None}
+        with self.cond:
+            record["generation"] = self.generation
+            self.records.append(record)
+            self.queue.append((body, record))
+            self.cond.notify()
+
+    def set_paused(self, paused):
+        with self.cond:
+            self.paused = paused
+            self.cond.notify()
+
+    def reset(self):
+        with self.cond:
+            self.queue.clear()
+            self.records = []
+            self.paused = False
+            self.generation += 1
+
+    def wait_idle(self, timeout=15):
+        """Until no delivery is in flight, so none from before a reset lands after it."""
+        with self.cond:
+            self.cond.wait_for(lambda: not self.busy, timeout)
+
+    def stop(self):
+        with self.cond:
+            self.stopped = True
+            self.cond.notify()
+
+    def run(self):
+        while True:
+            with self.cond:
+                while not self.stopped and (self.paused or not self.queue):
+                    self.cond.wait()
+                if self.stopped:
+                    return
+                body, record = self.queue.popleft()
+                self.busy = True
+            try:
+                self._deliver(body, record)
+            finally:
+                with self.cond:
+                    self.busy = False
+                    self.cond.notify_all()
+
+    def _deliver(self, body, record):
+        for attempt in range(1, self.TRIES + 1):
+            if record["generation"] != self.generation:
+                return  # reset since: abandon
+            record["attempts"] = attempt
+            # Each attempt is signed afresh with the current time, as Stripe does.
+            stamp = str(int(time.time()))
+            digest = hmac.new(self.secret, stamp.encode() + b"." + body, hashlib.sha256)
+            request = urllib.request.Request(self.url, data=body, method="POST", headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                "Stripe-Signature": f"t={stamp},v1={digest.hexdigest()}"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    record["http_status"] = answer.status
+            except urllib.error.HTTPError as error:
+                record["http_status"] = error.code
+            except OSError as error:
+                record["http_status"] = None
+                self.log(f"webhook {record['event_id']}: {error}")
+            if record["http_status"] is not None and 200 <= record["http_status"] < 300:
+                record["status"] = "delivered"
+                return
+            if attempt < self.TRIES:
+                time.sleep(self.BACKOFF * 2 ** (attempt - 1))
+        record["status"] = "failed"
+
+
+# ---- the double's state around the API: keys, idempotency, request log, fault injection ----
+
+class Ctx:
+    def __init__(self, request_id, idempotency_key):
+        self.request_id, self.idempotency_key = request_id, idempotency_key
+
+
+class Double:
+    def __init__(self, args, log):
+        self.api_key, self.log = args.api_key, log
+        self.default_version = args.api_version
+        self.lock = threading.RLock()  # one request at a time: simple and deterministic
+        self.webhooks = None
+        if args.webhook_url:
+            self.webhooks = WebhookSender(args.webhook_url, args.webhook_secret,
+                                          args.enabled_events, log)
+            self.webhooks.start()
+        self.api = StripeApi(args.api_version, self._on_event, self.webhooks is not None)
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.api.reset()
+            self.saved = {}        # (api key, idempotency key) -> saved response
+            self.requests = []     # every /v1 request, for the tests' assertions
+            self.fail_rules = []
+            self.event_bodies = {}
+            if self.webhooks:
+                self.webhooks.reset()
+        # Outside the lock: the webhook receiver may be calling the API back, which needs it.
+        if self.webhooks:
+            self.webhooks.wait_idle()
+
+    def _on_event(self, event):
+        # Stripe sends events pretty-printed; receivers must verify the raw bytes.
+        body = json.dumps(event, indent=2).encode()
+        self.event_bodies[event["id"]] = body
+        if self.webhooks:
+            self.webhooks.enqueue(event, body)
+
+    def take_fail_rule(self, method, path):
+        with self.lock:
+            for rule in self.fail_rules:
+                if path.startswith(rule["path_prefix"]) and rule.get("method") in (None, method):
+                    rule["count"] -= 1
+                    if rule["count"] <= 0:
+                        self.fail_rules.remove(rule)
+                    return rule["mode"]
+        return None
+
+    def _authenticate(self, header):
+        scheme, _, value = (header or "").partition(" ")
+        key = None
+        if scheme.lower() == "bearer":
+            key = value.strip()
+        elif scheme.lower() == "basic":
+            try:
+                key = base64.b64decode(value.strip()).decode().partition(":")[0]
+            except ValueError:
+                key = ""
+        if not key:
+            raise StripeError(401, "invalid_request_error",
+                              "You did not provide an API key. You need to provide your API key "
+                              "in the Authorization header, using Bearer auth (e.g. "
+                              "'Authorization: Bearer YOUR_SECRET_KEY'). See "
+                              "https://stripe.com/docs/api#authentication for details, or we can "
+                              "help at https://support.stripe.com/.", saved=False)
+        if not hmac.compare_digest(key.encode(), self.api_key.encode()):
+            shown = key[:8] + "*" * max(len(key) - 12, 0) + key[-4:] if len(key) > 12 else "***"
+            raise StripeError(401, "invalid_request_error",
+                              f"Invalid API Key provided: {shown}", saved=False)
+        return key
+
+    def handle_api(self, method, path, query, headers, body, request_id, dropped=None):
+        """(status, extra headers, body bytes) for one /v1 request. `dropped` only marks the
+        request log: the caller cuts the connection instead of answering."""
+        idem_key = headers.get("Idempotency-Key") if method == "POST" else None
+        version = headers.get("Stripe-Version")
+        record = {"method": method, "path": path, "idempotency_key": idem_key,
+                  "stripe_version": version, "replayed": False, "status": None,
+                  "dropped": dropped}
+        out = [("Stripe-Version", version or self.default_version)]
+        if idem_key:
+            out.append(("Idempotency-Key", idem_key))
+        with self.lock:
+            self.requests.append(record)
+            save = False
+            try:
+                api_key = self._authenticate(headers.get("Authorization"))
+                if version is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(\.\w+)?",
+                                                             version):
+                    raise invalid(f"Invalid Stripe API version: {version}")
+                if idem_key is not None and not 0 < len(idem_key) <= 255:
+                    raise invalid("Idempotency keys are 1 to 255 characters long.")
+                params = self._params(method, query, headers, body)
+                slot = (api_key, idem_key)
+                saved = self.saved.get(slot) if idem_key else None
+                if saved:
+                    if (saved["method"], saved["path"], saved["params"]) != (method, path, params):
+                        raise StripeError(400, "idempotency_error",
+                                          IDEMPOTENCY_MISMATCH.format(idem_key), saved=False)
+                    record.update(replayed=True, status=saved["status"])
+                    out += [("Idempotent-Replayed", "true"),
+                            ("Original-Request", saved["request_id"])]
+                    return saved["status"], out, saved["body"]
+                try:
+                    status, obj = self.api.call(method, path, params, Ctx(request_id, idem_key))
+                    save = True
+                except StripeError as error:
+                    save = error.saved
+                    raise
+                except Exception:  # a bug in the double: say so, never pass for a network cut
+                    traceback.print_exc()
+                    raise StripeError(500, "api_error", "stripe double: internal error, see its "
+                                                        "stderr", saved=False) from None
+            except StripeError as error:
+                status = error.status
+                obj = {"error": dict(error.body, request_log_url=(
+                    f"https://dashboard.stripe.com/test/logs/{request_id}?t={int(time.time())}"))}
+            payload = json.dumps(obj, indent=2).encode()
+            if save and idem_key:
+                self.saved[slot] = {"method": method, "path": path, "params": params,
+                                    "status": status, "body": payload, "request_id": request_id}
+            record["status"] = status
+            if status == 401:
+                out.append(("WWW-Authenticate", 'Basic realm="Stripe"'))
+            return status, out, payload
+
+    @staticmethod
+    def _params(method, query, headers, body):
+        if method == "GET":
+            return parse_form(query)
+        kind = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/json" or body.lstrip().startswith((b"{", b"[")):
+            raise invalid("Invalid request: Stripe's v1 API takes form-encoded bodies "
+                          "(application/x-www-form-urlencoded), not JSON.")
+        if kind not in ("", "application/x-www-form-urlencoded"):
+            raise invalid(f"Invalid request: unsupported Content-Type {kind}; use "
+                          "application/x-www-form-urlencoded.")
+        try:
+            return parse_form(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise invalid("Invalid request: the body is not UTF-8.") from None
+
+    # ---- /_double/ controls (not Stripe) ----
+
+    def control(self, method, path, data):
+        """(status, JSON bytes), serialised under the lock while requests may run."""
+        if (method, path) == ("POST", "/_double/reset"):
+            self.reset()
+            return 200, b'{"ok": true}'
+        with self.lock:
+            status, obj = self._control(method, path, data)
+            return status, json.dumps(obj, indent=2).encode()
+
+    def _control(self, method, path, data):
+        if (method, path) == ("GET", "/_double/stats"):
+            hooks = self.webhooks.records if self.webhooks else []
+            return 200, dict(self.api.counts, requests=self.requests, webhooks=[
+                {k: v for k, v in r.items() if k != "generation"} for r in hooks])
+        if (method, path) == ("GET", "/_double/events"):
+            return 200, {"data": self.api.events}
+        if method != "POST":
+            return 404, {"error": f"no control route {method} {path}"}
+        if path == "/_double/fail-next":
+            mode, prefix, count = data.get("mode"), data.get("path_prefix"), data.get("count", 1)
+            if mode not in ("drop_response", "drop_request") or not isinstance(prefix, str) \
+                    or not isinstance(count, int) or count < 1:
+                return 400, {"error": "want path_prefix, mode drop_response|drop_request, "
+                                      "count >= 1"}
+            self.fail_rules.append({"path_prefix": prefix, "mode": mode, "count": count,
+                                    "method": data.get("method")})
+            return 200, {"ok": True}
+        if path == "/_double/settle":
+            outcome = data.get("outcome", "succeeded")
+            if outcome not in ("succeeded", "failed"):
+                return 400, {"error": "outcome is succeeded or failed"}
+            try:
+                return 200, self.api.settle(data.get("payment_intent"), outcome)
+            except ValueError as error:
+                return 400, {"error": str(error)}
+        if path == "/_double/redeliver":
+            body = self.event_bodies.get(data.get("event_id"))
+            if body is None or not self.webhooks:
+                return 400, {"error": "unknown event, or no --webhook-url"}
+            self.webhooks.enqueue(json.loads(body), body)
+            return 200, {"ok": True}
+        if path in ("/_double/webhooks/pause", "/_double/webhooks/resume"):
+            if self.webhooks:
+                self.webhooks.set_paused(path.endswith("pause"))
+            return 200, {"ok": True}
+        return 404, {"error": f"no control route {method} {path}"}
+
+
+# ---- HTTP ----
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as Stripe's clients expect
+    server_version = "stripe-double"
+    double = None  # set by main()
+
+    def do_GET(self):
+        self._handle()
+
+    do_POST = do_DELETE = do_GET
+
+    def log_message(self, fmt, *args):
+        self.double.log(fmt % args)
+
+    def _handle(self):
+        url = urllib.parse.urlsplit(self.path)
+        request_id = new_id("req", 14)
+        length = self.headers.get("Content-Length") or "0"
+        if self.headers.get("Transfer-Encoding") or not length.isdigit() or \
+                int(length) > MAX_BODY:
+            self.close_connection = True
+            return self._send(400, [], b'{"error": {"type": "invalid_request_error", '
+                                       b'"message": "Send a plain Content-Length body."}}',
+                              request_id)
+        body = self.rfile.read(int(length))
+        if url.path.startswith("/_double/"):
+            try:
+                data = json.loads(body) if body.strip() else {}
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                status, payload = self.double.control(self.command, url.path, data)
+            else:
+                status, payload = 400, b'{"error": "the body must be a JSON object"}'
+            return self._send(status, [], payload, request_id)
+        fault = self.double.take_fail_rule(self.command, url.path)
+        if fault == "drop_request":
+            with self.double.lock:
+                self.double.requests.append({
+                    "method": self.command, "path": url.path, "dropped": "request",
+                    "idempotency_key": self.headers.get("Idempotency-Key"),
+                    "stripe_version": self.headers.get("Stripe-Version"),
+                    "replayed": False, "status": None})
+            return self._cut()
+        status, headers, payload = self.double.handle_api(
+            self.command, url.path, url.query, self.headers, body, request_id,
+            dropped="response" if fault == "drop_response" else None)
+        if fault == "drop_response":  # processed (and saved), but the answer never arrives
+            return self._cut()
+        self._send(status, headers, payload, request_id)
+
+    def _send(self, status, headers, payload, request_id):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Request-Id", request_id)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-cache, no-store")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _cut(self):
+        """Close the connection without a byte of answer: a network cut."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--api-key", required=True)
+    parser.add_argument("--webhook-url")
+    parser.add_argument("--webhook-secret")
+    parser.add_argument("--enabled-events", default="*",
+                        help="comma-separated event types the endpoint receives (default *)")
+    parser.add_argument("--api-version", default="2024-06-20",
+                        help="the account's API version: events' api_version, and the "
+                             "Stripe-Version answered when a request sends none")
+    parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    args = parser.parse_args(argv)
+    if bool(args.webhook_url) != bool(args.webhook_secret):
+        parser.error("--webhook-url and --webhook-secret go together")
+
+    def log(message):
+        if args.verbose:
+            print(f"stripe-double: {message}", file=sys.stderr, flush=True)
+
+    Handler.double = Double(args, log)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    while not stop.wait(0.1):  # a timed wait so the signal handler runs promptly
+        pass
+    server.shutdown()
+    server.server_close()
+    if Handler.double.webhooks:
+        Handler.double.webhooks.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

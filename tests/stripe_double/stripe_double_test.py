@@ -1,0 +1,457 @@
+"""Self-test of the Stripe double: runs it as a subprocess, as the server's tests will, with a
+small webhook receiver that checks every delivery's signature.
+
+    /usr/bin/python3 -m unittest discover -s tests/stripe_double -p '*_test.py'
+"""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+from stripe_double import parse_form  # noqa: E402  (the parser is also tested on its own)
+
+KEY, SECRET, VERSION = "sk_test_double", "whsec_selftest_secret", "2024-06-20"
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """The webhook endpoint: verifies Stripe-Signature over the raw body, as our server must."""
+    deliveries, fail_next, lock = [], 0, threading.Lock()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        parts = dict(p.split("=", 1) for p in self.headers.get("Stripe-Signature", "").split(","))
+        expected = hmac.new(SECRET.encode(), parts.get("t", "").encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        verified = hmac.compare_digest(expected, parts.get("v1", "")) and \
+            abs(time.time() - int(parts["t"])) < 300
+        with Receiver.lock:
+            failing = Receiver.fail_next > 0
+            Receiver.fail_next -= failing
+            if not failing:
+                Receiver.deliveries.append({"event": json.loads(body), "verified": verified,
+                                            "content_type": self.headers["Content-Type"]})
+        self.send_response(500 if failing else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def start_double(*extra):
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "stripe_double.py"), "--port",
+                             "0", "--api-key", KEY, *extra], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # the one line `{"port": N}`, once listening
+    return proc, json.loads(line)["port"]
+
+
+def setUpModule():
+    global RECEIVER, DOUBLE, PORT
+    RECEIVER = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=RECEIVER.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{RECEIVER.server_address[1]}/api/stripe/webhook"
+    DOUBLE, PORT = start_double("--webhook-url", url, "--webhook-secret", SECRET)
+
+
+def tearDownModule():
+    DOUBLE.terminate()
+    DOUBLE.wait(5)
+    DOUBLE.stdout.close()
+    RECEIVER.shutdown()
+    RECEIVER.server_close()
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status, self.headers = status, headers
+        self.json = json.loads(body) if body else None
+
+    @property
+    def error(self):
+        return self.json["error"]
+
+
+def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None):
+    """One request to the double; `params` is a list of (name, value) pairs, form-encoded."""
+    headers = dict(headers or {})
+    if key is not None:
+        headers["Authorization"] = f"Bearer {key}"
+    headers.setdefault("Stripe-Version", VERSION)
+    if idem:
+        headers["Idempotency-Key"] = idem
+    if method == "GET" and params:
+        path += "?" + urllib.parse.urlencode(params)
+    elif method == "POST" and body is None:
+        body = urllib.parse.urlencode(params or [])
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        answer = conn.getresponse()
+        return Answer(answer.status, answer.headers, answer.read())
+    finally:
+        conn.close()
+
+
+def control(method, path, data=None):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    try:
+        conn.request(method, path, body=json.dumps(data) if data is not None else None)
+        answer = conn.getresponse()
+        return answer.status, json.loads(answer.read())
+    finally:
+        conn.close()
+
+
+def stats():
+    return control("GET", "/_double/stats")[1]
+
+
+def event_types():
+    return [e["type"] for e in control("GET", "/_double/events")[1]["data"]]
+
+
+class DoubleTest(unittest.TestCase):
+    def setUp(self):
+        self.assertEqual(control("POST", "/_double/reset")[0], 200)
+        with Receiver.lock:
+            Receiver.deliveries.clear()
+            Receiver.fail_next = 0
+
+    def ok(self, *args, **kwargs):
+        answer = call(*args, **kwargs)
+        self.assertEqual(answer.status, 200, answer.json)
+        return answer.json
+
+    def saved_card(self, token="pm_card_visa"):
+        """customer -> setup intent -> confirm: (customer id, saved pm id)."""
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada"), ("email", "ada@example.fr")])
+        si = self.ok("POST", "/v1/setup_intents", [
+            ("customer", cus["id"]), ("usage", "off_session"), ("payment_method_types[]", "card")])
+        si = self.ok("POST", f"/v1/setup_intents/{si['id']}/confirm",
+                     [("payment_method", token)])
+        return cus["id"], si["payment_method"]
+
+    def charge(self, customer, pm, amount=1000, idem=None, extra=()):
+        return call("POST", "/v1/payment_intents", [
+            ("amount", str(amount)), ("currency", "eur"), ("customer", customer),
+            ("payment_method", pm), ("off_session", "true"), ("confirm", "true"),
+            ("metadata[invoice_id]", "inv_1"), *extra], idem=idem)
+
+    def wait_deliveries(self, count, timeout=3.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with Receiver.lock:
+                if len(Receiver.deliveries) >= count:
+                    return list(Receiver.deliveries)
+            time.sleep(0.02)
+        self.fail(f"expected {count} webhook deliveries, got {len(Receiver.deliveries)}")
+
+    # ---- tests ----
+
+    def test_form_parser(self):
+        self.assertEqual(parse_form("a[b][c]=1&a[b][d]=2&e[]=x&e[]=y&f[1]=q&f[0]=p"),
+                         {"a": {"b": {"c": "1", "d": "2"}}, "e": ["x", "y"], "f": ["p", "q"]})
+        self.assertEqual(parse_form("metadata[0]=z&metadata[1]=v+w"),  # keys, not a list
+                         {"metadata": {"0": "z", "1": "v w"}})
+        for bad in ("a=1&a[b]=2", "a[b]=1&a=2", "a[][b]=1"):
+            with self.assertRaises(Exception, msg=bad):
+                parse_form(bad)
+
+    def test_auth(self):
+        answer = call("GET", "/v1/customers/cus_x", key=None)
+        self.assertEqual(answer.status, 401)
+        self.assertEqual(answer.error["type"], "invalid_request_error")
+        self.assertTrue(answer.error["message"].startswith("You did not provide an API key."))
+        answer = call("POST", "/v1/customers", key="sk_test_wrongwrongkey")
+        self.assertEqual(answer.status, 401)
+        self.assertIn("Invalid API Key provided: sk_test_", answer.error["message"])
+        self.assertNotIn("wrongwrongkey", answer.error["message"])  # masked, like Stripe
+        basic = base64.b64encode(f"{KEY}:".encode()).decode()
+        answer = call("POST", "/v1/customers", key=None,
+                      headers={"Authorization": "Basic " + basic})
+        self.assertEqual(answer.status, 200)
+        self.assertTrue(answer.headers["Request-Id"].startswith("req_"))
+        self.assertEqual(stats()["customers"], 1)
+        versions = [r["stripe_version"] for r in stats()["requests"]]
+        self.assertEqual(versions, [VERSION] * 3)
+
+    def test_form_bodies_and_errors(self):
+        # Literal brackets, as curl sends them; urlencode() in call() sends them escaped.
+        answer = call("POST", "/v1/customers", body="name=B%C3%A9a&metadata[invoice_id]=inv_9"
+                      "&metadata[patient]=p+1", headers={"Content-Type":
+                                                          "application/x-www-form-urlencoded"})
+        self.assertEqual(answer.status, 200, answer.json)
+        cus = answer.json
+        self.assertEqual((cus["name"], cus["metadata"]), ("Béa", {"invoice_id": "inv_9",
+                                                                   "patient": "p 1"}))
+        self.assertTrue(cus["id"].startswith("cus_"))
+        self.assertEqual((cus["object"], cus["livemode"]), ("customer", False))
+        self.assertEqual(self.ok("GET", f"/v1/customers/{cus['id']}")["id"], cus["id"])
+        for kind in ("application/json", "application/x-www-form-urlencoded"):
+            answer = call("POST", "/v1/customers", body=json.dumps({"name": "J"}),
+                          headers={"Content-Type": kind})
+            self.assertEqual((answer.status, answer.error["type"]), (400, "invalid_request_error"))
+            self.assertIn("not JSON", answer.error["message"])
+        answer = call("POST", "/v1/customers", [("nmae", "typo")])
+        self.assertEqual((answer.status, answer.error["code"], answer.error["param"]),
+                         (400, "parameter_unknown", "nmae"))
+        answer = call("GET", "/v1/customers/cus_nope")
+        self.assertEqual((answer.status, answer.error["code"]), (404, "resource_missing"))
+        self.assertEqual(answer.error["message"], "No such customer: 'cus_nope'")
+        self.assertEqual(call("GET", "/v1/nothing").status, 404)
+        answer = call("POST", "/v1/payment_intents", [("amount", "ten"), ("currency", "eur")])
+        self.assertEqual((answer.status, answer.error["param"]), (400, "amount"))
+
+    def test_setup_intent_saves_a_card(self):
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])
+        si = self.ok("POST", "/v1/setup_intents", [
+            ("customer", cus["id"]), ("usage", "off_session"), ("payment_method_types[]", "card"),
+            ("metadata[device]", "d1")])
+        self.assertEqual(si["status"], "requires_payment_method")
+        self.assertTrue(si["client_secret"].startswith(si["id"] + "_secret_"))
+        self.assertEqual((si["usage"], si["metadata"]), ("off_session", {"device": "d1"}))
+        si = self.ok("POST", f"/v1/setup_intents/{si['id']}/confirm",
+                     [("payment_method", "pm_card_mastercard")])
+        self.assertEqual(si["status"], "succeeded")
+        pm_id = si["payment_method"]
+        self.assertTrue(pm_id.startswith("pm_") and pm_id != "pm_card_mastercard")
+        pm = self.ok("GET", f"/v1/payment_methods/{pm_id}")
+        self.assertEqual((pm["type"], pm["customer"], pm["card"]["brand"], pm["card"]["last4"]),
+                         ("card", cus["id"], "mastercard", "4444"))
+        self.assertEqual(set(pm["card"]), {"brand", "last4", "exp_month", "exp_year", "country",
+                                           "funding", "fingerprint"})
+        listing = self.ok("GET", f"/v1/customers/{cus['id']}/payment_methods", [("type", "card")])
+        self.assertEqual((listing["object"], listing["has_more"]), ("list", False))
+        self.assertEqual([p["id"] for p in listing["data"]], [pm_id])
+        self.assertEqual(self.ok("GET", f"/v1/setup_intents/{si['id']}")["status"], "succeeded")
+        self.assertIn("setup_intent.succeeded", event_types())
+
+    def test_off_session_charge_with_fee(self):
+        cus, pm = self.saved_card()
+        for amount, fee in ((12345, 210), (1100, 42), (1000, 40)):  # 1.5 % half up + 25
+            answer = self.charge(cus, pm, amount, extra=[
+                ("expand[]", "latest_charge.balance_transaction"), ("description", "Séance")])
+            self.assertEqual(answer.status, 200, answer.json)
+            pi = answer.json
+            self.assertEqual((pi["status"], pi["amount_received"], pi["currency"]),
+                             ("succeeded", amount, "eur"))
+            self.assertEqual(pi["metadata"], {"invoice_id": "inv_1"})
+            txn = pi["latest_charge"]["balance_transaction"]
+            self.assertEqual((txn["object"], txn["amount"], txn["fee"], txn["net"]),
+                             ("balance_transaction", amount, fee, amount - fee))
+            self.assertEqual(txn["fee_details"][0]["amount"], fee)
+        plain = self.ok("GET", f"/v1/payment_intents/{pi['id']}")
+        self.assertEqual(plain["latest_charge"], pi["latest_charge"]["id"])
+        ch = self.ok("GET", f"/v1/charges/{plain['latest_charge']}",
+                     [("expand[]", "balance_transaction")])
+        self.assertEqual((ch["balance_transaction"]["fee"], ch["payment_intent"]), (40, pi["id"]))
+        self.assertEqual(stats()["charges"], 3)
+        answer = call("POST", "/v1/payment_intents", [("amount", "500"), ("currency", "eur"),
+                                                      ("confirm", "true")])
+        self.assertEqual((answer.status, answer.error["code"], answer.error["param"]),
+                         (400, "parameter_missing", "payment_method"))
+        answer = call("GET", f"/v1/payment_intents/{pi['id']}", [("expand[]", "nope")])
+        self.assertEqual(answer.status, 400)
+
+    def test_declines(self):
+        cases = [("pm_card_chargeDeclinedInsufficientFunds", "card_declined", "insufficient_funds",
+                  "Your card has insufficient funds.", "9995"),
+                 ("pm_card_chargeDeclined", "card_declined", "generic_decline",
+                  "Your card was declined.", "0002"),
+                 ("pm_card_authenticationRequired", "authentication_required",
+                  "authentication_required", None, "3184")]
+        for token, code, decline_code, message, last4 in cases:
+            with self.subTest(token=token):
+                cus, pm = self.saved_card(token)  # these cards save fine
+                self.assertEqual(self.ok("GET", f"/v1/payment_methods/{pm}")["card"]["last4"],
+                                 last4)
+                answer = self.charge(cus, pm)
+                self.assertEqual(answer.status, 402)
+                error = answer.error
+                self.assertEqual((error["type"], error["code"], error["decline_code"]),
+                                 ("card_error", code, decline_code))
+                if message:
+                    self.assertEqual(error["message"], message)
+                self.assertEqual(error["payment_intent"]["status"], "requires_payment_method")
+                self.assertEqual(error["payment_intent"]["last_payment_error"]["code"], code)
+                self.assertTrue(error["request_log_url"].startswith("https://"))
+                pi = self.ok("GET", f"/v1/payment_intents/{error['payment_intent']['id']}")
+                self.assertEqual(pi["status"], "requires_payment_method")
+        self.assertEqual(stats()["charges"], 0)
+        self.assertEqual(event_types().count("payment_intent.payment_failed"), 3)
+        # On session, the authentication card asks for 3-D Secure instead of failing.
+        answer = call("POST", "/v1/payment_intents", [
+            ("amount", "1000"), ("currency", "eur"),
+            ("payment_method", "pm_card_authenticationRequired"), ("confirm", "true")])
+        self.assertEqual((answer.status, answer.json["status"]), (200, "requires_action"))
+
+    def test_idempotent_replay(self):
+        cus, pm = self.saved_card()
+        first = self.charge(cus, pm, idem="k-1")
+        events = len(event_types())
+        again = self.charge(cus, pm, idem="k-1")
+        self.assertEqual((first.status, again.status), (200, 200))
+        self.assertEqual(again.json, first.json)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertIsNone(first.headers["Idempotent-Replayed"])
+        self.assertEqual((stats()["charges"], stats()["payment_intents"]), (1, 1))
+        self.assertEqual(len(event_types()), events)  # a replay emits nothing
+        other = self.charge(cus, pm, amount=2000, idem="k-1")
+        self.assertEqual((other.status, other.error["type"]), (400, "idempotency_error"))
+        self.assertTrue(other.error["message"].startswith(
+            "Keys for idempotent requests can only be used with the same parameters they were "
+            "first used with."))
+        self.assertEqual(stats()["charges"], 1)
+        self.assertEqual(self.charge(cus, pm).status, 200)  # no key: processed each time
+        self.assertEqual(self.charge(cus, pm).status, 200)
+        self.assertEqual(stats()["charges"], 3)
+        replayed = [r["replayed"] for r in stats()["requests"] if r["idempotency_key"] == "k-1"]
+        self.assertEqual(replayed, [False, True, False])
+        # A declined charge is saved too: its retry replays the 402 and charges nothing.
+        cus2, bad = self.saved_card("pm_card_chargeDeclined")
+        self.assertEqual(self.charge(cus2, bad, idem="k-2").status, 402)
+        self.assertEqual(self.charge(cus2, bad, idem="k-2").headers["Idempotent-Replayed"], "true")
+        self.assertEqual(stats()["failed_charges"], 1)
+
+    def test_network_cuts(self):
+        cus, pm = self.saved_card()
+        control("POST", "/_double/fail-next", {"path_prefix": "/v1/payment_intents",
+                                               "mode": "drop_response"})
+        with self.assertRaises((http.client.HTTPException, ConnectionError)):
+            self.charge(cus, pm, idem="cut-1")
+        self.assertEqual(stats()["charges"], 1)  # Stripe charged; we never heard back
+        retry = self.charge(cus, pm, idem="cut-1")
+        self.assertEqual((retry.status, retry.json["status"]), (200, "succeeded"))
+        self.assertEqual(retry.headers["Idempotent-Replayed"], "true")
+        self.assertEqual((stats()["charges"], stats()["payment_intents"]), (1, 1))
+        self.assertEqual(event_types().count("payment_intent.succeeded"), 1)
+        control("POST", "/_double/fail-next", {"path_prefix": "/v1/payment_intents",
+                                               "mode": "drop_request"})
+        with self.assertRaises((http.client.HTTPException, ConnectionError)):
+            self.charge(cus, pm, idem="cut-2")
+        self.assertEqual(stats()["charges"], 1)  # never processed
+        retry = self.charge(cus, pm, idem="cut-2")
+        self.assertEqual((retry.status, retry.headers["Idempotent-Replayed"]), (200, None))
+        self.assertEqual(stats()["charges"], 2)
+        self.assertEqual([r["dropped"] for r in stats()["requests"][-4:]],
+                         ["response", None, "request", None])
+
+    def test_refunds(self):
+        cus, pm = self.saved_card()
+        pi = self.charge(cus, pm, amount=1000).json
+        refund = self.ok("POST", "/v1/refunds", [("payment_intent", pi["id"]), ("amount", "300"),
+                                                 ("reason", "requested_by_customer"),
+                                                 ("metadata[invoice_id]", "inv_1")])
+        self.assertTrue(refund["id"].startswith("re_"))
+        self.assertEqual((refund["status"], refund["amount"], refund["charge"]),
+                         ("succeeded", 300, pi["latest_charge"]))
+        ch = self.ok("GET", f"/v1/charges/{pi['latest_charge']}")
+        self.assertEqual((ch["amount_refunded"], ch["refunded"]), (300, False))
+        too_much = call("POST", "/v1/refunds", [("payment_intent", pi["id"]), ("amount", "800")])
+        self.assertEqual((too_much.status, too_much.error["type"]), (400, "invalid_request_error"))
+        self.assertEqual(too_much.error["message"], "Refund amount (€8.00) is greater than "
+                                                    "unrefunded amount on charge (€7.00)")
+        rest = self.ok("POST", "/v1/refunds", [("charge", pi["latest_charge"])])
+        self.assertEqual(rest["amount"], 700)
+        ch = self.ok("GET", f"/v1/charges/{pi['latest_charge']}")
+        self.assertEqual((ch["amount_refunded"], ch["refunded"]), (1000, True))
+        again = call("POST", "/v1/refunds", [("payment_intent", pi["id"])])
+        self.assertEqual((again.status, again.error["code"]), (400, "charge_already_refunded"))
+        cus2, bad = self.saved_card("pm_card_chargeDeclined")
+        failed = self.charge(cus2, bad).error["payment_intent"]
+        answer = call("POST", "/v1/refunds", [("payment_intent", failed["id"])])
+        self.assertEqual(answer.status, 400)
+        answer = call("POST", "/v1/refunds", [("payment_intent", pi["id"]), ("reason", "oops")])
+        self.assertEqual((answer.status, answer.error["param"]), (400, "reason"))
+        self.assertEqual(stats()["refunds"], 2)
+        refunded = [e["data"]["object"] for e in control("GET", "/_double/events")[1]["data"]
+                    if e["type"] == "charge.refunded"]
+        self.assertEqual([(c["payment_intent"], c["amount_refunded"]) for c in refunded],
+                         [(pi["id"], 300), (pi["id"], 1000)])
+        self.assertEqual(event_types().count("refund.created"), 2)
+
+    def test_processing_then_settle(self):
+        cus, pm = self.saved_card("pm_card_processing")
+        pi = self.charge(cus, pm).json
+        self.assertEqual(pi["status"], "processing")
+        self.assertEqual(stats()["charges"], 0)
+        status, settled = control("POST", "/_double/settle", {"payment_intent": pi["id"]})
+        self.assertEqual((status, settled["status"]), (200, "succeeded"))
+        self.assertEqual(stats()["charges"], 1)
+        types = event_types()
+        self.assertLess(types.index("payment_intent.processing"),
+                        types.index("payment_intent.succeeded"))
+        self.assertEqual(control("POST", "/_double/settle", {"payment_intent": pi["id"]})[0], 400)
+
+    def test_webhooks_signed_and_in_order(self):
+        # Held while the flow runs, so every event is queued at once: the order of delivery is
+        # then the sender's doing alone, not the timing of the requests.
+        control("POST", "/_double/webhooks/pause")
+        cus, pm = self.saved_card()
+        pi = self.charge(cus, pm, idem="wh-1").json
+        emitted = control("GET", "/_double/events")[1]["data"]
+        self.assertEqual(Receiver.deliveries, [])
+        control("POST", "/_double/webhooks/resume")
+        got = self.wait_deliveries(len(emitted))
+        self.assertTrue(all(d["verified"] for d in got))
+        self.assertEqual([d["event"]["id"] for d in got], [e["id"] for e in emitted])
+        self.assertEqual(got[0]["content_type"], "application/json; charset=utf-8")
+        succeeded = [d["event"] for d in got if d["event"]["type"] == "payment_intent.succeeded"]
+        self.assertEqual(len(succeeded), 1)
+        event = succeeded[0]
+        self.assertTrue(event["id"].startswith("evt_"))
+        self.assertEqual((event["object"], event["livemode"], event["pending_webhooks"]),
+                         ("event", False, 1))
+        self.assertEqual(event["request"]["idempotency_key"], "wh-1")
+        self.assertEqual(event["data"]["object"]["id"], pi["id"])
+        types = [d["event"]["type"] for d in got]
+        self.assertLess(types.index("setup_intent.succeeded"), types.index("charge.succeeded"))
+        self.assertLess(types.index("charge.succeeded"), types.index("payment_intent.succeeded"))
+
+    def test_webhook_retry_pause_redeliver(self):
+        Receiver.fail_next = 2  # two 500s, then accepted
+        self.ok("POST", "/v1/customers", [("name", "R")])
+        got = self.wait_deliveries(1)
+        record = stats()["webhooks"][0]
+        self.assertEqual((record["status"], record["attempts"]), ("delivered", 3))
+        self.assertTrue(got[0]["verified"])
+        control("POST", "/_double/webhooks/pause")
+        self.ok("POST", "/v1/customers", [("name", "S")])
+        time.sleep(0.2)
+        self.assertEqual(len(Receiver.deliveries), 1)  # held while paused
+        self.assertEqual(stats()["webhooks"][1]["status"], "pending")
+        control("POST", "/_double/webhooks/resume")
+        got = self.wait_deliveries(2)
+        status, _ = control("POST", "/_double/redeliver", {"event_id": got[0]["event"]["id"]})
+        self.assertEqual(status, 200)
+        got = self.wait_deliveries(3)
+        self.assertEqual(got[2]["event"], got[0]["event"])
+        self.assertTrue(got[2]["verified"])
+
+    def test_sigterm_exits_cleanly(self):
+        url = f"http://127.0.0.1:{RECEIVER.server_address[1]}/unused"
+        proc, port = start_double("--webhook-url", url, "--webhook-secret", SECRET)
+        self.assertGreater(port, 0)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(5), 0)
+        self.assertEqual(proc.stdout.read(), "")  # exactly one line was printed
+        proc.stdout.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

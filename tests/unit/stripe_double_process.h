@@ -1,0 +1,102 @@
+// The local Stripe double (tests/stripe_double/) as a child process of a test: started on a
+// free port with its webhook pointed at our server, stopped with SIGTERM at the end.
+#pragma once
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "server/stripe_form.h"
+
+extern char** environ;
+
+namespace quittance::server::testing {
+
+inline const std::string kStripeKey = "sk_test_double";
+
+// A port that was free a moment ago, for a server that must be named before it starts (the
+// double's webhook URL). The small race is acceptable in tests.
+inline int reserve_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+struct StripeDouble {
+  pid_t pid = -1;
+  int port = -1;
+
+  // `webhook_port`: where our server will listen; its webhook receives the double's events.
+  StripeDouble(int webhook_port, const std::string& webhook_secret) {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    const std::string script = std::string(QUITTANCE_SOURCE_DIR) + "/tests/stripe_double/stripe_double.py";
+    const std::string url = "http://127.0.0.1:" + std::to_string(webhook_port) + "/api/stripe/webhook";
+    std::vector<std::string> args = {"/usr/bin/python3", script,        "--port",        "0",
+                                     "--api-key",        kStripeKey,    "--webhook-url", url,
+                                     "--webhook-secret", webhook_secret};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    // The one line it prints once listening: {"port": N}.
+    FILE* from_double = ::fdopen(out[0], "r");
+    char line[256] = {0};
+    REQUIRE(std::fgets(line, sizeof line, from_double) != nullptr);
+    std::fclose(from_double);
+    port = nlohmann::json::parse(line).at("port").get<int>();
+  }
+  ~StripeDouble() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  StripeDouble(const StripeDouble&) = delete;
+  StripeDouble& operator=(const StripeDouble&) = delete;
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  // A call to the double's Stripe API with the secret key, as the patient's browser (through
+  // Stripe.js) or Stripe's dashboard would make it.
+  nlohmann::json stripe_post(const std::string& path, const FormParams& params) const {
+    httplib::Client c("127.0.0.1", port);
+    auto res = c.Post(path, {{"Authorization", "Bearer " + kStripeKey}}, form_encode(params),
+                      "application/x-www-form-urlencoded");
+    REQUIRE(res);
+    return nlohmann::json::parse(res->body);
+  }
+  // A /_double/ control route.
+  nlohmann::json control(const std::string& path, const nlohmann::json& body = nullptr) const {
+    httplib::Client c("127.0.0.1", port);
+    auto res = body.is_null() ? c.Get(path) : c.Post(path, body.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    return nlohmann::json::parse(res->body);
+  }
+  nlohmann::json stats() const { return control("/_double/stats"); }
+};
+
+}  // namespace quittance::server::testing
