@@ -37,6 +37,14 @@ void finish_request(store::Database& db, const std::string& clinic_id, const std
       .step();
 }
 
+std::optional<nlohmann::json> find_request(store::Database& db, const std::string& clinic_id,
+                                           const std::string& command_id) {
+  store::Statement s = db.prepare("SELECT request FROM api_requests WHERE clinic_id = ? AND command_id = ?");
+  s.bind(1, clinic_id).bind(2, command_id);
+  if (!s.step()) return std::nullopt;
+  return nlohmann::json::parse(s.column_text(0));
+}
+
 bool is_valid_command_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {

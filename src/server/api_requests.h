@@ -40,6 +40,10 @@ RequestCheck begin_request(store::Database& db, const std::string& clinic_id, co
 void finish_request(store::Database& db, const std::string& clinic_id, const std::string& command_id,
                     const StoredAnswer& answer);
 
+// The arguments a command was first sent with, if it was.
+std::optional<nlohmann::json> find_request(store::Database& db, const std::string& clinic_id,
+                                           const std::string& command_id);
+
 // True for an id the app may send: 1 to 64 letters, digits, '-' or '_' (the command layer's rule).
 bool is_valid_command_id(const std::string& id);
 

@@ -9,12 +9,12 @@
 // under /api/pay/ (the public payment pages, to come). Answers are JSON: {"ok":true,...} or
 // {"ok":false,"error":{"code":...,"message":...}}.
 #pragma once
+#include <httplib.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "server/config.h"
 #include "server/routes.h"

@@ -7,9 +7,7 @@ namespace quittance::server {
 
 namespace {
 
-bool has_http_scheme(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-}
+bool has_http_scheme(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
 
 bool has_blank_or_control(const std::string& text) {
   for (unsigned char c : text) {
@@ -68,8 +66,10 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
   }
   if (std::string origin = get("QUITTANCE_ALLOWED_ORIGIN"); !origin.empty()) {
     if (!is_origin(origin)) {
-      parsed.error = "QUITTANCE_ALLOWED_ORIGIN must be one origin such as https://app.example.fr "
-                     "(scheme and host, no path nor trailing '/'), not '" + origin + "'";
+      parsed.error =
+          "QUITTANCE_ALLOWED_ORIGIN must be one origin such as https://app.example.fr "
+          "(scheme and host, no path nor trailing '/'), not '" +
+          origin + "'";
       return parsed;
     }
     config.allowed_origin = origin;

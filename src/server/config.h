@@ -10,10 +10,10 @@
 namespace quittance::server {
 
 struct ServerConfig {
-  std::string stripe_secret_key;      // STRIPE_SECRET_KEY; unused until payment intents come
+  std::string stripe_secret_key;      // STRIPE_SECRET_KEY; empty: card routes answer 503
   std::string stripe_webhook_secret;  // STRIPE_WEBHOOK_SECRET ("whsec_..."); empty: webhook answers 503
   std::string stripe_api_base = "https://api.stripe.com";  // STRIPE_API_BASE, no trailing '/'
-  std::string public_url;             // QUITTANCE_PUBLIC_URL, no trailing '/'; empty: not set
+  std::string public_url;                                  // QUITTANCE_PUBLIC_URL, no trailing '/'; empty: not set
   // QUITTANCE_ALLOWED_ORIGIN: the one origin ("https://app.example.fr") whose pages may call
   // /api/ from a browser (CORS). Empty: no cross-origin access at all.
   std::string allowed_origin;

@@ -133,8 +133,9 @@ PairingCode create_pairing_code(store::Database& db, const std::string& clinic_i
     for (int attempt = 0; attempt < 8; ++attempt) {
       std::string candidate = new_pairing_code();
       const std::int64_t before = db.total_changes();
-      db.prepare("INSERT INTO pairing_codes(code_hash, clinic_id, expires_at, used) VALUES (?, ?, ?, 0) "
-                 "ON CONFLICT(code_hash) DO NOTHING")
+      db.prepare(
+            "INSERT INTO pairing_codes(code_hash, clinic_id, expires_at, used) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT(code_hash) DO NOTHING")
           .bind(1, secret_hash(candidate))
           .bind(2, clinic_id)
           .bind(3, code.expires_at)

@@ -54,8 +54,8 @@ NewDevice create_clinic(store::Database& db, const std::string& name, std::int64
 std::optional<Device> find_device_by_token(store::Database& db, std::string_view token);
 
 struct PairingCode {
-  std::string code;        // shown once, to the device that asked
-  std::int64_t expires_at; // Unix time
+  std::string code;         // shown once, to the device that asked
+  std::int64_t expires_at;  // Unix time
 };
 // A fresh code for `clinic_id`, valid kPairingCodeLifetimeSeconds. Codes expired for a day
 // are deleted on the way: they can only be refused, and "unknown" refuses them as well.

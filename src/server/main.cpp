@@ -39,8 +39,8 @@ int create_clinic_command(const Options& options) {
               << std::endl;
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "quittance-server: create-clinic: cannot create the clinic in " << options.data_dir << ": "
-              << e.what() << '\n';
+    std::cerr << "quittance-server: create-clinic: cannot create the clinic in " << options.data_dir << ": " << e.what()
+              << '\n';
     return 1;
   }
 }

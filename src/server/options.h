@@ -21,8 +21,8 @@ struct Options {
 
 struct ParsedOptions {
   Options options;
-  bool help = false;   // --help was given: print usage(), exit 0
-  std::string error;   // empty when the command line is valid
+  bool help = false;  // --help was given: print usage(), exit 0
+  std::string error;  // empty when the command line is valid
   bool ok() const { return error.empty(); }
 };
 

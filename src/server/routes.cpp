@@ -41,14 +41,22 @@ httplib::Server::HandlerResponse refuse_early(const httplib::Request& req, httpl
 // The JSON error code for an error status that httplib answered itself (no body from us).
 std::string code_for_status(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "payload_too_large";
-    case 414: return "uri_too_long";
-    case 415: return "unsupported_media_type";
-    case 416: return "range_not_satisfiable";
-    default: return status >= 500 ? "internal" : "http_error";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 414:
+      return "uri_too_long";
+    case 415:
+      return "unsupported_media_type";
+    case 416:
+      return "range_not_satisfiable";
+    default:
+      return status >= 500 ? "internal" : "http_error";
   }
 }
 }  // namespace
@@ -132,11 +140,12 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
   // Errors httplib answers itself (413 for a large body, 400 for a bad request...) come without
   // a body; under /api/ they get the JSON error every API client expects. Ours have a body and
   // are left alone, as is everything outside /api/.
-  server->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!is_api_path(req.path) || !res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    send_api_error(res, res.status, code_for_status(res.status), "HTTP " + std::to_string(res.status));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!is_api_path(req.path) || !res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        send_api_error(res, res.status, code_for_status(res.status), "HTTP " + std::to_string(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   // Last, on every answer, errors included. CORS: only the configured origin, compared exactly;
   // any other origin gets no CORS header and the browser keeps its page out.

@@ -3,14 +3,14 @@
 // the web app's static files for every other GET/HEAD path. Also what applies to every request:
 // the body limits, CORS for the one allowed origin, and JSON errors under /api/.
 #pragma once
+#include <httplib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <string>
-
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "server/config.h"
 #include "server/options.h"

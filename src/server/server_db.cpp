@@ -92,6 +92,7 @@ const std::vector<store::Migration>& server_migrations() {
           patient_id        TEXT NOT NULL,
           amount            INTEGER NOT NULL CHECK (amount > 0),
           currency          TEXT NOT NULL,
+          payment_method_id TEXT NOT NULL DEFAULT '',  -- the saved card charged (pm_...)
           paid_on           TEXT NOT NULL,       -- the app's date when it asked
           status            TEXT NOT NULL CHECK (status IN
                               ('pending', 'processing', 'succeeded', 'failed')),

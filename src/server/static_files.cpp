@@ -159,8 +159,8 @@ ResolvedPath resolve_web_path(const fs::path& web_dir, std::string_view url_path
   return {200, web_dir / relative};
 }
 
-std::string StaticFiles::compressed(const fs::path& file, const std::string& content,
-                                    std::uintmax_t size, fs::file_time_type mtime) {
+std::string StaticFiles::compressed(const fs::path& file, const std::string& content, std::uintmax_t size,
+                                    fs::file_time_type mtime) {
   const std::string key = file.string();
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);

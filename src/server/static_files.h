@@ -7,14 +7,14 @@
 // but never application/wasm nor application/octet-stream. Those are the big files, so this
 // handler gzips them itself, once per file version, and httplib leaves them alone.
 #pragma once
+#include <httplib.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
-
-#include <httplib.h>
 
 namespace quittance::server {
 
@@ -29,8 +29,8 @@ std::string gzip_compress(std::string_view data);
 
 // Where a decoded URL path leads inside the web folder.
 struct ResolvedPath {
-  int status = 200;             // 200, or 400 (malformed path) or 404 (refused / hidden)
-  std::filesystem::path file;   // when status is 200: web_dir / the relative path
+  int status = 200;            // 200, or 400 (malformed path) or 404 (refused / hidden)
+  std::filesystem::path file;  // when status is 200: web_dir / the relative path
 };
 
 // Maps a decoded URL path ("/", "/app.wasm", "/icons/a.png") to a file under web_dir, without
@@ -53,11 +53,11 @@ class StaticFiles {
     std::filesystem::file_time_type mtime;
     std::string gzip;
   };
-  std::string compressed(const std::filesystem::path& file, const std::string& content,
-                         std::uintmax_t size, std::filesystem::file_time_type mtime);
+  std::string compressed(const std::filesystem::path& file, const std::string& content, std::uintmax_t size,
+                         std::filesystem::file_time_type mtime);
 
   std::filesystem::path web_dir_;
-  std::mutex cache_mutex_;  // httplib runs handlers on a thread pool
+  std::mutex cache_mutex_;                   // httplib runs handlers on a thread pool
   std::map<std::string, Compressed> cache_;  // by file path; one entry per file, replaced when stale
 };
 

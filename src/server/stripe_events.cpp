@@ -9,8 +9,9 @@ bool record_stripe_event(store::Database& db, const std::string& id, const std::
                          const std::string& payload, std::int64_t now) {
   const std::int64_t before = db.total_changes();
   // DO NOTHING, not REPLACE: the first copy stays, with its received_at.
-  db.prepare("INSERT INTO stripe_events(id, type, received_at, payload) VALUES (?, ?, ?, ?) "
-             "ON CONFLICT(id) DO NOTHING")
+  db.prepare(
+        "INSERT INTO stripe_events(id, type, received_at, payload) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(id) DO NOTHING")
       .bind(1, id)
       .bind(2, type)
       .bind(3, format_utc(now))

@@ -3,9 +3,8 @@
 // comes again after a timeout or a retry, so an event is stored under its id once and a
 // redelivery changes nothing.
 //
-// Storing is all this slice does. Applying an event to the clinic's invoices (a payment
-// intent succeeded, a refund) comes later and will read this table, so that an event that
-// arrives while the clinic's data is out of reach is not lost.
+// Applying an event (stripe_webhook.h) happens before it is stored with applied = 1, so an
+// event whose application failed (Stripe unreachable for a fetch) is not marked and comes again.
 #pragma once
 #include <cstdint>
 #include <string>

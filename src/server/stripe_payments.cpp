@@ -61,11 +61,23 @@ ApiAnswer stripe_unreachable(const StripeResponse& r, const char* what) {
 
 // Stripe refused in a way no retry fixes by itself (a bad key, a bad request): logged with
 // Stripe's codes only, never the request's contents.
+std::string json_text(const Json& object, const char* name) {
+  if (!object.is_object()) return "";
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 ApiAnswer stripe_error(const StripeResponse& r, const char* what) {
-  const Json& e = r.error();
-  std::cerr << "quittance-server: Stripe refused " << what << ": HTTP " << r.status << ' '
-            << e.value("type", std::string()) << ' ' << e.value("code", std::string()) << '\n';
-  return error_answer(502, "stripe_error", "Stripe refused the request", {{"stripe_code", e.value("code", "")}});
+  const Json& e = r.error();  // null when Stripe's answer was not its JSON
+  std::cerr << "quittance-server: Stripe refused " << what << ": HTTP " << r.status << ' ' << json_text(e, "type")
+            << ' ' << json_text(e, "code") << '\n';
+  return error_answer(502, "stripe_error", "Stripe refused the request", {{"stripe_code", json_text(e, "code")}});
+}
+
+// Stripe answered, and no retry of the same request will go otherwise: a 4xx other than a
+// rate limit or a concurrent use of the key.
+bool definitive_refusal(const StripeResponse& r) {
+  return r.answered() && r.status >= 400 && r.status < 500 && r.status != 409 && r.status != 429;
 }
 
 // The replay of a finished request, a refusal for a reused id, or nullopt to go ahead.
@@ -105,10 +117,23 @@ std::string upper(std::string s) {
   return s;
 }
 
-std::string json_text(const Json& object, const char* name) {
-  if (!object.is_object()) return "";
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+// The answer a charge's recorded outcome gives, the same as when Stripe first answered.
+ApiAnswer charge_answer(const ServerEvent& event, const std::string& payment_intent_id) {
+  if (event.kind == "payment.succeeded" || event.kind == "payment.processing") {
+    return {event.kind == "payment.succeeded" ? 200 : 202,
+            {{"ok", true},
+             {"status", event.kind == "payment.succeeded" ? "succeeded" : "processing"},
+             {"payment_intent_id", payment_intent_id},
+             {"event", event.to_json()}}};
+  }
+  const std::string decline_code = event.data.value("decline_code", "");
+  const std::string code =
+      decline_code == "authentication_required" || event.data.value("code", "") == "authentication_required"
+          ? "authentication_required"
+          : "card_declined";
+  return error_answer(402, code,
+                      code == "card_declined" ? "the card was declined" : "the bank asks the patient to authenticate",
+                      {{"decline_code", decline_code}, {"event", event.to_json()}});
 }
 
 }  // namespace
@@ -171,7 +196,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
 
 ApiAnswer list_cards(PaymentsContext& ctx, const Device& device, const std::string& patient_id) {
   if (patient_id.empty() || patient_id.size() > 64)
-    return error_answer(400, "invalid_argument", "\"patient_id\" is missing", {{"field", "patient_id"}});
+    return error_answer(400, "invalid_argument", "\"patient_id\" must be 1 to 64 bytes", {{"field", "patient_id"}});
   Json cards = ctx.db.with([&](store::Database& d) {
     store::Statement s = d.prepare(
         "SELECT brand, last4, exp_month, exp_year, created_at FROM saved_cards "
@@ -200,12 +225,13 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   charge.amount = f.integer("amount", 1, kMaxAmount);
   const std::int64_t amount_due = f.integer("amount_due", 0, kMaxAmount);
   charge.currency = upper(f.text("currency", 3));
+  const bool letters = charge.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
   charge.paid_on = f.iso_date("paid_on");
   const std::int64_t events_after = f.optional_integer("events_after", 0, INT64_MAX, 0);
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(charge.command_id)) return *refusal;
   if (auto refusal = refuse_role(body, core::Permission::TakePayments)) return *refusal;
-  if (charge.currency.size() != 3)
+  if (charge.currency.size() != 3 || !letters)
     return error_answer(400, "invalid_argument", "\"currency\" must be an ISO 4217 code", {{"field", "currency"}});
   if (charge.amount != amount_due)
     return error_answer(400, "amount_mismatch", "the amount charged must be the invoice's amount due",
@@ -222,10 +248,21 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
     std::optional<ApiAnswer> refusal;
     std::string customer;
     CardRecord card;
+    bool known_outcome = false;  // `refusal` is then the recorded outcome's answer
   };
   const std::int64_t now = ctx.now();
   Ready ready = ctx.db.with([&](store::Database& d) {
     Ready out;
+    // A retry of this very charge: its outcome may be known already (the webhook told us, or
+    // the answer was lost after we recorded it), and it must use the card it first used.
+    std::optional<ChargeRecord> mine = find_charge_by_command(d, device.clinic_id, charge.command_id);
+    if (mine && mine->status != "pending") {
+      if (std::optional<ServerEvent> event = outcome_event(d, *mine)) {
+        out.refusal = charge_answer(*event, mine->payment_intent_id);
+        out.known_outcome = true;
+        return out;
+      }
+    }
     store::Statement others = d.prepare(
         "SELECT status, COALESCE(payment_intent_id, ''), CAST(strftime('%s', created_at) AS INTEGER) FROM charges "
         "WHERE clinic_id = ? AND invoice_id = ? AND command_id != ? AND status IN ('pending', 'processing', "
@@ -236,9 +273,10 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
       bool busy = false;
       if (status == "pending") {
         busy = now - others.column_int64(2) < kPendingChargeWindow;
+      } else if (status == "processing") {
+        busy = true;  // the bank has not said yet: a second payment could pay twice
       } else {
-        const char* prefix = status == "succeeded" ? "payment_succeeded:" : "payment_processing:";
-        std::optional<ServerEvent> seen = find_event(d, device.clinic_id, prefix + others.column_text(1));
+        std::optional<ServerEvent> seen = find_event(d, device.clinic_id, "payment_succeeded:" + others.column_text(1));
         busy = !seen || seen->seq > events_after;
       }
       if (busy)
@@ -248,15 +286,21 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
     if (out.refusal) return out;
     std::optional<std::string> customer = find_customer(d, device.clinic_id, charge.patient_id);
     std::optional<CardRecord> card = latest_card(d, device.clinic_id, charge.patient_id);
+    if (mine && !mine->payment_method_id.empty()) {
+      card = CardRecord{};
+      card->payment_method_id = mine->payment_method_id;  // the same parameters for the same key
+    }
     if (!customer || !card) {
       out.refusal = error_answer(409, "no_saved_card", "this patient has no saved card");
       return out;
     }
     out.customer = *customer;
     out.card = *card;
+    charge.payment_method_id = card->payment_method_id;
     insert_charge(d, charge, now);
     return out;
   });
+  if (ready.known_outcome) return finish(ctx, device, charge.command_id, *ready.refusal);
   if (ready.refusal) return *ready.refusal;
 
   StripeResponse r = ctx.stripe->post("/v1/payment_intents",
@@ -277,43 +321,37 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
                                       "quittance-charge-" + charge.command_id);
   if (!r.answered()) return stripe_unreachable(r, "payment intent");
 
+  // Stripe's outcome, recorded (with its event for the other devices) and answered.
+  std::string status, code, decline_code;
+  std::int64_t fee = 0;
+  const Json& e = r.error();
   if (r.ok()) {
     charge.payment_intent_id = json_text(r.body, "id");
-    const std::string status = json_text(r.body, "status");
-    if (status == "succeeded" || status == "processing") {
-      ServerEvent event = ctx.db.with([&](store::Database& d) {
-        return record_charge_outcome(d, charge, status, stripe_fee(r.body), "", "", ctx.now());
-      });
-      return finish(ctx, device, charge.command_id,
-                    {status == "succeeded" ? 200 : 202,
-                     {{"ok", true},
-                      {"status", status},
-                      {"payment_intent_id", charge.payment_intent_id},
-                      {"event", event.to_json()}}});
+    status = json_text(r.body, "status");
+    fee = stripe_fee(r.body);
+    if (status != "succeeded" && status != "processing") {
+      // requires_action and the like: off session, the bank wants the patient there.
+      status = "failed";
+      code = decline_code = "authentication_required";
     }
-    // requires_action and the like: off-session, the bank wants the patient there.
-    ServerEvent event = ctx.db.with([&](store::Database& d) {
-      return record_charge_outcome(d, charge, "failed", 0, "authentication_required", "authentication_required",
-                                   ctx.now());
-    });
-    return finish(ctx, device, charge.command_id,
-                  error_answer(402, "authentication_required", "the bank asks the patient to authenticate",
-                               {{"decline_code", "authentication_required"}, {"event", event.to_json()}}));
-  }
-  const Json& e = r.error();
-  if (r.status == 402 && json_text(e, "type") == "card_error") {
-    const std::string code = json_text(e, "code");
-    std::string decline_code = json_text(e, "decline_code");
+  } else if (r.status == 402 && json_text(e, "type") == "card_error") {
+    status = "failed";
+    code = json_text(e, "code");
+    decline_code = json_text(e, "decline_code");
     if (decline_code.empty()) decline_code = code;
     charge.payment_intent_id = e.contains("payment_intent") ? json_text(e["payment_intent"], "id") : "";
     if (charge.payment_intent_id.empty()) charge.payment_intent_id = "unknown:" + charge.command_id;
+  }
+  if (!status.empty()) {
     ServerEvent event = ctx.db.with([&](store::Database& d) {
-      return record_charge_outcome(d, charge, "failed", 0, code, decline_code, ctx.now());
+      return record_charge_outcome(d, charge, status, fee, code, decline_code, ctx.now());
     });
-    const std::string our_code = code == "authentication_required" ? "authentication_required" : "card_declined";
-    return finish(ctx, device, charge.command_id,
-                  error_answer(402, our_code, "the card was declined",
-                               {{"decline_code", decline_code}, {"event", event.to_json()}}));
+    return finish(ctx, device, charge.command_id, charge_answer(event, charge.payment_intent_id));
+  }
+  if (definitive_refusal(r)) {
+    ctx.db.with([&](store::Database& d) {
+      abandon_charge(d, device.clinic_id, charge.command_id, json_text(e, "code"), ctx.now());
+    });
   }
   return stripe_error(r, "payment intent");
 }
@@ -333,6 +371,18 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
       {"payment_intent_id", payment_intent_id}, {"amount", amount}, {"reason", reason}, {"refunded_on", refunded_on}};
   if (auto replay = begin(ctx, device, command_id, "refunds", request)) return *replay;
 
+  std::optional<ServerEvent> made = ctx.db.with([&](store::Database& d) -> std::optional<ServerEvent> {
+    std::optional<std::string> refund_id = find_refund_by_command(d, device.clinic_id, command_id);
+    if (!refund_id) return std::nullopt;
+    return find_event(d, device.clinic_id, "refund:" + *refund_id);
+  });
+  if (made)
+    return finish(ctx, device, command_id,
+                  {200,
+                   {{"ok", true},
+                    {"refund_id", made->data.value("refund_id", "")},
+                    {"status", "succeeded"},
+                    {"event", made->to_json()}}});
   std::optional<ChargeRecord> charge =
       ctx.db.with([&](store::Database& d) { return find_charge_by_intent(d, payment_intent_id); });
   if (!charge || charge->clinic_id != device.clinic_id)

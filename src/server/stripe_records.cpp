@@ -5,11 +5,13 @@
 
 namespace quittance::server {
 
+using Json = nlohmann::json;
+
 namespace {
 
 constexpr const char* kChargeColumns =
     "clinic_id, command_id, COALESCE(payment_intent_id, ''), invoice_id, patient_id, currency, paid_on, status, "
-    "amount, fee, refunded, created_at";
+    "amount, fee, refunded, created_at, payment_method_id";
 
 ChargeRecord read_charge(store::Statement& s) {
   ChargeRecord c;
@@ -25,6 +27,7 @@ ChargeRecord read_charge(store::Statement& s) {
   c.fee = s.column_int64(9);
   c.refunded = s.column_int64(10);
   c.created_at = s.column_text(11);
+  c.payment_method_id = s.column_text(12);
   return c;
 }
 
@@ -53,7 +56,8 @@ std::optional<ChargeRecord> find_charge_by_command(store::Database& db, const st
 void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now) {
   store::Statement s = db.prepare(
       "INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
-      "paid_on, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      "paid_on, status, created_at, updated_at, payment_method_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
   s.bind(1, c.clinic_id).bind(2, c.command_id);
   if (c.payment_intent_id.empty()) {
     s.bind_null(3);
@@ -68,6 +72,7 @@ void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now)
       .bind(9, c.status)
       .bind(10, format_utc(now))
       .bind(11, format_utc(now))
+      .bind(12, c.payment_method_id)
       .step();
 }
 
@@ -76,8 +81,13 @@ ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, co
                                   std::int64_t now) {
   ServerEvent event;
   db.transaction([&] {
-    // A succeeded charge stays succeeded: a late payment_failed of an earlier attempt on the
-    // same intent must not undo it.
+    if (status != "succeeded") {
+      std::optional<ServerEvent> success = find_event(db, c.clinic_id, "payment_succeeded:" + c.payment_intent_id);
+      if (success) {
+        event = *success;
+        return;
+      }
+    }
     store::Statement s = db.prepare(
         "UPDATE charges SET payment_intent_id = ?, status = CASE WHEN status = 'succeeded' THEN status ELSE ? END, "
         "fee = CASE WHEN ? > 0 THEN ? ELSE fee END, decline_code = ?, updated_at = ? "
@@ -155,6 +165,53 @@ ServerEvent record_refund(store::Database& db, const ChargeRecord& c, const std:
                         {"refunded_on", refunded_on},
                         {"reason", reason}},
                        now);
+  });
+  return event;
+}
+
+void abandon_charge(store::Database& db, const std::string& clinic_id, const std::string& command_id,
+                    const std::string& code, std::int64_t now) {
+  db.prepare(
+        "UPDATE charges SET status = 'failed', decline_code = ?, updated_at = ? "
+        "WHERE clinic_id = ? AND command_id = ? AND status = 'pending'")
+      .bind(1, code)
+      .bind(2, format_utc(now))
+      .bind(3, clinic_id)
+      .bind(4, command_id)
+      .step();
+}
+
+std::optional<std::string> find_refund_by_command(store::Database& db, const std::string& clinic_id,
+                                                  const std::string& command_id) {
+  store::Statement s = db.prepare("SELECT refund_id FROM stripe_refunds WHERE clinic_id = ? AND command_id = ?");
+  s.bind(1, clinic_id).bind(2, command_id);
+  if (!s.step()) return std::nullopt;
+  return s.column_text(0);
+}
+
+std::optional<ServerEvent> outcome_event(store::Database& db, const ChargeRecord& c) {
+  if (c.payment_intent_id.empty()) return std::nullopt;
+  for (const char* prefix : {"payment_succeeded:", "payment_failed:", "payment_processing:"})
+    if (auto e = find_event(db, c.clinic_id, prefix + c.payment_intent_id)) return e;
+  return std::nullopt;
+}
+
+std::optional<ServerEvent> record_detached_card(store::Database& db, const std::string& payment_method_id,
+                                                std::int64_t now) {
+  store::Statement s = db.prepare(
+      "SELECT clinic_id, patient_id, brand, last4, exp_month, exp_year FROM saved_cards WHERE payment_method_id = ?");
+  s.bind(1, payment_method_id);
+  if (!s.step()) return std::nullopt;
+  const std::string clinic_id = s.column_text(0);
+  const Json data = {{"patient_id", s.column_text(1)},
+                     {"brand", s.column_text(2)},
+                     {"last4", s.column_text(3)},
+                     {"exp_month", s.column_int64(4)},
+                     {"exp_year", s.column_int64(5)}};
+  ServerEvent event;
+  db.transaction([&] {
+    db.prepare("UPDATE saved_cards SET detached = 1 WHERE payment_method_id = ?").bind(1, payment_method_id).step();
+    event = emit_event(db, clinic_id, "card_removed:" + payment_method_id, "card.removed", data, now);
   });
   return event;
 }

@@ -14,6 +14,7 @@ namespace quittance::server {
 
 struct ChargeRecord {
   std::string clinic_id, command_id, payment_intent_id, invoice_id, patient_id, currency, paid_on;
+  std::string payment_method_id;   // the saved card charged; "" for a payment begun elsewhere
   std::string status = "pending";  // pending, processing, succeeded, failed
   std::int64_t amount = 0, fee = 0, refunded = 0;
   std::string created_at;
@@ -28,7 +29,8 @@ void insert_charge(store::Database& db, const ChargeRecord& charge, std::int64_t
 
 // The outcome of a payment intent, found by command id (an app charge) or by intent id:
 // updates the charge and emits its event (payment.succeeded / .processing / .failed).
-// `code`/`decline_code` only for a failure.
+// `code`/`decline_code` only for a failure. A charge that succeeded stays so: a late event
+// of an earlier attempt gives back the success's event and changes nothing.
 ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& charge, const std::string& status,
                                   std::int64_t fee, const std::string& code, const std::string& decline_code,
                                   std::int64_t now);
@@ -40,14 +42,30 @@ ServerEvent record_refund(store::Database& db, const ChargeRecord& charge, const
                           std::int64_t amount, const std::string& command_id, const std::string& refunded_on,
                           const std::string& reason, std::int64_t now);
 
+// A charge Stripe refused outright (a bad request, a bad key): it happened nowhere, so it
+// stops keeping other charges of its invoice waiting.
+void abandon_charge(store::Database& db, const std::string& clinic_id, const std::string& command_id,
+                    const std::string& code, std::int64_t now);
+
+// The Stripe refund made for an app's refund command, if Stripe made one.
+std::optional<std::string> find_refund_by_command(store::Database& db, const std::string& clinic_id,
+                                                  const std::string& command_id);
+
 struct CardRecord {
   std::string payment_method_id, brand, last4;
   std::int64_t exp_month = 0, exp_year = 0;
 };
 // A card saved for off-session use; emits card.saved once per payment method.
+// The event that settled a charge (succeeded, processing or failed), if any.
+std::optional<ServerEvent> outcome_event(store::Database& db, const ChargeRecord& charge);
+
 ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
                               const CardRecord& card, std::int64_t now);
 // The patient's most recently saved card that is still usable.
+// A card removed in Stripe (payment_method.detached): no longer offered nor charged; emits
+// card.removed once. nullopt when the card is not known.
+std::optional<ServerEvent> record_detached_card(store::Database& db, const std::string& payment_method_id,
+                                                std::int64_t now);
 std::optional<CardRecord> latest_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id);
 
 std::optional<std::string> find_customer(store::Database& db, const std::string& clinic_id,

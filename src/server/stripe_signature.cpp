@@ -69,11 +69,16 @@ std::optional<ParsedHeader> parse_header(std::string_view header) {
 
 const char* to_string(SignatureResult result) {
   switch (result) {
-    case SignatureResult::ok: return "ok";
-    case SignatureResult::missing_header: return "missing_header";
-    case SignatureResult::malformed_header: return "malformed_header";
-    case SignatureResult::no_matching_signature: return "no_matching_signature";
-    case SignatureResult::timestamp_outside_tolerance: return "timestamp_outside_tolerance";
+    case SignatureResult::ok:
+      return "ok";
+    case SignatureResult::missing_header:
+      return "missing_header";
+    case SignatureResult::malformed_header:
+      return "malformed_header";
+    case SignatureResult::no_matching_signature:
+      return "no_matching_signature";
+    case SignatureResult::timestamp_outside_tolerance:
+      return "timestamp_outside_tolerance";
   }
   return "unknown";
 }
@@ -84,8 +89,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   // A non-null pointer even for an empty key or message: OpenSSL 3 refuses a null key.
   static const unsigned char empty = 0;
   const void* key_data = key.empty() ? &empty : static_cast<const void*>(key.data());
-  const unsigned char* message_data =
-      message.empty() ? &empty : reinterpret_cast<const unsigned char*>(message.data());
+  const unsigned char* message_data = message.empty() ? &empty : reinterpret_cast<const unsigned char*>(message.data());
   if (HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()), message_data, message.size(), digest, &length) ==
           nullptr ||
       length != 32) {

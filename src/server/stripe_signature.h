@@ -29,9 +29,8 @@ const char* to_string(SignatureResult result);
 // received: re-serialised JSON would not match. The signature is checked first and the time
 // second, so timestamp_outside_tolerance always means a genuine signature. The timestamp must
 // lie within `tolerance_s` of `now_unix`, in either direction. An empty secret never verifies.
-SignatureResult verify_stripe_signature(std::string_view header, std::string_view raw_body,
-                                        std::string_view secret, std::int64_t now_unix,
-                                        std::int64_t tolerance_s = 300);
+SignatureResult verify_stripe_signature(std::string_view header, std::string_view raw_body, std::string_view secret,
+                                        std::int64_t now_unix, std::int64_t tolerance_s = 300);
 
 // Lower-case hex HMAC-SHA256 of `message` under `key`: 64 characters, or "" if OpenSSL fails.
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 
+#include "server/api_requests.h"
 #include "server/devices.h"
 #include "server/stripe_events.h"
 #include "server/stripe_records.h"
@@ -33,8 +34,19 @@ bool clinic_exists(store::Database& d, const std::string& clinic_id) {
   return s.step();
 }
 
-// A fetch from Stripe failed: Stripe will deliver the event again.
+// A fetch from Stripe failed for now: Stripe will deliver the event again.
 struct Retry {};
+
+// Stripe's answer to a fetch, or Retry when it may come later. A definitive refusal (a
+// deleted object, a key without the permission) is logged and the event acknowledged, so
+// that Stripe does not redeliver it for three days in vain.
+std::optional<Json> fetch(PaymentsContext& ctx, const std::string& path, const FormParams& query = {}) {
+  StripeResponse r = ctx.stripe->get(path, query);
+  if (r.ok()) return r.body;
+  if (!r.answered() || r.status >= 500 || r.status == 429) throw Retry{};
+  std::cerr << "quittance-server: Stripe refused a webhook fetch: HTTP " << r.status << '\n';
+  return std::nullopt;
+}
 
 // The charge a payment intent stands for: by intent id, by the app's command id (the webhook
 // may overtake the API answer), or made from its metadata (a payment begun elsewhere).
@@ -72,10 +84,9 @@ void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const J
   if (type == "payment_intent.succeeded") {
     std::int64_t fee = 0;
     if (ctx.stripe) {
-      StripeResponse r = ctx.stripe->get("/v1/payment_intents/" + charge->payment_intent_id,
-                                         {{"expand[]", "latest_charge.balance_transaction"}});
-      if (!r.ok()) throw Retry{};
-      fee = stripe_fee(r.body);
+      std::optional<Json> full = fetch(ctx, "/v1/payment_intents/" + charge->payment_intent_id,
+                                       {{"expand[]", "latest_charge.balance_transaction"}});
+      if (full) fee = stripe_fee(*full);
     }
     ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now()); });
   } else if (type == "payment_intent.processing") {
@@ -99,9 +110,18 @@ void apply_refund(PaymentsContext& ctx, const Json& refund) {
   ctx.db.with([&](store::Database& d) {
     std::optional<ChargeRecord> charge = find_charge_by_intent(d, text(refund, "payment_intent"));
     if (!charge) return;
+    // A refund the app asked for keeps the app's reason and date, even when its webhook
+    // arrives before the API's answer.
     const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
-    record_refund(d, *charge, refund_id, amount, command_id, utc_date(integer(refund, "created")),
-                  "Remboursement fait dans Stripe", ctx.now());
+    std::string reason = "Remboursement fait dans Stripe";
+    std::string refunded_on = utc_date(integer(refund, "created"));
+    if (!command_id.empty()) {
+      if (std::optional<Json> asked = find_request(d, charge->clinic_id, command_id)) {
+        reason = asked->value("reason", reason);
+        refunded_on = asked->value("refunded_on", refunded_on);
+      }
+    }
+    record_refund(d, *charge, refund_id, amount, command_id, refunded_on, reason, ctx.now());
   });
 }
 
@@ -110,11 +130,10 @@ void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
   if (payment_method.empty()) return;
   std::optional<CardSetup> setup =
       ctx.db.with([&](store::Database& d) { return find_card_setup(d, text(seti, "id")); });
-  if (!setup) return;  // not one of ours
-  if (!ctx.stripe) throw Retry{};
-  StripeResponse r = ctx.stripe->get("/v1/payment_methods/" + payment_method);
-  if (!r.ok()) throw Retry{};
-  const Json card = r.body.value("card", Json::object());
+  if (!setup || !ctx.stripe) return;  // not one of ours, or card payments switched off here
+  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  if (!method) return;
+  const Json card = method->value("card", Json::object());
   CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
                     integer(card, "exp_year")};
   ctx.db.with(
@@ -148,6 +167,8 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
       for (const Json& refund : refunds) apply_refund(ctx, refund);
     } else if (type == "setup_intent.succeeded") {
       apply_setup_intent(ctx, object);
+    } else if (type == "payment_method.detached") {
+      ctx.db.with([&](store::Database& d) { record_detached_card(d, text(object, "id"), ctx.now()); });
     }
   } catch (const Retry&) {
     std::cerr << "quittance-server: Stripe event " << type << " left for redelivery: Stripe could not be read\n";

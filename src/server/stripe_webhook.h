@@ -9,6 +9,7 @@
 //   payment_intent.payment_failed   declined, with the decline code
 //   charge.refunded, refund.created, refund.updated   a refund, once per refund id
 //   setup_intent.succeeded          a card saved for later, with brand and last four (fetched)
+//   payment_method.detached         a card removed in Stripe: no longer offered nor charged
 // Any other type is kept and acknowledged.
 #pragma once
 #include <string>

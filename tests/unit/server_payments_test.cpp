@@ -182,7 +182,9 @@ TEST_CASE("charges: a network cut after Stripe charged, then retries, charge exa
   CHECK(one->status == 200);
   CHECK(charges_made(p) == 1);
 
-  // Every answer lost: the app is told Stripe could not be reached, and retries later.
+  // Every answer lost: the app is told Stripe could not be reached, and retries later. (The
+  // webhooks wait, so that the retry is answered by Stripe's idempotency, not by our record.)
+  p.stripe.control("/_double/webhooks/pause", Json::object());
   p.stripe.control(
       "/_double/fail-next",
       {{"path_prefix", "/v1/payment_intents"}, {"method", "POST"}, {"mode", "drop_response"}, {"count", 3}});
@@ -202,6 +204,25 @@ TEST_CASE("charges: a network cut after Stripe charged, then retries, charge exa
   for (const Json& r : requests)
     if (r["path"] == "/v1/payment_intents" && r["idempotency_key"] == "quittance-charge-cut-2") ++posts;
   CHECK(posts == 4);  // 3 lost answers, then the app's retry replayed by Stripe
+  p.stripe.control("/_double/webhooks/resume", Json::object());
+
+  // Once Stripe's webhook has told the outcome, a retry is answered from our record, without
+  // Stripe: it would still be safe after Stripe forgets the idempotency key (24 h).
+  p.stripe.control("/_double/fail-next",
+                   {{"path_prefix", "/v1/payment_intents"}, {"method", "POST"}, {"mode", "drop_response"}, {"count", 3}});
+  const Json late = p.charge("cut-3", "patient-1", "invoice-3", 4200);
+  CHECK(error_of(p.post("/api/charges", late)) == std::pair<int, std::string>{502, "stripe_unreachable"});
+  REQUIRE(p.wait_event("payment.succeeded", "invoice_id", "invoice-3"));
+  auto from_record = p.post("/api/charges", late);
+  REQUIRE(from_record);
+  CHECK(from_record->status == 200);
+  CHECK(body_of(from_record)["event"]["data"]["amount"] == 4200);
+  int late_posts = 0;
+  const Json all_requests = p.stripe.stats()["requests"];
+  for (const Json& r : all_requests)
+    if (r["path"] == "/v1/payment_intents" && r["idempotency_key"] == "quittance-charge-cut-3") ++late_posts;
+  CHECK(late_posts == 3);
+  CHECK(charges_made(p) == 3);
 }
 
 TEST_CASE("charges: declines come back with the bank's reason, and as an event for the other devices") {
@@ -346,4 +367,62 @@ TEST_CASE("without STRIPE_SECRET_KEY card routes answer 503 and whoami says so")
   const Json request = {{"command_id", "c1"}, {"role", "owner"}, {"patient_id", "p"}, {"patient_name", "P"}};
   CHECK(error_of(s.post("/api/cards/setup", request.dump(), "application/json", auth)) ==
         std::pair<int, std::string>{503, "stripe_not_configured"});
+}
+
+TEST_CASE("charges: a payment still processing at the bank blocks another one, then succeeds by webhook") {
+  Payments p;
+  p.save_card("patient-1", "pm_card_processing");
+  auto first = p.post("/api/charges", p.charge("slow-1", "patient-1", "invoice-1", 9000));
+  REQUIRE(first);
+  CHECK(first->status == 202);
+  CHECK(body_of(first)["event"]["kind"] == "payment.processing");
+  // However recent the device's cursor, the invoice is being paid.
+  CHECK(error_of(p.post("/api/charges", p.charge("slow-2", "patient-1", "invoice-1", 9000, 1'000'000))) ==
+        std::pair<int, std::string>{409, "invoice_being_paid"});
+  p.stripe.control("/_double/settle", {{"payment_intent", body_of(first)["payment_intent_id"]}});
+  std::optional<Json> paid = p.wait_event("payment.succeeded", "invoice_id", "invoice-1");
+  REQUIRE(paid);
+  CHECK(paid->at("data")["fee"] == stripe_fee_for(9000));
+  CHECK(charges_made(p) == 1);
+}
+
+TEST_CASE("cards: a card removed in Stripe is no longer offered nor charged") {
+  Payments p;
+  p.save_card("patient-1", "pm_card_visa");
+  const std::string pm = p.s.db->with([](store::Database& d) {
+    store::Statement st = d.prepare("SELECT payment_method_id FROM saved_cards");
+    REQUIRE(st.step());
+    return st.column_text(0);
+  });
+  p.stripe.stripe_post("/v1/payment_methods/" + pm + "/detach", {});
+  std::optional<Json> removed = p.wait_event("card.removed", "patient_id", "patient-1");
+  REQUIRE(removed);
+  CHECK(removed->at("data")["last4"] == "4242");
+  CHECK(body_of(p.s.get("/api/cards?patient_id=patient-1", p.auth))["cards"].empty());
+  CHECK(error_of(p.post("/api/charges", p.charge("after-1", "patient-1", "invoice-1", 3000))) ==
+        std::pair<int, std::string>{409, "no_saved_card"});
+}
+
+TEST_CASE("refunds: when Stripe's webhook comes before the answer, the app's reason and date are kept") {
+  Payments p;
+  p.save_card("patient-1", "pm_card_visa");
+  auto paid = p.post("/api/charges", p.charge("pay-1", "patient-1", "invoice-1", 5000));
+  REQUIRE(paid);
+  const std::string pi = body_of(paid)["payment_intent_id"];
+  // Every answer to the refund lost: Stripe refunded, and its webhook tells us first.
+  p.stripe.control("/_double/fail-next", {{"path_prefix", "/v1/refunds"}, {"mode", "drop_response"}, {"count", 3}});
+  const Json request = {{"command_id", "refund-1"}, {"role", "owner"},     {"payment_intent_id", pi}, {"amount", 2000},
+                        {"reason", "Geste commercial"}, {"refunded_on", "2026-11-23"}};
+  CHECK(error_of(p.post("/api/refunds", request)) ==
+        std::pair<int, std::string>{502, "stripe_unreachable"});
+  std::optional<Json> event = p.wait_event("refund.succeeded");
+  REQUIRE(event);
+  CHECK(event->at("data")["reason"] == "Geste commercial");
+  CHECK(event->at("data")["refunded_on"] == "2026-11-23");
+  // The app's retry is answered from the record; Stripe refunded once.
+  auto retry = p.post("/api/refunds", request);
+  REQUIRE(retry);
+  CHECK(retry->status == 200);
+  CHECK(body_of(retry)["event"] == *event);
+  CHECK(p.stripe.stats()["refunds"] == 1);
 }
