@@ -87,6 +87,7 @@ class Database {
   bool in_transaction() const;
 
  private:
+  friend struct BackupAccess;  // store/backup.cpp: sqlite3_serialize and sqlite3_deserialize
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   void rollback_quietly() noexcept;
   void rollback_savepoint_quietly() noexcept;
