@@ -35,6 +35,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_invoice_commands(r);
     add_payment_commands(r);
     add_report_commands(r);
+    add_server_event_commands(r);
     add_export_commands(r);
     std::map<std::string, CommandSpec, std::less<>> byName;
     for (const CommandSpec& spec : r) byName.emplace(spec.name, spec);

@@ -7,6 +7,7 @@
 #include "app/ledger.h"
 #include "app/lines.h"
 #include "app/numbers.h"
+#include "app/payment_handlers.h"
 #include "app/registry.h"
 #include "app/update_column.h"
 
@@ -51,6 +52,8 @@ std::vector<Allocation> read_allocations(const Json& cmd) {
   return out;
 }
 
+}  // namespace
+
 Json payment_create(Context& ctx) {
   const std::string patient = require_string(ctx.cmd, "patient_id", 64);
   ledger::require_patient(ctx.db, patient);
@@ -62,18 +65,25 @@ Json payment_create(Context& ctx) {
   std::int64_t allocated = 0;
   for (const Allocation& a : allocations) allocated += a.amount;
   if (allocated > amount) refuse("allocation_exceeds_payment", "the allocations add up to more than the payment", "allocations");
+  // The processor's fee (a card terminal's, Stripe's): kept for the accounts, never deducted
+  // from what the patient paid.
+  const std::int64_t fee = optional_amount(ctx.cmd, "fee", /*zero_allowed=*/true).value_or(0);
+  if (fee > amount) refuse("invalid_amount", "the fee is larger than the payment", "fee");
 
   auto st = ctx.db.prepare(
-      "INSERT INTO payments(id, patient_id, paid_on, payment_type_id, currency, amount, reference, note, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO payments(id, patient_id, paid_on, payment_type_id, currency, amount, reference, note, created_at, "
+      "fee, processor_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   st.bind(1, ctx.command_id).bind(2, patient).bind(3, core::format_iso(paid_on)).bind(4, type);
   st.bind(5, ledger::practice_currency(ctx.db)).bind(6, amount).bind(7, optional_string(ctx.cmd, "reference", 200));
-  st.bind(8, optional_string(ctx.cmd, "note", 2000)).bind(9, ctx.clock.now());
+  st.bind(8, optional_string(ctx.cmd, "note", 2000)).bind(9, ctx.clock.now()).bind(10, fee);
+  st.bind(11, optional_string(ctx.cmd, "processor_ref", 255));
   st.step();
   const ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, ctx.command_id);
   for (const Allocation& a : allocations) ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
   return Json{{"payment_id", ctx.command_id}, {"allocated", allocated}, {"credit", amount - allocated}};
 }
+
+namespace {
 
 // Changes a payment's facts; a lower amount first releases what it paid, newest first, so
 // the invoices go back to « à payer » or « partiellement payée » as needed.
@@ -164,6 +174,8 @@ Json credit_note_apply(Context& ctx) {
   return Json{{"credit_note_id", id}, {"applied", amount}, {"left", cn.available() - amount}};
 }
 
+}  // namespace
+
 // A refund of one payment, of one credit note, or of the account's credit (oldest first).
 // A payment's refund takes its unallocated part first, then what it paid, newest invoice first.
 Json refund_create(Context& ctx) {
@@ -217,11 +229,14 @@ Json refund_create(Context& ctx) {
   return Json{{"refund_id", ctx.command_id}, {"amount", amount}};
 }
 
+namespace {
+
 Json payment_list(Context& ctx) {
   const std::string patient = require_string(ctx.cmd, "patient_id", 64);
   const Page page = read_page(ctx.cmd);
   auto st = ctx.db.prepare(
-      "SELECT p.id, p.paid_on, p.payment_type_id, t.label, p.amount, p.used, p.reference, p.note, p.deleted "
+      "SELECT p.id, p.paid_on, p.payment_type_id, t.label, p.amount, p.used, p.reference, p.note, p.deleted, p.fee, "
+      "p.processor_ref "
       "FROM payments p JOIN payment_types t ON t.id = p.payment_type_id WHERE p.patient_id = ?1 "
       "ORDER BY p.paid_on DESC, p.id DESC LIMIT ?2 OFFSET ?3");
   st.bind(1, patient).bind(2, page.limit).bind(3, page.offset);
@@ -231,7 +246,9 @@ Json payment_list(Context& ctx) {
     items.push_back({{"payment_id", st.column_text(0)}, {"paid_on", st.column_text(1)},
                      {"payment_type_id", st.column_text(2)}, {"type", st.column_text(3)}, {"amount", st.column_int64(4)},
                      {"credit", deleted ? 0 : st.column_int64(4) - st.column_int64(5)},
-                     {"reference", st.column_text(6)}, {"note", st.column_text(7)}, {"deleted", deleted}});
+                     {"reference", st.column_text(6)}, {"note", st.column_text(7)}, {"deleted", deleted},
+                     {"fee", st.column_int64(9)}, {"processor_ref", st.column_text(10)},
+                     {"refundable", deleted ? 0 : st.column_int64(4) - ledger::refunded_from(ctx.db, SourceKind::Payment, st.column_text(0))}});
   }
   return Json{{"items", std::move(items)}};
 }

@@ -43,6 +43,7 @@ void add_patient_commands(Registry& r);
 void add_invoice_commands(Registry& r);
 void add_payment_commands(Registry& r);
 void add_report_commands(Registry& r);
+void add_server_event_commands(Registry& r);
 void add_export_commands(Registry& r);
 
 }  // namespace quittance::app

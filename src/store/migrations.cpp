@@ -237,6 +237,41 @@ const std::vector<Migration>& clinic_migrations() {
           hash       TEXT NOT NULL
         ) STRICT;
       )sql"},
+      {3, R"sql(
+        -- Card payments through the backend (Stripe). A payment or refund that went through
+        -- Stripe keeps Stripe's id, so that the same fact arriving again (the API's answer, then
+        -- the event pull) is recognised; a payment keeps the fee Stripe took, for the accounts.
+        ALTER TABLE payments ADD COLUMN fee INTEGER NOT NULL DEFAULT 0 CHECK (fee >= 0);
+        ALTER TABLE payments ADD COLUMN processor_ref TEXT NOT NULL DEFAULT '';
+        ALTER TABLE refunds ADD COLUMN processor_ref TEXT NOT NULL DEFAULT '';
+        CREATE INDEX payments_by_processor_ref ON payments(processor_ref) WHERE processor_ref != '';
+        CREATE INDEX refunds_by_processor_ref ON refunds(processor_ref) WHERE processor_ref != '';
+
+        -- Cards saved with Stripe for « Débiter la carte »: what a person needs to recognise
+        -- one. The card itself stays with Stripe; the server keeps its id.
+        CREATE TABLE patient_cards (
+          patient_id TEXT NOT NULL REFERENCES patients(id),
+          brand      TEXT NOT NULL,
+          last4      TEXT NOT NULL,
+          exp_month  INTEGER NOT NULL,
+          exp_year   INTEGER NOT NULL,
+          saved_at   TEXT NOT NULL,
+          PRIMARY KEY (patient_id, brand, last4, exp_month, exp_year)
+        ) STRICT;
+
+        -- Card payments that did not (or not yet) succeed: declines and bank debits under way,
+        -- shown on the patient's file.
+        CREATE TABLE card_attempts (
+          id           TEXT PRIMARY KEY NOT NULL,  -- the command that recorded it
+          patient_id   TEXT NOT NULL REFERENCES patients(id),
+          invoice_id   TEXT NOT NULL,
+          amount       INTEGER NOT NULL,
+          status       TEXT NOT NULL CHECK (status IN ('processing', 'failed')),
+          decline_code TEXT NOT NULL DEFAULT '',
+          at           TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX card_attempts_by_patient ON card_attempts(patient_id, at);
+      )sql"},
   };
   return migrations;
 }

@@ -123,8 +123,39 @@ void draw_deposit_form(app::CommandLayer& commands, PatientsState& state) {
   if (ImGui::Button((std::string(tr("pay.cancel")) + "##deposit-cancel").c_str())) d = DepositForm{};
 }
 
-void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
-                       PayDialogState& pay) {
+// The Paiements tab: each payment, what is still unallocated, and « Rembourser » while
+// something of it can be refunded.
+void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
+  const app::Json items = commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})["result"]["items"];
+  if (items.empty()) label(tr("patients.no_payments"));
+  for (const auto& pay_row : items) {
+    std::string line = date(pay_row["paid_on"]) + "   " + pay_row["type"].get<std::string>() + "   " +
+                       money(pay_row["amount"]);
+    if (pay_row["credit"].get<std::int64_t>() > 0) {
+      line += "   (" + std::string(tr("patients.unallocated")) + " " + money(pay_row["credit"]) + ")";
+    }
+    if (pay_row.value("fee", std::int64_t{0}) > 0) {
+      line += "   " + std::string(tr("patients.fee")) + " " + money(pay_row["fee"]);
+    }
+    const std::int64_t refunded = pay_row["amount"].get<std::int64_t>() - pay_row.value("refundable", std::int64_t{0});
+    if (pay_row["deleted"] == true) {
+      line += "   " + std::string(tr("patients.deleted"));
+    } else if (refunded > 0) {
+      line += "   " + std::string(tr("patients.refunded")) + " " + money(refunded);
+    }
+    label(line.c_str());
+    if (pay_row["deleted"] != true && pay_row.value("refundable", std::int64_t{0}) > 0) {
+      ImGui::SameLine();
+      const std::string id = pay_row["payment_id"];
+      if (ImGui::SmallButton((std::string(tr("refund.open")) + "##refund-" + id).c_str())) {
+        open_refund_dialog(state.refund, pay_row, state.open_patient);
+      }
+    }
+  }
+}
+
+void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                       PatientsState& state, PayDialogState& pay) {
   app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
   if (patient["ok"] != true) {
     state.open_patient.clear();
@@ -146,6 +177,7 @@ void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, 
   amount_box(tr("patients.credit"), b["credit"]);
   amount_box(tr("patients.balance"), b["balance"]);
   ImGui::NewLine();
+  draw_patient_cards(commands, backend, p, state.cards);
   bool reminders = p["reminders"];
   if (ImGui::Checkbox((std::string(tr("patients.reminders")) + "##reminders").c_str(), &reminders)) {
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
@@ -167,17 +199,7 @@ void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, 
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("patients.tab.payments")) + "###tab-payments").c_str())) {
-      app::Json items = commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})["result"]["items"];
-      if (items.empty()) label(tr("patients.no_payments"));
-      for (const auto& pay_row : items) {
-        std::string line = date(pay_row["paid_on"]) + "   " + pay_row["type"].get<std::string>() + "   " +
-                           money(pay_row["amount"]);
-        if (pay_row["credit"].get<std::int64_t>() > 0) {
-          line += "   (" + std::string(tr("patients.unallocated")) + " " + money(pay_row["credit"]) + ")";
-        }
-        if (pay_row["deleted"] == true) line += "   " + std::string(tr("patients.deleted"));
-        label(line.c_str());
-      }
+      draw_payments_tab(commands, state);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("patients.tab.credit_notes")) + "###tab-credit-notes").c_str())) {
@@ -196,16 +218,17 @@ void draw_patient_page(app::CommandLayer& commands, std::uint64_t data_version, 
     }
     ImGui::EndTabBar();
   }
+  draw_refund_dialog(commands, backend, state.refund);
 }
 
 }  // namespace
 
-void draw_patients_screen(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
-                          PayDialogState& pay) {
+void draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                          PatientsState& state, PayDialogState& pay) {
   if (state.open_patient.empty()) {
     draw_list(commands, data_version, state);
   } else {
-    draw_patient_page(commands, data_version, state, pay);
+    draw_patient_page(commands, backend, data_version, state, pay);
   }
 }
 

@@ -7,8 +7,11 @@
 
 #include "app/commands.h"
 #include "ui/invoice_editor.h"
+#include "sync/backend.h"
 #include "ui/paged_list.h"
+#include "ui/patient_cards.h"
 #include "ui/pay_dialog.h"
+#include "ui/refund_dialog.h"
 
 namespace quittance::ui {
 
@@ -31,9 +34,12 @@ struct PatientsState {
   PagedList invoices;         // the open patient's invoices
   DepositForm deposit;
   InvoiceEditorState editor;  // « Nouvelle facture » for the open patient
+  PatientCardsState cards;    // the saved card and « Enregistrer une carte »
+  RefundDialogState refund;   // « Rembourser » a payment
 };
 
-void draw_patients_screen(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state,
-                          PayDialogState& pay);
+// `backend` is null when the device has none.
+void draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                          PatientsState& state, PayDialogState& pay);
 
 }  // namespace quittance::ui

@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include "app/command_id.h"
+#include "ui/card_messages.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
@@ -14,7 +15,47 @@
 namespace quittance::ui {
 
 namespace {
+
 constexpr const char* kPopup = "pay-dialog";
+constexpr const char* kSavedCard = "saved_card";  // the type entry of « Débiter la carte »
+
+void close(PayDialogState& state) {
+  state.invoice_id.clear();
+  ImGui::CloseCurrentPopup();
+}
+
+// Asks the server to charge the patient's saved card for the invoice's amount due.
+void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json& invoice, const std::string& paid_on) {
+  if (state.charge_command_id.empty()) state.charge_command_id = app::new_command_id();
+  state.charging = true;
+  state.error_key.clear();
+  sync::ChargeRequest request;
+  request.command_id = state.charge_command_id;
+  request.patient_id = invoice.value("patient_id", std::string());
+  request.invoice_id = state.invoice_id;
+  request.invoice_number = invoice.value("number", std::string());
+  request.currency = invoice.value("currency", std::string("EUR"));
+  request.paid_on = paid_on;
+  request.amount = invoice.value("due", std::int64_t{0});
+  PayDialogState* s = &state;  // the UI state outlives every request
+  const std::string invoice_id = state.invoice_id;
+  backend.charge(request, [s, invoice_id](const sync::CallResult& r) {
+    if (s->invoice_id != invoice_id) return;  // the dialog was closed or moved on meanwhile
+    s->charging = false;
+    if (r.status == 200) {
+      s->charged = true;
+    } else if (r.status == 202) {
+      s->notice_key = "card.processing";
+      s->charge_command_id.clear();
+    } else {
+      s->error_key = card_failure_key(r);
+      // A definite answer ends this charge: another attempt is another charge. Without an
+      // answer the outcome is unknown, and « Réessayer » must ask for the same one.
+      if (r.answered()) s->charge_command_id.clear();
+    }
+  });
+}
+
 }  // namespace
 
 void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::int64_t due) {
@@ -25,7 +66,7 @@ void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::
   state.open_requested = true;
 }
 
-void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
+void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDialogState& state) {
   if (state.invoice_id.empty()) return;
   if (state.open_requested) {
     ImGui::OpenPopup(kPopup);
@@ -35,7 +76,19 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) {
     return;
   }
+  if (state.charged) {
+    close(state);
+    ImGui::EndPopup();
+    return;
+  }
   app::Json invoice = commands.query({{"cmd", "invoice.get"}, {"invoice_id", state.invoice_id}})["result"];
+  const std::string patient = invoice.value("patient_id", std::string());
+  app::Json cards = app::Json::array();
+  if (backend && backend->link().paired()) {
+    cards = commands.query({{"cmd", "card.list"}, {"patient_id", patient}})["result"]["items"];
+  }
+  const std::string card_text =
+      cards.empty() ? std::string() : std::string(tr("card.charge")) + " " + card_label(cards[0]);
   title((std::string(tr("pay.title")) + " " + invoice.value("number", std::string())).c_str());
   label((std::string(tr("pay.due")) + " " + money(invoice.value("due", std::int64_t{0}))).c_str());
   ImGui::Spacing();
@@ -43,7 +96,7 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
   text_field(tr("pay.date"), "##pay-date", &state.paid_on, 200);
   label(tr("pay.type"));
   app::Json types = commands.query({{"cmd", "payment_type.list"}})["result"];
-  std::string current_label;
+  std::string current_label = state.type_id == kSavedCard ? card_text : std::string();
   for (const auto& t : types) {
     if (t["payment_type_id"] == state.type_id) current_label = t["label"];
   }
@@ -51,6 +104,9 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
   const bool choosing = ImGui::BeginCombo("##pay-type", current_label.c_str());
   name_last_widget(tr("pay.type"));
   if (choosing) {
+    if (!card_text.empty() && ImGui::Selectable((card_text + "##type-saved-card").c_str(), state.type_id == kSavedCard)) {
+      state.type_id = kSavedCard;
+    }
     for (const auto& t : types) {
       if (t["archived"] == true) continue;
       const std::string id = t["payment_type_id"], text = t["label"];
@@ -58,7 +114,8 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
     }
     ImGui::EndCombo();
   }
-  const std::string patient = invoice.value("patient_id", std::string());
+  const bool by_card = state.type_id == kSavedCard;
+  const bool card_available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
   if (state.type_id == "account") {
     app::Json balance = commands.query({{"cmd", "patient.balance"}, {"patient_id", patient}})["result"];
     label((std::string(tr("pay.available_credit")) + " " + money(balance.value("credit", std::int64_t{0}))).c_str());
@@ -74,10 +131,31 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
     }
     if (!any) label(tr("pay.no_credit_note"));
   }
-  text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
-  error_text(state.error_key);
+  if (by_card) {
+    // A card pays what is due, all of it: the server checks the same.
+    label((std::string(tr("card.amount")) + " " + money(invoice.value("due", std::int64_t{0}))).c_str());
+  } else {
+    text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
+  }
+  error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
+  if (!state.notice_key.empty()) label(tr(state.notice_key));
   ImGui::Spacing();
-  if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str())) {
+  if (by_card) {
+    const bool retry = !state.charge_command_id.empty() && !state.charging;
+    const char* key = state.charging ? "card.charging" : retry ? "card.retry" : "pay.submit";
+    const bool disabled = state.charging || !card_available || !state.notice_key.empty();
+    if (disabled) ImGui::BeginDisabled();
+    const bool pressed = ImGui::Button((std::string(tr(key)) + "##pay-submit").c_str());
+    if (disabled) ImGui::EndDisabled();
+    if (pressed) {
+      auto paid_on = input_date_to_iso(state.paid_on);
+      if (!paid_on) {
+        state.error_key = "error.invalid_date";
+      } else {
+        charge_card(*backend, state, invoice, *paid_on);
+      }
+    }
+  } else if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str())) {
     auto amount = parse_money(state.amount_text);
     auto paid_on = input_date_to_iso(state.paid_on);
     if (!amount || *amount <= 0) {
@@ -99,18 +177,16 @@ void draw_pay_dialog(app::CommandLayer& commands, PayDialogState& state) {
       cmd["id"] = app::new_command_id();
       app::Json answer = commands.exec(cmd);
       if (answer["ok"] == true) {
-        state.invoice_id.clear();
-        ImGui::CloseCurrentPopup();
+        close(state);
       } else {
         state.error_key = error_key(answer);
       }
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##pay-cancel").c_str())) {
-    state.invoice_id.clear();
-    ImGui::CloseCurrentPopup();
-  }
+  // Closing while a charge is awaited is allowed: its outcome still reaches the books.
+  const char* close_key = state.notice_key.empty() ? "pay.cancel" : "pay.close";
+  if (ImGui::Button((std::string(tr(close_key)) + "##pay-cancel").c_str())) close(state);
   ImGui::EndPopup();
 }
 

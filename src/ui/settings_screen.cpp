@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "app/command_id.h"
+#include "ui/backend_settings.h"
 #include "ui/catalog_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
@@ -44,7 +45,8 @@ void draw_practice_tab(app::CommandLayer& commands, SettingsState& state) {
 }
 }  // namespace
 
-void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_version, SettingsState& state) {
+void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                          SettingsState& state) {
   if (state.loaded_version != data_version) {
     // Reload the form only when nothing is being typed, so a sync never eats a half-typed name.
     if (!ImGui::IsAnyItemActive()) state.practice_name = setting(commands, "practice.name");
@@ -67,6 +69,10 @@ void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_versio
   }
   if (ImGui::BeginTabItem((std::string(tr("catalog.services")) + "###tab-services").c_str())) {
     draw_services_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("backend.tab")) + "###tab-server").c_str())) {
+    draw_backend_settings(backend, state.backend);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

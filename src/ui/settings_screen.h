@@ -1,4 +1,5 @@
-// « Paramètres »: the practice's identity and the interface language (more to come).
+// « Paramètres »: the practice's identity and the interface language, payment types, tax
+// rates, acts, and this device's server (pairing, card payments).
 #pragma once
 #include <cstdint>
 
@@ -6,6 +7,7 @@
 
 namespace quittance::ui {
 
-void draw_settings_screen(app::CommandLayer& commands, std::uint64_t data_version, SettingsState& state);
+void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                          SettingsState& state);
 
 }  // namespace quittance::ui

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "core/version.h"
+#include "ui/card_messages.h"
 #include "ui/i18n.h"
 #include "ui/settings_screen.h"
 #include "ui/theme.h"
@@ -55,9 +56,13 @@ void draw_coming_soon(Section section) {
   ImGui::PopTextWrapPos();
 }
 
-void draw_status_bar(const AppStatus& status) {
+void draw_status_bar(const AppStatus& status, sync::Backend* backend) {
   label(tr(status.online ? "status.online" : "status.offline"));
   ImGui::SameLine(0, 28);
+  if (backend && backend->link().paired()) {
+    label((std::string(tr("backend.status")) + " " + tr(connection_key(backend->connection()))).c_str());
+    ImGui::SameLine(0, 28);
+  }
   if (status.phase == AppStatus::Phase::Ready) {
     switch (status.save) {
       case platform::SaveState::Saved: label(tr("status.saved")); break;
@@ -107,7 +112,8 @@ const char* section_id(Section s) {
   return "dashboard";
 }
 
-void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const AppStatus& status, UiState& state) {
+void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t data_version, const AppStatus& status,
+              UiState& state) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->Pos);
   ImGui::SetNextWindowSize(vp->Size);
@@ -136,15 +142,15 @@ void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const App
   if (!ready) {
     draw_centered_message(status);
   } else if (state.section == Section::Settings) {
-    draw_settings_screen(*commands, data_version, state.settings);
+    draw_settings_screen(*commands, backend, data_version, state.settings);
   } else if (state.section == Section::Patients) {
-    draw_patients_screen(*commands, data_version, state.patients, state.pay);
+    draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
   } else if (state.section == Section::Invoices) {
     draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
   } else {
     draw_coming_soon(state.section);
   }
-  if (ready) draw_pay_dialog(*commands, state.pay);
+  if (ready) draw_pay_dialog(*commands, backend, state.pay);
   ImGui::EndChild();
   ImGui::PopStyleVar();
 
@@ -152,7 +158,7 @@ void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const App
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 7));
   ImGui::BeginChild("##status", ImVec2(0, 0), false,
                     ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  draw_status_bar(status);
+  draw_status_bar(status, backend);
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();

@@ -7,6 +7,8 @@
 
 #include "app/commands.h"
 #include "platform/storage.h"
+#include "sync/backend.h"
+#include "ui/backend_settings.h"
 #include "ui/catalog_settings.h"
 #include "ui/invoices_screen.h"
 #include "ui/patients_screen.h"
@@ -33,6 +35,7 @@ struct SettingsState {
   std::uint64_t loaded_version = UINT64_MAX;  // data version the buffers were filled at
   std::string practice_name;                  // edited, saved by « Enregistrer »
   std::string message_key;                    // last save's outcome, shown under the form
+  BackendSettingsState backend;               // « Serveur »: pairing this device
 };
 
 struct UiState {
@@ -43,8 +46,10 @@ struct UiState {
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
 };
 
-// Draws one frame of the whole interface. `commands` is null unless status.phase is Ready.
+// Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;
+// `backend` is null unless the platform has one (the browser app does, once ready).
 // `data_version` increases at every committed change, so screens know when to reload.
-void draw_app(app::CommandLayer* commands, std::uint64_t data_version, const AppStatus& status, UiState& state);
+void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t data_version, const AppStatus& status,
+              UiState& state);
 
 }  // namespace quittance::ui

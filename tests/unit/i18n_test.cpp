@@ -46,7 +46,7 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
   Catalog fr = catalog("fr"), en = catalog("en");
   // String literals shaped like catalogue keys (command names such as "settings.set" are not).
   const std::regex literal(
-      "\"((?:nav|section|status|error|app|language|patients|invoices|pay|editor|catalog|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-z0-9_.]+|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
+      "\"((?:nav|section|status|error|app|language|patients|invoices|pay|editor|catalog|backend|card(?!\\.list\")|refund(?!\\.create\")|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-z0-9_.]*[a-z0-9_]|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
       "z_]+))\"");
   int found = 0;
   for (const char* folder : {"src/ui", "src/platform/web"}) {
@@ -78,6 +78,18 @@ TEST_CASE("keys composed from section ids, statuses and payment types exist") {
   for (const char* type : {"cash", "cheque", "transfer", "card_terminal"}) {
     CAPTURE(type);
     CHECK(fr.has(std::string("payment_type.") + type));
+  }
+  // The card messages' fallbacks (card_messages.cpp), and the server's card error codes.
+  for (const char* key : {"card.decline.generic", "card.error.network", "card.error.other", "backend.pair.refused",
+                          "card.brand.card"}) {
+    CAPTURE(key);
+    CHECK(fr.has(key));
+  }
+  for (const char* code : {"invoice_being_paid", "no_saved_card", "stripe_not_configured", "stripe_unreachable",
+                           "stripe_error", "amount_mismatch", "refund_exceeds_payment", "payment_not_settled",
+                           "stripe_refused", "refund_failed", "unknown_payment", "unauthorized", "forbidden"}) {
+    CAPTURE(code);
+    CHECK(fr.has(std::string("card.error.") + code));
   }
 }
 

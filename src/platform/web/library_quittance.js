@@ -3,6 +3,7 @@
 // [SECTION] Text sink: a hidden textarea that receives typed, composed and pasted text
 // [SECTION] Clipboard and cursor
 // [SECTION] Storage: the clinic database in IndexedDB through Emscripten's IDBFS
+// [SECTION] HTTP: fetch() for the sync layer (web_http.cpp)
 
 mergeInto(LibraryManager.library, {
   // [SECTION] Text sink ----------------------------------------------------------------
@@ -102,5 +103,48 @@ mergeInto(LibraryManager.library, {
   qt_idbfs_flush__deps: ['$QuittanceStorage'],
   qt_idbfs_flush: function() {
     FS.syncfs(false, function(err) { QuittanceStorage.done(_quittance_storage_flushed, err); });
+  },
+
+  // [SECTION] HTTP ----------------------------------------------------------------------
+  // One fetch per request; the answer (or the reason there is none) goes back to C++ once.
+  // The timeout is longer than the server's own retries to Stripe (about two minutes).
+  qt_http_send: function(id, methodPtr, urlPtr, headersPtr, bodyPtr) {
+    var method = UTF8ToString(methodPtr);
+    var url = UTF8ToString(urlPtr);
+    var headers = JSON.parse(UTF8ToString(headersPtr));
+    var body = method === 'GET' ? undefined : UTF8ToString(bodyPtr);
+    var pass = function(text) {
+      var bytes = lengthBytesUTF8(text) + 1;
+      var ptr = _malloc(bytes);
+      stringToUTF8(text, ptr, bytes);
+      return ptr;
+    };
+    var done = function(status, text, error) {
+      var textPtr = pass(text), errorPtr = pass(error);
+      _quittance_http_done(id, status, textPtr, errorPtr);
+      _free(textPtr);
+      _free(errorPtr);
+    };
+    var controller = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    var timer = setTimeout(function() { if (controller) controller.abort(); }, 150000);
+    fetch(url, {method: method, headers: headers, body: body, cache: 'no-store', credentials: 'omit',
+                signal: controller ? controller.signal : undefined})
+      .then(function(response) {
+        return response.text().then(function(text) { done(response.status, text, ''); });
+      })
+      .catch(function(err) { done(0, '', String((err && err.message) || err)); })
+      .finally(function() { clearTimeout(timer); });
+  },
+  // The code of a "#pair=CODE" link (scripts/run prints one), removed from the address bar
+  // at once so that a reload or a bookmark does not carry it.
+  qt_take_pairing_code: function() {
+    var match = /^#pair=([A-Za-z0-9-]{4,20})$/.exec(window.location.hash || '');
+    if (!match) return 0;
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    var text = match[1];
+    var bytes = lengthBytesUTF8(text) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(text, ptr, bytes);
+    return ptr;
   },
 });

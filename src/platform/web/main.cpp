@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -14,10 +15,16 @@
 #include "platform/web/web_app.h"
 #include "platform/web/webgl2_renderer.h"
 #include "store/migrations.h"
+#include "sync/device_link.h"
 #include "store/settings.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
+
+extern "C" {
+// library_quittance.js: the code of a "#pair=CODE" address, malloc'd, or null.
+char* qt_take_pairing_code();
+}
 
 namespace quittance::web {
 
@@ -27,6 +34,9 @@ constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontPath = "/assets/fonts/DejaVuSans.ttf";
 constexpr int kSettleFrames = 3;      // frames drawn after the last event
 constexpr int kCursorBlinkMs = 500;   // redraw period while a text field is active
+constexpr double kBackendTickMs = 5000;  // how often the server link looks whether a refresh is due
+// This device's link to the server, beside the clinic database but not in it (device_link.h).
+constexpr const char* kDeviceLinkPath = "/data/device.json";
 
 struct FrameLoop {
   bool frame_scheduled = false;
@@ -75,7 +85,7 @@ void draw_frame(double now_ms) {
 
   ImGui::NewFrame();
   ui::widget_log_begin_frame();
-  ui::draw_app(app.commands.get(), app.data_version, app.status, app.ui);
+  ui::draw_app(app.commands.get(), app.backend.get(), app.data_version, app.status, app.ui);
   ui::widget_log_end_frame();
   ImGui::Render();
   renderer_render(ImGui::GetDrawData());
@@ -107,6 +117,35 @@ void load_catalogs() {
     ui::set_catalog(language, std::move(catalog));
   }
   ui::set_language("fr");
+}
+
+void save_device_link(const sync::DeviceLink& link) {
+  {
+    std::ofstream out(kDeviceLinkPath, std::ios::binary | std::ios::trunc);
+    out << sync::to_json(link);
+  }
+  web_app().storage.flush();
+}
+
+// The server link starts once the books are open: events it pulls are recorded in them.
+void start_backend() {
+  WebApp& app = web_app();
+  app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link);
+  app.backend->on_change(request_redraw);
+  app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
+  // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
+  if (char* code = qt_take_pairing_code()) {
+    app.ui.settings.backend.pairing = true;
+    ui::BackendSettingsState* s = &app.ui.settings.backend;
+    app.backend->pair("", code, ui::tr("backend.pair.default_name"), [s](const sync::CallResult& r) {
+      s->pairing = false;
+      s->failed = !r.ok();
+      s->message_key = r.ok() ? "backend.pair.done" : "backend.pair.link_refused";
+    });
+    std::free(code);
+  }
+  emscripten_set_interval([](void*) { web_app().backend->tick(emscripten_performance_now()); }, kBackendTickMs,
+                          nullptr);
 }
 
 void fail(const char* key, const std::string& detail) {
@@ -152,6 +191,7 @@ void on_storage_loaded(const std::string& error) {
     request_redraw();
   });
   apply_language_setting();
+  start_backend();
   app.status.phase = ui::AppStatus::Phase::Ready;
   request_redraw();
 }

@@ -1,5 +1,6 @@
-// The browser app's single instance: storage, database, command layer and interface state,
-// shared by the frame loop (main.cpp) and the automation surface (automation.cpp).
+// The browser app's single instance: storage, database, command layer, the link to the
+// clinic's server and interface state, shared by the frame loop (main.cpp) and the automation
+// surface (automation.cpp).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -7,7 +8,9 @@
 
 #include "app/commands.h"
 #include "platform/web/idbfs_storage.h"
+#include "platform/web/web_http.h"
 #include "store/database.h"
+#include "sync/backend.h"
 #include "ui/shell.h"
 
 namespace quittance::web {
@@ -16,6 +19,8 @@ struct WebApp {
   IdbfsStorage storage;
   std::optional<store::Database> db;             // open once storage loaded and checks passed
   std::unique_ptr<app::CommandLayer> commands;   // over db
+  FetchTransport http;
+  std::unique_ptr<sync::Backend> backend;        // the clinic's server, once commands exist
   std::uint64_t data_version = 0;                // bumped at every commit: screens reload
   ui::AppStatus status;
   ui::UiState ui;

@@ -1,0 +1,50 @@
+// fetch() as the sync layer's transport. See web_http.h.
+#include "platform/web/web_http.h"
+
+#include <emscripten/emscripten.h>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/web/web_app.h"
+
+extern "C" {
+// library_quittance.js
+void qt_http_send(int id, const char* method, const char* url, const char* headers_json, const char* body);
+}
+
+namespace quittance::web {
+
+namespace {
+FetchTransport* g_transport = nullptr;  // the JS callback has no user data: one transport per page
+}  // namespace
+
+FetchTransport::FetchTransport() { g_transport = this; }
+FetchTransport::~FetchTransport() { g_transport = nullptr; }
+
+void FetchTransport::send(const sync::HttpRequest& request, std::function<void(const sync::HttpResponse&)> done) {
+  const int id = next_id_++;
+  pending_[id] = std::move(done);
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, value] : request.headers) headers[name] = value;
+  qt_http_send(id, request.method.c_str(), request.url.c_str(), headers.dump().c_str(), request.body.c_str());
+}
+
+void FetchTransport::finished(int id, const sync::HttpResponse& response) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  auto done = std::move(it->second);
+  pending_.erase(it);
+  done(response);
+  request_redraw();
+}
+
+}  // namespace quittance::web
+
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_http_done(int id, int status, const char* body, const char* error) {
+  if (!quittance::web::g_transport) return;
+  quittance::sync::HttpResponse response;
+  response.status = status;
+  response.body = body ? body : "";
+  response.error = error ? error : "";
+  quittance::web::g_transport->finished(id, response);
+}

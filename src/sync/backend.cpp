@@ -1,0 +1,245 @@
+// The device's side of the backend. See backend.h.
+#include "sync/backend.h"
+
+#include <algorithm>
+
+namespace quittance::sync {
+
+namespace {
+
+constexpr double kRefreshMs = 30'000;
+constexpr double kFirstBackoffMs = 2'000;
+constexpr double kMaxBackoffMs = 60'000;
+constexpr int kEventPage = 200;
+
+CallResult to_result(const HttpResponse& response) {
+  CallResult r;
+  r.status = response.status;
+  if (!r.answered()) {
+    r.code = "network";
+    return r;
+  }
+  r.body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (r.body.is_discarded() || !r.body.is_object()) {
+    // Not our server's JSON (a proxy's error page, a static host's 404): as if not answered.
+    r.body = nullptr;
+    r.status = 0;
+    r.code = "network";
+    return r;
+  }
+  if (!r.ok()) {
+    const Json& error = r.body.contains("error") ? r.body["error"] : Json::object();
+    r.code = error.is_object() ? error.value("code", "http_" + std::to_string(r.status)) : "http_error";
+  }
+  return r;
+}
+
+}  // namespace
+
+const char* to_string(Connection c) {
+  switch (c) {
+    case Connection::Unpaired:
+      return "unpaired";
+    case Connection::Connecting:
+      return "connecting";
+    case Connection::Online:
+      return "online";
+    case Connection::Offline:
+      return "offline";
+    case Connection::Revoked:
+      return "revoked";
+  }
+  return "unpaired";
+}
+
+Backend::Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save)
+    : http_(http), commands_(commands), save_(std::move(save)) {}
+
+void Backend::changed() {
+  if (changed_) changed_();
+}
+
+void Backend::start(DeviceLink link) {
+  link_ = std::move(link);
+  connection_ = link_.paired() ? Connection::Connecting : Connection::Unpaired;
+  if (link_.paired()) refresh();
+}
+
+void Backend::call(const std::string& method, const std::string& path, const Json* body, Done done) {
+  HttpRequest request;
+  request.method = method;
+  request.url = link_.server_url + path;
+  if (link_.paired()) request.headers.emplace_back("Authorization", "Bearer " + link_.token);
+  if (body) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body->dump();
+  }
+  const std::uint64_t generation = generation_;
+  http_.send(request, [this, generation, done = std::move(done)](const HttpResponse& response) {
+    if (generation != generation_) return;  // the link was forgotten meanwhile
+    CallResult result = to_result(response);
+    note_answer(result);
+    done(result);
+    changed();
+  });
+}
+
+void Backend::note_answer(const CallResult& result) {
+  if (!link_.paired()) return;
+  if (!result.answered()) {
+    connection_ = Connection::Offline;
+  } else if (result.status == 401) {
+    connection_ = Connection::Revoked;
+  } else {
+    connection_ = Connection::Online;
+  }
+}
+
+std::string Backend::role() {
+  const Json info = commands_.query({{"cmd", "app.info"}});
+  return info.value("ok", false) ? info["result"].value("role", "read_only") : "read_only";
+}
+
+void Backend::pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done) {
+  forget();
+  link_.server_url = server_url;
+  const Json body = {{"code", code}, {"name", device_name}};
+  call("POST", "/api/devices/pair", &body, [this, server_url, device_name, done](const CallResult& r) {
+    if (r.ok() && r.body.value("device_token", "").size() > 0) {
+      link_ = DeviceLink{};
+      link_.server_url = server_url;
+      link_.clinic_id = r.body.value("clinic_id", "");
+      link_.device_id = r.body.value("device_id", "");
+      link_.device_name = device_name;
+      link_.token = r.body.value("device_token", "");
+      save_(link_);
+      connection_ = Connection::Connecting;
+      refresh();
+    }
+    done(r);
+  });
+}
+
+void Backend::forget() {
+  ++generation_;
+  link_ = DeviceLink{};
+  connection_ = Connection::Unpaired;
+  card_payments_ = false;
+  pulling_ = pull_again_ = false;
+  blocked_code_.clear();
+  save_(link_);
+  changed();
+}
+
+void Backend::refresh() {
+  if (!link_.paired()) return;
+  call("GET", "/api/whoami", nullptr, [this](const CallResult& r) {
+    if (r.ok()) {
+      card_payments_ = r.body.value("card_payments", false);
+      backoff_ms_ = 0;
+      next_refresh_ms_ = now_ms_ + kRefreshMs;
+      pull();
+    } else {
+      backoff_ms_ = std::min(kMaxBackoffMs, backoff_ms_ == 0 ? kFirstBackoffMs : backoff_ms_ * 2);
+      next_refresh_ms_ = now_ms_ + backoff_ms_;
+    }
+  });
+}
+
+void Backend::tick(double now_ms) {
+  now_ms_ = now_ms;
+  if (!link_.paired() || connection_ == Connection::Revoked) return;
+  if (now_ms >= next_refresh_ms_) {
+    next_refresh_ms_ = now_ms + kRefreshMs;  // until the answer sets it properly
+    refresh();
+  }
+}
+
+bool Backend::apply_event(const Json& event) {
+  if (!event.is_object() || !event.contains("seq") || !event["seq"].is_number_integer()) return false;
+  const Json answer = commands_.exec({{"cmd", "server_event.apply"},
+                                      {"id", "srv-" + std::to_string(event["seq"].get<std::int64_t>())},
+                                      {"event", event}});
+  if (answer.value("ok", false)) return true;
+  blocked_code_ = answer["error"].value("code", "internal_error");
+  return false;
+}
+
+void Backend::apply_event_of(const CallResult& result) {
+  if (!result.body.is_object()) return;
+  if (result.body.contains("event")) {
+    apply_event(result.body["event"]);
+  } else if (result.body.contains("error") && result.body["error"].is_object() &&
+             result.body["error"].contains("event")) {
+    apply_event(result.body["error"]["event"]);
+  }
+}
+
+void Backend::pull() {
+  if (pulling_) {
+    pull_again_ = true;
+    return;
+  }
+  pulling_ = true;
+  call("GET", "/api/events?after=" + std::to_string(link_.events_after) + "&limit=" + std::to_string(kEventPage),
+       nullptr, [this](const CallResult& r) { pulled(r); });
+}
+
+void Backend::pulled(const CallResult& r) {
+  pulling_ = false;
+  bool more = false;
+  if (r.ok() && r.body.contains("events") && r.body["events"].is_array()) {
+    const std::int64_t before = link_.events_after;
+    blocked_code_.clear();
+    for (const Json& event : r.body["events"]) {
+      if (!apply_event(event)) break;  // kept for the next pull: money is never skipped
+      link_.events_after = event["seq"].get<std::int64_t>();
+    }
+    if (link_.events_after != before) save_(link_);
+    more = r.body.value("more", false) && blocked_code_.empty();
+  }
+  if (more || pull_again_) {
+    pull_again_ = false;
+    pull();
+  }
+}
+
+void Backend::setup_card(const std::string& command_id, const std::string& patient_id, const std::string& patient_name,
+                         const std::string& email, Done done) {
+  const Json body = {{"command_id", command_id},
+                     {"role", role()},
+                     {"patient_id", patient_id},
+                     {"patient_name", patient_name},
+                     {"email", email}};
+  call("POST", "/api/cards/setup", &body, std::move(done));
+}
+
+void Backend::charge(const ChargeRequest& q, Done done) {
+  const Json body = {{"command_id", q.command_id},
+                     {"role", role()},
+                     {"patient_id", q.patient_id},
+                     {"invoice_id", q.invoice_id},
+                     {"invoice_number", q.invoice_number},
+                     {"amount", q.amount},
+                     {"amount_due", q.amount},
+                     {"currency", q.currency},
+                     {"paid_on", q.paid_on},
+                     {"events_after", link_.events_after}};
+  call("POST", "/api/charges", &body, [this, done = std::move(done)](const CallResult& r) {
+    apply_event_of(r);  // the payment (or the decline) is in the books before the dialog hears of it
+    done(r);
+    pull();
+  });
+}
+
+void Backend::refund(const RefundRequest& q, Done done) {
+  const Json body = {{"command_id", q.command_id}, {"role", role()},     {"payment_intent_id", q.payment_intent_id},
+                     {"amount", q.amount},         {"reason", q.reason}, {"refunded_on", q.refunded_on}};
+  call("POST", "/api/refunds", &body, [this, done = std::move(done)](const CallResult& r) {
+    apply_event_of(r);
+    done(r);
+    pull();
+  });
+}
+
+}  // namespace quittance::sync

@@ -1,0 +1,111 @@
+// The device's side of the clinic's backend: pairing, the pull of server events into the
+// books (server_event.apply), and the card features that need the server (save a card,
+// « Débiter la carte », refunds through Stripe). Nothing here waits: every call returns at
+// once and reports through its callback; the interface shows the state meanwhile, and no
+// local workflow depends on the network.
+//
+// Card requests carry a command id the caller keeps: after a network failure the caller
+// retries with the same id, and the server (and Stripe, through the Idempotency-Key) gives
+// the first outcome instead of charging again. An outcome's event is recorded at once from
+// the answer, and again, as a replay, when the pull brings it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/commands.h"
+#include "sync/device_link.h"
+#include "sync/http.h"
+
+namespace quittance::sync {
+
+using Json = nlohmann::json;
+
+enum class Connection {
+  Unpaired,    // no token: a local-only device
+  Connecting,  // the first answer is awaited
+  Online,      // the server answered the last call
+  Offline,     // it did not (no network, server down): retried with backoff
+  Revoked,     // the server no longer knows this device's token: pair again
+};
+
+struct CallResult {
+  int status = 0;    // HTTP status; 0 when there was no answer
+  std::string code;  // the server's error code; "network" without an answer; "" on success
+  Json body;         // the answer, or null
+  bool answered() const { return status != 0; }
+  bool ok() const { return status >= 200 && status < 300; }
+};
+using Done = std::function<void(const CallResult&)>;
+
+struct ChargeRequest {
+  std::string command_id;  // kept by the caller for a retry
+  std::string patient_id, invoice_id, invoice_number, currency, paid_on;
+  std::int64_t amount = 0;  // the invoice's amount due
+};
+
+struct RefundRequest {
+  std::string command_id;
+  std::string payment_intent_id, reason, refunded_on;
+  std::int64_t amount = 0;
+};
+
+class Backend {
+ public:
+  using SaveLink = std::function<void(const DeviceLink&)>;
+  // `save` persists the link (token, pull cursor) whenever it changes.
+  Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save);
+
+  // The link read at start-up; refreshes at once when paired.
+  void start(DeviceLink link);
+  const DeviceLink& link() const { return link_; }
+  Connection connection() const { return connection_; }
+  bool card_payments() const { return card_payments_; }  // the server has Stripe configured
+  // The refusal of the server event the pull is stuck on ("" when none): money is never
+  // skipped, so the pull stops there and retries later.
+  const std::string& blocked_code() const { return blocked_code_; }
+  // Called whenever something shown may have changed (to redraw).
+  void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
+
+  // Joins the clinic with a pairing code from another device. `server_url` "" for the page's
+  // own origin. On success the link is saved and a refresh starts.
+  void pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done);
+  // Forgets the link here (the server keeps the device until it is revoked there).
+  void forget();
+  // Asks who we are (card payments available?) and pulls the events.
+  void refresh();
+  // Time passes: refreshes every 30 s when online, sooner after a failure (2 s, doubling to 60 s).
+  void tick(double now_ms);
+
+  void setup_card(const std::string& command_id, const std::string& patient_id, const std::string& patient_name,
+                  const std::string& email, Done done);
+  void charge(const ChargeRequest& request, Done done);
+  void refund(const RefundRequest& request, Done done);
+
+ private:
+  void call(const std::string& method, const std::string& path, const Json* body, Done done);
+  void note_answer(const CallResult& result);
+  bool apply_event(const Json& event);  // false when the books refused it
+  void pull();
+  void pulled(const CallResult& result);
+  void apply_event_of(const CallResult& result);
+  std::string role();
+  void changed();
+
+  HttpTransport& http_;
+  app::CommandLayer& commands_;
+  SaveLink save_;
+  std::function<void()> changed_;
+  DeviceLink link_;
+  Connection connection_ = Connection::Unpaired;
+  bool card_payments_ = false;
+  bool pulling_ = false, pull_again_ = false;
+  std::string blocked_code_;
+  std::uint64_t generation_ = 0;  // bumped by forget(): late answers of the old link are dropped
+  double now_ms_ = 0, next_refresh_ms_ = 0, backoff_ms_ = 0;
+};
+
+const char* to_string(Connection c);  // "unpaired", "connecting", ... (for automation)
+
+}  // namespace quittance::sync

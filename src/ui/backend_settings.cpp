@@ -1,0 +1,90 @@
+// Paramètres → « Serveur ». See backend_settings.h.
+#include "ui/backend_settings.h"
+
+#include <imgui.h>
+
+#include "ui/card_messages.h"
+#include "ui/form.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
+  heading(tr("backend.pair.heading"));
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr("backend.pair.help"));
+  ImGui::PopTextWrapPos();
+  if (state.device_name.empty()) state.device_name = tr("backend.pair.default_name");
+  text_field(tr("backend.pair.code"), "##pair-code", &state.code, 220);
+  text_field(tr("backend.pair.name"), "##pair-name", &state.device_name, 320);
+  text_field(tr("backend.pair.server"), "##pair-server", &state.server_url, 420);
+  if (state.pairing) ImGui::BeginDisabled();
+  const bool pressed = ImGui::Button((std::string(tr("backend.pair.submit")) + "##pair-submit").c_str());
+  if (state.pairing) ImGui::EndDisabled();
+  if (pressed) {
+    state.pairing = true;
+    state.message_key.clear();
+    std::string url = state.server_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    BackendSettingsState* s = &state;
+    backend.pair(url, state.code, state.device_name, [s](const sync::CallResult& r) {
+      s->pairing = false;
+      s->failed = !r.ok();
+      if (r.ok()) {
+        s->message_key = "backend.pair.done";
+        s->code.clear();
+      } else if (!r.answered()) {
+        s->message_key = "backend.pair.unreachable";
+      } else {
+        const std::string key = "backend.pair." + r.code;
+        s->message_key = tr(key) == key ? "backend.pair.refused" : key;
+      }
+    });
+  }
+}
+
+}  // namespace
+
+void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) {
+  heading(tr("backend.heading"));
+  if (!backend) {
+    label(tr("backend.none"));
+    return;
+  }
+  label((std::string(tr("backend.state")) + " " + tr(connection_key(backend->connection()))).c_str());
+  const sync::DeviceLink& link = backend->link();
+  if (link.paired()) {
+    label((std::string(tr("backend.device")) + " " + link.device_name).c_str());
+    label(tr(backend->card_payments() ? "backend.cards_on" : "backend.cards_off"));
+    if (!backend->blocked_code().empty()) error_text("backend.blocked");
+  }
+  if (state.failed) {
+    error_text(state.message_key);
+  } else if (!state.message_key.empty()) {
+    label(tr(state.message_key));
+  }
+  ImGui::Spacing();
+  if (!link.paired() || backend->connection() == sync::Connection::Revoked) {
+    draw_pairing_form(*backend, state);
+    return;
+  }
+  if (!state.confirm_forget) {
+    if (ImGui::Button((std::string(tr("backend.forget")) + "##forget").c_str())) state.confirm_forget = true;
+    return;
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr("backend.forget.warning"));
+  ImGui::PopTextWrapPos();
+  if (ImGui::Button((std::string(tr("backend.forget.confirm")) + "##forget-confirm").c_str())) {
+    backend->forget();
+    state = BackendSettingsState{};
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##forget-cancel").c_str())) state.confirm_forget = false;
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,62 @@
+// The patient's saved card. See patient_cards.h.
+#include "ui/patient_cards.h"
+
+#include <imgui.h>
+
+#include "app/command_id.h"
+#include "ui/card_messages.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+                        PatientCardsState& state) {
+  const std::string patient_id = patient.value("patient_id", std::string());
+  if (state.patient_id != patient_id) {  // another patient: the last message was not about this one
+    state = PatientCardsState{};
+    state.patient_id = patient_id;
+  }
+  const app::Json cards = commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}})["result"];
+  const bool available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
+  if (cards["items"].empty() && !available) return;  // nothing to show nor to do here
+
+  std::string line = std::string(tr("card.saved_card")) + " ";
+  line += cards["items"].empty() ? tr("card.none") : card_label(cards["items"][0]);
+  label(line.c_str());
+  if (!cards["attempts"].empty()) {
+    const app::Json& last = cards["attempts"][0];
+    if (last["status"] == "failed") {
+      error_text(decline_key(last.value("decline_code", std::string())));
+    }
+  }
+  if (!available) return;
+  ImGui::SameLine();
+  if (state.asking) ImGui::BeginDisabled();
+  const bool pressed = ImGui::Button((std::string(tr("card.setup")) + "##card-setup").c_str());
+  if (state.asking) ImGui::EndDisabled();
+  if (pressed) {
+    state.asking = true;
+    state.message_key.clear();
+    PatientCardsState* s = &state;
+    backend->setup_card(app::new_command_id(), patient_id, patient.value("name", std::string()),
+                        patient.value("email", std::string()), [s, patient_id](const sync::CallResult& r) {
+                          if (s->patient_id != patient_id) return;
+                          s->asking = false;
+                          s->failed = !r.ok();
+                          s->message_key = r.ok() ? "card.setup_sent" : card_failure_key(r);
+                        });
+  }
+  if (state.failed) {
+    error_text(state.message_key);
+  } else if (!state.message_key.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    label(tr(state.message_key));
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace quittance::ui

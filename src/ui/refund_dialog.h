@@ -1,0 +1,29 @@
+// « Rembourser » a payment: amount (what can still be refunded), reason, details, date. A card
+// payment made through Stripe is refunded on the card, through the server; any other is
+// recorded as refunded by the same means (cash for cash...). The balance changes at once, or
+// when the server confirms a card refund.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "app/commands.h"
+#include "sync/backend.h"
+
+namespace quittance::ui {
+
+struct RefundDialogState {
+  std::string payment_id;  // "" when closed
+  bool open_requested = false;
+  std::string patient_id, payment_type_id, processor_ref;
+  std::int64_t refundable = 0;
+  std::string amount_text, reason, details, refunded_on;
+  std::string error_key;
+  std::string command_id;  // kept after an unanswered card refund, for « Réessayer »
+  bool sending = false, done = false;
+};
+
+// `payment` is a payment.list item.
+void open_refund_dialog(RefundDialogState& state, const app::Json& payment, const std::string& patient_id);
+void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, RefundDialogState& state);
+
+}  // namespace quittance::ui
