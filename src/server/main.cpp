@@ -6,6 +6,9 @@
 //   quittance-server create-clinic --name NAME --data DIR
 // Creates a clinic and its first device, prints {"clinic_id":...,"device_id":...,
 // "device_token":...} on one line and exits 0; 1 when the database fails, 2 for bad arguments.
+//   quittance-server pairing-code --data DIR [--clinic ID]
+// Prints {"code":...,"expires_at":...}: a pairing code for the clinic (the only one unless
+// --clinic), valid 10 minutes; exit 2 when there is no such clinic or several to choose from.
 #include <pthread.h>
 #include <signal.h>
 
@@ -45,6 +48,39 @@ int create_clinic_command(const Options& options) {
   }
 }
 
+// A pairing code for a browser, from the command line (scripts/run prints it as a link).
+int pairing_code_command(const Options& options) {
+  try {
+    quittance::store::Database db = open_server_database(options.data_dir);
+    std::string clinic_id = options.clinic_id;
+    if (clinic_id.empty()) {
+      quittance::store::Statement s = db.prepare("SELECT id FROM clinics LIMIT 2");
+      std::vector<std::string> ids;
+      while (s.step()) ids.push_back(s.column_text(0));
+      if (ids.size() != 1) {
+        std::cerr << "quittance-server: pairing-code: " << (ids.empty() ? "no clinic yet: run create-clinic first"
+                                                                          : "several clinics: name one with --clinic ID")
+                  << '\n';
+        return 2;
+      }
+      clinic_id = ids[0];
+    } else {
+      quittance::store::Statement s = db.prepare("SELECT 1 FROM clinics WHERE id = ?");
+      s.bind(1, clinic_id);
+      if (!s.step()) {
+        std::cerr << "quittance-server: pairing-code: no clinic " << clinic_id << '\n';
+        return 2;
+      }
+    }
+    PairingCode code = create_pairing_code(db, clinic_id, system_now());
+    std::cout << Json{{"code", code.code}, {"expires_at", format_utc(code.expires_at)}}.dump() << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-server: pairing-code: " << options.data_dir << ": " << e.what() << '\n';
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +104,7 @@ int main(int argc, char** argv) {
   }
   const Options& options = parsed.options;
   if (options.command == Command::create_clinic) return create_clinic_command(options);
+  if (options.command == Command::pairing_code) return pairing_code_command(options);
 
   // Read once, here; the handlers get it from make_server and never look at the environment.
   ParsedConfig config = config_from_environment(process_environment);

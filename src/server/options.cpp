@@ -34,10 +34,14 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "create-clinic") {
     parsed.options.command = Command::create_clinic;
     first = 1;
+  } else if (!args.empty() && args[0] == "pairing-code") {
+    parsed.options.command = Command::pairing_code;
+    first = 1;
   }
   const bool serving = parsed.options.command == Command::serve;
+  const bool pairing = parsed.options.command == Command::pairing_code;
   if (serving && !args.empty() && !args[0].empty() && args[0][0] != '-') {
-    return fail("unknown command: " + args[0] + " (the one command is create-clinic)");
+    return fail("unknown command: " + args[0] + " (the commands are create-clinic and pairing-code)");
   }
   for (std::size_t i = first; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -51,9 +55,15 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
       parsed.help = true;
       continue;
     }
-    const bool known = serving ? (flag == "--port" || flag == "--host" || flag == "--data" || flag == "--web")
-                               : (flag == "--name" || flag == "--data");
-    if (!known) return fail((serving ? "unknown option: " : "unknown option for create-clinic: ") + args[i]);
+    const bool known = serving   ? (flag == "--port" || flag == "--host" || flag == "--data" || flag == "--web")
+                       : pairing ? (flag == "--clinic" || flag == "--data")
+                                 : (flag == "--name" || flag == "--data");
+    if (!known) {
+      return fail((serving   ? "unknown option: "
+                   : pairing ? "unknown option for pairing-code: "
+                             : "unknown option for create-clinic: ") +
+                  args[i]);
+    }
     if (!value) {
       if (i + 1 >= args.size()) return fail(flag + " needs a value");
       value = args[++i];
@@ -68,6 +78,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     } else if (flag == "--data") {
       parsed.options.data_dir = *value;
       have_data = true;
+    } else if (flag == "--clinic") {
+      parsed.options.clinic_id = *value;
     } else if (flag == "--name") {
       DisplayName name = check_display_name(*value);
       if (!name.error.empty()) return fail("--name: " + name.error);
@@ -79,14 +91,20 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
   }
   // --help alone is a valid command line: the caller prints the usage and stops there.
   if (parsed.help) return parsed;
-  if (!serving && !have_name) return fail("create-clinic: --name NAME is required");
-  if (!have_data) return fail(serving ? "--data DIR is required" : "create-clinic: --data DIR is required");
+  if (parsed.options.command == Command::create_clinic && !have_name) {
+    return fail("create-clinic: --name NAME is required");
+  }
+  if (!have_data) {
+    return fail(serving ? "--data DIR is required"
+                        : std::string(pairing ? "pairing-code" : "create-clinic") + ": --data DIR is required");
+  }
   return parsed;
 }
 
 std::string usage() {
   return "usage: quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]\n"
          "       quittance-server create-clinic --name NAME --data DIR\n"
+         "       quittance-server pairing-code --data DIR [--clinic ID]\n"
          "  --data DIR   folder of the server's data (created if missing; holds server.db)\n"
          "  --port N     TCP port, 0 for any free port (default 8080)\n"
          "  --host ADDR  address to listen on (default 127.0.0.1)\n"
@@ -95,6 +113,8 @@ std::string usage() {
          "create-clinic creates a clinic and its first device, prints one JSON line\n"
          "{\"clinic_id\": ..., \"device_id\": ..., \"device_token\": ...} and exits. The token is\n"
          "shown only this once: the server keeps its hash.\n"
+         "pairing-code prints {\"code\": ..., \"expires_at\": ...} on one line: a code that lets a\n"
+         "browser join the clinic (the only one, or --clinic ID) in the next 10 minutes.\n"
          "Environment (serve): STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,\n"
          "QUITTANCE_PUBLIC_URL, QUITTANCE_ALLOWED_ORIGIN (see docs/api.md).\n";
 }

@@ -2,13 +2,14 @@
 // so main() decides what to print and the tests can check every case.
 //   quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]   serve
 //   quittance-server create-clinic --name NAME --data DIR              create a clinic, exit
+//   quittance-server pairing-code --data DIR [--clinic ID]             a code to pair a browser
 #pragma once
 #include <string>
 #include <vector>
 
 namespace quittance::server {
 
-enum class Command { serve, create_clinic };
+enum class Command { serve, create_clinic, pairing_code };
 
 struct Options {
   Command command = Command::serve;
@@ -17,6 +18,7 @@ struct Options {
   std::string data_dir;               // required; holds server.db
   std::string web_dir = "build/web";  // the static web app to serve
   std::string clinic_name;            // create-clinic: the name, checked by check_display_name
+  std::string clinic_id;              // pairing-code: the clinic; "" for the only one
 };
 
 struct ParsedOptions {

@@ -8,6 +8,8 @@ namespace quittance::sync {
 namespace {
 
 constexpr double kRefreshMs = 30'000;
+constexpr double kExpectingRefreshMs = 3'000;
+constexpr double kExpectingForMs = 10 * 60'000;
 constexpr double kFirstBackoffMs = 2'000;
 constexpr double kMaxBackoffMs = 60'000;
 constexpr int kEventPage = 200;
@@ -120,6 +122,11 @@ void Backend::pair(const std::string& server_url, const std::string& code, const
   });
 }
 
+void Backend::request_pairing_code(Done done) {
+  const Json body = Json::object();
+  call("POST", "/api/devices/pairing-code", &body, std::move(done));
+}
+
 void Backend::forget() {
   ++generation_;
   link_ = DeviceLink{};
@@ -137,7 +144,7 @@ void Backend::refresh() {
     if (r.ok()) {
       card_payments_ = r.body.value("card_payments", false);
       backoff_ms_ = 0;
-      next_refresh_ms_ = now_ms_ + kRefreshMs;
+      next_refresh_ms_ = now_ms_ + (now_ms_ < expect_until_ms_ ? kExpectingRefreshMs : kRefreshMs);
       pull();
     } else {
       backoff_ms_ = std::min(kMaxBackoffMs, backoff_ms_ == 0 ? kFirstBackoffMs : backoff_ms_ * 2);
@@ -204,6 +211,11 @@ void Backend::pulled(const CallResult& r) {
   }
 }
 
+void Backend::expect_soon() {
+  expect_until_ms_ = now_ms_ + kExpectingForMs;
+  next_refresh_ms_ = std::min(next_refresh_ms_, now_ms_ + kExpectingRefreshMs);
+}
+
 void Backend::setup_card(const std::string& command_id, const std::string& patient_id, const std::string& patient_name,
                          const std::string& email, Done done) {
   const Json body = {{"command_id", command_id},
@@ -211,7 +223,10 @@ void Backend::setup_card(const std::string& command_id, const std::string& patie
                      {"patient_id", patient_id},
                      {"patient_name", patient_name},
                      {"email", email}};
-  call("POST", "/api/cards/setup", &body, std::move(done));
+  call("POST", "/api/cards/setup", &body, [this, done = std::move(done)](const CallResult& r) {
+    if (r.ok()) expect_soon();  // the card comes when the patient has given it to Stripe
+    done(r);
+  });
 }
 
 void Backend::charge(const ChargeRequest& q, Done done) {
@@ -227,6 +242,7 @@ void Backend::charge(const ChargeRequest& q, Done done) {
                      {"events_after", link_.events_after}};
   call("POST", "/api/charges", &body, [this, done = std::move(done)](const CallResult& r) {
     apply_event_of(r);  // the payment (or the decline) is in the books before the dialog hears of it
+    if (r.status == 202) expect_soon();  // processing at the bank
     done(r);
     pull();
   });

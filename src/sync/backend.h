@@ -71,11 +71,14 @@ class Backend {
   // Joins the clinic with a pairing code from another device. `server_url` "" for the page's
   // own origin. On success the link is saved and a refresh starts.
   void pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done);
+  // A code for another device to join the clinic (valid 10 minutes, once): body {code, expires_at}.
+  void request_pairing_code(Done done);
   // Forgets the link here (the server keeps the device until it is revoked there).
   void forget();
   // Asks who we are (card payments available?) and pulls the events.
   void refresh();
-  // Time passes: refreshes every 30 s when online, sooner after a failure (2 s, doubling to 60 s).
+  // Time passes: refreshes every 30 s when online (every 3 s for 10 minutes after asking for
+  // something that Stripe confirms later), sooner after a failure (2 s, doubling to 60 s).
   void tick(double now_ms);
 
   void setup_card(const std::string& command_id, const std::string& patient_id, const std::string& patient_name,
@@ -104,6 +107,10 @@ class Backend {
   std::string blocked_code_;
   std::uint64_t generation_ = 0;  // bumped by forget(): late answers of the old link are dropped
   double now_ms_ = 0, next_refresh_ms_ = 0, backoff_ms_ = 0;
+  // Until then, refresh every few seconds: something is expected from Stripe (a card being
+  // saved by the patient, a payment processing at the bank).
+  double expect_until_ms_ = 0;
+  void expect_soon();
 };
 
 const char* to_string(Connection c);  // "unpaired", "connecting", ... (for automation)

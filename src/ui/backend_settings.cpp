@@ -72,6 +72,22 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     draw_pairing_form(*backend, state);
     return;
   }
+  heading(tr("backend.code.heading"));
+  if (ImGui::Button((std::string(tr("backend.code.ask")) + "##pairing-code").c_str())) {
+    BackendSettingsState* s = &state;
+    backend->request_pairing_code([s](const sync::CallResult& r) {
+      s->failed = !r.ok();
+      s->message_key = r.ok() ? "" : (r.answered() ? "backend.code.refused" : "backend.pair.unreachable");
+      s->new_code = r.ok() ? r.body.value("code", "") : "";
+      s->new_code_expires = r.ok() ? r.body.value("expires_at", "") : "";
+    });
+  }
+  if (!state.new_code.empty()) {
+    // Shown in two halves, as people read a code out to each other.
+    title((state.new_code.substr(0, 4) + "-" + state.new_code.substr(4)).c_str());
+    label(tr("backend.code.help"));
+  }
+  ImGui::Spacing();
   if (!state.confirm_forget) {
     if (ImGui::Button((std::string(tr("backend.forget")) + "##forget").c_str())) state.confirm_forget = true;
     return;

@@ -14,6 +14,8 @@ struct BackendSettingsState {
   std::string device_name;
   bool pairing = false;  // a pairing request is awaited
   bool confirm_forget = false;
+  std::string new_code;     // a code for another device, shown until used or expired
+  std::string new_code_expires;
   std::string message_key;  // the last pairing's outcome
   bool failed = false;
 };

@@ -44,6 +44,8 @@ std::string decline_key(const std::string& decline_code) {
   return known_or("card.decline." + decline_code, "card.decline.generic");
 }
 
+bool outcome_unknown(const sync::CallResult& r) { return !r.answered() || r.code == "stripe_unreachable"; }
+
 std::string card_failure_key(const sync::CallResult& r) {
   if (r.ok()) return "";
   if (!r.answered()) return "card.error.network";

@@ -19,6 +19,10 @@ std::string card_label(const app::Json& card);
 // unanswered request, a refusal by the server. "" for a success.
 std::string card_failure_key(const sync::CallResult& result);
 
+// True when a card request's outcome is unknown (no answer, or the server could not reach
+// Stripe): the same request, with the same command id, must be the one retried.
+bool outcome_unknown(const sync::CallResult& result);
+
 // The same for a decline code recorded on the patient's file (card.list's attempts).
 std::string decline_key(const std::string& decline_code);
 

@@ -23,6 +23,8 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
   const app::Json cards = commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}})["result"];
   const bool available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
   if (cards["items"].empty() && !available) return;  // nothing to show nor to do here
+  // The awaited card has come: the request's message has done its job.
+  if (state.message_key == "card.setup_sent" && cards["items"].size() > state.cards_when_asked) state.message_key.clear();
 
   std::string line = std::string(tr("card.saved_card")) + " ";
   line += cards["items"].empty() ? tr("card.none") : card_label(cards["items"][0]);
@@ -36,11 +38,13 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
   if (!available) return;
   ImGui::SameLine();
   if (state.asking) ImGui::BeginDisabled();
-  const bool pressed = ImGui::Button((std::string(tr("card.setup")) + "##card-setup").c_str());
+  const char* setup_key = cards["items"].empty() ? "card.setup" : "card.setup_another";
+  const bool pressed = ImGui::Button((std::string(tr(setup_key)) + "##card-setup").c_str());
   if (state.asking) ImGui::EndDisabled();
   if (pressed) {
     state.asking = true;
     state.message_key.clear();
+    state.cards_when_asked = cards["items"].size();
     PatientCardsState* s = &state;
     backend->setup_card(app::new_command_id(), patient_id, patient.value("name", std::string()),
                         patient.value("email", std::string()), [s, patient_id](const sync::CallResult& r) {

@@ -14,6 +14,7 @@ struct PatientCardsState {
   bool asking = false;      // a set-up request is awaited
   std::string message_key;  // its outcome
   bool failed = false;      // the message is an error
+  std::size_t cards_when_asked = 0;  // a card more than this: the patient has given it
 };
 
 void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,

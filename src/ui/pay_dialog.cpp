@@ -51,7 +51,7 @@ void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json&
       s->error_key = card_failure_key(r);
       // A definite answer ends this charge: another attempt is another charge. Without an
       // answer the outcome is unknown, and « Réessayer » must ask for the same one.
-      if (r.answered()) s->charge_command_id.clear();
+      if (!outcome_unknown(r)) s->charge_command_id.clear();
     }
   });
 }

@@ -36,7 +36,7 @@ void refund_on_card(sync::Backend& backend, RefundDialogState& state, std::int64
                      s->done = true;
                    } else {
                      s->error_key = card_failure_key(r);
-                     if (r.answered()) s->command_id.clear();
+                     if (!outcome_unknown(r)) s->command_id.clear();
                    }
                  });
 }
@@ -77,7 +77,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
   text_field(tr("pay.amount"), "##refund-amount", &state.amount_text, 200);
   text_field(tr("refund.reason"), "##refund-reason", &state.reason, 440);
   text_field(tr("refund.details"), "##refund-details", &state.details, 440);
-  text_field(tr("pay.date"), "##refund-date", &state.refunded_on, 200);
+  text_field(tr("refund.date"), "##refund-date", &state.refunded_on, 200);
   error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
   ImGui::Spacing();
   const bool retry = by_card && !state.command_id.empty() && !state.sending;

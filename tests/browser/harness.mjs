@@ -12,11 +12,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const resultsDir = path.join(root, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 
-// Starts quittance-server on port 0 and resolves with { url, stop() } once it listens.
-export async function startServer() {
-  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
-  const server = spawn(path.join(root, 'build/native/quittance-server'),
-    ['--port', '0', '--data', data, '--web', path.join(root, 'build/web')], { stdio: ['ignore', 'pipe', 'inherit'] });
+export const serverBinary = path.join(root, 'build/native/quittance-server');
+
+// Starts quittance-server and resolves with { url, data, stop() } once it listens. Options:
+// port (default 0: any), data (a folder; default a fresh one), env (added to the environment).
+export async function startServer({ port = 0, data, env = {} } = {}) {
+  data = data || mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  const server = spawn(serverBinary,
+    ['--port', String(port), '--data', data, '--web', path.join(root, 'build/web')],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {
@@ -29,6 +33,7 @@ export async function startServer() {
   });
   return {
     url,
+    data,
     async stop() {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

@@ -48,6 +48,19 @@ expect_usage_error "unknown option for create-clinic: --port" create-clinic --na
 expect_usage_error "--name needs a value" create-clinic --data "$data" --name
 expect_usage_error "unknown command: create-clinc" create-clinc --name C --data "$data"
 
+# pairing-code: a code for a browser, for the clinic named (two live in this folder).
+code_re='^\{"code":"([A-HJ-NP-Z2-9]{8})","expires_at":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"\}$'
+out=$("$server" pairing-code --data "$data" --clinic "$clinic") || fail "pairing-code: exit $?"
+[[ $out =~ $code_re ]] || fail "pairing-code: not the expected JSON line: $out"
+pairing_code=${BASH_REMATCH[1]}
+expect_usage_error "several clinics" pairing-code --data "$data"
+expect_usage_error "no clinic nope" pairing-code --data "$data" --clinic nope
+expect_usage_error "no clinic yet" pairing-code --data "$work/empty-data"
+expect_usage_error "unknown option for pairing-code: --name" pairing-code --data "$data" --name X
+one=$work/one-clinic
+"$server" create-clinic --name Seul --data "$one" >/dev/null
+[[ $("$server" pairing-code --data "$one") =~ $code_re ]] || fail "pairing-code for the only clinic"
+
 # A data folder that cannot be one: exit 1.
 printf 'x' > "$work/a-file"
 status=0; "$server" create-clinic --name C --data "$work/a-file" >/dev/null 2>"$work/err" || status=$?
@@ -87,4 +100,16 @@ grep -qF "\"clinic_id\":\"$clinic\"" <<<"$answer" || fail "whoami: another clini
 answer=$(http_get /api/whoami)
 grep -q '^HTTP/1.1 401' <<<"$answer" || fail "whoami without a token: $answer"
 ! grep -qF "$token" "$work/server.out" "$work/server.err" || fail "the server logged the token"
+# The printed code pairs a device, once.
+http_post() { # path body
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' \
+    "$1" "${#2}" "$2" >&3
+  timeout 10 cat <&3
+  exec 3<&-
+}
+answer=$(http_post /api/devices/pair "{\"code\":\"$pairing_code\",\"name\":\"Accueil\"}")
+grep -q '^HTTP/1.1 201' <<<"$answer" || fail "pairing with the printed code: $answer"
+answer=$(http_post /api/devices/pair "{\"code\":\"$pairing_code\",\"name\":\"Accueil\"}")
+grep -q '^HTTP/1.1 410' <<<"$answer" || fail "the printed code paired twice: $answer"
 echo "server-cli: 1 passed, 0 failed"

@@ -537,8 +537,16 @@ TEST_CASE("options: create-clinic takes --name and --data, and only them") {
   CHECK(parse_options({"create-clinic", "--name", "\xff", "--data", "d"}).error ==
         "--name: the name is not valid UTF-8");
   CHECK(parse_options({"create-clinc", "--data", "d"}).error ==
-        "unknown command: create-clinc (the one command is create-clinic)");
+        "unknown command: create-clinc (the commands are create-clinic and pairing-code)");
   CHECK_FALSE(parse_options({"--data", "d", "create-clinic"}).ok());  // the command comes first
+
+  const ParsedOptions code = parse_options({"pairing-code", "--data", "d", "--clinic", "c-1"});
+  REQUIRE(code.ok());
+  CHECK(code.options.command == Command::pairing_code);
+  CHECK(code.options.clinic_id == "c-1");
+  CHECK(parse_options({"pairing-code", "--data", "d"}).options.clinic_id.empty());
+  CHECK(parse_options({"pairing-code"}).error == "pairing-code: --data DIR is required");
+  CHECK(parse_options({"pairing-code", "--data", "d", "--port", "1"}).error == "unknown option for pairing-code: --port");
 }
 
 TEST_CASE("display names: trimmed, 1 to 100 bytes of clean UTF-8") {

@@ -83,6 +83,13 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"frames", app.frames},
       {"version", quittance::kVersion},
   };
+  if (app.backend) {
+    const auto& b = *app.backend;
+    state["backend"] = {{"connection", quittance::sync::to_string(b.connection())},
+                        {"cardPayments", b.card_payments()},
+                        {"eventsAfter", b.link().events_after},
+                        {"blocked", b.blocked_code()}};
+  }
   return quittance::web::answer(state.dump(-1, ' ', false, quittance::app::Json::error_handler_t::replace));
 }
 

@@ -34,7 +34,7 @@ constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontPath = "/assets/fonts/DejaVuSans.ttf";
 constexpr int kSettleFrames = 3;      // frames drawn after the last event
 constexpr int kCursorBlinkMs = 500;   // redraw period while a text field is active
-constexpr double kBackendTickMs = 5000;  // how often the server link looks whether a refresh is due
+constexpr double kBackendTickMs = 1000;  // how often the server link looks whether a refresh is due (cheap)
 // This device's link to the server, beside the clinic database but not in it (device_link.h).
 constexpr const char* kDeviceLinkPath = "/data/device.json";
 

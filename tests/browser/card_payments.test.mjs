@@ -1,0 +1,171 @@
+// Card payments end to end: quittance-server, the Stripe double and the app in Chromium. The
+// browser pairs with the server through a #pair= link; a card is saved (the patient's part is
+// played against the double, as Stripe.js would); « Débiter la carte » pays an invoice from
+// the « Payer » dialog; a refund goes back through Stripe; a declined card is told in French;
+// a network cut between the server and Stripe, then « Réessayer », charges exactly once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { click, labels, launch, newProfile, openApp, resultsDir, settle } from './harness.mjs';
+import { startServerWithStripe } from './stripe.mjs';
+
+let env, context, page;
+before(async () => {
+  env = await startServerWithStripe();
+  context = await launch(newProfile());
+  ({ page } = await openApp(context, env.pairUrl));
+});
+after(async () => {
+  await context?.close();
+  await env?.stop();
+});
+
+const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
+const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
+const state = () => page.evaluate(() => window.quittance.state());
+
+async function type(label, text) {
+  await click(page, label);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await settle(page);
+}
+
+// Polls `check` (which returns a truthy value when done) for up to `ms`.
+async function until(what, check, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+async function shownLabel(text, ms) {
+  return until(`« ${text} » on screen`, async () => {
+    await settle(page);
+    return (await labels(page)).find((l) => l.startsWith(text));
+  }, ms);
+}
+
+let serial = 0;
+async function patientWithInvoice(name, amount) {
+  const n = ++serial;
+  const p = (await exec({ cmd: 'patient.create', id: `card-p-${n}`, name, email: `p${n}@example.fr` })).result.patient_id;
+  await exec({ cmd: 'invoice.create', id: `card-inv-${n}`, patient_id: p, lines: [{ label: 'Séance', unit_price: amount }] });
+  const number = (await exec({ cmd: 'invoice.issue', id: `card-iss-${n}`, invoice_id: `card-inv-${n}` })).result.number;
+  return { patient: p, invoice: `card-inv-${n}`, number };
+}
+
+// On the patient's page, « Enregistrer une carte »; then the patient gives `testCard` to
+// Stripe (the double), and the card shows on the page by itself.
+async function saveCard(name, patient, testCard) {
+  await click(page, 'Patients');
+  await type('Rechercher un patient', name.slice(0, 4));
+  await click(page, `${name}##patient-${patient}`);
+  await click(page, 'Enregistrer une carte');
+  await shownLabel('Demande créée : le patient enregistre sa carte');
+  const events = (await env.double.control('/_double/events')).data;
+  const setup = events.filter((e) => e.type === 'setup_intent.created').at(-1).data.object;
+  assert.equal(setup.metadata.patient_id, patient);
+  await env.double.stripe('POST', `/v1/setup_intents/${setup.id}/confirm`, { payment_method: testCard });
+  return shownLabel('Carte enregistrée : ', 30000).then(async (l) => {
+    await until('the card on the page', async () => (await labels(page)).some((x) => x.includes('••••')));
+    return l;
+  });
+}
+
+async function chargeFromPayDialog(number) {
+  await click(page, 'Factures');
+  await click(page, `Payer##pay-${number}`);
+  await click(page, 'Type de paiement');
+  const entry = (await labels(page)).find((l) => l.startsWith('Débiter la carte'));
+  assert.ok(entry, (await labels(page)).join(' | '));
+  await click(page, entry);
+  await settle(page);
+}
+
+const charges = async () => (await env.double.control('/_double/stats')).charges;
+
+test('the #pair= link pairs the browser with the server, which offers card payments', async () => {
+  const s = await until('the server link', async () => {
+    const st = await state();
+    return st.backend?.connection === 'online' && st.backend.cardPayments ? st : null;
+  });
+  assert.equal(s.backend.blocked, '');
+  assert.ok(!(await page.evaluate(() => window.location.hash)), 'the code stays out of the address bar');
+  await click(page, 'Paramètres');
+  await click(page, 'Serveur');
+  const shown = await labels(page);
+  assert.ok(shown.includes('Paiements par carte (Stripe) : disponibles.'), shown.join(' | '));
+  assert.ok(shown.some((l) => l.startsWith('Serveur : à jour')), shown.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'settings-server.png') });
+});
+
+test('a saved card pays the invoice from « Payer », with Stripe\'s fee; then a refund goes back through Stripe', async () => {
+  const { patient, invoice, number } = await patientWithInvoice('Éloïse Dupré', 6500);
+  await saveCard('Éloïse Dupré', patient, 'pm_card_visa');
+  assert.ok((await labels(page)).some((l) => l.startsWith('Carte enregistrée : Visa •••• 4242')));
+  await page.screenshot({ path: path.join(resultsDir, 'patient-card.png') });
+
+  await chargeFromPayDialog(number);
+  const shown = await labels(page);
+  assert.ok(shown.includes('Montant débité : 65,00\u00A0€'), shown.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-card.png') });
+  await click(page, 'Soumettre');
+  await until('the invoice paid', async () => (await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
+  assert.equal(await charges(), 1);
+  const payment = (await query({ cmd: 'payment.list', patient_id: patient })).result.items[0];
+  assert.equal(payment.payment_type_id, 'card_online');
+  assert.equal(payment.fee, Math.round(6500 * 0.015) + 25);
+  assert.match(payment.processor_ref, /^pi_/);
+
+  // « Rembourser » 20 € of it, on the card.
+  await click(page, 'Patients');
+  await type('Rechercher un patient', 'Éloï');
+  await click(page, `Éloïse Dupré##patient-${patient}`);
+  await click(page, 'Paiements et acomptes');
+  await click(page, `Rembourser##refund-${payment.payment_id}`);
+  assert.ok((await labels(page)).includes('Le remboursement est fait sur la carte du patient, par Stripe.'));
+  await type('Montant', '20');
+  await type('Motif', 'Séance écourtée');
+  await page.screenshot({ path: path.join(resultsDir, 'refund-dialog.png') });
+  await click(page, 'Rembourser##refund-submit');
+  await until('the refund recorded', async () =>
+    (await query({ cmd: 'patient.balance', patient_id: patient })).result.refunded === 2000);
+  assert.equal((await env.double.control('/_double/stats')).refunds, 1);
+  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.due, 2000);
+});
+
+test('a declined card is told in French, and the invoice stays to pay', async () => {
+  const { patient, invoice, number } = await patientWithInvoice('Noël Œuvrard', 4000);
+  await saveCard('Noël Œuvrard', patient, 'pm_card_chargeDeclinedInsufficientFunds');
+  await chargeFromPayDialog(number);
+  await click(page, 'Soumettre');
+  await shownLabel('Carte refusée : fonds insuffisants.');
+  await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-declined.png') });
+  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
+  await click(page, 'Annuler##pay-cancel');
+});
+
+test('a network cut between the server and Stripe, then « Réessayer », charges exactly once', async () => {
+  const { patient, invoice, number } = await patientWithInvoice('Zoé Lefèvre', 5500);
+  await saveCard('Zoé Lefèvre', patient, 'pm_card_mastercard');
+  const before = await charges();
+  // Stripe charges, and every answer to the server is lost (its own retries included).
+  await env.double.control('/_double/webhooks/pause', {});
+  await env.double.control('/_double/fail-next',
+    { path_prefix: '/v1/payment_intents', method: 'POST', mode: 'drop_response', count: 3 });
+  await chargeFromPayDialog(number);
+  await click(page, 'Soumettre');
+  await shownLabel('Stripe ne répond pas. Réessayez : la carte ne sera pas débitée deux fois.');
+  assert.equal(await charges(), before + 1);
+  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
+  await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-retry.png') });
+  await click(page, 'Réessayer');
+  await until('the invoice paid', async () => (await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
+  assert.equal(await charges(), before + 1);
+  await env.double.control('/_double/webhooks/resume', {});
+  assert.equal((await query({ cmd: 'payment.list', patient_id: patient })).result.items.length, 1);
+});
