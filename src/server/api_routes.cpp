@@ -5,9 +5,11 @@
 #include <optional>
 #include <utility>
 
+#include "core/roles.h"
 #include "server/api_support.h"
 #include "server/devices.h"
 #include "server/payment_routes.h"
+#include "server/rate_limit.h"
 #include "server/stripe_signature.h"
 #include "server/stripe_webhook.h"
 #include "server/tokens.h"
@@ -59,7 +61,14 @@ void handle_pairing_code(const httplib::Request& req, httplib::Response& res, Sh
              {"expires_in", code.expires_at - t}});
 }
 
-void handle_pair(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
+void handle_pair(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now,
+                 FailureLimiter& limiter) {
+  // Checked before anything else, so that a guesser learns nothing more once over the limit.
+  if (const std::int64_t wait = limiter.retry_after(req.remote_addr, now()); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    send_api_error(res, 429, "too_many_attempts", "too many wrong pairing codes from this address: wait and retry");
+    return;
+  }
   std::optional<Json> body = json_object_body(req, res);
   if (!body) return;
   std::optional<std::string> typed_code = string_member(*body, "code");
@@ -80,11 +89,13 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
   // A code that cannot be one is refused like an unknown one, without a lookup.
   std::optional<std::string> code = normalise_pairing_code(*typed_code);
   if (!code) {
+    limiter.failed(req.remote_addr, now());
     send_api_error(res, 400, "invalid_code", "unknown pairing code");
     return;
   }
   const std::int64_t t = now();
   PairingResult result = db.with([&](store::Database& d) { return pair_device(d, *code, name.value, t); });
+  if (result.outcome != PairingOutcome::paired) limiter.failed(req.remote_addr, t);
   switch (result.outcome) {
     case PairingOutcome::unknown_code:
       send_api_error(res, 400, "invalid_code", "unknown pairing code");
@@ -103,6 +114,48 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
              {"clinic_id", result.device.clinic_id},
              {"device_id", result.device.device_id},
              {"device_token", result.device.device_token}});
+}
+
+void handle_list_devices(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device) return;
+  std::vector<DeviceInfo> devices = db.with([&](store::Database& d) { return list_devices(d, device->clinic_id); });
+  Json items = Json::array();
+  for (const DeviceInfo& d : devices)
+    items.push_back({{"device_id", d.id},
+                     {"name", d.name},
+                     {"created_at", d.created_at},
+                     {"revoked", d.revoked},
+                     {"this_device", d.id == device->id}});
+  send_json(res, 200, {{"ok", true}, {"devices", items}});
+}
+
+// A lost or stolen device is cut off from another device of the clinic, by its owner.
+void handle_revoke_device(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device) return;
+  std::optional<Json> body = json_object_body(req, res);
+  if (!body) return;
+  std::optional<std::string> target = string_member(*body, "device_id");
+  std::optional<std::string> role_name = string_member(*body, "role");
+  std::optional<core::Role> role = role_name ? core::role_from_string(*role_name) : std::nullopt;
+  if (!target || !role) {
+    send_api_error(res, 400, "invalid_argument", "\"device_id\" and \"role\" (the signed-in user's) are needed");
+    return;
+  }
+  if (!core::allowed(*role, core::Permission::ManageSettings)) {
+    send_api_error(res, 403, "forbidden", "only the practice's owner may revoke a device");
+    return;
+  }
+  if (*target == device->id) {
+    send_api_error(res, 409, "cannot_revoke_self", "a device is revoked from another one (here: unpair it)");
+    return;
+  }
+  if (!db.with([&](store::Database& d) { return revoke_device(d, device->clinic_id, *target); })) {
+    send_api_error(res, 404, "not_found", "no such device in this clinic");
+    return;
+  }
+  send_json(res, 200, {{"ok", true}, {"device_id", *target}, {"revoked", true}});
 }
 
 // Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for
@@ -180,6 +233,7 @@ void send_api_error(httplib::Response& res, int status, const std::string& code,
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
                         Clock now) {
   auto clock = std::make_shared<Clock>(std::move(now));
+  auto limiter = std::make_shared<FailureLimiter>(kMaxPairingFailures, kPairingFailureWindowSeconds);
   std::shared_ptr<const StripeClient> stripe;
   if (!config->stripe_secret_key.empty())
     stripe = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
@@ -191,8 +245,13 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
   server.Post("/api/devices/pairing-code", [&db, clock](const httplib::Request& req, httplib::Response& res) {
     handle_pairing_code(req, res, db, *clock);
   });
-  server.Post("/api/devices/pair",
-              [&db, clock](const httplib::Request& req, httplib::Response& res) { handle_pair(req, res, db, *clock); });
+  server.Post("/api/devices/pair", [&db, clock, limiter](const httplib::Request& req, httplib::Response& res) {
+    handle_pair(req, res, db, *clock, *limiter);
+  });
+  server.Get("/api/devices",
+             [&db](const httplib::Request& req, httplib::Response& res) { handle_list_devices(req, res, db); });
+  server.Post("/api/devices/revoke",
+              [&db](const httplib::Request& req, httplib::Response& res) { handle_revoke_device(req, res, db); });
   server.Post(std::string(kStripeWebhookPath), [payments, config](const httplib::Request& req, httplib::Response& res) {
     handle_stripe_webhook(req, res, *config, *payments);
   });

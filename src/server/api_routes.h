@@ -1,7 +1,10 @@
 // The /api/ routes of quittance-server (docs/api.md has each one with an example):
 //   GET  /api/whoami                   the calling device
 //   POST /api/devices/pairing-code     a code for a new device to join the caller's clinic
-//   POST /api/devices/pair             a new device joins, with a code      (no token)
+//   POST /api/devices/pair             a new device joins, with a code      (no token; at most
+//                                      10 wrong codes per address in 10 minutes, then 429)
+//   GET  /api/devices                  the clinic's devices
+//   POST /api/devices/revoke           cuts a device off (the owner, from another device)
 //   POST /api/stripe/webhook           Stripe's events, signed               (no token)
 //   anything else under /api/          a JSON 404 (after the token check, so that routes stay
 //                                      unknown to callers without one)
@@ -11,6 +14,7 @@
 #pragma once
 #include <httplib.h>
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +28,8 @@ namespace quittance::server {
 
 inline constexpr std::string_view kStripeWebhookPath = "/api/stripe/webhook";
 inline constexpr std::string_view kPublicApiPrefix = "/api/pay/";
+inline constexpr int kMaxPairingFailures = 10;
+inline constexpr std::int64_t kPairingFailureWindowSeconds = 10 * 60;
 
 // True for paths under /api/.
 bool is_api_path(std::string_view path);

@@ -177,4 +177,24 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
   return result;
 }
 
+std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id) {
+  store::Statement st =
+      db.prepare("SELECT id, name, created_at, revoked FROM devices WHERE clinic_id = ? ORDER BY created_at, rowid");
+  st.bind(1, clinic_id);
+  std::vector<DeviceInfo> out;
+  while (st.step()) out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_int64(3) != 0});
+  return out;
+}
+
+bool revoke_device(store::Database& db, const std::string& clinic_id, const std::string& device_id) {
+  store::Statement st = db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND id = ?");
+  st.bind(1, clinic_id).bind(2, device_id);
+  if (!st.step()) return false;
+  db.prepare("UPDATE devices SET revoked = 1 WHERE clinic_id = ? AND id = ?")
+      .bind(1, clinic_id)
+      .bind(2, device_id)
+      .step();
+  return true;
+}
+
 }  // namespace quittance::server

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/database.h"
 
@@ -69,5 +70,15 @@ struct PairingResult {
 // Spends `code` (normalised, see normalise_pairing_code) and creates the device `name` in the
 // code's clinic, in one transaction. Any other outcome changes nothing.
 PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now);
+
+struct DeviceInfo {
+  std::string id, name, created_at;
+  bool revoked = false;
+};
+// The clinic's devices, oldest first, revoked ones included (marked).
+std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id);
+// Revokes a device of the clinic: its token stops working at once. False when the clinic has
+// no such device. Revoking twice is not an error.
+bool revoke_device(store::Database& db, const std::string& clinic_id, const std::string& device_id);
 
 }  // namespace quittance::server

@@ -127,6 +127,13 @@ void Backend::request_pairing_code(Done done) {
   call("POST", "/api/devices/pairing-code", &body, std::move(done));
 }
 
+void Backend::list_devices(Done done) { call("GET", "/api/devices", nullptr, std::move(done)); }
+
+void Backend::revoke_device(const std::string& device_id, Done done) {
+  const Json body = {{"device_id", device_id}, {"role", role()}};
+  call("POST", "/api/devices/revoke", &body, std::move(done));
+}
+
 void Backend::forget() {
   ++generation_;
   link_ = DeviceLink{};
@@ -241,7 +248,7 @@ void Backend::charge(const ChargeRequest& q, Done done) {
                      {"paid_on", q.paid_on},
                      {"events_after", link_.events_after}};
   call("POST", "/api/charges", &body, [this, done = std::move(done)](const CallResult& r) {
-    apply_event_of(r);  // the payment (or the decline) is in the books before the dialog hears of it
+    apply_event_of(r);                   // the payment (or the decline) is in the books before the dialog hears of it
     if (r.status == 202) expect_soon();  // processing at the bank
     done(r);
     pull();

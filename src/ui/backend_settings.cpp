@@ -5,6 +5,7 @@
 
 #include "ui/card_messages.h"
 #include "ui/form.h"
+#include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -47,6 +48,46 @@ void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
   }
 }
 
+// The clinic's devices, and « Révoquer » for a lost or stolen one.
+void draw_devices(sync::Backend& backend, BackendSettingsState& state) {
+  heading(tr("backend.devices.heading"));
+  if (state.devices.is_null() && !state.listing) {
+    state.listing = true;
+    BackendSettingsState* s = &state;
+    backend.list_devices([s](const sync::CallResult& r) {
+      s->listing = false;
+      s->devices = r.ok() ? r.body["devices"] : nlohmann::json::array();
+    });
+  }
+  if (!state.devices.is_array()) return;
+  for (const auto& d : state.devices) {
+    const std::string id = d.value("device_id", std::string());
+    std::string line = d.value("name", std::string()) + "   " + tr("backend.devices.since") + " " +
+                       date(d.value("created_at", std::string()).substr(0, 10));
+    if (d.value("this_device", false)) line += "   " + std::string(tr("backend.devices.this"));
+    if (d.value("revoked", false)) line += "   " + std::string(tr("backend.devices.revoked"));
+    label(line.c_str());
+    if (d.value("this_device", false) || d.value("revoked", false)) continue;
+    ImGui::SameLine();
+    if (state.confirm_revoke != id) {
+      if (ImGui::SmallButton((std::string(tr("backend.devices.revoke")) + "##revoke-" + id).c_str())) {
+        state.confirm_revoke = id;
+      }
+      continue;
+    }
+    if (ImGui::SmallButton((std::string(tr("backend.devices.revoke_confirm")) + "##revoke-confirm-" + id).c_str())) {
+      BackendSettingsState* s = &state;
+      backend.revoke_device(id, [s](const sync::CallResult& r) {
+        s->failed = !r.ok();
+        s->message_key = r.ok() ? "backend.devices.revoke_done"
+                                : (r.code == "forbidden" ? "card.error.forbidden" : "backend.devices.revoke_failed");
+        s->devices = nullptr;  // listed again
+        s->confirm_revoke.clear();
+      });
+    }
+  }
+}
+
 }  // namespace
 
 void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) {
@@ -72,6 +113,8 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     draw_pairing_form(*backend, state);
     return;
   }
+  draw_devices(*backend, state);
+  ImGui::Spacing();
   heading(tr("backend.code.heading"));
   if (ImGui::Button((std::string(tr("backend.code.ask")) + "##pairing-code").c_str())) {
     BackendSettingsState* s = &state;

@@ -100,6 +100,14 @@ test('the #pair= link pairs the browser with the server, which offers card payme
   const shown = await labels(page);
   assert.ok(shown.includes('Paiements par carte (Stripe) : disponibles.'), shown.join(' | '));
   assert.ok(shown.some((l) => l.startsWith('Serveur : à jour')), shown.join(' | '));
+  // The clinic's devices: the first one (made by create-clinic) and this browser.
+  const devices = await until('the devices listed', async () => {
+    await settle(page);
+    const l = await labels(page);
+    return l.some((x) => x.startsWith('Ce navigateur') && x.endsWith('(cet appareil)')) ? l : null;
+  });
+  assert.ok(devices.some((x) => x.startsWith('Poste principal')), devices.join(' | '));
+  assert.ok(devices.includes('Révoquer'), devices.join(' | '));
   await page.screenshot({ path: path.join(resultsDir, 'settings-server.png') });
 });
 

@@ -605,3 +605,54 @@ TEST_CASE("format_utc and the server database's WAL mode") {
   CHECK(st.column_text(0) == "wal");
   CHECK(store::schema_version(db) == static_cast<int>(server_migrations().size()));
 }
+
+TEST_CASE("pairing: ten wrong codes from one address, then 429 for a while, even for the right code") {
+  ApiServer s;
+  const auto auth = ApiServer::bearer(s.admin.device_token);
+  const std::string good = body_of(s.post("/api/devices/pairing-code", "{}", "application/json", auth))["code"];
+  const std::string pair_with = R"({"code":"%","name":"Accueil"})";
+  auto attempt = [&](const std::string& code) {
+    std::string body = pair_with;
+    body.replace(body.find('%'), 1, code);
+    return s.post("/api/devices/pair", body);
+  };
+  for (int i = 0; i < kMaxPairingFailures; ++i) CHECK(error_of(attempt("ZZZZZZZZ")) == Err{400, "invalid_code"});
+  auto limited = attempt(good);
+  CHECK(error_of(limited) == Err{429, "too_many_attempts"});
+  CHECK(std::stoll(limited->get_header_value("Retry-After")) > 0);
+  CHECK(s.count("SELECT count(*) FROM devices") == 1);  // nothing paired, the code not spent
+  s.skew = kPairingFailureWindowSeconds + 1;
+  auto later = attempt(good);
+  REQUIRE(later);
+  CHECK(later->status == 410);  // expired meanwhile (10 minutes): but heard, not limited
+}
+
+TEST_CASE("devices: listed for the clinic; the owner revokes another one, whose token stops at once") {
+  ApiServer s;
+  const auto admin = ApiServer::bearer(s.admin.device_token);
+  const std::string code = body_of(s.post("/api/devices/pairing-code", "{}", "application/json", admin))["code"];
+  const Json paired = body_of(s.post("/api/devices/pair", Json{{"code", code}, {"name", "Accueil"}}.dump()));
+  const auto reception = ApiServer::bearer(paired["device_token"]);
+
+  const Json listed = body_of(s.get("/api/devices", admin))["devices"];
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["name"] == std::string(kFirstDeviceName));
+  CHECK(listed[0]["this_device"] == true);
+  CHECK(listed[1]["name"] == "Accueil");
+  CHECK(listed[1]["revoked"] == false);
+
+  auto revoke = [&](const httplib::Headers& by, const std::string& id, const char* role) {
+    return s.post("/api/devices/revoke", Json{{"device_id", id}, {"role", role}}.dump(), "application/json", by);
+  };
+  CHECK(error_of(revoke(admin, paired["device_id"], "billing")) == Err{403, "forbidden"});
+  CHECK(error_of(revoke(admin, s.admin.device_id, "owner")) == Err{409, "cannot_revoke_self"});
+  CHECK(error_of(revoke(admin, "no-such-device", "owner")) == Err{404, "not_found"});
+  CHECK(body_of(s.get("/api/whoami", reception))["device_name"] == "Accueil");
+  auto done = revoke(admin, paired["device_id"], "owner");
+  REQUIRE(done);
+  CHECK(done->status == 200);
+  CHECK(error_of(s.get("/api/whoami", reception)) == Err{401, "unauthorized"});
+  CHECK(body_of(s.get("/api/devices", admin))["devices"][1]["revoked"] == true);
+  // The revoked device can no longer revoke anyone, nor list.
+  CHECK(error_of(revoke(reception, s.admin.device_id, "owner")) == Err{401, "unauthorized"});
+}
