@@ -6,7 +6,9 @@
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/registry.h"
+#include "app/pin.h"
 #include "app/settings_keys.h"
+#include "app/update_column.h"
 #include "core/money.h"
 #include "core/numbering.h"
 #include "core/version.h"
@@ -104,12 +106,71 @@ Json user_create(Context& ctx) {
 
 Json user_list(Context& ctx) {
   Json out = Json::array();
-  auto st = ctx.db.prepare("SELECT id, name, role, archived FROM users ORDER BY name");
+  auto st = ctx.db.prepare("SELECT id, name, role, archived, pin_hash != '' FROM users ORDER BY name");
   while (st.step()) {
     out.push_back({{"user_id", st.column_text(0)}, {"name", st.column_text(1)}, {"role", st.column_text(2)},
-                   {"archived", st.column_int64(3) != 0}});
+                   {"archived", st.column_int64(3) != 0}, {"has_pin", st.column_int64(4) != 0}});
   }
   return out;
+}
+
+void require_user(store::Database& db, const std::string& id) {
+  auto st = db.prepare("SELECT 1 FROM users WHERE id = ?1");
+  st.bind(1, id);
+  if (!st.step()) refuse("not_found", "no user \"" + id + "\"", "user_id");
+}
+
+std::int64_t active_owners(store::Database& db) {
+  auto st = db.prepare("SELECT count(*) FROM users WHERE role = 'owner' AND archived = 0");
+  st.step();
+  return st.column_int64(0);
+}
+
+// Name, role, archived. The practice always keeps an active owner: without one, nobody could
+// change its settings or its users again.
+Json user_update(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "user_id", 64);
+  require_user(ctx.db, id);
+  if (has(ctx.cmd, "name")) update_column(ctx.db, "users", id, "name", require_text(ctx.cmd, "name"));
+  if (has(ctx.cmd, "role")) {
+    const std::string role = require_string(ctx.cmd, "role", 20);
+    if (!core::role_from_string(role)) refuse("invalid_argument", "role must be owner, billing, practitioner or read_only", "role");
+    update_column(ctx.db, "users", id, "role", role);
+  }
+  if (has(ctx.cmd, "archived")) update_column(ctx.db, "users", id, "archived", std::int64_t{optional_bool(ctx.cmd, "archived", false) ? 1 : 0});
+  if (active_owners(ctx.db) == 0) refuse("last_owner", "the practice must keep an active owner", "role");
+  return Json{{"user_id", id}};
+}
+
+// The PIN's salted hash, computed by the device (app/pin.h) so that the PIN is in no command
+// and no journal entry. A user sets their own; the owner sets anyone's. Both empty: no PIN.
+Json user_set_pin(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "user_id", 64);
+  require_user(ctx.db, id);
+  if (id != ctx.actor && ctx.role != core::Role::Owner) refuse("forbidden", "only the owner sets another user's PIN", "user_id");
+  const std::string salt = optional_string(ctx.cmd, "pin_salt", 64);
+  const std::string hash = optional_string(ctx.cmd, "pin_hash", 64);
+  auto hex = [](const std::string& s, std::size_t n) {
+    return s.size() == n && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+  };
+  const bool clearing = salt.empty() && hash.empty();
+  if (!clearing && !hex(salt, 32)) refuse("invalid_argument", "pin_salt must be 32 lower-case hex digits", "pin_salt");
+  if (!clearing && !hex(hash, 64)) refuse("invalid_argument", "pin_hash must be 64 lower-case hex digits", "pin_hash");
+  update_column(ctx.db, "users", id, "pin_salt", salt);
+  update_column(ctx.db, "users", id, "pin_hash", hash);
+  return Json{{"user_id", id}, {"has_pin", !clearing}};
+}
+
+// The sign-in's check: a query, so the PIN typed is never journaled.
+Json user_check_pin(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "user_id", 64);
+  const std::string pin = require_string(ctx.cmd, "pin", 16);
+  auto st = ctx.db.prepare("SELECT pin_salt, pin_hash, archived FROM users WHERE id = ?1");
+  st.bind(1, id);
+  if (!st.step()) refuse("not_found", "no user \"" + id + "\"", "user_id");
+  if (st.column_int64(2) != 0) return Json{{"valid", false}, {"archived", true}};
+  if (st.column_text(1).empty()) return Json{{"valid", true}, {"has_pin", false}};
+  return Json{{"valid", hash_pin(st.column_text(0), pin) == st.column_text(1)}, {"has_pin", true}};
 }
 
 }  // namespace
@@ -122,6 +183,9 @@ void add_settings_commands(Registry& r) {
   r.push_back({"settings.set", true, Permission::PersonalPrefs, settings_set});
   r.push_back({"user.create", true, Permission::ManageSettings, user_create});
   r.push_back({"user.list", false, Permission::View, user_list});
+  r.push_back({"user.update", true, Permission::ManageSettings, user_update});
+  r.push_back({"user.set_pin", true, Permission::View, user_set_pin});  // checked in the handler
+  r.push_back({"user.check_pin", false, Permission::View, user_check_pin});
 }
 
 }  // namespace quittance::app

@@ -272,6 +272,13 @@ const std::vector<Migration>& clinic_migrations() {
         ) STRICT;
         CREATE INDEX card_attempts_by_patient ON card_attempts(patient_id, at);
       )sql"},
+      {4, R"sql(
+        -- A user's PIN for the sign-in on a shared device (app/pin.h): only a salted, iterated
+        -- hash, computed by the device before the command, so the PIN itself is never written,
+        -- not even in the journal. '' : no PIN.
+        ALTER TABLE users ADD COLUMN pin_salt TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN pin_hash TEXT NOT NULL DEFAULT '';
+      )sql"},
   };
   return migrations;
 }
