@@ -23,7 +23,8 @@ expect_line 1 '{"ok":true,"result":{"key":"practice.name","value":"Cabinet Hél�
 expect_line 2 '"code":"unknown_command"' "$answers"
 expect_line 3 '"code":"malformed_json"' "$answers"
 expect_line 4 '"code":"invalid_argument"' "$answers"
-expect_line 5 '"schema":2' "$answers"
+# The schema is the newest migration's number (it moves with every migration): a number here.
+sed -n 5p <<<"$answers" | grep -qE '"schema":[1-9][0-9]*[,}]' || fail "line 5: no schema version: $answers"
 
 again=$(echo '{"cmd":"settings.get","key":"practice.name"}' | "$cli" --db "$db")
 [ "$again" = '{"ok":true,"result":"Cabinet Hélène Crête"}' ] || fail "second run read back: $again"
