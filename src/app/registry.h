@@ -45,5 +45,6 @@ void add_payment_commands(Registry& r);
 void add_report_commands(Registry& r);
 void add_server_event_commands(Registry& r);
 void add_export_commands(Registry& r);
+void add_demo_commands(Registry& r);
 
 }  // namespace quittance::app

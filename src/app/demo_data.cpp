@@ -1,4 +1,4 @@
-// The clinic generator. See clinic_generator.h.
+// The demo clinic's generator. See demo_data.h.
 //
 // Two passes. First a plan drawn from the seed: when each patient arrives, who comes on which
 // day for which acts, and how each invoice ends (paid at once or in instalments, partly paid,
@@ -6,7 +6,7 @@
 // commands in date order. Planning first is what makes the payment count exact and the order
 // right: document numbers follow the calendar (invoice.issue refuses a date before the series'
 // last one, and so does a credit note), so events must be replayed sorted by date.
-#include "clinic_generator.h"
+#include "app/demo_data.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,14 +16,14 @@
 #include <random>
 
 #include "app/command_id.h"
+#include "core/fees.h"
 #include "core/invoice_math.h"
+#include "core/sha256.h"
 
-namespace quittance::bench {
+namespace quittance::app::demo {
 
-using app::Json;
-
-app::Clock SimulatedClock::clock() const {
-  return app::Clock{[this] { return core::format_iso(today_) + "T09:00:00Z"; }, [this] { return today_; }};
+Clock SimulatedClock::clock() const {
+  return Clock{[this] { return core::format_iso(today_) + "T09:00:00Z"; }, [this] { return today_; }};
 }
 
 namespace {
@@ -35,7 +35,7 @@ class Random {
   explicit Random(std::uint64_t seed) : engine_(seed) {}
   std::uint64_t bits() { return engine_(); }
   double unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }  // [0, 1)
-  int between(int lo, int hi) {                                                // [lo, hi]
+  int between(int lo, int hi) {                                               // [lo, hi]
     return lo + static_cast<int>(engine_() % static_cast<std::uint64_t>(hi - lo + 1));
   }
   bool chance(double p) { return unit() < p; }
@@ -57,51 +57,96 @@ class Random {
   std::mt19937_64 engine_;
 };
 
-// A version-4 UUID, as the interface would send, but drawn from the seed.
-std::string uuid(Random& r) {
-  const std::uint64_t hi = r.bits(), lo = r.bits();
-  return app::format_uuid_v4(hi, lo);
-}
+// Entity ids (which are command ids): version-4 UUIDs, as the interface would send, drawn
+// from the seed, or made from SHA-256 of a salt and a counter (Options::id_salt).
+class Ids {
+ public:
+  Ids(std::uint64_t seed, std::string salt) : random_(seed ^ 0x9e3779b97f4a7c15ULL), salt_(std::move(salt)) {}
+  std::string next() {
+    std::uint64_t hi = 0, lo = 0;
+    if (salt_.empty()) {
+      hi = random_.bits();
+      lo = random_.bits();
+    } else {
+      core::Sha256 h;
+      h.update(salt_);
+      h.update("\x1f");
+      h.update(std::to_string(++counter_));
+      const auto digest = h.finish();
+      for (int i = 0; i < 8; ++i) {
+        hi = hi << 8 | digest[i];
+        lo = lo << 8 | digest[8 + i];
+      }
+    }
+    return format_uuid_v4(hi, lo);
+  }
+
+ private:
+  Random random_;  // apart from the story's draws, so ids do not shift the story
+  std::string salt_;
+  std::uint64_t counter_ = 0;
+};
 
 template <class T, std::size_t N>
-constexpr int count_of(const T (&)[N]) { return static_cast<int>(N); }
+constexpr int count_of(const T (&)[N]) {
+  return static_cast<int>(N);
+}
 
 // --- Names and places ----------------------------------------------------------------------
 
-const char* const kWomen[] = {
-    "Léa", "Emma", "Chloé", "Manon", "Camille", "Inès", "Jade", "Louise", "Zoé", "Lina", "Clara", "Alice",
-    "Juliette", "Sarah", "Anaïs", "Mathilde", "Élise", "Margaux", "Océane", "Nathalie", "Isabelle", "Sylvie",
-    "Catherine", "Françoise", "Hélène", "Agnès", "Maëlle", "Céline"};
-const char* const kMen[] = {
-    "Lucas", "Hugo", "Louis", "Gabriel", "Jules", "Arthur", "Nathan", "Théo", "Raphaël", "Léo", "Tom",
-    "Paul", "Mathis", "Noé", "Antoine", "Maxime", "Julien", "Nicolas", "Thomas", "Pierre", "Jérôme",
-    "François", "Stéphane", "Benoît", "Cédric", "Rémi", "Loïc", "Adrien"};
+const char* const kWomen[] = {"Léa",    "Emma",    "Chloé",  "Manon",    "Camille",  "Inès",   "Jade",      "Louise",
+                              "Zoé",    "Lina",    "Clara",  "Alice",    "Juliette", "Sarah",  "Anaïs",     "Mathilde",
+                              "Élise",  "Margaux", "Océane", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Françoise",
+                              "Hélène", "Agnès",   "Maëlle", "Céline",   "Bérénice", "Noémie"};
+const char* const kMen[] = {"Lucas",   "Hugo",    "Louis",  "Gabriel", "Jules",  "Arthur",   "Nathan",   "Théo",
+                            "Raphaël", "Léo",     "Tom",    "Paul",    "Mathis", "Noé",      "Antoine",  "Maxime",
+                            "Julien",  "Nicolas", "Thomas", "Pierre",  "Jérôme", "François", "Stéphane", "Benoît",
+                            "Cédric",  "Rémi",    "Loïc",   "Adrien",  "Noël"};
 const char* const kLastNames[] = {
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent",
-    "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard",
-    "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier",
-    "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "Legrand", "Gauthier", "Perrin", "Robin", "Clément",
-    "Morin", "Henry", "Roussel", "Mathieu", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Lemaire",
-    "Noël", "Meyer", "Dufour", "Meunier", "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Le Gall",
-    "Da Silva", "Lévêque", "Prévost", "Barthélemy", "Ménard", "Carré"};
-const char* const kStreets[] = {"rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "cours Lafayette",
-                                "rue Garibaldi", "boulevard des Belges", "rue Paul Bert", "chemin des Pins",
-                                "rue du Professeur Grignard", "place Bellecour", "montée de la Grande-Côte",
+    "Martin",     "Bernard",   "Thomas",  "Petit",   "Robert",  "Richard",  "Durand",   "Dubois",    "Moreau",
+    "Laurent",    "Simon",     "Michel",  "Lefèvre", "Leroy",   "Roux",     "David",    "Bertrand",  "Morel",
+    "Fournier",   "Girard",    "Bonnet",  "Dupont",  "Lambert", "Fontaine", "Rousseau", "Vincent",   "Muller",
+    "Faure",      "André",     "Mercier", "Blanc",   "Guérin",  "Boyer",    "Garnier",  "Chevalier", "Legrand",
+    "Gauthier",   "Perrin",    "Robin",   "Clément", "Morin",   "Henry",    "Roussel",  "Mathieu",   "Masson",
+    "Marchand",   "Duval",     "Denis",   "Dumont",  "Lemaire", "Noël",     "Meyer",    "Dufour",    "Meunier",
+    "Brun",       "Blanchard", "Giraud",  "Joly",    "Rivière", "Le Gall",  "Da Silva", "Lévêque",   "Prévost",
+    "Barthélemy", "Ménard",    "Carré",   "Crête",   "Dupré",   "Œuvrard"};
+const char* const kStreets[] = {"rue de la République",
+                                "avenue Jean Jaurès",
+                                "rue Victor Hugo",
+                                "cours Lafayette",
+                                "rue Garibaldi",
+                                "boulevard des Belges",
+                                "rue Paul Bert",
+                                "chemin des Pins",
+                                "rue du Professeur Grignard",
+                                "place Bellecour",
+                                "montée de la Grande-Côte",
                                 "avenue des Frères Lumière"};
-const char* const kTowns[] = {"69001 Lyon", "69003 Lyon", "69006 Lyon", "69007 Lyon", "69100 Villeurbanne",
-                              "69500 Bron", "69130 Écully", "69300 Caluire-et-Cuire", "69800 Saint-Priest",
-                              "69200 Vénissieux"};
-const char* const kMutuelles[] = {"MGEN", "Harmonie Mutuelle", "Malakoff Humanis", "AG2R La Mondiale", "Alan",
-                                  "MAAF Santé", "Swiss Life", "April"};
+const char* const kTowns[] = {"69001 Lyon",         "69003 Lyon",      "69006 Lyon",   "69007 Lyon",
+                              "69100 Villeurbanne", "69500 Bron",      "69130 Écully", "69300 Caluire-et-Cuire",
+                              "69800 Saint-Priest", "69200 Vénissieux"};
+const char* const kMutuelles[] = {"MGEN", "Harmonie Mutuelle", "Malakoff Humanis", "AG2R La Mondiale",
+                                  "Alan", "MAAF Santé",        "Swiss Life",       "April"};
 const char* const kDoctors[] = {"Dr Martin", "Dr Nguyen", "Dr Benali", "Dr Lefort", "Dr Rossi", "Dr Chabert"};
 const char* const kCancelReasons[] = {"Facture émise par erreur", "Erreur de patient", "Séance annulée par le patient",
                                       "Doublon de facture", "Erreur sur le tarif"};
 
-// Lower-case ASCII for an e-mail address: French accents folded, spaces as dots.
+// The practice's identity (settings.set), written only where the clinic has none yet. The SIRET
+// passes the Luhn check, as a real one does.
+const std::pair<const char*, const char*> kPractice[] = {
+    {"practice.name", "Cabinet pluridisciplinaire du Parc"},
+    {"practice.address", "8 allée du Parc, 69006 Lyon"},
+    {"practice.siret", "81234567600017"},
+    {"practice.cancellation_terms", "Toute séance non décommandée au moins 24 heures à l'avance pourra être facturée."},
+};
+
+// Lower-case ASCII for an e-mail address: French accents and ligatures folded, spaces as dots.
 std::string email_part(const std::string& name) {
-  static const std::pair<const char*, char> kFold[] = {
-      {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"É", 'e'}, {"à", 'a'}, {"â", 'a'}, {"î", 'i'},
-      {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ç", 'c'}};
+  static const std::pair<const char*, const char*> kFold[] = {
+      {"é", "e"}, {"è", "e"}, {"ê", "e"},  {"ë", "e"},  {"É", "e"}, {"È", "e"}, {"à", "a"},
+      {"â", "a"}, {"î", "i"}, {"ï", "i"},  {"ô", "o"},  {"ö", "o"}, {"ù", "u"}, {"û", "u"},
+      {"ü", "u"}, {"ç", "c"}, {"œ", "oe"}, {"Œ", "oe"}, {"æ", "ae"}};
   std::string out;
   for (std::size_t i = 0; i < name.size();) {
     bool folded = false;
@@ -116,9 +161,12 @@ std::string email_part(const std::string& name) {
     }
     if (folded) continue;
     const char c = name[i++];
-    if (c == ' ') out += '.';
-    else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else out += c;
+    if (c == ' ')
+      out += '.';
+    else if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else
+      out += c;
   }
   return out;
 }
@@ -135,13 +183,15 @@ struct Act {
   bool free_text;      // typed on the invoice, not a catalogue service
 };
 
+// clang-format off
 enum ActIndex : std::int8_t {
   AMK8, AMS75, BDK, IFD, DRL, OST, OST_NRS, OST_SPT, OST_1, PSY, PSY_MSP, PSY_ENF, PSY_CPL, PSY_BIL, BIL_NPS,
   CS, CS_1, TLC, BIL_POS, CERT, ATL
 };
+// clang-format on
 
 const Act kActs[] = {
-    {"AMK", "Séance de rééducation (AMK 8)", 1720, false, false},
+    {"AMK", "Séance de kinésithérapie (AMK 8)", 1720, false, false},
     {"AMS", "Rééducation du rachis (AMS 7,5)", 1613, false, false},
     {"AMK-BDK", "Bilan-diagnostic kinésithérapique", 5000, false, false},
     {"IFD", "Indemnité forfaitaire de déplacement", 250, false, false},
@@ -149,7 +199,7 @@ const Act kActs[] = {
     {"OST", "Séance d'ostéopathie", 6000, false, false},
     {"OST-NRS", "Ostéopathie du nourrisson", 5500, false, false},
     {"OST-SPT", "Ostéopathie du sportif", 7000, false, false},
-    {"OST-1", "Première consultation d'ostéopathie", 7000, false, false},
+    {"OST-1", "Bilan ostéopathique (première consultation)", 7000, false, false},
     {"PSY", "Séance de psychothérapie (45 min)", 6000, false, false},
     {"PSY-MSP", "Séance « Mon soutien psy »", 5000, false, false},
     {"PSY-ENF", "Consultation psychologique enfant", 5500, false, false},
@@ -192,21 +242,38 @@ struct PlannedInvoice {
   bool to_contact = false, kine_prescription = false;
   PlannedLine lines[3]{};
   std::int64_t total = 0;
-  std::int64_t part = 0;  // PartlyPaid: what is paid; CreditNote: the credit note's amount
+  std::int64_t last_line = 0;  // the last line's total: what a credit note for a session not given is
+  std::int64_t part = 0;       // PartlyPaid: what is paid; CreditNote: the credit note's amount
+  bool refund = false;         // must be refunded: Cancelled, its payment; Deposit, what the invoice left of it
+  // Set as the story is told: the payment of a cancelled invoice, which its refund draws on.
+  std::string payment_id, payment_type;
 };
 
 // In the order they happen within a day: a patient exists before a deposit, a deposit before
 // the invoice it pays, an invoice before its payments, a credit note before the rest is paid.
-enum class Kind : std::uint8_t { Patient, Deposit, ExtraDeposit, Issue, CreditNote, Payment, PayFromAccount, Cancel };
+// A refund comes last: of a cancelled invoice's payment (the day it is cancelled, so nothing
+// else draws on that payment meanwhile) or of what a deposit left on the account.
+enum class Kind : std::uint8_t {
+  Patient,
+  Deposit,
+  ExtraDeposit,
+  Issue,
+  CreditNote,
+  Payment,
+  PayFromAccount,
+  Cancel,
+  Refund
+};
 
 struct Event {
   std::int32_t day;
   Kind kind;
-  std::uint8_t part;  // which instalment
+  std::uint8_t part;     // which instalment
   std::int32_t subject;  // invoice index; patient index for Patient and ExtraDeposit
 };
 
-int weekday(std::int64_t day) { return static_cast<int>(((day % 7) + 7 + 3) % 7); }  // 0 = Monday; 1970-01-01 was a Thursday
+// 0 = Monday; 1970-01-01 was a Thursday.
+int weekday(std::int64_t day) { return static_cast<int>(((day % 7) + 7 + 3) % 7); }
 
 // How busy a day is: closed on Sundays, short Saturdays, quieter in August and at Christmas,
 // and a practice that grows over the years.
@@ -220,19 +287,25 @@ double day_weight(std::int64_t day, double progress) {
   return w * (0.55 + 0.9 * progress);
 }
 
-std::int64_t invoice_total(const PlannedInvoice& inv, const Patient& p) {
-  std::vector<core::LineAmounts> amounts;
-  for (int i = 0; i < inv.line_count; ++i) {
-    const Act& act = kActs[inv.lines[i].act];
-    core::LineInput in;
-    in.unit_price = act.price;
-    in.tax_rate_bp = act.vat ? 2000 : 0;
-    if (p.student && p.discipline == Discipline::Psy) {
-      in.discount_kind = core::DiscountKind::Percent;
-      in.discount_value = 2000;
-    }
-    amounts.push_back(core::compute_line(in).amounts);
+// The line as the invoice has it: the act's price and rate, the student rate in psychology.
+core::LineInput line_input(const Act& act, const Patient& p) {
+  core::LineInput in;
+  in.unit_price = act.price;
+  in.tax_rate_bp = act.vat ? 2000 : 0;
+  if (p.student && p.discipline == Discipline::Psy) {
+    in.discount_kind = core::DiscountKind::Percent;
+    in.discount_value = 2000;
   }
+  return in;
+}
+
+// The invoice's total by the core's arithmetic (the command's answer is checked against it);
+// keeps its last line's.
+std::int64_t invoice_total(PlannedInvoice& inv, const Patient& p) {
+  std::vector<core::LineAmounts> amounts;
+  for (int i = 0; i < inv.line_count; ++i)
+    amounts.push_back(core::compute_line(line_input(kActs[inv.lines[i].act], p)).amounts);
+  inv.last_line = amounts.empty() ? 0 : amounts.back().total;
   return core::sum_lines(amounts).value_or(core::DocumentTotals{}).total;
 }
 
@@ -276,26 +349,36 @@ void plan_lines(PlannedInvoice& inv, const Patient& p, bool first_visit, Random&
         add(CS_1, 0);
       } else {
         switch (r.weighted({60, 25, 10, 5})) {
-          case 0: add(CS, 0); break;
-          case 1: add(TLC, 0); break;
-          case 2: add(BIL_POS, 0); break;
-          default: add(CS, 0); add(CERT, 0); break;
+          case 0:
+            add(CS, 0);
+            break;
+          case 1:
+            add(TLC, 0);
+            break;
+          case 2:
+            add(BIL_POS, 0);
+            break;
+          default:
+            add(CS, 0);
+            add(CERT, 0);
+            break;
         }
       }
       break;
   }
   // No service before the patient's first visit.
   for (int i = 0; i < inv.line_count; ++i) {
-    inv.lines[i].days_before = static_cast<std::int16_t>(std::min<std::int32_t>(inv.lines[i].days_before, inv.day - p.arrival));
+    inv.lines[i].days_before =
+        static_cast<std::int16_t>(std::min<std::int32_t>(inv.lines[i].days_before, inv.day - p.arrival));
   }
 }
 
 const ActIndex kKineActs[] = {AMK8, AMS75, DRL};
 const ActIndex kPsyActs[] = {PSY, PSY_MSP, PSY_CPL};
 
-Patient plan_patient(Random& r, Random& ids) {
+Patient plan_patient(Random& r, Ids& ids) {
   Patient p;
-  p.id = uuid(ids);
+  p.id = ids.next();
   p.female = r.chance(0.58);
   p.first = r.between(0, (p.female ? count_of(kWomen) : count_of(kMen)) - 1);
   p.last = r.between(0, count_of(kLastNames) - 1);
@@ -319,8 +402,44 @@ Patient plan_patient(Random& r, Random& ids) {
       p.main_act = CS;
       break;
   }
-  if (p.minor) p.contact_id = uuid(ids);
+  if (p.minor) p.contact_id = ids.next();
   return p;
+}
+
+// A deposit taken ahead of an invoice: a round sum, 50 € at a time; what is left stays as credit.
+std::int64_t deposit_for(std::int64_t total) { return (total + 4999) / 5000 * 5000; }
+
+// Gives an invoice its fate, and what goes with it: how many payments, and the part paid or
+// credited.
+void set_fate(PlannedInvoice& inv, Fate fate, Random& r) {
+  inv.fate = fate;
+  inv.slots = 0;
+  inv.part = 0;
+  switch (fate) {
+    case Fate::Due:
+    case Fate::Draft:
+      break;
+    case Fate::PartlyPaid:
+      inv.slots = 1;
+      inv.part = std::clamp<std::int64_t>(inv.total * r.between(30, 70) / 100 / 100 * 100, 100, inv.total - 1);
+      break;
+    case Fate::Cancelled:
+      inv.slots = r.chance(0.5) ? 1 : 0;
+      break;
+    case Fate::CreditNote:
+      inv.slots = r.chance(0.85) ? 1 : 0;
+      // A session not given (the last line) or a gesture on a single act.
+      inv.part = inv.line_count > 1 ? inv.last_line
+                                    : std::max<std::int64_t>(100, inv.total * r.between(30, 50) / 100 / 100 * 100);
+      inv.part = std::min(inv.part, inv.total - 1);
+      break;
+    case Fate::Deposit:
+      inv.slots = 1;
+      break;
+    case Fate::Paid:
+      inv.slots = static_cast<std::uint8_t>(r.weighted({56, 30, 11, 3}) + 1);
+      break;
+  }
 }
 
 // How an invoice ends: mostly paid, but recent invoices are often still open and a few old
@@ -328,40 +447,69 @@ Patient plan_patient(Random& r, Random& ids) {
 void plan_fate(PlannedInvoice& inv, std::int32_t end_day, Random& r) {
   const int age = end_day - inv.day;
   double due = 0.008, partly = 0.004, draft = 0.0005;  // a few drafts forgotten long ago
-  if (age <= 30) due = 0.30, partly = 0.08, draft = 0.01;
-  else if (age <= 60) due = 0.10, partly = 0.05;
-  else if (age <= 90) due = 0.05, partly = 0.03;
+  if (age <= 30)
+    due = 0.30, partly = 0.08, draft = 0.01;
+  else if (age <= 60)
+    due = 0.10, partly = 0.05;
+  else if (age <= 90)
+    due = 0.05, partly = 0.03;
   const bool bilan = inv.total >= 20000;
   const double deposit = bilan ? 0.5 : 0.03;
-  switch (r.weighted({due, partly, draft, 0.006, 0.015, deposit, 1.0})) {
-    case 0: inv.fate = Fate::Due; break;
-    case 1:
-      inv.fate = Fate::PartlyPaid;
-      inv.slots = 1;
-      inv.part = std::clamp<std::int64_t>(inv.total * r.between(30, 70) / 100 / 100 * 100, 100, inv.total - 1);
-      break;
-    case 2: inv.fate = Fate::Draft; break;
-    case 3:
-      inv.fate = Fate::Cancelled;
-      inv.slots = r.chance(0.5) ? 1 : 0;
-      break;
-    case 4:
-      inv.fate = Fate::CreditNote;
-      inv.slots = r.chance(0.85) ? 1 : 0;
-      // A session not given (the last line) or a gesture on a single act.
-      inv.part = inv.line_count > 1 ? kActs[inv.lines[inv.line_count - 1].act].price
-                                    : std::max<std::int64_t>(100, inv.total * r.between(30, 50) / 100 / 100 * 100);
-      inv.part = std::min(inv.part, inv.total - 1);
-      break;
-    case 5:
-      inv.fate = Fate::Deposit;
-      inv.slots = 1;
-      break;
-    default:
-      inv.fate = Fate::Paid;
-      inv.slots = static_cast<std::uint8_t>(r.weighted({56, 30, 11, 3}) + 1);
-      break;
+  static const Fate kFates[] = {Fate::Due,        Fate::PartlyPaid, Fate::Draft, Fate::Cancelled,
+                                Fate::CreditNote, Fate::Deposit,    Fate::Paid};
+  set_fate(inv, kFates[r.weighted({due, partly, draft, 0.006, 0.015, deposit, 1.0})], r);
+}
+
+// A small clinic (the demo's) drawn by the odds above could miss a case: it must still show
+// every status, every age of unpaid invoice, deposits, credit notes, a cancellation and refunds.
+// What is missing is taken from paid invoices of the right age. A large clinic has all of it
+// already and is left as drawn.
+void ensure_variety(std::vector<PlannedInvoice>& invoices, std::int32_t end_day, Random& r) {
+  constexpr int kAny = 1 << 30;
+  struct Quota {
+    Fate fate;
+    int min_age, max_age;  // days before the end
+    int count;
+  };
+  static const Quota kQuotas[] = {
+      {Fate::Due, 0, 30, 2},         {Fate::Due, 31, 60, 2},       {Fate::Due, 61, 90, 2},
+      {Fate::Due, 91, kAny, 2},      {Fate::PartlyPaid, 0, 60, 1}, {Fate::PartlyPaid, 61, kAny, 2},
+      {Fate::Draft, 0, 10, 3},       {Fate::Deposit, 0, kAny, 3},  {Fate::CreditNote, 0, kAny, 2},
+      {Fate::Cancelled, 0, kAny, 2},
+  };
+  for (const Quota& q : kQuotas) {
+    int have = 0;
+    std::vector<std::size_t> candidates;
+    for (std::size_t i = 0; i < invoices.size(); ++i) {
+      const PlannedInvoice& inv = invoices[i];
+      const int age = end_day - inv.day;
+      if (age < q.min_age || age > q.max_age) continue;
+      if (inv.fate == q.fate) ++have;
+      if (inv.fate == Fate::Paid && inv.total > 200) candidates.push_back(i);
+    }
+    for (; have < q.count && !candidates.empty(); ++have) {
+      const std::size_t pick = r.bits() % candidates.size();
+      set_fate(invoices[candidates[pick]], q.fate, r);
+      candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(pick));
+    }
   }
+  // Refunds: of a cancelled invoice's payment, and of what a deposit left over.
+  auto paid_cancelled = [](const PlannedInvoice& inv) { return inv.fate == Fate::Cancelled && inv.slots > 0; };
+  if (std::none_of(invoices.begin(), invoices.end(), paid_cancelled)) {
+    auto it = std::find_if(invoices.begin(), invoices.end(),
+                           [](const PlannedInvoice& inv) { return inv.fate == Fate::Cancelled; });
+    if (it != invoices.end()) it->slots = 1;
+  }
+  auto ensure_refund = [&](auto&& refundable) {
+    if (std::any_of(invoices.begin(), invoices.end(),
+                    [&](const PlannedInvoice& inv) { return refundable(inv) && inv.refund; }))
+      return;
+    auto it = std::find_if(invoices.begin(), invoices.end(), refundable);
+    if (it != invoices.end()) it->refund = true;
+  };
+  ensure_refund(paid_cancelled);
+  ensure_refund(
+      [](const PlannedInvoice& inv) { return inv.fate == Fate::Deposit && deposit_for(inv.total) > inv.total; });
 }
 
 // Adjusts instalment counts (1 to 4) so the invoices take exactly `target` payments; returns
@@ -405,24 +553,43 @@ std::int64_t instalment(std::int64_t total, int k, int i) {
   return i + 1 < k ? share : total - share * (k - 1);
 }
 
+// How a payment is made. At the visit, mostly by card at the terminal; later, by transfer (the
+// mutuelle's part), cheque or the payment link of an e-mail (« Carte en ligne (Stripe) »);
+// a deposit, often online when the appointment is booked (seed 004).
 const char* payment_type(Random& r, int role) {  // 0: at the visit, 1: later, 2: deposit
-  static const char* const kTypes[] = {"card_terminal", "cheque", "cash", "transfer"};
+  static const char* const kTypes[] = {"card_terminal", "cheque", "cash", "transfer", "card_online"};
   switch (role) {
-    case 0: return kTypes[r.weighted({50, 25, 15, 10})];
-    case 1: return kTypes[r.weighted({15, 30, 0, 55})];
-    default: return kTypes[r.weighted({15, 35, 0, 50})];
+    case 0:
+      return kTypes[r.weighted({50, 25, 15, 10, 4})];
+    case 1:
+      return kTypes[r.weighted({15, 30, 0, 40, 25})];
+    default:
+      return kTypes[r.weighted({15, 30, 0, 25, 30})];
   }
 }
 
 }  // namespace
 
-GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db, SimulatedClock& clock,
-                                const GeneratorOptions& options,
-                                const std::function<void(const std::string&)>& progress) {
+std::optional<Options> options_for_size(std::string_view size, core::Date today) {
+  Options o;
+  int days = 0;  // of history, today included
+  if (size == "small") {
+    o.patients = 40, o.invoices = 320, o.payments = 360, days = 365;
+  } else if (size == "large") {
+    o.patients = 150, o.invoices = 2400, o.payments = 2700, days = 730;
+  } else {
+    return std::nullopt;
+  }
+  o.end = today;
+  o.start = core::civil_from_days(core::days_from_civil(today) - (days - 1));
+  return o;
+}
+
+Report generate_clinic(CommandLayer& commands, SimulatedClock& clock, const Options& options, const Hooks& hooks) {
   const auto started = std::chrono::steady_clock::now();
-  GeneratorReport report;
+  Report report;
   Random r(options.seed);
-  Random ids(options.seed ^ 0x9e3779b97f4a7c15ULL);  // ids apart, so they do not shift the story
+  Ids ids(options.seed, options.id_salt);
   const std::int32_t start_day = static_cast<std::int32_t>(core::days_from_civil(options.start));
   const std::int32_t end_day = static_cast<std::int32_t>(core::days_from_civil(options.end));
   const int n_invoices = std::max(1, options.invoices);
@@ -440,7 +607,8 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
     const auto at = std::upper_bound(cumulative.begin(), cumulative.end(), r.unit() * sum) - cumulative.begin();
     inv.day = start_day + static_cast<std::int32_t>(std::min<std::ptrdiff_t>(at, end_day - start_day));
   }
-  std::sort(invoices.begin(), invoices.end(), [](const PlannedInvoice& a, const PlannedInvoice& b) { return a.day < b.day; });
+  std::sort(invoices.begin(), invoices.end(),
+            [](const PlannedInvoice& a, const PlannedInvoice& b) { return a.day < b.day; });
 
   // Patients arrive in step with the invoices; a visit is mostly from someone in an ongoing
   // course of care (the latest arrivals), otherwise anyone who has come before.
@@ -455,7 +623,7 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
   int arrived = 0;
   for (int j = 0; j < n_invoices; ++j) {
     PlannedInvoice& inv = invoices[j];
-    inv.id = uuid(ids);
+    inv.id = ids.next();
     bool first_visit = false;
     int first_of = -1;
     while (arrived < n_patients && arrival_index[arrived] <= j) {
@@ -476,6 +644,7 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
     inv.total = invoice_total(inv, p);
     plan_fate(inv, end_day, r);
   }
+  ensure_variety(invoices, end_day, r);
   report.extra_deposits = balance_payments(invoices, std::max(0, options.payments), r);
 
   // The story, as dated events.
@@ -502,33 +671,40 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
       case Fate::PartlyPaid:
         events.push_back({clamp_day(inv.day + (r.chance(0.6) ? 0 : r.between(1, 15))), Kind::Payment, 0, j});
         break;
-      case Fate::Deposit:
+      case Fate::Deposit: {
         events.push_back({std::max(patients[inv.patient].arrival, inv.day - r.between(0, 21)), Kind::Deposit, 0, j});
         events.push_back({inv.day, Kind::PayFromAccount, 0, j});
+        // What is left of the deposit is refunded at the end of the course of care, or kept.
+        const std::int32_t on = clamp_day(inv.day + r.between(15, 60));
+        if ((r.chance(0.25) || inv.refund) && deposit_for(inv.total) > inv.total)
+          events.push_back({on, Kind::Refund, 0, j});
         break;
+      }
       case Fate::CreditNote: {
         const std::int32_t cn = clamp_day(inv.day + r.between(1, 25));
         events.push_back({cn, Kind::CreditNote, 0, j});
         if (inv.slots) events.push_back({clamp_day(cn + r.between(0, 20)), Kind::Payment, 0, j});
         break;
       }
-      case Fate::Cancelled:
+      case Fate::Cancelled: {
         if (inv.slots) events.push_back({inv.day, Kind::Payment, 0, j});
-        events.push_back({clamp_day(inv.day + r.between(0, 15)), Kind::Cancel, 0, j});
+        const std::int32_t on = clamp_day(inv.day + r.between(0, 15));
+        events.push_back({on, Kind::Cancel, 0, j});
+        // Its payment, now account credit, mostly goes back to the patient the same day.
+        if ((r.chance(0.7) || inv.refund) && inv.slots) events.push_back({on, Kind::Refund, 0, j});
         break;
+      }
       case Fate::Due:
       case Fate::Draft:
         break;
     }
   }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    return a.day != b.day ? a.day < b.day : a.kind < b.kind;
-  });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.day != b.day ? a.day < b.day : a.kind < b.kind; });
 
   // --- Telling it through the command layer ---------------------------------------------------
-  int in_batch = 0;
   auto send = [&](Json cmd) -> Json {
-    if (!cmd.contains("id")) cmd["id"] = uuid(ids);
+    if (!cmd.contains("id")) cmd["id"] = ids.next();
     Json answer = commands.exec(cmd);
     ++report.commands;
     ++report.per_command[cmd["cmd"].get<std::string>()];
@@ -536,18 +712,22 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
       ++report.refused;
       if (report.refusals.size() < 10) report.refusals.push_back(cmd.dump() + " -> " + answer.dump());
     }
-    if (++in_batch >= 2000) {  // one transaction per ~2,000 commands: each one nests as a savepoint
-      db.exec("COMMIT");
-      db.exec("BEGIN");
-      in_batch = 0;
-    }
+    if (hooks.after_command) hooks.after_command(cmd, answer);
     return answer;
   };
   auto iso = [](std::int64_t day) { return core::format_iso(core::civil_from_days(day)); };
   auto cheque_number = [&] { return "Chèque n° " + std::to_string(r.between(1000000, 9999999)); };
-  auto pay = [&](const PlannedInvoice& inv, std::int32_t day, std::int64_t amount, int role) {
-    Json cmd = {{"cmd", "payment.create"}, {"patient_id", patients[inv.patient].id},
-                {"payment_type_id", payment_type(r, role)}, {"amount", amount}, {"paid_on", iso(day)},
+  // Stripe's fee on a card payment, kept with it for the accounts (seed 002).
+  const core::FeeSchedule card_fees = core::fee_schedule_for("card").value();
+  auto pay = [&](PlannedInvoice& inv, std::int32_t day, std::int64_t amount, int role) {
+    const std::string id = ids.next();
+    const char* type = payment_type(r, role);
+    Json cmd = {{"cmd", "payment.create"},
+                {"id", id},
+                {"patient_id", patients[inv.patient].id},
+                {"payment_type_id", type},
+                {"amount", amount},
+                {"paid_on", iso(day)},
                 {"allocations", {{{"invoice_id", inv.id}, {"amount", amount}}}}};
     if (cmd["payment_type_id"] == "cheque") cmd["reference"] = cheque_number();
     if (cmd["payment_type_id"] == "transfer" && role == 1) {
@@ -555,29 +735,50 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
                          std::to_string(r.between(100000, 999999));
       cmd["note"] = "Part complémentaire (mutuelle)";
     }
+    // No processor_ref: these payments are not in Stripe, so a refund of one is recorded by hand.
+    if (cmd["payment_type_id"] == "card_online") {
+      cmd["fee"] = core::fee_for(amount, card_fees);
+      cmd["note"] = "Lien de paiement envoyé par e-mail";
+    }
     send(std::move(cmd));
+    inv.payment_id = id;
+    inv.payment_type = type;
   };
   auto deposit = [&](const Patient& p, std::int32_t day, std::int64_t amount) {
-    Json cmd = {{"cmd", "payment.create"}, {"patient_id", p.id}, {"payment_type_id", payment_type(r, 2)},
-                {"amount", amount}, {"paid_on", iso(day)}, {"note", "Acompte"}};
+    Json cmd = {{"cmd", "payment.create"}, {"patient_id", p.id},  {"payment_type_id", payment_type(r, 2)},
+                {"amount", amount},        {"paid_on", iso(day)}, {"note", "Acompte"}};
     if (cmd["payment_type_id"] == "cheque") cmd["reference"] = cheque_number();
+    if (cmd["payment_type_id"] == "card_online") {
+      cmd["fee"] = core::fee_for(amount, card_fees);
+      cmd["note"] = "Acompte réglé en ligne à la prise de rendez-vous";
+    }
     send(std::move(cmd));
   };
 
-  db.exec("BEGIN");
+  // The practice: its identity where none is set yet, its VAT rates, its acts.
   clock.set_today(options.start);
-  std::string vat;
-  {
-    Json answer = send({{"cmd", "tax_rate.create"}, {"name", "TVA 20 %"}, {"rate_bp", 2000}});
-    vat = answer["ok"] == true ? answer["result"]["tax_rate_id"].get<std::string>() : "exempt";
+  for (const auto& [key, value] : kPractice) {
+    const Json current = commands.query({{"cmd", "settings.get"}, {"key", key}});
+    if (current["ok"] == true && current["result"] == "")
+      send({{"cmd", "settings.set"}, {"key", key}, {"value", value}});
   }
+  auto tax_rate = [&](const char* name, int rate_bp, const char* fallback) -> std::string {
+    Json answer = send({{"cmd", "tax_rate.create"}, {"name", name}, {"rate_bp", rate_bp}});
+    return answer["ok"] == true ? answer["result"]["tax_rate_id"].get<std::string>() : fallback;
+  };
+  const std::string vat = tax_rate("TVA 20 %", 2000, "exempt");
+  // Medical and paramedical care (art. 261-4-1° CGI); the built-in « Exonéré de TVA » stays.
+  const std::string exempt = tax_rate("Exonéré (art. 261-4-1° CGI)", 0, "exempt");
   std::vector<std::string> service_ids(std::size(kActs));
   for (std::size_t a = 0; a < std::size(kActs); ++a) {
     if (kActs[a].free_text) continue;
-    service_ids[a] = uuid(ids);
-    Json cmd = {{"cmd", "service.create"}, {"id", service_ids[a]}, {"code", kActs[a].code},
-                {"label", kActs[a].label}, {"unit_price", kActs[a].price}};
-    if (kActs[a].vat) cmd["tax_rate_id"] = vat;
+    service_ids[a] = ids.next();
+    Json cmd = {{"cmd", "service.create"},
+                {"id", service_ids[a]},
+                {"code", kActs[a].code},
+                {"label", kActs[a].label},
+                {"unit_price", kActs[a].price}};
+    cmd["tax_rate_id"] = kActs[a].vat ? vat : exempt;
     send(std::move(cmd));
   }
 
@@ -588,8 +789,10 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
       case Kind::Patient: {
         const Patient& p = patients[e.subject];
         const std::string first = p.female ? kWomen[p.first] : kMen[p.first], last = kLastNames[p.last];
-        Json cmd = {{"cmd", "patient.create"}, {"id", p.id}, {"name", first + " " + last}, {"reminders", r.chance(0.9)}};
-        if (r.chance(0.7)) cmd["email"] = email_part(first) + "." + email_part(last) + std::to_string(r.between(1, 99)) + "@exemple.fr";
+        Json cmd = {
+            {"cmd", "patient.create"}, {"id", p.id}, {"name", first + " " + last}, {"reminders", r.chance(0.9)}};
+        if (r.chance(0.7))
+          cmd["email"] = email_part(first) + "." + email_part(last) + std::to_string(r.between(1, 99)) + "@exemple.fr";
         if (r.chance(0.85)) {
           char phone[32];
           std::snprintf(phone, sizeof phone, "0%d %02d %02d %02d %02d", r.chance(0.8) ? 6 : 4, r.between(0, 99),
@@ -603,8 +806,12 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
         send(std::move(cmd));
         if (p.minor) {
           const bool mother = r.chance(0.6);
-          const std::string parent = mother ? kWomen[r.between(0, count_of(kWomen) - 1)] : kMen[r.between(0, count_of(kMen) - 1)];
-          send({{"cmd", "contact.create"}, {"id", p.contact_id}, {"patient_id", p.id}, {"name", parent + " " + last},
+          const std::string parent =
+              mother ? kWomen[r.between(0, count_of(kWomen) - 1)] : kMen[r.between(0, count_of(kMen) - 1)];
+          send({{"cmd", "contact.create"},
+                {"id", p.contact_id},
+                {"patient_id", p.id},
+                {"name", parent + " " + last},
                 {"relation", mother ? "Mère" : "Père"},
                 {"email", email_part(parent) + "." + email_part(last) + "@exemple.fr"}});
         }
@@ -635,23 +842,32 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
         if (p.student && p.discipline == Discipline::Psy) cmd["notes"] = "Tarif étudiant (-20 %)";
         Json answer = send(std::move(cmd));
         if (answer["ok"] == true && answer["result"]["total"] != inv.total) ++report.total_mismatches;
-        if (inv.fate != Fate::Draft) send({{"cmd", "invoice.issue"}, {"invoice_id", inv.id}, {"issued_on", iso(inv.day)}});
+        if (inv.fate != Fate::Draft)
+          send({{"cmd", "invoice.issue"}, {"invoice_id", inv.id}, {"issued_on", iso(inv.day)}});
         break;
       }
       case Kind::Payment: {
-        const PlannedInvoice& inv = invoices[e.subject];
+        PlannedInvoice& inv = invoices[e.subject];
         switch (inv.fate) {
-          case Fate::Paid: pay(inv, e.day, instalment(inv.total, inv.slots, e.part), e.part == 0 ? 0 : 1); break;
-          case Fate::PartlyPaid: pay(inv, e.day, inv.part, 0); break;
-          case Fate::CreditNote: pay(inv, e.day, inv.total - inv.part, 1); break;
-          default: pay(inv, e.day, inv.total, 0); break;  // Cancelled: paid, then cancelled
+          case Fate::Paid:
+            pay(inv, e.day, instalment(inv.total, inv.slots, e.part), e.part == 0 ? 0 : 1);
+            break;
+          case Fate::PartlyPaid:
+            pay(inv, e.day, inv.part, 0);
+            break;
+          case Fate::CreditNote:
+            pay(inv, e.day, inv.total - inv.part, 1);
+            break;
+          default:
+            pay(inv, e.day, inv.total, 0);
+            break;  // Cancelled: paid, then cancelled
         }
         break;
       }
       case Kind::Deposit: {
-        // A round sum taken ahead of a bilan or a course of sessions; what is left stays as credit.
+        // Taken ahead of a bilan or a course of sessions.
         const PlannedInvoice& inv = invoices[e.subject];
-        deposit(patients[inv.patient], e.day, (inv.total + 4999) / 5000 * 5000);
+        deposit(patients[inv.patient], e.day, deposit_for(inv.total));
         break;
       }
       case Kind::ExtraDeposit:
@@ -664,34 +880,73 @@ GeneratorReport generate_clinic(app::CommandLayer& commands, store::Database& db
       }
       case Kind::CreditNote: {
         const PlannedInvoice& inv = invoices[e.subject];
+        const Patient& p = patients[inv.patient];
         const bool session = inv.line_count > 1;
-        const std::string cn = uuid(ids);
-        const std::string what = session ? std::string("Non réalisé : ") + kActs[inv.lines[inv.line_count - 1].act].label
-                                         : "Remise sur la séance";
-        send({{"cmd", "credit_note.create"}, {"id", cn}, {"patient_id", patients[inv.patient].id},
-              {"invoice_id", inv.id}, {"issued_on", iso(e.day)},
+        const std::string cn = ids.next();
+        // The session not given, as the invoice had it (price, discount, rate); or a gesture.
+        Json line = {{"service_date", iso(inv.day)}, {"label", "Remise sur la séance"}, {"unit_price", inv.part}};
+        if (session) {
+          const Act& act = kActs[inv.lines[inv.line_count - 1].act];
+          line["label"] = std::string("Non réalisé : ") + act.label;
+          line["unit_price"] = act.price;
+          line["tax_rate_id"] = act.vat ? vat : exempt;
+          if (p.student && p.discipline == Discipline::Psy) line["discount_percent"] = "20";
+        }
+        send({{"cmd", "credit_note.create"},
+              {"id", cn},
+              {"patient_id", p.id},
+              {"invoice_id", inv.id},
+              {"issued_on", iso(e.day)},
               {"note", session ? "Acte non réalisé" : "Geste commercial"},
               {"internal_note", session ? "Patient absent, séance facturée par erreur" : "Séance écourtée"},
-              {"lines", {{{"label", what},
-                          {"unit_price", inv.part}, {"service_date", iso(inv.day)}}}}});
+              {"lines", Json::array({std::move(line)})}});
         send({{"cmd", "credit_note.apply"}, {"credit_note_id", cn}, {"invoice_id", inv.id}, {"amount", inv.part}});
         break;
       }
       case Kind::Cancel:
-        send({{"cmd", "invoice.cancel"}, {"invoice_id", invoices[e.subject].id},
+        send({{"cmd", "invoice.cancel"},
+              {"invoice_id", invoices[e.subject].id},
               {"reason", kCancelReasons[r.between(0, count_of(kCancelReasons) - 1)]}});
         break;
+      case Kind::Refund: {
+        const PlannedInvoice& inv = invoices[e.subject];
+        const Patient& p = patients[inv.patient];
+        if (inv.fate == Fate::Cancelled) {  // its payment, released by the cancellation
+          Json cmd = {{"cmd", "refund.create"},
+                      {"patient_id", p.id},
+                      {"payment_id", inv.payment_id},
+                      {"amount", inv.total},
+                      {"payment_type_id", inv.payment_type},
+                      {"refunded_on", iso(e.day)},
+                      {"reason", "Facture annulée : règlement rendu au patient"}};
+          if (inv.payment_type == "card_online") cmd["details"] = "Remboursé depuis le tableau de bord Stripe";
+          send(std::move(cmd));
+          break;
+        }
+        // What the deposit left on the account, by transfer; never more than the credit there is.
+        const Json balance = commands.query({{"cmd", "patient.balance"}, {"patient_id", p.id}});
+        const std::int64_t credit = balance["ok"] == true ? balance["result"]["credit"].get<std::int64_t>() : 0;
+        const std::int64_t amount = std::min(deposit_for(inv.total) - inv.total, credit);
+        if (amount > 0) {
+          send({{"cmd", "refund.create"},
+                {"patient_id", p.id},
+                {"amount", amount},
+                {"payment_type_id", "transfer"},
+                {"refunded_on", iso(e.day)},
+                {"reason", "Solde de l'acompte remboursé en fin de prise en charge"}});
+        }
+        break;
+      }
     }
-    if (++done >= next_report && progress && next_report > 0) {
-      progress(std::to_string(done * 100 / events.size()) + " % — " + iso(e.day) + ", " +
-               std::to_string(report.commands) + " commands");
+    if (++done >= next_report && hooks.progress && next_report > 0) {
+      hooks.progress(std::to_string(done * 100 / events.size()) + " % — " + iso(e.day) + ", " +
+                     std::to_string(report.commands) + " commands");
       next_report += events.size() / 10;
     }
   }
-  db.exec("COMMIT");
   clock.set_today(options.end);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 
-}  // namespace quittance::bench
+}  // namespace quittance::app::demo
