@@ -233,6 +233,7 @@ void Backend::setup_card(const std::string& command_id, const std::string& patie
   call("POST", "/api/cards/setup", &body, [this, done = std::move(done)](const CallResult& r) {
     if (r.ok()) expect_soon();  // the card comes when the patient has given it to Stripe
     done(r);
+    if (r.ok()) pull();  // it may be there already (a quick patient, the demo)
   });
 }
 

@@ -59,6 +59,10 @@ class Backend {
 
   // The link read at start-up; refreshes at once when paired.
   void start(DeviceLink link);
+  // Marks the link as the in-page demo server's (demo_server.h): card features are simulated,
+  // and the interface says so.
+  void set_simulated(bool simulated) { simulated_ = simulated; }
+  bool simulated() const { return simulated_; }
   const DeviceLink& link() const { return link_; }
   Connection connection() const { return connection_; }
   bool card_payments() const { return card_payments_; }  // the server has Stripe configured
@@ -107,6 +111,7 @@ class Backend {
   DeviceLink link_;
   Connection connection_ = Connection::Unpaired;
   bool card_payments_ = false;
+  bool simulated_ = false;
   bool pulling_ = false, pull_again_ = false;
   std::string blocked_code_;
   std::uint64_t generation_ = 0;  // bumped by forget(): late answers of the old link are dropped

@@ -96,7 +96,11 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     label(tr("backend.none"));
     return;
   }
-  label((std::string(tr("backend.state")) + " " + tr(connection_key(backend->connection()))).c_str());
+  label((std::string(tr("backend.state")) + " " + tr(connection_key(*backend))).c_str());
+  if (backend->simulated()) {  // the demo: nothing to pair, nothing to revoke
+    label(tr("backend.cards_on"));
+    return;
+  }
   const sync::DeviceLink& link = backend->link();
   if (link.paired()) {
     label((std::string(tr("backend.device")) + " " + link.device_name).c_str());

@@ -14,8 +14,9 @@ std::string known_or(const std::string& key, const char* fallback) { return tr(k
 
 }  // namespace
 
-const char* connection_key(sync::Connection c) {
-  switch (c) {
+const char* connection_key(const sync::Backend& backend) {
+  if (backend.simulated()) return "backend.demo";
+  switch (backend.connection()) {
     case sync::Connection::Unpaired:
       return "backend.unpaired";
     case sync::Connection::Connecting:
@@ -30,14 +31,16 @@ const char* connection_key(sync::Connection c) {
   return "backend.unpaired";
 }
 
-std::string card_label(const app::Json& card) {
+std::string card_label(const app::Json& card, bool simulated) {
   std::string brand = card.value("brand", std::string());
   const std::string shown = known_or("card.brand." + brand, "");
   brand = shown.empty() ? (brand.empty() ? std::string(tr("card.brand.card")) : brand) : tr(shown);
   char expiry[16] = {0};
   std::snprintf(expiry, sizeof expiry, "%02d/%04d", static_cast<int>(card.value("exp_month", 0)),
                 static_cast<int>(card.value("exp_year", 0)));
-  return brand + " •••• " + card.value("last4", std::string()) + " (" + expiry + ")";
+  std::string text = brand + " •••• " + card.value("last4", std::string()) + " (" + expiry + ")";
+  if (simulated) text += std::string(" ") + tr("card.simulated");
+  return text;
 }
 
 std::string decline_key(const std::string& decline_code) {

@@ -9,11 +9,11 @@
 
 namespace quittance::ui {
 
-// The catalogue key of the connection's state ("backend.online", ...).
-const char* connection_key(sync::Connection c);
+// The catalogue key of the backend's state ("backend.online", ..., "backend.demo").
+const char* connection_key(const sync::Backend& backend);
 
-// « Visa •••• 4242 (12/2030) » for a card.list item.
-std::string card_label(const app::Json& card);
+// « Visa •••• 4242 (12/2030) » for a card.list item; `simulated` adds « (démonstration) ».
+std::string card_label(const app::Json& card, bool simulated = false);
 
 // The catalogue key explaining a card request's failure: a decline by its decline code, an
 // unanswered request, a refusal by the server. "" for a success.

@@ -31,6 +31,13 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
   ImGui::EndCombo();
 }
 
+bool search_shortcut() {
+  const ImGuiIO& io = ImGui::GetIO();
+  return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('F', false);
+}
+
+bool escape_pressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
+
 std::string error_key(const app::Json& answer) {
   std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
   return tr(key) == key ? "error.command_failed" : key;

@@ -19,6 +19,11 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
+// Ctrl+F (or Cmd+F) was pressed this frame: the screen's search field takes the focus.
+bool search_shortcut();
+// Escape was pressed this frame: the open dialog closes, as its « Annuler » would.
+bool escape_pressed();
+
 std::string error_key(const app::Json& answer);
 // Draws a catalogue message in the error colour; nothing for "".
 void error_text(const std::string& key);

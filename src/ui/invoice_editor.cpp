@@ -42,14 +42,21 @@ app::Json line_json(const LineEdit& l) {
   return j;
 }
 
-// Saves the draft (creating it the first time); "" on success, else the error key.
-std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
-  app::Json lines = app::Json::array();
+// The lines as the commands take them, or the error key of the first one that is not valid.
+std::string read_lines(const InvoiceEditorState& state, app::Json* lines) {
+  *lines = app::Json::array();
   for (const LineEdit& l : state.lines) {
     if (!parse_money(l.unit_price)) return "error.invalid_amount";
     if (!input_date_to_iso(l.service_date)) return "error.invalid_date";
-    lines.push_back(line_json(l));
+    lines->push_back(line_json(l));
   }
+  return "";
+}
+
+// Saves the draft (creating it the first time); "" on success, else the error key.
+std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
+  app::Json lines;
+  if (std::string error = read_lines(state, &lines); !error.empty()) return error;
   app::Json cmd = {{"id", app::new_command_id()}, {"lines", lines}, {"notes", state.notes}};
   if (state.draft_id.empty()) {
     cmd["cmd"] = "invoice.create";
@@ -64,7 +71,46 @@ std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
   return "";
 }
 
+// Issues the credit note; "" on success, else the error key.
+std::string issue_credit_note(app::CommandLayer& commands, const InvoiceEditorState& state) {
+  app::Json lines;
+  if (std::string error = read_lines(state, &lines); !error.empty()) return error;
+  app::Json cmd = {{"cmd", "credit_note.create"}, {"id", app::new_command_id()}, {"patient_id", state.patient_id},
+                   {"lines", lines}, {"note", state.notes}, {"internal_note", state.internal_note}};
+  if (!state.corrects.empty()) cmd["invoice_id"] = state.corrects;
+  app::Json answer = commands.exec(cmd);
+  return answer["ok"] == true ? "" : error_key(answer);
+}
+
+// « Facture corrigée »: the patient's issued invoices, or none.
+void draw_corrected_invoice(app::CommandLayer& commands, InvoiceEditorState& state) {
+  const app::Json invoices = commands.query({{"cmd", "invoice.list"}, {"patient_id", state.patient_id}, {"limit", 200}})["result"]["items"];
+  std::string current = tr("credit_note.no_invoice");
+  for (const auto& inv : invoices) {
+    if (inv["invoice_id"] == state.corrects) current = inv["number"].get<std::string>();
+  }
+  label(tr("credit_note.corrects"));
+  ImGui::SetNextItemWidth(360);
+  const bool choosing = ImGui::BeginCombo("##corrects", current.c_str());
+  name_last_widget(tr("credit_note.corrects"));
+  if (!choosing) return;
+  if (ImGui::Selectable(tr("credit_note.no_invoice"), state.corrects.empty())) state.corrects.clear();
+  for (const auto& inv : invoices) {
+    if (inv["status"] == "draft") continue;
+    const std::string id = inv["invoice_id"];
+    const std::string text = inv["number"].get<std::string>() + " — " + date(inv["issued_on"]) + " — " +
+                             money(inv["total"]) + "##corrects-" + id;
+    if (ImGui::Selectable(text.c_str(), state.corrects == id)) state.corrects = id;
+  }
+  ImGui::EndCombo();
+}
+
 }  // namespace
+
+void open_credit_note_editor(InvoiceEditorState& state, const std::string& patient_id) {
+  open_invoice_editor(state, patient_id);
+  state.kind = InvoiceEditorState::Kind::CreditNote;
+}
 
 void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_id) {
   state = InvoiceEditorState{};
@@ -76,7 +122,11 @@ void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_i
 
 bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state) {
   const app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.patient_id}})["result"];
-  title((std::string(tr("editor.title")) + " — " + patient.value("name", std::string())).c_str());
+  const bool credit_note = state.kind == InvoiceEditorState::Kind::CreditNote;
+  title((std::string(tr(credit_note ? "credit_note.title" : "editor.title")) + " — " +
+         patient.value("name", std::string()))
+            .c_str());
+  if (credit_note) draw_corrected_invoice(commands, state);
   const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
   const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
   auto rate_of = [&](const std::string& id) -> std::int64_t {
@@ -160,7 +210,8 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
     l.service_date = today_input();
     state.lines.push_back(l);
   }
-  text_field(tr("editor.notes"), "##notes", &state.notes, 600);
+  text_field(tr(credit_note ? "credit_note.note" : "editor.notes"), "##notes", &state.notes, 600);
+  if (credit_note) text_field(tr("credit_note.internal_note"), "##internal-note", &state.internal_note, 600);
 
   ImGui::Separator();
   auto totals = core::sum_lines(computed);
@@ -170,6 +221,15 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
               .c_str());
   }
   error_text(state.error_key);
+  if (credit_note) {
+    if (ImGui::Button((std::string(tr("credit_note.issue")) + "##issue-credit-note").c_str())) {
+      state.error_key = issue_credit_note(commands, state);
+      if (state.error_key.empty()) state.open = false;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button((std::string(tr("pay.cancel")) + "##editor-cancel").c_str())) state.open = false;
+    return state.open;
+  }
   if (ImGui::Button((std::string(tr("editor.save_draft")) + "##save-draft").c_str())) {
     state.error_key = save(commands, state);
     if (state.error_key.empty()) state.open = false;

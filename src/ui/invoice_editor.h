@@ -1,6 +1,8 @@
 // The invoice editor: lines from the catalogue (or free text), date of service, quantity, unit
 // price, discount, tax rate, with totals computed live by the core's own rounding rule; notes;
-// « Enregistrer le brouillon » and « Émettre ».
+// « Enregistrer le brouillon » and « Émettre ». The same lines make a credit note (« Émettre un
+// avoir »): optionally the invoice it corrects, a note for the patient and an internal note;
+// a credit note is issued at once (it has no draft).
 #pragma once
 #include <string>
 #include <vector>
@@ -20,15 +22,19 @@ struct LineEdit {
 };
 
 struct InvoiceEditorState {
+  enum class Kind { Invoice, CreditNote } kind = Kind::Invoice;
   bool open = false;
   std::string patient_id;
   std::string draft_id;        // set once saved as a draft
   std::vector<LineEdit> lines;
   std::string notes;
+  std::string internal_note;   // credit notes: for the practice only
+  std::string corrects;        // credit notes: the invoice corrected, "" for none
   std::string error_key;
 };
 
 void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_id);
+void open_credit_note_editor(InvoiceEditorState& state, const std::string& patient_id);
 // Draws the editor; returns false once it was closed (issued, saved or cancelled).
 bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state);
 

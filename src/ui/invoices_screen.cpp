@@ -23,6 +23,7 @@ void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_versio
                              std::to_string(i);
     if (ImGui::RadioButton(text.c_str(), state.status == i)) state.status = i;
   }
+  if (search_shortcut()) ImGui::SetKeyboardFocusHere();  // the next focusable widget: the field, not its label
   text_field(tr("invoices.search"), "##invoice-search", &state.search, 360);
   app::Json query = {{"cmd", "invoice.list"}};
   if (state.status > 0) query["status"] = kStatuses[state.status];

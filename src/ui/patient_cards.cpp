@@ -27,7 +27,7 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
   if (state.message_key == "card.setup_sent" && cards["items"].size() > state.cards_when_asked) state.message_key.clear();
 
   std::string line = std::string(tr("card.saved_card")) + " ";
-  line += cards["items"].empty() ? tr("card.none") : card_label(cards["items"][0]);
+  line += cards["items"].empty() ? tr("card.none") : card_label(cards["items"][0], backend && backend->simulated());
   label(line.c_str());
   if (!cards["attempts"].empty()) {
     const app::Json& last = cards["attempts"][0];

@@ -40,6 +40,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
 
 void draw_list(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state) {
   title(tr("nav.patients"));
+  if (search_shortcut()) ImGui::SetKeyboardFocusHere();  // the next focusable widget: the field, not its label
   text_field(tr("patients.search"), "##patient-search", &state.search);
   ImGui::SameLine();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY());
@@ -144,12 +145,23 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
       line += "   " + std::string(tr("patients.refunded")) + " " + money(refunded);
     }
     label(line.c_str());
-    if (pay_row["deleted"] != true && pay_row.value("refundable", std::int64_t{0}) > 0) {
+    if (pay_row["deleted"] == true) continue;
+    const std::string id = pay_row["payment_id"];
+    if (pay_row.value("refundable", std::int64_t{0}) > 0) {
       ImGui::SameLine();
-      const std::string id = pay_row["payment_id"];
       if (ImGui::SmallButton((std::string(tr("refund.open")) + "##refund-" + id).c_str())) {
         open_refund_dialog(state.refund, pay_row, state.open_patient);
       }
+    }
+    // A card payment through Stripe is corrected by a refund: Stripe holds the truth of it.
+    if (!pay_row.value("processor_ref", std::string()).empty()) continue;
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("payment_edit.edit")) + "##edit-payment-" + id).c_str())) {
+      open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Edit);
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("payment_edit.delete")) + "##delete-payment-" + id).c_str())) {
+      open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Delete);
     }
   }
 }
@@ -187,6 +199,10 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
     open_invoice_editor(state.editor, state.open_patient);
   }
   ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("patients.new_credit_note")) + "##new-credit-note").c_str())) {
+    open_credit_note_editor(state.editor, state.open_patient);
+  }
+  ImGui::SameLine();
   if (!state.deposit.open && ImGui::Button((std::string(tr("patients.deposit")) + "##open-deposit").c_str())) {
     state.deposit.open = true;
   }
@@ -219,6 +235,7 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
     ImGui::EndTabBar();
   }
   draw_refund_dialog(commands, backend, state.refund);
+  draw_payment_edit(commands, state.payment_edit);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "sync/backend.h"
 #include "ui/paged_list.h"
 #include "ui/patient_cards.h"
+#include "ui/payment_edit_dialog.h"
 #include "ui/pay_dialog.h"
 #include "ui/refund_dialog.h"
 
@@ -36,6 +37,7 @@ struct PatientsState {
   InvoiceEditorState editor;  // « Nouvelle facture » for the open patient
   PatientCardsState cards;    // the saved card and « Enregistrer une carte »
   RefundDialogState refund;   // « Rembourser » a payment
+  PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
 };
 
 // `backend` is null when the device has none.

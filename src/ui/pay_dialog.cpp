@@ -72,11 +72,12 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
     ImGui::OpenPopup(kPopup);
     state.open_requested = false;
   }
-  ImGui::SetNextWindowSize(ImVec2(460, 0));
+  ImGui::SetNextWindowSize(ImVec2(520, 0));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) {
     return;
   }
-  if (state.charged) {
+  // Escape closes (a charge under way still reaches the books); so does a paid card.
+  if (state.charged || escape_pressed()) {
     close(state);
     ImGui::EndPopup();
     return;
@@ -100,7 +101,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   for (const auto& t : types) {
     if (t["payment_type_id"] == state.type_id) current_label = t["label"];
   }
-  ImGui::SetNextItemWidth(360);
+  ImGui::SetNextItemWidth(440);
   const bool choosing = ImGui::BeginCombo("##pay-type", current_label.c_str());
   name_last_widget(tr("pay.type"));
   if (choosing) {
@@ -115,6 +116,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
     ImGui::EndCombo();
   }
   const bool by_card = state.type_id == kSavedCard;
+  bool submit_by_enter = false;
   const bool card_available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
   if (state.type_id == "account") {
     app::Json balance = commands.query({{"cmd", "patient.balance"}, {"patient_id", patient}})["result"];
@@ -134,8 +136,10 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   if (by_card) {
     // A card pays what is due, all of it: the server checks the same.
     label((std::string(tr("card.amount")) + " " + money(invoice.value("due", std::int64_t{0}))).c_str());
+    if (backend->simulated()) label(tr("card.simulated_note"));
   } else {
-    text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
+    // Enter in the amount submits, as « Soumettre » does: Tab, type, Enter.
+    submit_by_enter = text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
   }
   error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
   if (!state.notice_key.empty()) label(tr(state.notice_key));
@@ -155,7 +159,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
         charge_card(*backend, state, invoice, *paid_on);
       }
     }
-  } else if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str())) {
+  } else if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str()) || submit_by_enter) {
     auto amount = parse_money(state.amount_text);
     auto paid_on = input_date_to_iso(state.paid_on);
     if (!amount || *amount <= 0) {

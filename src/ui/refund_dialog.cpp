@@ -63,7 +63,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
   }
   ImGui::SetNextWindowSize(ImVec2(500, 0));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) return;
-  if (state.done) {
+  if (state.done || escape_pressed()) {
     close(state);
     ImGui::EndPopup();
     return;

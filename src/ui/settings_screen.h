@@ -1,5 +1,5 @@
-// « Paramètres »: the practice's identity and the interface language, payment types, tax
-// rates, acts, and this device's server (pairing, card payments).
+// « Paramètres »: the practice's identity, mentions, series and fees (practice_settings.h),
+// payment types, tax rates, acts, users, this device's server, exports and backups.
 #pragma once
 #include <cstdint>
 

@@ -7,6 +7,7 @@
 #include "ui/card_messages.h"
 #include "ui/i18n.h"
 #include "ui/settings_screen.h"
+#include "ui/sign_in.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -56,11 +57,13 @@ void draw_coming_soon(Section section) {
   ImGui::PopTextWrapPos();
 }
 
-void draw_status_bar(const AppStatus& status, sync::Backend* backend) {
+// The status bar; with `session`, who is working and « Changer d'utilisateur » (true when clicked).
+bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const SessionState* session) {
+  bool switch_user = false;
   label(tr(status.online ? "status.online" : "status.offline"));
   ImGui::SameLine(0, 28);
   if (backend && backend->link().paired()) {
-    label((std::string(tr("backend.status")) + " " + tr(connection_key(backend->connection()))).c_str());
+    label((std::string(tr("backend.status")) + " " + tr(connection_key(*backend))).c_str());
     ImGui::SameLine(0, 28);
   }
   if (status.phase == AppStatus::Phase::Ready) {
@@ -75,9 +78,16 @@ void draw_status_bar(const AppStatus& status, sync::Backend* backend) {
         break;
     }
   }
+  if (session) {
+    ImGui::SameLine(0, 28);
+    label((std::string(tr("sign_in.user")) + " " + session->user_name + " (" + tr(role_key(session->role)) + ")").c_str());
+    ImGui::SameLine();
+    switch_user = ImGui::SmallButton((std::string(tr("sign_in.switch")) + "##switch-user").c_str());
+  }
   std::string version = std::string("Quittance ") + kVersion;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x);
   label(version.c_str());
+  return switch_user;
 }
 
 void draw_centered_message(const AppStatus& status) {
@@ -125,13 +135,19 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
 
   const float body_height = ImGui::GetContentRegionAvail().y - kStatusHeight;
   const bool ready = status.phase == AppStatus::Phase::Ready && commands;
+  // On a shared device nothing shows until someone has signed in (their role then applies). A
+  // practice of one is signed in as its owner without a word, and stays so when a colleague is
+  // added: the sign-in comes at the next start, not in the middle of the owner's work.
+  const bool shared = ready && sign_in_needed(*commands);
+  if (ready && !state.session.signed_in && !shared) continue_as_current(*commands, state.session);
+  const bool signing_in = ready && !state.session.signed_in;
 
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.92f, 0.94f, 0.97f, 1.0f));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 14));
   ImGui::BeginChild("##nav", ImVec2(kNavWidth, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
-  if (!ready) ImGui::BeginDisabled();
+  if (!ready || signing_in) ImGui::BeginDisabled();
   draw_navigation(state);
-  if (!ready) ImGui::EndDisabled();
+  if (!ready || signing_in) ImGui::EndDisabled();
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
@@ -141,12 +157,16 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   ImGui::BeginChild("##screen", ImVec2(0, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
   if (!ready) {
     draw_centered_message(status);
+  } else if (signing_in) {
+    draw_sign_in(*commands, state.session);
   } else if (state.section == Section::Settings) {
     draw_settings_screen(*commands, backend, data_version, state.settings);
   } else if (state.section == Section::Patients) {
     draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
   } else if (state.section == Section::Invoices) {
     draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
+  } else if (state.section == Section::Dashboard) {
+    draw_dashboard_screen(*commands, data_version, state.dashboard);
   } else {
     draw_coming_soon(state.section);
   }
@@ -158,7 +178,9 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 7));
   ImGui::BeginChild("##status", ImVec2(0, 0), false,
                     ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  draw_status_bar(status, backend);
+  if (draw_status_bar(status, backend, shared && state.session.signed_in ? &state.session : nullptr)) {
+    sign_out(*commands, state.session);
+  }
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();

@@ -10,9 +10,14 @@
 #include "sync/backend.h"
 #include "ui/backend_settings.h"
 #include "ui/catalog_settings.h"
+#include "ui/dashboard_screen.h"
+#include "ui/exports_settings.h"
 #include "ui/invoices_screen.h"
 #include "ui/patients_screen.h"
 #include "ui/pay_dialog.h"
+#include "ui/practice_settings.h"
+#include "ui/sign_in.h"
+#include "ui/users_settings.h"
 
 namespace quittance::ui {
 
@@ -32,14 +37,16 @@ struct AppStatus {
 // The Paramètres screen's edit buffers.
 struct SettingsState {
   CatalogSettingsState catalog;               // payment types, tax rates, services
-  std::uint64_t loaded_version = UINT64_MAX;  // data version the buffers were filled at
-  std::string practice_name;                  // edited, saved by « Enregistrer »
-  std::string message_key;                    // last save's outcome, shown under the form
+  PracticeSettingsState practice;             // « Cabinet »: identity, mentions, series, fees
   BackendSettingsState backend;               // « Serveur »: pairing this device
+  UsersSettingsState users;                   // « Utilisateurs »
+  ExportsState exports;                       // « Exports et sauvegarde »
 };
 
 struct UiState {
   Section section = Section::Dashboard;
+  SessionState session;  // who is working (sign_in.h)
+  DashboardState dashboard;
   SettingsState settings;
   PatientsState patients;
   InvoicesState invoices;

@@ -81,7 +81,7 @@ test('a dead key (^ then e) and pasted text arrive intact in a field', async () 
   await click(page, 'Enregistrer');
   const saved = await page.evaluate(() => window.quittance.query({ cmd: 'settings.get', key: 'practice.name' }));
   assert.equal(saved.result, 'Cabinet Crête — « Œdipe » & çà');
-  assert.ok((await labels(page)).includes('Nom du cabinet enregistré.'));
+  assert.ok((await labels(page)).includes('Informations du cabinet enregistrées.'));
   await page.screenshot({ path: path.join(resultsDir, 'app-settings.png') });
 });
 

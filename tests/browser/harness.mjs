@@ -1,6 +1,6 @@
-// Shared set-up for the browser tests: a real quittance-server serving build/web on a free
-// loopback port, Debian's Chromium driven by playwright-core, and helpers that act on the
-// app the way a user does (clicking widgets found by their visible label).
+// Shared set-up for the browser tests: a real quittance-server serving build/web (or
+// $QUITTANCE_WEB_DIR) on a free loopback port, Debian's Chromium driven by playwright-core, and
+// helpers that act on the app the way a user does (clicking widgets found by their visible label).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,16 @@ mkdirSync(resultsDir, { recursive: true });
 
 export const serverBinary = path.join(root, 'build/native/quittance-server');
 
+// The web folder served: build/web, or another build's (QUITTANCE_WEB_DIR, relative to the
+// repository or absolute).
+export const webDir = path.resolve(root, process.env.QUITTANCE_WEB_DIR || 'build/web');
+
 // Starts quittance-server and resolves with { url, data, stop() } once it listens. Options:
 // port (default 0: any), data (a folder; default a fresh one), env (added to the environment).
 export async function startServer({ port = 0, data, env = {} } = {}) {
   data = data || mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
   const server = spawn(serverBinary,
-    ['--port', String(port), '--data', data, '--web', path.join(root, 'build/web')],
+    ['--port', String(port), '--data', data, '--web', webDir],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise((resolve, reject) => {
     let out = '';

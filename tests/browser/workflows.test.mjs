@@ -141,3 +141,25 @@ test('« Paramètres »: a custom payment type, a tax rate and an act, added by 
   await page.screenshot({ path: path.join(resultsDir, 'settings-services.png') });
   await click(page, 'Cabinet');
 });
+
+test('« Charger des données de démonstration » fills an empty practice, and the dashboard shows it', async () => {
+  // A fresh browser: this file's other tests have put patients in the practice.
+  const { launch, newProfile, openApp } = await import('./harness.mjs');
+  const context = await launch(newProfile());
+  try {
+    const { page: fresh } = await openApp(context, app.server.url);
+    await click(fresh, 'Paramètres');
+    await click(fresh, 'Charger des données de démonstration');
+    const q = (cmd) => fresh.evaluate((c) => window.quittance.query(c), cmd);
+    const patients = (await q({ cmd: 'patient.list', limit: 1 })).result.total;
+    assert.ok(patients >= 30, `${patients} patients`);
+    const summary = (await q({ cmd: 'dashboard.summary' })).result;
+    assert.ok(summary.due_total > 0);
+    await click(fresh, 'Tableau de bord');
+    const shown = await labels(fresh);
+    assert.ok(shown.some((l) => l.includes('€')), shown.join(' | '));
+    await fresh.screenshot({ path: path.join(resultsDir, 'dashboard-demo.png') });
+  } finally {
+    await context.close();
+  }
+});

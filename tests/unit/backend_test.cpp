@@ -4,6 +4,7 @@
 // the pulled events never record anything twice. HTTP goes through cpp-httplib here, through
 // the browser's fetch() in the page; the logic is the same code.
 #include "sync/backend.h"
+#include "sync/demo_server.h"
 
 #include <doctest/doctest.h>
 
@@ -199,4 +200,47 @@ TEST_CASE("device: without the server it says offline and retries later; a revok
   sync::Backend stranger{d.http, d.books.commands(), [](const sync::DeviceLink&) {}};
   stranger.start(revoked);
   CHECK(stranger.connection() == sync::Connection::Revoked);
+}
+
+TEST_CASE("demo: the in-page server simulates card payments in the books, idempotently, with no network") {
+  Clinic books{core::Date{2026, 11, 21}};
+  sync::DemoServer demo;
+  demo.restart_at(1000);
+  sync::Backend backend{demo, books.commands(), [](const sync::DeviceLink&) {}};
+  backend.set_simulated(true);
+  sync::DeviceLink link;
+  link.token = "demo";
+  link.events_after = 999;
+  backend.start(link);
+  CHECK(backend.connection() == sync::Connection::Online);
+  CHECK(backend.card_payments());
+
+  const std::string patient = books.patient("Anaïs Bréhat");
+  const std::string invoice = books.invoice(patient, 5000);
+  std::optional<sync::CallResult> setup;
+  backend.setup_card("demo-1", patient, "Anaïs Bréhat", "", [&](const sync::CallResult& r) { setup = r; });
+  REQUIRE(setup);
+  CHECK(setup->status == 201);
+  backend.refresh();
+  CHECK(books.query({{"cmd", "card.list"}, {"patient_id", patient}})["items"][0]["last4"] == "4242");
+
+  const Json inv = books.invoice_state(invoice);
+  std::optional<sync::CallResult> charged;
+  const sync::ChargeRequest request{"demo-charge", patient, invoice, inv["number"], "EUR", "2026-11-21", 5000};
+  backend.charge(request, [&](const sync::CallResult& r) { charged = r; });
+  REQUIRE(charged);
+  CHECK(charged->status == 200);
+  CHECK(books.status(invoice) == "paid");
+  backend.charge(request, [&](const sync::CallResult& r) { charged = r; });  // the same command again
+  CHECK(books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"].size() == 1);
+
+  const std::string intent = books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"][0]["processor_ref"];
+  std::optional<sync::CallResult> refunded;
+  backend.refund({"demo-refund", intent, "Essai", "2026-11-21", 6000}, [&](const sync::CallResult& r) { refunded = r; });
+  REQUIRE(refunded);
+  CHECK(refunded->code == "refund_exceeds_payment");
+  backend.refund({"demo-refund-2", intent, "Essai", "2026-11-21", 1000}, [&](const sync::CallResult& r) { refunded = r; });
+  CHECK(refunded->ok());
+  CHECK(books.balance(patient)["refunded"] == 1000);
+  CHECK(backend.blocked_code().empty());
 }

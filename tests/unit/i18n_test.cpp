@@ -46,7 +46,9 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
   Catalog fr = catalog("fr"), en = catalog("en");
   // String literals shaped like catalogue keys (command names such as "settings.set" are not).
   const std::regex literal(
-      "\"((?:nav|section|status|error|app|language|patients|invoices|pay|editor|catalog|backend|card(?!\\.list\")|refund(?!\\.create\")|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-z0-9_.]*[a-z0-9_]|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
+      "\"((?:nav|section|status|error|app(?!\\.info\")|language|patients|invoices|pay|editor|catalog|backend|dashboard(?!\\."
+      "summary\")|exports|payment_edit|sign_in|users|role|credit_note(?!\\.(?:create|apply|list)\")|card(?!\\.list\")|refund(?!\\.create\")|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-"
+      "z0-9_.]*[a-z0-9_]|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
       "z_]+))\"");
   int found = 0;
   for (const char* folder : {"src/ui", "src/platform/web"}) {
@@ -84,6 +86,18 @@ TEST_CASE("keys composed from section ids, statuses and payment types exist") {
                           "card.brand.card"}) {
     CAPTURE(key);
     CHECK(fr.has(key));
+  }
+  // The refusals of a backup (store::to_string(BackupStatus)) and the counts' forms (exports_settings.cpp).
+  for (const char* status : {"not_sqlite", "not_quittance", "newer_schema", "corrupt", "journal_broken"}) {
+    CAPTURE(status);
+    CHECK(fr.has(std::string("exports.restore.refused.") + status));
+  }
+  for (const char* noun : {"lines", "patients", "invoices"}) {
+    for (const char* form : {"_none", "_one", "_many"}) {
+      CAPTURE(noun);
+      CAPTURE(form);
+      CHECK(fr.has(std::string("exports.") + noun + form));
+    }
   }
   for (const char* code : {"invoice_being_paid", "no_saved_card", "stripe_not_configured", "stripe_unreachable",
                            "stripe_error", "amount_mismatch", "refund_exceeds_payment", "payment_not_settled",

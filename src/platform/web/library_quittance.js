@@ -4,6 +4,7 @@
 // [SECTION] Clipboard and cursor
 // [SECTION] Storage: the clinic database in IndexedDB through Emscripten's IDBFS
 // [SECTION] HTTP: fetch() for the sync layer (web_http.cpp)
+// [SECTION] Files: downloads and the file picker (web_files.cpp)
 
 mergeInto(LibraryManager.library, {
   // [SECTION] Text sink ----------------------------------------------------------------
@@ -135,6 +136,10 @@ mergeInto(LibraryManager.library, {
       .catch(function(err) { done(0, '', String((err && err.message) || err)); })
       .finally(function() { clearTimeout(timer); });
   },
+  // The demo, with no backend (a static host, scripts/demo): "?demo" in the address.
+  qt_demo_mode: function() {
+    return /(^|[?&])demo(=1)?(&|$)/.test((window.location.search || '').slice(1)) ? 1 : 0;
+  },
   // The code of a "#pair=CODE" link (scripts/run prints one), removed from the address bar
   // at once so that a reload or a bookmark does not carry it.
   qt_take_pairing_code: function() {
@@ -146,5 +151,62 @@ mergeInto(LibraryManager.library, {
     var ptr = _malloc(bytes);
     stringToUTF8(text, ptr, bytes);
     return ptr;
+  },
+
+  // [SECTION] Files ---------------------------------------------------------------------
+  // A download is a Blob behind a link the page clicks; the bytes are copied out of the wasm
+  // heap first (it may move when it grows).
+  qt_download: function(namePtr, mimePtr, dataPtr, size) {
+    var blob = new Blob([HEAPU8.slice(dataPtr, dataPtr + size)], {type: UTF8ToString(mimePtr)});
+    var url = URL.createObjectURL(blob);
+    var link = document.createElement('a');
+    link.href = url;
+    link.download = UTF8ToString(namePtr);
+    link.style.display = 'none';
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    // The browser holds the Blob once the download started; the address is only needed until then.
+    setTimeout(function() { URL.revokeObjectURL(url); }, 60000);
+  },
+  // One hidden <input type=file>, reused. Its click must follow the user's own click closely
+  // (the browser's "user activation"): the C++ side calls this from the frame that handles it.
+  // The chosen file's bytes go to quittance_file_picked; a cancelled dialog sends nothing.
+  $QuittanceFilePicker: {
+    input: null,
+    deliver: function(name, bytes) {
+      var nameBytes = lengthBytesUTF8(name) + 1;
+      var namePtr = _malloc(nameBytes);
+      stringToUTF8(name, namePtr, nameBytes);
+      var dataPtr = _malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, dataPtr);
+      _quittance_file_picked(namePtr, dataPtr, bytes.length);
+      _free(dataPtr);
+      _free(namePtr);
+    },
+  },
+  qt_pick_file__deps: ['$QuittanceFilePicker'],
+  qt_pick_file: function(acceptPtr) {
+    var picker = QuittanceFilePicker;
+    if (!picker.input) {
+      var input = document.createElement('input');
+      input.type = 'file';
+      input.style.display = 'none';
+      input.addEventListener('change', function() {
+        var file = input.files && input.files[0];
+        if (!file) return;
+        file.arrayBuffer().then(function(buffer) {
+          picker.deliver(file.name, new Uint8Array(buffer));
+        }, function(err) {
+          console.warn('quittance: the chosen file could not be read:', err && err.message);
+          picker.deliver(file.name, new Uint8Array(0));
+        });
+      });
+      document.body.appendChild(input);
+      picker.input = input;
+    }
+    picker.input.accept = UTF8ToString(acceptPtr);
+    picker.input.value = '';  // choosing the same file again is a change too
+    picker.input.click();
   },
 });

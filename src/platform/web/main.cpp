@@ -9,21 +9,29 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 
+#include "app/backup_check.h"
 #include "platform/web/platform_input.h"
 #include "platform/web/web_app.h"
+#include "platform/web/web_files.h"
 #include "platform/web/webgl2_renderer.h"
+#include "store/backup.h"
 #include "store/migrations.h"
-#include "sync/device_link.h"
 #include "store/settings.h"
+#include "sync/device_link.h"
 #include "ui/i18n.h"
+#include "ui/platform_hooks.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
 extern "C" {
 // library_quittance.js: the code of a "#pair=CODE" address, malloc'd, or null.
 char* qt_take_pairing_code();
+// library_quittance.js: 1 when the page was opened as the demo (?demo), with no backend.
+int qt_demo_mode();
 }
 
 namespace quittance::web {
@@ -46,6 +54,7 @@ struct FrameLoop {
 FrameLoop g_loop;
 
 void draw_frame(double now_ms);
+void run_pending_restore();
 
 EM_BOOL on_animation_frame(double now_ms, void*) {
   g_loop.frame_scheduled = false;
@@ -91,6 +100,7 @@ void draw_frame(double now_ms) {
   renderer_render(ImGui::GetDrawData());
   input_end_frame();
   ++app.frames;
+  run_pending_restore();
 
   if (ImGui::GetIO().WantTextInput) schedule_blink();
   if (!app.first_frame_reported && app.status.phase != ui::AppStatus::Phase::Loading) {
@@ -128,8 +138,24 @@ void save_device_link(const sync::DeviceLink& link) {
 }
 
 // The server link starts once the books are open: events it pulls are recorded in them.
+// Called again after a restore, with a new command layer.
 void start_backend() {
   WebApp& app = web_app();
+  if (qt_demo_mode()) {
+    // The demo (no backend): the server is played in the page, card features are simulated
+    // and say so, and no link is written (a fake token must never meet a real server).
+    app.backend = std::make_unique<sync::Backend>(app.demo_server, *app.commands, [](const sync::DeviceLink&) {});
+    app.backend->set_simulated(true);
+    app.backend->on_change(request_redraw);
+    const auto first_seq = static_cast<std::int64_t>(emscripten_date_now()) * 1000;
+    app.demo_server.restart_at(first_seq);
+    sync::DeviceLink demo;
+    demo.events_after = first_seq - 1;
+    demo.token = "demo";
+    demo.device_name = ui::tr("backend.pair.default_name");
+    app.backend->start(demo);
+    return;
+  }
   app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link);
   app.backend->on_change(request_redraw);
   app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
@@ -144,18 +170,34 @@ void start_backend() {
     });
     std::free(code);
   }
-  emscripten_set_interval([](void*) { web_app().backend->tick(emscripten_performance_now()); }, kBackendTickMs,
-                          nullptr);
+  static bool ticking = false;  // one timer for the page, whichever backend is current
+  if (ticking) return;
+  ticking = true;
+  emscripten_set_interval(
+      [](void*) {
+        if (WebApp& a = web_app(); a.backend) a.backend->tick(emscripten_performance_now());
+      },
+      kBackendTickMs, nullptr);
 }
 
-void fail(const char* key, const std::string& detail) {
+// Closes what start_clinic opened, last first: the server link (its requests still waiting are
+// answered "cancelled" while the objects their callbacks use exist), the command layer, the
+// database.
+void close_clinic() {
   WebApp& app = web_app();
+  app.http.cancel_all("cancelled");
+  app.backend.reset();
   app.commands.reset();
   app.db.reset();
+}
+
+void fail(const std::string& key, const std::string& detail) {
+  WebApp& app = web_app();
+  close_clinic();
   app.status.phase = ui::AppStatus::Phase::Failed;
   app.status.failure_key = key;
   app.status.failure_detail = detail;
-  std::fprintf(stderr, "quittance: %s: %s\n", key, detail.c_str());
+  std::fprintf(stderr, "quittance: %s: %s\n", key.c_str(), detail.c_str());
   request_redraw();
 }
 
@@ -164,25 +206,43 @@ void apply_language_setting() {
   if (auto language = store::get_setting(*app.db, "ui.language")) ui::set_language(*language);
 }
 
-// Storage is in place: open the database, refusing (never replacing) one we cannot read.
-void on_storage_loaded(const std::string& error) {
+// Opens the clinic database at the storage's path, refusing (never replacing) a file SQLite
+// cannot read or that a newer Quittance wrote, and brings an older one up to date. The checks
+// of start-up and of a restore. False with the catalogue key of the failure and its detail.
+bool open_clinic_database(std::string* key, std::string* detail) {
   WebApp& app = web_app();
-  if (!error.empty()) return fail("error.storage_unavailable", error);
   try {
     app.db.emplace(store::Database::open(app.storage.database_path()));
     std::string check = app.db->quick_check();
-    if (check != "ok") return fail("error.database_unreadable", check);
+    if (check != "ok") {
+      *key = "error.database_unreadable";
+      *detail = check;
+      return false;
+    }
     const int newest = store::clinic_migrations().back().version;
     if (store::schema_version(*app.db) > newest) {
-      return fail("error.database_newer", "schema " + std::to_string(store::schema_version(*app.db)));
+      *key = "error.database_newer";
+      *detail = "schema " + std::to_string(store::schema_version(*app.db));
+      return false;
     }
     const int before = store::schema_version(*app.db);
     store::migrate(*app.db, store::clinic_migrations());
     if (store::schema_version(*app.db) != before) app.storage.flush();  // a new or upgraded file
   } catch (const store::StoreError& e) {
-    return fail("error.database_unreadable", e.what());
+    *key = "error.database_unreadable";
+    *detail = e.what();
+    return false;
   }
+  return true;
+}
+
+// The books are open: the command layer over them, the interface's language, the server link.
+void start_clinic() {
+  WebApp& app = web_app();
   app.commands = std::make_unique<app::CommandLayer>(*app.db);
+  // A new command layer runs as the owner until someone signs in: after a restore the books
+  // have their own users, so whoever works picks themselves again (or, alone, goes on unasked).
+  app.ui.session = ui::SessionState{};
   app.commands->on_commit([] {
     WebApp& a = web_app();
     ++a.data_version;
@@ -194,6 +254,129 @@ void on_storage_loaded(const std::string& error) {
   start_backend();
   app.status.phase = ui::AppStatus::Phase::Ready;
   request_redraw();
+}
+
+// Storage is in place: open the database, refusing (never replacing) one we cannot read.
+void on_storage_loaded(const std::string& error) {
+  if (!error.empty()) return fail("error.storage_unavailable", error);
+  std::string key, detail;
+  if (!open_clinic_database(&key, &detail)) return fail(key, detail);
+  start_clinic();
+}
+
+// [SECTION] Backup and restore ---------------------------------------------------------------
+// The interface asks for a restore during a frame; it runs once the frame is drawn, since the
+// frame holds the command layer and the server link the restore closes.
+
+struct RestoreRequest {
+  ui::Bytes bytes;
+  std::function<void(const std::string&)> done;
+};
+std::optional<RestoreRequest> g_restore;
+
+bool write_file(const std::string& path, const ui::Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  return static_cast<bool>(out);
+}
+
+bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+
+// The restored books may lack server events pulled after the backup was made: the pull starts
+// over from the first event, and those the books already hold are answered as replays
+// (server_event.apply is idempotent by its "srv-<seq>" id). No money is skipped.
+void restart_pull() {
+  auto link = sync::device_link_from_json(read_file(kDeviceLinkPath));
+  if (!link || link->events_after == 0) return;
+  link->events_after = 0;
+  save_device_link(*link);
+}
+
+// Replaces the clinic database by backup bytes: checked again, written beside the current
+// file, swapped in, opened with start-up's checks; on any failure the previous file is put
+// back and reopened. "" or the catalogue key of the refusal.
+std::string replace_database(ui::Bytes bytes) {
+  WebApp& app = web_app();
+  // The owner's decision only: whoever works now must hold that role.
+  if (!app.commands || app.commands->query({{"cmd", "app.info"}})["result"].value("role", "") != "owner") {
+    return "exports.restore.owner_only";
+  }
+  try {
+    const store::BackupCheck check = app::check_backup(bytes.data(), bytes.size());
+    if (!check.ok()) return std::string("exports.restore.refused.") + store::to_string(check.status);
+  } catch (const store::StoreError& e) {
+    std::fprintf(stderr, "quittance: restore: %s\n", e.what());
+    return "exports.restore.failed";
+  }
+  // A file saved in WAL mode comes without its -wal file: open it in rollback mode, as the
+  // check read it (checked, so at least 100 bytes).
+  for (std::size_t at : {18, 19}) {
+    if (bytes[at] == 2) bytes[at] = 1;
+  }
+  const std::string path = app.storage.database_path();
+  const std::string incoming = path + ".restoring", previous = path + ".before-restore";
+  if (!write_file(incoming, bytes)) {
+    std::remove(incoming.c_str());
+    return "exports.restore.failed";
+  }
+  close_clinic();
+  // A cleanly closed database leaves no journal; one found there belongs to the old file.
+  for (const char* suffix : {"-journal", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  std::remove(previous.c_str());
+  const bool moved = std::rename(path.c_str(), previous.c_str()) == 0;
+  std::string key, detail;
+  if (moved && std::rename(incoming.c_str(), path.c_str()) == 0 && open_clinic_database(&key, &detail)) {
+    std::remove(previous.c_str());
+    restart_pull();
+    start_clinic();
+    ++app.data_version;  // every screen reloads
+    app.storage.flush();
+    return "";
+  }
+  std::fprintf(stderr, "quittance: restore failed, the previous database is kept: %s %s\n", key.c_str(),
+               detail.c_str());
+  app.db.reset();
+  if (moved || file_exists(previous)) {
+    std::remove(path.c_str());
+    std::rename(previous.c_str(), path.c_str());
+  }
+  std::remove(incoming.c_str());
+  if (!open_clinic_database(&key, &detail)) {
+    fail(key, detail);
+    return "exports.restore.failed";
+  }
+  start_clinic();
+  app.storage.flush();
+  return "exports.restore.failed";
+}
+
+void run_pending_restore() {
+  if (!g_restore) return;
+  RestoreRequest request = std::move(*g_restore);
+  g_restore.reset();
+  const std::string error_key = replace_database(std::move(request.bytes));
+  if (request.done) request.done(error_key);
+  request_redraw();
+}
+
+void install_platform_hooks() {
+  install_file_hooks();
+  ui::Platform& hooks = ui::platform();
+  hooks.backup = []() -> std::optional<ui::Bytes> {
+    WebApp& app = web_app();
+    if (!app.db) return std::nullopt;
+    try {
+      return store::serialize_database(*app.db);
+    } catch (const store::StoreError& e) {
+      std::fprintf(stderr, "quittance: backup: %s\n", e.what());
+      return std::nullopt;
+    }
+  };
+  hooks.restore = [](ui::Bytes bytes, std::function<void(const std::string&)> done) {
+    g_restore = RestoreRequest{std::move(bytes), std::move(done)};
+    request_redraw();
+  };
 }
 
 }  // namespace
@@ -228,6 +411,7 @@ int main() {
     EM_ASM({ if (window.quittanceBoot) window.quittanceBoot.fatal(UTF8ToString($0)); }, error);
     return 1;
   }
+  web::install_platform_hooks();
   web::web_app().storage.on_change(web::request_redraw);
   web::web_app().storage.load(web::on_storage_loaded);
   web::request_redraw();

@@ -81,6 +81,8 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   // Select-all, undo, redo are ImGui's inside a field; copy and cut still fire the browser's
   // clipboard events, so they are not prevented.
   if (shortcut && (code == 'A' || code == 'Z' || code == 'Y')) return EM_TRUE;
+  // Ctrl+F is the app's « Rechercher » (form.h), not the browser's find-in-page over a canvas.
+  if (shortcut && code == 'F') return EM_TRUE;
   return EM_FALSE;
 }
 

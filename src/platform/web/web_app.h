@@ -11,6 +11,7 @@
 #include "platform/web/web_http.h"
 #include "store/database.h"
 #include "sync/backend.h"
+#include "sync/demo_server.h"
 #include "ui/shell.h"
 
 namespace quittance::web {
@@ -20,6 +21,7 @@ struct WebApp {
   std::optional<store::Database> db;             // open once storage loaded and checks passed
   std::unique_ptr<app::CommandLayer> commands;   // over db
   FetchTransport http;
+  sync::DemoServer demo_server;                  // the server played in the page (?demo)
   std::unique_ptr<sync::Backend> backend;        // the clinic's server, once commands exist
   std::uint64_t data_version = 0;                // bumped at every commit: screens reload
   ui::AppStatus status;

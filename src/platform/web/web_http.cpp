@@ -38,6 +38,21 @@ void FetchTransport::finished(int id, const sync::HttpResponse& response) {
   request_redraw();
 }
 
+void FetchTransport::cancel_all(const std::string& reason) {
+  // A callback may send again (a pull that retries): a few rounds answer those too, and what is
+  // left after them is dropped unanswered.
+  for (int round = 0; round < 4 && !pending_.empty(); ++round) {
+    auto waiting = std::move(pending_);
+    pending_.clear();
+    for (auto& [id, done] : waiting) {
+      sync::HttpResponse response;
+      response.error = reason;
+      done(response);
+    }
+  }
+  pending_.clear();
+}
+
 }  // namespace quittance::web
 
 extern "C" EMSCRIPTEN_KEEPALIVE void quittance_http_done(int id, int status, const char* body, const char* error) {

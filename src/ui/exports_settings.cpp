@@ -1,0 +1,350 @@
+// « Exports et sauvegarde ». See exports_settings.h.
+// [SECTION] Words and numbers: counts with their plural, placeholders, periods
+// [SECTION] CSV exports for the accountant
+// [SECTION] Backup
+// [SECTION] Restore
+#include "ui/exports_settings.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <utility>
+
+#include "app/backup_check.h"
+#include "app/clock.h"
+#include "core/date.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+// [SECTION] Words and numbers ------------------------------------------------------------------
+
+const ImVec4 kErrorColour(0.70f, 0.10f, 0.10f, 1.0f);
+const ImVec4 kWarningColour(0.55f, 0.30f, 0.00f, 1.0f);
+const ImVec4 kSuccessColour(0.10f, 0.45f, 0.20f, 1.0f);
+
+void coloured(const ImVec4& colour, const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  label(text.c_str());
+  ImGui::PopStyleColor();
+}
+
+void muted(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  label(text);
+  ImGui::PopStyleColor();
+}
+
+// `text` with each "{name}" replaced.
+std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string mark = std::string("{") + name + "}";
+    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size())) {
+      text.replace(at, mark.size(), value);
+    }
+  }
+  return text;
+}
+
+// "3 400" (narrow no-break space) in French, "3,400" in English.
+std::string whole_number(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  const char* sep = language() == "en" ? "," : "\u202F";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+// "aucune facture", "1 facture", "340 factures": `noun` is "invoices", "patients" or "lines".
+std::string count(std::int64_t n, const char* noun) {
+  const char* form = n == 0 ? "_none" : n == 1 ? "_one" : "_many";
+  return fill(tr(std::string("exports.") + noun + form), {{"n", whole_number(n)}});
+}
+
+core::Date today() { return app::system_clock().today(); }
+
+void set_period(ExportsState& state, core::Date from, core::Date to) {
+  state.from = date(core::format_iso(from));
+  state.to = date(core::format_iso(to));
+}
+
+core::Date month_end(core::Date d) { return core::Date{d.year, d.month, core::days_in_month(d.year, d.month)}; }
+
+// [SECTION] CSV exports ---------------------------------------------------------------------------
+
+struct ExportKind {
+  const char* kind;    // export.csv's "kind"
+  const char* button;  // catalogue keys
+  const char* description;
+};
+constexpr ExportKind kKinds[] = {
+    {"invoices", "exports.csv.invoices", "exports.csv.invoices.help"},
+    {"payments", "exports.csv.payments", "exports.csv.payments.help"},
+    {"credit_notes", "exports.csv.credit_notes", "exports.csv.credit_notes.help"},
+    {"refunds", "exports.csv.refunds", "exports.csv.refunds.help"},
+};
+
+void say(ExportsState::Message& message, const std::string& text, bool error) {
+  message.text = text;
+  message.error = error;
+}
+
+void draw_message(const ExportsState::Message& message) {
+  if (!message.text.empty()) coloured(message.error ? kErrorColour : kSuccessColour, message.text);
+}
+
+void run_export(app::CommandLayer& commands, ExportsState& state, const ExportKind& kind) {
+  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
+  if (!from || !to) return say(state.csv_message, tr("error.invalid_date"), true);
+  if (*to < *from) return say(state.csv_message, tr("exports.csv.bad_range"), true);
+  app::Json answer = commands.query({{"cmd", "export.csv"}, {"kind", kind.kind}, {"from", *from}, {"to", *to}});
+  if (answer["ok"] != true) return say(state.csv_message, tr(error_key(answer)), true);
+  const app::Json& r = answer["result"];
+  const std::string csv = r["csv"], filename = r["filename"];
+  platform().download(filename, "text/csv;charset=utf-8", csv);
+  // The rows after the header, each ended by CRLF (a CRLF typed inside a cell would count too: rare).
+  std::int64_t lines = -1;
+  for (std::size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) ++lines;
+  say(state.csv_message,
+      fill(tr("exports.csv.done"), {{"file", filename}, {"lines", count(lines < 0 ? 0 : lines, "lines")}}), false);
+}
+
+void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
+  heading(tr("exports.csv.heading"));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  muted(tr("exports.csv.help"));
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+
+  // « Du » and « Au » side by side, each above its field.
+  constexpr float kDateWidth = 150.0f, kDateGap = 20.0f;
+  const float left = ImGui::GetCursorPosX();
+  label(tr("exports.from"));
+  ImGui::SameLine(left + kDateWidth + kDateGap);
+  label(tr("exports.to"));
+  ImGui::SetNextItemWidth(kDateWidth);
+  ImGui::InputText("##export-from", &state.from);
+  name_last_widget(tr("exports.from"));
+  ImGui::SameLine(left + kDateWidth + kDateGap);
+  ImGui::SetNextItemWidth(kDateWidth);
+  ImGui::InputText("##export-to", &state.to);
+  name_last_widget(tr("exports.to"));
+  // Periods an accountant asks for, in one click.
+  const core::Date t = today();
+  const core::Date this_month{t.year, t.month, 1};
+  const core::Date last_month = core::add_months(this_month, -1);
+  if (ImGui::SmallButton((std::string(tr("exports.period.this_month")) + "##period-this-month").c_str())) {
+    set_period(state, this_month, month_end(this_month));
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton((std::string(tr("exports.period.last_month")) + "##period-last-month").c_str())) {
+    set_period(state, last_month, month_end(last_month));
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton((std::string(tr("exports.period.this_year")) + "##period-this-year").c_str())) {
+    set_period(state, core::Date{t.year, 1, 1}, core::Date{t.year, 12, 31});
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton((std::string(tr("exports.period.last_year")) + "##period-last-year").c_str())) {
+    set_period(state, core::Date{t.year - 1, 1, 1}, core::Date{t.year - 1, 12, 31});
+  }
+  ImGui::Spacing();
+
+  const bool can_download = static_cast<bool>(platform().download);
+  if (!can_download) ImGui::BeginDisabled();
+  float button_w = 0;
+  for (const ExportKind& k : kKinds) button_w = std::max(button_w, ImGui::CalcTextSize(tr(k.button)).x);
+  button_w += 2 * ImGui::GetStyle().FramePadding.x;
+  for (const ExportKind& k : kKinds) {
+    const std::string text = std::string(tr(k.button)) + "##export-" + k.kind;
+    if (ImGui::Button(text.c_str(), ImVec2(button_w, 0))) run_export(commands, state, k);
+    ImGui::SameLine(0, 16);
+    ImGui::AlignTextToFramePadding();
+    muted(tr(k.description));
+  }
+  if (!can_download) ImGui::EndDisabled();
+  draw_message(state.csv_message);
+}
+
+// [SECTION] Backup ---------------------------------------------------------------------------------
+
+void draw_backup(ExportsState& state) {
+  heading(tr("exports.backup.heading"));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  muted(tr("exports.backup.help"));
+  ImGui::PopTextWrapPos();
+  const bool can = platform().download && platform().backup;
+  if (!can) ImGui::BeginDisabled();
+  if (ImGui::Button((std::string(tr("exports.backup.download")) + "##backup-download").c_str())) {
+    std::optional<Bytes> bytes = platform().backup();
+    // A page SQLite failed to read would be written as zeros: a backup is offered only once it
+    // passes the checks a restore will make.
+    bool sound = false;
+    try {
+      sound = bytes && app::check_backup(bytes->data(), bytes->size()).ok();
+    } catch (const store::StoreError&) {  // out of memory for the check's copy
+    }
+    if (!sound) {
+      say(state.backup_message, tr("exports.backup.failed"), true);
+    } else {
+      const std::string filename = "quittance-sauvegarde-" + today_iso() + ".sqlite";
+      platform().download(filename, "application/vnd.sqlite3",
+                          std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      say(state.backup_message, fill(tr("exports.backup.done"), {{"file", filename}}), false);
+    }
+  }
+  if (!can) ImGui::EndDisabled();
+  draw_message(state.backup_message);
+}
+
+// [SECTION] Restore --------------------------------------------------------------------------------
+
+// The calendar day of a UTC instant ("2026-11-21T23:30:00Z") where this device is.
+std::string local_day(const std::string& utc) {
+  std::tm tm{};
+  if (utc.size() < 19 || std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return utc.substr(0, 10);
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t t = timegm(&tm);
+  std::tm local{};
+  if (!localtime_r(&t, &local)) return utc.substr(0, 10);
+  return core::format_iso(core::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
+}
+
+// "12 patients, 340 factures"
+std::string contents(const store::BackupCheck& c) {
+  return count(c.patients, "patients") + ", " + count(c.invoices, "invoices");
+}
+
+// « Sauvegarde du 21/11/2026 : 12 patients, 340 factures »
+std::string backup_summary(const store::BackupCheck& c) {
+  const std::string what = contents(c);
+  if (c.last_entry_at.empty()) return fill(tr("exports.restore.summary_undated"), {{"content", what}});
+  return fill(tr("exports.restore.summary"), {{"date", date(local_day(c.last_entry_at))}, {"content", what}});
+}
+
+void picked(ExportsState* state, std::string name, Bytes bytes) {
+  state->restore = ExportsState::Restore::Checked;
+  state->scroll_to_restore = true;
+  state->file_name = std::move(name);
+  state->bytes.clear();
+  state->error_key.clear();
+  try {
+    state->check = app::check_backup(bytes.data(), bytes.size());
+  } catch (const store::StoreError&) {  // out of memory on this device: not the file's fault
+    state->check = store::BackupCheck{};
+    state->restore = ExportsState::Restore::Failed;
+    state->error_key = "exports.restore.failed";
+    return;
+  }
+  if (state->check.ok()) state->bytes = std::move(bytes);
+}
+
+void draw_restore(app::CommandLayer& commands, ExportsState& state) {
+  heading(tr("exports.restore.heading"));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  muted(tr("exports.restore.help"));
+  // Replacing the whole books is the owner's decision (the platform refuses it to others too).
+  const bool owner = commands.query({{"cmd", "app.info"}})["result"].value("role", std::string()) == "owner";
+  if (!owner) muted(tr("exports.restore.owner_only"));
+  ImGui::PopTextWrapPos();
+  using R = ExportsState::Restore;
+  const bool can = owner && platform().pick_file && platform().restore;
+  const bool busy = state.restore == R::Running;
+  if (!can || busy) ImGui::BeginDisabled();
+  if (ImGui::Button((std::string(tr("exports.restore.pick")) + "##restore-pick").c_str())) {
+    ExportsState* s = &state;  // lives in the app's UiState for the whole session
+    platform().pick_file(".sqlite,.db,.sqlite3,application/vnd.sqlite3,application/x-sqlite3",
+                         [s](std::string name, Bytes bytes) { picked(s, std::move(name), std::move(bytes)); });
+  }
+  if (!can || busy) ImGui::EndDisabled();
+
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  switch (state.restore) {
+    case R::None:
+      break;
+    case R::Checked: {
+      ImGui::Spacing();
+      label(fill(tr("exports.restore.file"), {{"file", state.file_name}}).c_str());
+      if (!state.check.ok()) {
+        coloured(kErrorColour, tr("exports.restore.refused." + std::string(store::to_string(state.check.status))));
+        label(tr("error.nothing_changed"));
+        break;
+      }
+      heading(backup_summary(state.check).c_str());
+      coloured(kWarningColour, tr("exports.restore.warning"));
+      ImGui::Spacing();
+      // The one button here that destroys data: tinted red, with dark text as every button.
+      ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.97f, 0.84f, 0.84f, 1.0f));
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.95f, 0.74f, 0.74f, 1.0f));
+      ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.92f, 0.64f, 0.64f, 1.0f));
+      const bool confirmed = ImGui::Button((std::string(tr("exports.restore.confirm")) + "##restore-confirm").c_str());
+      ImGui::PopStyleColor(3);
+      if (confirmed) {
+        state.restore = R::Running;
+        ExportsState* s = &state;
+        platform().restore(std::move(state.bytes), [s](const std::string& error_key) {
+          s->restore = error_key.empty() ? R::Done : R::Failed;
+          s->error_key = error_key;
+          s->scroll_to_restore = true;
+        });
+        state.bytes.clear();
+      }
+      ImGui::SameLine();
+      if (ImGui::Button((std::string(tr("exports.restore.cancel")) + "##restore-cancel").c_str())) {
+        state.restore = R::None;
+        state.bytes.clear();
+      }
+      break;
+    }
+    case R::Running:
+      label(tr("exports.restore.running"));
+      break;
+    case R::Done:
+      coloured(kSuccessColour, fill(tr("exports.restore.done"), {{"content", contents(state.check)}}));
+      break;
+    case R::Failed:
+      coloured(kErrorColour, tr(state.error_key.empty() ? "exports.restore.failed" : state.error_key));
+      label(tr("error.nothing_changed"));
+      break;
+  }
+  ImGui::PopTextWrapPos();
+  // What the check found (or the restore did) appears below the button, maybe below the
+  // screen's bottom edge: scroll it into view once.
+  if (state.scroll_to_restore) {
+    ImGui::SetScrollHereY(1.0f);
+    state.scroll_to_restore = false;
+  }
+}
+
+}  // namespace
+
+void draw_exports_settings(app::CommandLayer& commands, ExportsState& state) {
+  if (state.from.empty() && state.to.empty()) {
+    const core::Date t = today();
+    set_period(state, core::Date{t.year, t.month, 1}, month_end(t));
+  }
+  draw_csv_exports(commands, state);
+  ImGui::Spacing();
+  ImGui::Separator();
+  draw_backup(state);
+  ImGui::Spacing();
+  ImGui::Separator();
+  draw_restore(commands, state);
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,43 @@
+// « Exports et sauvegarde » in « Paramètres »: CSV files for the accountant over a period
+// (export.csv: invoices, payments, credit notes, refunds), a backup of the whole clinic
+// database, and the restore of a backup — checked first (app::check_backup), shown (« Sauvegarde
+// du 21/11/2026 : 12 patients, 340 factures »), and applied only once the user confirms.
+// Files go to and come from the user through the platform's hooks (platform_hooks.h).
+#pragma once
+#include <string>
+
+#include "app/commands.h"
+#include "store/backup.h"
+#include "ui/platform_hooks.h"
+
+namespace quittance::ui {
+
+struct ExportsState {
+  // A download's outcome, shown under its buttons in the interface language.
+  struct Message {
+    std::string text;  // "" : nothing to say
+    bool error = false;
+  };
+  std::string from, to;    // the export period as typed (dd/mm/yyyy); the current month at first
+  Message csv_message;     // the last CSV export's
+  Message backup_message;  // the last backup's
+
+  // The restore of a backup, step by step.
+  enum class Restore {
+    None,     // nothing picked
+    Checked,  // a file was picked and checked: `check` says what it holds or why it is refused
+    Running,  // confirmed; the platform replaces the database after this frame
+    Done,     // replaced: the app now shows the backup's data
+    Failed,   // the platform could not replace it; the data is unchanged
+  };
+  Restore restore = Restore::None;
+  std::string file_name;           // the picked file's name
+  Bytes bytes;                     // its content, kept until confirmed or cancelled (only when check is ok)
+  store::BackupCheck check;        // what app::check_backup found
+  std::string error_key;           // why the restore failed (Failed)
+  bool scroll_to_restore = false;  // bring the restore's news into view at the next frame
+};
+
+void draw_exports_settings(app::CommandLayer& commands, ExportsState& state);
+
+}  // namespace quittance::ui

@@ -1,0 +1,34 @@
+// What the screens ask of the platform they run on, without knowing which it is: hand a file
+// to the user, ask the user for one, copy and replace the clinic database. The platform glue
+// fills these hooks at start-up (the browser: src/platform/web/main.cpp and web_files.cpp), as
+// ImGui's io takes clipboard functions; a hook left empty means "not available here", and the
+// screens then disable what needs it.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quittance::ui {
+
+using Bytes = std::vector<unsigned char>;
+
+struct Platform {
+  // Gives `bytes` to the user as a file named `filename` (the browser downloads it).
+  std::function<void(const std::string& filename, const std::string& mime, std::string_view bytes)> download;
+  // Asks the user for a file whose name ends with one of `accept` (".sqlite,.db"). `picked` gets
+  // its name and content later, outside any frame; it is never called if the user cancels.
+  std::function<void(const std::string& accept, std::function<void(std::string name, Bytes bytes)> picked)> pick_file;
+  // The clinic database as it stands, as a backup file holds it; nullopt if it cannot be read.
+  std::function<std::optional<Bytes>()> backup;
+  // Replaces the clinic database by backup bytes, once the frame being drawn is over (it holds
+  // the command layer the restore closes). `done` gets "" on success, else a catalogue key
+  // explaining the refusal; on a refusal the clinic's data is unchanged.
+  std::function<void(Bytes bytes, std::function<void(const std::string& error_key)> done)> restore;
+};
+
+// The hooks of this process (all empty until the platform glue fills them).
+Platform& platform();
+
+}  // namespace quittance::ui

@@ -1,0 +1,155 @@
+// Paramètres → « Cabinet ». See practice_settings.h.
+#include "ui/practice_settings.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+struct Field {
+  const char* key;      // the setting
+  const char* caption;  // its catalogue key
+  float width;
+  bool multiline;
+};
+
+// In the order of an invoice's header and footer.
+constexpr Field kFields[] = {
+    {"practice.name", "settings.practice.name", 420, false},
+    {"practice.address", "practice.address", 420, true},
+    {"practice.siret", "practice.siret", 220, false},
+    {"practice.rpps", "practice.rpps", 160, false},
+    {"practice.adeli", "practice.adeli", 160, false},
+    {"practice.ei_mention", "practice.ei_mention", 420, false},
+    {"practice.vat_mention", "practice.vat_mention", 560, false},
+    {"practice.cgv_url", "practice.cgv_url", 560, false},
+    {"practice.cancellation_terms", "practice.cancellation_terms", 560, true},
+    {"device.series", "practice.series", 80, false},
+};
+
+std::string setting(app::CommandLayer& commands, const std::string& key) {
+  const app::Json answer = commands.query({{"cmd", "settings.get"}, {"key", key}});
+  return answer["ok"] == true && answer["result"].is_string() ? answer["result"].get<std::string>() : std::string();
+}
+
+void save_language(app::CommandLayer& commands, const char* language) {
+  commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "ui.language"}, {"value", language}});
+}
+
+// Saves what changed, field by field; stops at the first refusal, named next to its field.
+void save(app::CommandLayer& commands, PracticeSettingsState& state) {
+  state.error_key.clear();
+  state.error_field.clear();
+  state.message_key.clear();
+  for (const Field& f : kFields) {
+    const std::string& value = state.values[f.key];
+    if (value == setting(commands, f.key)) continue;
+    const app::Json answer =
+        commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", f.key}, {"value", value}});
+    if (answer["ok"] != true) {
+      state.error_field = f.key;
+      const std::string specific = std::string("practice.invalid.") + f.key;
+      state.error_key = answer["error"].value("code", "") == "invalid_argument" && tr(specific) != specific
+                            ? specific
+                            : error_key(answer);
+      return;
+    }
+  }
+  state.message_key = "practice.saved";
+}
+
+void draw_fees(app::CommandLayer& commands) {
+  heading(tr("practice.fees.heading"));
+  bool pass = setting(commands, "billing.pass_fees") == "1";
+  if (ImGui::Checkbox((std::string(tr("practice.fees.pass")) + "##pass-fees").c_str(), &pass)) {
+    commands.exec({{"cmd", "settings.set"},
+                   {"id", app::new_command_id()},
+                   {"key", "billing.pass_fees"},
+                   {"value", pass ? "1" : "0"}});
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  if (pass) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.65f, 0.35f, 0.0f, 1.0f));
+    label(tr("practice.fees.eu_warning"));
+    ImGui::PopStyleColor();
+  } else {
+    label(tr("practice.fees.practice_pays"));
+  }
+  ImGui::PopTextWrapPos();
+}
+
+void draw_demo_loader(app::CommandLayer& commands, PracticeSettingsState& state) {
+  const app::Json patients = commands.query({{"cmd", "patient.list"}, {"limit", 1}})["result"];
+  if (patients.value("total", 0) > 0) return;  // only into an empty practice, never mixed with real books
+  heading(tr("practice.demo.heading"));
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr("practice.demo.help"));
+  ImGui::PopTextWrapPos();
+  const bool pressed = ImGui::Button((std::string(tr("practice.demo.load")) + "##demo-load").c_str());
+  ImGui::Separator();
+  if (pressed) {
+    const app::Json answer = commands.exec({{"cmd", "demo.load"}, {"id", app::new_command_id()}, {"size", "small"}});
+    state.message_key = answer["ok"] == true ? "practice.demo.loaded" : "";
+    state.error_key = answer["ok"] == true ? "" : error_key(answer);
+    state.loaded_version = UINT64_MAX;  // the demo fills the practice's identity too
+  }
+}
+
+}  // namespace
+
+void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_version, PracticeSettingsState& state) {
+  // Reloaded when the data changed, unless something is being typed: a sync never eats a
+  // half-typed address.
+  if (state.loaded_version != data_version && !ImGui::IsAnyItemActive()) {
+    for (const Field& f : kFields) state.values[f.key] = setting(commands, f.key);
+    state.loaded_version = data_version;
+  }
+  // First, while the practice is empty: trying Quittance on realistic data is what a newcomer wants.
+  draw_demo_loader(commands, state);
+  heading(tr("settings.practice.heading"));
+  // Caption and field side by side, one row each: the whole identity fits on one screen.
+  if (ImGui::BeginTable("##practice-fields", 2, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("caption", ImGuiTableColumnFlags_WidthFixed, 330);
+    for (const Field& f : kFields) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::AlignTextToFramePadding();
+      label(tr(f.caption));
+      ImGui::TableNextColumn();
+      const std::string id = std::string("##") + f.key;
+      if (f.multiline) {
+        ImGui::InputTextMultiline(id.c_str(), &state.values[f.key], ImVec2(f.width, ImGui::GetTextLineHeight() * 2.6f));
+      } else {
+        ImGui::SetNextItemWidth(f.width);
+        ImGui::InputText(id.c_str(), &state.values[f.key]);
+      }
+      name_last_widget(tr(f.caption));
+      if (state.error_field == f.key) error_text(state.error_key);
+    }
+    ImGui::EndTable();
+  }
+  if (ImGui::Button((std::string(tr("settings.practice.save")) + "##practice-save").c_str())) save(commands, state);
+  if (state.error_field.empty()) error_text(state.error_key);
+  if (!state.message_key.empty()) label(tr(state.message_key));
+
+  ImGui::Separator();
+  heading(tr("settings.language.heading"));
+  // Each language is named in itself, in both catalogues.
+  if (ImGui::RadioButton((std::string(tr("language.fr")) + "##lang-fr").c_str(), language() == "fr"))
+    save_language(commands, "fr");
+  ImGui::SameLine();
+  if (ImGui::RadioButton((std::string(tr("language.en")) + "##lang-en").c_str(), language() == "en"))
+    save_language(commands, "en");
+  ImGui::Separator();
+  draw_fees(commands);
+}
+
+}  // namespace quittance::ui
