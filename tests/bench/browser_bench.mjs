@@ -1,0 +1,94 @@
+// The 100,000-invoice clinic in headless Chromium: frame times while scrolling the invoice
+// table, and the delay from a search keystroke to the updated table. Prints figures; asserts
+// nothing (targets: frame p95 under 16 ms, search under 50 ms). Usage (scripts/bench-browser):
+//   node tests/bench/browser_bench.mjs DB_FILE
+// The clinic is loaded the way a practice would: « Restaurer une sauvegarde » in Paramètres.
+import { statSync } from 'node:fs';
+import { click, launch, labels, newProfile, openApp, settle, startServer } from '../browser/harness.mjs';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node tests/bench/browser_bench.mjs DB_FILE');
+  process.exit(2);
+}
+
+// Every animation frame's own duration (the app draws only in them), and when each ended.
+function instrumentFrames() {
+  const frames = [];
+  const original = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => original((t) => {
+    const start = performance.now();
+    cb(t);
+    frames.push({ start, end: performance.now() });
+  });
+  window.__frames = frames;
+  // A typed character is drawn synchronously: keydown (window, capture: before the app's own
+  // handler), then the text field's input event, whose handler draws the frame with the new
+  // search and its table; a listener on document, bubbling, runs after that frame.
+  window.__keystrokes = [];
+  window.addEventListener('keydown', () => { window.__keyAt = performance.now(); }, true);
+  document.addEventListener('input', () => { window.__keystrokes.push(performance.now() - window.__keyAt); });
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+const server = await startServer();
+const context = await launch(newProfile());
+try {
+  const { page } = await openApp(context, server.url, { init: instrumentFrames });
+  const megabytes = (statSync(file).size / 1e6).toFixed(1);
+  console.log(`clinic: ${file} (${megabytes} MB)`);
+
+  let t = Date.now();
+  await click(page, 'Paramètres');
+  await click(page, 'Exports et sauvegarde');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), click(page, 'Restaurer une sauvegarde…')]);
+  await chooser.setFiles(file);
+  for (let i = 0; i < 600 && !(await labels(page)).includes('Remplacer les données actuelles par cette sauvegarde'); ++i) {
+    await page.waitForTimeout(500);
+  }
+  await click(page, 'Remplacer les données actuelles par cette sauvegarde');
+  for (let i = 0; i < 1200 && !(await labels(page)).some((l) => l.startsWith('Sauvegarde restaurée')); ++i) {
+    await page.waitForTimeout(500);
+  }
+  const total = (await page.evaluate(() => window.quittance.query({ cmd: 'invoice.list', limit: 1 }))).result.total;
+  console.log(`restored through « Restaurer une sauvegarde »: ${total} invoices in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+  await click(page, 'Factures');
+  await page.mouse.move(700, 450);  // over the table
+  await settle(page);
+  await page.evaluate(() => { window.__frames.length = 0; });
+  for (let i = 0; i < 150; ++i) {
+    await page.mouse.wheel(0, i < 100 ? 600 : -400);
+    await page.waitForTimeout(16);
+  }
+  await settle(page);
+  const scroll = (await page.evaluate(() => window.__frames)).map((f) => f.end - f.start);
+  console.log(`scrolling the invoice table: ${scroll.length} frames, p50 ${ms(percentile(scroll, 50))}, ` +
+              `p95 ${ms(percentile(scroll, 95))}, max ${ms(Math.max(...scroll))} (target p95 < 16 ms)`);
+
+  const delays = [];
+  for (const text of ['Dupré', 'F-2026-A-00012']) {
+    await click(page, 'Rechercher (numéro ou patient)');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await settle(page);
+    await page.evaluate(() => { window.__keystrokes.length = 0; });
+    for (const ch of text) {
+      await page.keyboard.type(ch);
+      await settle(page);
+    }
+    const each = await page.evaluate(() => window.__keystrokes.slice());
+    console.log(`  typing "${text}": ${each.map(ms).join(', ')}`);
+    delays.push(...each);
+  }
+  console.log(`search keystroke to updated table: p50 ${ms(percentile(delays, 50))}, max ${ms(Math.max(...delays))} ` +
+              `over ${delays.length} searches (target < 50 ms)`);
+} finally {
+  await context.close();
+  await server.stop();
+}
