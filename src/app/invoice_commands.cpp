@@ -202,11 +202,27 @@ Json invoice_list(Context& ctx) {
   auto count = ctx.db.prepare("SELECT COUNT(*) FROM invoices i WHERE " + where);
   bind_all(count);
   count.step();
+  const std::int64_t matches = count.column_int64(0);
+  // Which way to find the page. SQLite collects every match and sorts them, which is right for a
+  // narrow search (a patient's name) and slow for a broad one (« F-2026 » matches every invoice
+  // of the year: sorting them all takes a third of a second in the browser). Walking an index
+  // already in date order and filtering costs about (offset + limit) × invoices / matches rows,
+  // so it is taken when that is less than the matches a sort would read.
+  std::string walk;
+  if (!search.empty() && !has(ctx.cmd, "patient_id") && matches > 0) {
+    auto size = ctx.db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM invoices");  // about the table's size, at once
+    size.step();
+    const double walked = static_cast<double>(page.offset + page.limit) * static_cast<double>(size.column_int64(0)) /
+                          static_cast<double>(matches);
+    if (walked < static_cast<double>(matches)) {
+      walk = has(ctx.cmd, "status") ? " INDEXED BY invoices_by_status" : " INDEXED BY invoices_by_date";
+    }
+  }
   // The page is cut on an index first (rowids only, no table reads for the skipped rows), then
   // only its rows are read and joined: a deep page costs what a first page does. CROSS JOIN
   // keeps SQLite from reordering the join into a scan.
   const std::string order = " ORDER BY i.issued_on DESC, i.id DESC";
-  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns + " FROM (SELECT i.rowid AS r FROM invoices i WHERE " +
+  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns + " FROM (SELECT i.rowid AS r FROM invoices i" + walk + " WHERE " +
                            where + order + " LIMIT ?" + std::to_string(args.size() + 1) + " OFFSET ?" +
                            std::to_string(args.size() + 2) +
                            ") pg CROSS JOIN invoices i ON i.rowid = pg.r JOIN patients p ON p.id = i.patient_id" +
@@ -215,7 +231,7 @@ Json invoice_list(Context& ctx) {
   st.bind(static_cast<int>(args.size() + 1), page.limit).bind(static_cast<int>(args.size() + 2), page.offset);
   Json items = Json::array();
   while (st.step()) items.push_back(invoice_row(st));
-  return Json{{"total", count.column_int64(0)}, {"items", std::move(items)}};
+  return Json{{"total", matches}, {"items", std::move(items)}};
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { click, labels, launch, newProfile, openApp, resultsDir, settle } from './harness.mjs';
+import { click, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
 import { startServerWithStripe } from './stripe.mjs';
 
 let env, context, page;
@@ -20,16 +20,8 @@ after(async () => {
   await env?.stop();
 });
 
-const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
-const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
 const state = () => page.evaluate(() => window.quittance.state());
 
-async function type(label, text) {
-  await click(page, label);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(text);
-  await settle(page);
-}
 
 // Polls `check` (which returns a truthy value when done) for up to `ms`.
 async function until(what, check, ms = 20000) {
@@ -52,9 +44,9 @@ async function shownLabel(text, ms) {
 let serial = 0;
 async function patientWithInvoice(name, amount) {
   const n = ++serial;
-  const p = (await exec({ cmd: 'patient.create', id: `card-p-${n}`, name, email: `p${n}@example.fr` })).result.patient_id;
-  await exec({ cmd: 'invoice.create', id: `card-inv-${n}`, patient_id: p, lines: [{ label: 'Séance', unit_price: amount }] });
-  const number = (await exec({ cmd: 'invoice.issue', id: `card-iss-${n}`, invoice_id: `card-inv-${n}` })).result.number;
+  const p = (await exec(page, { cmd: 'patient.create', id: `card-p-${n}`, name, email: `p${n}@example.fr` })).result.patient_id;
+  await exec(page, { cmd: 'invoice.create', id: `card-inv-${n}`, patient_id: p, lines: [{ label: 'Séance', unit_price: amount }] });
+  const number = (await exec(page, { cmd: 'invoice.issue', id: `card-iss-${n}`, invoice_id: `card-inv-${n}` })).result.number;
   return { patient: p, invoice: `card-inv-${n}`, number };
 }
 
@@ -62,7 +54,7 @@ async function patientWithInvoice(name, amount) {
 // Stripe (the double), and the card shows on the page by itself.
 async function saveCard(name, patient, testCard) {
   await click(page, 'Patients');
-  await type('Rechercher un patient', name.slice(0, 4));
+  await type(page, 'Rechercher un patient', name.slice(0, 4));
   await click(page, `${name}##patient-${patient}`);
   await click(page, 'Enregistrer une carte');
   await shownLabel('Demande créée : le patient enregistre sa carte');
@@ -122,28 +114,28 @@ test('a saved card pays the invoice from « Payer », with Stripe\'s fee; then a
   assert.ok(shown.includes('Montant débité : 65,00\u00A0€'), shown.join(' | '));
   await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-card.png') });
   await click(page, 'Soumettre');
-  await until('the invoice paid', async () => (await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
+  await until('the invoice paid', async () => (await query(page, { cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
   assert.equal(await charges(), 1);
-  const payment = (await query({ cmd: 'payment.list', patient_id: patient })).result.items[0];
+  const payment = (await query(page, { cmd: 'payment.list', patient_id: patient })).result.items[0];
   assert.equal(payment.payment_type_id, 'card_online');
   assert.equal(payment.fee, Math.round(6500 * 0.015) + 25);
   assert.match(payment.processor_ref, /^pi_/);
 
   // « Rembourser » 20 € of it, on the card.
   await click(page, 'Patients');
-  await type('Rechercher un patient', 'Éloï');
+  await type(page, 'Rechercher un patient', 'Éloï');
   await click(page, `Éloïse Dupré##patient-${patient}`);
   await click(page, 'Paiements et acomptes');
   await click(page, `Rembourser##refund-${payment.payment_id}`);
   assert.ok((await labels(page)).includes('Le remboursement est fait sur la carte du patient, par Stripe.'));
-  await type('Montant', '20');
-  await type('Motif', 'Séance écourtée');
+  await type(page, 'Montant', '20');
+  await type(page, 'Motif', 'Séance écourtée');
   await page.screenshot({ path: path.join(resultsDir, 'refund-dialog.png') });
   await click(page, 'Rembourser##refund-submit');
   await until('the refund recorded', async () =>
-    (await query({ cmd: 'patient.balance', patient_id: patient })).result.refunded === 2000);
+    (await query(page, { cmd: 'patient.balance', patient_id: patient })).result.refunded === 2000);
   assert.equal((await env.double.control('/_double/stats')).refunds, 1);
-  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.due, 2000);
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: invoice })).result.due, 2000);
 });
 
 test('a declined card is told in French, and the invoice stays to pay', async () => {
@@ -153,7 +145,7 @@ test('a declined card is told in French, and the invoice stays to pay', async ()
   await click(page, 'Soumettre');
   await shownLabel('Carte refusée : fonds insuffisants.');
   await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-declined.png') });
-  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
   await click(page, 'Annuler##pay-cancel');
 });
 
@@ -169,11 +161,11 @@ test('a network cut between the server and Stripe, then « Réessayer », charge
   await click(page, 'Soumettre');
   await shownLabel('Stripe ne répond pas. Réessayez : la carte ne sera pas débitée deux fois.');
   assert.equal(await charges(), before + 1);
-  assert.equal((await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: invoice })).result.status, 'due');
   await page.screenshot({ path: path.join(resultsDir, 'pay-dialog-retry.png') });
   await click(page, 'Réessayer');
-  await until('the invoice paid', async () => (await query({ cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
+  await until('the invoice paid', async () => (await query(page, { cmd: 'invoice.get', invoice_id: invoice })).result.status === 'paid');
   assert.equal(await charges(), before + 1);
   await env.double.control('/_double/webhooks/resume', {});
-  assert.equal((await query({ cmd: 'payment.list', patient_id: patient })).result.items.length, 1);
+  assert.equal((await query(page, { cmd: 'payment.list', patient_id: patient })).result.items.length, 1);
 });

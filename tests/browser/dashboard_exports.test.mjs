@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appSession, click, settle, labels, resultsDir, widget } from './harness.mjs';
+import { appSession, click, settle, labels, resultsDir, widget, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -40,12 +40,6 @@ function daysAgo(n) {
   return { iso, fr: iso.split('-').reverse().join('/') };
 }
 
-async function type(label, text) {
-  await click(page, label);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(text);
-  await settle(page);
-}
 
 // Waits until a label satisfying `match` (a string or a RegExp) is on screen; returns it.
 async function waitForLabel(match, timeoutMs = 10000) {
@@ -167,14 +161,14 @@ test('« Exports et sauvegarde »: a CSV of the month’s invoices for the accou
   await waitForLabel(`Fichier téléchargé : ${csv.name} (2 lignes).`);
 
   // Since 150 days ago: every invoice, the oldest with its amount in French (1245,50).
-  await type('Du', daysAgo(150).fr);
+  await type(page, 'Du', daysAgo(150).fr);
   csv = await download('Télécharger les factures (CSV)');
   lines = csv.bytes.toString('utf8').slice(1).split('\r\n').filter((l) => l);
   assert.equal(lines.length, 6, lines.join('\n'));
   assert.ok(lines.some((l) => l.includes(';1245,50;') && l.includes(';1195,50')), lines.join('\n'));
 
   // A period that ends before it starts is refused in French.
-  await type('Au', daysAgo(200).fr);
+  await type(page, 'Au', daysAgo(200).fr);
   await click(page, 'Télécharger les paiements (CSV)');
   assert.ok((await labels(page)).includes('La date de fin est avant la date de début.'));
   // « Mois en cours » puts the month back; the payments of the month, by type.

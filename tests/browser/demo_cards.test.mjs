@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { click, labels, launch, newProfile, openApp, resultsDir, settle, startServer } from './harness.mjs';
+import { click, labels, launch, newProfile, openApp, resultsDir, settle, startServer, exec, query } from './harness.mjs';
 
 let server, context, page;
 before(async () => {
@@ -16,15 +16,13 @@ after(async () => {
   await server?.stop();
 });
 
-const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
-const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
 
 test('a simulated card is saved and charged, labelled « démonstration », and nothing reaches a server', async () => {
   const requests = [];
   page.on('request', (r) => { if (r.url().includes('/api/')) requests.push(r.url()); });
-  const p = (await exec({ cmd: 'patient.create', id: 'demo-p', name: 'Anaïs Bréhat' })).result.patient_id;
-  await exec({ cmd: 'invoice.create', id: 'demo-inv', patient_id: p, lines: [{ label: 'Séance', unit_price: 5000 }] });
-  const number = (await exec({ cmd: 'invoice.issue', id: 'demo-iss', invoice_id: 'demo-inv' })).result.number;
+  const p = (await exec(page, { cmd: 'patient.create', id: 'demo-p', name: 'Anaïs Bréhat' })).result.patient_id;
+  await exec(page, { cmd: 'invoice.create', id: 'demo-inv', patient_id: p, lines: [{ label: 'Séance', unit_price: 5000 }] });
+  const number = (await exec(page, { cmd: 'invoice.issue', id: 'demo-iss', invoice_id: 'demo-inv' })).result.number;
   await settle(page);
   assert.ok((await labels(page)).some((l) => l.startsWith('Serveur : démonstration')), (await labels(page)).join(' | '));
 
@@ -42,6 +40,6 @@ test('a simulated card is saved and charged, labelled « démonstration », and 
   assert.ok((await labels(page)).includes('Démonstration : le paiement est simulé, aucune carte n’est débitée.'));
   await page.screenshot({ path: path.join(resultsDir, 'demo-pay-card.png') });
   await click(page, 'Soumettre');
-  assert.equal((await query({ cmd: 'invoice.get', invoice_id: 'demo-inv' })).result.status, 'paid');
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: 'demo-inv' })).result.status, 'paid');
   assert.deepEqual(requests, []);
 });

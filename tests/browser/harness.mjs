@@ -120,3 +120,15 @@ export async function settle(page) {
 export async function labels(page) {
   return (await page.evaluate(() => window.quittance.ui())).map((w) => w.label);
 }
+
+// The page's command layer (window.quittance.exec / query), as the tests set up their data.
+export const exec = (page, cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
+export const query = (page, cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
+
+// Clicks the field labelled `label`, replaces its text with `text`, as a user types it.
+export async function type(page, label, text) {
+  await click(page, label);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await settle(page);
+}

@@ -2,7 +2,7 @@
 // « Payer » dialog, Escape closes it; accented text typed arrives intact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appSession, click, settle, labels } from './harness.mjs';
+import { appSession, click, settle, labels, exec, query } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -12,12 +12,10 @@ before(async () => {
 });
 after(app.stop);
 
-const exec = (cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
-const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
 
 test('Ctrl+F then typing searches patients; Tab, amount, Enter pays; Escape closes the dialog', async () => {
-  await exec({ cmd: 'patient.create', id: 'kb-1', name: 'Chloé Bernard' });
-  await exec({ cmd: 'patient.create', id: 'kb-2', name: 'Éloïse Dupré' });
+  await exec(page, { cmd: 'patient.create', id: 'kb-1', name: 'Chloé Bernard' });
+  await exec(page, { cmd: 'patient.create', id: 'kb-2', name: 'Éloïse Dupré' });
   await click(page, 'Patients');
   await page.keyboard.press('Control+F');
   await settle(page);
@@ -26,8 +24,8 @@ test('Ctrl+F then typing searches patients; Tab, amount, Enter pays; Escape clos
   let shown = await labels(page);
   assert.ok(shown.includes('Éloïse Dupré') && !shown.includes('Chloé Bernard'), shown.join(' | '));
 
-  await exec({ cmd: 'invoice.create', id: 'kb-inv', patient_id: 'kb-2', lines: [{ label: 'Séance', unit_price: 4500 }] });
-  const number = (await exec({ cmd: 'invoice.issue', id: 'kb-iss', invoice_id: 'kb-inv' })).result.number;
+  await exec(page, { cmd: 'invoice.create', id: 'kb-inv', patient_id: 'kb-2', lines: [{ label: 'Séance', unit_price: 4500 }] });
+  const number = (await exec(page, { cmd: 'invoice.issue', id: 'kb-iss', invoice_id: 'kb-inv' })).result.number;
   await click(page, 'Factures');
   await click(page, `Payer##pay-${number}`);
   await page.keyboard.press('Escape');
@@ -41,7 +39,7 @@ test('Ctrl+F then typing searches patients; Tab, amount, Enter pays; Escape clos
   await page.keyboard.type('20');
   await page.keyboard.press('Enter');
   await settle(page);
-  const invoice = (await query({ cmd: 'invoice.get', invoice_id: 'kb-inv' })).result;
+  const invoice = (await query(page, { cmd: 'invoice.get', invoice_id: 'kb-inv' })).result;
   assert.equal(invoice.status, 'partly_paid');
   assert.equal(invoice.due, 2500);
   shown = await labels(page);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { appSession, click, settle, labels, resultsDir } from './harness.mjs';
+import { appSession, click, settle, labels, resultsDir, query, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -13,35 +13,28 @@ before(async () => {
 });
 after(app.stop);
 
-const query = (cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
 
-async function type(label, text) {
-  await click(page, label);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(text);
-  await settle(page);
-}
 
 test('a colleague with a PIN; the shared device then asks who is working, and applies their role', async () => {
   // Alone, the practice never sees a sign-in.
   assert.ok(!(await labels(page)).includes('Qui utilise Quittance ?'));
   await click(page, 'Paramètres');
   await click(page, 'Utilisateurs');
-  await type('Nom', 'Léa Dupré');
+  await type(page, 'Nom', 'Léa Dupré');
   await click(page, 'Rôle');
   await click(page, 'Facturation##role-billing');
   await click(page, 'Ajouter l’utilisateur');
-  const lea = (await query({ cmd: 'user.list' })).result.find((u) => u.name === 'Léa Dupré');
+  const lea = (await query(page, { cmd: 'user.list' })).result.find((u) => u.name === 'Léa Dupré');
   assert.equal(lea.role, 'billing');
   await click(page, `Code PIN##set-pin-${lea.user_id}`);
-  await type('Nouveau code PIN', '2468');
-  await type('Confirmez le code PIN', '2469');
+  await type(page, 'Nouveau code PIN', '2468');
+  await type(page, 'Confirmez le code PIN', '2469');
   await click(page, 'Enregistrer le code PIN');
   assert.ok((await labels(page)).includes('Les deux codes PIN diffèrent.'));
-  await type('Nouveau code PIN', '2468');
-  await type('Confirmez le code PIN', '2468');
+  await type(page, 'Nouveau code PIN', '2468');
+  await type(page, 'Confirmez le code PIN', '2468');
   await click(page, 'Enregistrer le code PIN');
-  assert.equal((await query({ cmd: 'user.list' })).result.find((u) => u.name === 'Léa Dupré').has_pin, true);
+  assert.equal((await query(page, { cmd: 'user.list' })).result.find((u) => u.name === 'Léa Dupré').has_pin, true);
   await page.screenshot({ path: path.join(resultsDir, 'settings-users.png') });
 
   // The next start asks who is working.
@@ -50,7 +43,7 @@ test('a colleague with a PIN; the shared device then asks who is working, and ap
   await page.evaluate(() => window.quittance.ready);
   await settle(page);
   let shown = await labels(page);
-  assert.ok(shown.includes('Qui utilise Quittance ?'), shown.join(' | ') + JSON.stringify((await query({ cmd: 'user.list' }))));
+  assert.ok(shown.includes('Qui utilise Quittance ?'), shown.join(' | ') + JSON.stringify((await query(page, { cmd: 'user.list' }))));
   await click(page, `Léa Dupré — Facturation##user-${lea.user_id}`);
   await page.keyboard.type('1111');
   await page.keyboard.press('Enter');
@@ -66,14 +59,14 @@ test('a colleague with a PIN; the shared device then asks who is working, and ap
   // Billing may not rename the practice; it may create a patient, which the journal puts on her.
   await click(page, 'Paramètres');
   await click(page, 'Cabinet');
-  await type('Nom du cabinet', 'Cabinet renommé');
+  await type(page, 'Nom du cabinet', 'Cabinet renommé');
   await click(page, 'Enregistrer##practice-save');
-  assert.notEqual((await query({ cmd: 'settings.get', key: 'practice.name' })).result, 'Cabinet renommé');
+  assert.notEqual((await query(page, { cmd: 'settings.get', key: 'practice.name' })).result, 'Cabinet renommé');
   await click(page, 'Patients');
   await click(page, 'Nouveau patient');
-  await type('Nom', 'Noël Œuvrard');
+  await type(page, 'Nom', 'Noël Œuvrard');
   await click(page, 'Créer le patient');
-  const entries = (await query({ cmd: 'journal.list', limit: 500 })).result.items;
+  const entries = (await query(page, { cmd: 'journal.list', limit: 500 })).result.items;
   const created = entries.filter((e) => e.name === 'patient.create').at(-1);
   assert.equal(created.actor, lea.user_id);
 
