@@ -42,6 +42,10 @@ class CommandLayer {
   // The user commands run as; roles apply to them. "owner" until changed. False if unknown.
   bool set_actor(const std::string& user_id);
   const std::string& actor() const { return actor_; }
+  // Runs as an active owner: the built-in "owner" if it is still active, else the first other
+  // one (the practice always keeps one: user.update refuses to lose the last). The starting
+  // point of a session before anyone signs in. False only for a database without users.
+  bool act_as_an_owner();
 
   // Called after every command that committed a change, so the platform can make it durable.
   void on_commit(std::function<void()> listener) { commit_listener_ = std::move(listener); }

@@ -85,12 +85,24 @@ Json payment_create(Context& ctx) {
 
 namespace {
 
+// A card payment made through Stripe is what Stripe says it is: it is corrected by a refund
+// (which Stripe makes, and whose event the device records), never edited or deleted here,
+// or a later refund event would find it changed and be refused.
+void refuse_if_processed(store::Database& db, const std::string& payment_id) {
+  auto st = db.prepare("SELECT processor_ref FROM payments WHERE id = ?1");
+  st.bind(1, payment_id);
+  if (st.step() && !st.column_text(0).empty()) {
+    refuse("payment_processed", "a card payment made through Stripe is corrected by a refund", "payment_id");
+  }
+}
+
 // Changes a payment's facts; a lower amount first releases what it paid, newest first, so
 // the invoices go back to « à payer » or « partiellement payée » as needed.
 Json payment_update(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "payment_id", 64);
   require_text(ctx.cmd, "reason", 500);  // kept in the journal with the command
   ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
+  refuse_if_processed(ctx.db, id);
   auto set = [&](const char* column, const auto& value) { update_column(ctx.db, "payments", id, column, value); };
   if (has(ctx.cmd, "payment_type_id")) {
     std::string type = require_string(ctx.cmd, "payment_type_id", 64);
@@ -115,6 +127,7 @@ Json payment_delete(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "payment_id", 64);
   require_text(ctx.cmd, "reason", 500);
   ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, id);
+  refuse_if_processed(ctx.db, id);
   if (ledger::refunded_from(ctx.db, SourceKind::Payment, id) > 0) refuse("payment_refunded", "a refunded payment cannot be deleted", "payment_id");
   const std::int64_t released = ledger::release_from_source(ctx.db, source, source.total, ctx.command_id);
   update_column(ctx.db, "payments", id, "deleted", std::int64_t{1});

@@ -1,5 +1,5 @@
 // `server_event.apply`: a fact born on the server (GET /api/events; docs/api.md) recorded in
-// the clinic's books. The device applies each event under the command id "srv-<seq>", so an
+// the clinic's books. The device applies each event under the command id "srv-<clinic>-<seq>", so an
 // event applied from the charge's own answer and again from the pull is recorded once (the
 // second is a replay). Money is never dropped: a payment or refund whose patient or payment is
 // not known here yet is refused, and the device retries it at its next pull, in order.

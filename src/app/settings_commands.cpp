@@ -137,6 +137,9 @@ Json user_update(Context& ctx) {
     if (!core::role_from_string(role)) refuse("invalid_argument", "role must be owner, billing, practitioner or read_only", "role");
     update_column(ctx.db, "users", id, "role", role);
   }
+  if (has(ctx.cmd, "archived") && optional_bool(ctx.cmd, "archived", false) && id == ctx.actor) {
+    refuse("invalid_argument", "a user cannot archive themselves: another owner does it", "archived");
+  }
   if (has(ctx.cmd, "archived")) update_column(ctx.db, "users", id, "archived", std::int64_t{optional_bool(ctx.cmd, "archived", false) ? 1 : 0});
   if (active_owners(ctx.db) == 0) refuse("last_owner", "the practice must keep an active owner", "role");
   return Json{{"user_id", id}};

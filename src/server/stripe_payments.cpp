@@ -413,7 +413,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
     return finish(ctx, device, command_id,
                   {200, {{"ok", true}, {"refund_id", refund_id}, {"status", status}, {"event", event.to_json()}}});
   }
-  if (r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 429) {
+  if (definitive_refusal(r) && r.status != 401) {
     const Json& e = r.error();
     return finish(
         ctx, device, command_id,

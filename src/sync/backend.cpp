@@ -171,9 +171,12 @@ void Backend::tick(double now_ms) {
 
 bool Backend::apply_event(const Json& event) {
   if (!event.is_object() || !event.contains("seq") || !event["seq"].is_number_integer()) return false;
-  const Json answer = commands_.exec({{"cmd", "server_event.apply"},
-                                      {"id", "srv-" + std::to_string(event["seq"].get<std::int64_t>())},
-                                      {"event", event}});
+  // Named by the clinic and the seq: a seq is unique on one server only, and a device moved to
+  // another (reinstalled) server must not meet its old events' ids with other contents.
+  const Json answer = commands_.exec(
+      {{"cmd", "server_event.apply"},
+       {"id", "srv-" + link_.clinic_id + "-" + std::to_string(event["seq"].get<std::int64_t>())},
+       {"event", event}});
   if (answer.value("ok", false)) return true;
   blocked_code_ = answer["error"].value("code", "internal_error");
   return false;

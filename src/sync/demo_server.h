@@ -19,7 +19,10 @@ class DemoServer : public HttpTransport {
  public:
   // Event numbers start here. The device records event n under the command id "srv-n", so a
   // new page load must not reuse the numbers of an earlier one: start from the time.
-  void restart_at(std::int64_t first_seq) { next_seq_ = first_seq; }
+  void restart_at(std::int64_t first_seq) {
+    next_seq_ = first_seq;
+    next_id_ = first_seq;  // pi_demo_..., re_demo_...: the books know them by these ids too
+  }
   // Answers at once, before send() returns.
   void send(const HttpRequest& request, std::function<void(const HttpResponse&)> done) override;
 
@@ -31,7 +34,7 @@ class DemoServer : public HttpTransport {
   HttpResponse route(const std::string& method, const std::string& path, const Json& body);
 
   std::int64_t next_seq_ = 1;
-  int next_id_ = 1;
+  std::int64_t next_id_ = 1;
   std::vector<Json> events_;
   std::map<std::string, HttpResponse> answered_;    // command id -> answer (replays)
   std::map<std::string, std::int64_t> refundable_;  // payment intent -> what is left

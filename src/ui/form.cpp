@@ -38,6 +38,11 @@ bool search_shortcut() {
 
 bool escape_pressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
 
+app::Json result_of(const app::Json& answer) {
+  if (answer.value("ok", false) && answer.contains("result") && answer["result"].is_object()) return answer["result"];
+  return app::Json::object();
+}
+
 std::string error_key(const app::Json& answer) {
   std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
   return tr(key) == key ? "error.command_failed" : key;

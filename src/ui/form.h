@@ -24,6 +24,10 @@ bool search_shortcut();
 // Escape was pressed this frame: the open dialog closes, as its « Annuler » would.
 bool escape_pressed();
 
+// An answer's result, or an empty object when the command was refused: screens read it with
+// .value() and never meet a null (which would throw in the middle of a frame).
+app::Json result_of(const app::Json& answer);
+
 std::string error_key(const app::Json& answer);
 // Draws a catalogue message in the error colour; nothing for "".
 void error_text(const std::string& key);

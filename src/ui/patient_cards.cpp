@@ -20,7 +20,8 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
     state = PatientCardsState{};
     state.patient_id = patient_id;
   }
-  const app::Json cards = commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}})["result"];
+  app::Json cards = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}}));
+  if (!cards.contains("items")) cards = {{"items", app::Json::array()}, {"attempts", app::Json::array()}};
   const bool available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
   if (cards["items"].empty() && !available) return;  // nothing to show nor to do here
   // The awaited card has come: the request's message has done its job.

@@ -39,7 +39,13 @@ void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json&
   request.amount = invoice.value("due", std::int64_t{0});
   PayDialogState* s = &state;  // the UI state outlives every request
   const std::string invoice_id = state.invoice_id;
-  backend.charge(request, [s, invoice_id](const sync::CallResult& r) {
+  backend.charge(request, [s, invoice_id, command_id = state.charge_command_id](const sync::CallResult& r) {
+    // Whatever the dialog shows now, remember a charge whose outcome is unknown.
+    if (outcome_unknown(r)) {
+      s->unknown_charges[invoice_id] = command_id;
+    } else {
+      s->unknown_charges.erase(invoice_id);
+    }
     if (s->invoice_id != invoice_id) return;  // the dialog was closed or moved on meanwhile
     s->charging = false;
     if (r.status == 200) {
@@ -59,7 +65,14 @@ void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json&
 }  // namespace
 
 void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::int64_t due) {
+  auto unknown = std::move(state.unknown_charges);
   state = PayDialogState{};
+  state.unknown_charges = std::move(unknown);
+  if (auto it = state.unknown_charges.find(invoice_id); it != state.unknown_charges.end()) {
+    state.charge_command_id = it->second;
+    state.type_id = kSavedCard;
+    state.error_key = "card.error.stripe_unreachable";  // say why the button reads « Réessayer »
+  }
   state.invoice_id = invoice_id;
   state.paid_on = today_input();
   state.amount_text = input_amount(due);
@@ -86,7 +99,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   const std::string patient = invoice.value("patient_id", std::string());
   app::Json cards = app::Json::array();
   if (backend && backend->link().paired()) {
-    cards = commands.query({{"cmd", "card.list"}, {"patient_id", patient}})["result"]["items"];
+    cards = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient}})).value("items", app::Json::array());
   }
   const std::string card_text =
       cards.empty() ? std::string() : std::string(tr("card.charge")) + " " + card_label(cards[0]);

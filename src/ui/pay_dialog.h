@@ -5,6 +5,7 @@
 // the server (Stripe); the answer arrives later, the dialog says so meanwhile.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "app/commands.h"
@@ -26,6 +27,9 @@ struct PayDialogState {
   bool charging = false;     // the server's answer is awaited
   bool charged = false;      // paid: the dialog closes at its next frame
   std::string notice_key;    // an outcome that is not an error (processing at the bank)
+  // Charges whose outcome is unknown, by invoice: reopening « Payer » on that invoice asks for
+  // the same charge again (never a second one), even after the dialog was closed.
+  std::map<std::string, std::string> unknown_charges;
 };
 
 // Opens the dialog for an invoice (call from a button); the dialog draws itself next frames.

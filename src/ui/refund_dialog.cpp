@@ -28,8 +28,14 @@ void refund_on_card(sync::Backend& backend, RefundDialogState& state, std::int64
   state.error_key.clear();
   RefundDialogState* s = &state;
   const std::string payment_id = state.payment_id;
+  const PendingRefund asked{state.command_id, state.amount_text, state.reason, state.refunded_on};
   backend.refund({state.command_id, state.processor_ref, state.reason, on, amount},
-                 [s, payment_id](const sync::CallResult& r) {
+                 [s, payment_id, asked](const sync::CallResult& r) {
+                   if (outcome_unknown(r)) {
+                     s->unknown_refunds[payment_id] = asked;
+                   } else {
+                     s->unknown_refunds.erase(payment_id);
+                   }
                    if (s->payment_id != payment_id) return;
                    s->sending = false;
                    if (r.ok()) {
@@ -44,7 +50,9 @@ void refund_on_card(sync::Backend& backend, RefundDialogState& state, std::int64
 }  // namespace
 
 void open_refund_dialog(RefundDialogState& state, const app::Json& payment, const std::string& patient_id) {
+  auto unknown = std::move(state.unknown_refunds);
   state = RefundDialogState{};
+  state.unknown_refunds = std::move(unknown);
   state.payment_id = payment.value("payment_id", std::string());
   state.patient_id = patient_id;
   state.payment_type_id = payment.value("payment_type_id", std::string());
@@ -53,6 +61,13 @@ void open_refund_dialog(RefundDialogState& state, const app::Json& payment, cons
   state.amount_text = input_amount(state.refundable);
   state.refunded_on = today_input();
   state.open_requested = true;
+  if (auto it = state.unknown_refunds.find(state.payment_id); it != state.unknown_refunds.end()) {
+    state.command_id = it->second.command_id;
+    state.amount_text = it->second.amount_text;
+    state.reason = it->second.reason;
+    state.refunded_on = it->second.refunded_on;
+    state.error_key = "card.error.stripe_unreachable";
+  }
 }
 
 void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, RefundDialogState& state) {
@@ -74,10 +89,14 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
   label((std::string(tr("refund.refundable")) + " " + money(state.refundable)).c_str());
   label(tr(by_card ? "refund.route_card" : "refund.route_manual"));
   ImGui::Spacing();
+  // A refund awaiting its outcome is asked again as it was: its fields cannot change meanwhile.
+  const bool frozen = by_card && !state.command_id.empty();
+  if (frozen) ImGui::BeginDisabled();
   text_field(tr("pay.amount"), "##refund-amount", &state.amount_text, 200);
   text_field(tr("refund.reason"), "##refund-reason", &state.reason, 440);
   text_field(tr("refund.details"), "##refund-details", &state.details, 440);
   text_field(tr("refund.date"), "##refund-date", &state.refunded_on, 200);
+  if (frozen) ImGui::EndDisabled();
   error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
   ImGui::Spacing();
   const bool retry = by_card && !state.command_id.empty() && !state.sending;

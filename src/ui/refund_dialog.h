@@ -4,12 +4,19 @@
 // when the server confirms a card refund.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "app/commands.h"
 #include "sync/backend.h"
 
 namespace quittance::ui {
+
+// A card refund whose outcome is unknown: it is asked again exactly as it was (the server
+// replays it by its command id), so its fields are frozen until it has an answer.
+struct PendingRefund {
+  std::string command_id, amount_text, reason, refunded_on;
+};
 
 struct RefundDialogState {
   std::string payment_id;  // "" when closed
@@ -20,6 +27,7 @@ struct RefundDialogState {
   std::string error_key;
   std::string command_id;  // kept after an unanswered card refund, for « Réessayer »
   bool sending = false, done = false;
+  std::map<std::string, PendingRefund> unknown_refunds;  // by payment id, across reopenings
 };
 
 // `payment` is a payment.list item.

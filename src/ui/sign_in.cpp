@@ -54,7 +54,7 @@ void continue_as_current(app::CommandLayer& commands, SessionState& session) {
 }
 
 void sign_out(app::CommandLayer& commands, SessionState& session) {
-  commands.set_actor("owner");  // until someone signs in; the screen shows nothing else meanwhile
+  commands.act_as_an_owner();  // until someone signs in; the screen shows nothing else meanwhile
   session = SessionState{};
 }
 

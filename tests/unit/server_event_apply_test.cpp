@@ -149,3 +149,14 @@ TEST_CASE("the fee of a payment is checked like an amount") {
           {"fee", 30}});
   CHECK(c.query({{"cmd", "payment.list"}, {"patient_id", p}})["items"][0]["fee"] == 30);
 }
+
+TEST_CASE("a card payment made through Stripe is corrected by a refund, never edited nor deleted") {
+  Clinic c;
+  const std::string p = c.patient("Bruno Faure");
+  const std::string inv = c.invoice(p, 3000);
+  REQUIRE(apply(c, 1, "payment.succeeded", paid(p, inv, 3000, "pi_7"))["ok"] == true);
+  const std::string id = c.query({{"cmd", "payment.list"}, {"patient_id", p}})["items"][0]["payment_id"];
+  CHECK(c.refusal({{"cmd", "payment.update"}, {"payment_id", id}, {"reason", "x"}, {"amount", 1000}}) == "payment_processed");
+  CHECK(c.refusal({{"cmd", "payment.delete"}, {"payment_id", id}, {"reason", "x"}}) == "payment_processed");
+  CHECK(c.status(inv) == "paid");
+}

@@ -84,11 +84,22 @@ TEST_CASE("users: renamed, their role changed, archived; the practice always kee
   Clinic c;
   const std::string lea = c.exec({{"cmd", "user.create"}, {"name", "Léa"}, {"role", "billing"}})["user_id"];
   c.exec({{"cmd", "user.update"}, {"user_id", lea}, {"name", "Léa Dupré"}, {"role", "owner"}});
+  REQUIRE(c.commands().set_actor(lea));  // another owner archives the built-in one
   c.exec({{"cmd", "user.update"}, {"user_id", "owner"}, {"archived", true}});
-  REQUIRE(c.commands().set_actor(lea));  // the archived owner can no longer act
   CHECK(c.refusal({{"cmd", "user.update"}, {"user_id", lea}, {"role", "billing"}}) == "last_owner");
-  CHECK(c.refusal({{"cmd", "user.update"}, {"user_id", lea}, {"archived", true}}) == "last_owner");
+  CHECK(c.refusal({{"cmd", "user.update"}, {"user_id", lea}, {"archived", true}}) == "invalid_argument");  // herself, besides the last owner
   CHECK(c.refusal({{"cmd", "user.update"}, {"user_id", "nobody"}, {"name", "X"}}) == "not_found");
   // An archived user cannot sign in.
   CHECK(c.query({{"cmd", "user.check_pin"}, {"user_id", "owner"}, {"pin", "0000"}})["valid"] == false);
+}
+
+TEST_CASE("nobody archives themselves, and a session starts as an active owner even when the built-in one left") {
+  Clinic c;
+  CHECK(c.refusal({{"cmd", "user.update"}, {"user_id", "owner"}, {"archived", true}}) == "invalid_argument");
+  const std::string lea = c.exec({{"cmd", "user.create"}, {"name", "Léa"}, {"role", "owner"}})["user_id"];
+  REQUIRE(c.commands().set_actor(lea));
+  c.exec({{"cmd", "user.update"}, {"user_id", "owner"}, {"archived", true}});
+  REQUIRE(c.commands().act_as_an_owner());
+  CHECK(c.commands().actor() == lea);
+  CHECK(c.query({{"cmd", "app.info"}})["role"] == "owner");
 }

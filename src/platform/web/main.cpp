@@ -22,6 +22,7 @@
 #include "store/migrations.h"
 #include "store/settings.h"
 #include "sync/device_link.h"
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
@@ -152,6 +153,7 @@ void start_backend() {
     sync::DeviceLink demo;
     demo.events_after = first_seq - 1;
     demo.token = "demo";
+    demo.clinic_id = "demo";
     demo.device_name = ui::tr("backend.pair.default_name");
     app.backend->start(demo);
     return;
@@ -243,6 +245,7 @@ void start_clinic() {
   // A new command layer runs as the owner until someone signs in: after a restore the books
   // have their own users, so whoever works picks themselves again (or, alone, goes on unasked).
   app.ui.session = ui::SessionState{};
+  app.commands->act_as_an_owner();  // the built-in owner may have been archived
   app.commands->on_commit([] {
     WebApp& a = web_app();
     ++a.data_version;
@@ -285,7 +288,7 @@ bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
 
 // The restored books may lack server events pulled after the backup was made: the pull starts
 // over from the first event, and those the books already hold are answered as replays
-// (server_event.apply is idempotent by its "srv-<seq>" id). No money is skipped.
+// (server_event.apply is idempotent by its "srv-<clinic>-<seq>" id). No money is skipped.
 void restart_pull() {
   auto link = sync::device_link_from_json(read_file(kDeviceLinkPath));
   if (!link || link->events_after == 0) return;
@@ -299,7 +302,7 @@ void restart_pull() {
 std::string replace_database(ui::Bytes bytes) {
   WebApp& app = web_app();
   // The owner's decision only: whoever works now must hold that role.
-  if (!app.commands || app.commands->query({{"cmd", "app.info"}})["result"].value("role", "") != "owner") {
+  if (!app.commands || ui::result_of(app.commands->query({{"cmd", "app.info"}})).value("role", "") != "owner") {
     return "exports.restore.owner_only";
   }
   try {
