@@ -244,15 +244,36 @@ Json refund_create(Context& ctx) {
 
 namespace {
 
+// A patient's payments (their page), or the practice's (« Paiements »: a date range and a
+// payment type, with the count and the sum of what was received, deleted ones excluded).
 Json payment_list(Context& ctx) {
-  const std::string patient = require_string(ctx.cmd, "patient_id", 64);
+  std::string where = "1";
+  std::vector<std::string> args;
+  auto add = [&](const std::string& clause, const std::string& value) {
+    args.push_back(value);
+    where += " AND " + clause + std::to_string(args.size());
+  };
+  if (has(ctx.cmd, "patient_id")) add("p.patient_id = ?", require_string(ctx.cmd, "patient_id", 64));
+  if (has(ctx.cmd, "from")) add("p.paid_on >= ?", core::format_iso(require_date(ctx.cmd, "from")));
+  if (has(ctx.cmd, "to")) add("p.paid_on <= ?", core::format_iso(require_date(ctx.cmd, "to")));
+  if (has(ctx.cmd, "payment_type_id")) add("p.payment_type_id = ?", require_string(ctx.cmd, "payment_type_id", 64));
   const Page page = read_page(ctx.cmd);
+  auto bind_all = [&](store::Statement& st) {
+    for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  };
+  auto count = ctx.db.prepare("SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.deleted = 0 THEN p.amount END), 0) "
+                              "FROM payments p WHERE " + where);
+  bind_all(count);
+  count.step();
+  const std::int64_t total = count.column_int64(0), received = count.column_int64(1);
   auto st = ctx.db.prepare(
       "SELECT p.id, p.paid_on, p.payment_type_id, t.label, p.amount, p.used, p.reference, p.note, p.deleted, p.fee, "
-      "p.processor_ref "
-      "FROM payments p JOIN payment_types t ON t.id = p.payment_type_id WHERE p.patient_id = ?1 "
-      "ORDER BY p.paid_on DESC, p.id DESC LIMIT ?2 OFFSET ?3");
-  st.bind(1, patient).bind(2, page.limit).bind(3, page.offset);
+      "p.processor_ref, p.patient_id, pa.name "
+      "FROM payments p JOIN payment_types t ON t.id = p.payment_type_id JOIN patients pa ON pa.id = p.patient_id "
+      "WHERE " + where + " ORDER BY p.paid_on DESC, p.id DESC LIMIT ?" + std::to_string(args.size() + 1) +
+      " OFFSET ?" + std::to_string(args.size() + 2));
+  bind_all(st);
+  st.bind(static_cast<int>(args.size() + 1), page.limit).bind(static_cast<int>(args.size() + 2), page.offset);
   Json items = Json::array();
   while (st.step()) {
     const bool deleted = st.column_int64(8) != 0;
@@ -261,9 +282,10 @@ Json payment_list(Context& ctx) {
                      {"credit", deleted ? 0 : st.column_int64(4) - st.column_int64(5)},
                      {"reference", st.column_text(6)}, {"note", st.column_text(7)}, {"deleted", deleted},
                      {"fee", st.column_int64(9)}, {"processor_ref", st.column_text(10)},
+                     {"patient_id", st.column_text(11)}, {"patient_name", st.column_text(12)},
                      {"refundable", deleted ? 0 : st.column_int64(4) - ledger::refunded_from(ctx.db, SourceKind::Payment, st.column_text(0))}});
   }
-  return Json{{"items", std::move(items)}};
+  return Json{{"total", total}, {"received", received}, {"items", std::move(items)}};
 }
 
 Json credit_note_list(Context& ctx) {

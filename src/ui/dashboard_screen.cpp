@@ -44,11 +44,7 @@ const ImU32 kTrack = rgb(234, 238, 243);
 
 std::int64_t amount(const app::Json& summary, const char* field) { return summary.value(field, std::int64_t{0}); }
 
-void muted(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  label(text.c_str());
-  ImGui::PopStyleColor();
-}
+void muted(const std::string& text) { ui::muted(text.c_str()); }
 
 // "38 %" (a narrow no-break space in French), the share of `part` in `whole`, rounded; a
 // share that rounds to 0 or 100 without being it says so (« < 1 % », « > 99 % »); "" for none.

@@ -38,34 +38,6 @@ void coloured(const ImVec4& colour, const std::string& text) {
   ImGui::PopStyleColor();
 }
 
-void muted(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  label(text);
-  ImGui::PopStyleColor();
-}
-
-// `text` with each "{name}" replaced.
-std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
-  for (const auto& [name, value] : values) {
-    const std::string mark = std::string("{") + name + "}";
-    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size())) {
-      text.replace(at, mark.size(), value);
-    }
-  }
-  return text;
-}
-
-// "3 400" (narrow no-break space) in French, "3,400" in English.
-std::string whole_number(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  const char* sep = language() == "en" ? "," : "\u202F";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
-
 // "aucune facture", "1 facture", "340 factures": `noun` is "invoices", "patients" or "lines".
 std::string count(std::int64_t n, const char* noun) {
   const char* form = n == 0 ? "_none" : n == 1 ? "_one" : "_many";

@@ -13,6 +13,27 @@ std::string money(std::int64_t minor) {
   return language() == "en" ? core::format_en(m) : core::format_fr(m);
 }
 
+std::string whole_number(std::int64_t n) {
+  const std::string digits = std::to_string(n < 0 ? -n : n);
+  const char* separator = language() == "en" ? "," : "\u202F";
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string mark = std::string("{") + name + "}";
+    for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size())) {
+      text.replace(at, mark.size(), value);
+    }
+  }
+  return text;
+}
+
 std::optional<std::int64_t> parse_money(const std::string& text) {
   auto r = core::parse_amount(text, core::euro());
   if (!r.ok()) return std::nullopt;

@@ -3,11 +3,16 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 namespace quittance::ui {
 
 std::string money(std::int64_t minor);               // in the practice currency (EUR for now)
+std::string whole_number(std::int64_t n);            // "99 941" (narrow no-break spaces) or "99,941"
+// `text` with each "{name}" replaced: fill(tr("invoices.count"), {{"n", whole_number(n)}}).
+std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values);
 std::optional<std::int64_t> parse_money(const std::string& text);
 std::string date(const std::string& iso);            // "" stays ""
 std::string today_iso();

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "ui/form.h"
+#include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
 #include "ui/theme.h"
@@ -28,7 +29,12 @@ void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_versio
   app::Json query = {{"cmd", "invoice.list"}};
   if (state.status > 0) query["status"] = kStatuses[state.status];
   if (!state.search.empty()) query["search"] = state.search;
-  state.list.set_query(query, data_version);
+  state.list.set_query(query, data_version, !state.search.empty());
+  const std::int64_t total = state.list.total(commands);
+  if (total > 0) {
+    const char* key = !state.list.total_exact() ? "invoices.count_more" : total == 1 ? "invoices.count_one" : "invoices.count";
+    muted(fill(tr(key), {{"n", whole_number(total)}}).c_str());
+  }
   ImGui::Spacing();
   draw_invoice_table(commands, state.list, pay, "##invoices", true);
 }

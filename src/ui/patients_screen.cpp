@@ -214,7 +214,10 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
       draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem((std::string(tr("patients.tab.payments")) + "###tab-payments").c_str())) {
+    const ImGuiTabItemFlags select_payments = state.show_payments_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    state.show_payments_tab = false;
+    if (ImGui::BeginTabItem((std::string(tr("patients.tab.payments")) + "###tab-payments").c_str(), nullptr,
+                            select_payments)) {
       draw_payments_tab(commands, state);
       ImGui::EndTabItem();
     }

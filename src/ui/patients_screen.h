@@ -38,6 +38,7 @@ struct PatientsState {
   PatientCardsState cards;    // the saved card and « Enregistrer une carte »
   RefundDialogState refund;   // « Rembourser » a payment
   PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
+  bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };
 
 // `backend` is null when the device has none.

@@ -165,6 +165,14 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
     draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
   } else if (state.section == Section::Invoices) {
     draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
+  } else if (state.section == Section::Payments) {
+    const std::string patient = draw_payments_screen(*commands, data_version, state.payments);
+    if (!patient.empty()) {
+      state.section = Section::Patients;
+      state.patients.open_patient = patient;
+      state.patients.editor.open = false;
+      state.patients.show_payments_tab = true;
+    }
   } else if (state.section == Section::Dashboard) {
     draw_dashboard_screen(*commands, data_version, state.dashboard);
   } else {

@@ -15,6 +15,7 @@
 #include "ui/invoices_screen.h"
 #include "ui/patients_screen.h"
 #include "ui/pay_dialog.h"
+#include "ui/payments_screen.h"
 #include "ui/practice_settings.h"
 #include "ui/sign_in.h"
 #include "ui/users_settings.h"
@@ -50,6 +51,7 @@ struct UiState {
   SettingsState settings;
   PatientsState patients;
   InvoicesState invoices;
+  PaymentsState payments;
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
 };
 

@@ -93,4 +93,10 @@ void heading(const char* text) {
   text_in(g_heading_font, text);
 }
 
+void muted(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  label(text);
+  ImGui::PopStyleColor();
+}
+
 }  // namespace quittance::ui

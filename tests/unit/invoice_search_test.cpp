@@ -46,6 +46,19 @@ TEST_CASE("a broad search and a narrow one page through the same rows as the pla
     const Json due_searched =
         c.query({{"cmd", "invoice.list"}, {"status", "due"}, {"search", "F"}, {"limit", 40}, {"offset", offset}});
     CHECK(ids(due_searched["items"]) == ids(due["items"]));
+    // Counted up to a cap, as the screen does while a search is typed: same rows, a total that
+    // says "at least", and the exact one when the matches are fewer than the cap.
+    const Json capped =
+        c.query({{"cmd", "invoice.list"}, {"search", "F-2026"}, {"count_up_to", 30}, {"limit", 40}, {"offset", offset}});
+    CHECK(capped["total"] == 30);
+    CHECK(capped["total_exact"] == false);
+    CHECK(ids(capped["items"]) == ids(plain["items"]));
+    const Json narrow =
+        c.query({{"cmd", "invoice.list"}, {"search", "noël"}, {"count_up_to", 60}, {"limit", 40}, {"offset", offset / 4}});
+    CHECK(narrow["total"] == 50);
+    CHECK(narrow["total_exact"] == true);
+    CHECK(ids(narrow["items"]) == ids(by_patient["items"]));
   }
+  CHECK(c.commands().query({{"cmd", "invoice.list"}, {"count_up_to", 0}})["error"]["field"] == "count_up_to");
   CHECK(c.query({{"cmd", "invoice.list"}, {"search", "F-2025"}})["total"] == 0);
 }

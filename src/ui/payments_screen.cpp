@@ -1,0 +1,135 @@
+// « Paiements » screen. See payments_screen.h.
+#include "ui/payments_screen.h"
+
+#include <imgui.h>
+
+#include "app/clock.h"
+#include "core/date.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+constexpr const char* kPeriods[] = {"payments.period.this_month", "payments.period.last_month",
+                                    "payments.period.this_year", "payments.period.all"};
+
+// The query's date range for the chosen period, from today.
+void add_period(app::Json& query, int period) {
+  const core::Date t = app::system_clock().today();
+  core::Date from{t.year, t.month, 1};
+  if (period == 1) from = core::add_months(from, -1);
+  if (period == 2) from = core::Date{t.year, 1, 1};
+  if (period == 3) return;
+  const core::Date to = period == 1 ? core::Date{from.year, from.month, core::days_in_month(from.year, from.month)} : t;
+  query["from"] = core::format_iso(from);
+  query["to"] = core::format_iso(to);
+}
+
+void type_filter(app::CommandLayer& commands, PaymentsState& state) {
+  const app::Json answer = commands.query({{"cmd", "payment_type.list"}});
+  const app::Json types = answer.value("ok", false) ? answer["result"] : app::Json::array();
+  std::string current = tr("payments.all_types");
+  for (const auto& t : types) {
+    if (t.value("payment_type_id", std::string()) == state.type_id) current = t.value("label", std::string());
+  }
+  ImGui::SetNextItemWidth(300);
+  const bool open = ImGui::BeginCombo("##payments-type", current.c_str());
+  name_last_widget(tr("payments.type"));
+  if (!open) return;
+  if (ImGui::Selectable((std::string(tr("payments.all_types")) + "##type-all").c_str(), state.type_id.empty())) {
+    state.type_id.clear();
+  }
+  for (const auto& t : types) {
+    const std::string id = t.value("payment_type_id", std::string()), text = t.value("label", std::string());
+    if (ImGui::Selectable((text + "##type-" + id).c_str(), id == state.type_id)) state.type_id = id;
+  }
+  ImGui::EndCombo();
+}
+
+void right_aligned(const std::string& text) {
+  const float width = ImGui::CalcTextSize(text.c_str()).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
+  label(text.c_str());
+}
+
+}  // namespace
+
+std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data_version, PaymentsState& state) {
+  title(tr("nav.payments"));
+  for (int i = 0; i < static_cast<int>(std::size(kPeriods)); ++i) {
+    if (i > 0) ImGui::SameLine();
+    const std::string text = std::string(tr(kPeriods[i])) + "##period-" + std::to_string(i);
+    if (ImGui::RadioButton(text.c_str(), state.period == i)) state.period = i;
+  }
+  ImGui::SameLine(0, 30);
+  type_filter(commands, state);
+
+  app::Json query = {{"cmd", "payment.list"}};
+  add_period(query, state.period);
+  if (!state.type_id.empty()) query["payment_type_id"] = state.type_id;
+  state.list.set_query(query, data_version);
+  const std::int64_t total = state.list.total(commands);
+  ImGui::Spacing();
+  if (total == 0) {
+    label(tr("payments.empty"));
+    return "";
+  }
+  const std::int64_t received = state.list.summary(commands).value("received", std::int64_t{0});
+  label(fill(tr(total == 1 ? "payments.count_one" : "payments.count"), {{"n", whole_number(total)}, {"amount", money(received)}})
+            .c_str());
+  ImGui::Spacing();
+
+  std::string open_patient;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##payments", 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return "";
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn(tr("payments.date"), 0, 0.9f);
+  ImGui::TableSetupColumn(tr("payments.patient"), 0, 1.8f);
+  ImGui::TableSetupColumn(tr("payments.type"), 0, 1.4f);
+  ImGui::TableSetupColumn(tr("payments.reference"), 0, 1.2f);
+  ImGui::TableSetupColumn(tr("payments.amount"), 0, 0.9f);
+  ImGui::TableSetupColumn(tr("payments.unallocated"), 0, 0.9f);
+  ImGui::TableSetupColumn("", 0, 0.9f);
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(total));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::Json* row = state.list.row(commands, i);
+      if (!row) continue;
+      const app::Json& r = *row;
+      const bool deleted = r.value("deleted", false);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      label(date(r.value("paid_on", std::string())).c_str());
+      ImGui::TableNextColumn();
+      label(r.value("patient_name", std::string()).c_str());
+      ImGui::TableNextColumn();
+      label(r.value("type", std::string()).c_str());
+      ImGui::TableNextColumn();
+      if (deleted) {
+        muted(tr("payments.deleted"));
+      } else {
+        label(r.value("reference", std::string()).c_str());
+      }
+      ImGui::TableNextColumn();
+      right_aligned(money(r.value("amount", std::int64_t{0})));
+      ImGui::TableNextColumn();
+      const std::int64_t credit = r.value("credit", std::int64_t{0});
+      right_aligned(credit > 0 ? money(credit) : std::string());
+      ImGui::TableNextColumn();
+      const std::string button = std::string(tr("payments.open_patient")) + "##open-payment-" +
+                                 r.value("payment_id", std::string());
+      if (ImGui::SmallButton(button.c_str())) open_patient = r.value("patient_id", std::string());
+    }
+  }
+  ImGui::EndTable();
+  return open_patient;
+}
+
+}  // namespace quittance::ui
