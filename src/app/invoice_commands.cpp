@@ -163,9 +163,39 @@ Json invoice_get(Context& ctx) {
   return inv;
 }
 
+// The orders of the invoices table's columns. Each has an index that gives it without sorting
+// (dates: invoices_by_status|patient|date; numbers: their unique index; total and due: schema
+// 5; patients: patients_by_name, then each one's invoices by date): a deep page of 100,000
+// invoices costs what the first does, whichever column was clicked.
+struct ListOrder {
+  const char* name;
+  const char* from;     // the tables the page is cut from
+  const char* columns;  // ORDER BY, ascending; each column gets the direction
+};
+constexpr ListOrder kOrders[] = {
+    {"date", "invoices i", "i.issued_on|i.id"},
+    {"number", "invoices i", "i.number|i.rowid"},
+    {"total", "invoices i", "i.total|i.rowid"},
+    {"due", "invoices i", "i.total - i.settled|i.rowid"},
+    {"patient", "patients p CROSS JOIN invoices i ON i.patient_id = p.id",
+     "p.name COLLATE NOCASE|p.rowid|i.issued_on|i.id"},
+};
+
+std::string order_by(const ListOrder& order, bool descending) {
+  std::string out = " ORDER BY ", columns = order.columns;
+  for (std::size_t start = 0; start <= columns.size();) {
+    std::size_t end = columns.find('|', start);
+    if (end == std::string::npos) end = columns.size();
+    if (start > 0) out += ", ";
+    out += columns.substr(start, end - start) + (descending ? " DESC" : " ASC");
+    start = end + 1;
+  }
+  return out;
+}
+
 // Paged list with filters: status, patient_id, from/to (issue dates), search (a number prefix
-// or the start of words of the patient's name). Newest first, drafts (no date yet) last: the order the indexes
-// (status|patient_id|∅, issued_on, id) give without sorting.
+// or the start of words of the patient's name), in the order of `sort` (kOrders; by date
+// newest first, drafts (no date yet) last, unless told otherwise).
 Json invoice_list(Context& ctx) {
   std::string where = "1";
   std::vector<std::string> args;
@@ -196,6 +226,21 @@ Json invoice_list(Context& ctx) {
              patient_name_match("i.patient_id", static_cast<int>(args.size())) + ")";
   }
   const Page page = read_page(ctx.cmd);
+  const ListOrder* sort = &kOrders[0];
+  if (has(ctx.cmd, "sort")) {
+    const std::string name = require_string(ctx.cmd, "sort", 20);
+    sort = nullptr;
+    for (const ListOrder& o : kOrders) {
+      if (name == o.name) sort = &o;
+    }
+    if (!sort) refuse("invalid_argument", "sort must be date, number, total, due or patient", "sort");
+  }
+  bool descending = true;
+  if (has(ctx.cmd, "order")) {
+    const std::string order = require_string(ctx.cmd, "order", 10);
+    if (order != "asc" && order != "desc") refuse("invalid_argument", "order must be asc or desc", "order");
+    descending = order == "desc";
+  }
   auto bind_all = [&](store::Statement& st) {
     for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
   };
@@ -223,7 +268,7 @@ Json invoice_list(Context& ctx) {
   // already in date order and filtering costs about (offset + limit) × invoices / matches rows,
   // so it is taken when that is less than the matches a sort would read.
   std::string walk;
-  if (!search.empty() && !has(ctx.cmd, "patient_id") && matches > 0) {
+  if (sort == &kOrders[0] && !search.empty() && !has(ctx.cmd, "patient_id") && matches > 0) {
     auto size = ctx.db.prepare("SELECT COALESCE(MAX(rowid), 0) FROM invoices");  // about the table's size, at once
     size.step();
     const double walked = static_cast<double>(page.offset + page.limit) * static_cast<double>(size.column_int64(0)) /
@@ -235,8 +280,10 @@ Json invoice_list(Context& ctx) {
   // The page is cut on an index first (rowids only, no table reads for the skipped rows), then
   // only its rows are read and joined: a deep page costs what a first page does. CROSS JOIN
   // keeps SQLite from reordering the join into a scan.
-  const std::string order = " ORDER BY i.issued_on DESC, i.id DESC";
-  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns + " FROM (SELECT i.rowid AS r FROM invoices i" + walk + " WHERE " +
+  const std::string order = order_by(*sort, descending);
+  std::string from = sort->from;
+  if (!walk.empty()) from += walk;
+  auto st = ctx.db.prepare(std::string("SELECT ") + kListColumns + " FROM (SELECT i.rowid AS r FROM " + from + " WHERE " +
                            where + order + " LIMIT ?" + std::to_string(args.size() + 1) + " OFFSET ?" +
                            std::to_string(args.size() + 2) +
                            ") pg CROSS JOIN invoices i ON i.rowid = pg.r JOIN patients p ON p.id = i.patient_id" +

@@ -38,6 +38,18 @@ bool search_shortcut() {
 
 bool escape_pressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
 
+void table_headers() {
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int column = 0; column < ImGui::TableGetColumnCount(); ++column) {
+    if (!ImGui::TableSetColumnIndex(column)) continue;
+    const char* name = ImGui::TableGetColumnName(column);
+    ImGui::PushID(column);
+    ImGui::TableHeader(name);
+    if (*name) name_last_widget(name);
+    ImGui::PopID();
+  }
+}
+
 app::Json result_of(const app::Json& answer) {
   if (answer.value("ok", false) && answer.contains("result") && answer["result"].is_object()) return answer["result"];
   return app::Json::object();

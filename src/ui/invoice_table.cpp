@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/widget_log.h"
@@ -17,27 +18,48 @@ void right_aligned(const std::string& text) {
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
   label(text.c_str());
 }
+
+// The sortable columns, by the user id ImGui reports them under.
+constexpr const char* kSortColumns[] = {"number", "date", "patient", "total", "due"};
+
+void read_sort(InvoiceSort& sort) {
+  ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+  if (!specs || !specs->SpecsDirty) return;
+  if (specs->SpecsCount > 0) {
+    const ImGuiTableColumnSortSpecs& first = specs->Specs[0];
+    if (first.ColumnUserID < std::size(kSortColumns)) {
+      sort.column = kSortColumns[first.ColumnUserID];
+      sort.descending = first.SortDirection == ImGuiSortDirection_Descending;
+    }
+  }
+  specs->SpecsDirty = false;
+}
+
 }  // namespace
 
 void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
-                        bool show_patient) {
+                        bool show_patient, InvoiceSort* sort) {
   const std::int64_t total = list.total(commands);
   if (total == 0) {
     label(tr("invoices.empty"));
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_SizingStretchProp;
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_SizingStretchProp;
+  if (sort) flags |= ImGuiTableFlags_Sortable;
   if (!ImGui::BeginTable(id, show_patient ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(tr("invoices.number"), 0, 1.6f);
-  ImGui::TableSetupColumn(tr("invoices.date"), 0, 1.0f);
-  if (show_patient) ImGui::TableSetupColumn(tr("invoices.patient"), 0, 1.8f);
-  ImGui::TableSetupColumn(tr("invoices.total"), 0, 1.0f);
-  ImGui::TableSetupColumn(tr("invoices.due"), 0, 1.0f);
-  ImGui::TableSetupColumn(tr("invoices.status"), 0, 1.3f);
-  ImGui::TableSetupColumn("", 0, 0.8f);
-  ImGui::TableHeadersRow();
+  const ImGuiTableColumnFlags by_default = ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
+  const ImGuiTableColumnFlags no_sort = ImGuiTableColumnFlags_NoSort;
+  ImGui::TableSetupColumn(tr("invoices.number"), ImGuiTableColumnFlags_PreferSortDescending, 1.6f, 0);
+  ImGui::TableSetupColumn(tr("invoices.date"), by_default, 1.0f, 1);
+  if (show_patient) ImGui::TableSetupColumn(tr("invoices.patient"), 0, 1.8f, 2);
+  ImGui::TableSetupColumn(tr("invoices.total"), ImGuiTableColumnFlags_PreferSortDescending, 1.0f, 3);
+  ImGui::TableSetupColumn(tr("invoices.due"), ImGuiTableColumnFlags_PreferSortDescending, 1.0f, 4);
+  ImGui::TableSetupColumn(tr("invoices.status"), no_sort, 1.3f, 5);
+  ImGui::TableSetupColumn("", no_sort, 0.8f, 6);
+  table_headers();
+  if (sort) read_sort(*sort);
 
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));

@@ -10,8 +10,16 @@
 
 namespace quittance::ui {
 
+// The order the user chose by clicking a column header (invoice.list's "sort" and "order").
+struct InvoiceSort {
+  std::string column = "date";
+  bool descending = true;
+};
+
+// With `sort`, the headers can be clicked to sort (status and « Payer » cannot), and *sort
+// follows: the caller puts it in the query of the next frame.
 void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
-                        bool show_patient);
+                        bool show_patient, InvoiceSort* sort = nullptr);
 const char* status_label(const std::string& status);  // « À payer », « Payée », …
 
 }  // namespace quittance::ui

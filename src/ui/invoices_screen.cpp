@@ -2,12 +2,14 @@
 #include "ui/invoices_screen.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
 #include "ui/theme.h"
+#include "ui/widget_log.h"
 
 namespace quittance::ui {
 
@@ -24,11 +26,43 @@ void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_versio
                              std::to_string(i);
     if (ImGui::RadioButton(text.c_str(), state.status == i)) state.status = i;
   }
-  if (search_shortcut()) ImGui::SetKeyboardFocusHere();  // the next focusable widget: the field, not its label
-  text_field(tr("invoices.search"), "##invoice-search", &state.search, 360);
-  app::Json query = {{"cmd", "invoice.list"}};
+  // The search, then « Du » and « Au » (issue dates) beside it: the labels on one line, the
+  // fields on the next (a group per field would offset the labels by a frame's padding).
+  constexpr float kSearchWidth = 360.0f, kDateWidth = 150.0f, kGap = 20.0f;
+  const float left = ImGui::GetCursorPosX();
+  const float from_x = left + kSearchWidth + kGap, to_x = from_x + kDateWidth + kGap;
+  label(tr("invoices.search"));
+  ImGui::SameLine(from_x);
+  label(tr("invoices.from"));
+  ImGui::SameLine(to_x);
+  label(tr("invoices.to"));
+  if (search_shortcut()) ImGui::SetKeyboardFocusHere();
+  ImGui::SetNextItemWidth(kSearchWidth);
+  ImGui::InputText("##invoice-search", &state.search);
+  name_last_widget(tr("invoices.search"));
+  ImGui::SameLine(from_x);
+  ImGui::SetNextItemWidth(kDateWidth);
+  ImGui::InputText("##invoice-from", &state.from);
+  name_last_widget(tr("invoices.from"));
+  ImGui::SameLine(to_x);
+  ImGui::SetNextItemWidth(kDateWidth);
+  ImGui::InputText("##invoice-to", &state.to);
+  name_last_widget(tr("invoices.to"));
+  app::Json query = {{"cmd", "invoice.list"}, {"sort", state.sort.column},
+                     {"order", state.sort.descending ? "desc" : "asc"}};
   if (state.status > 0) query["status"] = kStatuses[state.status];
   if (!state.search.empty()) query["search"] = state.search;
+  // A date being typed is no bound until it is a whole date; a finished wrong one is said.
+  bool bad_date = false;
+  for (auto [text, field] : {std::pair{&state.from, "from"}, std::pair{&state.to, "to"}}) {
+    if (text->empty()) continue;
+    if (auto iso = input_date_to_iso(*text)) {
+      query[field] = *iso;
+    } else if (text->size() >= 10) {
+      bad_date = true;
+    }
+  }
+  if (bad_date) error_text("error.invalid_date");
   state.list.set_query(query, data_version, !state.search.empty());
   const std::int64_t total = state.list.total(commands);
   if (total > 0) {
@@ -36,7 +70,7 @@ void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_versio
     muted(fill(tr(key), {{"n", whole_number(total)}}).c_str());
   }
   ImGui::Spacing();
-  draw_invoice_table(commands, state.list, pay, "##invoices", true);
+  draw_invoice_table(commands, state.list, pay, "##invoices", true, &state.sort);
 }
 
 }  // namespace quittance::ui

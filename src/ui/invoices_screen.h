@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "ui/invoice_table.h"
 #include "ui/paged_list.h"
 #include "ui/pay_dialog.h"
 
@@ -13,6 +14,8 @@ namespace quittance::ui {
 struct InvoicesState {
   int status = 0;          // index in the status filter: 0 = all
   std::string search;
+  std::string from, to;    // « Du » / « Au » as typed (dd/mm/yyyy); "" for no bound
+  InvoiceSort sort;
   PagedList list;
 };
 

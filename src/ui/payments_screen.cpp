@@ -5,6 +5,7 @@
 
 #include "app/clock.h"
 #include "core/date.h"
+#include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
@@ -95,7 +96,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   ImGui::TableSetupColumn(tr("payments.amount"), 0, 0.9f);
   ImGui::TableSetupColumn(tr("payments.unallocated"), 0, 0.9f);
   ImGui::TableSetupColumn("", 0, 0.9f);
-  ImGui::TableHeadersRow();
+  table_headers();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));
   while (clipper.Step()) {
