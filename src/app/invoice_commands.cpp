@@ -48,10 +48,16 @@ Json invoice_create(Context& ctx) {
 Json invoice_update(Context& ctx) {
   std::string id = require_string(ctx.cmd, "invoice_id", 64);
   ledger::Invoice inv = require_draft(ctx.db, id);
-  if (has(ctx.cmd, "contact_id")) {
-    std::string contact = require_string(ctx.cmd, "contact_id", 64);
-    check_contact(ctx.db, inv.patient_id, contact);
-    update_column(ctx.db, "invoices", id, "contact_id", contact);
+  if (has(ctx.cmd, "contact_id")) {  // "" bills the patient again
+    std::string contact = optional_string(ctx.cmd, "contact_id", 64);
+    if (contact.empty()) {
+      auto st = ctx.db.prepare("UPDATE invoices SET contact_id = NULL WHERE id = ?1");
+      st.bind(1, id);
+      st.step();
+    } else {
+      check_contact(ctx.db, inv.patient_id, contact);
+      update_column(ctx.db, "invoices", id, "contact_id", contact);
+    }
   }
   if (has(ctx.cmd, "notes")) update_column(ctx.db, "invoices", id, "notes", optional_string(ctx.cmd, "notes", 4000));
   std::int64_t total = inv.total;

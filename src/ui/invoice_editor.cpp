@@ -22,7 +22,10 @@ std::optional<core::LineAmounts> compute(const LineEdit& l, std::int64_t rate_bp
   auto qty = core::parse_quantity(l.quantity);
   if (!price || *price < 0 || !qty) return std::nullopt;
   core::LineInput in{*qty, *price, core::DiscountKind::None, 0, rate_bp};
-  if (!l.discount.empty()) {
+  if (l.discount_amount > 0) {
+    in.discount_kind = core::DiscountKind::Amount;
+    in.discount_value = l.discount_amount;
+  } else if (!l.discount.empty()) {
     auto bp = core::parse_percent(l.discount);
     if (!bp) return std::nullopt;
     in.discount_kind = core::DiscountKind::Percent;
@@ -38,7 +41,11 @@ app::Json line_json(const LineEdit& l) {
                  {"tax_rate_id", l.tax_rate_id}};
   if (!l.service_id.empty()) j["service_id"] = l.service_id;
   if (auto price = parse_money(l.unit_price)) j["unit_price"] = *price;
-  if (!l.discount.empty()) j["discount_percent"] = l.discount;
+  if (l.discount_amount > 0) {
+    j["discount_amount"] = l.discount_amount;
+  } else if (!l.discount.empty()) {
+    j["discount_percent"] = l.discount;
+  }
   return j;
 }
 
@@ -57,7 +64,7 @@ std::string read_lines(const InvoiceEditorState& state, app::Json* lines) {
 std::string save(app::CommandLayer& commands, InvoiceEditorState& state) {
   app::Json lines;
   if (std::string error = read_lines(state, &lines); !error.empty()) return error;
-  app::Json cmd = {{"id", app::new_command_id()}, {"lines", lines}, {"notes", state.notes}};
+  app::Json cmd = {{"id", app::new_command_id()}, {"lines", lines}, {"notes", state.notes}, {"contact_id", state.contact_id}};
   if (state.draft_id.empty()) {
     cmd["cmd"] = "invoice.create";
     cmd["patient_id"] = state.patient_id;
@@ -105,6 +112,29 @@ void draw_corrected_invoice(app::CommandLayer& commands, InvoiceEditorState& sta
   ImGui::EndCombo();
 }
 
+// « Facturé à »: the patient, or one of their contacts (patient page → « Ajouter un payeur »).
+void draw_billed_to(const app::Json& patient, InvoiceEditorState& state) {
+  const app::Json contacts = patient.value("contacts", app::Json::array());
+  std::string current = patient.value("name", std::string());
+  for (const auto& c : contacts) {
+    if (c.value("contact_id", std::string()) == state.contact_id) current = c.value("name", std::string());
+  }
+  label(tr("editor.billed_to"));
+  ImGui::SetNextItemWidth(360);
+  const bool choosing = ImGui::BeginCombo("##billed-to", current.c_str());
+  name_last_widget(tr("editor.billed_to"));
+  if (!choosing) return;
+  if (ImGui::Selectable((patient.value("name", std::string()) + "##billed-patient").c_str(), state.contact_id.empty())) {
+    state.contact_id.clear();
+  }
+  for (const auto& c : contacts) {
+    const std::string id = c.value("contact_id", std::string()), relation = c.value("relation", std::string());
+    const std::string text = c.value("name", std::string()) + (relation.empty() ? "" : " (" + relation + ")") + "##billed-" + id;
+    if (ImGui::Selectable(text.c_str(), state.contact_id == id)) state.contact_id = id;
+  }
+  ImGui::EndCombo();
+}
+
 }  // namespace
 
 void open_credit_note_editor(InvoiceEditorState& state, const std::string& patient_id) {
@@ -120,13 +150,72 @@ void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_i
   state.lines.back().service_date = today_input();
 }
 
+namespace {
+
+// "1,5" from 1500 thousandths (a quantity) or "12,5" from 1250 basis points (a percent).
+std::string decimal_text(std::int64_t value, std::int64_t unit) {
+  std::string out = std::to_string(value / unit);
+  std::string decimals = std::to_string(unit + value % unit).substr(1);
+  while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
+  return decimals.empty() ? out : out + "," + decimals;
+}
+
+// The catalogue's tax rate a saved line was made with: lines keep the rate's name and value,
+// not its id (editing a rate never changes a document).
+std::string tax_rate_of(const app::Json& rates, const app::Json& line) {
+  for (const auto& r : rates) {
+    if (r.value("rate_bp", std::int64_t{-1}) == line.value("tax_rate_bp", std::int64_t{0}) &&
+        r.value("name", std::string()) == line.value("tax_name", std::string())) {
+      return r.value("tax_rate_id", std::string());
+    }
+  }
+  for (const auto& r : rates) {
+    if (r.value("rate_bp", std::int64_t{-1}) == line.value("tax_rate_bp", std::int64_t{0})) return r.value("tax_rate_id", std::string());
+  }
+  return "exempt";
+}
+
+}  // namespace
+
+bool open_draft_editor(app::CommandLayer& commands, InvoiceEditorState& state, const std::string& invoice_id) {
+  const app::Json answer = commands.query({{"cmd", "invoice.get"}, {"invoice_id", invoice_id}});
+  if (!answer.value("ok", false) || answer["result"].value("status", std::string()) != "draft") return false;
+  const app::Json& inv = answer["result"];
+  const app::Json rates_answer = commands.query({{"cmd", "tax_rate.list"}});
+  const app::Json rates = rates_answer.value("ok", false) ? rates_answer["result"] : app::Json::array();
+  open_invoice_editor(state, inv.value("patient_id", std::string()));
+  state.draft_id = invoice_id;
+  state.notes = inv.value("notes", std::string());
+  state.contact_id = inv.value("contact_id", std::string());
+  state.lines.clear();
+  for (const auto& l : inv.value("lines", app::Json::array())) {
+    LineEdit e;
+    if (l.contains("service_id") && l["service_id"].is_string()) e.service_id = l["service_id"];
+    e.label = l.value("label", std::string());
+    e.service_date = date(l.value("service_date", std::string()));
+    e.quantity = decimal_text(l.value("quantity_milli", std::int64_t{1000}), 1000);
+    e.unit_price = input_amount(l.value("unit_price", std::int64_t{0}));
+    const std::string kind = l.value("discount_kind", std::string("none"));
+    if (kind == "percent") e.discount = decimal_text(l.value("discount_value", std::int64_t{0}), 100);
+    if (kind == "amount") e.discount_amount = l.value("discount_value", std::int64_t{0});
+    e.tax_rate_id = tax_rate_of(rates, l);
+    state.lines.push_back(e);
+  }
+  if (state.lines.empty()) state.lines.push_back(LineEdit{});
+  return true;
+}
+
 bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state) {
   const app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.patient_id}})["result"];
   const bool credit_note = state.kind == InvoiceEditorState::Kind::CreditNote;
   title((std::string(tr(credit_note ? "credit_note.title" : "editor.title")) + " — " +
          patient.value("name", std::string()))
             .c_str());
-  if (credit_note) draw_corrected_invoice(commands, state);
+  if (credit_note) {
+    draw_corrected_invoice(commands, state);
+  } else {
+    draw_billed_to(patient, state);
+  }
   const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
   const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
   auto rate_of = [&](const std::string& id) -> std::int64_t {

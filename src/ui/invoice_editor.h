@@ -19,6 +19,7 @@ struct LineEdit {
   std::string unit_price;      // as typed ("45,00")
   std::string discount;        // percent as typed ("10"), "" for none
   std::string tax_rate_id = "exempt";
+  std::int64_t discount_amount = 0;  // a fixed discount (made through the API), kept as it is
 };
 
 struct InvoiceEditorState {
@@ -27,6 +28,7 @@ struct InvoiceEditorState {
   std::string patient_id;
   std::string draft_id;        // set once saved as a draft
   std::vector<LineEdit> lines;
+  std::string contact_id;      // « Facturé à »: a contact of the patient, "" for the patient
   std::string notes;
   std::string internal_note;   // credit notes: for the practice only
   std::string corrects;        // credit notes: the invoice corrected, "" for none
@@ -35,6 +37,9 @@ struct InvoiceEditorState {
 
 void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_id);
 void open_credit_note_editor(InvoiceEditorState& state, const std::string& patient_id);
+// Opens a saved draft (invoice.get) with its lines, to change and issue it. False if it is not
+// a draft any more.
+bool open_draft_editor(app::CommandLayer& commands, InvoiceEditorState& state, const std::string& invoice_id);
 // Draws the editor; returns false once it was closed (issued, saved or cancelled).
 bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state);
 

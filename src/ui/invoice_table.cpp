@@ -37,17 +37,18 @@ void read_sort(InvoiceSort& sort) {
 
 }  // namespace
 
-void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
-                        bool show_patient, InvoiceSort* sort) {
+std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
+                               bool show_patient, InvoiceSort* sort) {
+  std::string opened;
   const std::int64_t total = list.total(commands);
   if (total == 0) {
     label(tr("invoices.empty"));
-    return;
+    return opened;
   }
   ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_SizingStretchProp;
   if (sort) flags |= ImGuiTableFlags_Sortable;
-  if (!ImGui::BeginTable(id, show_patient ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  if (!ImGui::BeginTable(id, show_patient ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return opened;
   ImGui::TableSetupScrollFreeze(0, 1);
   const ImGuiTableColumnFlags by_default = ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
   const ImGuiTableColumnFlags no_sort = ImGuiTableColumnFlags_NoSort;
@@ -71,7 +72,8 @@ void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogS
       const std::string invoice_id = r["invoice_id"], number = r["number"];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      label(number.empty() ? tr("status.draft") : number.c_str());
+      const std::string text = std::string(number.empty() ? tr("status.draft") : number.c_str()) + "##open-" + invoice_id;
+      if (ImGui::Selectable(text.c_str())) opened = invoice_id;
       ImGui::TableNextColumn();
       label(date(r["issued_on"]).c_str());
       if (show_patient) {
@@ -92,6 +94,7 @@ void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogS
     }
   }
   ImGui::EndTable();
+  return opened;
 }
 
 }  // namespace quittance::ui

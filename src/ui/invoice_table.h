@@ -17,8 +17,9 @@ struct InvoiceSort {
 };
 
 // With `sort`, the headers can be clicked to sort (status and « Payer » cannot), and *sort
-// follows: the caller puts it in the query of the next frame.
-void draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
+// follows: the caller puts it in the query of the next frame. Returns the invoice whose number
+// was clicked this frame (to open its page), or "".
+std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, PayDialogState& pay, const char* id,
                         bool show_patient, InvoiceSort* sort = nullptr);
 const char* status_label(const std::string& status);  // « À payer », « Payée », …
 

@@ -17,8 +17,8 @@ namespace {
 constexpr const char* kStatuses[] = {"", "draft", "due", "partly_paid", "paid", "cancelled"};
 }
 
-void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_version, InvoicesState& state,
-                          PayDialogState& pay) {
+std::string draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_version, InvoicesState& state,
+                                 PayDialogState& pay) {
   title(tr("nav.invoices"));
   for (int i = 0; i < static_cast<int>(std::size(kStatuses)); ++i) {
     if (i > 0) ImGui::SameLine();
@@ -70,7 +70,7 @@ void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_versio
     muted(fill(tr(key), {{"n", whole_number(total)}}).c_str());
   }
   ImGui::Spacing();
-  draw_invoice_table(commands, state.list, pay, "##invoices", true, &state.sort);
+  return draw_invoice_table(commands, state.list, pay, "##invoices", true, &state.sort);
 }
 
 }  // namespace quittance::ui

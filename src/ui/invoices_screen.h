@@ -19,7 +19,8 @@ struct InvoicesState {
   PagedList list;
 };
 
-void draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_version, InvoicesState& state,
+// Returns the invoice opened this frame (its number clicked), or "".
+std::string draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_version, InvoicesState& state,
                           PayDialogState& pay);
 
 }  // namespace quittance::ui

@@ -166,22 +166,24 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
   }
 }
 
-void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
-                       PatientsState& state, PayDialogState& pay) {
+// Returns the invoice opened from the patient's table, or "".
+std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                              PatientsState& state, PayDialogState& pay) {
+  std::string opened;
   app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
   if (patient["ok"] != true) {
     state.open_patient.clear();
-    return;
+    return opened;
   }
   const app::Json& p = patient["result"];
   if (state.editor.open) {
     draw_invoice_editor(commands, state.editor);
-    return;
+    return opened;
   }
   if (ImGui::Button((std::string(tr("patients.back")) + "##back").c_str())) {
     state.open_patient.clear();
     state.deposit = DepositForm{};
-    return;
+    return opened;
   }
   title(p["name"].get<std::string>().c_str());
   app::Json b = commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}})["result"];
@@ -189,6 +191,7 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
   amount_box(tr("patients.credit"), b["credit"]);
   amount_box(tr("patients.balance"), b["balance"]);
   ImGui::NewLine();
+  draw_patient_contacts(commands, p, state.contact);
   draw_patient_cards(commands, backend, p, state.cards);
   bool reminders = p["reminders"];
   if (ImGui::Checkbox((std::string(tr("patients.reminders")) + "##reminders").c_str(), &reminders)) {
@@ -211,7 +214,7 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
   if (ImGui::BeginTabBar("##patient-tabs")) {
     if (ImGui::BeginTabItem((std::string(tr("patients.tab.invoices")) + "###tab-invoices").c_str())) {
       state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
-      draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
+      opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
       ImGui::EndTabItem();
     }
     const ImGuiTabItemFlags select_payments = state.show_payments_tab ? ImGuiTabItemFlags_SetSelected : 0;
@@ -239,17 +242,16 @@ void draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std:
   }
   draw_refund_dialog(commands, backend, state.refund);
   draw_payment_edit(commands, state.payment_edit);
+  return opened;
 }
 
 }  // namespace
 
-void draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
-                          PatientsState& state, PayDialogState& pay) {
-  if (state.open_patient.empty()) {
-    draw_list(commands, data_version, state);
-  } else {
-    draw_patient_page(commands, backend, data_version, state, pay);
-  }
+std::string draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                                 PatientsState& state, PayDialogState& pay) {
+  if (!state.open_patient.empty()) return draw_patient_page(commands, backend, data_version, state, pay);
+  draw_list(commands, data_version, state);
+  return "";
 }
 
 }  // namespace quittance::ui

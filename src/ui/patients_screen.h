@@ -9,6 +9,7 @@
 #include "ui/invoice_editor.h"
 #include "sync/backend.h"
 #include "ui/paged_list.h"
+#include "ui/patient_contacts.h"
 #include "ui/patient_cards.h"
 #include "ui/payment_edit_dialog.h"
 #include "ui/pay_dialog.h"
@@ -36,13 +37,14 @@ struct PatientsState {
   DepositForm deposit;
   InvoiceEditorState editor;  // « Nouvelle facture » for the open patient
   PatientCardsState cards;    // the saved card and « Enregistrer une carte »
+  ContactForm contact;        // « Ajouter un payeur » (Facturé à)
   RefundDialogState refund;   // « Rembourser » a payment
   PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };
 
-// `backend` is null when the device has none.
-void draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+// `backend` is null when the device has none. Returns the invoice opened this frame, or "".
+std::string draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
                           PatientsState& state, PayDialogState& pay);
 
 }  // namespace quittance::ui

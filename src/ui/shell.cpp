@@ -5,6 +5,7 @@
 
 #include "core/version.h"
 #include "ui/card_messages.h"
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/settings_screen.h"
 #include "ui/sign_in.h"
@@ -40,6 +41,7 @@ void draw_navigation(UiState& state) {
     if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) {
       state.section = e.section;
       // The navigation entry leads to the section's first page, as a practitioner expects.
+      state.invoice_page.invoice_id.clear();
       if (e.section == Section::Patients) {
         state.patients.open_patient.clear();
         state.patients.editor.open = false;
@@ -88,6 +90,14 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x);
   label(version.c_str());
   return switch_user;
+}
+
+// Shows a patient's page (from « Paiements » or an invoice), closing whatever was over it.
+void open_patient_page(UiState& state, const std::string& patient_id) {
+  state.section = Section::Patients;
+  state.patients.open_patient = patient_id;
+  state.patients.editor.open = false;
+  state.invoice_page.invoice_id.clear();
 }
 
 void draw_centered_message(const AppStatus& status) {
@@ -159,18 +169,26 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
     draw_centered_message(status);
   } else if (signing_in) {
     draw_sign_in(*commands, state.session);
+  } else if (!state.invoice_page.invoice_id.empty()) {
+    const InvoicePageRequest asked = draw_invoice_page(*commands, state.invoice_page, state.pay);
+    if (!asked.patient.empty()) open_patient_page(state, asked.patient);
+    if (!asked.edit_draft.empty()) {
+      const app::Json draft = result_of(commands->query({{"cmd", "invoice.get"}, {"invoice_id", asked.edit_draft}}));
+      open_patient_page(state, draft.value("patient_id", std::string()));
+      open_draft_editor(*commands, state.patients.editor, asked.edit_draft);
+    }
   } else if (state.section == Section::Settings) {
     draw_settings_screen(*commands, backend, data_version, state.settings);
   } else if (state.section == Section::Patients) {
-    draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
+    const std::string opened = draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
+    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
   } else if (state.section == Section::Invoices) {
-    draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
+    const std::string opened = draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
+    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
   } else if (state.section == Section::Payments) {
     const std::string patient = draw_payments_screen(*commands, data_version, state.payments);
     if (!patient.empty()) {
-      state.section = Section::Patients;
-      state.patients.open_patient = patient;
-      state.patients.editor.open = false;
+      open_patient_page(state, patient);
       state.patients.show_payments_tab = true;
     }
   } else if (state.section == Section::Dashboard) {

@@ -12,6 +12,7 @@
 #include "ui/catalog_settings.h"
 #include "ui/dashboard_screen.h"
 #include "ui/exports_settings.h"
+#include "ui/invoice_page.h"
 #include "ui/invoices_screen.h"
 #include "ui/patients_screen.h"
 #include "ui/pay_dialog.h"
@@ -53,6 +54,7 @@ struct UiState {
   InvoicesState invoices;
   PaymentsState payments;
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
+  InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;

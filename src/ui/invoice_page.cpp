@@ -1,0 +1,221 @@
+// The invoice page. See invoice_page.h.
+#include "ui/invoice_page.h"
+
+#include <imgui.h>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/invoice_table.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+void right_aligned(const std::string& text) {
+  const float width = ImGui::CalcTextSize(text.c_str()).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
+  label(text.c_str());
+}
+
+// "1,5" from 1500 thousandths; "1" from 1000.
+std::string quantity_text(std::int64_t milli) {
+  std::string out = std::to_string(milli / 1000);
+  std::int64_t rest = milli % 1000;
+  if (rest == 0) return out;
+  std::string decimals = std::to_string(1000 + rest).substr(1);
+  while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
+  return out + (language() == "en" ? "." : ",") + decimals;
+}
+
+// « Facturé à »: the contact the invoice is billed to, or the patient.
+std::string billed_to(app::CommandLayer& commands, const app::Json& inv) {
+  const app::Json patient = result_of(commands.query({{"cmd", "patient.get"}, {"patient_id", inv.value("patient_id", std::string())}}));
+  const std::string contact = inv.value("contact_id", std::string());
+  for (const auto& c : patient.value("contacts", app::Json::array())) {
+    if (c.value("contact_id", std::string()) == contact) {
+      const std::string relation = c.value("relation", std::string());
+      return c.value("name", std::string()) + (relation.empty() ? "" : " (" + relation + ")");
+    }
+  }
+  return patient.value("name", std::string());
+}
+
+void draw_lines(const app::Json& inv) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##invoice-lines", 6, flags)) return;
+  ImGui::TableSetupColumn(tr("invoice_page.act"), 0, 2.4f);
+  ImGui::TableSetupColumn(tr("invoices.date"), 0, 0.9f);
+  ImGui::TableSetupColumn(tr("editor.quantity"), 0, 0.6f);
+  ImGui::TableSetupColumn(tr("editor.unit_price"), 0, 0.9f);
+  ImGui::TableSetupColumn(tr("editor.tax"), 0, 0.9f);
+  ImGui::TableSetupColumn(tr("invoices.total"), 0, 0.9f);
+  table_headers();
+  for (const auto& l : inv.value("lines", app::Json::array())) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    std::string text = l.value("label", std::string());
+    if (l.value("discount", std::int64_t{0}) > 0) {
+      text += "  (" + std::string(tr("invoice_page.discount")) + " " + money(l.value("discount", std::int64_t{0})) + ")";
+    }
+    label(text.c_str());
+    ImGui::TableNextColumn();
+    label(date(l.value("service_date", std::string())).c_str());
+    ImGui::TableNextColumn();
+    right_aligned(quantity_text(l.value("quantity_milli", std::int64_t{1000})));
+    ImGui::TableNextColumn();
+    right_aligned(money(l.value("unit_price", std::int64_t{0})));
+    ImGui::TableNextColumn();
+    label(l.value("tax_name", std::string()).c_str());
+    ImGui::TableNextColumn();
+    right_aligned(money(l.value("total", std::int64_t{0})));
+  }
+  ImGui::EndTable();
+}
+
+// The payment of the patient with this id, as payment.list gives it (for the edit dialog).
+app::Json find_payment(app::CommandLayer& commands, const std::string& patient, const std::string& payment) {
+  const app::Json list = result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", patient}, {"limit", 500}}));
+  for (const auto& p : list.value("items", app::Json::array())) {
+    if (p.value("payment_id", std::string()) == payment) return p;
+  }
+  return app::Json::object();
+}
+
+void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
+  heading(tr("invoice_page.payments"));
+  const app::Json allocations = inv.value("allocations", app::Json::array());
+  if (allocations.empty()) {
+    label(tr("invoice_page.no_payment"));
+    return;
+  }
+  const std::string patient = inv.value("patient_id", std::string());
+  int row = 0;
+  for (const auto& a : allocations) {
+    const std::string source = a.value("source_id", std::string());
+    const bool by_credit_note = a.value("source_kind", std::string()) == "credit_note";
+    std::string text = date(a.value("date", std::string())) + "   ";
+    text += by_credit_note ? std::string(tr("invoice_page.credit_note")) + " " + a.value("credit_note_number", std::string())
+                           : a.value("type", std::string());
+    text += "   " + money(a.value("amount", std::int64_t{0}));
+    label(text.c_str());
+    ++row;
+    if (by_credit_note) continue;
+    const app::Json payment = find_payment(commands, patient, source);
+    // A card payment through Stripe is corrected by a refund from the patient's page.
+    if (payment.empty() || !payment.value("processor_ref", std::string()).empty()) continue;
+    const std::string n = std::to_string(row);
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("payment_edit.edit")) + "##edit-allocation-" + n).c_str())) {
+      open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Edit);
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("payment_edit.delete")) + "##delete-allocation-" + n).c_str())) {
+      open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Delete);
+    }
+  }
+}
+
+void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 600);
+  label(tr("invoice_page.cancel_help"));
+  ImGui::PopTextWrapPos();
+  text_field(tr("invoice_page.cancel_reason"), "##cancel-reason", &state.cancel_reason, 500);
+  if (ImGui::Button((std::string(tr("invoice_page.cancel_confirm")) + "##cancel-confirm").c_str())) {
+    const app::Json answer = commands.exec({{"cmd", "invoice.cancel"}, {"id", app::new_command_id()},
+                                            {"invoice_id", state.invoice_id}, {"reason", state.cancel_reason}});
+    if (answer.value("ok", false)) {
+      state.cancelling = false;
+      state.error_key.clear();
+    } else {
+      state.error_key = error_key(answer);
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##cancel-abandon").c_str()) || escape_pressed()) {
+    state.cancelling = false;
+    state.error_key.clear();
+  }
+}
+
+}  // namespace
+
+void open_invoice_page(InvoicePageState& state, const std::string& invoice_id) {
+  state = InvoicePageState{};
+  state.invoice_id = invoice_id;
+}
+
+InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageState& state, PayDialogState& pay) {
+  InvoicePageRequest request;
+  const app::Json answer = commands.query({{"cmd", "invoice.get"}, {"invoice_id", state.invoice_id}});
+  if (!answer.value("ok", false)) {  // deleted meanwhile (a draft), or restored away
+    state.invoice_id.clear();
+    return request;
+  }
+  const app::Json& inv = answer["result"];
+  if (ImGui::Button((std::string(tr("invoice_page.back")) + "##invoice-back").c_str())) {
+    state.invoice_id.clear();
+    return request;
+  }
+  const std::string number = inv.value("number", std::string()), status = inv.value("status", std::string());
+  const bool draft = status == "draft";
+  title(draft ? tr("invoice_page.draft_title") : (std::string(tr("invoice_page.title")) + " " + number).c_str());
+  label((std::string(tr("invoices.status")) + " : " + status_label(status)).c_str());
+  if (!draft) label((std::string(tr("invoice_page.issued_on")) + " " + date(inv.value("issued_on", std::string()))).c_str());
+  label((std::string(tr("invoice_page.patient")) + " " + inv.value("patient_name", std::string())).c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton((std::string(tr("payments.open_patient")) + "##invoice-patient").c_str())) {
+    request.patient = inv.value("patient_id", std::string());
+  }
+  label((std::string(tr("invoice_page.billed_to")) + " " + billed_to(commands, inv)).c_str());
+  ImGui::Spacing();
+  draw_lines(inv);
+  ImGui::Spacing();
+  const std::int64_t total = inv.value("total", std::int64_t{0}), due = inv.value("due", std::int64_t{0});
+  label((std::string(tr("editor.net")) + " " + money(inv.value("net", std::int64_t{0})) + "     " + tr("editor.vat") +
+         " " + money(inv.value("tax", std::int64_t{0})) + "     " + tr("editor.total") + " " + money(total))
+            .c_str());
+  if (!draft) {
+    label((std::string(tr("invoice_page.paid")) + " " + money(inv.value("settled", std::int64_t{0})) + "     " +
+           tr("invoices.due") + " " + money(due))
+              .c_str());
+  }
+  const std::string notes = inv.value("notes", std::string());
+  if (!notes.empty()) muted((std::string(tr("editor.notes")) + " : " + notes).c_str());
+  ImGui::Spacing();
+
+  if (draft) {
+    if (ImGui::Button((std::string(tr("invoice_page.edit_draft")) + "##edit-draft").c_str())) {
+      request.edit_draft = state.invoice_id;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button((std::string(tr("invoice_page.delete_draft")) + "##delete-draft").c_str())) {
+      const app::Json deleted = commands.exec({{"cmd", "invoice.delete"}, {"id", app::new_command_id()},
+                                               {"invoice_id", state.invoice_id}});
+      if (deleted.value("ok", false)) {
+        state.invoice_id.clear();
+        return request;
+      }
+      state.error_key = error_key(deleted);
+    }
+  } else if (status != "cancelled") {
+    if (due > 0 && ImGui::Button((std::string(tr("invoices.pay")) + "##invoice-pay").c_str())) {
+      open_pay_dialog(pay, state.invoice_id, due);
+    }
+    if (due > 0) ImGui::SameLine();
+    if (!state.cancelling && ImGui::Button((std::string(tr("invoice_page.cancel")) + "##invoice-cancel").c_str())) {
+      state.cancelling = true;
+    }
+    if (state.cancelling) draw_cancel_form(commands, state);
+  }
+  error_text(state.error_key);
+  if (!draft) draw_payments(commands, inv, state);
+  draw_payment_edit(commands, state.payment_edit);
+  return request;
+}
+
+}  // namespace quittance::ui
