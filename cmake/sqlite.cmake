@@ -8,6 +8,8 @@
 #   SQLITE_OMIT_LOAD_EXTENSION   no dlopen: not available in wasm, not wanted on the server
 #   SQLITE_OMIT_DEPRECATED, SQLITE_OMIT_SHARED_CACHE, SQLITE_LIKE_DOESNT_MATCH_BLOBS
 #   SQLITE_ENABLE_FTS5           full-text search of patients and invoices
+#   SQLITE_ENABLE_SESSION, SQLITE_ENABLE_PREUPDATE_HOOK
+#                                what a command changed, to undo it when sync rebases (store/changes.h)
 set(QUITTANCE_SQLITE_OPTIONS
   SQLITE_THREADSAFE=2
   SQLITE_DEFAULT_FOREIGN_KEYS=1
@@ -17,7 +19,9 @@ set(QUITTANCE_SQLITE_OPTIONS
   SQLITE_OMIT_DEPRECATED
   SQLITE_OMIT_SHARED_CACHE
   SQLITE_LIKE_DOESNT_MATCH_BLOBS
-  SQLITE_ENABLE_FTS5)
+  SQLITE_ENABLE_FTS5
+  SQLITE_ENABLE_SESSION
+  SQLITE_ENABLE_PREUPDATE_HOOK)
 
 add_library(quittance_sqlite STATIC ${QUITTANCE_THIRD_PARTY}/sqlite/sqlite3.c)
 target_include_directories(quittance_sqlite SYSTEM PUBLIC ${QUITTANCE_THIRD_PARTY}/sqlite)

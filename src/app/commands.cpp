@@ -3,10 +3,14 @@
 #include "app/commands.h"
 
 #include <map>
+#include <optional>
 
 #include "app/command_error.h"
 #include "app/journal.h"
 #include "app/registry.h"
+#include "app/settings_keys.h"
+#include "core/date.h"
+#include "store/changes.h"
 
 namespace quittance::app {
 
@@ -65,6 +69,16 @@ bool valid_command_id(const std::string& id) {
   return true;
 }
 
+// An operation made here, not yet accepted by the server, and what it changed (to undo it).
+// A setting of this device only (its series) is made again after a rebase but never sent.
+void record_pending(store::Database& db, const std::string& command_id, const std::string& name, const Json& command,
+                    const std::string& changeset) {
+  const bool device_only = name == "settings.set" && command.value("key", std::string()).rfind("device.", 0) == 0;
+  auto st = db.prepare("INSERT INTO sync_pending(command_id, push, changeset) VALUES (?1, ?2, ?3)");
+  st.bind(1, command_id).bind(2, std::int64_t{device_only ? 0 : 1}).bind_blob(3, changeset);
+  st.step();
+}
+
 }  // namespace
 
 CommandLayer::CommandLayer(store::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
@@ -118,7 +132,8 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
   try {
     auto role = role_of(db_, actor_);
     if (!role) return error("forbidden", "the current user \"" + actor_ + "\" does not exist or is archived");
-    Context ctx{db_, command, command_id, actor_, *role, clock_};
+    const std::string series = setting_or_default(db_, "device.series");
+    Context ctx{db_, command, command_id, actor_, *role, clock_, series};
     ctx.require(spec.permission);
     if (!spec.writes) return ok(spec.run(ctx));
 
@@ -132,8 +147,23 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
       return replay;
     }
     db_.transaction([&] {
+      std::optional<store::ChangeRecorder> recorder;
+      if (!origin_.empty()) recorder.emplace(db_);
       Json result = spec.run(ctx);
-      append_journal(db_, command_id, name, actor_, body, dump(result), clock_.now());
+      JournalEntry entry;
+      entry.command_id = command_id;
+      entry.name = name;
+      entry.actor = actor_;
+      entry.body = body;
+      entry.result = dump(result);
+      entry.at = clock_.now();
+      if (recorder) {
+        entry.origin = origin_;
+        entry.series = series;
+        entry.day = core::format_iso(clock_.today());
+        record_pending(db_, command_id, name, command, recorder->changeset());
+      }
+      append_journal(db_, std::move(entry));
       answer = ok(std::move(result));
     });
   } catch (const CommandError& e) {
@@ -165,6 +195,64 @@ std::string CommandLayer::query_text(std::string_view text) {
   Json parsed;
   Json err = parse_or_error(text, parsed);
   return dump(err.is_null() ? query(parsed) : err);
+}
+
+void CommandLayer::set_origin(std::string device_id, std::string series) {
+  origin_ = std::move(device_id);
+  series_ = std::move(series);
+}
+
+Json CommandLayer::apply_op(const Op& op) {
+  auto it = commands().find(op.name);
+  Json command = Json::parse(op.body, nullptr, false);
+  const auto day = core::parse_iso_date(op.day);
+  if (it == commands().end() || !it->second.writes || command.is_discarded() || !day) {
+    // From a newer Quittance, or damaged: kept as refused, so it is never lost nor run twice.
+    return journal_refusal(op, error("unknown_operation", "this Quittance cannot apply \"" + op.name + "\""));
+  }
+  const CommandSpec& spec = it->second;
+  const Clock clock{[at = op.at] { return at; }, [d = *day] { return d; }};
+  const bool mine = op.server_seq == 0;  // made here, made again after other devices' operations
+  Json answer;
+  try {
+    // The role was checked where the operation was made; a user archived since then still did it.
+    const core::Role role = role_of(db_, op.actor).value_or(core::Role::Owner);
+    Context ctx{db_, command, op.id, op.actor, role, clock, op.series};
+    ctx.replaying = true;
+    db_.transaction([&] {
+      std::optional<store::ChangeRecorder> recorder;
+      if (mine) recorder.emplace(db_);
+      Json result = spec.run(ctx);
+      JournalEntry entry{0, op.id, op.name, op.actor, dump(command), dump(result), op.at, "", "",
+                         op.origin, op.series, op.day, op.server_seq};
+      if (recorder) record_pending(db_, op.id, op.name, command, recorder->changeset());
+      append_journal(db_, std::move(entry));
+      answer = ok(std::move(result));
+    });
+  } catch (const CommandError& e) {
+    return journal_refusal(op, error(e.code, e.message, e.field));
+  } catch (const store::StoreError& e) {
+    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+  } catch (const std::exception& e) {
+    return journal_refusal(op, error("internal_error", e.what()));
+  }
+  if (commit_listener_) commit_listener_();
+  return answer;
+}
+
+Json CommandLayer::journal_refusal(const Op& op, Json refusal) {
+  try {
+    db_.transaction([&] {
+      JournalEntry entry{0, op.id, op.name, op.actor, op.body, dump(Json{{"refused", refusal["error"]}}), op.at, "", "",
+                         op.origin, op.series, op.day, op.server_seq};
+      if (op.server_seq == 0) record_pending(db_, op.id, op.name, Json::object(), "");
+      append_journal(db_, std::move(entry));
+    });
+  } catch (const store::StoreError& e) {
+    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+  }
+  if (commit_listener_) commit_listener_();
+  return refusal;
 }
 
 }  // namespace quittance::app

@@ -27,6 +27,13 @@ using Json = nlohmann::json;
 Json ok(Json result);
 Json error(std::string_view code, std::string_view message, std::string_view field = "");
 
+// An operation as sync carries it: a journal entry and where it was made (docs/sync.md).
+struct Op {
+  std::string id, name, actor, body, at, day;  // day: the origin's calendar date (ISO)
+  std::string origin, series;                  // the device, its number series
+  std::int64_t server_seq = 0;                 // 0 while the server has not accepted it
+};
+
 class CommandLayer {
  public:
   explicit CommandLayer(store::Database& db, Clock clock = system_clock());
@@ -47,14 +54,26 @@ class CommandLayer {
   // point of a session before anyone signs in. False only for a database without users.
   bool act_as_an_owner();
 
+  // Sync: this device's id and number series. From then on every writing command records what
+  // it changed (sync_pending) until the server accepts it, and the journal says where it was made.
+  void set_origin(std::string device_id, std::string series);
+  const std::string& origin() const { return origin_; }
+  // Runs an operation as its origin ran it (its actor, instant, day and series), for sync: one
+  // from another device (`op.server_seq` set), or one of this device's made again after earlier
+  // ones (recorded as pending again). Refused, it is still journaled, its refusal as its result,
+  // so that every device agrees it was refused. Never replays by id: the caller knows it is new.
+  Json apply_op(const Op& op);
+
   // Called after every command that committed a change, so the platform can make it durable.
   void on_commit(std::function<void()> listener) { commit_listener_ = std::move(listener); }
 
  private:
   Json run(const Json& command, bool read_only_only);
+  Json journal_refusal(const Op& op, Json refusal);
   store::Database& db_;
   Clock clock_;
   std::string actor_ = "owner";
+  std::string origin_, series_;  // origin_ "" until sync is set up
   std::function<void()> commit_listener_;
 };
 

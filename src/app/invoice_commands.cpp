@@ -86,7 +86,7 @@ Json invoice_issue(Context& ctx) {
   std::string id = require_string(ctx.cmd, "invoice_id", 64);
   require_draft(ctx.db, id);
   core::Date on = has(ctx.cmd, "issued_on") ? require_date(ctx.cmd, "issued_on") : ctx.clock.today();
-  std::string number = next_document_number(ctx.db, core::DocumentKind::Invoice, on);
+  std::string number = next_document_number(ctx.db, ctx.series, core::DocumentKind::Invoice, on);
   auto st = ctx.db.prepare("UPDATE invoices SET state = 'issued', number = ?2, issued_on = ?3 WHERE id = ?1");
   st.bind(1, id).bind(2, number).bind(3, core::format_iso(on));
   st.step();
@@ -106,7 +106,7 @@ Json invoice_cancel(Context& ctx) {
   ledger::release_invoice(ctx.db, id, ledger::SourceKind::CreditNote);
 
   core::Date on = ctx.clock.today();
-  std::string number = next_document_number(ctx.db, core::DocumentKind::CreditNote, on);
+  std::string number = next_document_number(ctx.db, ctx.series, core::DocumentKind::CreditNote, on);
   std::vector<Line> lines = load_lines(ctx.db, "invoice_lines", "invoice_id", id);
   core::DocumentTotals t = totals_of(lines);
   auto st = ctx.db.prepare(

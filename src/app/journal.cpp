@@ -39,10 +39,8 @@ std::optional<JournalEntry> find_journal_entry(store::Database& db, const std::s
   return read_entry(st);
 }
 
-std::int64_t append_journal(store::Database& db, const std::string& command_id, const std::string& name,
-                            const std::string& actor, const std::string& body, const std::string& result,
-                            const std::string& at) {
-  JournalEntry e{0, command_id, name, actor, body, result, at, kGenesis, ""};
+std::int64_t append_journal(store::Database& db, JournalEntry e) {
+  e.prev_hash = kGenesis;
   auto last = db.prepare("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1");
   if (last.step()) {
     e.seq = last.column_int64(0) + 1;
@@ -52,10 +50,11 @@ std::int64_t append_journal(store::Database& db, const std::string& command_id, 
   }
   e.hash = entry_hash(e);
   auto st = db.prepare(
-      "INSERT INTO journal(seq, command_id, name, actor, body, result, at, prev_hash, hash) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO journal(seq, command_id, name, actor, body, result, at, prev_hash, hash, origin, series, day, "
+      "server_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   st.bind(1, e.seq).bind(2, e.command_id).bind(3, e.name).bind(4, e.actor).bind(5, e.body).bind(6, e.result);
-  st.bind(7, e.at).bind(8, e.prev_hash).bind(9, e.hash);
+  st.bind(7, e.at).bind(8, e.prev_hash).bind(9, e.hash).bind(10, e.origin).bind(11, e.series).bind(12, e.day);
+  if (e.server_seq > 0) st.bind(13, e.server_seq); else st.bind_null(13);
   st.step();
   return e.seq;
 }

@@ -15,13 +15,15 @@ namespace quittance::app {
 struct JournalEntry {
   std::int64_t seq = 0;
   std::string command_id, name, actor, body, result, at, prev_hash, hash;
+  // Where it was made (sync; "" before sync was set up) and its place in the server's order
+  // (0: not accepted yet). Not hashed: the chain is this device's order of events.
+  std::string origin, series, day;
+  std::int64_t server_seq = 0;
 };
 
 std::optional<JournalEntry> find_journal_entry(store::Database& db, const std::string& command_id);
-// Appends an entry chained to the last one; returns its sequence number.
-std::int64_t append_journal(store::Database& db, const std::string& command_id, const std::string& name,
-                            const std::string& actor, const std::string& body, const std::string& result,
-                            const std::string& at);
+// Appends `entry` (its seq and hashes are set here) chained to the last one; returns its seq.
+std::int64_t append_journal(store::Database& db, JournalEntry entry);
 
 struct ChainCheck {
   bool ok = true;

@@ -63,6 +63,15 @@ Source require_source(store::Database& db, SourceKind kind, const std::string& i
   return s;
 }
 
+void flag_for_review(store::Database& db, const std::string& command_id, const std::string& kind,
+                     const std::string& invoice_id, std::int64_t amount) {
+  auto st = db.prepare(
+      "INSERT INTO review_flags(command_id, kind, invoice_id, amount) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(command_id, invoice_id) DO UPDATE SET amount = amount + excluded.amount");
+  st.bind(1, command_id).bind(2, kind).bind(3, invoice_id).bind(4, amount);
+  st.step();
+}
+
 std::string practice_currency(store::Database& db) { return setting_or_default(db, "practice.currency"); }
 
 void allocate(store::Database& db, const std::string& invoice_id, const Source& source, std::int64_t amount,

@@ -53,6 +53,10 @@ std::int64_t refunded_from(store::Database& db, SourceKind kind, const std::stri
 
 // Recompute the cached columns from allocations and refunds.
 void refresh_invoice(store::Database& db, const std::string& invoice_id);
+// Records something sync resolved on its own that a person should look at (review_flags):
+// `kind` "surplus_credit" is money meant for `invoice_id` that stayed as credit.
+void flag_for_review(store::Database& db, const std::string& command_id, const std::string& kind,
+                     const std::string& invoice_id, std::int64_t amount);
 void refresh_source(store::Database& db, SourceKind kind, const std::string& id);
 
 // The patient's available sources, oldest first: payments, then credit notes if asked.

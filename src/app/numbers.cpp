@@ -6,8 +6,8 @@
 
 namespace quittance::app {
 
-std::string next_document_number(store::Database& db, core::DocumentKind kind, core::Date issued_on) {
-  const std::string series = setting_or_default(db, "device.series");
+std::string next_document_number(store::Database& db, const std::string& series, core::DocumentKind kind,
+                                 core::Date issued_on) {
   const std::string kind_name = core::prefix_of(kind);
   const std::string date = core::format_iso(issued_on);
   std::int64_t last = 0;

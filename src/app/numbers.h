@@ -10,6 +10,8 @@
 
 namespace quittance::app {
 
-std::string next_document_number(store::Database& db, core::DocumentKind kind, core::Date issued_on);
+// The next number of `series` (the device's: two devices offline never collide) for the year.
+std::string next_document_number(store::Database& db, const std::string& series, core::DocumentKind kind,
+                                 core::Date issued_on);
 
 }  // namespace quittance::app

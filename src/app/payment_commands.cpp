@@ -79,7 +79,19 @@ Json payment_create(Context& ctx) {
   st.bind(11, optional_string(ctx.cmd, "processor_ref", 255));
   st.step();
   const ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, ctx.command_id);
-  for (const Allocation& a : allocations) ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
+  if (ctx.replaying) allocated = 0;
+  for (const Allocation& a : allocations) {
+    if (!ctx.replaying) {
+      ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
+      continue;
+    }
+    // Another device paid this invoice meanwhile: what is no longer due stays as credit.
+    const ledger::Invoice inv = ledger::require_invoice(ctx.db, a.invoice_id);
+    const std::int64_t take = inv.state == "issued" && inv.patient_id == patient ? std::min(a.amount, inv.due()) : 0;
+    if (take > 0) ledger::allocate(ctx.db, a.invoice_id, source, take, ctx.command_id);
+    if (take < a.amount) ledger::flag_for_review(ctx.db, ctx.command_id, "surplus_credit", a.invoice_id, a.amount - take);
+    allocated += take;
+  }
   return Json{{"payment_id", ctx.command_id}, {"allocated", allocated}, {"credit", amount - allocated}};
 }
 
@@ -165,7 +177,7 @@ Json credit_note_create(Context& ctx) {
   std::vector<Line> lines = read_lines(ctx, require_array(ctx.cmd, "lines"));
   const core::DocumentTotals t = totals_of(lines);
   const core::Date on = has(ctx.cmd, "issued_on") ? require_date(ctx.cmd, "issued_on") : ctx.clock.today();
-  const std::string number = next_document_number(ctx.db, core::DocumentKind::CreditNote, on);
+  const std::string number = next_document_number(ctx.db, ctx.series, core::DocumentKind::CreditNote, on);
   auto st = ctx.db.prepare(
       "INSERT INTO credit_notes(id, patient_id, invoice_id, number, issued_on, currency, net, tax, total, note, "
       "internal_note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");

@@ -22,6 +22,11 @@ struct Context {
   const std::string& actor;       // user id
   core::Role role;
   const Clock& clock;
+  const std::string& series;  // the document number series of the device that made the command
+  // True when the command is an operation replayed in the server's order (sync): it happened,
+  // so money is never refused for arriving late. An allocation beyond what is now due is cut to
+  // it, the rest staying as account credit, and flagged for review (review_flags).
+  bool replaying = false;
   // Refuses with "forbidden" unless the actor's role grants `permission`.
   void require(core::Permission permission) const;
 };

@@ -152,13 +152,16 @@ Json journal_list(Context& ctx) {
   }
   const Page page = read_page(ctx.cmd);
   auto st = ctx.db.prepare(
-      "SELECT seq, command_id, name, actor, body, at, hash FROM journal WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+      "SELECT seq, command_id, name, actor, body, at, hash, result, origin, server_seq FROM journal WHERE seq > ?1 "
+      "ORDER BY seq LIMIT ?2");
   st.bind(1, after).bind(2, page.limit);
   Json items = Json::array();
   while (st.step()) {
     items.push_back({{"seq", st.column_int64(0)}, {"command_id", st.column_text(1)}, {"name", st.column_text(2)},
                      {"actor", st.column_text(3)}, {"command", Json::parse(st.column_text(4), nullptr, false)},
-                     {"at", st.column_text(5)}, {"hash", st.column_text(6)}});
+                     {"at", st.column_text(5)}, {"hash", st.column_text(6)},
+                     {"result", Json::parse(st.column_text(7), nullptr, false)}, {"origin", st.column_text(8)},
+                     {"server_seq", st.column_is_null(9) ? Json(nullptr) : Json(st.column_int64(9))}});
   }
   return Json{{"items", std::move(items)}};
 }

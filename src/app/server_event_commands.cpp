@@ -69,7 +69,7 @@ Json record_payment(Context& ctx, const Json& data) {
               {"reference", intent},
               {"processor_ref", intent}};
   if (allocate > 0) cmd["allocations"] = Json::array({{{"invoice_id", invoice_id}, {"amount", allocate}}});
-  Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock};
+  Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
   Json result = payment_create(sub);
   result["applied"] = true;
   return result;
@@ -93,7 +93,7 @@ Json record_refund(Context& ctx, const Json& data) {
                     {"reason", data.at("reason")},
                     {"details", "Stripe " + refund_ref},
                     {"refunded_on", data.at("refunded_on")}};
-  Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock};
+  Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
   Json result = refund_create(sub);
   auto mark = ctx.db.prepare("UPDATE refunds SET processor_ref = ?1 WHERE id = ?2");
   mark.bind(1, refund_ref).bind(2, ctx.command_id);

@@ -141,6 +141,21 @@ const std::vector<store::Migration>& server_migrations() {
         -- Webhook events are applied once: this marks the ones already applied.
         ALTER TABLE stripe_events ADD COLUMN applied INTEGER NOT NULL DEFAULT 0;
       )sql"},
+      {4, R"sql(
+        -- The clinic's operation log (op_log.h, docs/sync.md): every device's operations in the
+        -- one order all devices apply them, each once by its id. Kept for years: it is the
+        -- backup a wiped browser is rebuilt from.
+        CREATE TABLE sync_ops (
+          clinic_id   TEXT NOT NULL REFERENCES clinics(id),
+          seq         INTEGER NOT NULL,
+          op_id       TEXT NOT NULL,
+          device_id   TEXT NOT NULL,   -- the device that pushed it
+          op          TEXT NOT NULL,   -- the operation as sent (JSON), without its seq
+          received_at TEXT NOT NULL,
+          PRIMARY KEY (clinic_id, seq),
+          UNIQUE (clinic_id, op_id)
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }

@@ -35,6 +35,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
 
   bool step();  // true while a row is available; false when done
   void reset();
@@ -42,6 +43,7 @@ class Statement {
   std::int64_t column_int64(int index) const;
   std::string column_text(int index) const;
   bool column_is_null(int index) const;
+  std::string column_blob(int index) const;
   int column_count() const;
 
  private:
@@ -64,6 +66,7 @@ class Database {
   // Runs PRAGMA quick_check: "ok", or SQLite's description of the damage.
   std::string quick_check();
   const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }  // for SQLite's session extension (store/changes.h)
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on any exception.
   // Inside an open transaction it nests as a savepoint, so a caller may batch many commands

@@ -285,6 +285,38 @@ const std::vector<Migration>& clinic_migrations() {
         CREATE INDEX invoices_by_total ON invoices(total);
         CREATE INDEX invoices_by_due ON invoices(total - settled);
       )sql"},
+      {6, R"sql(
+        -- Sync (docs/sync.md). Each journal entry says where it was made: the device, its number
+        -- series and its calendar day, so that every device replays it exactly; and where it
+        -- stands in the server's order (NULL: not yet accepted there).
+        ALTER TABLE journal ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        ALTER TABLE journal ADD COLUMN series TEXT NOT NULL DEFAULT '';
+        ALTER TABLE journal ADD COLUMN day TEXT NOT NULL DEFAULT '';
+        ALTER TABLE journal ADD COLUMN server_seq INTEGER;
+        CREATE UNIQUE INDEX journal_by_server_seq ON journal(server_seq) WHERE server_seq IS NOT NULL;
+        -- Operations made here that the server has not accepted yet, with what each changed, so
+        -- they can be undone and made again after earlier operations of other devices.
+        -- `push` 0: a setting of this device only (its series), never sent.
+        CREATE TABLE sync_pending (
+          command_id TEXT PRIMARY KEY NOT NULL,
+          push       INTEGER NOT NULL,
+          changeset  BLOB NOT NULL
+        ) STRICT;
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+        -- Patients are never deleted, but a patient created here is undone when sync rebases:
+        -- the search index must follow.
+        CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
+          INSERT INTO patients_fts(patients_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+        END;
+        -- What sync resolved by itself and a person should look at.
+        CREATE TABLE review_flags (
+          command_id TEXT NOT NULL,
+          kind       TEXT NOT NULL,
+          invoice_id TEXT NOT NULL,
+          amount     INTEGER NOT NULL,
+          PRIMARY KEY (command_id, invoice_id)
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }

@@ -1,0 +1,198 @@
+// The device's replica of the operation log. See replica.h and docs/sync.md.
+#include "sync/replica.h"
+
+#include <algorithm>
+
+#include "store/changes.h"
+
+namespace quittance::sync {
+
+namespace {
+
+constexpr const char* kOpColumns = "j.command_id, j.name, j.actor, j.body, j.at, j.day, j.origin, j.series";
+
+app::Op read_op(store::Statement& st) {
+  app::Op op;
+  op.id = st.column_text(0);
+  op.name = st.column_text(1);
+  op.actor = st.column_text(2);
+  op.body = st.column_text(3);
+  op.at = st.column_text(4);
+  op.day = st.column_text(5);
+  op.origin = st.column_text(6);
+  op.series = st.column_text(7);
+  return op;
+}
+
+bool text_field(const Json& j, const char* name, std::string* out, std::string* error) {
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().size() > 1'000'000) {
+    *error = name;
+    return false;
+  }
+  *out = it->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+Json op_to_json(const app::Op& op) {
+  Json j = {{"id", op.id},         {"name", op.name}, {"actor", op.actor},   {"body", op.body},
+            {"at", op.at},         {"day", op.day},   {"origin", op.origin}, {"series", op.series}};
+  if (op.server_seq > 0) j["seq"] = op.server_seq;
+  return j;
+}
+
+bool op_from_json(const Json& j, app::Op* op, std::string* error) {
+  if (!j.is_object()) {
+    *error = "op";
+    return false;
+  }
+  if (!text_field(j, "id", &op->id, error) || !text_field(j, "name", &op->name, error) ||
+      !text_field(j, "actor", &op->actor, error) || !text_field(j, "body", &op->body, error) ||
+      !text_field(j, "at", &op->at, error) || !text_field(j, "day", &op->day, error) ||
+      !text_field(j, "origin", &op->origin, error) || !text_field(j, "series", &op->series, error)) {
+    return false;
+  }
+  if (op->id.empty() || op->id.size() > 64) {
+    *error = "id";
+    return false;
+  }
+  op->server_seq = 0;
+  if (j.contains("seq")) {
+    if (!j["seq"].is_number_integer() || j["seq"].get<std::int64_t>() < 1) {
+      *error = "seq";
+      return false;
+    }
+    op->server_seq = j["seq"].get<std::int64_t>();
+  }
+  return true;
+}
+
+Replica::Replica(store::Database& db, app::CommandLayer& commands) : db_(db), commands_(commands) {}
+
+std::int64_t Replica::cursor() {
+  auto st = db_.prepare("SELECT value FROM sync_state WHERE key = 'cursor'");
+  return st.step() ? std::stoll(st.column_text(0)) : 0;
+}
+
+void Replica::set_cursor(std::int64_t seq) {
+  auto st = db_.prepare(
+      "INSERT INTO sync_state(key, value) VALUES ('cursor', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st.bind(1, std::to_string(seq));
+  st.step();
+}
+
+std::vector<app::Op> Replica::outbox(std::size_t limit) {
+  auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
+                        " FROM sync_pending p JOIN journal j ON j.command_id = p.command_id WHERE p.push = 1 "
+                        "ORDER BY j.seq LIMIT ?1");
+  st.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<app::Op> out;
+  while (st.step()) out.push_back(read_op(st));
+  return out;
+}
+
+std::int64_t Replica::pending_count() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM sync_pending WHERE push = 1");
+  st.step();
+  return st.column_int64(0);
+}
+
+void Replica::accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs) {
+  db_.transaction([&] {
+    auto seq = db_.prepare("UPDATE journal SET server_seq = ?2 WHERE command_id = ?1 AND server_seq IS NULL");
+    auto done = db_.prepare("DELETE FROM sync_pending WHERE command_id = ?1");
+    for (const auto& [id, server_seq] : seqs) {
+      seq.reset();
+      seq.bind(1, id).bind(2, server_seq);
+      seq.step();
+      done.reset();
+      done.bind(1, id);
+      done.step();
+    }
+    // This device's own settings before the first operation still to send are never undone
+    // again: nothing before them can be rebased any more.
+    db_.exec(
+        "DELETE FROM sync_pending WHERE push = 0 AND command_id IN (SELECT j.command_id FROM journal j "
+        "WHERE j.seq < COALESCE((SELECT MIN(k.seq) FROM journal k JOIN sync_pending q ON q.command_id = k.command_id "
+        "WHERE q.push = 1), 9223372036854775807))");
+  });
+}
+
+PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
+  PullOutcome outcome;
+  std::sort(ops.begin(), ops.end(), [](const app::Op& a, const app::Op& b) { return a.server_seq < b.server_seq; });
+  db_.transaction([&] {
+    std::int64_t at = cursor();
+    // What follows the cursor without a gap; anything already here is skipped.
+    std::vector<app::Op> fresh;
+    for (app::Op& op : ops) {
+      if (op.server_seq <= at) {
+        ++outcome.duplicates;
+        continue;
+      }
+      if (op.server_seq != at + 1) {
+        outcome.gap = true;
+        break;
+      }
+      at = op.server_seq;
+      auto known = db_.prepare("SELECT server_seq IS NOT NULL FROM journal WHERE command_id = ?1");
+      known.bind(1, op.id);
+      if (known.step() && known.column_int64(0) != 0) {
+        ++outcome.duplicates;  // this device's own, accepted, coming back
+        continue;
+      }
+      fresh.push_back(std::move(op));
+    }
+    if (!fresh.empty()) {
+      // Undo this device's pending operations, newest first, to put the server's before them.
+      std::vector<app::Op> pending;
+      std::vector<std::string> changesets;
+      std::int64_t first_pending = 0;
+      {
+        auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
+                              ", p.changeset, j.seq FROM sync_pending p JOIN journal j ON j.command_id = p.command_id "
+                              "ORDER BY j.seq");
+        while (st.step()) {
+          pending.push_back(read_op(st));
+          changesets.push_back(st.column_blob(8));
+          if (first_pending == 0) first_pending = st.column_int64(9);
+        }
+      }
+      for (auto it = changesets.rbegin(); it != changesets.rend(); ++it) store::undo_changeset(db_, *it);
+      if (first_pending > 0) {
+        // Their entries, and those of the commands they ran inside them (demo.load), go.
+        auto drop = db_.prepare("DELETE FROM journal WHERE seq >= ?1 AND server_seq IS NULL");
+        drop.bind(1, first_pending);
+        drop.step();
+        db_.exec("DELETE FROM sync_pending");
+      }
+      for (const app::Op& op : fresh) {
+        const app::Json answer = commands_.apply_op(op);
+        if (answer.value("ok", false)) {
+          ++outcome.applied;
+        } else if (answer["error"].value("code", "") == "storage_error" || answer["error"].value("code", "") == "disk_full") {
+          throw store::StoreError(1, answer["error"].value("message", "storage error"));
+        } else {
+          ++outcome.refused;
+        }
+      }
+      // This device's operations again, after them; one the server has just sent back (its
+      // answer to a push was lost) is not made twice.
+      for (const app::Op& op : pending) {
+        const bool came_back =
+            std::any_of(fresh.begin(), fresh.end(), [&](const app::Op& f) { return f.id == op.id; });
+        if (came_back) continue;
+        const app::Json answer = commands_.apply_op(op);
+        const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
+        if (code == "storage_error" || code == "disk_full") throw store::StoreError(1, "storage error while rebasing");
+        ++outcome.rebased;
+      }
+    }
+    set_cursor(at);
+  });
+  return outcome;
+}
+
+}  // namespace quittance::sync

@@ -1,0 +1,58 @@
+// This device's copy of the clinic's operation log (docs/sync.md): the operations made here
+// and not yet accepted by the server (the outbox), and the server's operations applied in the
+// server's order. An operation of another device ordered before some of this device's pending
+// ones is applied after undoing them (their recorded changes), and they are then made again:
+// every device ends with the same operations applied in the same order, hence the same books.
+// Pure C++ over the clinic database: the transport is the caller's (sync/sync_client.h).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "store/database.h"
+
+namespace quittance::sync {
+
+using Json = nlohmann::json;
+
+constexpr int kSyncProtocol = 1;  // in every batch; a newer one is refused, never guessed at
+
+// An operation as it travels, and back.
+Json op_to_json(const app::Op& op);
+// False (and `error` says which field) for anything but a well-formed operation.
+bool op_from_json(const Json& j, app::Op* op, std::string* error);
+
+struct PullOutcome {
+  std::int64_t applied = 0;     // new operations applied
+  std::int64_t duplicates = 0;  // already here (sent twice, or this device's own)
+  std::int64_t refused = 0;     // applied as refused (every device agrees on it)
+  bool gap = false;             // the batch skipped sequence numbers: the rest is asked again
+  std::int64_t rebased = 0;     // pending operations undone and made again after them
+};
+
+class Replica {
+ public:
+  // `commands` runs on `db` and has this device's origin set (CommandLayer::set_origin).
+  Replica(store::Database& db, app::CommandLayer& commands);
+
+  // The last server sequence number applied here.
+  std::int64_t cursor();
+  // Operations to send, oldest first.
+  std::vector<app::Op> outbox(std::size_t limit);
+  std::int64_t pending_count();
+  // The server accepted these operations (id → its sequence number): no longer undone.
+  void accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs);
+  // Applies a pulled batch: sorted by sequence number, duplicates skipped, and only what
+  // follows the cursor without a gap. Atomic: on a storage error nothing of it is applied.
+  PullOutcome apply_pulled(std::vector<app::Op> ops);
+
+ private:
+  void set_cursor(std::int64_t seq);
+  store::Database& db_;
+  app::CommandLayer& commands_;
+};
+
+}  // namespace quittance::sync

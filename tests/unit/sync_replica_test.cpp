@@ -1,0 +1,96 @@
+// The device's replica (sync/replica.h) on the cases a network and other versions produce: a
+// rebase that keeps the patient search index right, an operation this Quittance does not know
+// (kept as refused, never lost, never applied twice), and malformed operations refused.
+#include <doctest/doctest.h>
+
+#include "app/commands.h"
+#include "store/migrations.h"
+#include "sync/replica.h"
+
+using namespace quittance;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Device {
+  store::Database db = store::Database::open(":memory:");
+  app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
+  sync::Replica replica{db, commands};
+  Device() {
+    store::migrate(db, store::clinic_migrations());
+    commands.set_origin("dev-a", "A");
+  }
+  std::int64_t found(const char* search) {
+    return commands.query({{"cmd", "patient.list"}, {"search", search}})["result"]["total"];
+  }
+};
+
+app::Op remote(std::int64_t seq, const std::string& id, const std::string& name, const Json& body) {
+  Json cmd = body;
+  cmd["cmd"] = name;
+  cmd["id"] = id;
+  return app::Op{id, name, "owner", cmd.dump(), "2026-11-21T08:00:00Z", "2026-11-21", "dev-b", "B", seq};
+}
+
+}  // namespace
+
+TEST_CASE("an operation of another device ordered first: this device's pending ones are undone and made again") {
+  Device d;
+  REQUIRE(d.commands.exec({{"cmd", "patient.create"}, {"id", "p-zoe"}, {"name", "Zoé Lefèvre"}})["ok"] == true);
+  REQUIRE(d.replica.pending_count() == 1);
+  const sync::PullOutcome out =
+      d.replica.apply_pulled({remote(1, "p-zach", "patient.create", {{"name", "Zacharie Martin"}})});
+  CHECK(out.applied == 1);
+  CHECK(out.rebased == 1);
+  CHECK(d.replica.cursor() == 1);
+  CHECK(d.replica.pending_count() == 1);  // still to push, now after the server's
+  // The search index followed the undo and the redo: each name found once.
+  CHECK(d.found("zo") == 1);
+  CHECK(d.found("za") == 1);
+  CHECK(d.found("le") == 1);
+  // The journal: the server's operation, then this device's.
+  const Json journal = d.commands.query({{"cmd", "journal.list"}})["result"]["items"];
+  REQUIRE(journal.size() == 2);
+  CHECK(journal[0]["command_id"] == "p-zach");
+  CHECK(journal[1]["command_id"] == "p-zoe");
+  CHECK(d.commands.query({{"cmd", "audit.verify"}})["result"]["intact"] == true);
+}
+
+TEST_CASE("an operation this Quittance does not know is kept as refused, and a gap stops the batch") {
+  Device d;
+  const sync::PullOutcome out = d.replica.apply_pulled(
+      {remote(1, "op-new", "invoice.teleport", Json::object()), remote(3, "p-late", "patient.create", {{"name", "Léa"}})});
+  CHECK(out.refused == 1);
+  CHECK(out.gap);                 // seq 2 is missing: seq 3 waits for it
+  CHECK(d.replica.cursor() == 1);
+  CHECK(d.found("lé") == 0);
+  const Json journal = d.commands.query({{"cmd", "journal.list"}})["result"]["items"];
+  REQUIRE(journal.size() == 1);
+  CHECK(journal[0]["result"].dump().find("unknown_operation") != std::string::npos);
+  // Sent again with the missing one: applied in order, the known one skipped.
+  const sync::PullOutcome again = d.replica.apply_pulled({remote(3, "p-late", "patient.create", {{"name", "Léa"}}),
+                                                          remote(1, "op-new", "invoice.teleport", Json::object()),
+                                                          remote(2, "p-mid", "patient.create", {{"name", "Marc"}})});
+  CHECK(again.duplicates == 1);
+  CHECK(again.applied == 2);
+  CHECK(d.replica.cursor() == 3);
+  CHECK(d.found("lé") == 1);
+}
+
+TEST_CASE("malformed operations are refused with the field at fault") {
+  app::Op op;
+  std::string error;
+  CHECK_FALSE(sync::op_from_json(Json::array(), &op, &error));
+  CHECK_FALSE(sync::op_from_json({{"id", "x"}}, &op, &error));
+  CHECK(error == "name");
+  Json good = sync::op_to_json(remote(4, "p-1", "patient.create", {{"name", "A"}}));
+  CHECK(sync::op_from_json(good, &op, &error));
+  CHECK(op.server_seq == 4);
+  good["seq"] = -1;
+  CHECK_FALSE(sync::op_from_json(good, &op, &error));
+  CHECK(error == "seq");
+  good["seq"] = 4;
+  good["id"] = std::string(65, 'x');
+  CHECK_FALSE(sync::op_from_json(good, &op, &error));
+  CHECK(error == "id");
+}
