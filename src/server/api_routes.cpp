@@ -12,6 +12,7 @@
 #include "server/rate_limit.h"
 #include "server/stripe_signature.h"
 #include "server/stripe_webhook.h"
+#include "server/sync_routes.h"
 #include "server/tokens.h"
 
 namespace quittance::server {
@@ -256,6 +257,7 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
     handle_stripe_webhook(req, res, *config, *payments);
   });
   install_payment_routes(server, payments);
+  install_sync_routes(server, db, clock);
 
   // Any other /api/ path and method. The token is checked first: without one, every route
   // answers 401 alike, and the list of routes is not there for the probing.

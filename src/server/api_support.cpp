@@ -19,11 +19,12 @@ std::optional<Device> authenticate(const httplib::Request& req, httplib::Respons
   return device;
 }
 
-std::optional<Json> json_object_body(const httplib::Request& req, httplib::Response& res, bool optional_body) {
+std::optional<Json> json_object_body(const httplib::Request& req, httplib::Response& res, bool optional_body,
+                                     std::size_t max_bytes) {
   if (optional_body && req.body.empty()) return Json::object();
-  if (req.body.size() > kMaxJsonBody) {
+  if (req.body.size() > max_bytes) {
     send_api_error(res, 413, "payload_too_large",
-                   "the body is larger than " + std::to_string(kMaxJsonBody / 1024) + " KiB");
+                   "the body is larger than " + std::to_string(max_bytes / 1024) + " KiB");
     return std::nullopt;
   }
   if (!is_json_media_type(req.get_header_value("Content-Type"))) {

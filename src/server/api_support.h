@@ -8,6 +8,7 @@
 #include <string>
 
 #include "server/devices.h"
+#include "server/routes.h"
 #include "server/server_db.h"
 
 namespace quittance::server {
@@ -16,9 +17,10 @@ namespace quittance::server {
 std::optional<Device> authenticate(const httplib::Request& req, httplib::Response& res, SharedDatabase& db);
 
 // The JSON object of the request body, or nullopt after answering 413, 415 or 400. With
-// `optional_body`, an empty body stands for {} whatever its Content-Type.
+// `optional_body`, an empty body stands for {} whatever its Content-Type. `max_bytes`: 64 KiB
+// for ordinary requests; a sync push carries up to kMaxRequestBody.
 std::optional<nlohmann::json> json_object_body(const httplib::Request& req, httplib::Response& res,
-                                               bool optional_body = false);
+                                               bool optional_body = false, std::size_t max_bytes = kMaxJsonBody);
 
 // A string member of `body`, or nullopt when it is missing or not a string.
 std::optional<std::string> string_member(const nlohmann::json& body, const char* name);

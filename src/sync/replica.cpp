@@ -99,8 +99,11 @@ std::int64_t Replica::pending_count() {
   return st.column_int64(0);
 }
 
-void Replica::accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs) {
+void Replica::accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs, std::int64_t base) {
   db_.transaction([&] {
+    bool follows = base == cursor();
+    for (std::size_t i = 0; i < seqs.size(); ++i) follows = follows && seqs[i].second == base + 1 + static_cast<std::int64_t>(i);
+    if (follows && !seqs.empty()) set_cursor(seqs.back().second);
     auto seq = db_.prepare("UPDATE journal SET server_seq = ?2 WHERE command_id = ?1 AND server_seq IS NULL");
     auto done = db_.prepare("DELETE FROM sync_pending WHERE command_id = ?1");
     for (const auto& [id, server_seq] : seqs) {

@@ -43,8 +43,10 @@ class Replica {
   // Operations to send, oldest first.
   std::vector<app::Op> outbox(std::size_t limit);
   std::int64_t pending_count();
-  // The server accepted these operations (id → its sequence number): no longer undone.
-  void accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs);
+  // The server accepted these operations (id → its sequence number), pushed with `base`: no
+  // longer undone. When they took the numbers right after `base`, nothing else came between
+  // and the cursor moves past them (no need to pull them back).
+  void accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs, std::int64_t base);
   // Applies a pulled batch: sorted by sequence number, duplicates skipped, and only what
   // follows the cursor without a gap. Atomic: on a storage error nothing of it is applied.
   PullOutcome apply_pulled(std::vector<app::Op> ops);

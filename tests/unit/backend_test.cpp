@@ -12,6 +12,7 @@
 #include <string>
 
 #include "billing_clinic.h"
+#include "httplib_transport.h"
 #include "server_fixture.h"
 #include "stripe_double_process.h"
 
@@ -19,40 +20,9 @@ using namespace quittance;
 using namespace quittance::server;
 using namespace quittance::server::testing;
 using quittance::testing::Clinic;
+using quittance::testing::HttplibTransport;
 
 namespace {
-
-// Synchronous HTTP: the answer is handed over before send() returns, which the Backend allows.
-class HttplibTransport : public sync::HttpTransport {
- public:
-  void send(const sync::HttpRequest& request, std::function<void(const sync::HttpResponse&)> done) override {
-    ++requests;
-    const std::size_t path_at = request.url.find('/', request.url.find("://") + 3);
-    httplib::Client client(request.url.substr(0, path_at));
-    client.set_read_timeout(std::chrono::seconds(10));
-    httplib::Headers headers;
-    std::string content_type = "application/json";
-    for (const auto& [name, value] : request.headers) {
-      if (name == "Content-Type") {
-        content_type = value;
-      } else {
-        headers.emplace(name, value);
-      }
-    }
-    const std::string path = request.url.substr(path_at);
-    httplib::Result res =
-        request.method == "POST" ? client.Post(path, headers, request.body, content_type) : client.Get(path, headers);
-    sync::HttpResponse response;
-    if (res) {
-      response.status = res->status;
-      response.body = res->body;
-    } else {
-      response.error = httplib::to_string(res.error());
-    }
-    done(response);
-  }
-  int requests = 0;
-};
 
 struct PairedDevice {
   int server_port = reserve_port();

@@ -116,7 +116,7 @@ class World {
     }
     if (pushed.stale) return;  // pull first: the next exchange rebases
     if (faults && chance(15)) return;  // the answer was lost: the pull will bring them back
-    d.replica.accepted(pushed.accepted);
+    d.replica.accepted(pushed.accepted, d.replica.cursor());
   }
 
   void random_command(Device& d) {

@@ -1,0 +1,124 @@
+// One sync exchange. See sync_client.h.
+#include "sync/sync_client.h"
+
+#include <nlohmann/json.hpp>
+
+namespace quittance::sync {
+
+namespace {
+constexpr int kMaxStaleRounds = 5;  // then give up until the next exchange: never spin
+}
+
+bool SyncClient::run(const DeviceLink& link, std::function<void(const SyncOutcome&)> done) {
+  if (running_ || !link.paired()) return false;
+  running_ = true;
+  link_ = link;
+  rounds_ = 0;
+  outcome_ = SyncOutcome{};
+  done_ = std::move(done);
+  pull();
+  return true;
+}
+
+void SyncClient::send(const std::string& method, const std::string& path, const std::string& body,
+                      std::function<void(const HttpResponse&)> then) {
+  HttpRequest request;
+  request.method = method;
+  request.url = link_.server_url + path;
+  request.headers.emplace_back("Authorization", "Bearer " + link_.token);
+  if (!body.empty()) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
+  }
+  http_.send(request, [this, then = std::move(then)](const HttpResponse& response) {
+    if (response.status != 0) outcome_.reached = true;
+    then(response);
+  });
+}
+
+void SyncClient::finish(bool ok, const std::string& error) {
+  running_ = false;
+  outcome_.ok = ok;
+  outcome_.error = error;
+  auto done = std::move(done_);
+  if (done) done(outcome_);
+}
+
+void SyncClient::pull() {
+  const std::string path = "/api/sync/pull?after=" + std::to_string(replica_.cursor()) +
+                           "&limit=" + std::to_string(kPullPage);
+  send("GET", path, "", [this](const HttpResponse& r) {
+    if (r.status == 0) return finish(false, "network");
+    const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !body.is_object()) {
+      return finish(false, body.is_object() ? body["error"].value("code", "server_error") : "server_error");
+    }
+    if (body.value("protocol", 0) != kSyncProtocol || !body.contains("ops") || !body["ops"].is_array()) {
+      return finish(false, "unsupported_protocol");
+    }
+    std::vector<app::Op> ops;
+    for (const auto& j : body["ops"]) {
+      app::Op op;
+      std::string field;
+      if (!op_from_json(j, &op, &field) || op.server_seq == 0) return finish(false, "malformed_operation");
+      ops.push_back(std::move(op));
+    }
+    PullOutcome applied;
+    try {
+      applied = replica_.apply_pulled(std::move(ops));
+    } catch (const std::exception&) {
+      return finish(false, "storage_error");  // nothing of the batch was applied: retried later
+    }
+    outcome_.pulled += applied.applied + applied.refused;
+    outcome_.rebased += applied.rebased;
+    const std::int64_t head = body.value("head", std::int64_t{0});
+    if (replica_.cursor() < head) {
+      if (applied.applied + applied.refused + applied.duplicates == 0 && !applied.gap) {
+        return finish(false, "no_progress");  // the server sent nothing usable: do not spin
+      }
+      return pull();
+    }
+    push();
+  });
+}
+
+void SyncClient::push() {
+  const std::vector<app::Op> ops = replica_.outbox(kPushBatch);
+  if (ops.empty()) return finish(true, "");
+  nlohmann::json batch = nlohmann::json::array();
+  std::size_t bytes = 0;
+  for (const app::Op& op : ops) {
+    nlohmann::json j = op_to_json(op);
+    bytes += j.dump().size();
+    if (!batch.empty() && bytes > kPushBytes) break;  // the rest in the next push
+    batch.push_back(std::move(j));
+  }
+  const nlohmann::json body = {{"protocol", kSyncProtocol}, {"base", replica_.cursor()}, {"ops", batch}};
+  send("POST", "/api/sync/push", body.dump(), [this, count = batch.size(), base = replica_.cursor()](const HttpResponse& r) {
+    if (r.status == 0) return finish(false, "network");
+    const nlohmann::json answer = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status == 409) {  // another device pushed first: take its operations, then ours again
+      if (++rounds_ > kMaxStaleRounds) return finish(false, "stale");
+      return pull();
+    }
+    if (r.status != 200 || !answer.is_object() || !answer.contains("accepted")) {
+      return finish(false, answer.is_object() ? answer["error"].value("code", "server_error") : "server_error");
+    }
+    std::vector<std::pair<std::string, std::int64_t>> seqs;
+    for (const auto& a : answer["accepted"]) {
+      if (a.is_object() && a.value("id", "").size() > 0 && a.value("seq", std::int64_t{0}) > 0) {
+        seqs.emplace_back(a["id"].get<std::string>(), a["seq"].get<std::int64_t>());
+      }
+    }
+    try {
+      replica_.accepted(seqs, base);
+    } catch (const std::exception&) {
+      return finish(false, "storage_error");  // they come back in the next pull: nothing lost
+    }
+    outcome_.pushed += static_cast<std::int64_t>(count);
+    // Whatever another device pushed meanwhile, then the rest of the outbox.
+    pull();
+  });
+}
+
+}  // namespace quittance::sync

@@ -1,0 +1,126 @@
+// Sync over HTTP against the real quittance-server (docs/sync.md): two devices of one clinic
+// pair, exchange their operations through /api/sync/push and /pull, pay the same invoice while
+// offline and converge (the surplus kept as credit and flagged); the server refuses a forged
+// origin, a stale base, an unknown protocol and a malformed operation, storing nothing.
+#include <doctest/doctest.h>
+
+#include "app/commands.h"
+#include "httplib_transport.h"
+#include "server_fixture.h"
+#include "store/migrations.h"
+#include "sync/replica.h"
+#include "sync/sync_client.h"
+
+using namespace quittance;
+using namespace quittance::server;
+using namespace quittance::server::testing;
+
+namespace {
+
+struct SyncedDevice {
+  store::Database db = store::Database::open(":memory:");
+  app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
+  sync::Replica replica{db, commands};
+  quittance::testing::HttplibTransport http;
+  sync::SyncClient client{http, replica};
+  sync::DeviceLink link;
+
+  SyncedDevice(ApiServer& s, const std::string& series) {
+    store::migrate(db, store::clinic_migrations());
+    const Json code =
+        body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)));
+    const Json paired = body_of(s.post("/api/devices/pair", Json{{"code", code["code"]}, {"name", series}}.dump()));
+    link.server_url = "http://127.0.0.1:" + std::to_string(s.port);
+    link.device_id = paired["device_id"];
+    link.token = paired["device_token"];
+    REQUIRE(commands.exec({{"cmd", "settings.set"}, {"id", "series-" + series}, {"key", "device.series"},
+                           {"value", series}})["ok"] == true);
+    commands.set_origin(link.device_id, series);
+  }
+  sync::SyncOutcome sync() {
+    std::optional<sync::SyncOutcome> out;
+    REQUIRE(client.run(link, [&](const sync::SyncOutcome& o) { out = o; }));
+    REQUIRE(out);  // synchronous transport: done before run() returns
+    return *out;
+  }
+  Json exec(Json cmd) {
+    Json answer = commands.exec(cmd);
+    REQUIRE_MESSAGE(answer["ok"] == true, answer.dump());
+    return answer["result"];
+  }
+  Json query(Json cmd) { return commands.query(cmd)["result"]; }
+};
+
+}  // namespace
+
+TEST_CASE("two devices pay the same invoice offline and converge through the server") {
+  ApiServer s;
+  SyncedDevice reception(s, "A"), practitioner(s, "B");
+  reception.exec({{"cmd", "patient.create"}, {"id", "p-lea"}, {"name", "Léa Moreau"}});
+  reception.exec({{"cmd", "invoice.create"}, {"id", "inv-1"}, {"patient_id", "p-lea"},
+                  {"lines", {{{"label", "Séance"}, {"unit_price", 6000}}}}});
+  CHECK(reception.exec({{"cmd", "invoice.issue"}, {"id", "inv-1-issue"}, {"invoice_id", "inv-1"}})["number"] ==
+        "F-2026-A-000001");
+  const sync::SyncOutcome first = reception.sync();
+  CHECK(first.ok);
+  CHECK(first.pushed == 3);
+  CHECK(practitioner.sync().ok);
+  CHECK(practitioner.query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}})["number"] == "F-2026-A-000001");
+
+  // Offline, each records the patient's payment of the whole invoice.
+  reception.http.offline = practitioner.http.offline = true;
+  for (SyncedDevice* d : {&reception, &practitioner}) {
+    d->exec({{"cmd", "payment.create"}, {"id", "pay-" + d->link.device_id}, {"patient_id", "p-lea"},
+             {"payment_type_id", "cash"}, {"amount", 6000}, {"allocations", {{{"invoice_id", "inv-1"}, {"amount", 6000}}}}});
+  }
+  const sync::SyncOutcome cut = reception.sync();
+  CHECK_FALSE(cut.ok);
+  CHECK_FALSE(cut.reached);
+  CHECK(reception.replica.pending_count() == 1);  // kept, to send later
+
+  reception.http.offline = practitioner.http.offline = false;
+  CHECK(practitioner.sync().ok);
+  const sync::SyncOutcome late = reception.sync();  // stale: pulls, rebases, pushes
+  CHECK(late.ok);
+  CHECK(late.rebased == 1);
+  CHECK(practitioner.sync().ok);
+
+  for (SyncedDevice* d : {&reception, &practitioner}) {
+    CAPTURE(d->link.device_id);
+    const Json inv = d->query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}});
+    CHECK(inv["status"] == "paid");
+    CHECK(inv["allocations"].size() == 1);
+    const Json balance = d->query({{"cmd", "patient.balance"}, {"patient_id", "p-lea"}});
+    CHECK(balance["paid"] == 12000);
+    CHECK(balance["credit"] == 6000);  // the second payment, whole, as the patient's credit
+    CHECK(d->replica.pending_count() == 0);
+  }
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 5);
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops WHERE op_id LIKE 'pay-%'") == 2);
+}
+
+TEST_CASE("the server refuses a forged origin, a stale base, another protocol and a malformed operation") {
+  ApiServer s;
+  SyncedDevice a(s, "A"), b(s, "B");
+  a.exec({{"cmd", "patient.create"}, {"id", "p-1"}, {"name", "Léa"}});
+  const Json op = sync::op_to_json(a.replica.outbox(1).at(0));
+  auto push = [&](const std::string& token, const Json& body) {
+    return s.post("/api/sync/push", body.dump(), "application/json", ApiServer::bearer(token));
+  };
+  // B sends A's operation as its own.
+  CHECK(error_of(push(b.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})) ==
+        std::pair<int, std::string>{403, "forbidden"});
+  CHECK(error_of(push(a.link.token, {{"protocol", 2}, {"base", 0}, {"ops", {op}}})) ==
+        std::pair<int, std::string>{400, "unsupported_protocol"});
+  Json broken = op;
+  broken.erase("body");
+  CHECK(error_of(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op, broken}}})) ==
+        std::pair<int, std::string>{400, "invalid_argument"});
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 0);  // a batch is taken whole or not at all
+  CHECK(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})->status == 200);
+  CHECK(error_of(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})) ==
+        std::pair<int, std::string>{409, "stale"});
+  CHECK(s.get("/api/sync/pull?after=0")->status == 401);
+  CHECK(error_of(s.get("/api/sync/pull?after=-1", ApiServer::bearer(a.link.token))) ==
+        std::pair<int, std::string>{400, "invalid_argument"});
+}
