@@ -19,6 +19,8 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
+// A label pushed to the right of the space left (an amount in a table cell).
+void right_aligned(const std::string& text);
 // ImGui::TableHeadersRow(), each header recorded under its name so a test can click it to sort.
 void table_headers();
 // Ctrl+F (or Cmd+F) was pressed this frame: the screen's search field takes the focus.

@@ -24,6 +24,13 @@ std::string whole_number(std::int64_t n) {
   return out;
 }
 
+std::string decimal_text(std::int64_t value, std::int64_t unit, char point) {
+  std::string out = std::to_string(value / unit);
+  std::string decimals = std::to_string(unit + value % unit).substr(1);
+  while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
+  return decimals.empty() ? out : out + point + decimals;
+}
+
 std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
   for (const auto& [name, value] : values) {
     const std::string mark = std::string("{") + name + "}";

@@ -10,7 +10,10 @@
 namespace quittance::ui {
 
 std::string money(std::int64_t minor);               // in the practice currency (EUR for now)
-std::string whole_number(std::int64_t n);            // "99 941" (narrow no-break spaces) or "99,941"
+std::string whole_number(std::int64_t n);
+// "1,5" from 1500 in thousandths (a quantity), "12,5" from 1250 in hundredths (a percent in
+// basis points); no trailing zeros, no decimal point for a whole value.
+std::string decimal_text(std::int64_t value, std::int64_t unit, char point = ',');            // "99 941" (narrow no-break spaces) or "99,941"
 // `text` with each "{name}" replaced: fill(tr("invoices.count"), {{"n", whole_number(n)}}).
 std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values);
 std::optional<std::int64_t> parse_money(const std::string& text);

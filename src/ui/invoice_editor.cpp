@@ -152,14 +152,6 @@ void open_invoice_editor(InvoiceEditorState& state, const std::string& patient_i
 
 namespace {
 
-// "1,5" from 1500 thousandths (a quantity) or "12,5" from 1250 basis points (a percent).
-std::string decimal_text(std::int64_t value, std::int64_t unit) {
-  std::string out = std::to_string(value / unit);
-  std::string decimals = std::to_string(unit + value % unit).substr(1);
-  while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
-  return decimals.empty() ? out : out + "," + decimals;
-}
-
 // The catalogue's tax rate a saved line was made with: lines keep the rate's name and value,
 // not its id (editing a rate never changes a document).
 std::string tax_rate_of(const app::Json& rates, const app::Json& line) {

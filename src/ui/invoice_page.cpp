@@ -15,22 +15,6 @@ namespace quittance::ui {
 
 namespace {
 
-void right_aligned(const std::string& text) {
-  const float width = ImGui::CalcTextSize(text.c_str()).x;
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
-  label(text.c_str());
-}
-
-// "1,5" from 1500 thousandths; "1" from 1000.
-std::string quantity_text(std::int64_t milli) {
-  std::string out = std::to_string(milli / 1000);
-  std::int64_t rest = milli % 1000;
-  if (rest == 0) return out;
-  std::string decimals = std::to_string(1000 + rest).substr(1);
-  while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
-  return out + (language() == "en" ? "." : ",") + decimals;
-}
-
 // « Facturé à »: the contact the invoice is billed to, or the patient.
 std::string billed_to(app::CommandLayer& commands, const app::Json& inv) {
   const app::Json patient = result_of(commands.query({{"cmd", "patient.get"}, {"patient_id", inv.value("patient_id", std::string())}}));
@@ -65,7 +49,7 @@ void draw_lines(const app::Json& inv) {
     ImGui::TableNextColumn();
     label(date(l.value("service_date", std::string())).c_str());
     ImGui::TableNextColumn();
-    right_aligned(quantity_text(l.value("quantity_milli", std::int64_t{1000})));
+    right_aligned(decimal_text(l.value("quantity_milli", std::int64_t{1000}), 1000, language() == "en" ? '.' : ','));
     ImGui::TableNextColumn();
     right_aligned(money(l.value("unit_price", std::int64_t{0})));
     ImGui::TableNextColumn();

@@ -13,11 +13,6 @@ namespace quittance::ui {
 const char* status_label(const std::string& status) { return tr("status." + status); }
 
 namespace {
-void right_aligned(const std::string& text) {
-  const float width = ImGui::CalcTextSize(text.c_str()).x;
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
-  label(text.c_str());
-}
 
 // The sortable columns, by the user id ImGui reports them under.
 constexpr const char* kSortColumns[] = {"number", "date", "patient", "total", "due"};

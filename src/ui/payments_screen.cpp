@@ -51,11 +51,6 @@ void type_filter(app::CommandLayer& commands, PaymentsState& state) {
   ImGui::EndCombo();
 }
 
-void right_aligned(const std::string& text) {
-  const float width = ImGui::CalcTextSize(text.c_str()).x;
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - width);
-  label(text.c_str());
-}
 
 }  // namespace
 

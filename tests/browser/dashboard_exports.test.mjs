@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appSession, click, settle, labels, resultsDir, widget, type } from './harness.mjs';
+import { appSession, click, euros, settle, labels, resultsDir, widget, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -22,15 +22,6 @@ const exec = async (cmd) => {
   return answer.result;
 };
 const query = async (cmd) => (await page.evaluate((c) => window.quittance.query(c), cmd)).result;
-
-// "1 234,56 €" as the interface writes it: narrow no-break spaces between thousands, a
-// no-break space before the euro sign.
-function euros(minor) {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202F');
-  return `${sign}${whole},${String(abs % 100).padStart(2, '0')}\u00A0€`;
-}
 
 // A local calendar day `n` days ago, as ISO and as a French date field shows it.
 function daysAgo(n) {

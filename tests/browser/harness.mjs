@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a real quittance-server serving build/web (or
 // $QUITTANCE_WEB_DIR) on a free loopback port, Debian's Chromium driven by playwright-core, and
 // helpers that act on the app the way a user does (clicking widgets found by their visible label).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,22 @@ export async function labels(page) {
 // The page's command layer (window.quittance.exec / query), as the tests set up their data.
 export const exec = (page, cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
 export const query = (page, cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
+
+// Runs a writing command that must succeed (test set-up); returns its result.
+export async function run(page, cmd) {
+  const answer = await exec(page, cmd);
+  assert.equal(answer.ok, true, JSON.stringify(answer));
+  return answer.result;
+}
+
+// "1 234,56 €" as the interface writes it: narrow no-break spaces between thousands, a
+// no-break space before the euro sign.
+export function euros(minor) {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202F');
+  return `${sign}${whole},${String(abs % 100).padStart(2, '0')}\u00A0€`;
+}
 
 // Clicks the field labelled `label`, replaces its text with `text`, as a user types it.
 export async function type(page, label, text) {

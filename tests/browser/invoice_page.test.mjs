@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { appSession, click, labels, resultsDir, exec, query, type } from './harness.mjs';
+import { appSession, click, labels, resultsDir, query, run, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -29,7 +29,7 @@ async function openPatient(name, id) {
 }
 
 test('a payer « Facturé à » chosen in the editor; a draft reopened from its row, changed and issued', async () => {
-  const p = (await result(exec(page, { cmd: 'patient.create', id: 'p-hugo', name: 'Hugo Lambert' }))).patient_id;
+  const p = (await run(page, { cmd: 'patient.create', id: 'p-hugo', name: 'Hugo Lambert' })).patient_id;
   await openPatient('Hugo Lambert', p);
   await click(page, 'Ajouter un payeur');
   await type(page, 'Nom du payeur', 'Claire Lambert');
@@ -65,11 +65,11 @@ test('a payer « Facturé à » chosen in the editor; a draft reopened from its 
 });
 
 test('the invoice’s « Paiements »: a payment lowered then deleted with a reason; the invoice cancelled', async () => {
-  const p = (await result(exec(page, { cmd: 'patient.create', id: 'p-ines', name: 'Inès Caron' }))).patient_id;
-  await result(exec(page, { cmd: 'invoice.create', id: 'inv-ines', patient_id: p, lines: [{ label: 'Séance', unit_price: 6000 }] }));
-  const { number } = await result(exec(page, { cmd: 'invoice.issue', id: 'iss-ines', invoice_id: 'inv-ines' }));
-  await result(exec(page, { cmd: 'payment.create', id: 'pay-ines', patient_id: p, payment_type_id: 'cheque', amount: 6000,
-                            allocations: [{ invoice_id: 'inv-ines', amount: 6000 }] }));
+  const p = (await run(page, { cmd: 'patient.create', id: 'p-ines', name: 'Inès Caron' })).patient_id;
+  await run(page, { cmd: 'invoice.create', id: 'inv-ines', patient_id: p, lines: [{ label: 'Séance', unit_price: 6000 }] });
+  const { number } = await run(page, { cmd: 'invoice.issue', id: 'iss-ines', invoice_id: 'inv-ines' });
+  await run(page, { cmd: 'payment.create', id: 'pay-ines', patient_id: p, payment_type_id: 'cheque', amount: 6000,
+                            allocations: [{ invoice_id: 'inv-ines', amount: 6000 }] });
 
   await click(page, 'Factures');
   await click(page, `${number}##open-inv-ines`);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { appSession, click, labels, resultsDir, type } from './harness.mjs';
+import { appSession, click, labels, resultsDir, run, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -13,11 +13,7 @@ before(async () => {
 });
 after(app.stop);
 
-const exec = async (cmd) => {
-  const answer = await page.evaluate((c) => window.quittance.exec(c), cmd);
-  assert.equal(answer.ok, true, JSON.stringify(answer));
-  return answer.result;
-};
+const exec = (cmd) => run(page, cmd);
 
 // The invoice numbers on screen, top to bottom.
 async function numbersShown() {

@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { appSession, click, labels, resultsDir } from './harness.mjs';
+import { appSession, click, euros, labels, resultsDir, run } from './harness.mjs';
+
+const exec = (cmd) => run(page, cmd);
 
 const app = appSession();
 let page;
@@ -12,17 +14,6 @@ before(async () => {
   page = app.page;
 });
 after(app.stop);
-
-const exec = async (cmd) => {
-  const answer = await page.evaluate((c) => window.quittance.exec(c), cmd);
-  assert.equal(answer.ok, true, JSON.stringify(answer));
-  return answer.result;
-};
-
-function euros(minor) {
-  const whole = String(Math.floor(minor / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202F');
-  return `${whole},${String(minor % 100).padStart(2, '0')}\u00A0€`;
-}
 
 // The first day of this month and of the previous one, in the browser's calendar.
 function monthStart(monthsBack) {
