@@ -132,7 +132,7 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
   try {
     auto role = role_of(db_, actor_);
     if (!role) return error("forbidden", "the current user \"" + actor_ + "\" does not exist or is archived");
-    const std::string series = setting_or_default(db_, "device.series");
+    const std::string series = spec.writes ? setting_or_default(db_, "device.series") : std::string();
     Context ctx{db_, command, command_id, actor_, *role, clock_, series};
     ctx.require(spec.permission);
     if (!spec.writes) return ok(spec.run(ctx));
@@ -203,6 +203,21 @@ void CommandLayer::set_origin(std::string device_id, std::string series) {
 }
 
 Json CommandLayer::apply_op(const Op& op) {
+  try {
+    if (auto previous = find_journal_entry(db_, op.id)) {
+      // Already here (made inside another operation, or applied before): never run twice.
+      if (op.server_seq > 0) {
+        auto st = db_.prepare("UPDATE journal SET server_seq = ?2 WHERE command_id = ?1 AND server_seq IS NULL");
+        st.bind(1, op.id).bind(2, op.server_seq);
+        st.step();
+      }
+      Json replay = ok(Json::parse(previous->result, nullptr, false));
+      replay["replayed"] = true;
+      return replay;
+    }
+  } catch (const store::StoreError& e) {
+    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+  }
   auto it = commands().find(op.name);
   Json command = Json::parse(op.body, nullptr, false);
   const auto day = core::parse_iso_date(op.day);

@@ -61,7 +61,7 @@ class CommandLayer {
   // Runs an operation as its origin ran it (its actor, instant, day and series), for sync: one
   // from another device (`op.server_seq` set), or one of this device's made again after earlier
   // ones (recorded as pending again). Refused, it is still journaled, its refusal as its result,
-  // so that every device agrees it was refused. Never replays by id: the caller knows it is new.
+  // so that every device agrees it was refused. One already in the journal is not run again.
   Json apply_op(const Op& op);
 
   // Called after every command that committed a change, so the platform can make it durable.

@@ -63,6 +63,7 @@ void SyncClient::pull() {
       if (!op_from_json(j, &op, &field) || op.server_seq == 0) return finish(false, "malformed_operation");
       ops.push_back(std::move(op));
     }
+    const std::int64_t before = replica_.cursor();
     PullOutcome applied;
     try {
       applied = replica_.apply_pulled(std::move(ops));
@@ -73,9 +74,8 @@ void SyncClient::pull() {
     outcome_.rebased += applied.rebased;
     const std::int64_t head = body.value("head", std::int64_t{0});
     if (replica_.cursor() < head) {
-      if (applied.applied + applied.refused + applied.duplicates == 0 && !applied.gap) {
-        return finish(false, "no_progress");  // the server sent nothing usable: do not spin
-      }
+      // The server sent nothing that follows the cursor: ask again at the next exchange, never spin.
+      if (replica_.cursor() == before) return finish(false, "no_progress");
       return pull();
     }
     push();

@@ -94,3 +94,19 @@ TEST_CASE("malformed operations are refused with the field at fault") {
   CHECK_FALSE(sync::op_from_json(good, &op, &error));
   CHECK(error == "id");
 }
+
+TEST_CASE("an operation already in the journal (made here before sync) is not run again") {
+  store::Database db = store::Database::open(":memory:");
+  store::migrate(db, store::clinic_migrations());
+  app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
+  REQUIRE(commands.exec({{"cmd", "patient.create"}, {"id", "p-old"}, {"name", "Ancien"}})["ok"] == true);
+  commands.set_origin("dev-a", "A");
+  sync::Replica replica{db, commands};
+  const sync::PullOutcome out = replica.apply_pulled({remote(1, "p-old", "patient.create", {{"name", "Ancien"}})});
+  CHECK(out.applied == 1);  // acknowledged as applied, without a second patient
+  CHECK(replica.cursor() == 1);
+  CHECK(commands.query({{"cmd", "patient.list"}})["result"]["total"] == 1);
+  const Json journal = commands.query({{"cmd", "journal.list"}})["result"]["items"];
+  REQUIRE(journal.size() == 1);
+  CHECK(journal[0]["server_seq"] == 1);
+}
