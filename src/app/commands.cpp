@@ -52,6 +52,14 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
 // Text read back from the database may hold bytes that are not UTF-8: replace, never throw.
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// The role of a user who may have been archived since (an operation replayed later).
+std::optional<core::Role> role_of_any(store::Database& db, const std::string& user_id) {
+  auto st = db.prepare("SELECT role FROM users WHERE id = ?1");
+  st.bind(1, user_id);
+  if (!st.step()) return std::nullopt;
+  return core::role_from_string(st.column_text(0));
+}
+
 std::optional<core::Role> role_of(store::Database& db, const std::string& user_id) {
   auto st = db.prepare("SELECT role FROM users WHERE id = ?1 AND archived = 0");
   st.bind(1, user_id);
@@ -72,11 +80,19 @@ bool valid_command_id(const std::string& id) {
 // An operation made here, not yet accepted by the server, and what it changed (to undo it).
 // A setting of this device only (its series) is made again after a rebase but never sent.
 void record_pending(store::Database& db, const std::string& command_id, const std::string& name, const Json& command,
-                    const std::string& changeset) {
-  const bool device_only = name == "settings.set" && command.value("key", std::string()).rfind("device.", 0) == 0;
-  auto st = db.prepare("INSERT INTO sync_pending(command_id, push, changeset) VALUES (?1, ?2, ?3)");
-  st.bind(1, command_id).bind(2, std::int64_t{device_only ? 0 : 1}).bind_blob(3, changeset);
+                    std::int64_t first_seq, const std::string& changeset) {
+  const bool device_only = name == "settings.set" && command.is_object() &&
+                           command.value("key", std::string()).rfind("device.", 0) == 0;
+  auto st = db.prepare("INSERT INTO sync_pending(command_id, push, first_seq, changeset) VALUES (?1, ?2, ?3, ?4)");
+  st.bind(1, command_id).bind(2, std::int64_t{device_only ? 0 : 1}).bind(3, first_seq).bind_blob(4, changeset);
   st.step();
+}
+
+// The seq the next journal entry will take: the first of a transaction's entries.
+std::int64_t next_journal_seq(store::Database& db) {
+  auto st = db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM journal");
+  st.step();
+  return st.column_int64(0);
 }
 
 }  // namespace
@@ -132,7 +148,8 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
   try {
     auto role = role_of(db_, actor_);
     if (!role) return error("forbidden", "the current user \"" + actor_ + "\" does not exist or is archived");
-    const std::string series = spec.writes ? setting_or_default(db_, "device.series") : std::string();
+    const std::string series =
+        !spec.writes ? std::string() : !series_.empty() ? series_ : setting_or_default(db_, "device.series");
     Context ctx{db_, command, command_id, actor_, *role, clock_, series};
     ctx.require(spec.permission);
     if (!spec.writes) return ok(spec.run(ctx));
@@ -142,12 +159,18 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
       if (previous->body != body) {
         return error("command_id_reused", "the id \"" + command_id + "\" was used by another command", "id");
       }
-      Json replay = ok(Json::parse(previous->result));
+      Json result = Json::parse(previous->result);
+      if (result.is_object() && result.contains("refused")) {  // sync kept it as refused
+        Json refusal = {{"ok", false}, {"error", result["refused"]}, {"replayed", true}};
+        return refusal;
+      }
+      Json replay = ok(std::move(result));
       replay["replayed"] = true;
       return replay;
     }
     db_.transaction([&] {
       std::optional<store::ChangeRecorder> recorder;
+      const std::int64_t first_seq = origin_.empty() ? 0 : next_journal_seq(db_);
       if (!origin_.empty()) recorder.emplace(db_);
       Json result = spec.run(ctx);
       JournalEntry entry;
@@ -161,7 +184,7 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
         entry.origin = origin_;
         entry.series = series;
         entry.day = core::format_iso(clock_.today());
-        record_pending(db_, command_id, name, command, recorder->changeset());
+        record_pending(db_, command_id, name, command, first_seq, recorder->changeset());
       }
       append_journal(db_, std::move(entry));
       answer = ok(std::move(result));
@@ -206,6 +229,9 @@ Json CommandLayer::apply_op(const Op& op) {
   try {
     if (auto previous = find_journal_entry(db_, op.id)) {
       // Already here (made inside another operation, or applied before): never run twice.
+      if (previous->body != op.body && Json::parse(previous->body, nullptr, false) != Json::parse(op.body, nullptr, false)) {
+        return error("command_id_reused", "the operation \"" + op.id + "\" is here with other content", "id");
+      }
       if (op.server_seq > 0) {
         auto st = db_.prepare("UPDATE journal SET server_seq = ?2 WHERE command_id = ?1 AND server_seq IS NULL");
         st.bind(1, op.id).bind(2, op.server_seq);
@@ -222,36 +248,43 @@ Json CommandLayer::apply_op(const Op& op) {
   Json command = Json::parse(op.body, nullptr, false);
   const auto day = core::parse_iso_date(op.day);
   if (it == commands().end() || !it->second.writes || command.is_discarded() || !day) {
-    // From a newer Quittance, or damaged: kept as refused, so it is never lost nor run twice.
-    return journal_refusal(op, error("unknown_operation", "this Quittance cannot apply \"" + op.name + "\""));
+    // From a newer Quittance (or damaged): not applied, not journaled. Sync stops before it
+    // until this device is updated, so that no device applies what another cannot.
+    return error("unknown_operation", "this Quittance cannot apply \"" + op.name + "\": update it");
   }
   const CommandSpec& spec = it->second;
   const Clock clock{[at = op.at] { return at; }, [d = *day] { return d; }};
   const bool mine = op.server_seq == 0;  // made here, made again after other devices' operations
   Json answer;
   try {
-    // The role was checked where the operation was made; a user archived since then still did it.
-    const core::Role role = role_of(db_, op.actor).value_or(core::Role::Owner);
-    Context ctx{db_, command, op.id, op.actor, role, clock, op.series};
+    // The role is the actor's, archived since or not; someone the books do not know, or whose
+    // role may not do this, is refused (a forged operation changes nothing anywhere).
+    const std::optional<core::Role> role = role_of_any(db_, op.actor);
+    if (!role) return journal_refusal(op, error("forbidden", "unknown user \"" + op.actor + "\""));
+    Context ctx{db_, command, op.id, op.actor, *role, clock, op.series};
     ctx.replaying = true;
+    ctx.require(spec.permission);
     db_.transaction([&] {
       std::optional<store::ChangeRecorder> recorder;
+      const std::int64_t first_seq = mine ? next_journal_seq(db_) : 0;
       if (mine) recorder.emplace(db_);
       Json result = spec.run(ctx);
       JournalEntry entry{0, op.id, op.name, op.actor, dump(command), dump(result), op.at, "", "",
                          op.origin, op.series, op.day, op.server_seq};
-      if (recorder) record_pending(db_, op.id, op.name, command, recorder->changeset());
+      if (recorder) record_pending(db_, op.id, op.name, command, first_seq, recorder->changeset());
       append_journal(db_, std::move(entry));
       answer = ok(std::move(result));
     });
   } catch (const CommandError& e) {
     return journal_refusal(op, error(e.code, e.message, e.field));
   } catch (const store::StoreError& e) {
+    // A broken constraint is this operation's fault: refused, the same on every device. A full
+    // disk or an I/O error is the device's: the caller rolls the batch back and retries.
+    if (e.constraint()) return journal_refusal(op, error("refused_by_storage", e.what()));
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
   } catch (const std::exception& e) {
     return journal_refusal(op, error("internal_error", e.what()));
   }
-  if (commit_listener_) commit_listener_();
   return answer;
 }
 
@@ -260,13 +293,14 @@ Json CommandLayer::journal_refusal(const Op& op, Json refusal) {
     db_.transaction([&] {
       JournalEntry entry{0, op.id, op.name, op.actor, op.body, dump(Json{{"refused", refusal["error"]}}), op.at, "", "",
                          op.origin, op.series, op.day, op.server_seq};
-      if (op.server_seq == 0) record_pending(db_, op.id, op.name, Json::object(), "");
+      if (op.server_seq == 0) {
+        record_pending(db_, op.id, op.name, Json::parse(op.body, nullptr, false), next_journal_seq(db_), "");
+      }
       append_journal(db_, std::move(entry));
     });
   } catch (const store::StoreError& e) {
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
   }
-  if (commit_listener_) commit_listener_();
   return refusal;
 }
 

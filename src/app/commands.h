@@ -56,12 +56,17 @@ class CommandLayer {
 
   // Sync: this device's id and number series. From then on every writing command records what
   // it changed (sync_pending) until the server accepts it, and the journal says where it was made.
+  // A non-empty series numbers this layer's documents (demo.load's inner layer takes its
+  // operation's series this way).
   void set_origin(std::string device_id, std::string series);
+  void set_series(std::string series) { series_ = std::move(series); }
   const std::string& origin() const { return origin_; }
   // Runs an operation as its origin ran it (its actor, instant, day and series), for sync: one
   // from another device (`op.server_seq` set), or one of this device's made again after earlier
   // ones (recorded as pending again). Refused, it is still journaled, its refusal as its result,
   // so that every device agrees it was refused. One already in the journal is not run again.
+  // One this version does not know answers `unknown_operation` and changes nothing. The commit
+  // listener is not called: the caller makes the whole batch durable once.
   Json apply_op(const Op& op);
 
   // Called after every command that committed a change, so the platform can make it durable.

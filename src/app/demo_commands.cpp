@@ -31,6 +31,7 @@ Json demo_load(Context& ctx) {
 
   demo::SimulatedClock clock(options->start);
   CommandLayer nested(ctx.db, clock.clock());
+  nested.set_series(ctx.series);  // the operation's, on whichever device replays it
   if (!nested.set_actor(ctx.actor)) refuse("forbidden", "the current user cannot write");
   demo::Hooks hooks;
   hooks.after_command = [](const Json& cmd, const Json& answer) {

@@ -17,6 +17,7 @@ namespace {
 }  // namespace
 
 bool StoreError::disk_full() const { return (code_ & 0xff) == SQLITE_FULL; }
+bool StoreError::constraint() const { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
 
 // --- Statement -----------------------------------------------------------------
 

@@ -19,6 +19,8 @@ class StoreError : public std::runtime_error {
   int code() const { return code_; }  // SQLite primary or extended result code
   // True when the disk (or the browser's quota) is full: the caller keeps its data in memory.
   bool disk_full() const;
+  // True for a constraint the data broke (a duplicate key): a refusal, not a storage failure.
+  bool constraint() const;
 
  private:
   int code_;

@@ -296,10 +296,13 @@ const std::vector<Migration>& clinic_migrations() {
         CREATE UNIQUE INDEX journal_by_server_seq ON journal(server_seq) WHERE server_seq IS NOT NULL;
         -- Operations made here that the server has not accepted yet, with what each changed, so
         -- they can be undone and made again after earlier operations of other devices.
-        -- `push` 0: a setting of this device only (its series), never sent.
+        -- `push` 0: a setting of this device only (its series), never sent. `first_seq`: the
+        -- first journal entry its transaction wrote (commands run inside it, as demo.load's,
+        -- come before its own entry).
         CREATE TABLE sync_pending (
           command_id TEXT PRIMARY KEY NOT NULL,
           push       INTEGER NOT NULL,
+          first_seq  INTEGER NOT NULL,
           changeset  BLOB NOT NULL
         ) STRICT;
         CREATE TABLE sync_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;

@@ -54,8 +54,16 @@ bool op_from_json(const Json& j, app::Op* op, std::string* error) {
       !text_field(j, "origin", &op->origin, error) || !text_field(j, "series", &op->series, error)) {
     return false;
   }
-  if (op->id.empty() || op->id.size() > 64) {
+  // An id as commands take it: 1 to 64 letters, digits, '-' or '_'.
+  const bool id_ok = !op->id.empty() && op->id.size() <= 64 &&
+                     op->id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+                         std::string::npos;
+  if (!id_ok) {
     *error = "id";
+    return false;
+  }
+  if (op->name.empty() || op->name.size() > 64 || op->actor.empty() || op->actor.size() > 64) {
+    *error = op->name.empty() || op->name.size() > 64 ? "name" : "actor";
     return false;
   }
   op->server_seq = 0;
@@ -155,7 +163,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
       std::int64_t first_pending = 0;
       {
         auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
-                              ", p.changeset, j.seq FROM sync_pending p JOIN journal j ON j.command_id = p.command_id "
+                              ", p.changeset, p.first_seq FROM sync_pending p JOIN journal j ON j.command_id = p.command_id "
                               "ORDER BY j.seq");
         while (st.step()) {
           pending.push_back(read_op(st));
@@ -173,10 +181,17 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
       }
       for (const app::Op& op : fresh) {
         const app::Json answer = commands_.apply_op(op);
-        if (answer.value("ok", false)) {
+        const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
+        if (code.empty()) {
           ++outcome.applied;
-        } else if (answer["error"].value("code", "") == "storage_error" || answer["error"].value("code", "") == "disk_full") {
+        } else if (code == "storage_error" || code == "disk_full") {
           throw store::StoreError(1, answer["error"].value("message", "storage error"));
+        } else if (code == "unknown_operation") {
+          // A newer Quittance made it: stop before it (this device needs an update), so that
+          // no device applies what follows without it.
+          outcome.blocked = code;
+          at = op.server_seq - 1;
+          break;
         } else {
           ++outcome.refused;
         }

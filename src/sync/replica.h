@@ -31,6 +31,7 @@ struct PullOutcome {
   std::int64_t refused = 0;     // applied as refused (every device agrees on it)
   bool gap = false;             // the batch skipped sequence numbers: the rest is asked again
   std::int64_t rebased = 0;     // pending operations undone and made again after them
+  std::string blocked;          // "unknown_operation": stopped before one from a newer Quittance
 };
 
 class Replica {
@@ -49,6 +50,7 @@ class Replica {
   void accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs, std::int64_t base);
   // Applies a pulled batch: sorted by sequence number, duplicates skipped, and only what
   // follows the cursor without a gap. Atomic: on a storage error nothing of it is applied.
+  // The caller makes the database durable afterwards (and after accepted()).
   PullOutcome apply_pulled(std::vector<app::Op> ops);
 
  private:

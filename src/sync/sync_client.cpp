@@ -7,7 +7,14 @@ namespace quittance::sync {
 
 namespace {
 constexpr int kMaxStaleRounds = 5;  // then give up until the next exchange: never spin
+
+// The error code of a server's answer, whatever it holds.
+std::string error_code(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return "server_error";
+  const nlohmann::json& code = body["error"]["code"];
+  return code.is_string() ? code.get<std::string>() : "server_error";
 }
+}  // namespace
 
 bool SyncClient::run(const DeviceLink& link, std::function<void(const SyncOutcome&)> done) {
   if (running_ || !link.paired()) return false;
@@ -32,7 +39,11 @@ void SyncClient::send(const std::string& method, const std::string& path, const 
   }
   http_.send(request, [this, then = std::move(then)](const HttpResponse& response) {
     if (response.status != 0) outcome_.reached = true;
-    then(response);
+    try {
+      then(response);
+    } catch (const std::exception&) {  // an answer of the wrong shape: this exchange ends
+      if (running_) finish(false, "server_error");
+    }
   });
 }
 
@@ -50,9 +61,7 @@ void SyncClient::pull() {
   send("GET", path, "", [this](const HttpResponse& r) {
     if (r.status == 0) return finish(false, "network");
     const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
-    if (r.status != 200 || !body.is_object()) {
-      return finish(false, body.is_object() ? body["error"].value("code", "server_error") : "server_error");
-    }
+    if (r.status != 200 || !body.is_object()) return finish(false, error_code(body));
     if (body.value("protocol", 0) != kSyncProtocol || !body.contains("ops") || !body["ops"].is_array()) {
       return finish(false, "unsupported_protocol");
     }
@@ -72,7 +81,8 @@ void SyncClient::pull() {
     }
     outcome_.pulled += applied.applied + applied.refused;
     outcome_.rebased += applied.rebased;
-    const std::int64_t head = body.value("head", std::int64_t{0});
+    if (!applied.blocked.empty()) return finish(false, "update_required");
+    const std::int64_t head = body["head"].is_number_integer() ? body["head"].get<std::int64_t>() : 0;
     if (replica_.cursor() < head) {
       // The server sent nothing that follows the cursor: ask again at the next exchange, never spin.
       if (replica_.cursor() == before) return finish(false, "no_progress");
@@ -101,12 +111,13 @@ void SyncClient::push() {
       if (++rounds_ > kMaxStaleRounds) return finish(false, "stale");
       return pull();
     }
-    if (r.status != 200 || !answer.is_object() || !answer.contains("accepted")) {
-      return finish(false, answer.is_object() ? answer["error"].value("code", "server_error") : "server_error");
+    if (r.status != 200 || !answer.is_object() || !answer.contains("accepted") || !answer["accepted"].is_array()) {
+      return finish(false, error_code(answer));
     }
     std::vector<std::pair<std::string, std::int64_t>> seqs;
     for (const auto& a : answer["accepted"]) {
-      if (a.is_object() && a.value("id", "").size() > 0 && a.value("seq", std::int64_t{0}) > 0) {
+      if (a.is_object() && a.contains("id") && a["id"].is_string() && a.contains("seq") &&
+          a["seq"].is_number_integer() && a["seq"].get<std::int64_t>() > 0) {
         seqs.emplace_back(a["id"].get<std::string>(), a["seq"].get<std::int64_t>());
       }
     }
