@@ -49,4 +49,13 @@ std::optional<std::string> string_member(const Json& body, const char* name) {
   return it->get<std::string>();
 }
 
+std::optional<std::int64_t> query_integer(const httplib::Request& req, const char* name, std::int64_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string value = req.get_param_value(name);
+  if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(value);
+}
+
 }  // namespace quittance::server

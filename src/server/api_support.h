@@ -22,6 +22,9 @@ std::optional<Device> authenticate(const httplib::Request& req, httplib::Respons
 std::optional<nlohmann::json> json_object_body(const httplib::Request& req, httplib::Response& res,
                                                bool optional_body = false, std::size_t max_bytes = kMaxJsonBody);
 
+// A non-negative integer query parameter (`fallback` when absent), or nullopt when malformed.
+std::optional<std::int64_t> query_integer(const httplib::Request& req, const char* name, std::int64_t fallback);
+
 // A string member of `body`, or nullopt when it is missing or not a string.
 std::optional<std::string> string_member(const nlohmann::json& body, const char* name);
 

@@ -23,15 +23,6 @@ void post_action(const httplib::Request& req, httplib::Response& res, PaymentsCo
   send_json(res, answer.status, answer.body);
 }
 
-// A non-negative integer query parameter, or nullopt when malformed.
-std::optional<std::int64_t> query_integer(const httplib::Request& req, const char* name, std::int64_t fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string value = req.get_param_value(name);
-  if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoll(value);
-}
-
 void handle_events(const httplib::Request& req, httplib::Response& res, PaymentsContext& ctx) {
   std::optional<Device> device = authenticate(req, res, ctx.db);
   if (!device) return;

@@ -63,16 +63,6 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
   send_json(res, 200, {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", out.head}, {"accepted", accepted}});
 }
 
-// A non-negative integer query parameter, or nullopt when malformed.
-std::optional<std::int64_t> query_integer(const httplib::Request& req, const char* name, std::int64_t fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string value = req.get_param_value(name);
-  if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(value);
-}
-
 void handle_pull(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;

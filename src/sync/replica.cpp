@@ -138,6 +138,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
     std::int64_t at = cursor();
     // What follows the cursor without a gap; anything already here is skipped.
     std::vector<app::Op> fresh;
+    auto known = db_.prepare("SELECT server_seq IS NOT NULL FROM journal WHERE command_id = ?1");
     for (app::Op& op : ops) {
       if (op.server_seq <= at) {
         ++outcome.duplicates;
@@ -148,7 +149,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
         break;
       }
       at = op.server_seq;
-      auto known = db_.prepare("SELECT server_seq IS NOT NULL FROM journal WHERE command_id = ?1");
+      known.reset();
       known.bind(1, op.id);
       if (known.step() && known.column_int64(0) != 0) {
         ++outcome.duplicates;  // this device's own, accepted, coming back

@@ -60,10 +60,9 @@ void draw_lines(const app::Json& inv) {
   ImGui::EndTable();
 }
 
-// The payment of the patient with this id, as payment.list gives it (for the edit dialog).
-app::Json find_payment(app::CommandLayer& commands, const std::string& patient, const std::string& payment) {
-  const app::Json list = result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", patient}, {"limit", 500}}));
-  for (const auto& p : list.value("items", app::Json::array())) {
+// The payment with this id among the patient's (payment.list items, for the edit dialog).
+app::Json find_payment(const app::Json& payments, const std::string& payment) {
+  for (const auto& p : payments) {
     if (p.value("payment_id", std::string()) == payment) return p;
   }
   return app::Json::object();
@@ -77,6 +76,10 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
     return;
   }
   const std::string patient = inv.value("patient_id", std::string());
+  // Read once for the section, not once per payment.
+  const app::Json payments =
+      result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", patient}, {"limit", 500}}))
+          .value("items", app::Json::array());
   int row = 0;
   for (const auto& a : allocations) {
     const std::string source = a.value("source_id", std::string());
@@ -88,7 +91,7 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
     label(text.c_str());
     ++row;
     if (by_credit_note) continue;
-    const app::Json payment = find_payment(commands, patient, source);
+    const app::Json payment = find_payment(payments, source);
     // A card payment through Stripe is corrected by a refund from the patient's page.
     if (payment.empty() || !payment.value("processor_ref", std::string()).empty()) continue;
     const std::string n = std::to_string(row);
