@@ -122,6 +122,34 @@ export async function labels(page) {
   return (await page.evaluate(() => window.quittance.ui())).map((w) => w.label);
 }
 
+// Polls `probe` until it returns a truthy value, for what ends in the browser's own time (a
+// storage flush, the clipboard, an online event): a slower machine must not turn them red.
+export async function eventually(probe, { timeout = 5000, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Waits until every one of `texts` is on screen; the error lists what the screen shows.
+export async function waitForLabels(page, texts, { timeout = 5000 } = {}) {
+  let shown = [];
+  try {
+    await eventually(async () => {
+      shown = await labels(page);
+      return texts.every((t) => shown.includes(t));
+    }, { timeout });
+  } catch {
+    const missing = texts.filter((t) => !shown.includes(t));
+    throw new Error(`${missing.map((t) => `"${t}"`).join(', ')} not on screen: ${shown.join(' | ')}`);
+  }
+  return shown;
+}
+
 // The page's command layer (window.quittance.exec / query), as the tests set up their data.
 export const exec = (page, cmd) => page.evaluate((c) => window.quittance.exec(c), cmd);
 export const query = (page, cmd) => page.evaluate((c) => window.quittance.query(c), cmd);
