@@ -44,6 +44,7 @@ void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDa
              {"clinic_id", device->clinic_id},
              {"device_id", device->id},
              {"device_name", device->name},
+             {"series", db.with([&](store::Database& d) { return device_series(d, device->id); })},
              {"card_payments", card_payments}});
 }
 
@@ -94,9 +95,23 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
     send_api_error(res, 400, "invalid_code", "unknown pairing code");
     return;
   }
+  // Optional: what the joining device holds (devices.h, JoiningBooks).
+  JoiningBooks books;
+  if (body->contains("books")) {
+    const Json& b = (*body)["books"];
+    if (!b.is_object() || !b.value("has_books", Json(false)).is_boolean() ||
+        !b.value("clinic_id", Json("")).is_string() || !b.value("cursor", Json(0)).is_number_integer()) {
+      send_api_error(res, 400, "invalid_argument",
+                     "\"books\" must be {has_books: boolean, clinic_id: string, cursor: integer}");
+      return;
+    }
+    books = {b.value("has_books", false), b.value("clinic_id", ""), b.value("cursor", std::int64_t{0})};
+  }
   const std::int64_t t = now();
-  PairingResult result = db.with([&](store::Database& d) { return pair_device(d, *code, name.value, t); });
-  if (result.outcome != PairingOutcome::paired) limiter.failed(req.remote_addr, t);
+  PairingResult result = db.with([&](store::Database& d) { return pair_device(d, *code, name.value, t, books); });
+  if (result.outcome != PairingOutcome::paired && result.outcome != PairingOutcome::other_books) {
+    limiter.failed(req.remote_addr, t);
+  }
   switch (result.outcome) {
     case PairingOutcome::unknown_code:
       send_api_error(res, 400, "invalid_code", "unknown pairing code");
@@ -107,6 +122,10 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
     case PairingOutcome::expired_code:
       send_api_error(res, 410, "code_expired", "this pairing code has expired: ask for a new one");
       return;
+    case PairingOutcome::other_books:
+      send_api_error(res, 409, "device_has_books",
+                     "this device holds books that are not this clinic's: it cannot join (the code stays valid)");
+      return;
     case PairingOutcome::paired:
       break;
   }
@@ -114,7 +133,9 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
             {{"ok", true},
              {"clinic_id", result.device.clinic_id},
              {"device_id", result.device.device_id},
-             {"device_token", result.device.device_token}});
+             {"device_token", result.device.device_token},
+             {"series", result.series},
+             {"log_head", result.log_head}});
 }
 
 void handle_list_devices(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {

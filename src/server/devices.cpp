@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/date.h"
+#include "server/op_log.h"
 #include "server/tokens.h"
 
 namespace quittance::server {
@@ -150,8 +151,21 @@ PairingCode create_pairing_code(store::Database& db, const std::string& clinic_i
   return code;
 }
 
-PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now) {
-  PairingResult result{PairingOutcome::unknown_code, {}};
+std::string series_for_index(std::int64_t n) {
+  std::string out;
+  for (std::int64_t k = n + 1; k > 0; k = (k - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (k - 1) % 26));
+  return out;
+}
+
+std::string device_series(store::Database& db, const std::string& device_id) {
+  store::Statement st = db.prepare("SELECT series FROM devices WHERE id = ?");
+  st.bind(1, device_id);
+  return st.step() && !st.column_is_null(0) ? st.column_text(0) : std::string();
+}
+
+PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now,
+                          const JoiningBooks& books) {
+  PairingResult result{PairingOutcome::unknown_code, {}, {}, 0};
   db.transaction([&] {
     store::Statement st = db.prepare("SELECT clinic_id, expires_at, used FROM pairing_codes WHERE code_hash = ?");
     st.bind(1, secret_hash(code));
@@ -167,12 +181,25 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
       result.outcome = PairingOutcome::expired_code;
       return;
     }
+    // A device's own books join the clinic's log only if that log is empty and the device never
+    // synced elsewhere (all its operations are still to send), or if they were this clinic's:
+    // two practices' books are never mixed.
+    const std::int64_t head = log_head(db, clinic_id);
+    if (books.has_books && books.clinic_id != clinic_id && (head > 0 || books.cursor > 0)) {
+      result.outcome = PairingOutcome::other_books;
+      return;
+    }
     // Spent in the same transaction that creates the device: a code pairs one device at most,
     // even if two requests race (the server's connection is also behind one mutex).
     db.prepare("UPDATE pairing_codes SET used = 1 WHERE code_hash = ? AND used = 0").bind(1, secret_hash(code)).step();
     NewDevice device{clinic_id, new_uuid(), new_device_token()};
     insert_device(db, device, name, now);
-    result = {PairingOutcome::paired, std::move(device)};
+    store::Statement count = db.prepare("SELECT COUNT(*) FROM devices WHERE clinic_id = ? AND series IS NOT NULL");
+    count.bind(1, clinic_id);
+    count.step();
+    const std::string series = series_for_index(count.column_int64(0));
+    db.prepare("UPDATE devices SET series = ? WHERE id = ?").bind(1, series).bind(2, device.device_id).step();
+    result = {PairingOutcome::paired, std::move(device), series, head};
   });
   return result;
 }

@@ -62,14 +62,31 @@ struct PairingCode {
 // are deleted on the way: they can only be refused, and "unknown" refuses them as well.
 PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now);
 
-enum class PairingOutcome { paired, unknown_code, used_code, expired_code };
+// What the joining device already holds (docs/sync.md, « Pairing »): its books become the
+// clinic's only when the clinic has none yet, or when they were that clinic's already.
+struct JoiningBooks {
+  bool has_books = false;     // patients, invoices or payments made on the device
+  std::string clinic_id;      // the clinic it was paired with before ("" for none)
+  std::int64_t cursor = 0;    // the last operation of that clinic it applied
+};
+
+enum class PairingOutcome { paired, unknown_code, used_code, expired_code, other_books };
 struct PairingResult {
   PairingOutcome outcome;
-  NewDevice device;  // when paired
+  NewDevice device;        // when paired
+  std::string series;      // the device's invoice number series (A, B…), when paired
+  std::int64_t log_head = 0;
 };
 // Spends `code` (normalised, see normalise_pairing_code) and creates the device `name` in the
-// code's clinic, in one transaction. Any other outcome changes nothing.
-PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now);
+// code's clinic with the next free number series, in one transaction. Any other outcome
+// changes nothing (other_books leaves the code valid: the device can be emptied and retry).
+PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now,
+                          const JoiningBooks& books = {});
+
+// "A".."Z", "AA".."AZ", … for 0, 1, …: the series of the clinic's n-th paired device.
+std::string series_for_index(std::int64_t n);
+// The device's series ("" when it has none).
+std::string device_series(store::Database& db, const std::string& device_id);
 
 struct DeviceInfo {
   std::string id, name, created_at;

@@ -156,6 +156,12 @@ const std::vector<store::Migration>& server_migrations() {
           UNIQUE (clinic_id, op_id)
         ) STRICT;
       )sql"},
+      {5, R"sql(
+        -- Each paired device numbers its documents in its own series (A, B…, given at pairing),
+        -- so that two devices offline never issue the same number. NULL for the device
+        -- create-clinic makes (a token for scripts, not a device that issues documents).
+        ALTER TABLE devices ADD COLUMN series TEXT;
+      )sql"},
   };
   return migrations;
 }

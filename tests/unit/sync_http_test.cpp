@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "httplib_transport.h"
+#include "server/devices.h"
 #include "server_fixture.h"
 #include "store/migrations.h"
 #include "sync/replica.h"
@@ -123,4 +124,62 @@ TEST_CASE("the server refuses a forged origin, a stale base, another protocol an
   CHECK(s.get("/api/sync/pull?after=0")->status == 401);
   CHECK(error_of(s.get("/api/sync/pull?after=-1", ApiServer::bearer(a.link.token))) ==
         std::pair<int, std::string>{400, "invalid_argument"});
+}
+
+using Err = std::pair<int, std::string>;
+
+TEST_CASE("pairing gives each device its own series, and another practice's books never join") {
+  ApiServer s;
+  auto new_code = [&s] {
+    return body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)))
+        ["code"]
+            .get<std::string>();
+  };
+  auto pair = [&s](const std::string& code, const Json& books) {
+    Json body = {{"code", code}, {"name", "Poste"}};
+    if (!books.is_null()) body["books"] = books;
+    return s.post("/api/devices/pair", body.dump());
+  };
+  // The clinic's log is empty: a device with books never synced elsewhere brings them.
+  auto first = pair(new_code(), Json{{"has_books", true}, {"clinic_id", ""}, {"cursor", 0}});
+  REQUIRE(first);
+  CHECK(first->status == 201);
+  CHECK(body_of(first)["series"] == "A");
+  CHECK(body_of(first)["log_head"] == 0);
+  // ... but not the books of a clinic it synced with before, even into an empty log.
+  CHECK(error_of(pair(new_code(), Json{{"has_books", true}, {"clinic_id", "elsewhere"}, {"cursor", 12}})) ==
+        Err{409, "device_has_books"});
+
+  SyncedDevice reception(s, "B");  // the next letter, whatever its name says
+  CHECK(s.count("SELECT COUNT(*) FROM devices WHERE series = 'B'") == 1);
+  const Json who = body_of(s.get("/api/whoami", ApiServer::bearer(reception.link.token)));
+  CHECK(who["series"] == "B");
+  CHECK(body_of(s.get("/api/whoami", ApiServer::bearer(s.admin.device_token)))["series"] == "");
+  reception.exec({{"cmd", "patient.create"}, {"id", "p-1"}, {"name", "Léa Moreau"}});
+  REQUIRE(reception.sync().ok);
+
+  // Now the log has operations: a device with other books is refused, the code left valid.
+  const std::string code = new_code();
+  CHECK(error_of(pair(code, Json{{"has_books", true}, {"clinic_id", ""}, {"cursor", 0}})) ==
+        Err{409, "device_has_books"});
+  CHECK(s.count("SELECT COUNT(*) FROM pairing_codes WHERE used = 0") >= 1);
+  // The same device, emptied, joins with that code; one holding this clinic's books rejoins.
+  auto empty = pair(code, Json{{"has_books", false}, {"clinic_id", ""}, {"cursor", 0}});
+  REQUIRE(empty);
+  CHECK(empty->status == 201);
+  CHECK(body_of(empty)["series"] == "C");
+  CHECK(body_of(empty)["log_head"] == 1);
+  auto rejoin = pair(new_code(), Json{{"has_books", true}, {"clinic_id", s.admin.clinic_id}, {"cursor", 1}});
+  REQUIRE(rejoin);
+  CHECK(body_of(rejoin)["series"] == "D");
+  CHECK(error_of(pair(new_code(), Json{{"has_books", "yes"}})) == Err{400, "invalid_argument"});
+}
+
+TEST_CASE("series letters: A to Z, then AA") {
+  CHECK(series_for_index(0) == "A");
+  CHECK(series_for_index(25) == "Z");
+  CHECK(series_for_index(26) == "AA");
+  CHECK(series_for_index(27) == "AB");
+  CHECK(series_for_index(51) == "AZ");
+  CHECK(series_for_index(52) == "BA");
 }
