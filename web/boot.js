@@ -49,8 +49,11 @@
     query: (json) => call('quittance_query', json),
     // The last frame's visible widgets: [{id, kind, label, key, x, y, w, h, enabled, checked}].
     ui: () => JSON.parse(Module.ccall('quittance_ui', 'string', [], [])),
-    // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames, version}
+    // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames, version,
+    //  backend: {connection, series, …}, sync: {state, pending, error, pulled, pushed, rebased}}
     state,
+    // Starts a sync exchange with the clinic's server now (when paired).
+    syncNow: () => Module._quittance_sync_now(),
     // Resolves once every committed change is durable in IndexedDB.
     whenSaved(timeoutMs = 10000) {
       const start = performance.now();

@@ -39,6 +39,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_invoice_commands(r);
     add_payment_commands(r);
     add_report_commands(r);
+    add_review_commands(r);
     add_server_event_commands(r);
     add_export_commands(r);
     add_demo_commands(r);

@@ -51,5 +51,6 @@ void add_report_commands(Registry& r);
 void add_server_event_commands(Registry& r);
 void add_export_commands(Registry& r);
 void add_demo_commands(Registry& r);
+void add_review_commands(Registry& r);
 
 }  // namespace quittance::app

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "app/command_id.h"
+
 namespace quittance::sync {
 
 namespace {
@@ -13,6 +15,8 @@ constexpr double kExpectingForMs = 10 * 60'000;
 constexpr double kFirstBackoffMs = 2'000;
 constexpr double kMaxBackoffMs = 60'000;
 constexpr int kEventPage = 200;
+constexpr double kSyncMs = 10'000;       // an exchange this often when online (others' operations)
+constexpr double kLocalChangeMs = 1'000;  // a change made here is sent this soon
 
 CallResult to_result(const HttpResponse& response) {
   CallResult r;
@@ -54,15 +58,61 @@ const char* to_string(Connection c) {
   return "unpaired";
 }
 
-Backend::Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save)
-    : http_(http), commands_(commands), save_(std::move(save)) {}
+const char* to_string(SyncState s) {
+  switch (s) {
+    case SyncState::Off:
+      return "off";
+    case SyncState::Waiting:
+      return "waiting";
+    case SyncState::Syncing:
+      return "syncing";
+    case SyncState::UpToDate:
+      return "up_to_date";
+    case SyncState::Pending:
+      return "pending";
+    case SyncState::UpdateRequired:
+      return "update_required";
+    case SyncState::Failed:
+      return "failed";
+  }
+  return "off";
+}
+
+Backend::Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save, store::Database* db)
+    : http_(http), commands_(commands), save_(std::move(save)) {
+  if (db) {
+    replica_ = std::make_unique<Replica>(*db, commands);
+    sync_client_ = std::make_unique<SyncClient>(http, *replica_);
+  }
+}
+
+Backend::~Backend() = default;
 
 void Backend::changed() {
   if (changed_) changed_();
 }
 
+std::string Backend::origin() const {
+  if (link_.paired()) return link_.device_id;
+  return link_.local_id.empty() ? std::string() : "local-" + link_.local_id;
+}
+
+// Every operation made here records its origin (and what it changed), paired or not: the
+// books written before pairing are sent once paired (docs/sync.md, « Pairing »).
+void Backend::apply_origin() {
+  if (!replica_) return;
+  commands_.set_origin(origin(), link_.paired() ? link_.series : std::string());
+}
+
 void Backend::start(DeviceLink link) {
   link_ = std::move(link);
+  if (replica_ && link_.local_id.empty()) {
+    link_.local_id = app::new_command_id();
+    save_(link_);
+  }
+  // Paired by an earlier version: the books count in this clinic's log from now on.
+  if (replica_ && link_.paired() && replica_->clinic().empty()) replica_->join(link_.clinic_id, link_.device_id);
+  apply_origin();
   connection_ = link_.paired() ? Connection::Connecting : Connection::Unpaired;
   if (link_.paired()) refresh();
 }
@@ -105,16 +155,32 @@ std::string Backend::role() {
 void Backend::pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done) {
   forget();
   link_.server_url = server_url;
-  const Json body = {{"code", code}, {"name", device_name}};
+  Json body = {{"code", code}, {"name", device_name}};
+  // What this device holds: the server refuses to mix another practice's books into the clinic.
+  if (replica_) {
+    body["books"] = {{"has_books", replica_->has_books()}, {"clinic_id", replica_->clinic()}, {"cursor", replica_->cursor()}};
+  }
   call("POST", "/api/devices/pair", &body, [this, server_url, device_name, done](const CallResult& r) {
     if (r.ok() && r.body.value("device_token", "").size() > 0) {
-      link_ = DeviceLink{};
-      link_.server_url = server_url;
-      link_.clinic_id = r.body.value("clinic_id", "");
-      link_.device_id = r.body.value("device_id", "");
-      link_.device_name = device_name;
-      link_.token = r.body.value("device_token", "");
+      DeviceLink link;
+      link.local_id = link_.local_id;
+      link.server_url = server_url;
+      link.clinic_id = r.body.value("clinic_id", "");
+      link.device_id = r.body.value("device_id", "");
+      link.device_name = device_name;
+      link.token = r.body.value("device_token", "");
+      link.series = r.body.value("series", "");
+      link_ = std::move(link);
       save_(link_);
+      if (replica_) {
+        replica_->join(link_.clinic_id, link_.device_id);
+        apply_origin();
+        // Shown in Paramètres → Cabinet; a setting of this device only, never sent.
+        if (!link_.series.empty()) {
+          commands_.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "device.series"},
+                          {"value", link_.series}});
+        }
+      }
       connection_ = Connection::Connecting;
       refresh();
     }
@@ -136,7 +202,12 @@ void Backend::revoke_device(const std::string& device_id, Done done) {
 
 void Backend::forget() {
   ++generation_;
-  link_ = DeviceLink{};
+  DeviceLink unpaired;
+  unpaired.local_id = link_.local_id;
+  link_ = std::move(unpaired);
+  apply_origin();
+  ever_synced_ = false;
+  sync_error_.clear();
   connection_ = Connection::Unpaired;
   card_payments_ = false;
   pulling_ = pull_again_ = false;
@@ -153,6 +224,7 @@ void Backend::refresh() {
       backoff_ms_ = 0;
       next_refresh_ms_ = now_ms_ + (now_ms_ < expect_until_ms_ ? kExpectingRefreshMs : kRefreshMs);
       pull();
+      start_sync();
     } else {
       backoff_ms_ = std::min(kMaxBackoffMs, backoff_ms_ == 0 ? kFirstBackoffMs : backoff_ms_ * 2);
       next_refresh_ms_ = now_ms_ + backoff_ms_;
@@ -166,7 +238,77 @@ void Backend::tick(double now_ms) {
   if (now_ms >= next_refresh_ms_) {
     next_refresh_ms_ = now_ms + kRefreshMs;  // until the answer sets it properly
     refresh();
+  } else if (now_ms >= next_sync_ms_) {
+    start_sync();
   }
+}
+
+// [SECTION] Sync of the operation log ---------------------------------------------------------
+
+void Backend::local_change() {
+  if (!replica_ || !link_.paired()) return;
+  // Soon, unless the server is unreachable: then the backoff decides.
+  if (connection_ != Connection::Offline) next_sync_ms_ = std::min(next_sync_ms_, now_ms_ + kLocalChangeMs);
+  changed();
+}
+
+void Backend::sync_now() {
+  sync_backoff_ms_ = 0;
+  start_sync();
+}
+
+void Backend::start_sync() {
+  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || sync_client_->running()) return;
+  next_sync_ms_ = now_ms_ + kSyncMs;  // until the outcome sets it
+  const std::uint64_t generation = generation_;
+  sync_client_->run(link_, [this, generation](const SyncOutcome& outcome) {
+    if (generation != generation_) return;  // the link was forgotten meanwhile
+    synced(outcome);
+  });
+  changed();
+}
+
+void Backend::synced(const SyncOutcome& outcome) {
+  last_sync_ = outcome;
+  ever_synced_ = true;
+  sync_error_ = outcome.ok ? std::string() : outcome.error;
+  if (!outcome.reached) {
+    connection_ = Connection::Offline;
+  } else if (outcome.error == "unauthorized") {
+    connection_ = Connection::Revoked;
+  } else {
+    connection_ = Connection::Online;
+  }
+  if (outcome.ok) {
+    sync_backoff_ms_ = 0;
+    next_sync_ms_ = now_ms_ + kSyncMs;
+  } else {
+    sync_backoff_ms_ = std::min(kMaxBackoffMs, sync_backoff_ms_ == 0 ? kFirstBackoffMs : sync_backoff_ms_ * 2);
+    next_sync_ms_ = now_ms_ + sync_backoff_ms_;
+  }
+  if (outcome.pulled > 0 || outcome.pushed > 0 || outcome.rebased > 0) {
+    if (synced_) synced_();
+  }
+  changed();
+}
+
+std::int64_t Backend::pending() {
+  if (!replica_) return 0;
+  try {
+    return replica_->pending_count();
+  } catch (const store::StoreError&) {
+    return 0;
+  }
+}
+
+SyncState Backend::sync_state() const {
+  if (!replica_ || !link_.paired() || simulated_) return SyncState::Off;
+  if (sync_client_->running()) return SyncState::Syncing;
+  if (sync_error_ == "update_required") return SyncState::UpdateRequired;
+  if (!ever_synced_) return SyncState::Waiting;
+  if (!sync_error_.empty() && sync_error_ != "network") return SyncState::Failed;
+  // pending() reads the database: the caller asks it separately.
+  return last_sync_.ok ? SyncState::UpToDate : SyncState::Pending;
 }
 
 bool Backend::apply_event(const Json& event) {

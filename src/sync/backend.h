@@ -14,9 +14,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <memory>
+
 #include "app/commands.h"
+#include "store/database.h"
 #include "sync/device_link.h"
 #include "sync/http.h"
+#include "sync/replica.h"
+#include "sync/sync_client.h"
 
 namespace quittance::sync {
 
@@ -45,6 +50,17 @@ struct ChargeRequest {
   std::int64_t amount = 0;  // the invoice's amount due
 };
 
+// The clinic's operation log, as the status bar tells it (docs/sync.md).
+enum class SyncState {
+  Off,             // not paired, or no sync (the demo)
+  Waiting,         // paired, no exchange has ended yet
+  Syncing,         // an exchange runs
+  UpToDate,        // the last exchange ended caught up, nothing left to send
+  Pending,         // operations wait to be sent (offline, or the next exchange is due)
+  UpdateRequired,  // the log holds an operation this version does not know
+  Failed,          // the server refused the exchange (retried with backoff)
+};
+
 struct RefundRequest {
   std::string command_id;
   std::string payment_intent_id, reason, refunded_on;
@@ -54,8 +70,10 @@ struct RefundRequest {
 class Backend {
  public:
   using SaveLink = std::function<void(const DeviceLink&)>;
-  // `save` persists the link (token, pull cursor) whenever it changes.
-  Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save);
+  // `save` persists the link (token, pull cursor) whenever it changes. With `db` (the
+  // database `commands` runs on), the device also syncs the clinic's operation log.
+  Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save, store::Database* db = nullptr);
+  ~Backend();
 
   // The link read at start-up; refreshes at once when paired.
   void start(DeviceLink link);
@@ -71,6 +89,17 @@ class Backend {
   const std::string& blocked_code() const { return blocked_code_; }
   // Called whenever something shown may have changed (to redraw).
   void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
+  // Called after an exchange that changed the books (to reload screens and store them).
+  void on_synced(std::function<void()> listener) { synced_ = std::move(listener); }
+
+  // [Sync] A command was committed here: it is sent within a second or so when online.
+  void local_change();
+  // Starts an exchange now if none runs (« Synchroniser maintenant »).
+  void sync_now();
+  SyncState sync_state() const;
+  std::int64_t pending();            // operations made here not yet accepted by the server
+  const std::string& sync_error() const { return sync_error_; }
+  const SyncOutcome& last_sync() const { return last_sync_; }
 
   // Joins the clinic with a pairing code from another device. `server_url` "" for the page's
   // own origin. On success the link is saved and a refresh starts.
@@ -103,6 +132,10 @@ class Backend {
   void apply_event_of(const CallResult& result);
   std::string role();
   void changed();
+  std::string origin() const;  // what this device's operations say they come from
+  void apply_origin();
+  void start_sync();
+  void synced(const SyncOutcome& outcome);
 
   HttpTransport& http_;
   app::CommandLayer& commands_;
@@ -120,8 +153,18 @@ class Backend {
   // saved by the patient, a payment processing at the bank).
   double expect_until_ms_ = 0;
   void expect_soon();
+
+  // Sync (null without a database): the replica and the one exchange that may run.
+  std::function<void()> synced_;
+  std::unique_ptr<Replica> replica_;
+  std::unique_ptr<SyncClient> sync_client_;
+  bool ever_synced_ = false;
+  std::string sync_error_;
+  SyncOutcome last_sync_;
+  double next_sync_ms_ = 0, sync_backoff_ms_ = 0;
 };
 
 const char* to_string(Connection c);  // "unpaired", "connecting", ... (for automation)
+const char* to_string(SyncState s);   // "off", "waiting", "syncing", ...
 
 }  // namespace quittance::sync

@@ -13,6 +13,8 @@ std::string to_json(const DeviceLink& link) {
                         {"device_id", link.device_id},
                         {"device_name", link.device_name},
                         {"token", link.token},
+                        {"series", link.series},
+                        {"local_id", link.local_id},
                         {"events_after", link.events_after}}
       .dump();
 }
@@ -28,6 +30,8 @@ std::optional<DeviceLink> device_link_from_json(const std::string& text) {
     link.device_id = j.value("device_id", "");
     link.device_name = j.value("device_name", "");
     link.token = j.value("token", "");
+    link.series = j.value("series", "");
+    link.local_id = j.value("local_id", "");
     link.events_after = j.value("events_after", std::int64_t{0});
     return link;
   } catch (const nlohmann::json::exception&) {

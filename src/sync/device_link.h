@@ -13,6 +13,10 @@ struct DeviceLink {
   std::string server_url;  // "" : the server that serves the page (same origin)
   std::string clinic_id, clinic_name, device_id, device_name;
   std::string token;              // the device's bearer token; "" when not paired
+  std::string series;             // its invoice number series, given at pairing ("" before)
+  // Made at first start, kept for good: the origin of what this device writes before it is
+  // paired (replaced by device_id at pairing, docs/sync.md).
+  std::string local_id;
   std::int64_t events_after = 0;  // the last server event applied here
   bool paired() const { return !token.empty(); }
 };

@@ -91,6 +91,33 @@ void Replica::set_cursor(std::int64_t seq) {
   st.step();
 }
 
+bool Replica::has_books() {
+  auto st = db_.prepare(
+      "SELECT EXISTS(SELECT 1 FROM patients) OR EXISTS(SELECT 1 FROM invoices) OR EXISTS(SELECT 1 FROM payments)");
+  st.step();
+  return st.column_int64(0) != 0;
+}
+
+std::string Replica::clinic() {
+  auto st = db_.prepare("SELECT value FROM sync_state WHERE key = 'clinic'");
+  return st.step() ? st.column_text(0) : std::string();
+}
+
+void Replica::join(const std::string& clinic_id, const std::string& origin) {
+  db_.transaction([&] {
+    if (clinic() != clinic_id) set_cursor(0);
+    auto st = db_.prepare(
+        "INSERT INTO sync_state(key, value) VALUES ('clinic', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    st.bind(1, clinic_id);
+    st.step();
+    // Every entry not yet in the server's order and made under an origin: the pending
+    // operations and the commands run inside them.
+    auto mine = db_.prepare("UPDATE journal SET origin = ?1 WHERE server_seq IS NULL AND origin <> ''");
+    mine.bind(1, origin);
+    mine.step();
+  });
+}
+
 std::vector<app::Op> Replica::outbox(std::size_t limit) {
   auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
                         " FROM sync_pending p JOIN journal j ON j.command_id = p.command_id WHERE p.push = 1 "

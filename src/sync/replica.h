@@ -53,6 +53,16 @@ class Replica {
   // The caller makes the database durable afterwards (and after accepted()).
   PullOutcome apply_pulled(std::vector<app::Op> ops);
 
+  // Patients, invoices or payments are here: books of their own, which join a clinic only on
+  // the server's terms (docs/sync.md, « Pairing »).
+  bool has_books();
+  // The clinic whose log the cursor counts in ("" before the first pairing).
+  std::string clinic();
+  // This device joined `clinic_id` as `origin`: its operations not yet sent become that
+  // device's (they were made before pairing, or under a revoked device), and a cursor counted
+  // in another clinic's log starts over.
+  void join(const std::string& clinic_id, const std::string& origin);
+
  private:
   void set_cursor(std::int64_t seq);
   store::Database& db_;

@@ -7,6 +7,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/sync_status.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -46,6 +47,26 @@ void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
       }
     });
   }
+}
+
+// The clinic's operation log: where this device stands, and « Synchroniser maintenant ».
+void draw_sync(sync::Backend& backend) {
+  heading(tr("sync.heading"));
+  label((std::string(tr("sync.state")) + " " + sync_status_text(backend)).c_str());
+  if (!backend.link().series.empty()) {
+    label((std::string(tr("sync.series")) + " " + backend.link().series).c_str());
+  }
+  const sync::SyncOutcome& last = backend.last_sync();
+  if (last.reached && (last.pulled > 0 || last.pushed > 0)) {
+    label((std::string(tr("sync.last")) + " " + std::to_string(last.pushed) + " " + tr("sync.sent") + ", " +
+           std::to_string(last.pulled) + " " + tr("sync.received"))
+              .c_str());
+  }
+  if (backend.sync_state() == sync::SyncState::UpdateRequired) error_text("sync.update_required.help");
+  const bool running = backend.sync_state() == sync::SyncState::Syncing;
+  if (running) ImGui::BeginDisabled();
+  if (ImGui::Button((std::string(tr("sync.now")) + "##sync-now").c_str())) backend.sync_now();
+  if (running) ImGui::EndDisabled();
 }
 
 // The clinic's devices, and « Révoquer » for a lost or stolen one.
@@ -117,6 +138,8 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     draw_pairing_form(*backend, state);
     return;
   }
+  draw_sync(*backend);
+  ImGui::Spacing();
   draw_devices(*backend, state);
   ImGui::Spacing();
   heading(tr("backend.code.heading"));

@@ -3,6 +3,7 @@
 // [SECTION] Aged receivables: one proportional bar per age
 // [SECTION] Takings of the month by payment type
 // [SECTION] The empty clinic's explanation
+// [SECTION] « À vérifier »: what sync resolved by itself
 // [SECTION] The screen
 #include "ui/dashboard_screen.h"
 
@@ -10,6 +11,8 @@
 
 #include <algorithm>
 
+#include "app/command_id.h"
+#include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
@@ -268,6 +271,35 @@ void draw_welcome() {
   ImGui::Dummy(ImVec2(width, bottom - corner.y));
 }
 
+// [SECTION] To review ---------------------------------------------------------------------------
+
+// A payment recorded offline on an invoice another device had settled meanwhile: its surplus
+// stays as the patient's credit (docs/sync.md). Said plainly, with what to do, until « Vu ».
+void draw_reviews(app::CommandLayer& commands, DashboardState& state) {
+  if (state.reviews.empty()) return;
+  heading(tr("dashboard.review.heading"));
+  ImGui::PushTextWrapPos(std::min(ImGui::GetContentRegionAvail().x, kContentMaxWidth));
+  for (const app::Json& r : state.reviews) {
+    const std::string cmd = r.value("command_id", std::string()), invoice = r.value("invoice_id", std::string());
+    ImGui::PushStyleColor(ImGuiCol_Text, rgb4(160, 90, 0));
+    label((std::string(tr("dashboard.review.surplus")) + " " + r.value("invoice_number", std::string()) + " (" +
+           r.value("patient_name", std::string()) + ") : " + money(r.value("amount", std::int64_t{0})) + " " +
+           tr("dashboard.review.surplus_kept"))
+              .c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("dashboard.review.seen")) + "##review-" + cmd + "-" + invoice).c_str())) {
+      const app::Json answer = commands.exec(
+          {{"cmd", "review.dismiss"}, {"id", app::new_command_id()}, {"command_id", cmd}, {"invoice_id", invoice}});
+      state.review_error = answer["ok"] == true ? "" : error_key(answer);
+    }
+  }
+  muted(tr("dashboard.review.help"));
+  ImGui::PopTextWrapPos();
+  if (!state.review_error.empty()) error_text(state.review_error);
+  ImGui::Spacing();
+}
+
 }  // namespace
 
 // [SECTION] The screen --------------------------------------------------------------------------
@@ -285,6 +317,8 @@ void draw_dashboard_screen(app::CommandLayer& commands, std::uint64_t data_versi
       app::Json invoices = commands.query({{"cmd", "invoice.list"}, {"limit", 1}});
       state.empty_clinic = invoices["ok"] == true && invoices["result"]["total"] == 0;
     }
+    app::Json reviews = commands.query({{"cmd", "review.list"}});
+    state.reviews = reviews["ok"] == true ? reviews["result"]["items"] : app::Json::array();
     state.loaded_version = data_version;
     state.loaded_day = today;
   }
@@ -302,6 +336,7 @@ void draw_dashboard_screen(app::CommandLayer& commands, std::uint64_t data_versi
   }
   muted(std::string(tr("dashboard.as_of")) + " " + date(s.value("as_of", std::string())));
   ImGui::Spacing();
+  draw_reviews(commands, state);
   draw_figures(s);
   ImGui::Spacing();
   draw_aged(s);

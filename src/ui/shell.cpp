@@ -9,6 +9,7 @@
 #include "ui/i18n.h"
 #include "ui/settings_screen.h"
 #include "ui/sign_in.h"
+#include "ui/sync_status.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -65,7 +66,9 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
   label(tr(status.online ? "status.online" : "status.offline"));
   ImGui::SameLine(0, 28);
   if (backend && backend->link().paired()) {
-    label((std::string(tr("backend.status")) + " " + tr(connection_key(*backend))).c_str());
+    const std::string sync = sync_status_text(*backend, status.online);
+    label(sync.empty() ? (std::string(tr("backend.status")) + " " + tr(connection_key(*backend))).c_str()
+                       : sync.c_str());
     ImGui::SameLine(0, 28);
   }
   if (status.phase == AppStatus::Phase::Ready) {

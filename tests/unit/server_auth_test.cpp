@@ -84,6 +84,7 @@ TEST_CASE("a clinic's first device is known by its token, which is stored only h
                              {"clinic_id", s.admin.clinic_id},
                              {"device_id", s.admin.device_id},
                              {"device_name", std::string(kFirstDeviceName)},
+                             {"series", ""},  // a token for scripts: it issues no documents
                              {"card_payments", false}});
   CHECK(res->get_header_value("Cache-Control") == "no-store");
 

@@ -98,6 +98,24 @@ TEST_CASE("two devices pay the same invoice offline and converge through the ser
   }
   CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 5);
   CHECK(s.count("SELECT COUNT(*) FROM sync_ops WHERE op_id LIKE 'pay-%'") == 2);
+
+  // The surplus is listed for review on both devices; « Vu » on one clears it on both.
+  const std::string late_payment = "pay-" + reception.link.device_id;
+  for (SyncedDevice* d : {&reception, &practitioner}) {
+    const Json items = d->query({{"cmd", "review.list"}})["items"];
+    REQUIRE(items.size() == 1);
+    CHECK(items[0]["kind"] == "surplus_credit");
+    CHECK(items[0]["command_id"] == late_payment);
+    CHECK(items[0]["invoice_number"] == "F-2026-A-000001");
+    CHECK(items[0]["patient_name"] == "Léa Moreau");
+    CHECK(items[0]["amount"] == 6000);
+  }
+  practitioner.exec({{"cmd", "review.dismiss"}, {"id", "seen-1"}, {"command_id", late_payment}, {"invoice_id", "inv-1"}});
+  CHECK(practitioner.commands.exec({{"cmd", "review.dismiss"}, {"id", "seen-2"}, {"command_id", late_payment},
+                                    {"invoice_id", "inv-1"}})["error"]["code"] == "not_found");
+  CHECK(practitioner.sync().ok);
+  CHECK(reception.sync().ok);
+  CHECK(reception.query({{"cmd", "review.list"}})["items"].empty());
 }
 
 TEST_CASE("the server refuses a forged origin, a stale base, another protocol and a malformed operation") {

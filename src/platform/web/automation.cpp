@@ -84,15 +84,27 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"version", quittance::kVersion},
   };
   if (app.backend) {
-    const auto& b = *app.backend;
+    auto& b = *app.backend;
     state["backend"] = {{"connection", quittance::sync::to_string(b.connection())},
                         {"cardPayments", b.card_payments()},
                         {"eventsAfter", b.link().events_after},
-                        {"blocked", b.blocked_code()}};
+                        {"blocked", b.blocked_code()},
+                        {"series", b.link().series}};
+    state["sync"] = {{"state", quittance::sync::to_string(b.sync_state())},
+                     {"pending", b.pending()},
+                     {"error", b.sync_error()},
+                     {"pulled", b.last_sync().pulled},
+                     {"pushed", b.last_sync().pushed},
+                     {"rebased", b.last_sync().rebased}};
   }
   return quittance::web::answer(state.dump(-1, ' ', false, quittance::app::Json::error_handler_t::replace));
 }
 
 EMSCRIPTEN_KEEPALIVE void quittance_request_redraw() { quittance::web::request_redraw(); }
+
+// Starts a sync exchange now (as « Synchroniser maintenant » does); state().sync tells its end.
+EMSCRIPTEN_KEEPALIVE void quittance_sync_now() {
+  if (auto& app = web_app(); app.backend) app.backend->sync_now();
+}
 
 }  // extern "C"

@@ -138,6 +138,11 @@ void save_device_link(const sync::DeviceLink& link) {
   web_app().storage.flush();
 }
 
+void apply_language_setting() {
+  WebApp& app = web_app();
+  if (auto language = store::get_setting(*app.db, "ui.language")) ui::set_language(*language);
+}
+
 // The server link starts once the books are open: events it pulls are recorded in them.
 // Called again after a restore, with a new command layer.
 void start_backend() {
@@ -158,8 +163,17 @@ void start_backend() {
     app.backend->start(demo);
     return;
   }
-  app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link);
+  app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link, &*app.db);
   app.backend->on_change(request_redraw);
+  // Operations of other devices were applied (or ours accepted): screens reload, and the
+  // batch is stored once, not once per operation.
+  app.backend->on_synced([] {
+    WebApp& a = web_app();
+    ++a.data_version;
+    apply_language_setting();
+    a.storage.flush();
+    request_redraw();
+  });
   app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
   // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
   if (char* code = qt_take_pairing_code()) {
@@ -201,11 +215,6 @@ void fail(const std::string& key, const std::string& detail) {
   app.status.failure_detail = detail;
   std::fprintf(stderr, "quittance: %s: %s\n", key.c_str(), detail.c_str());
   request_redraw();
-}
-
-void apply_language_setting() {
-  WebApp& app = web_app();
-  if (auto language = store::get_setting(*app.db, "ui.language")) ui::set_language(*language);
 }
 
 // Opens the clinic database at the storage's path, refusing (never replacing) a file SQLite
@@ -251,6 +260,7 @@ void start_clinic() {
     ++a.data_version;
     apply_language_setting();
     a.storage.flush();
+    if (a.backend) a.backend->local_change();  // sent within a second when online
     request_redraw();
   });
   apply_language_setting();

@@ -1,0 +1,36 @@
+// The sync state in words. See sync_status.h.
+#include "ui/sync_status.h"
+
+#include "ui/i18n.h"
+
+namespace quittance::ui {
+
+std::string sync_status_text(sync::Backend& backend, bool network) {
+  const sync::SyncState state = backend.sync_state();
+  if (state == sync::SyncState::Off) return "";
+  const std::int64_t pending = backend.pending();
+  std::string text;
+  if (backend.connection() == sync::Connection::Revoked) {
+    text = tr("backend.revoked");
+  } else if (state == sync::SyncState::Syncing) {
+    text = tr("sync.syncing");
+  } else if (state == sync::SyncState::UpdateRequired) {
+    text = tr("sync.update_required");
+  } else if (state == sync::SyncState::Failed) {
+    text = tr("sync.failed");
+  } else if (backend.connection() == sync::Connection::Offline) {
+    if (network) text = tr("sync.unreachable");
+  } else if (state == sync::SyncState::Waiting) {
+    text = tr("sync.waiting");
+  } else if (pending == 0) {
+    text = tr("sync.up_to_date");
+  }
+  // What is not on the server yet, always said: it is what a lost device would lose.
+  if (pending > 0) {
+    if (!text.empty()) text += " — ";
+    text += std::to_string(pending) + " " + tr(pending == 1 ? "sync.pending_one" : "sync.pending_many");
+  }
+  return text;
+}
+
+}  // namespace quittance::ui
