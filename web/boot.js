@@ -23,18 +23,27 @@
     },
   };
 
+  let waitingForOtherTab = false;
+  let runtimeUp = false;  // app.js loaded and its runtime started: its functions can be called
   window.Module = {
     canvas: document.getElementById('canvas'),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => fatal(String(what)),
+    onRuntimeInitialized: () => { runtimeUp = true; },
   };
 
   function call(name, json) {
+    if (waitingForOtherTab) {
+      return { ok: false, error: { code: 'other_tab', message: 'another tab of this browser runs Quittance' } };
+    }
+    if (!runtimeUp) return { ok: false, error: { code: 'not_ready', message: 'Quittance is still loading' } };
     const text = typeof json === 'string' ? json : JSON.stringify(json);
     return JSON.parse(Module.ccall(name, 'string', ['string'], [text]));
   }
   function state() {
+    if (waitingForOtherTab) return { phase: 'other_tab' };
+    if (!runtimeUp) return { phase: 'loading' };
     return JSON.parse(Module.ccall('quittance_state', 'string', [], []));
   }
 
@@ -69,6 +78,43 @@
     firstFrameMs: null,
   };
   window.quittance = api;
+
+  // One writer per browser: the clinic's database is one file in IndexedDB, rewritten whole at
+  // each save, so two tabs writing it would each overwrite the other's changes. The tab holding
+  // the Web Lock runs the app; another one says so and takes over, without a reload, as soon as
+  // the first is closed. (Without Web Locks, outside a secure context, the app just starts.)
+  function loadApp() {
+    const script = document.createElement('script');
+    script.src = 'app.js';
+    script.async = true;
+    document.body.appendChild(script);
+  }
+  const kWriterLock = 'quittance-writer';
+  if (navigator.locks && navigator.locks.request) {
+    navigator.locks.request(kWriterLock, { ifAvailable: true }, (lock) => {
+      if (lock) {
+        loadApp();
+        return new Promise(() => {});  // held as long as the page lives
+      }
+      waitingForOtherTab = true;
+      message.hidden = false;
+      message.className = 'other-tab';
+      message.textContent = 'Quittance est déjà ouvert dans un autre onglet de ce navigateur. Un seul onglet ' +
+        'à la fois peut modifier les données du cabinet : continuez dans l’autre onglet, ou fermez-le — ' +
+        'celui-ci prendra le relais automatiquement.';
+      resolveReady(state());
+      navigator.locks.request(kWriterLock, () => {
+        waitingForOtherTab = false;
+        message.className = '';
+        message.textContent = 'Chargement de Quittance…';
+        loadApp();
+        return new Promise(() => {});
+      });
+      return undefined;
+    });
+  } else {
+    loadApp();
+  }
 
   // The status bar shows the network state: redraw when it changes.
   for (const event of ['online', 'offline']) {

@@ -101,3 +101,32 @@ test('a browser that refuses IndexedDB gets a clear message, not an empty databa
   assert.ok(shown.some((l) => l.startsWith('Le navigateur refuse l’accès à son stockage')), shown.join(' | '));
   await context.close();
 });
+
+test('a second tab waits for the first: it says so, writes nothing, and takes over when it closes', async () => {
+  const context = await browser(newProfile());
+  const { page: first } = await openApp(context, server.url);
+  const answer = await first.evaluate(() => window.quittance.exec({ cmd: 'patient.create', id: 'tab-1', name: 'Léa Moreau' }));
+  assert.equal(answer.ok, true);
+  await first.evaluate(() => window.quittance.whenSaved());
+
+  const second = await context.newPage();
+  await second.goto(server.url);
+  const waiting = await second.evaluate(() => window.quittance.ready);
+  assert.equal(waiting.phase, 'other_tab');
+  const text = await second.locator('#boot-message').textContent();
+  assert.ok(text.includes('déjà ouvert dans un autre onglet'), text);
+  assert.ok(await second.locator('#boot-message').isVisible());
+  const refused = await second.evaluate(() => window.quittance.exec({ cmd: 'patient.create', id: 'tab-2', name: 'X' }));
+  assert.equal(refused.error.code, 'other_tab');
+  await second.screenshot({ path: path.join(resultsDir, 'storage-other-tab.png') });
+
+  await first.close();
+  const deadline = Date.now() + 15000;
+  while ((await second.evaluate(() => window.quittance.state().phase)) !== 'ready') {
+    assert.ok(Date.now() < deadline, 'the second tab did not take over');
+    await second.waitForTimeout(100);
+  }
+  const list = await second.evaluate(() => window.quittance.query({ cmd: 'patient.list' }));
+  assert.deepEqual(list.result.items.map((p) => p.name), ['Léa Moreau']);
+  await second.locator('#boot-message').waitFor({ state: 'hidden' });  // at the first frame drawn
+});
