@@ -48,7 +48,8 @@ void send_json(httplib::Response& res, int status, const Json& body);
 void send_api_error(httplib::Response& res, int status, const std::string& code, const std::string& message);
 
 // Installs the routes listed above, the /api/ fallback last. `db` must outlive the server.
+// `snapshot_dir`: where the clinics' books are kept for new devices ("" : in memory).
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
-                        Clock now);
+                        Clock now, const std::string& snapshot_dir = "");
 
 }  // namespace quittance::server

@@ -132,7 +132,9 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
     Health health = check_health(db);
     send_json(res, health.http_status, health.body);
   });
-  install_api_routes(*server, shared_config, db, std::move(now));
+  // The clinic's books the server keeps for new devices (snapshots.h), beside its database.
+  const std::string snapshots = options.data_dir.empty() ? "" : options.data_dir + "/snapshots";
+  install_api_routes(*server, shared_config, db, std::move(now), snapshots);
 
   auto files = std::make_shared<StaticFiles>(options.web_dir);
   server->Get(".*", [files](const httplib::Request& req, httplib::Response& res) { files->handle(req, res); });

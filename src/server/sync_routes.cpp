@@ -77,9 +77,35 @@ void handle_pull(const httplib::Request& req, httplib::Response& res, SharedData
   send_json(res, 200, {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", page.head}, {"ops", page.ops}});
 }
 
+// The clinic's books up to the log's head, as a SQLite file; 204 while the log is empty.
+void handle_snapshot(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, SnapshotStore& snapshots) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device) return;
+  if (db.with([&](store::Database& d) { return log_head(d, device->clinic_id); }) == 0) {
+    res.status = 204;
+    return;
+  }
+  Snapshot snapshot;
+  try {
+    snapshot = snapshots.take(db, device->clinic_id);
+  } catch (const store::StoreError& e) {
+    send_api_error(res, 503, "snapshot_unavailable", std::string("the clinic's books could not be made: ") + e.what());
+    return;
+  }
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Quittance-Seq", std::to_string(snapshot.seq));
+  res.set_content(reinterpret_cast<const char*>(snapshot.bytes.data()), snapshot.bytes.size(),
+                  "application/vnd.sqlite3");
+}
+
 }  // namespace
 
-void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock) {
+void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock,
+                         std::shared_ptr<SnapshotStore> snapshots) {
+  server.Get("/api/sync/snapshot", [&db, snapshots](const httplib::Request& req, httplib::Response& res) {
+    handle_snapshot(req, res, db, *snapshots);
+  });
   server.Post("/api/sync/push", [&db, clock](const httplib::Request& req, httplib::Response& res) {
     handle_push(req, res, db, *clock);
   });

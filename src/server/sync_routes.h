@@ -1,13 +1,15 @@
-// The operation log over HTTP (docs/sync.md, docs/api.md): POST /api/sync/push and
-// GET /api/sync/pull, for the calling device's clinic.
+// The operation log over HTTP (docs/sync.md, docs/api.md): POST /api/sync/push,
+// GET /api/sync/pull and GET /api/sync/snapshot, for the calling device's clinic.
 #pragma once
 #include <httplib.h>
 
 #include "server/routes.h"
 #include "server/server_db.h"
+#include "server/snapshots.h"
 
 namespace quittance::server {
 
-void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock);
+void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock,
+                         std::shared_ptr<SnapshotStore> snapshots);
 
 }  // namespace quittance::server

@@ -113,6 +113,7 @@ void Backend::start(DeviceLink link) {
   // Paired by an earlier version: the books count in this clinic's log from now on.
   if (replica_ && link_.paired() && replica_->clinic().empty()) replica_->join(link_.clinic_id, link_.device_id);
   apply_origin();
+  keep_series_setting();
   connection_ = link_.paired() ? Connection::Connecting : Connection::Unpaired;
   if (link_.paired()) refresh();
 }
@@ -157,10 +158,11 @@ void Backend::pair(const std::string& server_url, const std::string& code, const
   link_.server_url = server_url;
   Json body = {{"code", code}, {"name", device_name}};
   // What this device holds: the server refuses to mix another practice's books into the clinic.
+  const bool had_books = replica_ && replica_->has_books();
   if (replica_) {
-    body["books"] = {{"has_books", replica_->has_books()}, {"clinic_id", replica_->clinic()}, {"cursor", replica_->cursor()}};
+    body["books"] = {{"has_books", had_books}, {"clinic_id", replica_->clinic()}, {"cursor", replica_->cursor()}};
   }
-  call("POST", "/api/devices/pair", &body, [this, server_url, device_name, done](const CallResult& r) {
+  call("POST", "/api/devices/pair", &body, [this, server_url, device_name, done, had_books](const CallResult& r) {
     if (r.ok() && r.body.value("device_token", "").size() > 0) {
       DeviceLink link;
       link.local_id = link_.local_id;
@@ -175,10 +177,16 @@ void Backend::pair(const std::string& server_url, const std::string& code, const
       if (replica_) {
         replica_->join(link_.clinic_id, link_.device_id);
         apply_origin();
-        // Shown in Paramètres → Cabinet; a setting of this device only, never sent.
-        if (!link_.series.empty()) {
-          commands_.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "device.series"},
-                          {"value", link_.series}});
+        keep_series_setting();
+        // A new device of a clinic with a log: its books come whole from the server's snapshot.
+        if (!had_books && r.body.value("log_head", std::int64_t{0}) > 0 && install_snapshot_) {
+          restoring_ = true;
+          const std::uint64_t generation = generation_;
+          install_snapshot_(link_, [this, generation] {
+            if (generation != generation_) return;
+            restoring_ = false;
+            start_sync();  // the log from the start, then
+          });
         }
       }
       connection_ = Connection::Connecting;
@@ -257,8 +265,19 @@ void Backend::sync_now() {
   start_sync();
 }
 
+// The device's series shown in Paramètres → Cabinet as its own setting (never sent); set again
+// when the books were replaced (a snapshot holds the server's copy's settings).
+void Backend::keep_series_setting() {
+  if (!replica_ || !link_.paired() || link_.series.empty()) return;
+  const Json current = commands_.query({{"cmd", "settings.get"}, {"key", "device.series"}});
+  if (current.value("ok", false) && current["result"] == link_.series) return;
+  commands_.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "device.series"}, {"value", link_.series}});
+}
+
 void Backend::start_sync() {
-  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || sync_client_->running()) return;
+  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || restoring_ || sync_client_->running()) {
+    return;
+  }
   next_sync_ms_ = now_ms_ + kSyncMs;  // until the outcome sets it
   const std::uint64_t generation = generation_;
   sync_client_->run(link_, [this, generation](const SyncOutcome& outcome) {

@@ -91,6 +91,12 @@ class Backend {
   void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
   // Called after an exchange that changed the books (to reload screens and store them).
   void on_synced(std::function<void()> listener) { synced_ = std::move(listener); }
+  // How the platform replaces the books by the clinic's snapshot (GET /api/sync/snapshot) when
+  // a device without books of its own joins a clinic with a log: instead of replaying it all.
+  // On success the platform reopens the books (and makes a new Backend); `failed` is called
+  // otherwise, and the device pulls the log from the start instead.
+  using SnapshotInstaller = std::function<void(const DeviceLink& link, std::function<void()> failed)>;
+  void set_snapshot_installer(SnapshotInstaller installer) { install_snapshot_ = std::move(installer); }
 
   // [Sync] A command was committed here: it is sent within a second or so when online.
   void local_change();
@@ -136,6 +142,7 @@ class Backend {
   void apply_origin();
   void start_sync();
   void synced(const SyncOutcome& outcome);
+  void keep_series_setting();
 
   HttpTransport& http_;
   app::CommandLayer& commands_;
@@ -158,6 +165,8 @@ class Backend {
   std::function<void()> synced_;
   std::unique_ptr<Replica> replica_;
   std::unique_ptr<SyncClient> sync_client_;
+  SnapshotInstaller install_snapshot_;
+  bool restoring_ = false;  // a snapshot is being installed: no exchange meanwhile
   bool ever_synced_ = false;
   std::string sync_error_;
   SyncOutcome last_sync_;

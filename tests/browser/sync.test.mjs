@@ -2,7 +2,8 @@
 // the real quittance-server): the reception issues an invoice, the practitioner receives it;
 // the practitioner goes offline (context.setOffline) and both record the patient's payment of
 // that invoice by clicks; back online, both converge: the invoice paid once, the second
-// payment kept whole as the patient's credit, flagged for review, and « À jour » on both.
+// payment kept whole as the patient's credit, flagged for review, and « À jour » on both. A third
+// browser joining later gets the books whole from the server's snapshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import {
   click, eventually, labels, launch, newProfile, openApp, query, resultsDir, run, serverBinary, startServer, waitForLabels,
 } from './harness.mjs';
 
-let server;
+let server, serverData;
 const devices = {};  // name → { context, page }
 
 function pairingCode(data) {
@@ -31,6 +32,7 @@ async function syncUntilUpToDate(page) {
 
 before(async () => {
   const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  serverData = data;
   execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet Dupré', '--data', data]);
   server = await startServer({ data });
   for (const name of ['reception', 'practitioner']) {
@@ -121,4 +123,28 @@ test('both pay the same invoice, one offline; back online they converge on the s
   await syncUntilUpToDate(reception.page);
   await eventually(async () => !(await labels(reception.page)).includes('À vérifier'),
                    { what: 'the review cleared on the other device' });
+});
+
+test('a third browser joins later: its books come whole from the server’s snapshot', async () => {
+  const context = await launch(newProfile());
+  try {
+    const { page } = await openApp(context, `${server.url}#pair=${pairingCode(serverData)}`);
+    // The books are swapped in once downloaded; then the first exchange has nothing to pull.
+    const invoice = await eventually(async () => {
+      const answer = await page.evaluate(() => window.quittance.query({ cmd: 'invoice.get', invoice_id: 'inv-lea' }));
+      return answer.ok && answer.result;
+    }, { timeout: 15000, what: 'the clinic restored' });
+    assert.equal(invoice.status, 'paid');
+    const sync = await syncUntilUpToDate(page);
+    assert.equal(sync.pulled, 0);
+    const state = await page.evaluate(() => window.quittance.state());
+    assert.equal(state.backend.series, 'C');
+    assert.equal(state.sync.restoredFromSnapshot, 6, JSON.stringify(state.sync));  // the log's head then
+    const balance = (await query(page, { cmd: 'patient.balance', patient_id: 'p-lea' })).result;
+    assert.equal(balance.credit, 6000);
+    await click(page, 'Factures');
+    await waitForLabels(page, ['F-' + new Date().getFullYear() + '-A-000001', 'À jour']);
+  } finally {
+    await context.close();
+  }
 });

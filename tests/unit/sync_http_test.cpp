@@ -4,6 +4,9 @@
 // origin, a stale base, an unknown protocol and a malformed operation, storing nothing.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "app/commands.h"
 #include "httplib_transport.h"
 #include "server/devices.h"
@@ -19,14 +22,16 @@ using namespace quittance::server::testing;
 namespace {
 
 struct SyncedDevice {
-  store::Database db = store::Database::open(":memory:");
+  store::Database db;
   app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
   sync::Replica replica{db, commands};
   quittance::testing::HttplibTransport http;
   sync::SyncClient client{http, replica};
   sync::DeviceLink link;
 
-  SyncedDevice(ApiServer& s, const std::string& series) {
+  // `file`: the device's database (a restored snapshot); in memory by default.
+  SyncedDevice(ApiServer& s, const std::string& series, const std::string& file = ":memory:")
+      : db(store::Database::open(file)) {
     store::migrate(db, store::clinic_migrations());
     const Json code =
         body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)));
@@ -200,4 +205,53 @@ TEST_CASE("series letters: A to Z, then AA") {
   CHECK(series_for_index(27) == "AB");
   CHECK(series_for_index(51) == "AZ");
   CHECK(series_for_index(52) == "BA");
+}
+
+TEST_CASE("a new device restores from the server's snapshot: the same books, then only what follows") {
+  ApiServer s;
+  SyncedDevice reception(s, "A");
+  auto no_snapshot = s.get("/api/sync/snapshot", ApiServer::bearer(reception.link.token));
+  REQUIRE(no_snapshot);
+  CHECK(no_snapshot->status == 204);  // an empty log: nothing to restore
+  reception.exec({{"cmd", "patient.create"}, {"id", "p-lea"}, {"name", "Léa Moreau"}});
+  reception.exec({{"cmd", "invoice.create"}, {"id", "inv-1"}, {"patient_id", "p-lea"},
+                  {"lines", {{{"label", "Séance"}, {"unit_price", 6000}}}}});
+  reception.exec({{"cmd", "invoice.issue"}, {"id", "inv-1-issue"}, {"invoice_id", "inv-1"}});
+  reception.exec({{"cmd", "payment.create"}, {"id", "pay-1"}, {"patient_id", "p-lea"}, {"payment_type_id", "cash"},
+                  {"amount", 2500}, {"allocations", {{{"invoice_id", "inv-1"}, {"amount", 2500}}}}});
+  REQUIRE(reception.sync().ok);
+
+  auto res = s.get("/api/sync/snapshot", ApiServer::bearer(reception.link.token));
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(res->get_header_value("X-Quittance-Seq") == "4");
+  CHECK(error_of(s.get("/api/sync/snapshot")) == Err{401, "unauthorized"});
+
+  // The bytes are a clinic database at the log's head, counted in this clinic's log.
+  const std::filesystem::path file = std::filesystem::temp_directory_path() / ("snapshot-" + std::to_string(s.port) + ".db");
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << res->body;
+  }
+  SyncedDevice restored(s, "B", file.string());
+  CHECK(restored.replica.cursor() == 4);
+  CHECK(restored.replica.clinic() == s.admin.clinic_id);
+  const Json invoice = restored.query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}});
+  CHECK(invoice["number"] == "F-2026-A-000001");
+  CHECK(invoice["due"] == 3500);
+  CHECK(restored.query({{"cmd", "audit.verify"}})["intact"] == true);
+  // Nothing pulled twice; what follows comes as usual, both ways.
+  const sync::SyncOutcome first = restored.sync();
+  CHECK(first.ok);
+  CHECK(first.pulled == 0);
+  restored.exec({{"cmd", "payment.create"}, {"id", "pay-2"}, {"patient_id", "p-lea"}, {"payment_type_id", "cash"},
+                 {"amount", 3500}, {"allocations", {{{"invoice_id", "inv-1"}, {"amount", 3500}}}}});
+  CHECK(restored.sync().pushed == 1);
+  CHECK(reception.sync().ok);
+  CHECK(reception.query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}})["status"] == "paid");
+  // The next snapshot starts from the kept copy and takes the new operation.
+  auto next = s.get("/api/sync/snapshot", ApiServer::bearer(reception.link.token));
+  REQUIRE(next);
+  CHECK(next->get_header_value("X-Quittance-Seq") == "5");
+  std::filesystem::remove(file);
 }

@@ -95,7 +95,8 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
                      {"error", b.sync_error()},
                      {"pulled", b.last_sync().pulled},
                      {"pushed", b.last_sync().pushed},
-                     {"rebased", b.last_sync().rebased}};
+                     {"rebased", b.last_sync().rebased},
+                     {"restoredFromSnapshot", app.restored_from_snapshot}};
   }
   return quittance::web::answer(state.dump(-1, ' ', false, quittance::app::Json::error_handler_t::replace));
 }

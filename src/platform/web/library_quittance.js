@@ -136,6 +136,24 @@ mergeInto(LibraryManager.library, {
       .catch(function(err) { done(0, '', String((err && err.message) || err)); })
       .finally(function() { clearTimeout(timer); });
   },
+  // A binary GET written straight into the page's file system (a clinic's snapshot): the bytes
+  // never pass through a string nor the wasm heap's string helpers.
+  qt_fetch_to_file__deps: ['$FS'],
+  qt_fetch_to_file: function(id, urlPtr, headersPtr, pathPtr) {
+    var url = UTF8ToString(urlPtr);
+    var headers = JSON.parse(UTF8ToString(headersPtr));
+    var path = UTF8ToString(pathPtr);
+    fetch(url, {method: 'GET', headers: headers, cache: 'no-store', credentials: 'omit'})
+      .then(function(response) {
+        if (response.status !== 200) return response.status;
+        return response.arrayBuffer().then(function(buffer) {
+          FS.writeFile(path, new Uint8Array(buffer));
+          return 200;
+        });
+      })
+      .catch(function() { return 0; })
+      .then(function(status) { _quittance_fetch_file_done(id, status); });
+  },
   // The demo, with no backend (a static host, scripts/demo): "?demo" in the address.
   qt_demo_mode: function() {
     return /(^|[?&])demo(=1)?(&|$)/.test((window.location.search || '').slice(1)) ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "store/migrations.h"
 #include "store/settings.h"
 #include "sync/device_link.h"
+#include "sync/replica.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
@@ -56,6 +58,7 @@ FrameLoop g_loop;
 
 void draw_frame(double now_ms);
 void run_pending_restore();
+void install_snapshot_installer(sync::Backend& backend);
 
 EM_BOOL on_animation_frame(double now_ms, void*) {
   g_loop.frame_scheduled = false;
@@ -165,6 +168,7 @@ void start_backend() {
   }
   app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link, &*app.db);
   app.backend->on_change(request_redraw);
+  install_snapshot_installer(*app.backend);
   // Operations of other devices were applied (or ours accepted): screens reload, and the
   // batch is stored once, not once per operation.
   app.backend->on_synced([] {
@@ -306,33 +310,13 @@ void restart_pull() {
   save_device_link(*link);
 }
 
-// Replaces the clinic database by backup bytes: checked again, written beside the current
-// file, swapped in, opened with start-up's checks; on any failure the previous file is put
-// back and reopened. "" or the catalogue key of the refusal.
-std::string replace_database(ui::Bytes bytes) {
+// Swaps the file `incoming` in as the clinic database and opens it with start-up's checks; on
+// any failure the previous file is put back and reopened. "" or the catalogue key of the
+// refusal. Closes the clinic (command layer, server link) either way: call it between frames.
+std::string swap_database(const std::string& incoming, bool restart_events) {
   WebApp& app = web_app();
-  // The owner's decision only: whoever works now must hold that role.
-  if (!app.commands || ui::result_of(app.commands->query({{"cmd", "app.info"}})).value("role", "") != "owner") {
-    return "exports.restore.owner_only";
-  }
-  try {
-    const store::BackupCheck check = app::check_backup(bytes.data(), bytes.size());
-    if (!check.ok()) return std::string("exports.restore.refused.") + store::to_string(check.status);
-  } catch (const store::StoreError& e) {
-    std::fprintf(stderr, "quittance: restore: %s\n", e.what());
-    return "exports.restore.failed";
-  }
-  // A file saved in WAL mode comes without its -wal file: open it in rollback mode, as the
-  // check read it (checked, so at least 100 bytes).
-  for (std::size_t at : {18, 19}) {
-    if (bytes[at] == 2) bytes[at] = 1;
-  }
   const std::string path = app.storage.database_path();
-  const std::string incoming = path + ".restoring", previous = path + ".before-restore";
-  if (!write_file(incoming, bytes)) {
-    std::remove(incoming.c_str());
-    return "exports.restore.failed";
-  }
+  const std::string previous = path + ".before-restore";
   close_clinic();
   // A cleanly closed database leaves no journal; one found there belongs to the old file.
   for (const char* suffix : {"-journal", "-wal", "-shm"}) std::remove((path + suffix).c_str());
@@ -341,7 +325,7 @@ std::string replace_database(ui::Bytes bytes) {
   std::string key, detail;
   if (moved && std::rename(incoming.c_str(), path.c_str()) == 0 && open_clinic_database(&key, &detail)) {
     std::remove(previous.c_str());
-    restart_pull();
+    if (restart_events) restart_pull();
     start_clinic();
     ++app.data_version;  // every screen reloads
     app.storage.flush();
@@ -364,7 +348,71 @@ std::string replace_database(ui::Bytes bytes) {
   return "exports.restore.failed";
 }
 
+// Replaces the clinic database by backup bytes: checked again, written beside the current
+// file, then swapped in.
+std::string replace_database(ui::Bytes bytes) {
+  WebApp& app = web_app();
+  // The owner's decision only: whoever works now must hold that role.
+  if (!app.commands || ui::result_of(app.commands->query({{"cmd", "app.info"}})).value("role", "") != "owner") {
+    return "exports.restore.owner_only";
+  }
+  try {
+    const store::BackupCheck check = app::check_backup(bytes.data(), bytes.size());
+    if (!check.ok()) return std::string("exports.restore.refused.") + store::to_string(check.status);
+  } catch (const store::StoreError& e) {
+    std::fprintf(stderr, "quittance: restore: %s\n", e.what());
+    return "exports.restore.failed";
+  }
+  // A file saved in WAL mode comes without its -wal file: open it in rollback mode, as the
+  // check read it (checked, so at least 100 bytes).
+  for (std::size_t at : {18, 19}) {
+    if (bytes[at] == 2) bytes[at] = 1;
+  }
+  const std::string incoming = app.storage.database_path() + ".restoring";
+  if (!write_file(incoming, bytes)) {
+    std::remove(incoming.c_str());
+    return "exports.restore.failed";
+  }
+  return swap_database(incoming, /*restart_events=*/true);
+}
+
+// [SECTION] Restore from the clinic's server --------------------------------------------------
+// A new device of a clinic gets its books as the server's snapshot (sync/backend.h), written
+// by fetch() straight into this file, then swapped in between frames.
+std::optional<std::string> g_snapshot;
+
+void install_snapshot_installer(sync::Backend& backend) {
+  backend.set_snapshot_installer([](const sync::DeviceLink& link, std::function<void()> failed) {
+    WebApp& app = web_app();
+    const std::string incoming = app.storage.database_path() + ".snapshot";
+    app.http.fetch_to_file(link.server_url + "/api/sync/snapshot", {{"Authorization", "Bearer " + link.token}},
+                           incoming, [incoming, failed](int status) {
+                             if (status != 200) {
+                               std::remove(incoming.c_str());
+                               failed();
+                               return;
+                             }
+                             g_snapshot = incoming;
+                             request_redraw();
+                           });
+  });
+}
+
+void run_pending_snapshot() {
+  if (!g_snapshot) return;
+  const std::string incoming = *g_snapshot;
+  g_snapshot.reset();
+  WebApp& app = web_app();
+  if (swap_database(incoming, /*restart_events=*/false).empty()) {
+    app.restored_from_snapshot = std::max<std::int64_t>(1, sync::Replica(*app.db, *app.commands).cursor());
+  } else if (app.backend) {
+    app.backend->sync_now();  // the snapshot was refused: the log from the start instead
+  }
+  request_redraw();
+}
+
 void run_pending_restore() {
+  run_pending_snapshot();
   if (!g_restore) return;
   RestoreRequest request = std::move(*g_restore);
   g_restore.reset();

@@ -10,6 +10,7 @@
 extern "C" {
 // library_quittance.js
 void qt_http_send(int id, const char* method, const char* url, const char* headers_json, const char* body);
+void qt_fetch_to_file(int id, const char* url, const char* headers_json, const char* path);
 }
 
 namespace quittance::web {
@@ -27,6 +28,25 @@ void FetchTransport::send(const sync::HttpRequest& request, std::function<void(c
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [name, value] : request.headers) headers[name] = value;
   qt_http_send(id, request.method.c_str(), request.url.c_str(), headers.dump().c_str(), request.body.c_str());
+}
+
+void FetchTransport::fetch_to_file(const std::string& url,
+                                   const std::vector<std::pair<std::string, std::string>>& headers,
+                                   const std::string& path, std::function<void(int status)> done) {
+  const int id = next_id_++;
+  files_pending_[id] = std::move(done);
+  nlohmann::json h = nlohmann::json::object();
+  for (const auto& [name, value] : headers) h[name] = value;
+  qt_fetch_to_file(id, url.c_str(), h.dump().c_str(), path.c_str());
+}
+
+void FetchTransport::file_finished(int id, int status) {
+  auto it = files_pending_.find(id);
+  if (it == files_pending_.end()) return;
+  auto done = std::move(it->second);
+  files_pending_.erase(it);
+  done(status);
+  request_redraw();
 }
 
 void FetchTransport::finished(int id, const sync::HttpResponse& response) {
@@ -51,6 +71,9 @@ void FetchTransport::cancel_all(const std::string& reason) {
     }
   }
   pending_.clear();
+  auto files = std::move(files_pending_);
+  files_pending_.clear();
+  for (auto& [id, done] : files) done(0);
 }
 
 }  // namespace quittance::web
@@ -62,4 +85,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void quittance_http_done(int id, int status, con
   response.body = body ? body : "";
   response.error = error ? error : "";
   quittance::web::g_transport->finished(id, response);
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_fetch_file_done(int id, int status) {
+  if (quittance::web::g_transport) quittance::web::g_transport->file_finished(id, status);
 }
