@@ -9,6 +9,9 @@
 //   quittance-server pairing-code --data DIR [--clinic ID]
 // Prints {"code":...,"expires_at":...}: a pairing code for the clinic (the only one unless
 // --clinic), valid 10 minutes; exit 2 when there is no such clinic or several to choose from.
+//   quittance-server import-books --books FILE --data DIR [--clinic ID]
+// Makes a clinic database the books of a new clinic (books_import.h); prints {"clinic_id",
+// "operations"}; exit 1 when the clinic has a log already or the file is not a clinic database.
 #include <pthread.h>
 #include <signal.h>
 
@@ -20,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/books_import.h"
 #include "server/config.h"
 #include "server/devices.h"
 #include "server/options.h"
@@ -48,35 +52,52 @@ int create_clinic_command(const Options& options) {
   }
 }
 
+// The clinic a command names (--clinic ID), or the folder's only one; "" after saying why not.
+std::string chosen_clinic(quittance::store::Database& db, const Options& options, const char* command) {
+  if (options.clinic_id.empty()) {
+    quittance::store::Statement s = db.prepare("SELECT id FROM clinics LIMIT 2");
+    std::vector<std::string> ids;
+    while (s.step()) ids.push_back(s.column_text(0));
+    if (ids.size() == 1) return ids[0];
+    std::cerr << "quittance-server: " << command << ": "
+              << (ids.empty() ? "no clinic yet: run create-clinic first" : "several clinics: name one with --clinic ID")
+              << '\n';
+    return "";
+  }
+  quittance::store::Statement s = db.prepare("SELECT 1 FROM clinics WHERE id = ?");
+  s.bind(1, options.clinic_id);
+  if (s.step()) return options.clinic_id;
+  std::cerr << "quittance-server: " << command << ": no clinic " << options.clinic_id << '\n';
+  return "";
+}
+
 // A pairing code for a browser, from the command line (scripts/run prints it as a link).
 int pairing_code_command(const Options& options) {
   try {
     quittance::store::Database db = open_server_database(options.data_dir);
-    std::string clinic_id = options.clinic_id;
-    if (clinic_id.empty()) {
-      quittance::store::Statement s = db.prepare("SELECT id FROM clinics LIMIT 2");
-      std::vector<std::string> ids;
-      while (s.step()) ids.push_back(s.column_text(0));
-      if (ids.size() != 1) {
-        std::cerr << "quittance-server: pairing-code: " << (ids.empty() ? "no clinic yet: run create-clinic first"
-                                                                          : "several clinics: name one with --clinic ID")
-                  << '\n';
-        return 2;
-      }
-      clinic_id = ids[0];
-    } else {
-      quittance::store::Statement s = db.prepare("SELECT 1 FROM clinics WHERE id = ?");
-      s.bind(1, clinic_id);
-      if (!s.step()) {
-        std::cerr << "quittance-server: pairing-code: no clinic " << clinic_id << '\n';
-        return 2;
-      }
-    }
+    const std::string clinic_id = chosen_clinic(db, options, "pairing-code");
+    if (clinic_id.empty()) return 2;
     PairingCode code = create_pairing_code(db, clinic_id, system_now());
     std::cout << Json{{"code", code.code}, {"expires_at", format_utc(code.expires_at)}}.dump() << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "quittance-server: pairing-code: " << options.data_dir << ": " << e.what() << '\n';
+    return 1;
+  }
+}
+
+// A practice's books made a clinic's (books_import.h).
+int import_books_command(const Options& options) {
+  try {
+    quittance::store::Database db = open_server_database(options.data_dir);
+    const std::string clinic_id = chosen_clinic(db, options, "import-books");
+    if (clinic_id.empty()) return 2;
+    const ImportedBooks imported = import_books(db, clinic_id, options.books_file, options.data_dir + "/snapshots",
+                                                format_utc(system_now()));
+    std::cout << Json{{"clinic_id", clinic_id}, {"operations", imported.operations}}.dump() << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-server: import-books: " << e.what() << '\n';
     return 1;
   }
 }
@@ -105,6 +126,7 @@ int main(int argc, char** argv) {
   const Options& options = parsed.options;
   if (options.command == Command::create_clinic) return create_clinic_command(options);
   if (options.command == Command::pairing_code) return pairing_code_command(options);
+  if (options.command == Command::import_books) return import_books_command(options);
 
   // Read once, here; the handlers get it from make_server and never look at the environment.
   ParsedConfig config = config_from_environment(process_environment);

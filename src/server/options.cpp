@@ -37,11 +37,16 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
   } else if (!args.empty() && args[0] == "pairing-code") {
     parsed.options.command = Command::pairing_code;
     first = 1;
+  } else if (!args.empty() && args[0] == "import-books") {
+    parsed.options.command = Command::import_books;
+    first = 1;
   }
   const bool serving = parsed.options.command == Command::serve;
   const bool pairing = parsed.options.command == Command::pairing_code;
+  const bool importing = parsed.options.command == Command::import_books;
+  bool have_books = false;
   if (serving && !args.empty() && !args[0].empty() && args[0][0] != '-') {
-    return fail("unknown command: " + args[0] + " (the commands are create-clinic and pairing-code)");
+    return fail("unknown command: " + args[0] + " (the commands are create-clinic, pairing-code and import-books)");
   }
   for (std::size_t i = first; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -55,13 +60,15 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
       parsed.help = true;
       continue;
     }
-    const bool known = serving   ? (flag == "--port" || flag == "--host" || flag == "--data" || flag == "--web")
-                       : pairing ? (flag == "--clinic" || flag == "--data")
-                                 : (flag == "--name" || flag == "--data");
+    const bool known = serving     ? (flag == "--port" || flag == "--host" || flag == "--data" || flag == "--web")
+                       : pairing   ? (flag == "--clinic" || flag == "--data")
+                       : importing ? (flag == "--clinic" || flag == "--data" || flag == "--books")
+                                   : (flag == "--name" || flag == "--data");
     if (!known) {
-      return fail((serving   ? "unknown option: "
-                   : pairing ? "unknown option for pairing-code: "
-                             : "unknown option for create-clinic: ") +
+      return fail((serving     ? "unknown option: "
+                   : pairing   ? "unknown option for pairing-code: "
+                   : importing ? "unknown option for import-books: "
+                               : "unknown option for create-clinic: ") +
                   args[i]);
     }
     if (!value) {
@@ -80,6 +87,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
       have_data = true;
     } else if (flag == "--clinic") {
       parsed.options.clinic_id = *value;
+    } else if (flag == "--books") {
+      parsed.options.books_file = *value;
+      have_books = true;
     } else if (flag == "--name") {
       DisplayName name = check_display_name(*value);
       if (!name.error.empty()) return fail("--name: " + name.error);
@@ -94,9 +104,11 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
   if (parsed.options.command == Command::create_clinic && !have_name) {
     return fail("create-clinic: --name NAME is required");
   }
+  if (importing && !have_books) return fail("import-books: --books FILE is required");
   if (!have_data) {
     return fail(serving ? "--data DIR is required"
-                        : std::string(pairing ? "pairing-code" : "create-clinic") + ": --data DIR is required");
+                        : std::string(pairing ? "pairing-code" : importing ? "import-books" : "create-clinic") +
+                              ": --data DIR is required");
   }
   return parsed;
 }
@@ -105,6 +117,7 @@ std::string usage() {
   return "usage: quittance-server --data DIR [--port N] [--host ADDR] [--web DIR]\n"
          "       quittance-server create-clinic --name NAME --data DIR\n"
          "       quittance-server pairing-code --data DIR [--clinic ID]\n"
+         "       quittance-server import-books --books FILE --data DIR [--clinic ID]\n"
          "  --data DIR   folder of the server's data (created if missing; holds server.db)\n"
          "  --port N     TCP port, 0 for any free port (default 8080)\n"
          "  --host ADDR  address to listen on (default 127.0.0.1)\n"
@@ -115,6 +128,9 @@ std::string usage() {
          "shown only this once: the server keeps its hash.\n"
          "pairing-code prints {\"code\": ..., \"expires_at\": ...} on one line: a code that lets a\n"
          "browser join the clinic (the only one, or --clinic ID) in the next 10 minutes.\n"
+         "import-books makes a clinic database (a practice's books, a backup) the books of a new\n"
+         "clinic (the only one, or --clinic ID, whose log must be empty): its history becomes the\n"
+         "clinic's operation log, and every device paired afterwards restores those books.\n"
          "Environment (serve): STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE,\n"
          "QUITTANCE_PUBLIC_URL, QUITTANCE_ALLOWED_ORIGIN (see docs/api.md).\n";
 }

@@ -9,7 +9,7 @@
 
 namespace quittance::server {
 
-enum class Command { serve, create_clinic, pairing_code };
+enum class Command { serve, create_clinic, pairing_code, import_books };
 
 struct Options {
   Command command = Command::serve;
@@ -18,7 +18,8 @@ struct Options {
   std::string data_dir;               // required; holds server.db
   std::string web_dir = "build/web";  // the static web app to serve
   std::string clinic_name;            // create-clinic: the name, checked by check_display_name
-  std::string clinic_id;              // pairing-code: the clinic; "" for the only one
+  std::string clinic_id;              // pairing-code, import-books: the clinic; "" for the only one
+  std::string books_file;             // import-books: the clinic database to bring in
 };
 
 struct ParsedOptions {

@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "httplib_transport.h"
+#include "server/books_import.h"
 #include "server/devices.h"
 #include "server_fixture.h"
 #include "store/migrations.h"
@@ -254,4 +255,57 @@ TEST_CASE("a new device restores from the server's snapshot: the same books, the
   REQUIRE(next);
   CHECK(next->get_header_value("X-Quittance-Seq") == "5");
   std::filesystem::remove(file);
+}
+
+TEST_CASE("books brought onto the server: restored whole from the snapshot, and the same by replaying the log") {
+  ApiServer s;
+  // A practice's books, written in one browser before any server (no origin recorded).
+  const std::filesystem::path file = s.root.path / "books.db";
+  {
+    store::Database books = store::Database::open(file.string());
+    store::migrate(books, store::clinic_migrations());
+    app::CommandLayer commands(books, app::fixed_clock({2026, 11, 20}));
+    auto run = [&](Json cmd) { REQUIRE_MESSAGE(commands.exec(cmd)["ok"] == true, cmd.dump()); };
+    run({{"cmd", "patient.create"}, {"id", "p-lea"}, {"name", "Léa Moreau"}});
+    run({{"cmd", "invoice.create"}, {"id", "inv-1"}, {"patient_id", "p-lea"},
+         {"lines", {{{"label", "Séance"}, {"unit_price", 6000}}}}});
+    run({{"cmd", "invoice.issue"}, {"id", "inv-1-issue"}, {"invoice_id", "inv-1"}});
+    run({{"cmd", "payment.create"}, {"id", "pay-1"}, {"patient_id", "p-lea"}, {"payment_type_id", "cash"},
+         {"amount", 8000}, {"allocations", {{{"invoice_id", "inv-1"}, {"amount", 6000}}}}});
+  }
+  const std::string snapshots = (s.root.path / "data" / "snapshots").string();
+  const ImportedBooks imported = s.db->with([&](store::Database& d) {
+    return import_books(d, s.admin.clinic_id, file.string(), snapshots, "2026-11-21T10:00:00Z");
+  });
+  CHECK(imported.operations == 4);
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops WHERE device_id = 'import'") == 4);
+  // Once only: the clinic has a log now.
+  CHECK_THROWS_AS(s.db->with([&](store::Database& d) {
+                    return import_books(d, s.admin.clinic_id, file.string(), snapshots, "2026-11-21T10:00:00Z");
+                  }),
+                  std::runtime_error);
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 4);
+
+  // A new device restores the snapshot: the very books, at the log's head.
+  SyncedDevice reader(s, "B");
+  auto res = s.get("/api/sync/snapshot", ApiServer::bearer(reader.link.token));
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(res->get_header_value("X-Quittance-Seq") == "4");
+  const std::filesystem::path restored_file = s.root.path / "restored.db";
+  {
+    std::ofstream out(restored_file, std::ios::binary | std::ios::trunc);
+    out << res->body;
+  }
+  SyncedDevice restored(s, "C", restored_file.string());
+  CHECK(restored.replica.cursor() == 4);
+  CHECK(restored.replica.pending_count() == 0);
+  CHECK(restored.query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}})["number"] == "F-2026-A-000001");
+  CHECK(restored.query({{"cmd", "audit.verify"}})["intact"] == true);
+  // Another one replays the log from the start instead: the same books.
+  CHECK(reader.sync().ok);
+  for (SyncedDevice* d : {&restored, &reader}) {
+    CHECK(d->query({{"cmd", "invoice.get"}, {"invoice_id", "inv-1"}})["number"] == "F-2026-A-000001");
+    CHECK(d->query({{"cmd", "patient.balance"}, {"patient_id", "p-lea"}})["credit"] == 2000);
+  }
 }
