@@ -3,9 +3,16 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
 #include <utility>
 
 namespace quittance::store {
+
+struct StatementCache {
+  static constexpr std::size_t kMaxIdle = 256;  // distinct statements kept; more are finalized
+  bool open = true;                             // false once the connection is closing
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle;
+};
 
 namespace {
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
@@ -21,14 +28,37 @@ bool StoreError::constraint() const { return (code_ & 0xff) == SQLITE_CONSTRAINT
 
 // --- Statement -----------------------------------------------------------------
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr) {
+Statement::Statement(sqlite3* db, std::string_view sql, std::shared_ptr<StatementCache> cache)
+    : db_(db), stmt_(nullptr), sql_(sql), cache_(std::move(cache)) {
+  if (cache_) {
+    auto it = cache_->idle.find(sql_);
+    if (it != cache_->idle.end()) {
+      stmt_ = it->second;
+      cache_->idle.erase(it);
+      return;
+    }
+  }
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (!stmt_) return;
+  if (cache_ && cache_->open && cache_->idle.size() < StatementCache::kMaxIdle) {
+    // Back, ready for its next use: no row pending (no lock held), no value bound.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    cache_->idle.emplace(std::move(sql_), stmt_);
+    return;
+  }
+  sqlite3_finalize(stmt_);
+}
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      sql_(std::move(other.sql_)),
+      cache_(std::move(other.cache_)) {}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
@@ -102,9 +132,20 @@ Database Database::open(const std::string& path) {
   return database;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::Database(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), cache_(std::make_shared<StatementCache>()) {}
 
-Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+Database::~Database() {
+  if (cache_) {
+    cache_->open = false;
+    for (auto& [sql, stmt] : cache_->idle) sqlite3_finalize(stmt);
+    cache_->idle.clear();
+  }
+  sqlite3_close_v2(db_);
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)), cache_(std::move(other.cache_)) {}
 
 void Database::exec(std::string_view sql) {
   std::string text(sql);
@@ -117,7 +158,7 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(db_, sql); }
+Statement Database::prepare(std::string_view sql) { return Statement(db_, sql, cache_); }
 
 std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 

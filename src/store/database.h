@@ -3,6 +3,7 @@
 // them into JSON errors, so nothing above the store sees a raw sqlite3 pointer.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,9 +27,15 @@ class StoreError : public std::runtime_error {
   int code_;
 };
 
+// The connection's compiled statements not in use, by SQL text: a statement prepared again is
+// taken from here instead of being compiled again (sync applies thousands of commands, each
+// preparing the same few dozen statements). Shared with the statements, so that one outliving
+// its connection finalizes itself instead of coming back.
+struct StatementCache;
+
 class Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql);
+  Statement(sqlite3* db, std::string_view sql, std::shared_ptr<StatementCache> cache = nullptr);
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -51,6 +58,8 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::string sql_;                       // the key it goes back under
+  std::shared_ptr<StatementCache> cache_;  // null: finalized when done
 };
 
 class Database {
@@ -93,11 +102,12 @@ class Database {
 
  private:
   friend struct BackupAccess;  // store/backup.cpp: sqlite3_serialize and sqlite3_deserialize
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);
   void rollback_quietly() noexcept;
   void rollback_savepoint_quietly() noexcept;
   sqlite3* db_;
   std::string path_;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 }  // namespace quittance::store
