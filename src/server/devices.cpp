@@ -181,11 +181,16 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
       result.outcome = PairingOutcome::expired_code;
       return;
     }
-    // A device's own books join the clinic's log only if that log is empty and the device never
-    // synced elsewhere (all its operations are still to send), or if they were this clinic's:
-    // two practices' books are never mixed.
+    // A device's own books join the clinic's log only if it is the clinic's first device (an
+    // empty log, no series given yet) and never synced elsewhere (all its operations are still
+    // to send), or if they were this clinic's: two practices' books are never mixed.
     const std::int64_t head = log_head(db, clinic_id);
-    if (books.has_books && books.clinic_id != clinic_id && (head > 0 || books.cursor > 0)) {
+    store::Statement taken = db.prepare("SELECT COUNT(*) FROM devices WHERE clinic_id = ? AND series IS NOT NULL");
+    taken.bind(1, clinic_id);
+    taken.step();
+    const std::int64_t series_taken = taken.column_int64(0);
+    // (Once a device has a series, another one's books may already be numbered in it.)
+    if (books.has_books && books.clinic_id != clinic_id && (head > 0 || books.cursor > 0 || series_taken > 0)) {
       result.outcome = PairingOutcome::other_books;
       return;
     }
@@ -194,10 +199,7 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
     db.prepare("UPDATE pairing_codes SET used = 1 WHERE code_hash = ? AND used = 0").bind(1, secret_hash(code)).step();
     NewDevice device{clinic_id, new_uuid(), new_device_token()};
     insert_device(db, device, name, now);
-    store::Statement count = db.prepare("SELECT COUNT(*) FROM devices WHERE clinic_id = ? AND series IS NOT NULL");
-    count.bind(1, clinic_id);
-    count.step();
-    const std::string series = series_for_index(count.column_int64(0));
+    const std::string series = series_for_index(series_taken);
     db.prepare("UPDATE devices SET series = ? WHERE id = ?").bind(1, series).bind(2, device.device_id).step();
     result = {PairingOutcome::paired, std::move(device), series, head};
   });

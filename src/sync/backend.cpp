@@ -111,8 +111,15 @@ void Backend::start(DeviceLink link) {
     save_(link_);
   }
   // Paired by an earlier version: the books count in this clinic's log from now on.
-  if (replica_ && link_.paired() && replica_->clinic().empty()) replica_->join(link_.clinic_id, link_.device_id);
+  try {
+    // Paired by an earlier version: the books count in this clinic's log from now on.
+    if (replica_ && link_.paired() && replica_->clinic().empty() && !replica_->has_unrecorded_books()) {
+      replica_->join(link_.clinic_id, link_.device_id);
+    }
+  } catch (const store::StoreError&) {
+  }
   apply_origin();
+  check_books();
   keep_series_setting();
   connection_ = link_.paired() ? Connection::Connecting : Connection::Unpaired;
   if (link_.paired()) refresh();
@@ -154,6 +161,14 @@ std::string Backend::role() {
 }
 
 void Backend::pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done) {
+  if (replica_ && replica_->has_unrecorded_books()) {
+    // Their history cannot be sent as operations: refused here, before any code is spent.
+    CallResult refused;
+    refused.status = 409;
+    refused.code = "books_need_import";
+    done(refused);
+    return;
+  }
   forget();
   link_.server_url = server_url;
   Json body = {{"code", code}, {"name", device_name}};
@@ -175,17 +190,22 @@ void Backend::pair(const std::string& server_url, const std::string& code, const
       link_ = std::move(link);
       save_(link_);
       if (replica_) {
-        replica_->join(link_.clinic_id, link_.device_id);
+        try {
+          replica_->join(link_.clinic_id, link_.device_id);
+        } catch (const store::StoreError&) {
+          sync_blocked_ = "storage_error";  // the books could not be written: no exchange on them
+        }
         apply_origin();
         keep_series_setting();
         // A new device of a clinic with a log: its books come whole from the server's snapshot.
         if (!had_books && r.body.value("log_head", std::int64_t{0}) > 0 && install_snapshot_) {
           restoring_ = true;
           const std::uint64_t generation = generation_;
-          install_snapshot_(link_, [this, generation] {
-            if (generation != generation_) return;
-            restoring_ = false;
-            start_sync();  // the log from the start, then
+          install_snapshot_(link_, [this, generation](bool downloaded) {
+            if (generation != generation_) return false;  // unpaired or paired elsewhere meanwhile
+            if (downloaded) return true;                 // the platform swaps it in
+            snapshot_not_installed();                    // the log from the start instead
+            return false;
           });
         }
       }
@@ -216,6 +236,9 @@ void Backend::forget() {
   apply_origin();
   ever_synced_ = false;
   sync_error_.clear();
+  sync_blocked_.clear();
+  restoring_ = false;
+  if (sync_client_) sync_client_->cancel();  // its late answers belong to the old link
   connection_ = Connection::Unpaired;
   card_payments_ = false;
   pulling_ = pull_again_ = false;
@@ -231,6 +254,15 @@ void Backend::refresh() {
       card_payments_ = r.body.value("card_payments", false);
       backoff_ms_ = 0;
       next_refresh_ms_ = now_ms_ + (now_ms_ < expect_until_ms_ ? kExpectingRefreshMs : kRefreshMs);
+      // The series the server gave this device (one paired by an earlier version learns it).
+      const std::string series = r.body.value("series", "");
+      if (!series.empty() && series != link_.series) {
+        link_.series = series;
+        save_(link_);
+        apply_origin();
+        keep_series_setting();
+      }
+      if (restoring_) return;  // the snapshot brings the books: events and operations after it
       pull();
       start_sync();
     } else {
@@ -274,8 +306,30 @@ void Backend::keep_series_setting() {
   commands_.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "device.series"}, {"value", link_.series}});
 }
 
+void Backend::snapshot_not_installed() {
+  restoring_ = false;
+  next_sync_ms_ = now_ms_;
+  changed();
+}
+
+// Books this device may not sync with its clinic are left alone, and the status says why.
+void Backend::check_books() {
+  sync_blocked_.clear();
+  if (!replica_ || !link_.paired()) return;
+  try {
+    if (replica_->has_unrecorded_books()) {
+      sync_blocked_ = "books_need_import";
+    } else if (const std::string clinic = replica_->clinic(); !clinic.empty() && clinic != link_.clinic_id) {
+      sync_blocked_ = "other_clinic";  // a backup of another clinic restored here
+    }
+  } catch (const store::StoreError&) {
+    sync_blocked_ = "storage_error";
+  }
+}
+
 void Backend::start_sync() {
-  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || restoring_ || sync_client_->running()) {
+  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || restoring_ || !sync_blocked_.empty() ||
+      sync_client_->running()) {
     return;
   }
   next_sync_ms_ = now_ms_ + kSyncMs;  // until the outcome sets it
@@ -322,7 +376,8 @@ std::int64_t Backend::pending() {
 
 SyncState Backend::sync_state() const {
   if (!replica_ || !link_.paired() || simulated_) return SyncState::Off;
-  if (sync_client_->running()) return SyncState::Syncing;
+  if (!sync_blocked_.empty()) return SyncState::Failed;
+  if (restoring_ || sync_client_->running()) return SyncState::Syncing;
   if (sync_error_ == "update_required") return SyncState::UpdateRequired;
   if (!ever_synced_) return SyncState::Waiting;
   if (!sync_error_.empty() && sync_error_ != "network") return SyncState::Failed;

@@ -93,18 +93,29 @@ class Backend {
   void on_synced(std::function<void()> listener) { synced_ = std::move(listener); }
   // How the platform replaces the books by the clinic's snapshot (GET /api/sync/snapshot) when
   // a device without books of its own joins a clinic with a log: instead of replaying it all.
-  // On success the platform reopens the books (and makes a new Backend); `failed` is called
-  // otherwise, and the device pulls the log from the start instead.
-  using SnapshotInstaller = std::function<void(const DeviceLink& link, std::function<void()> failed)>;
+  // The platform downloads it, then calls `finished(downloaded)`: true means install it (the
+  // platform then reopens the books and makes a new Backend); false (the device was unpaired
+  // or paired elsewhere meanwhile, or the download failed) means drop it, and the device
+  // pulls the log instead.
+  using SnapshotInstaller = std::function<void(const DeviceLink& link, std::function<bool(bool downloaded)> finished)>;
   void set_snapshot_installer(SnapshotInstaller installer) { install_snapshot_ = std::move(installer); }
 
   // [Sync] A command was committed here: it is sent within a second or so when online.
   void local_change();
   // Starts an exchange now if none runs (« Synchroniser maintenant »).
   void sync_now();
+  // True while the clinic's snapshot downloads: the page takes no new work meanwhile, which
+  // the swap would lose.
+  bool restoring() const { return restoring_; }
+  // The platform did not swap the downloaded snapshot in (work was done here meanwhile, or the
+  // file was refused): the device pulls the log instead.
+  void snapshot_not_installed();
   SyncState sync_state() const;
   std::int64_t pending();            // operations made here not yet accepted by the server
-  const std::string& sync_error() const { return sync_error_; }
+  // The last exchange's error code, or why this device does not sync: "books_need_import"
+  // (books older than sync, see Replica::has_unrecorded_books), "other_clinic" (books restored
+  // from another clinic's backup).
+  const std::string& sync_error() const { return sync_blocked_.empty() ? sync_error_ : sync_blocked_; }
   const SyncOutcome& last_sync() const { return last_sync_; }
 
   // Joins the clinic with a pairing code from another device. `server_url` "" for the page's
@@ -143,6 +154,7 @@ class Backend {
   void start_sync();
   void synced(const SyncOutcome& outcome);
   void keep_series_setting();
+  void check_books();
 
   HttpTransport& http_;
   app::CommandLayer& commands_;
@@ -167,6 +179,7 @@ class Backend {
   std::unique_ptr<SyncClient> sync_client_;
   SnapshotInstaller install_snapshot_;
   bool restoring_ = false;  // a snapshot is being installed: no exchange meanwhile
+  std::string sync_blocked_;  // why these books may not sync with this clinic ("" : they may)
   bool ever_synced_ = false;
   std::string sync_error_;
   SyncOutcome last_sync_;

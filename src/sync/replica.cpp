@@ -98,6 +98,13 @@ bool Replica::has_books() {
   return st.column_int64(0) != 0;
 }
 
+bool Replica::has_unrecorded_books() {
+  auto st = db_.prepare(
+      "SELECT EXISTS(SELECT 1 FROM journal WHERE origin = '' AND server_seq IS NULL AND name <> 'settings.set')");
+  st.step();
+  return st.column_int64(0) != 0 && has_books();
+}
+
 std::string Replica::clinic() {
   auto st = db_.prepare("SELECT value FROM sync_state WHERE key = 'clinic'");
   return st.step() ? st.column_text(0) : std::string();
@@ -105,14 +112,20 @@ std::string Replica::clinic() {
 
 void Replica::join(const std::string& clinic_id, const std::string& origin) {
   db_.transaction([&] {
-    if (clinic() != clinic_id) set_cursor(0);
+    if (clinic() != clinic_id) {
+      set_cursor(0);
+      // Numbers of another clinic's log: this one numbers its own from 1.
+      db_.exec("UPDATE journal SET server_seq = NULL WHERE server_seq IS NOT NULL");
+    }
     auto st = db_.prepare(
         "INSERT INTO sync_state(key, value) VALUES ('clinic', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     st.bind(1, clinic_id);
     st.step();
-    // Every entry not yet in the server's order and made under an origin: the pending
-    // operations and the commands run inside them.
-    auto mine = db_.prepare("UPDATE journal SET origin = ?1 WHERE server_seq IS NULL AND origin <> ''");
+    // The pending operations and the commands run inside them (from the first one's first
+    // entry); none when nothing is pending.
+    auto mine = db_.prepare(
+        "UPDATE journal SET origin = ?1 WHERE server_seq IS NULL AND origin <> '' "
+        "AND seq >= (SELECT MIN(first_seq) FROM sync_pending)");
     mine.bind(1, origin);
     mine.step();
   });

@@ -56,6 +56,10 @@ class Replica {
   // Patients, invoices or payments are here: books of their own, which join a clinic only on
   // the server's terms (docs/sync.md, « Pairing »).
   bool has_books();
+  // Books written before this device recorded operations (an earlier Quittance, or the
+  // command line): they cannot be sent as operations; the server takes them with
+  // `quittance-server import-books` instead.
+  bool has_unrecorded_books();
   // The clinic whose log the cursor counts in ("" before the first pairing).
   std::string clinic();
   // This device joined `clinic_id` as `origin`: its operations not yet sent become that

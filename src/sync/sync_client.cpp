@@ -23,8 +23,18 @@ bool SyncClient::run(const DeviceLink& link, std::function<void(const SyncOutcom
   rounds_ = 0;
   outcome_ = SyncOutcome{};
   done_ = std::move(done);
-  pull();
+  try {
+    pull();
+  } catch (const std::exception&) {  // the database could not be read: this exchange ends
+    finish(false, "storage_error");
+  }
   return true;
+}
+
+void SyncClient::cancel() {
+  ++epoch_;
+  running_ = false;
+  done_ = nullptr;
 }
 
 void SyncClient::send(const std::string& method, const std::string& path, const std::string& body,
@@ -37,7 +47,8 @@ void SyncClient::send(const std::string& method, const std::string& path, const 
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
   }
-  http_.send(request, [this, then = std::move(then)](const HttpResponse& response) {
+  http_.send(request, [this, epoch = epoch_, then = std::move(then)](const HttpResponse& response) {
+    if (epoch != epoch_) return;  // cancelled meanwhile
     if (response.status != 0) outcome_.reached = true;
     try {
       then(response);

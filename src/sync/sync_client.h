@@ -26,6 +26,9 @@ class SyncClient {
   // False (and nothing starts) while an exchange runs.
   bool run(const DeviceLink& link, std::function<void(const SyncOutcome&)> done);
   bool running() const { return running_; }
+  // Drops the running exchange: its late answers are ignored and `done` is never called (the
+  // device was unpaired, or paired elsewhere, meanwhile).
+  void cancel();
 
   static constexpr int kPullPage = 500;
   static constexpr std::size_t kPushBatch = 500;              // the server takes up to 500
@@ -42,6 +45,7 @@ class SyncClient {
   Replica& replica_;
   DeviceLink link_;
   bool running_ = false;
+  std::uint64_t epoch_ = 0;  // bumped by cancel(): answers of an older exchange are dropped
   int rounds_ = 0;  // pushes refused as stale in this exchange: another device is busy
   SyncOutcome outcome_;
   std::function<void(const SyncOutcome&)> done_;

@@ -12,12 +12,17 @@ std::string sync_status_text(sync::Backend& backend, bool network) {
   std::string text;
   if (backend.connection() == sync::Connection::Revoked) {
     text = tr("backend.revoked");
+  } else if (backend.restoring()) {
+    text = tr("sync.restoring");
   } else if (state == sync::SyncState::Syncing) {
     text = tr("sync.syncing");
   } else if (state == sync::SyncState::UpdateRequired) {
     text = tr("sync.update_required");
   } else if (state == sync::SyncState::Failed) {
-    text = tr("sync.failed");
+    const std::string& why = backend.sync_error();
+    text = tr(why == "books_need_import" ? "sync.books_need_import"
+              : why == "other_clinic"    ? "sync.other_clinic"
+                                         : "sync.failed");
   } else if (backend.connection() == sync::Connection::Offline) {
     if (network) text = tr("sync.unreachable");
   } else if (state == sync::SyncState::Waiting) {

@@ -4,6 +4,7 @@
 // books is refused and keeps them, and going offline leaves operations waiting, not lost.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,10 +30,11 @@ struct Station {
   sync::Backend backend{http, commands, [this](const sync::DeviceLink& l) { saved = l; }, &db};
   double now = 0;
 
-  Station() {
+  // `start` false: the caller writes first, as an earlier Quittance did (no origin recorded).
+  explicit Station(bool start = true) {
     store::migrate(db, store::clinic_migrations());
     backend.on_synced([this] { ++synced; });
-    backend.start({});
+    if (start) backend.start({});
   }
   Json exec(Json cmd) {
     cmd["id"] = app::new_command_id();
@@ -145,4 +147,61 @@ TEST_CASE("sync loop: offline, operations wait and are counted; back online they
   d.backend.forget();
   CHECK(d.saved->local_id == local_id);
   CHECK(d.backend.sync_state() == sync::SyncState::Off);
+}
+
+TEST_CASE("sync loop: books older than sync are refused at pairing, before the code is spent") {
+  ApiServer s;
+  Station old(/*start=*/false);
+  REQUIRE(old.commands.exec({{"cmd", "patient.create"}, {"id", "p-old"}, {"name", "Léa Moreau"}})["ok"] == true);
+  old.backend.start({});
+  CHECK(old.backend.pending() == 0);  // nothing recorded to send
+  const sync::CallResult refused = old.pair(s);
+  CHECK(refused.status == 409);
+  CHECK(refused.code == "books_need_import");
+  CHECK_FALSE(old.backend.link().paired());
+  CHECK(s.count("SELECT COUNT(*) FROM pairing_codes WHERE used = 0") == 1);
+  CHECK(s.count("SELECT COUNT(*) FROM devices") == 1);
+
+  // Paired by an earlier version, such a device does not sync and says why.
+  Station paired;
+  REQUIRE(paired.pair(s).ok());
+  Station earlier(/*start=*/false);
+  REQUIRE(earlier.commands.exec({{"cmd", "patient.create"}, {"id", "p-old2"}, {"name", "Hugo"}})["ok"] == true);
+  earlier.backend.start(*paired.saved);
+  earlier.wait(11'000);
+  CHECK(earlier.backend.sync_state() == sync::SyncState::Failed);
+  CHECK(earlier.backend.sync_error() == "books_need_import");
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 0);
+}
+
+TEST_CASE("sync loop: a snapshot downloaded for a link given up meanwhile is not installed") {
+  ApiServer s;
+  Station first;
+  first.exec({{"cmd", "patient.create"}, {"name", "Léa Moreau"}});
+  REQUIRE(first.pair(s).ok());
+  REQUIRE(first.backend.pending() == 0);
+
+  Station fresh;
+  std::function<bool(bool)> finished;
+  fresh.backend.set_snapshot_installer(
+      [&](const sync::DeviceLink&, std::function<bool(bool)> done) { finished = std::move(done); });
+  REQUIRE(fresh.pair(s).ok());
+  REQUIRE(finished);  // the log has operations and this device no books: a snapshot is fetched
+  CHECK(fresh.backend.restoring());
+  fresh.wait(11'000);
+  CHECK(fresh.query({{"cmd", "patient.list"}})["total"] == 0);  // no exchange while restoring
+  fresh.backend.forget();
+  CHECK_FALSE(fresh.backend.restoring());
+  CHECK_FALSE(finished(true));  // the download ends after: dropped
+
+  // A failed download: the device pulls the log instead.
+  std::function<bool(bool)> again;
+  fresh.backend.set_snapshot_installer(
+      [&](const sync::DeviceLink&, std::function<bool(bool)> done) { again = std::move(done); });
+  REQUIRE(fresh.pair(s).ok());
+  REQUIRE(again);
+  CHECK_FALSE(again(false));
+  CHECK_FALSE(fresh.backend.restoring());
+  fresh.wait(1000);
+  CHECK(fresh.query({{"cmd", "patient.list"}})["total"] == 1);
 }

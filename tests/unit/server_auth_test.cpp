@@ -538,8 +538,17 @@ TEST_CASE("options: create-clinic takes --name and --data, and only them") {
   CHECK(parse_options({"create-clinic", "--name", "\xff", "--data", "d"}).error ==
         "--name: the name is not valid UTF-8");
   CHECK(parse_options({"create-clinc", "--data", "d"}).error ==
-        "unknown command: create-clinc (the commands are create-clinic and pairing-code)");
+        "unknown command: create-clinc (the commands are create-clinic, pairing-code and import-books)");
   CHECK_FALSE(parse_options({"--data", "d", "create-clinic"}).ok());  // the command comes first
+
+  const ParsedOptions import = parse_options({"import-books", "--books", "b.db", "--data", "d"});
+  REQUIRE(import.ok());
+  CHECK(import.options.command == Command::import_books);
+  CHECK(import.options.books_file == "b.db");
+  CHECK(parse_options({"import-books", "--data", "d"}).error == "import-books: --books FILE is required");
+  CHECK(parse_options({"import-books", "--books", "b.db"}).error == "import-books: --data DIR is required");
+  CHECK(parse_options({"import-books", "--books", "b.db", "--data", "d", "--port", "1"}).error ==
+        "unknown option for import-books: --port");
 
   const ParsedOptions code = parse_options({"pairing-code", "--data", "d", "--clinic", "c-1"});
   REQUIRE(code.ok());

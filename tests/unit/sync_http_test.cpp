@@ -170,8 +170,11 @@ TEST_CASE("pairing gives each device its own series, and another practice's book
   CHECK(first->status == 201);
   CHECK(body_of(first)["series"] == "A");
   CHECK(body_of(first)["log_head"] == 0);
-  // ... but not the books of a clinic it synced with before, even into an empty log.
+  // ... but not the books of a clinic it synced with before, even into an empty log; nor a
+  // second device's books once the first has its series (they may be numbered in it).
   CHECK(error_of(pair(new_code(), Json{{"has_books", true}, {"clinic_id", "elsewhere"}, {"cursor", 12}})) ==
+        Err{409, "device_has_books"});
+  CHECK(error_of(pair(new_code(), Json{{"has_books", true}, {"clinic_id", ""}, {"cursor", 0}})) ==
         Err{409, "device_has_books"});
 
   SyncedDevice reception(s, "B");  // the next letter, whatever its name says

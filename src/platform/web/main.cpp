@@ -276,6 +276,8 @@ void start_clinic() {
 // Storage is in place: open the database, refusing (never replacing) one we cannot read.
 void on_storage_loaded(const std::string& error) {
   if (!error.empty()) return fail("error.storage_unavailable", error);
+  // A snapshot download the page was closed during: never installed, never to be.
+  std::remove((web_app().storage.database_path() + ".snapshot").c_str());
   std::string key, detail;
   if (!open_clinic_database(&key, &detail)) return fail(key, detail);
   start_clinic();
@@ -382,18 +384,18 @@ std::string replace_database(ui::Bytes bytes) {
 std::optional<std::string> g_snapshot;
 
 void install_snapshot_installer(sync::Backend& backend) {
-  backend.set_snapshot_installer([](const sync::DeviceLink& link, std::function<void()> failed) {
+  backend.set_snapshot_installer([](const sync::DeviceLink& link, std::function<bool(bool)> finished) {
     WebApp& app = web_app();
     const std::string incoming = app.storage.database_path() + ".snapshot";
     app.http.fetch_to_file(link.server_url + "/api/sync/snapshot", {{"Authorization", "Bearer " + link.token}},
-                           incoming, [incoming, failed](int status) {
-                             if (status != 200) {
+                           incoming, [incoming, finished](int status) {
+                             // The Backend says whether it still wants it (same link, still restoring).
+                             if (finished(status == 200)) {
+                               g_snapshot = incoming;
+                               request_redraw();
+                             } else {
                                std::remove(incoming.c_str());
-                               failed();
-                               return;
                              }
-                             g_snapshot = incoming;
-                             request_redraw();
                            });
   });
 }
@@ -403,7 +405,24 @@ void run_pending_snapshot() {
   const std::string incoming = *g_snapshot;
   g_snapshot.reset();
   WebApp& app = web_app();
-  if (swap_database(incoming, /*restart_events=*/false).empty()) {
+  if (!app.db || !app.commands || !app.backend) {
+    std::remove(incoming.c_str());
+    return;
+  }
+  // Work done here during the download (a patient, a setting) would be lost by the swap: keep
+  // it, and pull the log on top of it instead.
+  bool untouched = false;
+  try {
+    sync::Replica here(*app.db, *app.commands);
+    untouched = !here.has_books() && here.pending_count() == 0;
+  } catch (const store::StoreError&) {
+  }
+  if (!untouched) {
+    std::remove(incoming.c_str());
+    app.backend->snapshot_not_installed();
+    return;
+  }
+  if (swap_database(incoming, /*restart_events=*/true).empty()) {
     app.restored_from_snapshot = std::max<std::int64_t>(1, sync::Replica(*app.db, *app.commands).cursor());
   } else if (app.backend) {
     app.backend->sync_now();  // the snapshot was refused: the log from the start instead

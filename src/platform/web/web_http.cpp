@@ -59,6 +59,10 @@ void FetchTransport::finished(int id, const sync::HttpResponse& response) {
 }
 
 void FetchTransport::cancel_all(const std::string& reason) {
+  // Downloads first: their callbacks may send requests, answered below.
+  auto files = std::move(files_pending_);
+  files_pending_.clear();
+  for (auto& [id, done] : files) done(0);
   // A callback may send again (a pull that retries): a few rounds answer those too, and what is
   // left after them is dropped unanswered.
   for (int round = 0; round < 4 && !pending_.empty(); ++round) {
@@ -71,9 +75,7 @@ void FetchTransport::cancel_all(const std::string& reason) {
     }
   }
   pending_.clear();
-  auto files = std::move(files_pending_);
   files_pending_.clear();
-  for (auto& [id, done] : files) done(0);
 }
 
 }  // namespace quittance::web
