@@ -6,6 +6,7 @@
 #include "app/lines.h"
 #include "app/numbers.h"
 #include "app/registry.h"
+#include "app/settings_keys.h"
 #include "app/update_column.h"
 #include "core/invoice_status.h"
 
@@ -169,6 +170,24 @@ Json invoice_get(Context& ctx) {
   return inv;
 }
 
+// Everything an invoice's PDF shows (pdf/invoice_pdf.h): the invoice, the practice's identity
+// and mentions, and who is billed (its « Facturé à » payer, else the patient).
+Json invoice_document(Context& ctx) {
+  Json invoice = invoice_get(ctx);
+  Json practice = Json::object();
+  for (const char* key : {"name", "address", "siret", "rpps", "adeli", "ei_mention", "vat_mention", "cgv_url",
+                          "cancellation_terms"}) {
+    practice[key] = setting_or_default(ctx.db, std::string("practice.") + key);
+  }
+  const std::string contact = invoice.value("contact_id", "");
+  auto st = contact.empty() ? ctx.db.prepare("SELECT name, address, email FROM patients WHERE id = ?1")
+                            : ctx.db.prepare("SELECT name, address, email FROM contacts WHERE id = ?1");
+  st.bind(1, contact.empty() ? invoice.value("patient_id", "") : contact);
+  Json bill_to = {{"name", invoice.value("patient_name", "")}, {"address", ""}, {"email", ""}};
+  if (st.step()) bill_to = {{"name", st.column_text(0)}, {"address", st.column_text(1)}, {"email", st.column_text(2)}};
+  return Json{{"kind", "invoice"}, {"practice", practice}, {"bill_to", bill_to}, {"invoice", invoice}};
+}
+
 // The orders of the invoices table's columns. Each has an index that gives it without sorting
 // (dates: invoices_by_status|patient|date; numbers: their unique index; total and due: schema
 // 5; patients: patients_by_name, then each one's invoices by date): a deep page of 100,000
@@ -311,6 +330,7 @@ void add_invoice_commands(Registry& r) {
   r.push_back({"invoice.issue", true, Permission::WriteInvoices, invoice_issue});
   r.push_back({"invoice.cancel", true, Permission::TakePayments, invoice_cancel});
   r.push_back({"invoice.get", false, Permission::View, invoice_get});
+  r.push_back({"invoice.document", false, Permission::View, invoice_document});
   r.push_back({"invoice.list", false, Permission::View, invoice_list});
 }
 

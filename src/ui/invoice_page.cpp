@@ -4,10 +4,12 @@
 #include <imgui.h>
 
 #include "app/command_id.h"
+#include "pdf/invoice_pdf.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
+#include "ui/platform_hooks.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -106,6 +108,23 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
   }
 }
 
+// The invoice as a PDF file, made here (no network needed) and handed to the browser.
+void download_pdf(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
+  const app::Json document = commands.query({{"cmd", "invoice.document"}, {"invoice_id", state.invoice_id}});
+  if (document.value("ok", false) != true) {
+    state.error_key = error_key(document);
+    return;
+  }
+  const pdf::PdfResult file = pdf::invoice_pdf(document["result"]);
+  if (!file.ok()) {
+    state.error_key = "invoice_page.pdf_failed";
+    return;
+  }
+  const std::string name = std::string(tr("invoice_page.pdf_name")) + " " + inv.value("number", std::string()) + ".pdf";
+  platform().download(name, "application/pdf",
+                      std::string_view(reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size()));
+}
+
 void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
   ImGui::Spacing();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 600);
@@ -189,7 +208,13 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
       }
       state.error_key = error_key(deleted);
     }
-  } else if (status != "cancelled") {
+  } else {
+    if (!platform().download) ImGui::BeginDisabled();
+    if (ImGui::Button((std::string(tr("invoice_page.pdf")) + "##invoice-pdf").c_str())) download_pdf(commands, inv, state);
+    if (!platform().download) ImGui::EndDisabled();
+    if (status != "cancelled") ImGui::SameLine();
+  }
+  if (!draft && status != "cancelled") {
     if (due > 0 && ImGui::Button((std::string(tr("invoices.pay")) + "##invoice-pay").c_str())) {
       open_pay_dialog(pay, state.invoice_id, due);
     }

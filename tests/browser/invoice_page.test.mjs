@@ -4,6 +4,7 @@
 // facture » with a reason. Amounts, statuses and recipients are checked through query().
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { appSession, click, labels, resultsDir, query, run, type } from './harness.mjs';
 
@@ -102,4 +103,28 @@ test('the invoice’s « Paiements »: a payment lowered then deleted with a rea
   assert.equal(cancelled.allocations[0].source_kind, 'credit_note', 'settled by its credit note');
   assert.ok((await labels(page)).includes('Statut : Annulée'));
   await page.screenshot({ path: path.join(resultsDir, 'invoice-cancelled.png') });
+});
+
+test('« Télécharger le PDF » gives the invoice as a PDF, made in the page', async () => {
+  for (const [key, value] of [['practice.name', 'Cabinet de kinésithérapie Dupré'],
+    ['practice.address', '12 rue de l’Église\n69001 Lyon'], ['practice.siret', '12345678901234']]) {
+    await run(page, { cmd: 'settings.set', id: `pdf-${key.replace('.', '-')}`, key, value });
+  }
+  const p = (await run(page, { cmd: 'patient.create', id: 'p-pdf', name: 'Hélène Crête',
+    address: '4 avenue Foch\n69006 Lyon' })).patient_id;
+  await run(page, { cmd: 'invoice.create', id: 'inv-pdf', patient_id: p,
+    lines: [{ label: 'Séance d’ostéopathie', unit_price: 6500 }] });
+  const { number } = await run(page, { cmd: 'invoice.issue', id: 'iss-pdf', invoice_id: 'inv-pdf' });
+  await click(page, 'Factures');
+  await click(page, `${number}##open-inv-pdf`);
+  const [file] = await Promise.all([page.waitForEvent('download'), click(page, 'Télécharger le PDF')]);
+  assert.equal(file.suggestedFilename(), `Facture ${number}.pdf`);
+  const saved = path.join(resultsDir, 'invoice.pdf');
+  await file.saveAs(saved);
+  const text = execFileSync('pdftotext', ['-layout', saved, '-']).toString().replace(/[\u00A0\u202F]/g, ' ');
+  for (const expected of ['Cabinet de kinésithérapie Dupré', 'SIRET : 12345678901234', 'FACTURE', `N° ${number}`,
+    'Hélène Crête', '4 avenue Foch', 'Séance d’ostéopathie', '65,00 €', 'Reste dû']) {
+    assert.ok(text.includes(expected), `"${expected}" not in the PDF:\n${text}`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'invoice-pdf')]);
 });

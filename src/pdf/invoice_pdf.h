@@ -1,0 +1,20 @@
+// An invoice as a PDF file (A4, libharu, base-14 Helvetica): the practice's identity and legal
+// mentions, who is billed, the lines, the totals, the payments received and what is still due,
+// in French formatting. The input is the `invoice.document` query's result (docs/commands.md).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace quittance::pdf {
+
+struct PdfResult {
+  std::vector<unsigned char> bytes;  // the file; empty on failure
+  std::string error;                 // libharu's error, when it failed
+  bool ok() const { return !bytes.empty(); }
+};
+
+PdfResult invoice_pdf(const nlohmann::json& document);
+
+}  // namespace quittance::pdf
