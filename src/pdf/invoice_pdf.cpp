@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "core/date.h"
 #include "core/money.h"
@@ -57,216 +61,304 @@ std::string quantity(std::int64_t milli) {
   return decimals.empty() ? out : out + "," + decimals;
 }
 
-// Text drawing in WinAnsi, top-down coordinates (y from the top of the page).
+constexpr float kBottom = kPageHeight - kMargin - 20;  // below it: the page number
+
+// Text drawing in WinAnsi, top-down coordinates (y from the top of the page), on as many pages
+// as the content needs: ensure() starts a new page when what comes next would not fit.
 class Writer {
  public:
-  Writer(HPDF_Page page, HPDF_Font regular, HPDF_Font bold) : page_(page), regular_(regular), bold_(bold) {}
-  void text(float x, float y, const std::string& utf8, float size = 10, bool strong = false) {
+  Writer(HPDF_Doc doc, HPDF_Font regular, HPDF_Font bold) : doc_(doc), regular_(regular), bold_(bold) { add_page(); }
+
+  float y = kMargin;
+  // Called at the top of every page after the first (the continued title, the table header).
+  std::function<void()> on_new_page;
+
+  void ensure(float height) {
+    if (y + height <= kBottom) return;
+    add_page();
+    y = kMargin;
+    if (on_new_page) on_new_page();
+  }
+  void text(float x, float at, const std::string& utf8, float size = 10, bool strong = false) {
     const std::string s = to_winansi(utf8);
     HPDF_Page_BeginText(page_);
     HPDF_Page_SetFontAndSize(page_, strong ? bold_ : regular_, size);
-    HPDF_Page_TextOut(page_, x, kPageHeight - y, s.c_str());
+    HPDF_Page_TextOut(page_, x, kPageHeight - at, s.c_str());
     HPDF_Page_EndText(page_);
   }
-  void right(float x, float y, const std::string& utf8, float size = 10, bool strong = false) {
-    text(x - width(utf8, size, strong), y, utf8, size, strong);
+  void right(float x, float at, const std::string& utf8, float size = 10, bool strong = false) {
+    text(x - width(utf8, size, strong), at, utf8, size, strong);
   }
   float width(const std::string& utf8, float size, bool strong) {
-    HPDF_Page_SetFontAndSize(page_, strong ? bold_ : regular_, size);
-    return HPDF_Page_TextWidth(page_, to_winansi(utf8).c_str());
+    HPDF_Font font = strong ? bold_ : regular_;
+    return HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(to_winansi(utf8).c_str()),
+                               static_cast<HPDF_UINT>(to_winansi(utf8).size()))
+               .width *
+           size / 1000.0f;
   }
-  // Wrapped at `max_width`; returns the y below the last line.
-  float paragraph(float x, float y, const std::string& utf8, float max_width, float size = 9) {
-    std::string line, word;
-    auto flush_line = [&] {
-      if (!line.empty()) text(x, y, line, size);
-      y += size + 3;
-      line.clear();
-    };
-    for (std::size_t i = 0; i <= utf8.size(); ++i) {
-      const char c = i < utf8.size() ? utf8[i] : ' ';
-      if (c == '\n') {
-        if (!word.empty()) line += (line.empty() ? "" : " ") + word;
-        word.clear();
-        flush_line();
-        continue;
-      }
-      if (c != ' ') {
-        word += c;
-        continue;
-      }
-      if (word.empty()) continue;
+  // The lines `utf8` takes at `max_width` (words kept whole unless one alone is wider; a line
+  // break in the text starts a line).
+  std::vector<std::string> wrap(const std::string& utf8, float max_width, float size, bool strong = false) {
+    std::vector<std::string> lines;
+    std::string line;
+    auto add_word = [&](std::string word) {
+      if (word.empty()) return;
       const std::string candidate = line.empty() ? word : line + " " + word;
-      if (!line.empty() && width(candidate, size, false) > max_width) {
-        flush_line();
-        line = word;
-      } else {
+      if (width(candidate, size, strong) <= max_width) {
         line = candidate;
+        return;
       }
-      word.clear();
+      if (!line.empty()) lines.push_back(line);
+      line.clear();
+      // A word wider than the box (an address of the terms of sale) is cut where it must.
+      while (width(word, size, strong) > max_width && word.size() > 1) {
+        std::size_t cut = word.size() - 1;
+        while (cut > 1 && (width(word.substr(0, cut), size, strong) > max_width ||
+                           (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80)) {
+          --cut;
+        }
+        lines.push_back(word.substr(0, cut));
+        word = word.substr(cut);
+      }
+      line = word;
+    };
+    std::string word;
+    for (char c : utf8) {
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        add_word(word);
+        word.clear();
+        if (c == '\n') {
+          lines.push_back(line);
+          line.clear();
+        }
+        continue;
+      }
+      word += c;
     }
-    if (!line.empty()) flush_line();
-    return y;
+    add_word(word);
+    if (!line.empty()) lines.push_back(line);
+    return lines;
   }
-  void rule(float y, float gray = 0.6f) {
+  // Wrapped text from x at the current y, moving y below it (and to new pages as needed).
+  void paragraph(float x, const std::string& utf8, float max_width, float size = 9, bool strong = false) {
+    for (const std::string& line : wrap(utf8, max_width, size, strong)) {
+      ensure(size + 3);
+      if (!line.empty()) text(x, y, line, size, strong);
+      y += size + 3;
+    }
+  }
+  void rule(float at, float gray = 0.6f) {
     HPDF_Page_SetGrayStroke(page_, gray);
     HPDF_Page_SetLineWidth(page_, 0.5f);
-    HPDF_Page_MoveTo(page_, kMargin, kPageHeight - y);
-    HPDF_Page_LineTo(page_, kRight, kPageHeight - y);
+    HPDF_Page_MoveTo(page_, kMargin, kPageHeight - at);
+    HPDF_Page_LineTo(page_, kRight, kPageHeight - at);
     HPDF_Page_Stroke(page_);
+  }
+  // « Page 1 / 2 » at the foot of every page, once all are drawn.
+  void number_pages() {
+    for (std::size_t i = 0; i < pages_.size(); ++i) {
+      page_ = pages_[i];
+      right(kRight, kPageHeight - kMargin + 10, "Page " + std::to_string(i + 1) + " / " + std::to_string(pages_.size()),
+            8);
+    }
   }
 
  private:
-  HPDF_Page page_;
+  void add_page() {
+    page_ = HPDF_AddPage(doc_);
+    HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+    pages_.push_back(page_);
+  }
+  HPDF_Doc doc_;
+  HPDF_Page page_ = nullptr;
+  std::vector<HPDF_Page> pages_;
   HPDF_Font regular_, bold_;
 };
 
-// Columns of the lines' table: label, date, quantity, unit price, discount, total (right edges
-// for the numbers).
-constexpr float kColDate = 300, kColQty = 390, kColUnit = 455, kColDiscount = 500, kColTotal = kRight;
+// Columns of the lines' table, right edges for the numbers: 70 points apart, room for
+// « -12 345,67 € » in 10-point Helvetica.
+constexpr float kColTotal = kRight, kColDiscount = kColTotal - 70, kColUnit = kColDiscount - 70,
+                kColQty = kColUnit - 60, kColDate = kColQty - 85;  // kColDate: left edge
+constexpr float kLabelWidth = kColDate - 10 - kMargin;
 
 void draw(Writer& w, const Json& doc) {
-  const Json& practice = doc.contains("practice") ? doc["practice"] : Json::object();
-  const Json& bill_to = doc.contains("bill_to") ? doc["bill_to"] : Json::object();
-  const Json& inv = doc.contains("invoice") ? doc["invoice"] : Json::object();
+  const Json practice = doc.value("practice", Json::object());
+  const Json bill_to = doc.value("bill_to", Json::object());
+  const Json inv = doc.value("invoice", Json::object());
   const std::string number = text_of(inv, "number");
+  const bool cancelled = text_of(inv, "status") == "cancelled";
+  const bool taxed = int_of(inv, "tax") != 0;
 
-  // Header: the practice on the left, the document on the right.
-  float y = kMargin + 10;
-  w.text(kMargin, y, text_of(practice, "name"), 15, true);
-  y += 16;
-  y = w.paragraph(kMargin, y, text_of(practice, "address"), 260, 10);
-  for (const auto& [key, label] : {std::pair{"siret", "SIRET : "}, std::pair{"rpps", "RPPS : "},
-                                   std::pair{"adeli", "ADELI : "}}) {
-    if (!text_of(practice, key).empty()) {
-      w.text(kMargin, y, label + text_of(practice, key), 9);
-      y += 12;
-    }
-  }
-  if (!text_of(practice, "ei_mention").empty()) {
-    w.text(kMargin, y, text_of(practice, "ei_mention"), 9);
-    y += 12;
-  }
-  w.right(kRight, kMargin + 10, number.empty() ? "BROUILLON DE FACTURE" : "FACTURE", 18, true);
+  // Header: the document on the right, the practice on the left (its name with the « EI »
+  // mention, as the law wants it next to the name).
+  const std::string title = number.empty() ? "BROUILLON DE FACTURE" : cancelled ? "FACTURE ANNULÉE" : "FACTURE";
+  w.right(kRight, kMargin + 10, title, 18, true);
   if (!number.empty()) w.right(kRight, kMargin + 32, "N° " + number, 11, true);
   if (!text_of(inv, "issued_on").empty()) w.right(kRight, kMargin + 48, "Date : " + date_fr(text_of(inv, "issued_on")), 10);
+  std::string name = text_of(practice, "name");
+  if (!text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
+  w.y = kMargin + 10;
+  const float header_width = kRight - kMargin - w.width(title, 18, true) - 20;
+  for (const std::string& line : w.wrap(name, header_width, 14, true)) {
+    w.text(kMargin, w.y, line, 14, true);
+    w.y += 16;
+  }
+  w.paragraph(kMargin, text_of(practice, "address"), std::min(header_width, 260.0f), 10);
+  for (const auto& [key, label] : {std::pair{"siret", "SIRET : "}, std::pair{"rpps", "RPPS : "},
+                                   std::pair{"adeli", "ADELI : "}}) {
+    if (!text_of(practice, key).empty()) w.paragraph(kMargin, label + text_of(practice, key), 260, 9);
+  }
 
   // Who is billed, and for whom.
-  y = std::max(y, kMargin + 70.0f) + 14;
+  const float top = std::max(w.y, kMargin + 70.0f) + 14;
   const float box = 320;
-  w.text(box, y, "Facturé à", 9, true);
-  float by = w.paragraph(box, y + 13, text_of(bill_to, "name") + "\n" + text_of(bill_to, "address"), kRight - box, 10);
+  w.y = top;
+  w.text(box, w.y, "Facturé à", 9, true);
+  w.y += 13;
+  w.paragraph(box, text_of(bill_to, "name") + "\n" + text_of(bill_to, "address"), kRight - box, 10);
   if (text_of(bill_to, "name") != text_of(inv, "patient_name")) {
-    w.text(box, by, "Patient : " + text_of(inv, "patient_name"), 9);
-    by += 12;
+    w.paragraph(box, "Patient : " + text_of(inv, "patient_name"), kRight - box, 9);
   }
-  y = std::max(by, y + 40) + 16;
+  w.y = std::max(w.y, top + 40) + 16;
 
-  // The lines.
-  w.text(kMargin, y, "Désignation", 9, true);
-  w.text(kColDate - 40, y, "Date", 9, true);
-  w.right(kColQty, y, "Qté", 9, true);
-  w.right(kColUnit, y, "Prix unit.", 9, true);
-  w.right(kColDiscount, y, "Remise", 9, true);
-  w.right(kColTotal, y, "Total", 9, true);
-  y += 5;
-  w.rule(y);
-  y += 14;
-  for (const Json& line : inv.value("lines", Json::array())) {
-    const float next = w.paragraph(kMargin, y, text_of(line, "label"), kColDate - 50 - kMargin, 10);
-    if (!text_of(line, "service_date").empty()) w.text(kColDate - 40, y, date_fr(text_of(line, "service_date")), 10);
-    w.right(kColQty, y, quantity(int_of(line, "quantity_milli")), 10);
-    w.right(kColUnit, y, euros(int_of(line, "unit_price")), 10);
-    if (int_of(line, "discount") != 0) w.right(kColDiscount, y, "-" + euros(int_of(line, "discount")), 10);
-    w.right(kColTotal, y, euros(int_of(line, "total")), 10);
-    y = std::max(next, y + 13) + 2;
-    if (y > kPageHeight - 220) break;  // one page: an invoice of a session or a few acts
-  }
-  w.rule(y - 6);
-  y += 10;
-
-  // Totals.
-  const float label_x = 360;
-  auto total_line = [&](const std::string& label, std::int64_t amount, bool strong) {
-    w.text(label_x, y, label, 10, strong);
-    w.right(kRight, y, euros(amount), 10, strong);
-    y += 15;
+  // The lines, their header again on every page they run onto.
+  auto table_header = [&w, taxed] {
+    w.text(kMargin, w.y, "Désignation", 9, true);
+    w.text(kColDate, w.y, "Date", 9, true);
+    w.right(kColQty, w.y, "Qté", 9, true);
+    w.right(kColUnit, w.y, taxed ? "P.U. HT" : "Prix unit.", 9, true);
+    w.right(kColDiscount, w.y, "Remise", 9, true);
+    w.right(kColTotal, w.y, taxed ? "Total HT" : "Total", 9, true);
+    w.y += 5;
+    w.rule(w.y);
+    w.y += 14;
   };
-  if (int_of(inv, "tax") != 0) {
-    total_line("Total HT", int_of(inv, "net"), false);
-    total_line("TVA", int_of(inv, "tax"), false);
-    total_line("Total TTC", int_of(inv, "total"), true);
-  } else {
-    total_line("Total", int_of(inv, "total"), true);
+  w.ensure(60);
+  table_header();
+  w.on_new_page = [&w, &table_header, &number] {
+    w.text(kMargin, w.y, (number.empty() ? std::string("Brouillon") : "Facture " + number) + " (suite)", 10, true);
+    w.y += 20;
+    table_header();
+  };
+  for (const Json& line : inv.value("lines", Json::array())) {
+    const std::vector<std::string> label = w.wrap(text_of(line, "label"), kLabelWidth, 10);
+    w.ensure(13.0f * static_cast<float>(std::max<std::size_t>(1, label.size())) + 2);
+    const float row = w.y;
+    if (!text_of(line, "service_date").empty()) w.text(kColDate, row, date_fr(text_of(line, "service_date")), 10);
+    w.right(kColQty, row, quantity(int_of(line, "quantity_milli")), 10);
+    w.right(kColUnit, row, euros(int_of(line, "unit_price")), 10);
+    if (int_of(line, "discount") != 0) w.right(kColDiscount, row, "-" + euros(int_of(line, "discount")), 10);
+    w.right(kColTotal, row, euros(taxed ? int_of(line, "net") : int_of(line, "total")), 10);
+    for (const std::string& l : label) {
+      w.text(kMargin, w.y, l, 10);
+      w.y += 13;
+    }
+    w.y += 2;
   }
+  w.on_new_page = nullptr;
+  w.rule(w.y - 6);
+  w.y += 10;
 
-  // Payments received, then what remains.
+  // Totals, payments received, what remains.
+  const float label_x = 360;
+  auto amount_line = [&w, label_x](const std::string& label, std::int64_t amount, bool strong, float size = 10) {
+    w.ensure(size + 5);
+    w.text(label_x, w.y, label, size, strong);
+    w.right(kRight, w.y, euros(amount), size, strong);
+    w.y += size + 5;
+  };
+  if (taxed) {
+    amount_line("Total HT", int_of(inv, "net"), false);
+    amount_line("TVA", int_of(inv, "tax"), false);
+    amount_line("Total TTC", int_of(inv, "total"), true);
+  } else {
+    amount_line("Total", int_of(inv, "total"), true);
+  }
   const Json allocations = inv.value("allocations", Json::array());
   if (!allocations.empty()) {
-    y += 6;
-    w.text(kMargin, y, "Paiements reçus", 10, true);
-    y += 14;
+    w.y += 6;
+    w.ensure(28);
+    w.text(kMargin, w.y, "Paiements reçus", 10, true);
+    w.y += 14;
     for (const Json& a : allocations) {
       std::string what = text_of(a, "type");
       if (!text_of(a, "credit_note_number").empty()) what = "Avoir " + text_of(a, "credit_note_number");
-      w.text(kMargin, y, date_fr(text_of(a, "date")) + "  " + what, 10);
-      w.right(kRight, y, euros(int_of(a, "amount")), 10);
-      y += 13;
+      w.ensure(13);
+      w.text(kMargin, w.y, date_fr(text_of(a, "date")) + "  " + what, 10);
+      w.right(kRight, w.y, euros(int_of(a, "amount")), 10);
+      w.y += 13;
     }
-    y += 4;
+    w.y += 4;
   }
-  w.text(label_x, y, "Réglé", 10);
-  w.right(kRight, y, euros(int_of(inv, "settled")), 10);
-  y += 15;
-  w.text(label_x, y, "Reste dû", 11, true);
-  w.right(kRight, y, euros(int_of(inv, "due")), 11, true);
-  y += 24;
+  amount_line("Réglé", int_of(inv, "settled"), false);
+  amount_line("Reste dû", int_of(inv, "due"), true, 11);
+  if (cancelled) {
+    w.y += 4;
+    w.paragraph(kMargin, "Cette facture est annulée : l’avoir qui l’annule en règle le montant.", kRight - kMargin, 10,
+                true);
+  }
 
-  // Legal mentions and terms, at the foot of the page.
-  float fy = kPageHeight - 120;
-  w.rule(fy - 12, 0.8f);
-  if (!text_of(practice, "vat_mention").empty()) fy = w.paragraph(kMargin, fy, text_of(practice, "vat_mention"), kRight - kMargin, 8);
-  if (!text_of(inv, "notes").empty()) fy = w.paragraph(kMargin, fy, text_of(inv, "notes"), kRight - kMargin, 8);
-  if (!text_of(practice, "cancellation_terms").empty()) {
-    fy = w.paragraph(kMargin, fy, text_of(practice, "cancellation_terms"), kRight - kMargin, 8);
+  // Legal mentions and terms, after the totals (on a new page if they do not fit).
+  w.y += 18;
+  w.ensure(30);
+  w.rule(w.y - 12, 0.8f);
+  // The exemption mention only on an invoice without VAT: with VAT it would contradict it.
+  if (!taxed && !text_of(practice, "vat_mention").empty()) w.paragraph(kMargin, text_of(practice, "vat_mention"), kRight - kMargin, 8);
+  for (const std::string& text : {text_of(inv, "notes"), text_of(practice, "cancellation_terms")}) {
+    if (!text.empty()) w.paragraph(kMargin, text, kRight - kMargin, 8);
   }
-  if (!text_of(practice, "cgv_url").empty()) w.paragraph(kMargin, fy, "Conditions générales : " + text_of(practice, "cgv_url"), kRight - kMargin, 8);
+  if (!text_of(practice, "cgv_url").empty()) {
+    w.paragraph(kMargin, "Conditions générales : " + text_of(practice, "cgv_url"), kRight - kMargin, 8);
+  }
+  w.number_pages();
 }
 
 }  // namespace
 
 PdfResult invoice_pdf(const nlohmann::json& document) {
   PdfResult result;
+  if (!document.is_object()) {
+    result.error = "not a document";
+    return result;
+  }
   ErrorSink sink;
-  HPDF_Doc pdf = HPDF_New(on_error, &sink);
+  // Freed on every path, exceptions included.
+  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(HPDF_New(on_error, &sink), &HPDF_Free);
   if (!pdf) {
     result.error = "libharu could not start";
     return result;
   }
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "Quittance");
-  const std::string title = to_winansi("Facture " + text_of(document.value("invoice", Json::object()), "number"));
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, title.c_str());
-  HPDF_Font regular = HPDF_GetFont(pdf, "Helvetica", "WinAnsiEncoding");
-  HPDF_Font bold = HPDF_GetFont(pdf, "Helvetica-Bold", "WinAnsiEncoding");
-  HPDF_Page page = HPDF_AddPage(pdf);
-  HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-  if (sink.status == HPDF_OK) {
-    Writer w(page, regular, bold);
-    draw(w, document);
-  }
-  if (sink.status == HPDF_OK && HPDF_SaveToStream(pdf) == HPDF_OK && HPDF_ResetStream(pdf) == HPDF_OK) {
-    const HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-    result.bytes.resize(size);
-    HPDF_UINT32 read = size;
-    if (size == 0 || HPDF_ReadFromStream(pdf, result.bytes.data(), &read) != HPDF_OK || read != size) {
-      result.bytes.clear();
+  try {
+    HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "Quittance");
+    // ASCII: the document information is read as PDFDocEncoding, not WinAnsi.
+    std::string title = "Facture " + text_of(document.value("invoice", Json::object()), "number");
+    for (char& c : title) {
+      if (static_cast<unsigned char>(c) >= 0x80) c = '?';
     }
+    HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_TITLE, title.c_str());
+    HPDF_Font regular = HPDF_GetFont(pdf.get(), "Helvetica", "WinAnsiEncoding");
+    HPDF_Font bold = HPDF_GetFont(pdf.get(), "Helvetica-Bold", "WinAnsiEncoding");
+    if (sink.status == HPDF_OK) {
+      Writer w(pdf.get(), regular, bold);
+      draw(w, document);
+    }
+    if (sink.status == HPDF_OK && HPDF_SaveToStream(pdf.get()) == HPDF_OK && HPDF_ResetStream(pdf.get()) == HPDF_OK) {
+      const HPDF_UINT32 size = HPDF_GetStreamSize(pdf.get());
+      result.bytes.resize(size);
+      HPDF_UINT32 read = size;
+      if (size == 0 || HPDF_ReadFromStream(pdf.get(), result.bytes.data(), &read) != HPDF_OK || read != size) {
+        result.bytes.clear();
+      }
+    }
+  } catch (const std::exception& e) {  // a document of the wrong shape, memory: told, never thrown
+    result.bytes.clear();
+    result.error = e.what();
+    return result;
   }
   if (sink.status != HPDF_OK || result.bytes.empty()) {
     result.bytes.clear();
     result.error = "libharu error " + std::to_string(sink.status) + " (" + std::to_string(sink.detail) + ")";
   }
-  HPDF_Free(pdf);
   return result;
 }
 

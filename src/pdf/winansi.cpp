@@ -14,6 +14,8 @@ constexpr std::uint16_t kHigh[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2
                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 char encode(std::uint32_t cp) {
+  if (cp == '\t' || cp == '\r' || cp == '\n') return ' ';  // a layout's business, not a glyph
+  if (cp < 0x20 || cp == 0x7F) return '?';
   if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return static_cast<char>(cp);
   for (int i = 0; i < 32; ++i) {
     if (kHigh[i] != 0 && kHigh[i] == cp) return static_cast<char>(0x80 + i);
@@ -23,6 +25,24 @@ char encode(std::uint32_t cp) {
   return '?';
 }
 
+// A letter and a combining accent (decomposed text, as some keyboards and pastes give it) as
+// the one Latin-1 letter; 0 when there is none.
+char compose(char base, std::uint32_t mark) {
+  static constexpr struct {
+    char base;
+    std::uint32_t mark;
+    unsigned char composed;
+  } kPairs[] = {{'a', 0x300, 0xE0}, {'a', 0x302, 0xE2}, {'e', 0x300, 0xE8}, {'e', 0x301, 0xE9},
+                {'e', 0x302, 0xEA}, {'e', 0x308, 0xEB}, {'i', 0x302, 0xEE}, {'i', 0x308, 0xEF},
+                {'o', 0x302, 0xF4}, {'u', 0x300, 0xF9}, {'u', 0x302, 0xFB}, {'u', 0x308, 0xFC},
+                {'c', 0x327, 0xE7}, {'E', 0x301, 0xC9}, {'E', 0x300, 0xC8}, {'E', 0x302, 0xCA},
+                {'A', 0x300, 0xC0}, {'C', 0x327, 0xC7}, {'O', 0x302, 0xD4}, {'y', 0x308, 0xFF}};
+  for (const auto& p : kPairs) {
+    if (p.base == base && p.mark == mark) return static_cast<char>(p.composed);
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string to_winansi(std::string_view s) {
@@ -30,33 +50,40 @@ std::string to_winansi(std::string_view s) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp = 0;
-    std::size_t len = 1;
     if (b < 0x80) {
-      cp = b;
-    } else if ((b & 0xE0) == 0xC0) {
-      cp = b & 0x1F, len = 2;
-    } else if ((b & 0xF0) == 0xE0) {
-      cp = b & 0x0F, len = 3;
-    } else if ((b & 0xF8) == 0xF0) {
-      cp = b & 0x07, len = 4;
-    } else {
-      out += '?';  // not UTF-8: one mark per stray byte
+      out += encode(b);
       ++i;
       continue;
     }
-    if (i + len > s.size()) {
-      out += '?';
-      break;
+    // Lead bytes of well-formed UTF-8 only (no overlong C0/C1, nothing past U+10FFFF).
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2, cp = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3, cp = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4, cp = b & 0x07;
     }
-    bool ok = true;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (c & 0x3F);
+    std::size_t k = 1;
+    while (len > 0 && k < len && i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      ++k;
     }
-    out += ok ? encode(cp) : '?';
-    i += ok ? len : 1;
+    static constexpr std::uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (len == 0 || k < len || cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      out += '?';  // one mark for the malformed sequence; what follows it is read again
+      i += k;
+      continue;
+    }
+    i += len;
+    if (cp >= 0x300 && cp <= 0x36F) {  // a combining accent: onto the letter before it
+      if (!out.empty()) {
+        if (const char composed = compose(out.back(), cp)) out.back() = composed;
+      }
+      continue;
+    }
+    out += encode(cp);
   }
   return out;
 }

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <cstdio>
+
 #include "app/command_id.h"
 #include "pdf/invoice_pdf.h"
 #include "ui/form.h"
@@ -117,9 +119,11 @@ void download_pdf(app::CommandLayer& commands, const app::Json& inv, InvoicePage
   }
   const pdf::PdfResult file = pdf::invoice_pdf(document["result"]);
   if (!file.ok()) {
+    std::fprintf(stderr, "quittance: invoice PDF: %s\n", file.error.c_str());
     state.error_key = "invoice_page.pdf_failed";
     return;
   }
+  state.error_key.clear();
   const std::string name = std::string(tr("invoice_page.pdf_name")) + " " + inv.value("number", std::string()) + ".pdf";
   platform().download(name, "application/pdf",
                       std::string_view(reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size()));

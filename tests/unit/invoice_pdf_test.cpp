@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,18 +20,32 @@ using quittance::testing::Json;
 
 namespace {
 
-// The PDF's text as pdftotext reads it (UTF-8), no-break spaces made plain.
-std::string pdf_text(const std::vector<unsigned char>& bytes) {
-  const auto file = std::filesystem::temp_directory_path() / "quittance-invoice-test.pdf";
+// A command's output.
+std::string output_of(const std::string& command) {
+  std::string text;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
+    pclose(p);
+  }
+  return text;
+}
+
+// The PDF's text as pdftotext reads it (UTF-8), no-break spaces made plain; `pages` gets
+// pdfinfo's page count.
+std::string pdf_text(const std::vector<unsigned char>& bytes, int* pages = nullptr) {
+  static int counter = 0;
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("quittance-invoice-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".pdf");
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
-  std::string text;
-  if (FILE* p = popen(("pdftotext -layout " + file.string() + " - 2>&1").c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
-    pclose(p);
+  std::string text = output_of("pdftotext -layout '" + file.string() + "' - 2>&1");
+  if (pages) {
+    const std::string info = output_of("pdfinfo '" + file.string() + "' 2>&1");
+    const std::size_t at = info.find("Pages:");
+    *pages = at == std::string::npos ? 0 : std::stoi(info.substr(at + 6));
   }
   std::filesystem::remove(file);
   for (const std::string& nbsp : {std::string("\u00A0"), std::string("\u202F")}) {
@@ -75,10 +91,10 @@ TEST_CASE("pdf: an invoice paid in part, billed to a payer, in French") {
         std::string("RPPS : 10101010101"), std::string("FACTURE"), "N° " + number, std::string("Date : 21/11/2026"),
         std::string("Facturé à"), std::string("Agnès Lefèvre"), std::string("3 place Bellecour"),
         std::string("Patient : Zoé Lefèvre"), std::string("Séance d’ostéopathie « première visite »"),
-        std::string("20/11/2026"), std::string("65,00 €"), std::string("1 234,56 €"), std::string("Total"),
+        std::string("20/11/2026"), std::string("65,00 €"), std::string("1 234,56 €"),
         std::string("1 299,56 €"), std::string("Paiements reçus"), std::string("Espèces"), std::string("20,00 €"),
         std::string("Reste dû"), std::string("1 279,56 €"), std::string("Exonération de TVA – article 261-4-1° du CGI"),
-        std::string("EI")}) {
+        std::string("Cabinet Hélène Crête – EI"), std::string("Page 1 / 1")}) {
     CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing: ", expected);
   }
 }
@@ -97,5 +113,60 @@ TEST_CASE("pdf: a draft says so, and text without a WinAnsi byte is marked, neve
   CHECK(text.find("BROUILLON DE FACTURE") != std::string::npos);
   CHECK(text.find("?ukasz ?") != std::string::npos);
   CHECK(quittance::pdf::to_winansi("€ « é » ’") == "\x80 \xAB \xE9 \xBB \x92");
-  CHECK(quittance::pdf::to_winansi("a\xC3") == "a?");  // cut UTF-8
+  CHECK(quittance::pdf::to_winansi("a\xC3") == "a?");            // cut at the end
+  CHECK(quittance::pdf::to_winansi("a\xE2" "b") == "a?b");       // cut in the middle: b kept
+  CHECK(quittance::pdf::to_winansi("x\xC0\x80y") == "x??y");    // overlong NUL: no cut string
+  CHECK(quittance::pdf::to_winansi("\xED\xA0\x80") == "?");     // a surrogate
+  CHECK(quittance::pdf::to_winansi("\xF4\x90\x80\x80") == "?"); // past U+10FFFF
+  CHECK(quittance::pdf::to_winansi("e\xCC\x81t\xC3\xA9") == "\xE9t\xE9");  // decomposed é
+  CHECK(quittance::pdf::to_winansi("a\tb\x01") == "a b?");
+}
+
+TEST_CASE("pdf: sixty lines and long notes run onto more pages, nothing cut, the header again") {
+  Clinic c({2026, 11, 21});
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.cancellation_terms"},
+          {"value", std::string(150, 'x') + " " + [] {
+             std::string words;
+             for (int i = 0; i < 250; ++i) words += "annulation" + std::to_string(i) + " ";
+             return words;
+           }()}});
+  const std::string patient = c.patient("Marc Durand");
+  Json lines = Json::array();
+  for (int i = 1; i <= 60; ++i) lines.push_back({{"label", "Acte n° " + std::to_string(i)}, {"unit_price", 1000 + i}});
+  const std::string invoice = c.exec({{"cmd", "invoice.create"}, {"patient_id", patient}, {"lines", lines}})["invoice_id"];
+  const std::string number = c.exec({{"cmd", "invoice.issue"}, {"invoice_id", invoice}})["number"];
+  const quittance::pdf::PdfResult pdf =
+      quittance::pdf::invoice_pdf(c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}}));
+  REQUIRE_MESSAGE(pdf.ok(), pdf.error);
+  int pages = 0;
+  const std::string text = pdf_text(pdf.bytes, &pages);
+  CAPTURE(text);
+  CHECK(pages >= 2);
+  for (int i = 1; i <= 60; ++i) CHECK_MESSAGE(text.find("Acte n° " + std::to_string(i) + " ") != std::string::npos, i);
+  CHECK(text.find("Facture " + number + " (suite)") != std::string::npos);
+  CHECK(text.find("annulation249") != std::string::npos);  // the last word of the terms
+  CHECK(text.find("Reste dû") != std::string::npos);
+  CHECK(text.find("Page " + std::to_string(pages) + " / " + std::to_string(pages)) != std::string::npos);
+}
+
+TEST_CASE("pdf: with VAT the totals are split and the exemption is not claimed; a cancelled invoice says so") {
+  Clinic c({2026, 11, 21});
+  const std::string rate = c.exec({{"cmd", "tax_rate.create"}, {"name", "TVA 20 %"}, {"rate_bp", 2000}})["tax_rate_id"];
+  const std::string patient = c.patient("Chloé Bernard");
+  const std::string invoice = c.exec({{"cmd", "invoice.create"},
+                                      {"patient_id", patient},
+                                      {"lines", {{{"label", "Atelier de posture"}, {"unit_price", 5000},
+                                                  {"tax_rate_id", rate}}}}})["invoice_id"];
+  c.exec({{"cmd", "invoice.issue"}, {"invoice_id", invoice}});
+  std::string text = pdf_text(quittance::pdf::invoice_pdf(c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}})).bytes);
+  CAPTURE(text);
+  for (const char* expected : {"Total HT", "50,00 €", "TVA", "10,00 €", "Total TTC", "60,00 €"}) {
+    CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing: ", expected);
+  }
+  CHECK(text.find("Exonération") == std::string::npos);
+
+  c.exec({{"cmd", "invoice.cancel"}, {"invoice_id", invoice}, {"reason", "Erreur de patient"}});
+  text = pdf_text(quittance::pdf::invoice_pdf(c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}})).bytes);
+  CHECK(text.find("FACTURE ANNULÉE") != std::string::npos);
+  CHECK(text.find("Cette facture est annulée") != std::string::npos);
 }
