@@ -82,13 +82,8 @@ ImportedBooks import_books(store::Database& server, const std::string& clinic_id
         result.operations = static_cast<std::int64_t>(ops.size());
         // The copy now stands at the log's head, in this clinic, with nothing left to send.
         books.exec("DELETE FROM sync_pending");
-        auto state = books.prepare(
-            "INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-        state.bind(1, "cursor").bind(2, std::to_string(result.operations));
-        state.step();
-        state.reset();
-        state.bind(1, "clinic").bind(2, clinic_id);
-        state.step();
+        sync::set_sync_state(books, "cursor", std::to_string(result.operations));
+        sync::set_sync_state(books, "clinic", clinic_id);
       });
     });
   } catch (...) {

@@ -29,9 +29,7 @@ store::Database& SnapshotStore::open(const std::string& clinic_id) {
   auto db = std::make_unique<store::Database>(store::Database::open(path));
   store::migrate(*db, store::clinic_migrations());
   // The restored device's cursor counts in this clinic's log (sync::Replica::join keeps it).
-  auto st = db->prepare("INSERT INTO sync_state(key, value) VALUES ('clinic', ?1) ON CONFLICT(key) DO NOTHING");
-  st.bind(1, clinic_id);
-  st.step();
+  sync::set_sync_state(*db, "clinic", clinic_id);
   return *open_.emplace(clinic_id, std::move(db)).first->second;
 }
 

@@ -84,12 +84,14 @@ std::int64_t Replica::cursor() {
   return st.step() ? std::stoll(st.column_text(0)) : 0;
 }
 
-void Replica::set_cursor(std::int64_t seq) {
-  auto st = db_.prepare(
-      "INSERT INTO sync_state(key, value) VALUES ('cursor', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  st.bind(1, std::to_string(seq));
+void set_sync_state(store::Database& db, const std::string& key, const std::string& value) {
+  auto st = db.prepare(
+      "INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st.bind(1, key).bind(2, value);
   st.step();
 }
+
+void Replica::set_cursor(std::int64_t seq) { set_sync_state(db_, "cursor", std::to_string(seq)); }
 
 bool Replica::has_books() {
   auto st = db_.prepare(
@@ -117,10 +119,7 @@ void Replica::join(const std::string& clinic_id, const std::string& origin) {
       // Numbers of another clinic's log: this one numbers its own from 1.
       db_.exec("UPDATE journal SET server_seq = NULL WHERE server_seq IS NOT NULL");
     }
-    auto st = db_.prepare(
-        "INSERT INTO sync_state(key, value) VALUES ('clinic', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    st.bind(1, clinic_id);
-    st.step();
+    set_sync_state(db_, "clinic", clinic_id);
     // The pending operations and the commands run inside them (from the first one's first
     // entry); none when nothing is pending.
     auto mine = db_.prepare(

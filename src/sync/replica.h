@@ -34,6 +34,10 @@ struct PullOutcome {
   std::string blocked;          // "unknown_operation": stopped before one from a newer Quittance
 };
 
+// Writes one of the replica's own values (sync_state: "cursor", "clinic") in a clinic
+// database; also how the server gives its copies of the books their place in the log.
+void set_sync_state(store::Database& db, const std::string& key, const std::string& value);
+
 class Replica {
  public:
   // `commands` runs on `db` and has this device's origin set (CommandLayer::set_origin).

@@ -22,6 +22,12 @@ using namespace quittance::server::testing;
 
 namespace {
 
+// A downloaded snapshot, as the page writes it into its file system.
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
 struct SyncedDevice {
   store::Database db;
   app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
@@ -233,10 +239,7 @@ TEST_CASE("a new device restores from the server's snapshot: the same books, the
 
   // The bytes are a clinic database at the log's head, counted in this clinic's log.
   const std::filesystem::path file = std::filesystem::temp_directory_path() / ("snapshot-" + std::to_string(s.port) + ".db");
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << res->body;
-  }
+  write_file(file, res->body);
   SyncedDevice restored(s, "B", file.string());
   CHECK(restored.replica.cursor() == 4);
   CHECK(restored.replica.clinic() == s.admin.clinic_id);
@@ -296,10 +299,7 @@ TEST_CASE("books brought onto the server: restored whole from the snapshot, and 
   REQUIRE(res->status == 200);
   CHECK(res->get_header_value("X-Quittance-Seq") == "4");
   const std::filesystem::path restored_file = s.root.path / "restored.db";
-  {
-    std::ofstream out(restored_file, std::ios::binary | std::ios::trunc);
-    out << res->body;
-  }
+  write_file(restored_file, res->body);
   SyncedDevice restored(s, "C", restored_file.string());
   CHECK(restored.replica.cursor() == 4);
   CHECK(restored.replica.pending_count() == 0);

@@ -146,6 +146,16 @@ void apply_language_setting() {
   if (auto language = store::get_setting(*app.db, "ui.language")) ui::set_language(*language);
 }
 
+// The books changed (a command here, or operations of other devices): screens reload, the
+// language may have changed, and the database is stored once for the whole change.
+void books_changed() {
+  WebApp& app = web_app();
+  ++app.data_version;
+  apply_language_setting();
+  app.storage.flush();
+  request_redraw();
+}
+
 // The server link starts once the books are open: events it pulls are recorded in them.
 // Called again after a restore, with a new command layer.
 void start_backend() {
@@ -171,13 +181,7 @@ void start_backend() {
   install_snapshot_installer(*app.backend);
   // Operations of other devices were applied (or ours accepted): screens reload, and the
   // batch is stored once, not once per operation.
-  app.backend->on_synced([] {
-    WebApp& a = web_app();
-    ++a.data_version;
-    apply_language_setting();
-    a.storage.flush();
-    request_redraw();
-  });
+  app.backend->on_synced(books_changed);
   app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
   // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
   if (char* code = qt_take_pairing_code()) {
@@ -260,12 +264,8 @@ void start_clinic() {
   app.ui.session = ui::SessionState{};
   app.commands->act_as_an_owner();  // the built-in owner may have been archived
   app.commands->on_commit([] {
-    WebApp& a = web_app();
-    ++a.data_version;
-    apply_language_setting();
-    a.storage.flush();
-    if (a.backend) a.backend->local_change();  // sent within a second when online
-    request_redraw();
+    books_changed();
+    if (WebApp& a = web_app(); a.backend) a.backend->local_change();  // sent within a second when online
   });
   apply_language_setting();
   start_backend();
