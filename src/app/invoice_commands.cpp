@@ -88,8 +88,10 @@ Json invoice_issue(Context& ctx) {
   require_draft(ctx.db, id);
   core::Date on = has(ctx.cmd, "issued_on") ? require_date(ctx.cmd, "issued_on") : ctx.clock.today();
   std::string number = next_document_number(ctx.db, ctx.series, core::DocumentKind::Invoice, on);
-  auto st = ctx.db.prepare("UPDATE invoices SET state = 'issued', number = ?2, issued_on = ?3 WHERE id = ?1");
-  st.bind(1, id).bind(2, number).bind(3, core::format_iso(on));
+  // issued_at: the instant, for reminders counted in hours (replayed with the op's own instant).
+  auto st = ctx.db.prepare(
+      "UPDATE invoices SET state = 'issued', number = ?2, issued_on = ?3, issued_at = ?4 WHERE id = ?1");
+  st.bind(1, id).bind(2, number).bind(3, core::format_iso(on)).bind(4, ctx.clock.now());
   st.step();
   ledger::refresh_invoice(ctx.db, id);
   return Json{{"invoice_id", id}, {"number", number}, {"issued_on", core::format_iso(on)}};

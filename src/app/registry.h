@@ -52,5 +52,7 @@ void add_server_event_commands(Registry& r);
 void add_export_commands(Registry& r);
 void add_demo_commands(Registry& r);
 void add_review_commands(Registry& r);
+void add_template_commands(Registry& r);
+void add_message_commands(Registry& r);
 
 }  // namespace quittance::app

@@ -11,12 +11,14 @@
 //   card.removed        that card, removed in Stripe: no longer offered
 //   payment.failed, payment.processing
 //                       an attempt shown on the patient's file
+//   message.update      an email scheduled, sent, failed or cancelled (Communications)
 // Any other kind (a newer server's) is acknowledged and changes nothing.
 #include <algorithm>
 
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/ledger.h"
+#include "app/message_events.h"
 #include "app/payment_handlers.h"
 #include "app/registry.h"
 
@@ -151,6 +153,7 @@ Json server_event_apply(Context& ctx) {
     if (kind == "card.removed") return remove_card(ctx, data);
     if (kind == "payment.failed") return record_attempt(ctx, "failed", data);
     if (kind == "payment.processing") return record_attempt(ctx, "processing", data);
+    if (kind == "message.update") return record_message_update(ctx, data);
   } catch (CommandError& e) {
     e.field = "event.data." + e.field;  // the field names are the event's
     throw;

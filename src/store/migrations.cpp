@@ -320,6 +320,65 @@ const std::vector<Migration>& clinic_migrations() {
           PRIMARY KEY (command_id, invoice_id)
         ) STRICT;
       )sql"},
+      {7, R"sql(
+        -- Billing emails and reminders (docs/emails.md). The instant of issue, in UTC: a
+        -- reminder "48 hours after issue" counts from it.
+        ALTER TABLE invoices ADD COLUMN issued_at TEXT;
+        -- Templates. System ones (system_key != '') have fixed settings and editable content;
+        -- the clinic's own are deleted for good. An active template concerns the invoices issued
+        -- since it was last activated (active_since), never the years of history before.
+        CREATE TABLE message_templates (
+          id           TEXT PRIMARY KEY NOT NULL,
+          system_key   TEXT NOT NULL DEFAULT '',
+          name         TEXT NOT NULL,
+          subject      TEXT NOT NULL,
+          body         TEXT NOT NULL,
+          attach_pdf   INTEGER NOT NULL DEFAULT 1,
+          delay_amount INTEGER NOT NULL CHECK (delay_amount >= 0),
+          delay_unit   TEXT NOT NULL CHECK (delay_unit IN ('hours', 'days', 'months')),
+          active       INTEGER NOT NULL DEFAULT 0,
+          active_since TEXT
+        ) STRICT;
+        INSERT INTO message_templates(id, system_key, name, subject, body, attach_pdf, delay_amount, delay_unit) VALUES
+          ('system-invoice', 'invoice', 'Envoi de la facture', 'Votre facture {{numero_facture}} – {{cabinet}}',
+           'Bonjour {{facture_a}},' || char(10) || char(10) ||
+           'Veuillez trouver ci-joint la facture {{numero_facture}} du {{date_facture}}, d''un montant de {{total}}.' ||
+           char(10) || 'Reste à régler : {{reste_du}}.' || char(10) || char(10) || 'Cordialement,' || char(10) || '{{cabinet}}',
+           1, 0, 'hours'),
+          ('system-reminder-7d', 'reminder_7d', 'Relance à 7 jours', 'Rappel : facture {{numero_facture}} en attente de règlement',
+           'Bonjour {{facture_a}},' || char(10) || char(10) ||
+           'Sauf erreur de notre part, la facture {{numero_facture}} du {{date_facture}} n''est pas encore réglée. ' ||
+           'Reste à régler : {{reste_du}}.' || char(10) ||
+           'Si vous avez déjà effectué le paiement, merci de ne pas tenir compte de ce message.' || char(10) || char(10) ||
+           'Cordialement,' || char(10) || '{{cabinet}}',
+           1, 7, 'days'),
+          ('system-reminder-1m', 'reminder_1m', 'Relance à 1 mois', 'Deuxième rappel : facture {{numero_facture}}',
+           'Bonjour {{facture_a}},' || char(10) || char(10) ||
+           'La facture {{numero_facture}} du {{date_facture}} reste impayée à ce jour. Reste à régler : {{reste_du}}.' ||
+           char(10) || 'Merci de procéder à son règlement ou de nous contacter.' || char(10) || char(10) ||
+           'Cordialement,' || char(10) || '{{cabinet}}',
+           1, 1, 'months');
+        -- Communications: what the server planned, sent or failed to send, as its events tell
+        -- (server_event.apply); a cancellation asked here waits in `cancel_requested` until the
+        -- server confirms it, and a retry in `retry_requested`.
+        CREATE TABLE messages (
+          id               TEXT PRIMARY KEY NOT NULL,  -- "<template>:<invoice>", the server's
+          invoice_id       TEXT NOT NULL,
+          patient_id       TEXT NOT NULL,
+          template_id      TEXT NOT NULL,
+          template_name    TEXT NOT NULL,
+          recipient        TEXT NOT NULL DEFAULT '',
+          due_at           TEXT NOT NULL,
+          state            TEXT NOT NULL CHECK (state IN ('scheduled', 'sent', 'failed', 'cancelled')),
+          sent_at          TEXT,
+          error            TEXT NOT NULL DEFAULT '',
+          attempts         INTEGER NOT NULL DEFAULT 0,
+          cancel_requested INTEGER NOT NULL DEFAULT 0,
+          retry_requested  TEXT  -- the instant a person asked to try again
+        ) STRICT;
+        CREATE INDEX messages_by_patient ON messages(patient_id, due_at);
+        CREATE INDEX messages_by_due ON messages(due_at);
+      )sql"},
   };
   return migrations;
 }
