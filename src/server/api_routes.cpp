@@ -253,7 +253,7 @@ void send_api_error(httplib::Response& res, int status, const std::string& code,
 }
 
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
-                        Clock now, const std::string& snapshot_dir) {
+                        Clock now, std::shared_ptr<SnapshotStore> books) {
   auto clock = std::make_shared<Clock>(std::move(now));
   auto limiter = std::make_shared<FailureLimiter>(kMaxPairingFailures, kPairingFailureWindowSeconds);
   std::shared_ptr<const StripeClient> stripe;
@@ -278,7 +278,7 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
     handle_stripe_webhook(req, res, *config, *payments);
   });
   install_payment_routes(server, payments);
-  install_sync_routes(server, db, clock, std::make_shared<SnapshotStore>(snapshot_dir));
+  install_sync_routes(server, db, clock, std::move(books));
 
   // Any other /api/ path and method. The token is checked first: without one, every route
   // answers 401 alike, and the list of routes is not there for the probing.

@@ -23,6 +23,7 @@
 #include "server/config.h"
 #include "server/routes.h"
 #include "server/server_db.h"
+#include "server/snapshots.h"
 
 namespace quittance::server {
 
@@ -48,8 +49,8 @@ void send_json(httplib::Response& res, int status, const Json& body);
 void send_api_error(httplib::Response& res, int status, const std::string& code, const std::string& message);
 
 // Installs the routes listed above, the /api/ fallback last. `db` must outlive the server.
-// `snapshot_dir`: where the clinics' books are kept for new devices ("" : in memory).
+// `books`: the clinics' books kept for new devices (snapshots.h).
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
-                        Clock now, const std::string& snapshot_dir = "");
+                        Clock now, std::shared_ptr<SnapshotStore> books);
 
 }  // namespace quittance::server

@@ -2,6 +2,8 @@
 #include "server/config.h"
 
 #include <cstdlib>
+#include <tuple>
+#include <utility>
 
 namespace quittance::server {
 
@@ -34,6 +36,49 @@ bool is_origin(const std::string& origin) {
     if (c == '/' || c == '?' || c == '#' || c == '*' || c == '@') return false;
   }
   return true;
+}
+
+// smtp[s]://host[:port][/ehlo-domain], no credentials: a password in a URL ends up in logs.
+bool is_smtp_url(const std::string& url) {
+  const bool scheme = url.rfind("smtp://", 0) == 0 || url.rfind("smtps://", 0) == 0;
+  if (!scheme || has_blank_or_control(url)) return false;
+  const std::string rest = url.substr(url.find("://") + 3);
+  return !rest.empty() && rest.front() != '/' && rest.front() != ':' && rest.find_first_of("@?#") == std::string::npos;
+}
+
+// SMTP_FROM: "addr" or "Display Name <addr>" (the name may be quoted).
+std::optional<std::pair<std::string, std::string>> parse_mailbox(const std::string& text) {
+  std::string name, address = text;
+  if (const std::size_t open = text.find('<'); open != std::string::npos) {
+    if (text.back() != '>') return std::nullopt;
+    address = text.substr(open + 1, text.size() - open - 2);
+    name = text.substr(0, open);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return std::nullopt;
+  }
+  if (!valid_email_address(address)) return std::nullopt;
+  return std::make_pair(name, address);
+}
+
+std::string smtp_error(const std::string& url, const std::string& user, const std::string& password,
+                       const std::string& from) {
+  if (url.empty()) {
+    if (!user.empty() || !password.empty() || !from.empty())
+      return "SMTP_USER, SMTP_PASSWORD and SMTP_FROM need SMTP_URL (empty: no email is sent)";
+    return "";
+  }
+  // The value is not repeated: it could hold a password ("smtp://user:secret@host").
+  if (!is_smtp_url(url))
+    return "SMTP_URL must be smtp://host:port or smtps://host:port, without credentials "
+           "(they go in SMTP_USER and SMTP_PASSWORD)";
+  if (user.empty() != password.empty()) return "SMTP_USER and SMTP_PASSWORD must be set together";
+  if (from.empty()) return "SMTP_FROM is required when SMTP_URL is set (an address, or \"Name <address>\")";
+  if (!parse_mailbox(from)) return "SMTP_FROM must be an address, or \"Name <address>\", not '" + from + "'";
+  return "";
 }
 
 }  // namespace
@@ -74,6 +119,13 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
     }
     config.allowed_origin = origin;
   }
+  const std::string smtp_url = get("SMTP_URL"), smtp_from = get("SMTP_FROM");
+  config.smtp.user = get("SMTP_USER");
+  config.smtp.password = get("SMTP_PASSWORD");
+  parsed.error = smtp_error(smtp_url, config.smtp.user, config.smtp.password, smtp_from);
+  if (!parsed.ok() || smtp_url.empty()) return parsed;
+  config.smtp.url = smtp_url;
+  std::tie(config.smtp.from_name, config.smtp.from_address) = *parse_mailbox(smtp_from);
   return parsed;
 }
 

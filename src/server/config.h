@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "server/smtp_sender.h"
+
 namespace quittance::server {
 
 struct ServerConfig {
@@ -17,6 +19,9 @@ struct ServerConfig {
   // QUITTANCE_ALLOWED_ORIGIN: the one origin ("https://app.example.fr") whose pages may call
   // /api/ from a browser (CORS). Empty: no cross-origin access at all.
   std::string allowed_origin;
+  // SMTP_URL, SMTP_USER, SMTP_PASSWORD, SMTP_FROM ("addr" or "Name <addr>", split into
+  // from_name and from_address). Empty url: mail not configured.
+  SmtpConfig smtp;
 };
 
 struct ParsedConfig {
@@ -27,7 +32,10 @@ struct ParsedConfig {
 
 // `lookup(name)` gives a variable's value, or nullopt when unset; an empty value counts as
 // unset. URLs must start with http:// or https://; the origin must be scheme://host[:port]
-// exactly, since browsers compare it byte for byte ("*" is refused).
+// exactly, since browsers compare it byte for byte ("*" is refused). SMTP_URL must be
+// smtp://host[:port] or smtps://host[:port], without credentials (they go in SMTP_USER and
+// SMTP_PASSWORD, which come together); SMTP_FROM is required with it, and SMTP_USER,
+// SMTP_PASSWORD and SMTP_FROM without SMTP_URL are refused rather than silently ignored.
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
 ParsedConfig config_from_environment(const EnvironmentLookup& lookup);
 

@@ -17,7 +17,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -26,6 +28,7 @@
 #include "server/books_import.h"
 #include "server/config.h"
 #include "server/devices.h"
+#include "server/mail_scheduler.h"
 #include "server/options.h"
 #include "server/routes.h"
 #include "server/server_db.h"
@@ -102,6 +105,19 @@ int import_books_command(const Options& options) {
   }
 }
 
+// The newest operation of any clinic's log: what the mail thread watches for new invoices.
+std::int64_t log_rows(SharedDatabase& db) {
+  try {
+    return db.with([](quittance::store::Database& d) {
+      quittance::store::Statement s = d.prepare("SELECT COALESCE(MAX(rowid), 0) FROM sync_ops");
+      s.step();
+      return s.column_int64(0);
+    });
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,7 +159,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::unique_ptr<httplib::Server> server = make_server(options, config.config, *db);
+  std::shared_ptr<SnapshotStore> books = make_books(options);
+  std::unique_ptr<httplib::Server> server = make_server(options, config.config, *db, system_now, books);
   int port = options.port;
   if (port == 0) {
     port = server->bind_to_any_port(options.host);
@@ -169,12 +186,47 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Billing emails and reminders (mail_scheduler.h), in their own thread so that an SMTP
+  // conversation never holds up a request: a pass every 30 s for what falls due, and within
+  // 2 s of new operations in any log (an invoice just issued is sent at once).
+  std::shared_ptr<MailSender> sender;
+  if (!config.config.smtp.url.empty()) sender = std::make_shared<SmtpSender>(config.config.smtp);
+  MailScheduler mail(*db, *books, sender, system_now);
+  if (int interrupted = mail.recover(); interrupted > 0) {
+    std::cerr << "quittance-server: " << interrupted << " email(s) interrupted by the last stop, marked failed\n";
+  }
+  std::mutex mail_mutex;
+  std::condition_variable mail_wake;
+  bool mail_stop = false;
+  std::thread mailer([&] {
+    std::int64_t seen_head = -1;
+    auto last_pass = std::chrono::steady_clock::time_point{};
+    std::unique_lock<std::mutex> lock(mail_mutex);
+    while (!mail_stop) {
+      lock.unlock();
+      const std::int64_t head = log_rows(*db);
+      if (head != seen_head || std::chrono::steady_clock::now() - last_pass >= std::chrono::seconds(30)) {
+        mail.run_once();
+        seen_head = head;
+        last_pass = std::chrono::steady_clock::now();
+      }
+      lock.lock();
+      mail_wake.wait_for(lock, std::chrono::seconds(2), [&] { return mail_stop; });
+    }
+  });
+
   std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   std::cout << "Quittance server listening on http://" << shown_host << ':' << port << '/' << std::endl;
   bool ok = server->listen_after_bind();
   listening_done = true;
   if (!stopped_by_signal) pthread_kill(watcher.native_handle(), SIGTERM);  // end its sigwait()
   watcher.join();
+  {
+    std::lock_guard<std::mutex> lock(mail_mutex);
+    mail_stop = true;
+  }
+  mail_wake.notify_all();
+  mailer.join();
 
   if (!stopped_by_signal && !ok) {
     std::cerr << "quittance-server: the server stopped on an error\n";

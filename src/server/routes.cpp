@@ -88,8 +88,12 @@ std::int64_t system_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::shared_ptr<SnapshotStore> make_books(const Options& options) {
+  return std::make_shared<SnapshotStore>(options.data_dir.empty() ? "" : options.data_dir + "/snapshots");
+}
+
 std::unique_ptr<httplib::Server> make_server(const Options& options, const ServerConfig& config, SharedDatabase& db,
-                                             Clock now) {
+                                             Clock now, std::shared_ptr<SnapshotStore> books) {
   auto shared_config = std::make_shared<const ServerConfig>(config);
   auto server = std::make_unique<httplib::Server>();
   // httplib's default sets SO_REUSEPORT on Linux, which lets a second quittance-server bind the
@@ -133,8 +137,7 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
     send_json(res, health.http_status, health.body);
   });
   // The clinic's books the server keeps for new devices (snapshots.h), beside its database.
-  const std::string snapshots = options.data_dir.empty() ? "" : options.data_dir + "/snapshots";
-  install_api_routes(*server, shared_config, db, std::move(now), snapshots);
+  install_api_routes(*server, shared_config, db, std::move(now), books ? std::move(books) : make_books(options));
 
   auto files = std::make_shared<StaticFiles>(options.web_dir);
   server->Get(".*", [files](const httplib::Request& req, httplib::Response& res) { files->handle(req, res); });

@@ -15,6 +15,7 @@
 #include "server/config.h"
 #include "server/options.h"
 #include "server/server_db.h"
+#include "server/snapshots.h"
 
 namespace quittance::server {
 
@@ -44,8 +45,12 @@ inline constexpr std::size_t kMaxJsonBody = 64 * 1024;
 
 // A server with every route installed, not yet bound. It serves options.web_dir and uses `db`,
 // which must outlive it; `config` is copied. Handlers never let an exception out: one that
-// escapes becomes a 500 (JSON under /api/).
+// escapes becomes a 500 (JSON under /api/). `books`: the clinics' books it serves to new
+// devices, shared with the mail scheduler; null: its own, in DATA/snapshots.
 std::unique_ptr<httplib::Server> make_server(const Options& options, const ServerConfig& config, SharedDatabase& db,
-                                             Clock now = system_now);
+                                             Clock now = system_now, std::shared_ptr<SnapshotStore> books = nullptr);
+
+// The clinics' books beside the server database (DATA/snapshots; in memory without a folder).
+std::shared_ptr<SnapshotStore> make_books(const Options& options);
 
 }  // namespace quittance::server

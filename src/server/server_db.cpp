@@ -162,6 +162,32 @@ const std::vector<store::Migration>& server_migrations() {
         -- create-clinic makes (a token for scripts, not a device that issues documents).
         ALTER TABLE devices ADD COLUMN series TEXT;
       )sql"},
+      {6, R"sql(
+        -- Billing emails and reminders (docs/emails.md): one row per template and invoice,
+        -- planned from the clinic's books, sent at most once. 'sending' is written before the
+        -- SMTP conversation: a row found in it at start-up was interrupted, and is reported as
+        -- failed rather than sent again.
+        CREATE TABLE mail_outbox (
+          clinic_id       TEXT NOT NULL REFERENCES clinics(id),
+          id              TEXT NOT NULL,   -- "<template>:<invoice>"
+          template_id     TEXT NOT NULL,
+          invoice_id      TEXT NOT NULL,
+          patient_id      TEXT NOT NULL,
+          template_name   TEXT NOT NULL,
+          reminder        INTEGER NOT NULL,  -- 1: only while unpaid, not to excluded patients
+          due_at          INTEGER NOT NULL,  -- Unix seconds
+          next_attempt_at INTEGER NOT NULL,
+          state           TEXT NOT NULL CHECK (state IN ('scheduled', 'sending', 'sent', 'failed', 'cancelled')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          recipient       TEXT NOT NULL DEFAULT '',
+          error           TEXT NOT NULL DEFAULT '',
+          sent_at         INTEGER,
+          retry_seen      TEXT NOT NULL DEFAULT '',  -- the device's last retry request honoured
+          version         INTEGER NOT NULL DEFAULT 0,  -- one server event per change
+          PRIMARY KEY (clinic_id, id)
+        ) STRICT;
+        CREATE INDEX mail_outbox_pending ON mail_outbox(state, next_attempt_at);
+      )sql"},
   };
   return migrations;
 }

@@ -33,11 +33,8 @@ store::Database& SnapshotStore::open(const std::string& clinic_id) {
   return *open_.emplace(clinic_id, std::move(db)).first->second;
 }
 
-Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  store::Database& db = open(clinic_id);
-  // No origin: the server makes no operation of its own, it only applies the log's.
-  app::CommandLayer commands(db, app::system_clock());
+std::int64_t SnapshotStore::catch_up(SharedDatabase& server, const std::string& clinic_id, store::Database& db,
+                                    app::CommandLayer& commands) {
   sync::Replica replica(db, commands);
   for (;;) {
     const std::int64_t cursor = replica.cursor();
@@ -54,7 +51,16 @@ Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_i
     // before it, and the device pulls it and says it needs the update).
     if (replica.cursor() >= page.head || !applied.blocked.empty() || replica.cursor() == cursor) break;
   }
-  Snapshot snapshot{replica.cursor(), store::serialize_database(db)};
+  return replica.cursor();
+}
+
+Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  store::Database& db = open(clinic_id);
+  // No origin: the server makes no operation of its own, it only applies the log's.
+  app::CommandLayer commands(db, app::system_clock());
+  const std::int64_t cursor = catch_up(server, clinic_id, db, commands);
+  Snapshot snapshot{cursor, store::serialize_database(db)};
   // A device opens it as a lone file: in rollback mode, whatever mode this copy runs in.
   for (std::size_t at : {18, 19}) {
     if (snapshot.bytes.size() > at && snapshot.bytes[at] == 2) snapshot.bytes[at] = 1;

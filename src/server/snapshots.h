@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/commands.h"
 #include "server/server_db.h"
 #include "store/database.h"
 
@@ -30,8 +31,23 @@ class SnapshotStore {
   // One clinic at a time: a second caller waits, then finds the copy up to date.
   Snapshot take(SharedDatabase& server, const std::string& clinic_id);
 
+  // Brings the clinic's copy up to its log's head and runs body(store::Database&,
+  // app::CommandLayer&) on it, under the same lock (the mail scheduler reads invoices there).
+  // The body must not write: the copy is the log's, nothing else's.
+  template <class Body>
+  auto read(SharedDatabase& server, const std::string& clinic_id, Body&& body) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    store::Database& db = open(clinic_id);
+    app::CommandLayer commands(db, app::system_clock());
+    catch_up(server, clinic_id, db, commands);
+    return body(db, commands);
+  }
+
  private:
   store::Database& open(const std::string& clinic_id);
+  // Applies the log's operations after the copy's cursor; returns the cursor reached.
+  std::int64_t catch_up(SharedDatabase& server, const std::string& clinic_id, store::Database& db,
+                        app::CommandLayer& commands);
   std::mutex mutex_;
   std::string dir_;
   std::map<std::string, std::unique_ptr<store::Database>> open_;

@@ -516,6 +516,44 @@ TEST_CASE("configuration from the environment: defaults, normalised URLs, refuse
   // A secret is never part of an error message.
   ParsedConfig secret_and_bad = from({{"STRIPE_SECRET_KEY", "sk_live_SECRET"}, {"STRIPE_API_BASE", "x"}});
   CHECK(secret_and_bad.error.find("sk_live_SECRET") == std::string::npos);
+
+  // SMTP: off unless SMTP_URL is set; then SMTP_FROM is required.
+  CHECK(empty.config.smtp.url.empty());
+  ParsedConfig mail = from({{"SMTP_URL", "smtps://smtp.example.fr:465"},
+                            {"SMTP_USER", "cabinet"},
+                            {"SMTP_PASSWORD", "pw-SECRET"},
+                            {"SMTP_FROM", "\"Cabinet Hélène Dupré\" <factures@cabinet-exemple.fr>"}});
+  REQUIRE(mail.ok());
+  CHECK(mail.config.smtp.url == "smtps://smtp.example.fr:465");
+  CHECK(mail.config.smtp.user == "cabinet");
+  CHECK(mail.config.smtp.password == "pw-SECRET");
+  CHECK(mail.config.smtp.from_name == "Cabinet Hélène Dupré");
+  CHECK(mail.config.smtp.from_address == "factures@cabinet-exemple.fr");
+  ParsedConfig bare = from({{"SMTP_URL", "smtp://127.0.0.1:2525"}, {"SMTP_FROM", "factures@cabinet-exemple.fr"}});
+  REQUIRE(bare.ok());
+  CHECK(bare.config.smtp.from_name.empty());
+  CHECK(bare.config.smtp.from_address == "factures@cabinet-exemple.fr");
+  CHECK(from({{"SMTP_URL", "smtp://h:587"}, {"SMTP_FROM", "Cabinet <a@b.fr>"}}).config.smtp.from_name == "Cabinet");
+
+  auto error_of = [&from](std::map<std::string, std::string> env) { return from(std::move(env)).error; };
+  const std::string from_ok = "a@b.fr";
+  CHECK(error_of({{"SMTP_URL", "smtp://h:587"}}).find("SMTP_FROM") != std::string::npos);
+  for (const char* url : {"http://h", "h:587", "smtp://", "smtp://h 1", "smtp:///x", "smtps://user:pw-SECRET@h:465"}) {
+    CAPTURE(url);
+    const std::string error = error_of({{"SMTP_URL", url}, {"SMTP_FROM", from_ok}});
+    CHECK(error.find("SMTP_URL") != std::string::npos);
+    CHECK(error.find("pw-SECRET") == std::string::npos);  // the URL is not repeated: it may hold one
+  }
+  for (const char* bad_from : {"factures", "Cabinet <factures>", "Cabinet <a@b.fr", "a@b.fr\r\nBcc: c@d.fr"}) {
+    CAPTURE(bad_from);
+    CHECK(error_of({{"SMTP_URL", "smtp://h:587"}, {"SMTP_FROM", bad_from}}).find("SMTP_FROM") != std::string::npos);
+  }
+  CHECK(error_of({{"SMTP_URL", "smtp://h:587"}, {"SMTP_FROM", from_ok}, {"SMTP_USER", "u"}}).find("SMTP_PASSWORD") !=
+        std::string::npos);
+  const std::string orphan = error_of({{"SMTP_PASSWORD", "pw-SECRET"}, {"SMTP_USER", "u"}});
+  CHECK(orphan.find("SMTP_URL") != std::string::npos);
+  CHECK(orphan.find("pw-SECRET") == std::string::npos);
+  CHECK(error_of({{"SMTP_FROM", from_ok}}).find("SMTP_URL") != std::string::npos);
 }
 
 TEST_CASE("options: create-clinic takes --name and --data, and only them") {

@@ -1,0 +1,141 @@
+// Billing emails from the books. See mail_compose.h.
+#include "server/mail_compose.h"
+
+#include "core/date.h"
+#include "core/message_template.h"
+#include "core/money.h"
+#include "pdf/invoice_pdf.h"
+
+namespace quittance::server {
+
+namespace {
+
+constexpr const char* kTemplateColumns =
+    "id, name, subject, body, attach_pdf, delay_amount, delay_unit, active, COALESCE(active_since, '')";
+
+MailTemplate read_template(store::Statement& s) {
+  MailTemplate t;
+  t.id = s.column_text(0);
+  t.name = s.column_text(1);
+  t.subject = s.column_text(2);
+  t.body = s.column_text(3);
+  t.attach_pdf = s.column_int64(4) != 0;
+  t.delay_amount = s.column_int64(5);
+  t.delay_unit = s.column_text(6);
+  t.active = s.column_int64(7) != 0;
+  t.active_since = s.column_text(8);
+  return t;
+}
+
+std::string money(std::int64_t amount, const std::string& code) {
+  const std::optional<core::Currency> currency = core::currency_from_code(code);
+  return core::format_fr(core::Money{amount, currency ? *currency : core::euro()});
+}
+
+std::string fr_date(const std::string& iso) {
+  const auto d = core::parse_iso_date(iso);
+  return d ? core::format_fr(*d) : iso;
+}
+
+// A subject is one line, whatever the template or a value holds.
+std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<MailTemplate> active_templates(store::Database& books) {
+  store::Statement s = books.prepare(std::string("SELECT ") + kTemplateColumns +
+                                     " FROM message_templates WHERE active = 1 AND active_since IS NOT NULL ORDER BY id");
+  std::vector<MailTemplate> out;
+  while (s.step()) out.push_back(read_template(s));
+  return out;
+}
+
+std::optional<MailTemplate> find_template(store::Database& books, const std::string& id) {
+  store::Statement s = books.prepare(std::string("SELECT ") + kTemplateColumns + " FROM message_templates WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_template(s);
+}
+
+InvoiceFacts invoice_facts(store::Database& books, const std::string& invoice_id, const std::string& message_id) {
+  InvoiceFacts f;
+  store::Statement s = books.prepare(
+      "SELECT i.state, i.total - i.settled, i.patient_id, p.reminders FROM invoices i "
+      "JOIN patients p ON p.id = i.patient_id WHERE i.id = ?");
+  s.bind(1, invoice_id);
+  if (s.step()) {
+    f.exists = true;
+    f.state = s.column_text(0);
+    f.due = f.state == "issued" ? s.column_int64(1) : 0;
+    f.patient_id = s.column_text(2);
+    f.patient_reminders = s.column_int64(3) != 0;
+  }
+  store::Statement m = books.prepare("SELECT cancel_requested, COALESCE(retry_requested, '') FROM messages WHERE id = ?");
+  m.bind(1, message_id);
+  if (m.step()) {
+    f.cancel_requested = m.column_int64(0) != 0;
+    f.retry_requested = m.column_text(1);
+  }
+  return f;
+}
+
+ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const std::string& invoice_id,
+                          std::int64_t paid_elsewhere) {
+  ComposedMail out;
+  app::Json answer = books.query({{"cmd", "invoice.document"}, {"invoice_id", invoice_id}});
+  if (answer["ok"] != true) {
+    out.error = "Facture introuvable dans les données du cabinet.";
+    return out;
+  }
+  app::Json& doc = answer["result"];
+  app::Json& invoice = doc["invoice"];
+  const std::string currency = invoice.value("currency", "EUR");
+  const std::int64_t due = std::max<std::int64_t>(0, invoice.value("due", std::int64_t{0}) - paid_elsewhere);
+  invoice["due"] = due;
+  const app::Json& practice = doc["practice"];
+  const app::Json& bill_to = doc["bill_to"];
+  const std::map<std::string, std::string> values = {
+      {"numero_facture", invoice.value("number", "")},
+      {"date_facture", fr_date(invoice.value("issued_on", ""))},
+      {"total", money(invoice.value("total", std::int64_t{0}), currency)},
+      {"reste_du", money(due, currency)},
+      {"patient", invoice.value("patient_name", "")},
+      {"facture_a", bill_to.value("name", "")},
+      {"cabinet", practice.value("name", "")},
+  };
+  out.recipient = bill_to.value("email", "");
+  if (out.recipient.empty()) {
+    out.error = "Pas d'adresse e-mail pour « " + bill_to.value("name", "") + " » (Facturé à).";
+    return out;
+  }
+  if (!valid_email_address(out.recipient)) {
+    out.error = "Adresse e-mail invalide : " + out.recipient;
+    return out;
+  }
+  MailMessage& m = out.message;
+  m.from_name = practice.value("name", "");
+  m.to_name = bill_to.value("name", "");
+  m.to_address = out.recipient;
+  m.subject = one_line(core::fill_template(t.subject, values));
+  m.text = core::fill_template(t.body, values);
+  m.html = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"></head>"
+           "<body style=\"font-family: Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #222\">" +
+           core::fill_template_html(t.body, values) + "</body></html>";
+  if (t.attach_pdf) {
+    const pdf::PdfResult file = pdf::invoice_pdf(doc);
+    if (!file.ok()) {
+      out.error = "La facture n'a pas pu être mise en PDF : " + file.error;
+      return out;
+    }
+    m.attachments.push_back({"Facture " + invoice.value("number", "") + ".pdf", "application/pdf",
+                             std::string(file.bytes.begin(), file.bytes.end())});
+  }
+  return out;
+}
+
+}  // namespace quittance::server

@@ -1,0 +1,57 @@
+// Billing emails and reminders sent by the server (seed 001; docs/emails.md), so they go out
+// with every browser of the clinic closed. Each pass, for every clinic:
+//   1. plans, from its books (snapshots.h), one outbox row per active template and invoice
+//      issued since the template was activated (reminders: only unpaid invoices);
+//   2. cancels what no longer applies: a payment by any route (the books, or a card payment
+//      the server took that the books do not have yet), a cancelled invoice, a patient excluded
+//      from reminders, a template turned off, « Annuler » asked on a device;
+//   3. sends what is due, at most once: a row is marked 'sending' before the SMTP conversation,
+//      so a server stopped during it reports the row failed instead of sending it again; a row
+//      missed while the server was down is simply due, and goes out at the first pass.
+// The clock is injected: the tests drive months of schedules in a second.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/mail_compose.h"
+#include "server/mail_outbox.h"
+#include "server/routes.h"
+#include "server/server_db.h"
+#include "server/smtp_sender.h"
+#include "server/snapshots.h"
+
+namespace quittance::server {
+
+struct MailSchedulerOptions {
+  std::int64_t daily_cap = 200;  // messages per clinic per UTC day; past it, the rest wait a day
+  int max_attempts = 5;          // temporary failures (4xx, no answer) before « Échec »
+  int batch = 50;                // messages sent per clinic per pass
+};
+
+struct MailPass {
+  int planned = 0, sent = 0, failed = 0, cancelled = 0, postponed = 0;
+};
+
+class MailScheduler {
+ public:
+  // `sender` null: mail not configured (SMTP_URL unset); due messages then fail with that reason.
+  MailScheduler(SharedDatabase& db, SnapshotStore& books, std::shared_ptr<MailSender> sender, Clock now,
+                MailSchedulerOptions options = {});
+  // Once at start-up: rows a stopped server left in 'sending' become failed. Returns how many.
+  int recover();
+  // One pass over every clinic. A clinic whose books cannot be read is skipped (and said on
+  // stderr); the others go on.
+  MailPass run_once();
+
+ private:
+  void run_clinic(const std::string& clinic_id, MailPass& pass);
+  void send_one(const std::string& clinic_id, OutboxRow row, const ComposedMail& composed, MailPass& pass);
+  SharedDatabase& db_;
+  SnapshotStore& books_;
+  std::shared_ptr<MailSender> sender_;
+  Clock now_;
+  MailSchedulerOptions options_;
+};
+
+}  // namespace quittance::server

@@ -1,0 +1,420 @@
+// The server's billing emails and reminders (mail_scheduler.h) driven by its injectable clock:
+// a clinic's device writes its books and syncs them; the scheduler plans, cancels and sends
+// through a recording sender. Two months of schedules across a server restart; interrupted
+// sends; cancellation and retry asked from a device; temporary failures and the daily cap.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "app/commands.h"
+#include "core/schedule.h"
+#include "server/devices.h"
+#include "server/mail_scheduler.h"
+#include "server/op_log.h"
+#include "server/server_events.h"
+#include "server_fixture.h"
+#include "smtp_sink_process.h"
+#include "store/migrations.h"
+#include "sync/replica.h"
+
+using namespace quittance;
+using namespace quittance::server;
+using app::Json;
+
+namespace {
+
+std::int64_t at(const char* instant) { return *core::parse_utc_instant(instant); }
+
+struct RecordingSender : MailSender {
+  std::vector<MailMessage> sent;
+  std::vector<SendResult> script;  // answers to give first, in order; then "sent"
+  SendResult send(const MailMessage& m) override {
+    if (!script.empty()) {
+      SendResult r = script.front();
+      script.erase(script.begin());
+      if (!r.sent()) return r;
+    }
+    sent.push_back(m);
+    return {SendResult::Outcome::sent, ""};
+  }
+  int count_to(const std::string& subject_part) const {
+    int n = 0;
+    for (const MailMessage& m : sent) n += m.subject.find(subject_part) != std::string::npos;
+    return n;
+  }
+};
+
+// The server's side, which can be stopped and started again on the same data folder.
+struct ServerSide {
+  std::unique_ptr<SharedDatabase> db;
+  std::unique_ptr<SnapshotStore> books;
+  std::unique_ptr<MailScheduler> mail;
+};
+
+struct Clinic {
+  quittance::server::testing::TempDir dir;
+  std::int64_t now = at("2026-01-31T10:00:00Z");
+  std::shared_ptr<RecordingSender> sender = std::make_shared<RecordingSender>();
+  std::shared_ptr<MailSender> transport = sender;  // a test may put a real SmtpSender here
+  MailSchedulerOptions options;
+  ServerSide server;
+  std::string clinic_id;
+  // The clinic's one device, its clock the test's.
+  store::Database device_db = store::Database::open(":memory:");
+  app::Clock device_clock{[this] { return core::format_utc_instant(now); },
+                          [this] { return core::civil_from_days(now / 86400); }};
+  app::CommandLayer device{device_db, device_clock};
+  sync::Replica replica{device_db, device};
+  int ids = 0;
+  std::int64_t events_seen = 0;
+
+  Clinic() {
+    start();
+    clinic_id = server.db->with([&](store::Database& d) { return create_clinic(d, "Cabinet", now).clinic_id; });
+    store::migrate(device_db, store::clinic_migrations());
+    exec({{"cmd", "settings.set"}, {"key", "device.series"}, {"value", "A"}});
+    device.set_origin("dev-a", "A");
+    exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Ébène"}});
+  }
+  void start() {
+    server.db = std::make_unique<SharedDatabase>(open_server_database(dir.path.string()));
+    server.books = std::make_unique<SnapshotStore>((dir.path / "snapshots").string());
+    server.mail = std::make_unique<MailScheduler>(*server.db, *server.books, transport, [this] { return now; }, options);
+  }
+  void stop() {
+    server.mail.reset();
+    server.books.reset();
+    server.db.reset();
+  }
+  Json exec(Json cmd) {
+    cmd["id"] = "c" + std::to_string(++ids);
+    Json answer = device.exec(cmd);
+    REQUIRE_MESSAGE(answer["ok"] == true, answer.dump());
+    return answer["result"];
+  }
+  // The device's exchange with the server: its operations pushed, the server's events (emails'
+  // states, card payments) pulled and recorded, and those recorded facts pushed in turn.
+  void sync() {
+    push();
+    std::vector<ServerEvent> events =
+        server.db->with([&](store::Database& d) { return events_after(d, clinic_id, events_seen, 1000); });
+    for (const ServerEvent& e : events) {
+      Json cmd = {{"cmd", "server_event.apply"}, {"id", "srv-" + clinic_id + "-" + std::to_string(e.seq)},
+                  {"event", e.to_json()}};
+      REQUIRE_MESSAGE(device.exec(cmd)["ok"] == true, e.to_json().dump());
+      events_seen = e.seq;
+    }
+    push();
+  }
+  void push() {
+    std::vector<Json> batch;
+    for (const app::Op& op : replica.outbox(1000)) batch.push_back(sync::op_to_json(op));
+    if (batch.empty()) return;
+    PushOutcome pushed = server.db->with([&](store::Database& d) {
+      return push_ops(d, clinic_id, "dev-a", replica.cursor(), batch, core::format_utc_instant(now));
+    });
+    REQUIRE_FALSE(pushed.stale);
+    replica.accepted(pushed.accepted, replica.cursor());
+  }
+  MailPass run() { return server.mail->run_once(); }
+  std::string patient(const char* name, const char* email, bool reminders = true) {
+    return exec({{"cmd", "patient.create"}, {"name", name}, {"email", email}, {"reminders", reminders}})["patient_id"];
+  }
+  std::string invoice(const std::string& patient_id, std::int64_t price) {
+    const std::string id = exec({{"cmd", "invoice.create"},
+                                 {"patient_id", patient_id},
+                                 {"lines", {{{"label", "Séance de kinésithérapie"}, {"unit_price", price}}}}})["invoice_id"];
+    exec({{"cmd", "invoice.issue"}, {"invoice_id", id}});
+    return id;
+  }
+  std::string number(const std::string& invoice_id) {
+    return device.query({{"cmd", "invoice.get"}, {"invoice_id", invoice_id}})["result"]["number"];
+  }
+  void activate(const char* template_id) {
+    exec({{"cmd", "template.set_active"}, {"template_id", template_id}, {"active", true}});
+  }
+  Json message(const std::string& template_id, const std::string& invoice_id) {
+    const Json list = device.query({{"cmd", "message.list"}, {"limit", 500}})["result"]["items"];
+    for (const Json& m : list) {
+      if (m["message_id"] == template_id + ":" + invoice_id) return m;
+    }
+    return nullptr;
+  }
+  int sent_for(const std::string& invoice_id) {
+    int n = 0;
+    for (const MailMessage& m : sender->sent) n += m.subject.find(number(invoice_id)) != std::string::npos;
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("two months of invoice emails and reminders, across a server restart: each once, when due, only if unpaid") {
+  Clinic c;
+  c.activate("system-invoice");       // at issue
+  c.activate("system-reminder-7d");   // 7 days
+  c.activate("system-reminder-1m");   // 1 calendar month
+  c.exec({{"cmd", "template.save"}, {"name", "Relance à 48 h"}, {"subject", "48 h : {{numero_facture}}"},
+          {"body", "Reste {{reste_du}}"}, {"delay_amount", 48}, {"delay_unit", "hours"}, {"active", true}});
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string paul = c.patient("Paul Martin", "paul@example.fr", false);  // no reminders
+  const std::string lea = c.patient("Léa Moreau", "");                           // no address
+  const std::string unpaid = c.invoice(zoe, 6000);
+  const std::string excluded = c.invoice(paul, 5000);
+  const std::string paid_here = c.invoice(zoe, 4500);
+  const std::string paid_online = c.invoice(zoe, 3000);
+  const std::string no_address = c.invoice(lea, 2500);
+  // A card payment the server took (a webhook) that no device has brought into the books yet.
+  c.server.db->with([&](store::Database& d) {
+    d.exec("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
+           "paid_on, status, created_at, updated_at) VALUES ('" + c.clinic_id + "', 'x', 'pi_online', '" + paid_online +
+           "', '" + zoe + "', 3000, 'eur', '2026-01-31', 'succeeded', 'now', 'now')");
+  });
+  c.sync();
+
+  // At issue: every invoice is sent (the invoice email is not a reminder), but not without an address.
+  MailPass pass = c.run();
+  CHECK(pass.sent == 4);
+  CHECK(pass.failed == 1);
+  for (const std::string& inv : {unpaid, excluded, paid_here, paid_online}) CHECK(c.sent_for(inv) == 1);
+  for (const MailMessage& m : c.sender->sent) {
+    CHECK(m.to_address == (m.subject.find(c.number(excluded)) != std::string::npos ? "paul@example.fr" : "zoe@example.fr"));
+    CHECK(m.from_name == "Cabinet Ébène");
+    CHECK(m.attachments.size() == 1);
+  }
+  c.sync();
+  Json failed = c.message("system-invoice", no_address);
+  REQUIRE(failed.is_object());
+  CHECK(failed["state"] == "failed");
+  CHECK(failed["error"].get<std::string>().find("Pas d'adresse e-mail") != std::string::npos);
+  CHECK(c.message("system-reminder-7d", unpaid)["state"] == "scheduled");
+
+  // Day 1: the practice takes a cash payment for one invoice.
+  c.now = at("2026-02-01T09:00:00Z");
+  c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"}, {"amount", 4500},
+          {"allocations", {{{"invoice_id", paid_here}, {"amount", 4500}}}}});
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", paid_here)["state"] == "cancelled");
+  CHECK(c.message("system-reminder-7d", paid_here)["error"] == "Facture réglée.");
+  CHECK(c.message("system-reminder-7d", paid_online)["state"] == "cancelled");
+  CHECK(c.message("system-reminder-7d", excluded)["error"].get<std::string>().find("exclu") != std::string::npos);
+
+  // 47 h: nothing yet; 48 h: the 48-hour reminder, for the unpaid invoice only.
+  const std::size_t before = c.sender->sent.size();
+  c.now = at("2026-02-02T09:59:59Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-02-02T10:00:00Z");
+  CHECK(c.run().sent == 1);
+  CHECK(c.sender->sent.size() == before + 1);
+  CHECK(c.sender->sent.back().subject == "48 h : " + c.number(unpaid));
+  CHECK(c.sender->sent.back().text == "Reste 60,00\u00a0€");
+
+  // The server is down from day 3 to day 10: the 7-day reminder, missed, goes out once on restart.
+  c.now = at("2026-02-03T10:00:00Z");
+  c.run();
+  c.stop();
+  c.now = at("2026-02-10T08:00:00Z");
+  c.start();
+  CHECK(c.server.mail->recover() == 0);
+  CHECK(c.run().sent == 1);
+  CHECK(c.run().sent == 0);
+  CHECK(c.sender->sent.back().subject == "Rappel : facture " + c.number(unpaid) + " en attente de règlement");
+
+  // One calendar month after 31 January is 28 February, same time.
+  c.now = at("2026-02-28T09:59:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-02-28T10:00:00Z");
+  CHECK(c.run().sent == 1);
+  CHECK(c.sender->sent.back().subject == "Deuxième rappel : facture " + c.number(unpaid));
+  c.now = at("2026-03-31T10:00:00Z");
+  CHECK(c.run().sent == 0);
+
+  // Each message once: 4 at issue, then 48 h, 7 days and 1 month for the unpaid invoice alone.
+  CHECK(c.sender->sent.size() == 7);
+  CHECK(c.sent_for(unpaid) == 4);
+  CHECK(c.sent_for(excluded) == 1);
+  CHECK(c.sent_for(paid_here) == 1);
+  CHECK(c.sent_for(paid_online) == 1);
+  c.sync();
+  CHECK(c.message("system-reminder-1m", unpaid)["state"] == "sent");
+  CHECK(c.message("system-reminder-1m", unpaid)["sent_at"] == "2026-02-28T10:00:00Z");
+}
+
+TEST_CASE("a template concerns invoices issued after it was activated, never the history before") {
+  Clinic c;
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string old_invoice = c.invoice(zoe, 6000);
+  c.now += 3600;
+  c.activate("system-reminder-7d");
+  const std::string new_invoice = c.invoice(zoe, 6000);
+  c.sync();
+  c.now += 8 * 86400;
+  CHECK(c.run().sent == 1);
+  CHECK(c.sent_for(new_invoice) == 1);
+  CHECK(c.sent_for(old_invoice) == 0);
+}
+
+TEST_CASE("a send interrupted by a stop is reported failed, not sent again, until a person retries it") {
+  Clinic c;
+  c.activate("system-invoice");
+  const std::string inv = c.invoice(c.patient("Zoé Lefèvre", "zoe@example.fr"), 6000);
+  c.sync();
+  c.options.batch = 0;  // plan only
+  c.stop();
+  c.start();
+  c.run();
+  // As if the server had stopped in the middle of the SMTP conversation.
+  c.server.db->with([&](store::Database& d) { d.exec("UPDATE mail_outbox SET state = 'sending', sent_at = 1"); });
+  c.options.batch = 50;
+  c.stop();
+  c.start();
+  CHECK(c.server.mail->recover() == 1);
+  CHECK(c.run().sent == 0);
+  CHECK(c.sender->sent.empty());
+  c.sync();
+  Json m = c.message("system-invoice", inv);
+  CHECK(m["state"] == "failed");
+  CHECK(m["error"].get<std::string>().find("interrompu") != std::string::npos);
+
+  c.exec({{"cmd", "message.retry"}, {"message_id", m["message_id"]}});
+  c.sync();
+  c.run();  // the retry is honoured: scheduled now
+  CHECK(c.run().sent == 1);
+  CHECK(c.run().sent == 0);
+  c.sync();
+  CHECK(c.message("system-invoice", inv)["state"] == "sent");
+}
+
+TEST_CASE("« Annuler » on a device cancels a scheduled reminder; a template turned off cancels its own") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  c.activate("system-reminder-1m");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string inv = c.invoice(zoe, 6000);
+  c.sync();
+  c.run();
+  c.sync();
+  c.exec({{"cmd", "message.cancel"}, {"message_id", "system-reminder-7d:" + inv}});
+  CHECK(c.message("system-reminder-7d", inv)["cancel_requested"] == true);
+  c.exec({{"cmd", "template.set_active"}, {"template_id", "system-reminder-1m"}, {"active", false}});
+  c.sync();
+  c.now += 40 * 86400;
+  MailPass pass = c.run();
+  CHECK(pass.sent == 0);
+  CHECK(pass.cancelled == 2);
+  c.sync();
+  CHECK(c.message("system-reminder-7d", inv)["state"] == "cancelled");
+  CHECK(c.message("system-reminder-7d", inv)["cancel_requested"] == false);
+  CHECK(c.message("system-reminder-1m", inv)["error"] == "Modèle désactivé.");
+  CHECK(c.sender->sent.empty());
+}
+
+TEST_CASE("temporary failures are retried with backoff, then failed; a refusal is final; a daily cap holds the rest") {
+  Clinic c;
+  c.activate("system-invoice");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string first = c.invoice(zoe, 1000);
+  c.sync();
+  c.sender->script = {{SendResult::Outcome::retry, "pas de réponse du serveur"},
+                      {SendResult::Outcome::retry, "451 réessayez plus tard"}};
+  CHECK(c.run().postponed == 1);
+  CHECK(c.run().sent == 0);  // not before its next attempt (5 min)
+  c.now += 300;
+  CHECK(c.run().postponed == 1);
+  c.now += 1199;
+  CHECK(c.run().sent == 0);  // 20 min after the second
+  c.now += 1;
+  CHECK(c.run().sent == 1);
+  CHECK(c.sent_for(first) == 1);
+
+  const std::string refused = c.invoice(zoe, 2000);
+  c.sync();
+  c.sender->script = {{SendResult::Outcome::refused, "adresse refusée par le serveur de messagerie (550)"}};
+  CHECK(c.run().failed == 1);
+  c.now += 86400;
+  CHECK(c.run().sent == 0);
+  c.sync();
+  CHECK(c.message("system-invoice", refused)["error"] == "adresse refusée par le serveur de messagerie (550)");
+
+  c.now = at("2026-03-10T10:00:00Z");
+  c.options.daily_cap = 2;
+  c.stop();
+  c.start();
+  for (int i = 0; i < 3; ++i) c.invoice(zoe, 3000 + i);
+  c.sync();
+  MailPass capped = c.run();
+  CHECK(capped.sent == 2);
+  CHECK(capped.postponed == 1);
+  c.now += 3600;
+  CHECK(c.run().sent == 0);  // held until the next day
+  c.now = at("2026-03-11T00:00:00Z");
+  CHECK(c.run().sent == 1);
+}
+
+namespace {
+std::string pdftotext(const std::string& path) {
+  std::string text;
+  if (FILE* p = popen(("pdftotext -layout '" + path + "' - 2>&1").c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
+    pclose(p);
+  }
+  for (const std::string& nbsp : {std::string("\u00A0"), std::string("\u202F")}) {
+    for (std::size_t at; (at = text.find(nbsp)) != std::string::npos;) text.replace(at, nbsp.size(), " ");
+  }
+  return text;
+}
+}  // namespace
+
+TEST_CASE("an invoice email over real SMTP: UTF-8 headers, fields filled, escaped HTML, the PDF attached") {
+  quittance::server::testing::SmtpSink sink("cabinet", "s3cret");
+  Clinic c;
+  c.transport = std::make_shared<SmtpSender>(SmtpConfig{sink.url(), "cabinet", "s3cret", "factures@ebene.fr", "Cabinet Ébène"});
+  c.stop();
+  c.start();
+  c.exec({{"cmd", "template.save"}, {"name", "Facture à l'émission"},
+          {"subject", "Facture {{numero_facture}} – {{cabinet}}"},
+          {"body", "Bonjour {{facture_a}},\nFacture {{numero_facture}} du {{date_facture}} pour {{patient}} : "
+                   "{{total}}, reste à régler {{reste_du}}."},
+          {"delay_amount", 0}, {"delay_unit", "hours"}, {"active", true}});
+  const std::string patient = c.patient("Zoé <b>Lefèvre</b>", "zoe@example.fr");
+  const std::string contact = c.exec({{"cmd", "contact.create"}, {"patient_id", patient}, {"name", "Jean Lefèvre"},
+                                      {"relation", "Père"}, {"email", "jean.lefevre@example.fr"}})["contact_id"];
+  const std::string inv = c.exec({{"cmd", "invoice.create"}, {"patient_id", patient}, {"contact_id", contact},
+                                  {"lines", {{{"label", "Séance d'ostéopathie"}, {"unit_price", 8000}}}}})["invoice_id"];
+  c.exec({{"cmd", "invoice.issue"}, {"invoice_id", inv}});
+  c.exec({{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", "cash"}, {"amount", 2000},
+          {"allocations", {{{"invoice_id", inv}, {"amount", 2000}}}}});
+  c.sync();
+  REQUIRE(c.run().sent == 1);
+  REQUIRE(sink.count() == 1);
+  const std::string number = c.number(inv);
+  const Json m = sink.message(1);
+  CHECK(m["subject"] == "Facture " + number + " – Cabinet Ébène");
+  CHECK(m["from"]["name"] == "Cabinet Ébène");
+  CHECK(m["from"]["address"] == "factures@ebene.fr");
+  CHECK(m["to"]["address"] == "jean.lefevre@example.fr");  // « Facturé à », not the patient
+  CHECK(m["to"]["name"] == "Jean Lefèvre");
+  CHECK(m["envelope"]["authenticated"] == true);
+  CHECK(m["defects"].empty());
+  const std::string text = m["text"];
+  CHECK(text.find("Bonjour Jean Lefèvre,") != std::string::npos);
+  CHECK(text.find("pour Zoé <b>Lefèvre</b> : 80,00\u00a0€, reste à régler 60,00\u00a0€.") != std::string::npos);
+  const std::string html = m["html"];
+  CHECK(html.find("Zoé &lt;b&gt;Lefèvre&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("<b>") == std::string::npos);
+  REQUIRE(m["attachments"].size() == 1);
+  CHECK(m["attachments"][0]["filename"] == "Facture " + number + ".pdf");
+  CHECK(m["attachments"][0]["content_type"] == "application/pdf");
+  const std::string pdf = pdftotext(m["attachments"][0]["path"]);
+  CHECK(pdf.find(number) != std::string::npos);
+  CHECK(pdf.find("Jean Lefèvre") != std::string::npos);
+  CHECK(pdf.find("80,00 €") != std::string::npos);
+  CHECK(pdf.find("60,00 €") != std::string::npos);
+  const std::string raw = sink.raw(1);
+  CHECK(raw.find("Subject: =?UTF-8?") != std::string::npos);
+  CHECK(raw.find("multipart/alternative") != std::string::npos);
+}
