@@ -153,7 +153,12 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
     if (!role) return error("forbidden", "the current user \"" + actor_ + "\" does not exist or is archived");
     const std::string series =
         !spec.writes ? std::string() : !series_.empty() ? series_ : setting_or_default(db_, "device.series");
-    Context ctx{db_, command, command_id, actor_, *role, clock_, series};
+    // One reading of the clock for the whole command: what it records (issued_at, active_since…)
+    // and its journal entry's instant must agree, since other devices replay it at that instant.
+    const std::string now = clock_.now();
+    const core::Date today = clock_.today();
+    const Clock frozen{[now] { return now; }, [today] { return today; }};
+    Context ctx{db_, command, command_id, actor_, *role, frozen, series};
     ctx.require(spec.permission);
     if (!spec.writes) return ok(spec.run(ctx));
 
@@ -182,11 +187,11 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
       entry.actor = actor_;
       entry.body = body;
       entry.result = dump(result);
-      entry.at = clock_.now();
+      entry.at = now;
       if (recorder) {
         entry.origin = origin_;
         entry.series = series;
-        entry.day = core::format_iso(clock_.today());
+        entry.day = core::format_iso(today);
         record_pending(db_, command_id, name, command, first_seq, recorder->changeset());
       }
       append_journal(db_, std::move(entry));

@@ -89,7 +89,8 @@ Json record_message_update(Context& ctx, const Json& data) {
   const std::string id = require_string(data, "message_id", 200);
   const std::string state = require_string(data, "state", 20);
   if (state != "scheduled" && state != "sent" && state != "failed" && state != "cancelled") {
-    refuse("invalid_argument", "unknown message state", "state");
+    // A newer server's state: acknowledged, never refused (a refusal would stop the event pull).
+    return Json{{"applied", false}, {"ignored_state", state}};
   }
   // The server's word replaces what this device knew; a request made here stays pending only
   // while the server has not answered it (a retry is answered by any later state).

@@ -4,7 +4,7 @@
 //                        settings are fixed: only its subject, body and active flag change.
 //   template.set_active  on/off; turning it on dates it (active_since), and it concerns only
 //                        invoices issued from then on
-//   template.delete      a clinic's own template; a system one is deactivated instead
+//   template.delete      a clinic's own template (a system one is refused: deactivate it)
 //   template.list
 #include "app/args.h"
 #include "app/command_error.h"

@@ -65,7 +65,7 @@ std::optional<MailTemplate> find_template(store::Database& books, const std::str
 InvoiceFacts invoice_facts(store::Database& books, const std::string& invoice_id, const std::string& message_id) {
   InvoiceFacts f;
   store::Statement s = books.prepare(
-      "SELECT i.state, i.total - i.settled, i.patient_id, p.reminders FROM invoices i "
+      "SELECT i.state, i.total - i.settled, i.patient_id, p.reminders, COALESCE(i.issued_at, '') FROM invoices i "
       "JOIN patients p ON p.id = i.patient_id WHERE i.id = ?");
   s.bind(1, invoice_id);
   if (s.step()) {
@@ -74,6 +74,7 @@ InvoiceFacts invoice_facts(store::Database& books, const std::string& invoice_id
     f.due = f.state == "issued" ? s.column_int64(1) : 0;
     f.patient_id = s.column_text(2);
     f.patient_reminders = s.column_int64(3) != 0;
+    f.issued_at = s.column_text(4);
   }
   store::Statement m = books.prepare("SELECT cancel_requested, COALESCE(retry_requested, '') FROM messages WHERE id = ?");
   m.bind(1, message_id);
@@ -89,7 +90,7 @@ ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const
   ComposedMail out;
   app::Json answer = books.query({{"cmd", "invoice.document"}, {"invoice_id", invoice_id}});
   if (answer["ok"] != true) {
-    out.error = "Facture introuvable dans les données du cabinet.";
+    out.error = "Facture illisible dans les données du cabinet (" + answer["error"].value("code", std::string()) + ").";
     return out;
   }
   app::Json& doc = answer["result"];
@@ -126,16 +127,20 @@ ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const
   m.html = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"></head>"
            "<body style=\"font-family: Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #222\">" +
            core::fill_template_html(t.body, values) + "</body></html>";
-  if (t.attach_pdf) {
-    const pdf::PdfResult file = pdf::invoice_pdf(doc);
-    if (!file.ok()) {
-      out.error = "La facture n'a pas pu être mise en PDF : " + file.error;
-      return out;
-    }
-    m.attachments.push_back({"Facture " + invoice.value("number", "") + ".pdf", "application/pdf",
-                             std::string(file.bytes.begin(), file.bytes.end())});
-  }
+  out.attach_pdf = t.attach_pdf;
+  out.document = std::move(doc);
   return out;
+}
+
+void attach_invoice_pdf(ComposedMail& mail) {
+  if (!mail.attach_pdf || !mail.error.empty()) return;
+  const pdf::PdfResult file = pdf::invoice_pdf(mail.document);
+  if (!file.ok()) {
+    mail.error = "La facture n'a pas pu être mise en PDF : " + file.error;
+    return;
+  }
+  mail.message.attachments.push_back({"Facture " + mail.document["invoice"].value("number", "") + ".pdf",
+                                      "application/pdf", std::string(file.bytes.begin(), file.bytes.end())});
 }
 
 }  // namespace quittance::server

@@ -29,6 +29,7 @@ struct InvoiceFacts {
   std::string state;                // draft, issued, cancelled
   std::int64_t due = 0;             // what the books say is left to pay
   std::string patient_id;
+  std::string issued_at;            // UTC instant
   bool patient_reminders = true;    // « Recevoir des rappels pour impayés »
   bool cancel_requested = false;    // Communications: « Annuler » asked on a device
   std::string retry_requested;      // Communications: « Réessayer » asked at that instant
@@ -39,11 +40,16 @@ struct ComposedMail {
   MailMessage message;
   std::string recipient;  // the invoice's « Facturé à » email, as found
   std::string error;      // why it cannot be sent (no or bad address, no PDF); empty when ready
+  app::Json document;     // invoice.document, for the PDF when the template attaches it
+  bool attach_pdf = false;
 };
 
 // `paid_elsewhere`: card payments the server knows of that the books do not have yet,
-// taken off the amount due.
+// taken off the amount due. Reads the books only: the PDF is made afterwards, outside their
+// lock, by attach_invoice_pdf.
 ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const std::string& invoice_id,
                           std::int64_t paid_elsewhere);
+// Renders and attaches the invoice's PDF when asked; sets `error` when it cannot.
+void attach_invoice_pdf(ComposedMail& mail);
 
 }  // namespace quittance::server

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, template_id, invoice_id, patient_id, template_name, reminder, due_at, next_attempt_at, state, attempts, "
-    "recipient, error, sent_at, retry_seen, version";
+    "recipient, error, sent_at, retry_seen, version, issued_at";
 
 OutboxRow read_row(store::Statement& s) {
   OutboxRow r;
@@ -31,6 +31,7 @@ OutboxRow read_row(store::Statement& s) {
   if (!s.column_is_null(12)) r.sent_at = s.column_int64(12);
   r.retry_seen = s.column_text(13);
   r.version = s.column_int64(14);
+  r.issued_at = s.column_int64(15);
   return r;
 }
 
@@ -59,46 +60,58 @@ std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clini
   return read_row(s);
 }
 
-void plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
-  std::optional<OutboxRow> existing = find_mail(db, clinic_id, planned.id);
-  if (!existing) {
-    OutboxRow row = planned;
-    row.state = "scheduled";
-    row.next_attempt_at = row.due_at;
-    db.prepare(
-          "INSERT INTO mail_outbox(clinic_id, id, template_id, invoice_id, patient_id, template_name, reminder, due_at, "
-          "next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled')")
-        .bind(1, clinic_id)
-        .bind(2, row.id)
-        .bind(3, row.template_id)
-        .bind(4, row.invoice_id)
-        .bind(5, row.patient_id)
-        .bind(6, row.template_name)
-        .bind(7, std::int64_t{row.reminder})
-        .bind(8, row.due_at)
-        .bind(9, row.next_attempt_at)
-        .step();
-    tell_devices(db, clinic_id, row, now);
-    return;
-  }
-  if (existing->state != "scheduled") return;
-  if (existing->due_at == planned.due_at && existing->template_name == planned.template_name &&
-      existing->reminder == planned.reminder) {
-    return;
-  }
-  OutboxRow row = *existing;
-  if (row.next_attempt_at == row.due_at) row.next_attempt_at = planned.due_at;
-  row.due_at = planned.due_at;
-  row.template_name = planned.template_name;
-  row.reminder = planned.reminder;
-  save_mail(db, clinic_id, row, now);
+bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
+  if (find_mail(db, clinic_id, planned.id)) return false;
+  OutboxRow row = planned;
+  row.state = "scheduled";
+  row.next_attempt_at = row.due_at;
+  db.prepare(
+        "INSERT INTO mail_outbox(clinic_id, id, template_id, invoice_id, patient_id, template_name, reminder, issued_at, "
+        "due_at, next_attempt_at, recipient, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled')")
+      .bind(1, clinic_id)
+      .bind(2, row.id)
+      .bind(3, row.template_id)
+      .bind(4, row.invoice_id)
+      .bind(5, row.patient_id)
+      .bind(6, row.template_name)
+      .bind(7, std::int64_t{row.reminder})
+      .bind(8, row.issued_at)
+      .bind(9, row.due_at)
+      .bind(10, row.next_attempt_at)
+      .bind(11, row.recipient)
+      .step();
+  tell_devices(db, clinic_id, row, now);
+  return true;
 }
 
-std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id) {
+std::optional<PlanMark> plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id) {
+  store::Statement s =
+      db.prepare("SELECT active_since, planned_seq FROM mail_plans WHERE clinic_id = ? AND template_id = ?");
+  s.bind(1, clinic_id).bind(2, template_id);
+  if (!s.step()) return std::nullopt;
+  return PlanMark{s.column_text(0), s.column_int64(1)};
+}
+
+void set_plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id,
+                   const PlanMark& mark) {
+  db.prepare(
+        "INSERT INTO mail_plans(clinic_id, template_id, active_since, planned_seq) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(clinic_id, template_id) DO UPDATE SET active_since = excluded.active_since, "
+        "planned_seq = excluded.planned_seq")
+      .bind(1, clinic_id)
+      .bind(2, template_id)
+      .bind(3, mark.active_since)
+      .bind(4, mark.planned_seq)
+      .step();
+}
+
+std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id, std::int64_t failed_since,
+                                 const std::string& template_id) {
   store::Statement s = db.prepare(std::string("SELECT ") + kColumns +
-                                  " FROM mail_outbox WHERE clinic_id = ? AND state IN ('scheduled', 'failed') "
+                                  " FROM mail_outbox WHERE clinic_id = ?1 AND (state = 'scheduled' OR "
+                                  "(state = 'failed' AND due_at >= ?2)) AND (?3 = '' OR template_id = ?3) "
                                   "ORDER BY due_at, id");
-  s.bind(1, clinic_id);
+  s.bind(1, clinic_id).bind(2, failed_since).bind(3, template_id);
   std::vector<OutboxRow> rows;
   while (s.step()) rows.push_back(read_row(s));
   return rows;
@@ -119,6 +132,25 @@ void save_mail(store::Database& db, const std::string& clinic_id, OutboxRow row,
   s.bind(10, row.retry_seen).bind(11, row.version).bind(12, clinic_id).bind(13, row.id);
   s.step();
   tell_devices(db, clinic_id, row, now);
+}
+
+bool claim_mail(store::Database& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now) {
+  const std::int64_t before = db.total_changes();
+  db.prepare(
+        "UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, sent_at = ?, recipient = ?, "
+        "version = version + 1 WHERE clinic_id = ? AND id = ? AND state = 'scheduled' AND version = ?")
+      .bind(1, now)
+      .bind(2, row.recipient)
+      .bind(3, clinic_id)
+      .bind(4, row.id)
+      .bind(5, row.version)
+      .step();
+  if (db.total_changes() == before) return false;
+  row.state = "sending";
+  row.attempts += 1;
+  row.sent_at = now;
+  row.version += 1;
+  return true;
 }
 
 std::int64_t sent_since(store::Database& db, const std::string& clinic_id, std::int64_t since) {

@@ -16,7 +16,7 @@ struct OutboxRow {
   std::string id;  // "<template>:<invoice>"
   std::string template_id, invoice_id, patient_id, template_name;
   bool reminder = false;  // only while unpaid, never to a patient excluded from reminders
-  std::int64_t due_at = 0, next_attempt_at = 0;
+  std::int64_t issued_at = 0, due_at = 0, next_attempt_at = 0;
   std::string state = "scheduled";  // scheduled, sending, sent, failed, cancelled
   std::int64_t attempts = 0;
   std::string recipient, error;
@@ -25,16 +25,31 @@ struct OutboxRow {
   std::int64_t version = 0;
 };
 
-// A new row is inserted (scheduled, with an event). A scheduled one whose due time or template
-// name changed (the template was edited) is updated, with an event. Anything else is left.
-void plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);
+// Inserts the row, scheduled, and tells the devices; false when it was already there.
+bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);
 
-// The clinic's rows still open: scheduled, or failed (a person may ask to retry).
-std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id);
+// How far a template was planned (mail_plans): for which activation, up to which log position.
+struct PlanMark {
+  std::string active_since;
+  std::int64_t planned_seq = 0;
+};
+std::optional<PlanMark> plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id);
+void set_plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id,
+                   const PlanMark& mark);
+
+// The clinic's rows still open: scheduled, or failed since `failed_since` (a person may ask to
+// retry; older failures are left alone). `template_id` "": every template's.
+std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id, std::int64_t failed_since,
+                                 const std::string& template_id = "");
 std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clinic_id, const std::string& id);
 
-// Writes the row's state. Every state but 'sending' is told to the devices by an event.
+// Writes the row's state (and bumps its version). Every state but 'sending' is told to the
+// devices by an event.
 void save_mail(store::Database& db, const std::string& clinic_id, OutboxRow row, std::int64_t now);
+
+// Marks a scheduled row 'sending' (attempts + 1, sent_at = now) unless it changed since it was
+// read (its version): false then, and it must not be sent. `row` is updated on success.
+bool claim_mail(store::Database& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now);
 
 // Messages sent since `since` (the daily cap).
 std::int64_t sent_since(store::Database& db, const std::string& clinic_id, std::int64_t since);

@@ -1,60 +1,91 @@
 // The mail scheduler. See mail_scheduler.h.
 #include "server/mail_scheduler.h"
 
+#include <chrono>
 #include <iostream>
 #include <map>
 
 #include "core/schedule.h"
+#include "server/op_log.h"
 
 namespace quittance::server {
 
 namespace {
 
 constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kFailedKept = 60 * kDay;  // failures older than that are no longer retried
 
 struct Job {
   OutboxRow row;
   ComposedMail composed;
+  std::int64_t charges = 0;  // the server's card payments for the invoice when decided
 };
 
-// Card payments the server took (succeeded, or a bank debit under way) per invoice: a reminder
-// must not chase money already paid, even before a device has brought it into the books.
-using ServerPayments = std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>>;
+// Card payments the server took, per invoice: a reminder must not chase money already paid,
+// even before a device has brought it into the books. A bank debit under way (processing) may
+// still fail: it holds the reminder back without cancelling it.
+struct ServerCharge {
+  std::string intent;
+  std::int64_t amount = 0;
+  bool succeeded = false;
+};
+using ServerCharges = std::map<std::string, std::vector<ServerCharge>>;
 
-ServerPayments server_payments(store::Database& db, const std::string& clinic_id) {
+ServerCharges server_charges(store::Database& db, const std::string& clinic_id, const std::string& invoice_id = "") {
   store::Statement s = db.prepare(
-      "SELECT invoice_id, COALESCE(payment_intent_id, ''), amount FROM charges "
-      "WHERE clinic_id = ? AND status IN ('succeeded', 'processing')");
-  s.bind(1, clinic_id);
-  ServerPayments out;
-  while (s.step()) out[s.column_text(0)].emplace_back(s.column_text(1), s.column_int64(2));
+      "SELECT invoice_id, COALESCE(payment_intent_id, ''), amount, status = 'succeeded' FROM charges "
+      "WHERE clinic_id = ?1 AND status IN ('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2)");
+  s.bind(1, clinic_id).bind(2, invoice_id);
+  ServerCharges out;
+  while (s.step()) out[s.column_text(0)].push_back({s.column_text(1), s.column_int64(2), s.column_int64(3) != 0});
   return out;
 }
 
-std::int64_t paid_elsewhere(store::Database& books, const ServerPayments& payments, const std::string& invoice_id) {
-  auto it = payments.find(invoice_id);
-  if (it == payments.end()) return 0;
+std::int64_t charges_total(const ServerCharges& charges, const std::string& invoice_id) {
+  auto it = charges.find(invoice_id);
   std::int64_t sum = 0;
-  for (const auto& [intent, amount] : it->second) {
-    store::Statement s = books.prepare("SELECT 1 FROM payments WHERE processor_ref = ? AND processor_ref != ''");
-    s.bind(1, intent);
-    if (!s.step()) sum += amount;
+  if (it != charges.end()) {
+    for (const ServerCharge& c : it->second) sum += c.amount;
   }
   return sum;
 }
 
-// Why a scheduled message no longer applies; "" when it still does.
+// What the server took for the invoice that the books do not show yet: paid (succeeded) and
+// under way (processing).
+struct Elsewhere {
+  std::int64_t paid = 0;
+  bool under_way = false;
+};
+
+Elsewhere elsewhere(store::Database& books, const ServerCharges& charges, const std::string& invoice_id) {
+  Elsewhere e;
+  auto it = charges.find(invoice_id);
+  if (it == charges.end()) return e;
+  for (const ServerCharge& c : it->second) {
+    store::Statement s = books.prepare("SELECT 1 FROM payments WHERE processor_ref = ? AND processor_ref != ''");
+    s.bind(1, c.intent);
+    if (s.step()) continue;
+    if (c.succeeded) {
+      e.paid += c.amount;
+    } else {
+      e.under_way = true;
+    }
+  }
+  return e;
+}
+
+// Why a scheduled message no longer applies; "" when it still does. Said after « Annulé – ».
 std::string cancel_reason(const OutboxRow& row, const InvoiceFacts& facts, const std::optional<MailTemplate>& t,
                           std::int64_t paid_elsewhere) {
-  if (facts.cancel_requested) return "Annulé depuis Quittance.";
-  if (!t) return "Modèle supprimé.";
-  if (!t->active) return "Modèle désactivé.";
-  if (!facts.exists) return "Facture introuvable.";
-  if (facts.state == "cancelled") return "Facture annulée.";
-  if (row.reminder && facts.due - paid_elsewhere <= 0) return "Facture réglée.";
-  if (row.reminder && !facts.patient_reminders) {
-    return "Patient exclu des rappels (« Recevoir des rappels pour impayés » décoché).";
-  }
+  if (facts.cancel_requested) return "à la demande du cabinet";
+  if (!t) return "modèle supprimé";
+  if (!t->active) return "modèle désactivé";
+  if (!facts.exists) return "facture introuvable";
+  // Turned off and on again: it concerns only invoices issued since.
+  if (facts.issued_at < t->active_since) return "modèle réactivé depuis l'émission de la facture";
+  if (facts.state == "cancelled") return "facture annulée";
+  if (row.reminder && facts.due - paid_elsewhere <= 0) return "facture réglée";
+  if (row.reminder && !facts.patient_reminders) return "patient exclu des rappels";
   return "";
 }
 
@@ -65,11 +96,16 @@ std::int64_t backoff(std::int64_t attempts) {
   return wait;
 }
 
+std::int64_t books_cursor(store::Database& books) {
+  store::Statement s = books.prepare("SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'cursor'");
+  return s.step() ? s.column_int64(0) : 0;
+}
+
 }  // namespace
 
 MailScheduler::MailScheduler(SharedDatabase& db, SnapshotStore& books, std::shared_ptr<MailSender> sender, Clock now,
                              MailSchedulerOptions options)
-    : db_(db), books_(books), sender_(std::move(sender)), now_(std::move(now)), options_(options) {}
+    : db_(db), books_(books), sender_(std::move(sender)), now_(std::move(now)), options_(std::move(options)) {}
 
 int MailScheduler::recover() {
   const std::int64_t now = now_();
@@ -82,9 +118,13 @@ int MailScheduler::recover() {
 
 MailPass MailScheduler::run_once() {
   MailPass pass;
+  // Only this scheduler sends, one pass at a time: a row still 'sending' now was interrupted.
+  recover();
   const std::vector<std::string> clinics = db_.with([](store::Database& d) { return mail_clinics(d); });
   for (const std::string& clinic : clinics) {
+    if (options_.stopping()) break;
     try {
+      plan_clinic(clinic, pass);
       run_clinic(clinic, pass);
     } catch (const std::exception& e) {
       std::cerr << "quittance-server: emails of clinic " << clinic << ": " << e.what() << '\n';
@@ -93,59 +133,95 @@ MailPass MailScheduler::run_once() {
   return pass;
 }
 
-void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
+// New rows for the invoices issued by operations the template has not been planned for (all
+// those issued since its activation, the first time), and the scheduled rows of a template whose
+// delay or name changed brought in line.
+void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
   const std::int64_t now = now_();
-  // 1. Plan from the books, then record the plan.
-  std::vector<OutboxRow> plans = books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer&) {
-    std::vector<OutboxRow> out;
+  const ServerCharges charges = db_.with([&](store::Database& d) { return server_charges(d, clinic_id); });
+  std::vector<OutboxRow> plans, moved;
+  std::map<std::string, PlanMark> marks;
+  books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer&) {
+    const std::int64_t cursor = books_cursor(b);
     for (const MailTemplate& t : active_templates(b)) {
       const std::optional<core::DelayUnit> unit = core::delay_unit_from_string(t.delay_unit);
       if (!unit) continue;
+      const int amount = static_cast<int>(t.delay_amount);
+      std::optional<PlanMark> mark;
+      std::vector<OutboxRow> open;
+      db_.with([&](store::Database& d) {
+        mark = plan_mark(d, clinic_id, t.id);
+        open = open_mail(d, clinic_id, now, t.id);
+      });
+      for (OutboxRow& row : open) {
+        if (row.state != "scheduled") continue;
+        const std::int64_t due = core::schedule_at(row.issued_at, amount, *unit);
+        if (row.due_at == due && row.template_name == t.name) continue;
+        if (row.next_attempt_at == row.due_at) row.next_attempt_at = due;
+        row.due_at = due;
+        row.template_name = t.name;
+        moved.push_back(row);
+      }
+      const bool from_start = !mark || mark->active_since != t.active_since;
+      // Reminders only for what is unpaid and for patients who receive them; the invoice email
+      // for every invoice. The recipient shown is the « Facturé à » payer's, else the patient's.
       store::Statement s = b.prepare(
-          t.reminder() ? "SELECT id, patient_id, issued_at FROM invoices WHERE state = 'issued' AND issued_at >= ? "
-                         "AND status IN ('due', 'partly_paid')"
-                       : "SELECT id, patient_id, issued_at FROM invoices WHERE state = 'issued' AND issued_at >= ?");
+          std::string("SELECT i.id, i.patient_id, i.issued_at, COALESCE(c.email, p.email), i.total - i.settled "
+                      "FROM invoices i JOIN patients p ON p.id = i.patient_id LEFT JOIN contacts c ON c.id = i.contact_id "
+                      "WHERE i.state = 'issued' AND i.issued_at >= ?1") +
+          (from_start ? ""
+                      : " AND i.id IN (SELECT json_extract(j.body, '$.invoice_id') FROM journal j "
+                        "WHERE j.name = 'invoice.issue' AND j.server_seq > ?2)") +
+          (t.reminder() ? " AND i.status IN ('due', 'partly_paid') AND p.reminders = 1" : ""));
       s.bind(1, t.active_since);
+      if (!from_start) s.bind(2, mark->planned_seq);
       while (s.step()) {
         const std::optional<std::int64_t> issued = core::parse_utc_instant(s.column_text(2));
         if (!issued) continue;
+        const std::string invoice = s.column_text(0);
+        if (t.reminder() && s.column_int64(4) - elsewhere(b, charges, invoice).paid <= 0) continue;
         OutboxRow row;
-        row.id = t.id + ":" + s.column_text(0);
+        row.id = t.id + ":" + invoice;
         row.template_id = t.id;
-        row.invoice_id = s.column_text(0);
+        row.invoice_id = invoice;
         row.patient_id = s.column_text(1);
         row.template_name = t.name;
         row.reminder = t.reminder();
-        row.due_at = core::schedule_at(*issued, static_cast<int>(t.delay_amount), *unit);
-        out.push_back(std::move(row));
+        row.issued_at = *issued;
+        row.due_at = core::schedule_at(*issued, amount, *unit);
+        row.recipient = s.column_text(3);
+        plans.push_back(std::move(row));
       }
+      marks[t.id] = PlanMark{t.active_since, cursor};
     }
-    return out;
   });
   db_.with([&](store::Database& d) {
     d.transaction([&] {
-      for (const OutboxRow& row : plans) {
-        if (!find_mail(d, clinic_id, row.id)) ++pass.planned;
-        plan_mail(d, clinic_id, row, now);
-      }
+      for (const OutboxRow& row : plans) pass.planned += plan_mail(d, clinic_id, row, now) ? 1 : 0;
+      for (const OutboxRow& row : moved) save_mail(d, clinic_id, row, now);
+      for (const auto& [template_id, mark] : marks) set_plan_mark(d, clinic_id, template_id, mark);
     });
   });
+}
 
-  // 2. Decide for every open row, and compose what is due.
+void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
+  const std::int64_t now = now_();
   std::vector<OutboxRow> open;
-  ServerPayments payments;
+  ServerCharges charges;
   db_.with([&](store::Database& d) {
-    open = open_mail(d, clinic_id);
-    payments = server_payments(d, clinic_id);
+    open = open_mail(d, clinic_id, now - kFailedKept);
+    charges = server_charges(d, clinic_id);
   });
   std::vector<OutboxRow> changes;
   std::vector<Job> jobs;
+  std::int64_t decided_at_seq = 0;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer& commands) {
+    decided_at_seq = books_cursor(b);
     for (OutboxRow& row : open) {
       const InvoiceFacts facts = invoice_facts(b, row.invoice_id, row.id);
       if (row.state == "failed") {
-        // « Réessayer » on a device: once per request.
-        if (!facts.retry_requested.empty() && facts.retry_requested > row.retry_seen) {
+        // « Réessayer » on a device: once per request (a new request is a new instant).
+        if (!facts.retry_requested.empty() && facts.retry_requested != row.retry_seen) {
           row.state = "scheduled";
           row.retry_seen = facts.retry_requested;
           row.next_attempt_at = now;
@@ -156,8 +232,8 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
         continue;
       }
       const std::optional<MailTemplate> t = find_template(b, row.template_id);
-      const std::int64_t elsewhere = paid_elsewhere(b, payments, row.invoice_id);
-      const std::string reason = cancel_reason(row, facts, t, elsewhere);
+      const Elsewhere paid = elsewhere(b, charges, row.invoice_id);
+      const std::string reason = cancel_reason(row, facts, t, paid.paid);
       if (!reason.empty()) {
         row.state = "cancelled";
         row.error = reason;
@@ -165,10 +241,11 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
         ++pass.cancelled;
         continue;
       }
+      if (row.reminder && paid.under_way) continue;  // a bank debit under way: not now
       if (row.due_at > now || row.next_attempt_at > now || jobs.size() >= static_cast<std::size_t>(options_.batch)) {
         continue;
       }
-      jobs.push_back({row, compose_mail(commands, *t, row.invoice_id, elsewhere)});
+      jobs.push_back({row, compose_mail(commands, *t, row.invoice_id, paid.paid), charges_total(charges, row.invoice_id)});
     }
   });
   db_.with([&](store::Database& d) {
@@ -177,12 +254,29 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     });
   });
 
-  // 3. Send, one message at a time, outside every lock.
-  for (Job& job : jobs) send_one(clinic_id, job.row, job.composed, pass);
+  // Send, one message at a time, outside every lock; stop when what was decided is overtaken
+  // (new operations in the log, a card payment) or the pass has run long: the next pass,
+  // within seconds, decides again on the books as they are then.
+  const auto started = std::chrono::steady_clock::now();
+  for (Job& job : jobs) {
+    if (options_.stopping() || std::chrono::steady_clock::now() - started > std::chrono::seconds(options_.pass_seconds)) {
+      break;
+    }
+    const bool overtaken = db_.with([&](store::Database& d) {
+      return log_head(d, clinic_id) != decided_at_seq ||
+             charges_total(server_charges(d, clinic_id, job.row.invoice_id), job.row.invoice_id) != job.charges;
+    });
+    if (overtaken) break;
+    try {
+      attach_invoice_pdf(job.composed);
+      send_one(clinic_id, job.row, job.composed, pass);
+    } catch (const std::exception& e) {
+      std::cerr << "quittance-server: email " << job.row.id << " of clinic " << clinic_id << ": " << e.what() << '\n';
+    }
+  }
 }
 
-void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, const ComposedMail& composed,
-                             MailPass& pass) {
+void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass) {
   const std::int64_t now = now_();
   auto save = [&](const OutboxRow& r) {
     db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
@@ -205,22 +299,27 @@ void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, const 
     ++pass.postponed;
     return;
   }
-  // Written before the conversation: a server stopped during it never sends this row again.
-  row.state = "sending";
-  row.sent_at = now;
-  row.attempts += 1;
-  save(row);
+  // Written before the conversation, and only if the row is still as decided: a server stopped
+  // during it never sends this row again.
+  const bool claimed = db_.with([&](store::Database& d) {
+    bool ok = false;
+    d.transaction([&] { ok = claim_mail(d, clinic_id, row, now); });
+    return ok;
+  });
+  if (!claimed) return;
   const SendResult result = sender_->send(composed.message);
+  using Outcome = SendResult::Outcome;
   if (result.sent()) {
     row.state = "sent";
     row.error.clear();
     ++pass.sent;
-  } else if (result.outcome == SendResult::Outcome::refused || row.attempts >= options_.max_attempts) {
+  } else if (result.outcome == Outcome::refused || result.outcome == Outcome::unknown ||
+             row.attempts >= options_.max_attempts) {
     row.state = "failed";
     row.sent_at.reset();
-    row.error = result.outcome == SendResult::Outcome::refused
-                    ? result.error
-                    : "Échec après " + std::to_string(row.attempts) + " tentatives : " + result.error;
+    row.error = result.outcome == Outcome::retry
+                    ? "Échec après " + std::to_string(row.attempts) + " tentatives : " + result.error
+                    : result.error;
     ++pass.failed;
   } else {
     row.state = "scheduled";

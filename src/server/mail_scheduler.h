@@ -6,11 +6,14 @@
 //      the server took that the books do not have yet), a cancelled invoice, a patient excluded
 //      from reminders, a template turned off, « Annuler » asked on a device;
 //   3. sends what is due, at most once: a row is marked 'sending' before the SMTP conversation,
-//      so a server stopped during it reports the row failed instead of sending it again; a row
-//      missed while the server was down is simply due, and goes out at the first pass.
+//      so a server stopped during it reports the row failed instead of sending it again (as is
+//      a message whose answer was lost after it was sent); a row missed while the server was
+//      down is simply due, and goes out at the first pass. Nothing is sent on a decision the
+//      log or a card payment has overtaken: the rest waits for the next pass.
 // The clock is injected: the tests drive months of schedules in a second.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,6 +30,8 @@ struct MailSchedulerOptions {
   std::int64_t daily_cap = 200;  // messages per clinic per UTC day; past it, the rest wait a day
   int max_attempts = 5;          // temporary failures (4xx, no answer) before « Échec »
   int batch = 50;                // messages sent per clinic per pass
+  int pass_seconds = 120;        // a pass stops sending after that long; the next one goes on
+  std::function<bool()> stopping = [] { return false; };  // the server is stopping: send no more
 };
 
 struct MailPass {
@@ -45,8 +50,9 @@ class MailScheduler {
   MailPass run_once();
 
  private:
+  void plan_clinic(const std::string& clinic_id, MailPass& pass);
   void run_clinic(const std::string& clinic_id, MailPass& pass);
-  void send_one(const std::string& clinic_id, OutboxRow row, const ComposedMail& composed, MailPass& pass);
+  void send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass);
   SharedDatabase& db_;
   SnapshotStore& books_;
   std::shared_ptr<MailSender> sender_;

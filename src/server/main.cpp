@@ -191,13 +191,12 @@ int main(int argc, char** argv) {
   // 2 s of new operations in any log (an invoice just issued is sent at once).
   std::shared_ptr<MailSender> sender;
   if (!config.config.smtp.url.empty()) sender = std::make_shared<SmtpSender>(config.config.smtp);
-  MailScheduler mail(*db, *books, sender, system_now);
-  if (int interrupted = mail.recover(); interrupted > 0) {
-    std::cerr << "quittance-server: " << interrupted << " email(s) interrupted by the last stop, marked failed\n";
-  }
   std::mutex mail_mutex;
   std::condition_variable mail_wake;
-  bool mail_stop = false;
+  std::atomic<bool> mail_stop{false};
+  MailSchedulerOptions mail_options;
+  mail_options.stopping = [&] { return mail_stop.load(); };  // checked between two messages
+  MailScheduler mail(*db, *books, sender, system_now, mail_options);
   std::thread mailer([&] {
     std::int64_t seen_head = -1;
     auto last_pass = std::chrono::steady_clock::time_point{};
@@ -206,12 +205,19 @@ int main(int argc, char** argv) {
       lock.unlock();
       const std::int64_t head = log_rows(*db);
       if (head != seen_head || std::chrono::steady_clock::now() - last_pass >= std::chrono::seconds(30)) {
-        mail.run_once();
+        try {
+          const MailPass pass = mail.run_once();
+          if (pass.sent + pass.failed > 0) {
+            std::cerr << "quittance-server: emails: " << pass.sent << " sent, " << pass.failed << " failed\n";
+          }
+        } catch (const std::exception& e) {  // the database went away: said, and tried again later
+          std::cerr << "quittance-server: emails: " << e.what() << '\n';
+        }
         seen_head = head;
         last_pass = std::chrono::steady_clock::now();
       }
       lock.lock();
-      mail_wake.wait_for(lock, std::chrono::seconds(2), [&] { return mail_stop; });
+      mail_wake.wait_for(lock, std::chrono::seconds(2), [&] { return mail_stop.load(); });
     }
   });
 
@@ -224,7 +230,7 @@ int main(int argc, char** argv) {
   {
     std::lock_guard<std::mutex> lock(mail_mutex);
     mail_stop = true;
-  }
+  }  // a message being sent is finished (at most the SMTP timeout); no other starts
   mail_wake.notify_all();
   mailer.join();
 

@@ -175,6 +175,7 @@ const std::vector<store::Migration>& server_migrations() {
           patient_id      TEXT NOT NULL,
           template_name   TEXT NOT NULL,
           reminder        INTEGER NOT NULL,  -- 1: only while unpaid, not to excluded patients
+          issued_at       INTEGER NOT NULL,  -- the invoice's, Unix seconds: due_at counts from it
           due_at          INTEGER NOT NULL,  -- Unix seconds
           next_attempt_at INTEGER NOT NULL,
           state           TEXT NOT NULL CHECK (state IN ('scheduled', 'sending', 'sent', 'failed', 'cancelled')),
@@ -186,7 +187,17 @@ const std::vector<store::Migration>& server_migrations() {
           version         INTEGER NOT NULL DEFAULT 0,  -- one server event per change
           PRIMARY KEY (clinic_id, id)
         ) STRICT;
-        CREATE INDEX mail_outbox_pending ON mail_outbox(state, next_attempt_at);
+        CREATE INDEX mail_outbox_open ON mail_outbox(clinic_id, state, due_at);
+        -- How far each active template was planned: the activation it was planned for, and the
+        -- clinic's log position. A pass looks only at invoices issued by later operations, and an
+        -- invoice issued offline reaches the log late but is still planned.
+        CREATE TABLE mail_plans (
+          clinic_id    TEXT NOT NULL REFERENCES clinics(id),
+          template_id  TEXT NOT NULL,
+          active_since TEXT NOT NULL,
+          planned_seq  INTEGER NOT NULL,
+          PRIMARY KEY (clinic_id, template_id)
+        ) STRICT;
       )sql"},
   };
   return migrations;

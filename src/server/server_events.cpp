@@ -28,7 +28,7 @@ ServerEvent emit_event(store::Database& db, const std::string& clinic_id, const 
       .bind(1, clinic_id)
       .bind(2, key)
       .bind(3, kind)
-      .bind(4, data.dump())
+      .bind(4, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))  // never throws on bad UTF-8
       .bind(5, format_utc(now))
       .step();
   return *find_event(db, clinic_id, key);

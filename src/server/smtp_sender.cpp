@@ -64,11 +64,28 @@ int watch(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   return 0;
 }
 
-// The server's words, printable and short, for an error message.
+// The server's words, printable, valid UTF-8 (they end up in JSON events) and short, for an
+// error message: control characters become spaces, bytes that are not UTF-8 become '?', and
+// the cut falls between characters.
 std::string reply_text(const std::string& reply, long code) {
   std::string out;
-  for (unsigned char ch : reply) out += (ch < 0x20 || ch == 0x7f) ? ' ' : static_cast<char>(ch);
-  if (out.size() > 160) out = out.substr(0, 160) + "…";
+  for (std::size_t i = 0; i < reply.size();) {
+    const auto ch = static_cast<unsigned char>(reply[i]);
+    const std::size_t len = ch < 0x80 ? 1 : (ch >> 5) == 6 ? 2 : (ch >> 4) == 14 ? 3 : (ch >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= reply.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(reply[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    if (out.size() + len > 160) {
+      out += "…";
+      break;
+    }
+    out += len == 1 && (ch < 0x20 || ch == 0x7f) ? std::string(" ") : reply.substr(i, len);
+    i += len;
+  }
   return out.empty() || out.rfind(std::to_string(code), 0) != 0 ? std::to_string(code) : out;
 }
 
@@ -96,8 +113,8 @@ SendResult transport_failure(CURLcode code, const char* curl_error) {
       return {SendResult::Outcome::retry, "le serveur de messagerie ne répond pas (délai dépassé)"};
     case CURLE_USE_SSL_FAILED:
       return {SendResult::Outcome::retry, "le serveur de messagerie ne propose pas de chiffrement (STARTTLS)"};
-    case CURLE_LOGIN_DENIED:
-      return {SendResult::Outcome::refused, "identification refusée par le serveur de messagerie : " + detail};
+    case CURLE_LOGIN_DENIED:  // the server's setup, not this message's: tried again later
+      return {SendResult::Outcome::retry, "identification refusée par le serveur de messagerie : " + detail};
     default:
       return {SendResult::Outcome::retry, "échec de l'envoi : " + detail};
   }
@@ -188,10 +205,17 @@ SendResult SmtpSender::send(const MailMessage& original) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
   SendResult result;
   if (reply >= 400 && reply < 600) {
-    const bool permanent = reply >= 500;
+    // A refusal of the login or of our sender is the server's setup, not this message's: tried
+    // again later (and failed after a few attempts) rather than lost at once.
+    const bool setup = reply == 530 || conversation.refused_verb == "AUTH" || conversation.refused_verb == "MAIL";
+    const bool permanent = reply >= 500 && !setup;
     result.outcome = permanent ? SendResult::Outcome::refused : SendResult::Outcome::retry;
-    result.error = refused_what(conversation.refused_verb, reply) + (permanent ? "" : " pour l'instant") + " (" +
+    result.error = refused_what(conversation.refused_verb, reply) + (reply >= 500 ? "" : " pour l'instant") + " (" +
                    reply_text(conversation.refusal, reply) + ")";
+  } else if (upload.offset == data.size() && !data.empty()) {
+    // Everything was sent and the answer never came: the server may have taken it.
+    result = {SendResult::Outcome::unknown,
+              "la connexion au serveur de messagerie s'est coupée après l'envoi : le message est peut-être parti"};
   } else {
     result = transport_failure(code, error_buffer);
   }

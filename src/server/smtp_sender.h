@@ -26,7 +26,9 @@ struct SendResult {
   enum class Outcome {
     sent,     // the server accepted the message (250 after DATA)
     retry,    // no answer, a timeout, a TLS failure or a 4xx: try again later
-    refused,  // a permanent 5xx (bad recipient, sender refused, login denied...) or a bad address: do not retry
+    refused,  // a permanent 5xx to this message (recipient, content) or a bad address: do not retry
+    unknown,  // the connection broke after the whole message was sent: it may have been delivered,
+              // so it must not be sent again on our own
   } outcome = Outcome::retry;
   std::string error;  // empty when sent; short, factual, in French, for the practitioner to read
 

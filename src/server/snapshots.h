@@ -40,6 +40,7 @@ class SnapshotStore {
     store::Database& db = open(clinic_id);
     app::CommandLayer commands(db, app::system_clock());
     catch_up(server, clinic_id, db, commands);
+    commands.act_as_an_owner();  // its queries read everything, whoever the clinic archived
     return body(db, commands);
   }
 

@@ -7,8 +7,9 @@ It listens on 127.0.0.1 (or H, e.g. 127.0.0.2: a local address the sender does n
 loopback, so it must insist on STARTTLS, which the sink does not offer) on a free port and
 prints that port alone on its first stdout line.
 With --user/--password it requires AUTH (PLAIN or LOGIN) before MAIL, without TLS (loopback).
-Recipients at refuse.test get a permanent 550, at later.test a transient 451; any other is
-accepted. Each accepted message N (1, 2, ...) is written to OUT as
+Recipients at refuse.test get a permanent 550, at later.test a transient 451; a message to
+vanish.test is kept, then the connection is dropped before the answer to DATA (a lost "250");
+any other is accepted. Each accepted message N (1, 2, ...) is written to OUT as
     N.eml   the raw bytes received (CRLF kept, dot-stuffing undone)
     N.json  what Python's `email` package (policy=default) reads from it:
             {"subject", "from": {"name", "address"}, "to": {...}, "text", "html",
@@ -101,6 +102,9 @@ class Sink:
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(result, f, ensure_ascii=False)
         os.rename(tmp, os.path.join(self.out_dir, f"{n}.json"))
+        if any(r.lower().endswith("@vanish.test") for r in envelope.rcpt_tos):
+            server.transport.abort()  # taken, but the sender never hears it
+            return "250 2.0.0 accepted (unheard)"
         return "250 2.0.0 accepted as %d" % n
 
 

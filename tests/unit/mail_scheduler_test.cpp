@@ -198,9 +198,11 @@ TEST_CASE("two months of invoice emails and reminders, across a server restart: 
   c.run();
   c.sync();
   CHECK(c.message("system-reminder-7d", paid_here)["state"] == "cancelled");
-  CHECK(c.message("system-reminder-7d", paid_here)["error"] == "Facture réglée.");
-  CHECK(c.message("system-reminder-7d", paid_online)["state"] == "cancelled");
-  CHECK(c.message("system-reminder-7d", excluded)["error"].get<std::string>().find("exclu") != std::string::npos);
+  CHECK(c.message("system-reminder-7d", paid_here)["error"] == "facture réglée");
+  // Never planned: paid online before any reminder was due, and a patient excluded from them.
+  CHECK(c.message("system-reminder-7d", paid_online).is_null());
+  CHECK(c.message("system-reminder-7d", excluded).is_null());
+  CHECK(c.message("system-invoice", excluded)["state"] == "sent");
 
   // 47 h: nothing yet; 48 h: the 48-hour reminder, for the unpaid invoice only.
   const std::size_t before = c.sender->sent.size();
@@ -308,7 +310,7 @@ TEST_CASE("« Annuler » on a device cancels a scheduled reminder; a template tu
   c.sync();
   CHECK(c.message("system-reminder-7d", inv)["state"] == "cancelled");
   CHECK(c.message("system-reminder-7d", inv)["cancel_requested"] == false);
-  CHECK(c.message("system-reminder-1m", inv)["error"] == "Modèle désactivé.");
+  CHECK(c.message("system-reminder-1m", inv)["error"] == "modèle désactivé");
   CHECK(c.sender->sent.empty());
 }
 
@@ -417,4 +419,55 @@ TEST_CASE("an invoice email over real SMTP: UTF-8 headers, fields filled, escape
   const std::string raw = sink.raw(1);
   CHECK(raw.find("Subject: =?UTF-8?") != std::string::npos);
   CHECK(raw.find("multipart/alternative") != std::string::npos);
+}
+
+TEST_CASE("an invoice issued earlier but synced later (an offline device) is still planned") {
+  Clinic c;
+  const std::int64_t activated = c.now;
+  c.activate("system-reminder-7d");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  c.now = activated + 2 * 3600;
+  const std::string first = c.invoice(zoe, 6000);
+  c.sync();
+  c.run();
+  // Issued an hour after the activation on a device that was offline, and reaching the log
+  // after the later invoice above was planned.
+  c.now = activated + 3600;
+  const std::string late = c.invoice(zoe, 5000);
+  c.now = activated + 2 * 3600 + 60;
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", first)["state"] == "scheduled");
+  REQUIRE(c.message("system-reminder-7d", late).is_object());
+  CHECK(c.message("system-reminder-7d", late)["due_at"] == core::format_utc_instant(activated + 3600 + 7 * 86400));
+  // Issued before the activation: never.
+  c.now = activated - 60;
+  const std::string before = c.invoice(zoe, 4000);
+  c.now = activated + 3 * 3600;
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", before).is_null());
+}
+
+TEST_CASE("a bank debit under way holds a reminder back without cancelling it; once failed, the reminder goes") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string inv = c.invoice(zoe, 6000);
+  c.sync();
+  c.run();
+  c.server.db->with([&](store::Database& d) {
+    d.exec("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
+           "paid_on, status, created_at, updated_at) VALUES ('" + c.clinic_id + "', 'x', 'pi_sepa', '" + inv + "', '" +
+           zoe + "', 6000, 'eur', '2026-01-31', 'processing', 'now', 'now')");
+  });
+  c.now += 8 * 86400;
+  MailPass held = c.run();
+  CHECK(held.sent == 0);
+  CHECK(held.cancelled == 0);
+  c.server.db->with([&](store::Database& d) { d.exec("UPDATE charges SET status = 'failed'"); });
+  CHECK(c.run().sent == 1);
+  CHECK(c.sent_for(inv) == 1);
 }

@@ -346,11 +346,13 @@ TEST_CASE("smtp: AUTH required and given") {
   CHECK(sink.message(1)["envelope"]["authenticated"] == true);
 }
 
-TEST_CASE("smtp: a wrong password is refused, and the error does not contain it") {
+// A refused login is the server's setup, not the message's: tried again later (the scheduler
+// fails it after a few attempts), never lost at the first refusal.
+TEST_CASE("smtp: a wrong password is not sent, tried again later, and the error does not contain it") {
   SmtpSink sink("cabinet", "s3cret-Pa55");
   SmtpSender sender(config_for(sink.url(), "cabinet", "wrong-Pa55word"));
   const SendResult r = sender.send(simple_to("p@patient-exemple.fr"));
-  CHECK(r.outcome == SendResult::Outcome::refused);
+  CHECK(r.outcome == SendResult::Outcome::retry);
   CAPTURE(r.error);
   CHECK(r.error.find("mot de passe") != std::string::npos);
   CHECK(r.error.find("535") != std::string::npos);
@@ -358,15 +360,25 @@ TEST_CASE("smtp: a wrong password is refused, and the error does not contain it"
   CHECK(sink.count() == 0);
 }
 
-TEST_CASE("smtp: a server that requires AUTH refuses a sender without credentials") {
+TEST_CASE("smtp: a server that requires AUTH refuses a sender without credentials, until it is configured") {
   SmtpSink sink("cabinet", "s3cret-Pa55");
   SmtpSender sender(config_for(sink.url()));
   const SendResult r = sender.send(simple_to("p@patient-exemple.fr"));
-  CHECK(r.outcome == SendResult::Outcome::refused);
+  CHECK(r.outcome == SendResult::Outcome::retry);
   CAPTURE(r.error);
   CHECK(r.error.find("530") != std::string::npos);
   CHECK(r.error.find("identification") != std::string::npos);
   CHECK(sink.count() == 0);
+}
+
+TEST_CASE("smtp: an answer lost after the whole message was sent is unknown, never a retry") {
+  SmtpSink sink;
+  SmtpSender sender(config_for(sink.url()));
+  const SendResult r = sender.send(simple_to("p@vanish.test"));
+  CHECK(r.outcome == SendResult::Outcome::unknown);
+  CAPTURE(r.error);
+  CHECK(r.error.find("peut-être parti") != std::string::npos);
+  CHECK(sink.count() == 1);  // it did arrive
 }
 
 TEST_CASE("smtp: a recipient refused with 550 is refused, not retried") {
