@@ -292,8 +292,11 @@ void Backend::local_change() {
   changed();
 }
 
+// « Synchroniser maintenant »: the operations at once, and the server's events (card payments,
+// emails' states) at the next tick, through whoami.
 void Backend::sync_now() {
   sync_backoff_ms_ = 0;
+  next_refresh_ms_ = now_ms_;
   start_sync();
 }
 

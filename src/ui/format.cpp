@@ -1,9 +1,12 @@
 // Display formats. See format.h.
 #include "ui/format.h"
 
+#include <ctime>
+
 #include "app/clock.h"
 #include "core/date.h"
 #include "core/money.h"
+#include "core/schedule.h"
 #include "ui/i18n.h"
 
 namespace quittance::ui {
@@ -51,6 +54,17 @@ std::string date(const std::string& iso) {
   auto d = core::parse_iso_date(iso);
   if (!d) return iso;
   return language() == "en" ? core::format_iso(*d) : core::format_fr(*d);
+}
+
+std::string date_time(const std::string& utc) {
+  const std::optional<std::int64_t> t = core::parse_utc_instant(utc);
+  if (!t) return utc;
+  const std::time_t seconds = static_cast<std::time_t>(*t);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, language() == "en" ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &local);
+  return buf;
 }
 
 std::string today_iso() { return core::format_iso(app::system_clock().today()); }

@@ -18,6 +18,8 @@ std::string decimal_text(std::int64_t value, std::int64_t unit, char point = ','
 std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values);
 std::optional<std::int64_t> parse_money(const std::string& text);
 std::string date(const std::string& iso);            // "" stays ""
+// A UTC instant ("2026-11-21T13:45:07Z") in the device's time zone: "21/11/2026 14:45"; "" stays "".
+std::string date_time(const std::string& utc);
 std::string today_iso();
 std::string today_input();                           // today as a date field shows it (21/11/2026)
 // A date as typed in a field: dd/mm/yyyy (or ISO); nullopt when it is not a real date.

@@ -235,7 +235,8 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {
-      label(tr("section.communications.empty"));
+      draw_communications(commands, data_version, state.communications, state.open_patient,
+                          backend && backend->link().paired());
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "ui/invoice_editor.h"
 #include "sync/backend.h"
+#include "ui/communications_view.h"
 #include "ui/paged_list.h"
 #include "ui/patient_contacts.h"
 #include "ui/patient_cards.h"
@@ -40,6 +41,7 @@ struct PatientsState {
   ContactForm contact;        // « Ajouter un payeur » (Facturé à)
   RefundDialogState refund;   // « Rembourser » a payment
   PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
+  CommunicationsState communications;  // the open patient's emails
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };
 

@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/practice_settings.h"
+#include "ui/templates_settings.h"
 #include "ui/theme.h"
 #include "ui/users_settings.h"
 #include "ui/widget_log.h"
@@ -35,6 +36,10 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
   }
   if (ImGui::BeginTabItem((std::string(tr("catalog.services")) + "###tab-services").c_str())) {
     draw_services_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("templates.tab")) + "###tab-templates").c_str())) {
+    draw_templates_settings(commands, state.templates);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem((std::string(tr("users.tab")) + "###tab-users").c_str())) {

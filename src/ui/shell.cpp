@@ -194,6 +194,8 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
       open_patient_page(state, patient);
       state.patients.show_payments_tab = true;
     }
+  } else if (state.section == Section::Communications) {
+    draw_communications_screen(*commands, data_version, state.communications, backend && backend->link().paired());
   } else if (state.section == Section::Dashboard) {
     draw_dashboard_screen(*commands, data_version, state.dashboard);
   } else {

@@ -10,6 +10,7 @@
 #include "sync/backend.h"
 #include "ui/backend_settings.h"
 #include "ui/catalog_settings.h"
+#include "ui/communications_view.h"
 #include "ui/dashboard_screen.h"
 #include "ui/exports_settings.h"
 #include "ui/invoice_page.h"
@@ -19,6 +20,7 @@
 #include "ui/payments_screen.h"
 #include "ui/practice_settings.h"
 #include "ui/sign_in.h"
+#include "ui/templates_settings.h"
 #include "ui/users_settings.h"
 
 namespace quittance::ui {
@@ -43,6 +45,7 @@ struct SettingsState {
   BackendSettingsState backend;               // « Serveur »: pairing this device
   UsersSettingsState users;                   // « Utilisateurs »
   ExportsState exports;                       // « Exports et sauvegarde »
+  TemplatesSettingsState templates;           // « Modèles d'e-mails »
 };
 
 struct UiState {
@@ -53,6 +56,7 @@ struct UiState {
   PatientsState patients;
   InvoicesState invoices;
   PaymentsState payments;
+  CommunicationsState communications;
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
   InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
 };

@@ -1,0 +1,123 @@
+// Communications. See communications_view.h.
+#include "ui/communications_view.h"
+
+#include <imgui.h>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+constexpr const char* kFilters[] = {"", "scheduled", "sent", "failed", "cancelled"};
+
+// « Programmé », « Envoyé », « Échec : … », « Annulé : … », and what is asked of the server.
+std::string state_text(const app::Json& m) {
+  const std::string state = m.value("state", std::string());
+  const std::string error = m.value("error", std::string());
+  std::string text = tr("comms.state." + state);
+  if (!error.empty() && state != "sent") text += " – " + error;
+  if (m.value("cancel_requested", false)) text += " – " + std::string(tr("comms.cancel_requested"));
+  if (m.value("retry_requested", false)) text += " – " + std::string(tr("comms.retry_requested"));
+  return text;
+}
+
+}  // namespace
+
+void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
+                         const std::string& patient_id, bool paired) {
+  if (!paired) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    muted(tr("comms.not_paired"));
+    ImGui::PopTextWrapPos();
+  }
+  for (int i = 0; i < static_cast<int>(std::size(kFilters)); ++i) {
+    if (i > 0) ImGui::SameLine();
+    const std::string text = std::string(tr(std::string("comms.filter.") + (i == 0 ? "all" : kFilters[i]))) +
+                             "##comms-filter-" + std::to_string(i);
+    if (ImGui::RadioButton(text.c_str(), state.filter == i)) state.filter = i;
+  }
+  app::Json query = {{"cmd", "message.list"}};
+  if (!patient_id.empty()) query["patient_id"] = patient_id;
+  if (state.filter > 0) query["state"] = kFilters[state.filter];
+  state.list.set_query(query, data_version);
+  const std::int64_t total = state.list.total(commands);
+  error_text(state.error_key);
+  ImGui::Spacing();
+  if (total == 0) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    label(tr("comms.empty"));
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  const bool all_patients = patient_id.empty();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##messages", all_patients ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  // Dates, numbers and the button keep their width; names and the state share the rest.
+  const auto fixed = [](const char* text) { return ImGui::CalcTextSize(text).x + 16.0f; };
+  ImGui::TableSetupColumn(tr("comms.date"), ImGuiTableColumnFlags_WidthFixed, fixed("00/00/0000 00:00"));
+  if (all_patients) ImGui::TableSetupColumn(tr("comms.patient"), 0, 1.2f);
+  ImGui::TableSetupColumn(tr("comms.invoice"), ImGuiTableColumnFlags_WidthFixed, fixed("F-0000-AA-000000"));
+  ImGui::TableSetupColumn(tr("comms.template"), 0, 1.6f);
+  ImGui::TableSetupColumn(tr("comms.recipient"), 0, 1.4f);
+  ImGui::TableSetupColumn(tr("comms.state"), 0, 1.6f);
+  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, fixed(tr("comms.cancel")));
+  table_headers();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(total));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::Json* row = state.list.row(commands, i);
+      if (!row) continue;
+      const app::Json& m = *row;
+      const std::string id = m.value("message_id", std::string());
+      const std::string st = m.value("state", std::string());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const std::string sent_at = m.value("sent_at", std::string());
+      label(date_time(sent_at.empty() ? m.value("due_at", std::string()) : sent_at).c_str());
+      if (all_patients) {
+        ImGui::TableNextColumn();
+        label(m.value("patient_name", std::string()).c_str());
+      }
+      ImGui::TableNextColumn();
+      label(m.value("invoice_number", std::string()).c_str());
+      ImGui::TableNextColumn();
+      label(m.value("template_name", std::string()).c_str());
+      ImGui::TableNextColumn();
+      label(m.value("recipient", std::string()).c_str());
+      ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0.0f);
+      if (st == "failed") ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+      label(state_text(m).c_str());
+      if (st == "failed") ImGui::PopStyleColor();
+      ImGui::PopTextWrapPos();
+      ImGui::TableNextColumn();
+      const char* action = st == "scheduled" && !m.value("cancel_requested", false) ? "comms.cancel"
+                           : st == "failed" && !m.value("retry_requested", false) ? "comms.retry"
+                                                                                  : nullptr;
+      if (action && ImGui::SmallButton((std::string(tr(action)) + "##" + action + "-" + id).c_str())) {
+        const app::Json answer = commands.exec({{"cmd", st == "scheduled" ? "message.cancel" : "message.retry"},
+                                                {"id", app::new_command_id()},
+                                                {"message_id", id}});
+        state.error_key = answer["ok"] == true ? "" : error_key(answer);
+      }
+    }
+  }
+  ImGui::EndTable();
+}
+
+void draw_communications_screen(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
+                                bool paired) {
+  title(tr("nav.communications"));
+  draw_communications(commands, data_version, state, "", paired);
+}
+
+}  // namespace quittance::ui

@@ -1,0 +1,30 @@
+// Paramètres → « Modèles d'e-mails » (seed 001): the billing email templates — the system ones
+// (activate, edit their content) and the practice's own (create, edit, duplicate, delete) — with
+// their delay after issue, the PDF option and the « Actif » flag. Fields are inserted from a
+// picker where the cursor stands. Turning on a template sent at issue asks first: it concerns
+// every new invoice.
+#pragma once
+#include <string>
+
+#include "app/commands.h"
+
+namespace quittance::ui {
+
+struct TemplatesSettingsState {
+  // The editor: open when `editing`; template_id "" for a new template.
+  bool editing = false;
+  std::string template_id;
+  bool system = false;
+  std::string name, subject, body, delay = "7";
+  int unit = 1;  // 0 hours, 1 days, 2 months
+  bool attach_pdf = true, active = true;
+  int field_target = 1;                  // 0 subject, 1 body: where « Insérer un champ » writes
+  int subject_cursor = 0, body_cursor = 0;  // byte offsets, kept by the fields' callbacks
+  std::string confirm_activate;          // a template sent at issue waiting for « Activer »
+  std::string confirm_delete;
+  std::string error_key, error_detail, message_key;
+};
+
+void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState& state);
+
+}  // namespace quittance::ui
