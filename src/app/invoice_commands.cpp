@@ -172,22 +172,63 @@ Json invoice_get(Context& ctx) {
   return inv;
 }
 
+// The practice's identity and mentions, as a document shows them.
+Json practice_block(store::Database& db) {
+  Json practice = Json::object();
+  for (const char* key : {"name", "address", "siret", "rpps", "adeli", "ei_mention", "vat_mention", "cgv_url",
+                          "cancellation_terms"}) {
+    practice[key] = setting_or_default(db, std::string("practice.") + key);
+  }
+  return practice;
+}
+
+// Who a document is addressed to: its « Facturé à » payer (contact_id), else the patient.
+Json bill_to_block(store::Database& db, const std::string& contact, const std::string& patient,
+                   const std::string& patient_name) {
+  auto st = contact.empty() ? db.prepare("SELECT name, address, email FROM patients WHERE id = ?1")
+                            : db.prepare("SELECT name, address, email FROM contacts WHERE id = ?1");
+  st.bind(1, contact.empty() ? patient : contact);
+  if (st.step()) return {{"name", st.column_text(0)}, {"address", st.column_text(1)}, {"email", st.column_text(2)}};
+  return {{"name", patient_name}, {"address", ""}, {"email", ""}};
+}
+
 // Everything an invoice's PDF shows (pdf/invoice_pdf.h): the invoice, the practice's identity
 // and mentions, and who is billed (its « Facturé à » payer, else the patient).
 Json invoice_document(Context& ctx) {
   Json invoice = invoice_get(ctx);
-  Json practice = Json::object();
-  for (const char* key : {"name", "address", "siret", "rpps", "adeli", "ei_mention", "vat_mention", "cgv_url",
-                          "cancellation_terms"}) {
-    practice[key] = setting_or_default(ctx.db, std::string("practice.") + key);
-  }
-  const std::string contact = invoice.value("contact_id", "");
-  auto st = contact.empty() ? ctx.db.prepare("SELECT name, address, email FROM patients WHERE id = ?1")
-                            : ctx.db.prepare("SELECT name, address, email FROM contacts WHERE id = ?1");
-  st.bind(1, contact.empty() ? invoice.value("patient_id", "") : contact);
-  Json bill_to = {{"name", invoice.value("patient_name", "")}, {"address", ""}, {"email", ""}};
-  if (st.step()) bill_to = {{"name", st.column_text(0)}, {"address", st.column_text(1)}, {"email", st.column_text(2)}};
-  return Json{{"kind", "invoice"}, {"practice", practice}, {"bill_to", bill_to}, {"invoice", invoice}};
+  Json bill_to = bill_to_block(ctx.db, invoice.value("contact_id", ""), invoice.value("patient_id", ""),
+                               invoice.value("patient_name", ""));
+  return Json{{"kind", "invoice"}, {"practice", practice_block(ctx.db)}, {"bill_to", bill_to}, {"invoice", invoice}};
+}
+
+// A credit note's PDF: the same blocks, its lines and totals, the invoice it corrects (to the
+// payer of that invoice), and where its credit went.
+Json credit_note_document(Context& ctx) {
+  const std::string id = require_string(ctx.cmd, "credit_note_id", 64);
+  auto st = ctx.db.prepare(
+      "SELECT c.number, c.issued_on, c.currency, c.net, c.tax, c.total, c.used, c.note, c.cancels, c.patient_id, "
+      "p.name, COALESCE(i.number, ''), COALESCE(i.issued_on, ''), COALESCE(i.contact_id, '') FROM credit_notes c "
+      "JOIN patients p ON p.id = c.patient_id LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.id = ?1");
+  st.bind(1, id);
+  if (!st.step()) refuse("not_found", "no credit note \"" + id + "\"", "credit_note_id");
+  Json note = {{"credit_note_id", id},           {"number", st.column_text(0)},     {"issued_on", st.column_text(1)},
+               {"currency", st.column_text(2)},  {"net", st.column_int64(3)},       {"tax", st.column_int64(4)},
+               {"total", st.column_int64(5)},    {"used", st.column_int64(6)},      {"notes", st.column_text(7)},
+               {"cancels", st.column_int64(8) != 0}, {"patient_id", st.column_text(9)},
+               {"patient_name", st.column_text(10)}, {"invoice_number", st.column_text(11)},
+               {"invoice_issued_on", st.column_text(12)}};
+  note["available"] = note["total"].get<std::int64_t>() - note["used"].get<std::int64_t>();
+  note["lines"] = lines_json(ctx.db, "credit_note_lines", "credit_note_id", id);
+  Json applied = Json::array();
+  auto a = ctx.db.prepare(
+      "SELECT i.number, a.amount FROM allocations a JOIN invoices i ON i.id = a.invoice_id "
+      "WHERE a.source_kind = 'credit_note' AND a.source_id = ?1 AND a.reversed = 0 ORDER BY a.id");
+  a.bind(1, id);
+  while (a.step()) applied.push_back({{"invoice_number", a.column_text(0)}, {"amount", a.column_int64(1)}});
+  note["applied"] = std::move(applied);
+  Json bill_to = bill_to_block(ctx.db, st.column_text(13), note["patient_id"], note["patient_name"]);
+  return Json{{"kind", "credit_note"}, {"practice", practice_block(ctx.db)}, {"bill_to", bill_to},
+              {"credit_note", std::move(note)}};
 }
 
 // The orders of the invoices table's columns. Each has an index that gives it without sorting
@@ -333,6 +374,7 @@ void add_invoice_commands(Registry& r) {
   r.push_back({"invoice.cancel", true, Permission::TakePayments, invoice_cancel});
   r.push_back({"invoice.get", false, Permission::View, invoice_get});
   r.push_back({"invoice.document", false, Permission::View, invoice_document});
+  r.push_back({"credit_note.document", false, Permission::View, credit_note_document});
   r.push_back({"invoice.list", false, Permission::View, invoice_list});
 }
 

@@ -184,19 +184,22 @@ constexpr float kLabelWidth = kColDate - 10 - kMargin;
 void draw(Writer& w, const Json& doc) {
   const Json practice = doc.value("practice", Json::object());
   const Json bill_to = doc.value("bill_to", Json::object());
-  const Json inv = doc.value("invoice", Json::object());
+  // An invoice, or a credit note ("kind": "credit_note"): the same page, its own title,
+  // reference to the invoice it corrects, and totals.
+  const bool credit = text_of(doc, "kind") == "credit_note";
+  const Json inv = doc.value(credit ? "credit_note" : "invoice", Json::object());
   const std::string number = text_of(inv, "number");
-  const bool cancelled = text_of(inv, "status") == "cancelled";
+  const bool cancelled = !credit && text_of(inv, "status") == "cancelled";
   const bool taxed = int_of(inv, "tax") != 0;
 
   // Header: the document on the right, the practice on the left (its name with the « EI »
   // mention, as the law wants it next to the name).
-  const std::string title = number.empty() ? "BROUILLON DE FACTURE" : cancelled ? "FACTURE ANNULÉE" : "FACTURE";
+  const std::string title = credit ? "AVOIR" : number.empty() ? "BROUILLON DE FACTURE" : cancelled ? "FACTURE ANNULÉE" : "FACTURE";
   w.right(kRight, kMargin + 10, title, 18, true);
   if (!number.empty()) w.right(kRight, kMargin + 32, "N° " + number, 11, true);
   if (!text_of(inv, "issued_on").empty()) w.right(kRight, kMargin + 48, "Date : " + date_fr(text_of(inv, "issued_on")), 10);
   std::string name = text_of(practice, "name");
-  if (!text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
+  if (!name.empty() && !text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
   w.y = kMargin + 10;
   const float header_width = kRight - kMargin - w.width(title, 18, true) - 20;
   for (const std::string& line : w.wrap(name, header_width, 14, true)) {
@@ -213,13 +216,22 @@ void draw(Writer& w, const Json& doc) {
   const float top = std::max(w.y, kMargin + 70.0f) + 14;
   const float box = 320;
   w.y = top;
-  w.text(box, w.y, "Facturé à", 9, true);
+  w.text(box, w.y, credit ? "Destinataire" : "Facturé à", 9, true);
   w.y += 13;
   w.paragraph(box, text_of(bill_to, "name") + "\n" + text_of(bill_to, "address"), kRight - box, 10);
   if (text_of(bill_to, "name") != text_of(inv, "patient_name")) {
     w.paragraph(box, "Patient : " + text_of(inv, "patient_name"), kRight - box, 9);
   }
   w.y = std::max(w.y, top + 40) + 16;
+  // A credit note names the invoice it corrects (or cancels).
+  if (credit && !text_of(inv, "invoice_number").empty()) {
+    const std::string on = text_of(inv, "invoice_issued_on").empty() ? "" : " du " + date_fr(text_of(inv, "invoice_issued_on"));
+    w.paragraph(kMargin,
+                (inv.value("cancels", false) ? "Avoir d’annulation de la facture N° " : "Avoir sur la facture N° ") +
+                    text_of(inv, "invoice_number") + on,
+                kRight - kMargin, 10, true);
+    w.y += 8;
+  }
 
   // The lines, their header again on every page they run onto.
   auto table_header = [&w, taxed] {
@@ -235,12 +247,20 @@ void draw(Writer& w, const Json& doc) {
   };
   w.ensure(60);
   table_header();
-  w.on_new_page = [&w, &table_header, &number] {
-    w.text(kMargin, w.y, (number.empty() ? std::string("Brouillon") : "Facture " + number) + " (suite)", 10, true);
+  w.on_new_page = [&w, &table_header, &number, credit] {
+    w.text(kMargin, w.y,
+           (credit ? "Avoir " + number : number.empty() ? std::string("Brouillon") : "Facture " + number) + " (suite)", 10,
+           true);
     w.y += 20;
     table_header();
   };
-  for (const Json& line : inv.value("lines", Json::array())) {
+  Json lines = inv.value("lines", Json::array());
+  if (lines.empty() && credit) {  // a cancellation's credit note may carry no lines of its own
+    lines.push_back({{"label", "Annulation de la facture " + text_of(inv, "invoice_number")},
+                     {"quantity_milli", 1000}, {"unit_price", int_of(inv, "total")}, {"net", int_of(inv, "net")},
+                     {"total", int_of(inv, "total")}});
+  }
+  for (const Json& line : lines) {
     const std::vector<std::string> label = w.wrap(text_of(line, "label"), kLabelWidth, 10);
     w.ensure(13.0f * static_cast<float>(std::max<std::size_t>(1, label.size())) + 2);
     const float row = w.y;
@@ -270,9 +290,25 @@ void draw(Writer& w, const Json& doc) {
   if (taxed) {
     amount_line("Total HT", int_of(inv, "net"), false);
     amount_line("TVA", int_of(inv, "tax"), false);
-    amount_line("Total TTC", int_of(inv, "total"), true);
-  } else {
-    amount_line("Total", int_of(inv, "total"), true);
+  }
+  amount_line(credit ? (taxed ? "Total TTC de l’avoir" : "Montant de l’avoir") : taxed ? "Total TTC" : "Total",
+              int_of(inv, "total"), true);
+  if (credit) {
+    const Json applied = inv.value("applied", Json::array());
+    if (!applied.empty()) {
+      w.y += 6;
+      w.ensure(28);
+      w.text(kMargin, w.y, "Utilisé", 10, true);
+      w.y += 14;
+      for (const Json& a : applied) {
+        w.ensure(13);
+        w.text(kMargin, w.y, "Appliqué à la facture " + text_of(a, "invoice_number"), 10);
+        w.right(kRight, w.y, euros(int_of(a, "amount")), 10);
+        w.y += 13;
+      }
+      w.y += 4;
+    }
+    amount_line("Crédit disponible", int_of(inv, "available"), true, 11);
   }
   const Json allocations = inv.value("allocations", Json::array());
   if (!allocations.empty()) {
@@ -290,8 +326,10 @@ void draw(Writer& w, const Json& doc) {
     }
     w.y += 4;
   }
-  amount_line("Réglé", int_of(inv, "settled"), false);
-  amount_line("Reste dû", int_of(inv, "due"), true, 11);
+  if (!credit) {
+    amount_line("Réglé", int_of(inv, "settled"), false);
+    amount_line("Reste dû", int_of(inv, "due"), true, 11);
+  }
   if (cancelled) {
     w.y += 4;
     w.paragraph(kMargin, "Cette facture est annulée : l’avoir qui l’annule en règle le montant.", kRight - kMargin, 10,
@@ -331,7 +369,9 @@ PdfResult invoice_pdf(const nlohmann::json& document) {
   try {
     HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "Quittance");
     // ASCII: the document information is read as PDFDocEncoding, not WinAnsi.
-    std::string title = "Facture " + text_of(document.value("invoice", Json::object()), "number");
+    const bool credit = text_of(document, "kind") == "credit_note";
+    std::string title = (credit ? "Avoir " : "Facture ") +
+                        text_of(document.value(credit ? "credit_note" : "invoice", Json::object()), "number");
     for (char& c : title) {
       if (static_cast<unsigned char>(c) >= 0x80) c = '?';
     }

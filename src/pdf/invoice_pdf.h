@@ -1,6 +1,8 @@
 // An invoice as a PDF file (A4, libharu, base-14 Helvetica): the practice's identity and legal
 // mentions, who is billed, the lines, the totals, the payments received and what is still due,
-// in French formatting. The input is the `invoice.document` query's result (docs/commands.md).
+// in French formatting. The input is the `invoice.document` query's result (docs/commands.md);
+// a credit note's (`credit_note.document`) gives an « AVOIR » naming the invoice it corrects,
+// with where its credit went and what remains available.
 #pragma once
 #include <string>
 #include <vector>

@@ -6,11 +6,11 @@
 #include <cstdio>
 
 #include "app/command_id.h"
-#include "pdf/invoice_pdf.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
+#include "ui/pdf_download.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -111,22 +111,25 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
 }
 
 // The invoice as a PDF file, made here (no network needed) and handed to the browser.
-void download_pdf(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
-  const app::Json document = commands.query({{"cmd", "invoice.document"}, {"invoice_id", state.invoice_id}});
-  if (document.value("ok", false) != true) {
-    state.error_key = error_key(document);
-    return;
+void download_invoice_pdf(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
+  state.error_key = download_pdf(commands, {{"cmd", "invoice.document"}, {"invoice_id", state.invoice_id}},
+                                 std::string(tr("invoice_page.pdf_name")) + " " + inv.value("number", std::string()) + ".pdf");
+}
+
+// An invoice must show who issued it: said here, where it is printed and sent, when the
+// practice's name, address or SIRET is still empty.
+void draw_identity_warning(app::CommandLayer& commands) {
+  const app::Json settings = result_of(commands.query({{"cmd", "settings.list"}}));
+  for (const char* key : {"practice.name", "practice.address", "practice.siret"}) {
+    if (settings.value(key, std::string()).empty()) {
+      ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.36f, 0.0f, 1.0f));
+      label(tr("invoice_page.identity_missing"));
+      ImGui::PopStyleColor();
+      ImGui::PopTextWrapPos();
+      return;
+    }
   }
-  const pdf::PdfResult file = pdf::invoice_pdf(document["result"]);
-  if (!file.ok()) {
-    std::fprintf(stderr, "quittance: invoice PDF: %s\n", file.error.c_str());
-    state.error_key = "invoice_page.pdf_failed";
-    return;
-  }
-  state.error_key.clear();
-  const std::string name = std::string(tr("invoice_page.pdf_name")) + " " + inv.value("number", std::string()) + ".pdf";
-  platform().download(name, "application/pdf",
-                      std::string_view(reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size()));
 }
 
 void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
@@ -214,7 +217,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     }
   } else {
     if (!platform().download) ImGui::BeginDisabled();
-    if (ImGui::Button((std::string(tr("invoice_page.pdf")) + "##invoice-pdf").c_str())) download_pdf(commands, inv, state);
+    if (ImGui::Button((std::string(tr("invoice_page.pdf")) + "##invoice-pdf").c_str())) download_invoice_pdf(commands, inv, state);
     if (!platform().download) ImGui::EndDisabled();
     if (status != "cancelled") ImGui::SameLine();
   }
@@ -229,6 +232,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     if (state.cancelling) draw_cancel_form(commands, state);
   }
   error_text(state.error_key);
+  draw_identity_warning(commands);
   if (!draft) draw_payments(commands, inv, state);
   draw_payment_edit(commands, state.payment_edit);
   return request;

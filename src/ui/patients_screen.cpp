@@ -8,6 +8,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
+#include "ui/pdf_download.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -228,10 +229,17 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
       app::Json items = commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})["result"]["items"];
       if (items.empty()) label(tr("patients.no_credit_notes"));
       for (const auto& n : items) {
-        label((n["number"].get<std::string>() + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " +
-               tr("patients.available") + " " + money(n["available"]))
+        const std::string number = n["number"];
+        label((number + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " + tr("patients.available") + " " +
+               money(n["available"]))
                   .c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton((std::string(tr("invoice_page.pdf")) + "##credit-note-pdf-" + number).c_str())) {
+          state.pdf_error = download_pdf(commands, {{"cmd", "credit_note.document"}, {"credit_note_id", n["credit_note_id"]}},
+                                         std::string(tr("patients.credit_note_pdf_name")) + " " + number + ".pdf");
+        }
       }
+      error_text(state.pdf_error);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {

@@ -42,6 +42,7 @@ struct PatientsState {
   RefundDialogState refund;   // « Rembourser » a payment
   PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
   CommunicationsState communications;  // the open patient's emails
+  std::string pdf_error;               // a credit note's PDF that could not be made
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };
 

@@ -28,8 +28,10 @@ int unit_index(const std::string& unit) {
 // « À l'émission » or « 7 jours après l'émission ».
 std::string when_text(std::int64_t amount, const std::string& unit) {
   if (amount == 0) return tr("templates.at_issue");
-  const std::string key = "templates.after_" + unit + (amount == 1 ? "_one" : "");
-  return fill(tr(key), {{"n", std::to_string(amount)}});
+  const int u = unit_index(unit);
+  static const char* const one[] = {"templates.after_hours_one", "templates.after_days_one", "templates.after_months_one"};
+  static const char* const many[] = {"templates.after_hours", "templates.after_days", "templates.after_months"};
+  return fill(tr(amount == 1 ? one[u] : many[u]), {{"n", std::to_string(amount)}});
 }
 
 bool run(app::CommandLayer& commands, TemplatesSettingsState& state, app::Json cmd, const char* done_key) {

@@ -3,6 +3,7 @@
 // a cash payment. Amounts and statuses are then checked through query().
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { appSession, click, settle, labels, resultsDir, exec, query, type } from './harness.mjs';
 
@@ -48,6 +49,21 @@ test('« Émettre un avoir » on an invoice, then « Appliquer un avoir » pays 
   assert.equal(notes[0].total, 6000);
   assert.match(notes[0].number, /^AV-\d{4}-A-\d{6}$/);
   assert.equal(notes[0].internal_note, 'Erreur de saisie à l’accueil');
+
+  // Its PDF, from the patient's « Avoirs » tab: it names the invoice it corrects.
+  await click(page, 'Avoirs');
+  const [file] = await Promise.all([page.waitForEvent('download'),
+    click(page, `Télécharger le PDF##credit-note-pdf-${notes[0].number}`)]);
+  assert.equal(file.suggestedFilename(), `Avoir ${notes[0].number}.pdf`);
+  const saved = path.join(resultsDir, 'credit-note.pdf');
+  await file.saveAs(saved);
+  const text = execFileSync('pdftotext', ['-layout', saved, '-']).toString().replace(/[\u00A0\u202F]/g, ' ');
+  for (const expected of ['AVOIR', `N° ${notes[0].number}`, `Avoir sur la facture N° ${number}`, 'Bérénice Faure',
+    'Séance facturée deux fois', 'Montant de l’avoir', '60,00 €', 'Avoir sur la facture du 21/11']) {
+    assert.ok(text.includes(expected), `"${expected}" not in the PDF:\n${text}`);
+  }
+  assert.ok(!text.includes('Erreur de saisie'), 'the internal note is printed');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'credit-note-pdf')]);
 
   await click(page, 'Factures');
   await click(page, `Payer##pay-${number}`);

@@ -47,7 +47,7 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
   // String literals shaped like catalogue keys (command names such as "settings.set" are not).
   const std::regex literal(
       "\"((?:nav|section|status|error|app(?!\\.info\")|language|patients|invoices|pay|editor|catalog|backend|dashboard(?!\\."
-      "summary\")|exports|payment_edit|sign_in|users|role|credit_note(?!\\.(?:create|apply|list)\")|card(?!\\.list\")|refund(?!\\.create\")|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-"
+      "summary\")|exports|payment_edit|sign_in|users|role|templates|comms|invoice_page|credit_note(?!\\.(?:create|apply|list|document)\")|card(?!\\.list\")|refund(?!\\.create\")|payment_type(?!\\.(?:list|create|archive)\"))\\.[a-"
       "z0-9_.]*[a-z0-9_]|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
       "z_]+))\"");
   int found = 0;

@@ -99,6 +99,52 @@ TEST_CASE("pdf: an invoice paid in part, billed to a payer, in French") {
   }
 }
 
+TEST_CASE("pdf: a credit note names the invoice it corrects, where its credit went and what is left") {
+  Clinic c({2026, 11, 21});
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Hélène Crête"}});
+  const std::string patient = c.patient("Zoé Lefèvre");
+  const std::string invoice = c.exec({{"cmd", "invoice.create"},
+                                      {"patient_id", patient},
+                                      {"lines", {{{"label", "Séance d’ostéopathie"}, {"unit_price", 6500}}}}})["invoice_id"];
+  const std::string number = c.exec({{"cmd", "invoice.issue"}, {"invoice_id", invoice}, {"issued_on", "2026-11-20"}})["number"];
+  const Json note = c.exec({{"cmd", "credit_note.create"},
+                            {"patient_id", patient},
+                            {"invoice_id", invoice},
+                            {"note", "Geste commercial : séance écourtée."},
+                            {"internal_note", "ne pas imprimer"},
+                            {"lines", {{{"label", "Séance écourtée"}, {"unit_price", 2500}}}}});
+  c.exec({{"cmd", "credit_note.apply"}, {"credit_note_id", note["credit_note_id"]}, {"invoice_id", invoice}, {"amount", 1500}});
+  const Json document = c.query({{"cmd", "credit_note.document"}, {"credit_note_id", note["credit_note_id"]}});
+  const quittance::pdf::PdfResult pdf = quittance::pdf::invoice_pdf(document);
+  REQUIRE_MESSAGE(pdf.ok(), pdf.error);
+  const std::string text = pdf_text(pdf.bytes);
+  CAPTURE(text);
+  for (const std::string& expected :
+       {std::string("AVOIR"), "N° " + note["number"].get<std::string>(), std::string("Date : 21/11/2026"),
+        "Avoir sur la facture N° " + number + " du 20/11/2026", std::string("Destinataire"),
+        std::string("Séance écourtée"), std::string("Montant de l’avoir"), std::string("25,00 €"),
+        "Appliqué à la facture " + number, std::string("15,00 €"), std::string("Crédit disponible"),
+        std::string("10,00 €"), std::string("Geste commercial : séance écourtée.")}) {
+    CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing: ", expected);
+  }
+  CHECK(text.find("ne pas imprimer") == std::string::npos);  // the internal note stays inside
+  CHECK(text.find("Reste dû") == std::string::npos);
+
+  // The credit note that cancels an invoice says so.
+  const std::string other = c.exec({{"cmd", "invoice.create"},
+                                    {"patient_id", patient},
+                                    {"lines", {{{"label", "Bilan"}, {"unit_price", 4000}}}}})["invoice_id"];
+  const std::string other_number = c.exec({{"cmd", "invoice.issue"}, {"invoice_id", other}})["number"];
+  const Json cancel = c.exec({{"cmd", "invoice.cancel"}, {"invoice_id", other}, {"reason", "Erreur de patient"}});
+  const quittance::pdf::PdfResult cancelling = quittance::pdf::invoice_pdf(
+      c.query({{"cmd", "credit_note.document"}, {"credit_note_id", cancel["credit_note_id"]}}));
+  REQUIRE_MESSAGE(cancelling.ok(), cancelling.error);
+  const std::string cancel_text = pdf_text(cancelling.bytes);
+  CAPTURE(cancel_text);
+  CHECK(cancel_text.find("Avoir d’annulation de la facture N° " + other_number) != std::string::npos);
+  CHECK(cancel_text.find("40,00 €") != std::string::npos);
+}
+
 TEST_CASE("pdf: a draft says so, and text without a WinAnsi byte is marked, never dropped") {
   Clinic c({2026, 11, 21});
   const std::string patient = c.patient("Łukasz 李");

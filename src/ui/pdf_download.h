@@ -1,0 +1,14 @@
+// A document (invoice or credit note) as a PDF file, made in the page (no network needed) and
+// handed to the browser as a download.
+#pragma once
+#include <string>
+
+#include "app/commands.h"
+
+namespace quittance::ui {
+
+// `document_query`: {"cmd": "invoice.document", "invoice_id": …} or the credit note's. Returns
+// the catalogue key of what went wrong, or "" when the file was handed over.
+std::string download_pdf(app::CommandLayer& commands, const app::Json& document_query, const std::string& filename);
+
+}  // namespace quittance::ui
