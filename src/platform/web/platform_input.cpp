@@ -60,6 +60,13 @@ bool is_navigation_key(int code) {
   }
 }
 
+// A key that types one character ("a", "é", "€"), as opposed to "Enter", "Backspace", "F5".
+bool is_character(const char* key) {
+  const auto first = static_cast<unsigned char>(key[0]);
+  const std::size_t length = first < 0x80 ? 1 : (first >> 5) == 6 ? 2 : (first >> 4) == 14 ? 3 : (first >> 3) == 30 ? 4 : 0;
+  return first != 0 && length > 0 && std::strlen(key) == length;
+}
+
 EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   // Dead keys and IME processing (keyCode 229) compose text: the text sink's composition
   // events deliver the result. Feeding them as keys would type stray characters.
@@ -72,7 +79,10 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   // Ctrl+V is left to the browser: its paste event brings the clipboard's text.
   if (shortcut && code == 'V') return EM_FALSE;
   io.KeysDown[code] = down;
-  if (!down) {
+  // A character key's text comes with the text sink's input event, which draws its frame: a
+  // frame here would redraw the screen as it was, and double what a keystroke costs (a search
+  // field queries at each character).
+  if (!down || (!shortcut && is_character(e->key))) {
     g.redraw();
     return EM_FALSE;
   }
