@@ -30,8 +30,19 @@
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => fatal(String(what)),
-    onRuntimeInitialized: () => { runtimeUp = true; },
+    onRuntimeInitialized: () => {
+      runtimeUp = true;
+      tellApp();
+    },
   };
+
+  // What the page learns outside the app (a new version waiting, the storage's persistence),
+  // handed to the app as soon as its runtime is up.
+  const page = { updateReady: false, persisted: null };
+  function tellApp() {
+    if (!runtimeUp) return;
+    Module._quittance_page_status(page.updateReady ? 1 : 0, page.persisted === null ? -1 : page.persisted ? 1 : 0);
+  }
 
   function call(name, json) {
     if (waitingForOtherTab) {
@@ -76,6 +87,8 @@
       });
     },
     firstFrameMs: null,
+    updateReady: false,        // a new version is installed and waits for the next start
+    storagePersisted: null,    // navigator.storage.persist()'s answer, once known
   };
   window.quittance = api;
 
@@ -90,30 +103,84 @@
     document.body.appendChild(script);
   }
   const kWriterLock = 'quittance-writer';
-  if (navigator.locks && navigator.locks.request) {
-    navigator.locks.request(kWriterLock, { ifAvailable: true }, (lock) => {
-      if (lock) {
-        loadApp();
-        return new Promise(() => {});  // held as long as the page lives
-      }
-      waitingForOtherTab = true;
-      message.hidden = false;
-      message.className = 'other-tab';
-      message.textContent = 'Quittance est déjà ouvert dans un autre onglet de ce navigateur. Un seul onglet ' +
-        'à la fois peut modifier les données du cabinet : continuez dans l’autre onglet, ou fermez-le — ' +
-        'celui-ci prendra le relais automatiquement.';
-      resolveReady(state());
-      navigator.locks.request(kWriterLock, () => {
-        waitingForOtherTab = false;
-        message.className = '';
-        message.textContent = 'Chargement de Quittance…';
-        loadApp();
-        return new Promise(() => {});
+  function startApp() {
+    if (navigator.locks && navigator.locks.request) {
+      navigator.locks.request(kWriterLock, { ifAvailable: true }, (lock) => {
+        if (lock) {
+          loadApp();
+          return new Promise(() => {});  // held as long as the page lives
+        }
+        waitingForOtherTab = true;
+        message.hidden = false;
+        message.className = 'other-tab';
+        message.textContent = 'Quittance est déjà ouvert dans un autre onglet de ce navigateur. Un seul onglet ' +
+          'à la fois peut modifier les données du cabinet : continuez dans l’autre onglet, ou fermez-le — ' +
+          'celui-ci prendra le relais automatiquement.';
+        resolveReady(state());
+        navigator.locks.request(kWriterLock, () => {
+          waitingForOtherTab = false;
+          message.className = '';
+          message.textContent = 'Chargement de Quittance…';
+          loadApp();
+          return new Promise(() => {});
+        });
+        return undefined;
       });
-      return undefined;
+    } else {
+      loadApp();
+    }
+  }
+
+  // A start is when a version downloaded earlier takes over (sw.js): when one waits and no
+  // other tab runs the old one, it is activated and the page reloads on it before the app loads.
+  function takeWaitingUpdate() {
+    if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return Promise.resolve(false);
+    return navigator.serviceWorker.getRegistration().then((registration) => {
+      if (!registration || !registration.waiting) return false;
+      return new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (e) => resolve(e.data === 'activating');
+        registration.waiting.postMessage({ type: 'start' }, [channel.port2]);
+        setTimeout(() => resolve(false), 2000);
+      });
     });
-  } else {
-    loadApp();
+  }
+  takeWaitingUpdate().then((taking) => {
+    if (!taking) return startApp();
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload());
+  }).catch(startApp);
+
+  // Offline start and updates (sw.js): the app shell is cached after one online visit; a new
+  // version is installed in the background and used from the next start, which the status bar
+  // announces (« Mise à jour prête »).
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js', { updateViaCache: 'none' }).then((registration) => {
+      const waiting = () => {
+        if (registration.waiting && navigator.serviceWorker.controller) {
+          page.updateReady = true;
+          api.updateReady = true;
+          tellApp();
+        }
+      };
+      waiting();
+      registration.addEventListener('updatefound', () => {
+        const worker = registration.installing;
+        if (worker) worker.addEventListener('statechange', () => { if (worker.state === 'installed') waiting(); });
+      });
+    }).catch((e) => console.warn('service worker not registered:', e));
+  }
+
+  // Ask the browser to keep the clinic's data even when the disk fills up (it may say no; the
+  // app explains the difference in Paramètres → Exports et sauvegarde).
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persisted()
+      .then((already) => already || navigator.storage.persist())
+      .then((granted) => {
+        page.persisted = !!granted;
+        api.storagePersisted = page.persisted;
+        tellApp();
+      })
+      .catch(() => {});
   }
 
   // The status bar shows the network state: redraw when it changes.

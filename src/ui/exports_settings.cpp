@@ -314,6 +314,12 @@ void draw_exports_settings(app::CommandLayer& commands, ExportsState& state) {
   ImGui::Spacing();
   ImGui::Separator();
   draw_backup(state);
+  // Whether the browser may clear the data by itself: why backups and a server still matter.
+  if (state.storage_persisted >= 0) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    muted(tr(state.storage_persisted == 1 ? "exports.storage_persisted" : "exports.storage_not_persisted"));
+    ImGui::PopTextWrapPos();
+  }
   ImGui::Spacing();
   ImGui::Separator();
   draw_restore(commands, state);

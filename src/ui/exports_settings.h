@@ -21,6 +21,7 @@ struct ExportsState {
   std::string from, to;    // the export period as typed (dd/mm/yyyy); the current month at first
   Message csv_message;     // the last CSV export's
   Message backup_message;  // the last backup's
+  int storage_persisted = -1;  // the browser's persistence of its storage (AppStatus), shown with the backup
 
   // The restore of a backup, step by step.
   enum class Restore {

@@ -89,6 +89,10 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
     ImGui::SameLine();
     switch_user = ImGui::SmallButton((std::string(tr("sign_in.switch")) + "##switch-user").c_str());
   }
+  if (status.update_ready) {
+    ImGui::SameLine(0, 28);
+    label(tr("status.update_ready"));
+  }
   std::string version = std::string("Quittance ") + kVersion;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x);
   label(version.c_str());
@@ -181,6 +185,7 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
       open_draft_editor(*commands, state.patients.editor, asked.edit_draft);
     }
   } else if (state.section == Section::Settings) {
+    state.settings.exports.storage_persisted = status.storage_persisted;
     draw_settings_screen(*commands, backend, data_version, state.settings);
   } else if (state.section == Section::Patients) {
     const std::string opened = draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);

@@ -36,6 +36,8 @@ struct AppStatus {
   platform::SaveState save = platform::SaveState::Saved;
   std::string save_error;
   bool online = true;
+  bool update_ready = false;  // a new version waits for the next start (the service worker)
+  int storage_persisted = -1;  // navigator.storage.persist(): 1 granted, 0 refused, -1 not known
 };
 
 // The Paramètres screen's edit buffers.

@@ -21,10 +21,10 @@ export const webDir = path.resolve(root, process.env.QUITTANCE_WEB_DIR || 'build
 
 // Starts quittance-server and resolves with { url, data, stop() } once it listens. Options:
 // port (default 0: any), data (a folder; default a fresh one), env (added to the environment).
-export async function startServer({ port = 0, data, env = {} } = {}) {
+export async function startServer({ port = 0, data, env = {}, web = webDir } = {}) {
   data = data || mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
   const server = spawn(serverBinary,
-    ['--port', String(port), '--data', data, '--web', webDir],
+    ['--port', String(port), '--data', data, '--web', web],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -39,10 +39,11 @@ export async function startServer({ port = 0, data, env = {} } = {}) {
   return {
     url,
     data,
-    async stop() {
+    // `keepData`: the data folder stays, for a server started again on it.
+    async stop({ keepData = false } = {}) {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
-      rmSync(data, { recursive: true, force: true });
+      if (!keepData) rmSync(data, { recursive: true, force: true });
     },
   };
 }

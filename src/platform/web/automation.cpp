@@ -82,6 +82,8 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"section", quittance::ui::section_id(app.ui.section)},
       {"frames", app.frames},
       {"version", quittance::kVersion},
+      {"updateReady", st.update_ready},
+      {"storagePersisted", st.storage_persisted},
   };
   if (app.backend) {
     auto& b = *app.backend;
@@ -102,6 +104,15 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
 }
 
 EMSCRIPTEN_KEEPALIVE void quittance_request_redraw() { quittance::web::request_redraw(); }
+
+// What boot.js learnt outside the app: a new version installed (service worker), and whether
+// the browser keeps the data for good (-1: not known yet).
+EMSCRIPTEN_KEEPALIVE void quittance_page_status(int update_ready, int storage_persisted) {
+  auto& status = web_app().status;
+  status.update_ready = update_ready != 0;
+  status.storage_persisted = storage_persisted;
+  quittance::web::request_redraw();
+}
 
 // Starts a sync exchange now (as « Synchroniser maintenant » does); state().sync tells its end.
 EMSCRIPTEN_KEEPALIVE void quittance_sync_now() {

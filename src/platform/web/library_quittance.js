@@ -88,11 +88,18 @@ mergeInto(LibraryManager.library, {
       _free(ptr);
     },
   },
-  qt_idbfs_load__deps: ['$QuittanceStorage'],
+  qt_idbfs_load__deps: ['$QuittanceStorage', 'qt_demo_mode'],
   qt_idbfs_load: function(pathPtr) {
     var path = UTF8ToString(pathPtr);
     try {
       if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
+      // The demo keeps its books in an IndexedDB database of its own: a real clinic's data
+      // on the same address is never touched by it (IDBFS names the database after the mount).
+      if (_qt_demo_mode() && !IDBFS.quittanceDemo) {
+        var getDB = IDBFS.getDB;
+        IDBFS.getDB = function(name, callback) { return getDB('quittance-demo:' + name, callback); };
+        IDBFS.quittanceDemo = true;
+      }
       FS.mkdir(path);
       FS.mount(IDBFS, {}, path);
     } catch (e) {
@@ -155,8 +162,11 @@ mergeInto(LibraryManager.library, {
       .then(function(status) { _quittance_fetch_file_done(id, status); });
   },
   // The demo, with no backend (a static host, scripts/demo): "?demo" in the address.
+  // The demo: "?demo" on any Quittance, or the static demo folder (scripts/demo marks its
+  // index.html with data-mode="demo").
   qt_demo_mode: function() {
-    return /(^|[?&])demo(=1)?(&|$)/.test((window.location.search || '').slice(1)) ? 1 : 0;
+    return /(^|[?&])demo(=1)?(&|$)/.test((window.location.search || '').slice(1)) ||
+           document.documentElement.getAttribute('data-mode') === 'demo' ? 1 : 0;
   },
   // The code of a "#pair=CODE" link (scripts/run prints one), removed from the address bar
   // at once so that a reload or a bookmark does not carry it.

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "app/backup_check.h"
+#include "app/command_id.h"
 #include "platform/web/platform_input.h"
 #include "platform/web/web_app.h"
 #include "platform/web/web_files.h"
@@ -174,6 +175,12 @@ void start_backend() {
     demo.clinic_id = "demo";
     demo.device_name = ui::tr("backend.pair.default_name");
     app.backend->start(demo);
+    // The demo opens on a practice with a year of history, loaded once (refused on books that
+    // already hold something: a visitor's own trials are kept).
+    const app::Json patients = app.commands->query({{"cmd", "patient.list"}, {"limit", 1}});
+    if (patients.value("ok", false) && patients["result"].value("total", std::int64_t{-1}) == 0) {
+      app.commands->exec({{"cmd", "demo.load"}, {"id", app::new_command_id()}, {"size", "small"}});
+    }
     return;
   }
   app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link, &*app.db);
