@@ -175,7 +175,7 @@ Json invoice_get(Context& ctx) {
 // The practice's identity and mentions, as a document shows them.
 Json practice_block(store::Database& db) {
   Json practice = Json::object();
-  for (const char* key : {"name", "address", "siret", "rpps", "adeli", "ei_mention", "vat_mention", "cgv_url",
+  for (const char* key : {"name", "address", "siret", "email", "rpps", "adeli", "ei_mention", "vat_mention", "cgv_url",
                           "cancellation_terms"}) {
     practice[key] = setting_or_default(db, std::string("practice.") + key);
   }

@@ -50,6 +50,14 @@ std::string validated(Context& ctx, const std::string& key, const std::string& v
     std::string digits = without_spaces(value);
     if (!digits.empty() && !only_digits(digits, 14)) bad("must have 14 digits");
     return digits;
+  } else if (key == "practice.email") {
+    // Where patients' answers to the practice's emails go (Reply-To): one plain address.
+    const std::size_t at = value.find('@');
+    const bool plain = value.find_first_of(" <>,;\r\n\t\"") == std::string::npos;
+    if (!value.empty() && (!plain || at == 0 || at == std::string::npos || value.find('.', at) == std::string::npos ||
+                           value.back() == '.')) {
+      bad("must be an email address");
+    }
   } else if (key == "practice.rpps") {
     if (!value.empty() && !only_digits(value, 11)) bad("must have 11 digits");
   } else if (key == "practice.adeli") {

@@ -12,6 +12,7 @@ const std::vector<SettingKey>& known_settings() {
       {"practice.name", "", Permission::ManageSettings, 200},
       {"practice.address", "", Permission::ManageSettings, 500},
       {"practice.siret", "", Permission::ManageSettings, 20},
+      {"practice.email", "", Permission::ManageSettings, 200},
       {"practice.rpps", "", Permission::ManageSettings, 11},
       {"practice.adeli", "", Permission::ManageSettings, 9},
       {"practice.ei_mention", "EI", Permission::ManageSettings, 100},

@@ -121,6 +121,7 @@ ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const
   MailMessage& m = out.message;
   m.from_name = practice.value("name", "");
   m.to_name = bill_to.value("name", "");
+  m.reply_to = practice.value("email", "");  // the patient's answer reaches the practice
   m.to_address = out.recipient;
   m.subject = one_line(core::fill_template(t.subject, values));
   m.text = core::fill_template(t.body, values);

@@ -326,6 +326,7 @@ std::string mime_message(const MailMessage& message, const std::string& date_rfc
   if (const std::string id = clean_message_id(message_id); !id.empty()) out += "Message-ID: " + id + "\r\n";
   out += address_header("From", message.from_name, message.from_address);
   out += address_header("To", message.to_name, message.to_address);
+  if (valid_email_address(message.reply_to)) out += address_header("Reply-To", "", message.reply_to);
   out += text_header("Subject", message.subject);
   out += "MIME-Version: 1.0\r\n" + body.headers + "\r\n" + body.body;
   // A lone text part ends in a soft break, so that its decoded text gains no final newline.

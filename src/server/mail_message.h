@@ -30,6 +30,7 @@ struct MailAttachment {
 struct MailMessage {
   std::string from_name, from_address;  // display name may be UTF-8 with accents; name may be empty
   std::string to_name, to_address;
+  std::string reply_to;                     // an address for answers (the practice's); empty: none
   std::string subject;                      // UTF-8
   std::string text;                         // UTF-8 plain-text body; LF, CRLF or CR line ends
   std::string html;                         // UTF-8 HTML body (caller escapes its fields); empty: text only

@@ -26,6 +26,7 @@ constexpr Field kFields[] = {
     {"practice.name", "settings.practice.name", 420, false},
     {"practice.address", "practice.address", 420, true},
     {"practice.siret", "practice.siret", 220, false},
+    {"practice.email", "practice.email", 420, false},
     {"practice.rpps", "practice.rpps", 160, false},
     {"practice.adeli", "practice.adeli", 160, false},
     {"practice.ei_mention", "practice.ei_mention", 420, false},

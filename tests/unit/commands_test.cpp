@@ -41,6 +41,16 @@ TEST_CASE_FIXTURE(Fixture, "settings round-trip through exec and query, with def
   CHECK(list["billing.pass_fees"] == "0");
 }
 
+TEST_CASE_FIXTURE(Fixture, "the practice's email is one plain address, or nothing") {
+  CHECK(set("e1", "practice.email", "accueil@cabinet-ebene.fr")["ok"] == true);
+  CHECK(set("e2", "practice.email", "")["ok"] == true);
+  int n = 0;
+  for (const std::string bad : {"accueil", "a@b", "Cabinet <a@b.fr>", "a@b.fr, c@d.fr", "a@b.fr\r\nBcc: x@y.fr"}) {
+    CAPTURE(bad);
+    CHECK(error_code(set(("bad" + std::to_string(++n)).c_str(), "practice.email", bad)) == "invalid_argument");
+  }
+}
+
 TEST_CASE_FIXTURE(Fixture, "a command id replayed with the same content answers again and changes nothing") {
   Json first = set("c1", "ui.language", "en");
   Json again = set("c1", "ui.language", "en");

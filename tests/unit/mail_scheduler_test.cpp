@@ -377,6 +377,7 @@ TEST_CASE("an invoice email over real SMTP: UTF-8 headers, fields filled, escape
   c.transport = std::make_shared<SmtpSender>(SmtpConfig{sink.url(), "cabinet", "s3cret", "factures@ebene.fr", "Cabinet Ébène"});
   c.stop();
   c.start();
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.email"}, {"value", "accueil@ebene.fr"}});
   c.exec({{"cmd", "template.save"}, {"name", "Facture à l'émission"},
           {"subject", "Facture {{numero_facture}} – {{cabinet}}"},
           {"body", "Bonjour {{facture_a}},\nFacture {{numero_facture}} du {{date_facture}} pour {{patient}} : "
@@ -419,6 +420,7 @@ TEST_CASE("an invoice email over real SMTP: UTF-8 headers, fields filled, escape
   const std::string raw = sink.raw(1);
   CHECK(raw.find("Subject: =?UTF-8?") != std::string::npos);
   CHECK(raw.find("multipart/alternative") != std::string::npos);
+  CHECK(raw.find("\r\nReply-To: accueil@ebene.fr\r\n") != std::string::npos);  // answers reach the practice
 }
 
 TEST_CASE("an invoice issued earlier but synced later (an offline device) is still planned") {
