@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kFailedKept = 60 * kDay;  // failures older than that are no longer retried
+// Why a reminder was cancelled, when it may come back (the payment deleted, the patient's
+// reminders turned on again).
+constexpr const char* kPaid = "facture réglée";
+constexpr const char* kExcluded = "patient exclu des rappels";
 
 struct Job {
   OutboxRow row;
@@ -84,8 +88,8 @@ std::string cancel_reason(const OutboxRow& row, const InvoiceFacts& facts, const
   // Turned off and on again: it concerns only invoices issued since.
   if (facts.issued_at < t->active_since) return "modèle réactivé depuis l'émission de la facture";
   if (facts.state == "cancelled") return "facture annulée";
-  if (row.reminder && facts.due - paid_elsewhere <= 0) return "facture réglée";
-  if (row.reminder && !facts.patient_reminders) return "patient exclu des rappels";
+  if (row.reminder && facts.due - paid_elsewhere <= 0) return kPaid;
+  if (row.reminder && !facts.patient_reminders) return kExcluded;
   return "";
 }
 
@@ -162,9 +166,12 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         row.template_name = t.name;
         moved.push_back(row);
       }
-      const bool from_start = !mark || mark->active_since != t.active_since;
-      // Reminders only for what is unpaid and for patients who receive them; the invoice email
-      // for every invoice. The recipient shown is the « Facturé à » payer's, else the patient's.
+      // The invoice email: every invoice issued since the template's last planned log position
+      // (all since its activation the first time). Reminders: every invoice unpaid now, whose
+      // patient receives them — few, found through the status index — so a reminder comes back
+      // when a payment is deleted or a patient's reminders are turned on again.
+      // The recipient shown is the « Facturé à » payer's, else the patient's.
+      const bool from_start = t.reminder() || !mark || mark->active_since != t.active_since;
       store::Statement s = b.prepare(
           std::string("SELECT i.id, i.patient_id, i.issued_at, COALESCE(c.email, p.email), i.total - i.settled "
                       "FROM invoices i JOIN patients p ON p.id = i.patient_id LEFT JOIN contacts c ON c.id = i.contact_id "
@@ -197,7 +204,24 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
   });
   db_.with([&](store::Database& d) {
     d.transaction([&] {
-      for (const OutboxRow& row : plans) pass.planned += plan_mail(d, clinic_id, row, now) ? 1 : 0;
+      for (const OutboxRow& row : plans) {
+        if (plan_mail(d, clinic_id, row, now)) {
+          ++pass.planned;
+          continue;
+        }
+        // A reminder cancelled because the invoice was paid or its patient excluded, and due
+        // again: scheduled as it would have been (at once if that time is past).
+        std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
+        if (known && known->state == "cancelled" && (known->error == kPaid || known->error == kExcluded)) {
+          known->state = "scheduled";
+          known->error.clear();
+          known->due_at = row.due_at;
+          known->next_attempt_at = std::max(row.due_at, now);
+          known->recipient = row.recipient;
+          save_mail(d, clinic_id, *known, now);
+          ++pass.planned;
+        }
+      }
       for (const OutboxRow& row : moved) save_mail(d, clinic_id, row, now);
       for (const auto& [template_id, mark] : marks) set_plan_mark(d, clinic_id, template_id, mark);
     });

@@ -473,3 +473,42 @@ TEST_CASE("a bank debit under way holds a reminder back without cancelling it; o
   CHECK(c.run().sent == 1);
   CHECK(c.sent_for(inv) == 1);
 }
+
+TEST_CASE("a reminder comes back when the payment that cancelled it is deleted, or the patient's reminders are turned on") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string paul = c.patient("Paul Martin", "paul@example.fr", false);
+  const std::string inv = c.invoice(zoe, 6000);
+  const std::string pauls = c.invoice(paul, 5000);
+  const std::string payment = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
+                                      {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", inv).is_null());    // paid before it was planned
+  CHECK(c.message("system-reminder-7d", pauls).is_null());  // excluded
+  c.exec({{"cmd", "payment.delete"}, {"payment_id", payment}, {"reason", "Chèque sans provision"}});
+  c.exec({{"cmd", "patient.update"}, {"patient_id", paul}, {"reminders", true}});
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", inv)["state"] == "scheduled");
+  CHECK(c.message("system-reminder-7d", pauls)["state"] == "scheduled");
+
+  // Paid again: cancelled; the payment deleted again after the due time: it goes out at once.
+  const std::string again = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
+                                    {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  c.sync();
+  c.run();
+  c.sync();
+  CHECK(c.message("system-reminder-7d", inv)["error"] == "facture réglée");
+  c.now += 10 * 86400;
+  c.exec({{"cmd", "payment.delete"}, {"payment_id", again}, {"reason", "Erreur de saisie"}});
+  c.sync();
+  MailPass pass = c.run();
+  CHECK(pass.sent == 2);  // Zoé's, due three days ago, and Paul's
+  CHECK(c.sent_for(inv) == 1);
+  CHECK(c.sent_for(pauls) == 1);
+  CHECK(c.run().sent == 0);
+}
