@@ -3,6 +3,10 @@
 'use strict';
 (function () {
   const message = document.getElementById('boot-message');
+  // The demo: "?demo", or the static demo folder (scripts/demo marks its index.html); the app
+  // itself reads the same marks (qt_demo_mode in library_quittance.js).
+  const demo = /(^|[?&])demo(=1)?(&|$)/.test(window.location.search.slice(1)) ||
+    document.documentElement.getAttribute('data-mode') === 'demo';
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
 
@@ -20,6 +24,7 @@
       message.hidden = true;
       api.firstFrameMs = performance.now();
       resolveReady(state());
+      registerWorker();
     },
   };
 
@@ -102,7 +107,8 @@
     script.async = true;
     document.body.appendChild(script);
   }
-  const kWriterLock = 'quittance-writer';
+  // The demo's own data has its own writer (a demo tab never holds back the clinic's).
+  const kWriterLock = demo ? 'quittance-demo-writer' : 'quittance-writer';
   function startApp() {
     if (navigator.locks && navigator.locks.request) {
       navigator.locks.request(kWriterLock, { ifAvailable: true }, (lock) => {
@@ -132,28 +138,38 @@
   }
 
   // A start is when a version downloaded earlier takes over (sw.js): when one waits and no
-  // other tab runs the old one, it is activated and the page reloads on it before the app loads.
+  // other tab runs the old one, it is activated and the page reloads on it before the app
+  // loads. Once it is told to activate, this page never starts the old app.
   function takeWaitingUpdate() {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return Promise.resolve(false);
     return navigator.serviceWorker.getRegistration().then((registration) => {
-      if (!registration || !registration.waiting) return false;
+      const worker = registration && registration.waiting;
+      if (!worker) return false;
       return new Promise((resolve) => {
         const channel = new MessageChannel();
-        channel.port1.onmessage = (e) => resolve(e.data === 'activating');
-        registration.waiting.postMessage({ type: 'start' }, [channel.port2]);
-        setTimeout(() => resolve(false), 2000);
+        channel.port1.onmessage = (e) => resolve(e.data === true);
+        worker.postMessage({ type: 'alone?' }, [channel.port2]);
+        setTimeout(() => resolve(false), 2000);  // no answer: start the running version
+      }).then((alone) => {
+        if (!alone) return false;
+        navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload());
+        worker.postMessage({ type: 'activate' });
+        setTimeout(() => window.location.reload(), 10000);  // whatever then runs, whole
+        return true;
       });
     });
   }
   takeWaitingUpdate().then((taking) => {
-    if (!taking) return startApp();
-    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload());
+    if (!taking) startApp();
   }).catch(startApp);
 
   // Offline start and updates (sw.js): the app shell is cached after one online visit; a new
   // version is installed in the background and used from the next start, which the status bar
   // announces (« Mise à jour prête »).
-  if ('serviceWorker' in navigator) {
+  // Registered once the app is drawn: the first visit loads app.wasm for the app first, and
+  // the worker's copy comes after.
+  function registerWorker() {
+    if (!('serviceWorker' in navigator)) return;
     navigator.serviceWorker.register('sw.js', { updateViaCache: 'none' }).then((registration) => {
       const waiting = () => {
         if (registration.waiting && navigator.serviceWorker.controller) {
@@ -171,8 +187,8 @@
   }
 
   // Ask the browser to keep the clinic's data even when the disk fills up (it may say no; the
-  // app explains the difference in Paramètres → Exports et sauvegarde).
-  if (navigator.storage && navigator.storage.persist) {
+  // app explains the difference in Paramètres → Exports et sauvegarde). Not for the demo.
+  if (!demo && navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted()
       .then((already) => already || navigator.storage.persist())
       .then((granted) => {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -293,39 +294,37 @@ void draw(Writer& w, const Json& doc) {
   }
   amount_line(credit ? (taxed ? "Total TTC de l’avoir" : "Montant de l’avoir") : taxed ? "Total TTC" : "Total",
               int_of(inv, "total"), true);
-  if (credit) {
-    const Json applied = inv.value("applied", Json::array());
-    if (!applied.empty()) {
-      w.y += 6;
-      w.ensure(28);
-      w.text(kMargin, w.y, "Utilisé", 10, true);
-      w.y += 14;
-      for (const Json& a : applied) {
-        w.ensure(13);
-        w.text(kMargin, w.y, "Appliqué à la facture " + text_of(a, "invoice_number"), 10);
-        w.right(kRight, w.y, euros(int_of(a, "amount")), 10);
-        w.y += 13;
-      }
-      w.y += 4;
-    }
-    amount_line("Crédit disponible", int_of(inv, "available"), true, 11);
-  }
-  const Json allocations = inv.value("allocations", Json::array());
-  if (!allocations.empty()) {
+  // A titled list of dated or named amounts: the payments an invoice received, the invoices a
+  // credit note paid.
+  auto amount_list = [&w](const char* title, const std::vector<std::pair<std::string, std::int64_t>>& rows) {
+    if (rows.empty()) return;
     w.y += 6;
     w.ensure(28);
-    w.text(kMargin, w.y, "Paiements reçus", 10, true);
+    w.text(kMargin, w.y, title, 10, true);
     w.y += 14;
-    for (const Json& a : allocations) {
-      std::string what = text_of(a, "type");
-      if (!text_of(a, "credit_note_number").empty()) what = "Avoir " + text_of(a, "credit_note_number");
+    for (const auto& [what, amount] : rows) {
       w.ensure(13);
-      w.text(kMargin, w.y, date_fr(text_of(a, "date")) + "  " + what, 10);
-      w.right(kRight, w.y, euros(int_of(a, "amount")), 10);
+      w.text(kMargin, w.y, what, 10);
+      w.right(kRight, w.y, euros(amount), 10);
       w.y += 13;
     }
     w.y += 4;
+  };
+  if (credit) {
+    std::vector<std::pair<std::string, std::int64_t>> applied;
+    for (const Json& a : inv.value("applied", Json::array())) {
+      applied.emplace_back("Appliqué à la facture " + text_of(a, "invoice_number"), int_of(a, "amount"));
+    }
+    amount_list("Utilisé", applied);
+    amount_line("Crédit disponible", int_of(inv, "available"), true, 11);
   }
+  std::vector<std::pair<std::string, std::int64_t>> received;
+  for (const Json& a : inv.value("allocations", Json::array())) {
+    std::string what = text_of(a, "type");
+    if (!text_of(a, "credit_note_number").empty()) what = "Avoir " + text_of(a, "credit_note_number");
+    received.emplace_back(date_fr(text_of(a, "date")) + "  " + what, int_of(a, "amount"));
+  }
+  amount_list("Paiements reçus", received);
   if (!credit) {
     amount_line("Réglé", int_of(inv, "settled"), false);
     amount_line("Reste dû", int_of(inv, "due"), true, 11);

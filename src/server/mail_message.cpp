@@ -13,6 +13,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/date.h"
+#include "core/email_address.h"
+
 namespace quittance::server {
 
 namespace {
@@ -335,23 +338,7 @@ std::string mime_message(const MailMessage& message, const std::string& date_rfc
 
 // [SECTION] Addresses and dates ---------------------------------------------------------------
 
-bool valid_email_address(std::string_view address) {
-  if (address.size() > 254) return false;
-  const std::size_t at = address.find('@');
-  if (at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) return false;
-  const std::string_view local = address.substr(0, at), domain = address.substr(at + 1);
-  if (local.empty() || local.size() > 64) return false;
-  for (unsigned char c : local) {
-    if (c <= ' ' || c >= 0x7f || std::string_view("()<>[]\\,;:\"").find(c) != std::string_view::npos) return false;
-  }
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
-      domain.find("..") != std::string_view::npos)
-    return false;
-  for (unsigned char c : domain) {
-    if (!(c < 0x80 && (std::isalnum(c) || c == '-' || c == '.'))) return false;
-  }
-  return true;
-}
+bool valid_email_address(std::string_view address) { return core::valid_email_address(address); }
 
 std::string rfc5322_date(std::int64_t unix_seconds) {
   static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -360,15 +347,10 @@ std::string rfc5322_date(std::int64_t unix_seconds) {
   std::int64_t day = unix_seconds / 86400, second = unix_seconds % 86400;
   if (second < 0) second += 86400, --day;
   const int weekday = static_cast<int>(((day % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
-  // Howard Hinnant's civil_from_days.
-  const std::int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1), m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const std::int64_t y = yoe + era * 400 + (m <= 2);
+  const core::Date date = core::civil_from_days(day);
   char out[64];
-  std::snprintf(out, sizeof out, "%s, %d %s %lld %02d:%02d:%02d +0000", days[weekday], d, months[m - 1],
-                static_cast<long long>(y), static_cast<int>(second / 3600), static_cast<int>(second / 60 % 60),
+  std::snprintf(out, sizeof out, "%s, %d %s %d %02d:%02d:%02d +0000", days[weekday], date.day, months[date.month - 1],
+                date.year, static_cast<int>(second / 3600), static_cast<int>(second / 60 % 60),
                 static_cast<int>(second % 60));
   return out;
 }

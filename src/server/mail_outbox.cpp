@@ -63,11 +63,11 @@ std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clini
 bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
   if (find_mail(db, clinic_id, planned.id)) return false;
   OutboxRow row = planned;
-  row.state = "scheduled";
-  row.next_attempt_at = row.due_at;
+  if (row.state != "cancelled") row.state = "scheduled";
+  if (row.next_attempt_at == 0) row.next_attempt_at = row.due_at;
   db.prepare(
         "INSERT INTO mail_outbox(clinic_id, id, template_id, invoice_id, patient_id, template_name, reminder, issued_at, "
-        "due_at, next_attempt_at, recipient, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled')")
+        "due_at, next_attempt_at, recipient, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, clinic_id)
       .bind(2, row.id)
       .bind(3, row.template_id)
@@ -79,6 +79,8 @@ bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRo
       .bind(9, row.due_at)
       .bind(10, row.next_attempt_at)
       .bind(11, row.recipient)
+      .bind(12, row.state)
+      .bind(13, row.error)
       .step();
   tell_devices(db, clinic_id, row, now);
   return true;

@@ -25,7 +25,8 @@ struct OutboxRow {
   std::int64_t version = 0;
 };
 
-// Inserts the row, scheduled, and tells the devices; false when it was already there.
+// Inserts the row (scheduled, unless planned cancelled; next attempt at its due time unless
+// set) and tells the devices; false when it was already there.
 bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);
 
 // How far a template was planned (mail_plans): for which activation, up to which log position.

@@ -18,6 +18,10 @@ constexpr std::int64_t kFailedKept = 60 * kDay;  // failures older than that are
 // reminders turned on again).
 constexpr const char* kPaid = "facture réglée";
 constexpr const char* kExcluded = "patient exclu des rappels";
+constexpr const char* kSuperseded = "remplacée par une relance plus récente";
+// A reminder planned after its time (its payment deleted, the patient's reminders turned on
+// again, an invoice synced late) waits that long: a mistake corrected at once sends nothing.
+constexpr std::int64_t kLateGrace = 15 * 60;
 
 struct Job {
   OutboxRow row;
@@ -202,21 +206,36 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
       marks[t.id] = PlanMark{t.active_since, cursor};
     }
   });
+  // Of an invoice's reminders planned after their time, only the latest goes (once): a patient
+  // is never sent the 7-day, 1-month and 2-month reminders in one burst.
+  std::map<std::string, std::int64_t> latest_late;
+  for (const OutboxRow& row : plans) {
+    if (row.reminder && row.due_at <= now) latest_late[row.invoice_id] = std::max(latest_late[row.invoice_id], row.due_at);
+  }
   db_.with([&](store::Database& d) {
     d.transaction([&] {
-      for (const OutboxRow& row : plans) {
-        if (plan_mail(d, clinic_id, row, now)) {
+      for (OutboxRow row : plans) {
+        const bool late = row.reminder && row.due_at <= now;
+        const bool superseded = late && row.due_at < latest_late[row.invoice_id];
+        std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
+        if (!known) {
+          if (superseded) {
+            row.state = "cancelled";
+            row.error = kSuperseded;
+          } else if (late) {
+            row.next_attempt_at = now + kLateGrace;
+          }
+          plan_mail(d, clinic_id, row, now);
           ++pass.planned;
           continue;
         }
         // A reminder cancelled because the invoice was paid or its patient excluded, and due
-        // again: scheduled as it would have been (at once if that time is past).
-        std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
-        if (known && known->state == "cancelled" && (known->error == kPaid || known->error == kExcluded)) {
+        // again: scheduled as it would have been, or after the grace if that time is past.
+        if (!superseded && known->state == "cancelled" && (known->error == kPaid || known->error == kExcluded)) {
           known->state = "scheduled";
           known->error.clear();
           known->due_at = row.due_at;
-          known->next_attempt_at = std::max(row.due_at, now);
+          known->next_attempt_at = late ? now + kLateGrace : row.due_at;
           known->recipient = row.recipient;
           save_mail(d, clinic_id, *known, now);
           ++pass.planned;

@@ -11,6 +11,7 @@
 namespace quittance::ui {
 
 std::string download_pdf(app::CommandLayer& commands, const app::Json& document_query, const std::string& filename) {
+  if (!platform().download) return "invoice_page.pdf_failed";  // a platform without downloads
   const app::Json document = commands.query(document_query);
   if (document.value("ok", false) != true) return error_key(document);
   const pdf::PdfResult file = pdf::invoice_pdf(document["result"]);

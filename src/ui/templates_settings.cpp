@@ -38,6 +38,7 @@ bool run(app::CommandLayer& commands, TemplatesSettingsState& state, app::Json c
   cmd["id"] = app::new_command_id();
   const app::Json answer = commands.exec(cmd);
   const bool ok = answer["ok"] == true;
+  if (ok) state.last_saved = result_of(answer).value("template_id", std::string());
   state.error_key = ok ? "" : error_key(answer);
   state.error_detail.clear();
   state.message_key = ok ? done_key : "";
@@ -61,6 +62,7 @@ void open_editor(TemplatesSettingsState& state, const app::Json& t, bool duplica
   state.unit = unit_index(t.value("delay_unit", std::string("days")));
   state.attach_pdf = t.value("attach_pdf", true);
   state.active = duplicate ? false : t.value("active", false);
+  state.was_active = state.active;
   state.subject_cursor = static_cast<int>(state.subject.size());
   state.body_cursor = static_cast<int>(state.body.size());
   state.error_key.clear();
@@ -85,10 +87,11 @@ void save(app::CommandLayer& commands, TemplatesSettingsState& state) {
   app::Json cmd = {{"cmd", "template.save"}, {"subject", state.subject}, {"body", state.body}, {"active", state.active}};
   if (!state.template_id.empty()) cmd["template_id"] = state.template_id;
   if (!state.system) {
+    // A whole number, and nothing else: « 1.5 » or « 7- » is refused, not read as 1 or 7.
     std::int64_t delay = -1;
-    try {
+    if (!state.delay.empty() && state.delay.size() <= 6 &&
+        state.delay.find_first_not_of("0123456789") == std::string::npos) {
       delay = std::stoll(state.delay);
-    } catch (...) {
     }
     if (delay < 0) {
       state.error_key = "templates.delay_invalid";
@@ -99,7 +102,15 @@ void save(app::CommandLayer& commands, TemplatesSettingsState& state) {
     cmd["delay_unit"] = kUnits[state.unit];
     cmd["attach_pdf"] = state.attach_pdf;
   }
-  if (run(commands, state, cmd, "templates.saved")) state.editing = false;
+  // Sending every new invoice is confirmed first, however it is turned on (templates.h): saved
+  // inactive, then asked in the list.
+  const bool was_active = !state.template_id.empty() && state.was_active;
+  const bool at_issue = state.system ? state.delay == "0" : cmd.value("delay_amount", std::int64_t{-1}) == 0;
+  const bool ask = at_issue && state.active && !was_active;
+  if (ask) cmd["active"] = false;
+  if (!run(commands, state, cmd, "templates.saved")) return;
+  state.editing = false;
+  if (ask) state.confirm_activate = state.template_id.empty() ? state.last_saved : state.template_id;
 }
 
 void field_picker(TemplatesSettingsState& state) {
@@ -179,7 +190,10 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
 
   if (ImGui::Button((std::string(tr("templates.save")) + "##template-save").c_str())) save(commands, state);
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##template-cancel").c_str()) || escape_pressed()) {
+  // Escape closes the editor only when no field is being typed in and no list is open: it
+  // would otherwise throw the template away in the middle of a word.
+  const bool escape = escape_pressed() && !ImGui::IsAnyItemActive() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopup);
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##template-cancel").c_str()) || escape) {
     state.editing = false;
     state.error_key.clear();
   }
@@ -276,6 +290,7 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       if (ImGui::Checkbox(("##active-" + id).c_str(), &active)) {
         if (active && delay == 0) {
           state.confirm_activate = id;  // asked first: it concerns every new invoice
+          state.confirm_delete.clear();
         } else {
           run(commands, state, {{"cmd", "template.set_active"}, {"template_id", id}, {"active", active}},
               active ? "templates.activated" : "templates.deactivated");
@@ -294,6 +309,7 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
         ImGui::SameLine();
         if (ImGui::SmallButton((std::string(tr("templates.delete")) + "##delete-" + id).c_str())) {
           state.confirm_delete = id;
+          state.confirm_activate.clear();
         }
       }
       ImGui::PopID();

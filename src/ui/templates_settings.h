@@ -18,6 +18,8 @@ struct TemplatesSettingsState {
   std::string name, subject, body, delay = "7";
   int unit = 1;  // 0 hours, 1 days, 2 months
   bool attach_pdf = true, active = true;
+  bool was_active = false;               // the edited template's flag when opened
+  std::string last_saved;                // the template the last command answered for
   int field_target = 1;                  // 0 subject, 1 body: where « Insérer un champ » writes
   int subject_cursor = 0, body_cursor = 0;  // byte offsets, kept by the fields' callbacks
   std::string confirm_activate;          // a template sent at issue waiting for « Activer »

@@ -75,7 +75,9 @@ def parsed(raw, out_dir, number):
 class Sink:
     def __init__(self, out_dir):
         self.out_dir = out_dir
-        self.count = 0
+        # After what an earlier run left there (scripts/run --mail-sink keeps its folder).
+        numbers = [int(name[:-4]) for name in os.listdir(out_dir) if name.endswith(".eml") and name[:-4].isdigit()]
+        self.count = max(numbers, default=0)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         domain = address.rpartition("@")[2].lower()

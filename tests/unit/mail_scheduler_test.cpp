@@ -506,9 +506,35 @@ TEST_CASE("a reminder comes back when the payment that cancelled it is deleted, 
   c.now += 10 * 86400;
   c.exec({{"cmd", "payment.delete"}, {"payment_id", again}, {"reason", "Erreur de saisie"}});
   c.sync();
-  MailPass pass = c.run();
-  CHECK(pass.sent == 2);  // Zoé's, due three days ago, and Paul's
-  CHECK(c.sent_for(inv) == 1);
+  CHECK(c.run().sent == 1);  // Paul's, due three days ago; Zoé's waits its grace
   CHECK(c.sent_for(pauls) == 1);
+  CHECK(c.sent_for(inv) == 0);
+  c.now += 15 * 60;
+  CHECK(c.run().sent == 1);
+  CHECK(c.sent_for(inv) == 1);
+  CHECK(c.run().sent == 0);
+}
+
+TEST_CASE("reminders planned after their time: only the latest goes, after a grace, never a burst") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  c.activate("system-reminder-1m");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string inv = c.invoice(zoe, 6000);
+  const std::string payment = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
+                                      {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  c.sync();
+  c.run();
+  c.now += 40 * 86400;  // both reminders' times are past when the payment is deleted
+  c.exec({{"cmd", "payment.delete"}, {"payment_id", payment}, {"reason", "Chèque sans provision"}});
+  c.sync();
+  CHECK(c.run().sent == 0);
+  c.sync();
+  CHECK(c.message("system-reminder-7d", inv)["state"] == "cancelled");
+  CHECK(c.message("system-reminder-7d", inv)["error"] == "remplacée par une relance plus récente");
+  c.now += 15 * 60;
+  CHECK(c.run().sent == 1);
+  CHECK(c.sender->sent.back().subject.rfind("Deuxième rappel", 0) == 0);
+  c.now += 86400;
   CHECK(c.run().sent == 0);
 }

@@ -8,12 +8,8 @@
 //   nlohmann::json got = sink.message(1);     // the first accepted message, parsed by Python
 #pragma once
 #include <doctest/doctest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +18,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "child_process.h"
 
 namespace quittance::server::testing {
 
@@ -46,37 +42,19 @@ struct SmtpSink {
     std::string dir_template = (std::filesystem::temp_directory_path() / "quittance-smtp-XXXXXX").string();
     REQUIRE(::mkdtemp(dir_template.data()) != nullptr);
     dir = dir_template;
-    int out[2];
-    REQUIRE(::pipe(out) == 0);
     const std::string script = std::string(QUITTANCE_SOURCE_DIR) + "/tests/smtp_sink/smtp_sink.py";
     // /usr/bin/python3: Debian's python3-aiosmtpd belongs to it, not to another python3 on PATH.
     std::vector<std::string> args = {"/usr/bin/python3", script, "--dir", dir.string(), "--host", host};
     if (!user.empty()) args.insert(args.end(), {"--user", user, "--password", password});
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
+    const quittance::testing::Child child = quittance::testing::spawn_reading_first_line(args);
+    pid = child.pid;
     // The one line it prints once listening: the port.
-    FILE* from_sink = ::fdopen(out[0], "r");
-    char line[64] = {0};
-    const bool got_line = std::fgets(line, sizeof line, from_sink) != nullptr;
-    std::fclose(from_sink);
-    REQUIRE_MESSAGE(got_line, "smtp_sink.py did not start: is python3-aiosmtpd installed? (scripts/setup)");
-    port = std::atoi(line);
+    REQUIRE_MESSAGE(!child.first_line.empty(), "smtp_sink.py did not start: is python3-aiosmtpd installed? (scripts/setup)");
+    port = std::atoi(child.first_line.c_str());
     REQUIRE(port > 0);
   }
   ~SmtpSink() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
+    quittance::testing::stop_child(pid);
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
   }

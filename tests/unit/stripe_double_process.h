@@ -4,20 +4,15 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "child_process.h"
 #include "server/stripe_form.h"
-
-extern char** environ;
 
 namespace quittance::server::testing {
 
@@ -43,37 +38,17 @@ struct StripeDouble {
 
   // `webhook_port`: where our server will listen; its webhook receives the double's events.
   StripeDouble(int webhook_port, const std::string& webhook_secret) {
-    int out[2];
-    REQUIRE(::pipe(out) == 0);
     const std::string script = std::string(QUITTANCE_SOURCE_DIR) + "/tests/stripe_double/stripe_double.py";
     const std::string url = "http://127.0.0.1:" + std::to_string(webhook_port) + "/api/stripe/webhook";
-    std::vector<std::string> args = {"/usr/bin/python3", script,        "--port",        "0",
-                                     "--api-key",        kStripeKey,    "--webhook-url", url,
-                                     "--webhook-secret", webhook_secret};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
+    const quittance::testing::Child child = quittance::testing::spawn_reading_first_line(
+        {"/usr/bin/python3", script, "--port", "0", "--api-key", kStripeKey, "--webhook-url", url, "--webhook-secret",
+         webhook_secret});
+    pid = child.pid;
     // The one line it prints once listening: {"port": N}.
-    FILE* from_double = ::fdopen(out[0], "r");
-    char line[256] = {0};
-    REQUIRE(std::fgets(line, sizeof line, from_double) != nullptr);
-    std::fclose(from_double);
-    port = nlohmann::json::parse(line).at("port").get<int>();
+    REQUIRE(!child.first_line.empty());
+    port = nlohmann::json::parse(child.first_line).at("port").get<int>();
   }
-  ~StripeDouble() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
-  }
+  ~StripeDouble() { quittance::testing::stop_child(pid); }
   StripeDouble(const StripeDouble&) = delete;
   StripeDouble& operator=(const StripeDouble&) = delete;
 

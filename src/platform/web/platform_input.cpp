@@ -79,10 +79,11 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   // Ctrl+V is left to the browser: its paste event brings the clipboard's text.
   if (shortcut && code == 'V') return EM_FALSE;
   io.KeysDown[code] = down;
-  // A character key's text comes with the text sink's input event, which draws its frame: a
-  // frame here would redraw the screen as it was, and double what a keystroke costs (a search
-  // field queries at each character).
-  if (!down || (!shortcut && is_character(e->key))) {
+  // In a text field, a character key's text comes with the text sink's input event, which
+  // draws its frame: a frame here would redraw the screen as it was, and double what a
+  // keystroke costs (a search field queries at each character). Elsewhere (a field about to
+  // take the focus, Space on a checkbox) the key needs its frame.
+  if (!down || (!shortcut && io.WantTextInput && is_character(e->key))) {
     g.redraw();
     return EM_FALSE;
   }
