@@ -19,8 +19,9 @@ constexpr std::int64_t kFailedKept = 60 * kDay;  // failures older than that are
 constexpr const char* kPaid = "facture réglée";
 constexpr const char* kExcluded = "patient exclu des rappels";
 constexpr const char* kSuperseded = "remplacée par une relance plus récente";
-// A reminder planned after its time (its payment deleted, the patient's reminders turned on
-// again, an invoice synced late) waits that long: a mistake corrected at once sends nothing.
+// A cancelled reminder due again after its time (its payment deleted, the patient's reminders
+// turned on again) waits that long: a mistake corrected at once sends nothing. A reminder
+// planned late for the first time (the server was down, an invoice synced late) is not held.
 constexpr std::int64_t kLateGrace = 15 * 60;
 
 struct Job {
@@ -222,8 +223,6 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
           if (superseded) {
             row.state = "cancelled";
             row.error = kSuperseded;
-          } else if (late) {
-            row.next_attempt_at = now + kLateGrace;
           }
           plan_mail(d, clinic_id, row, now);
           ++pass.planned;
