@@ -308,7 +308,12 @@ TEST_CASE("bodies: chunked and compressed requests are refused before they are r
         },
         "application/json");
   };
-  auto small = chunked_post(100);
+  // The server answers and closes with the body unread: now and then the client's write meets
+  // the close (a reset) before it reads the answer, under the sanitizers mostly. A lost answer
+  // is tried again; five in a row would be a real failure.
+  httplib::Result small = chunked_post(100);
+  for (int attempt = 1; attempt < 5 && !small; ++attempt) small = chunked_post(100);
+  REQUIRE(small);
   CHECK(error_of(small) == Err{411, "length_required"});
   CHECK(small->get_header_value("Connection") == "close");  // its body is left unread
   // 2 MiB: the server answers at once and closes, so the client may fail to send it all
