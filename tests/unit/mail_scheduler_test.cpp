@@ -131,6 +131,11 @@ struct Clinic {
   std::string number(const std::string& invoice_id) {
     return device.query({{"cmd", "invoice.get"}, {"invoice_id", invoice_id}})["result"]["number"];
   }
+  // A cash payment put against one invoice; returns its id.
+  std::string pay(const std::string& patient_id, const std::string& invoice_id, std::int64_t amount) {
+    return exec({{"cmd", "payment.create"}, {"patient_id", patient_id}, {"payment_type_id", "cash"}, {"amount", amount},
+                 {"allocations", {{{"invoice_id", invoice_id}, {"amount", amount}}}}})["payment_id"];
+  }
   void activate(const char* template_id) {
     exec({{"cmd", "template.set_active"}, {"template_id", template_id}, {"active", true}});
   }
@@ -192,8 +197,7 @@ TEST_CASE("two months of invoice emails and reminders, across a server restart: 
 
   // Day 1: the practice takes a cash payment for one invoice.
   c.now = at("2026-02-01T09:00:00Z");
-  c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"}, {"amount", 4500},
-          {"allocations", {{{"invoice_id", paid_here}, {"amount", 4500}}}}});
+  c.pay(zoe, paid_here, 4500);
   c.sync();
   c.run();
   c.sync();
@@ -389,8 +393,7 @@ TEST_CASE("an invoice email over real SMTP: UTF-8 headers, fields filled, escape
   const std::string inv = c.exec({{"cmd", "invoice.create"}, {"patient_id", patient}, {"contact_id", contact},
                                   {"lines", {{{"label", "Séance d'ostéopathie"}, {"unit_price", 8000}}}}})["invoice_id"];
   c.exec({{"cmd", "invoice.issue"}, {"invoice_id", inv}});
-  c.exec({{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", "cash"}, {"amount", 2000},
-          {"allocations", {{{"invoice_id", inv}, {"amount", 2000}}}}});
+  c.pay(patient, inv, 2000);
   c.sync();
   REQUIRE(c.run().sent == 1);
   REQUIRE(sink.count() == 1);
@@ -481,8 +484,7 @@ TEST_CASE("a reminder comes back when the payment that cancelled it is deleted, 
   const std::string paul = c.patient("Paul Martin", "paul@example.fr", false);
   const std::string inv = c.invoice(zoe, 6000);
   const std::string pauls = c.invoice(paul, 5000);
-  const std::string payment = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
-                                      {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  const std::string payment = c.pay(zoe, inv, 6000);
   c.sync();
   c.run();
   c.sync();
@@ -497,8 +499,7 @@ TEST_CASE("a reminder comes back when the payment that cancelled it is deleted, 
   CHECK(c.message("system-reminder-7d", pauls)["state"] == "scheduled");
 
   // Paid again: cancelled; the payment deleted again after the due time: it goes out at once.
-  const std::string again = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
-                                    {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  const std::string again = c.pay(zoe, inv, 6000);
   c.sync();
   c.run();
   c.sync();
@@ -521,8 +522,7 @@ TEST_CASE("reminders planned after their time: only the latest goes, never a bur
   c.activate("system-reminder-1m");
   const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
   const std::string inv = c.invoice(zoe, 6000);
-  const std::string payment = c.exec({{"cmd", "payment.create"}, {"patient_id", zoe}, {"payment_type_id", "cash"},
-                                      {"amount", 6000}, {"allocations", {{{"invoice_id", inv}, {"amount", 6000}}}}})["payment_id"];
+  const std::string payment = c.pay(zoe, inv, 6000);
   c.sync();
   c.run();
   c.now += 40 * 86400;  // both reminders' times are past when the payment is deleted
