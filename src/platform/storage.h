@@ -1,5 +1,6 @@
-// Where the clinic database lives between sessions, behind one interface: Emscripten's IDBFS
-// today (web/idbfs_storage.cpp), a page-level IndexedDB store later, a plain file natively.
+// Where the clinic database lives between sessions, behind one interface: in the browser, the
+// page store (web/page_storage.h: IndexedDB, only the pages a commit changed), or Emscripten's
+// IDBFS (web/idbfs_storage.h: the whole file, kept for older data and the benchmark).
 // The app never opens the database before load() succeeded, and tells the storage after every
 // committed transaction so that the change is made durable.
 #pragma once
@@ -24,6 +25,10 @@ class Storage {
   virtual std::string database_path() const = 0;
   // Called after each committed transaction.
   virtual void flush() = 0;
+  // Called when a small file kept beside the database (the device's link to its server) changed.
+  virtual void flush_files() = 0;
+  // Called when the database file was replaced without SQLite (a restore): it is stored whole.
+  virtual void replaced() = 0;
   virtual SaveState save_state() const = 0;
   virtual std::string last_error() const = 0;
   // Called whenever save_state() changes, so the status bar can be redrawn.

@@ -14,6 +14,7 @@ export const resultsDir = path.join(root, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 
 export const serverBinary = path.join(root, 'build/native/quittance-server');
+export const cliBinary = path.join(root, 'build/native/quittance-cli');
 
 // The web folder served: build/web, or another build's (QUITTANCE_WEB_DIR, relative to the
 // repository or absolute).

@@ -2,8 +2,13 @@
 // cannot be read is reported, never silently replaced by an empty database.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launch, newProfile, openApp, labels, settle, resultsDir } from './harness.mjs';
+import {
+  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, settle, resultsDir,
+} from './harness.mjs';
 
 let server;
 const contexts = [];  // closed after each test, even a failing one, so the run never hangs
@@ -17,27 +22,46 @@ async function browser(profile, options) {
   return context;
 }
 
-// IDBFS keeps each file as a record of the "FILE_DATA" store of the "/data" database.
-async function idbRecord(page, key, replacement) {
-  return page.evaluate(([key, replacement]) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('/data');
+// The page store keeps the database as 4 KiB chunks in the "pages" store of "quittance-pages"
+// (src/platform/web/library_storage.js). Reads chunk `index` as text, after putting
+// `replacement` in its place when one is given.
+async function storedChunk(page, index, replacement) {
+  return page.evaluate(([index, replacement]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('quittance-pages');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('pages', 'readwrite');
+      const store = tx.objectStore('pages');
+      let before;
+      store.get(index).onsuccess = (e) => {
+        before = e.target.result;
+        if (replacement !== null) store.put(new TextEncoder().encode(replacement), index);
+      };
+      tx.oncomplete = () => { db.close(); resolve(before && new TextDecoder().decode(before.slice(0, 64))); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), [index, replacement]);
+}
+
+// Versions before the page store kept the database whole on Emscripten's IDBFS: the record
+// "/data/quittance.db" of the "FILE_DATA" store of the "/data" database (IDBFS's format, version 21).
+async function idbfsRecord(page, key, bytes) {
+  return page.evaluate(([key, bytes]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('/data', 21);
+    open.onupgradeneeded = () => open.result.createObjectStore('FILE_DATA').createIndex('timestamp', 'timestamp');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
       const tx = db.transaction('FILE_DATA', 'readwrite');
       const store = tx.objectStore('FILE_DATA');
-      const get = store.get(key);
-      get.onsuccess = () => {
-        const record = get.result;
-        if (replacement !== null) {
-          record.contents = new TextEncoder().encode(replacement);
-          store.put(record, key);
-        }
-        tx.oncomplete = () => { db.close(); resolve(new TextDecoder().decode(record.contents.slice(0, 64))); };
-      };
+      let found;
+      if (bytes) store.put({ timestamp: new Date(), mode: 0o100644, contents: new Uint8Array(bytes) }, key);
+      else store.get(key).onsuccess = (e) => { found = e.target.result; };
+      tx.oncomplete = () => { db.close(); resolve(found ? found.contents.length : null); };
       tx.onerror = () => reject(tx.error);
     };
-  }), [key, replacement]);
+  }), [key, bytes]);
 }
 
 test('data written before a full browser restart is there after it', async () => {
@@ -67,7 +91,7 @@ test('a corrupt database file is reported and left as it was', async () => {
   await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-2', key: 'practice.name', value: 'x' }));
   await page.evaluate(() => window.quittance.whenSaved());
   const garbage = 'not a database: the clinic\'s bytes, damaged';
-  await idbRecord(page, '/data/quittance.db', garbage);
+  assert.match(await storedChunk(page, 0, garbage), /^SQLite format 3/);
   await context.close();
 
   context = await browser(profile);
@@ -82,8 +106,43 @@ test('a corrupt database file is reported and left as it was', async () => {
   const exec = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-3', key: 'practice.name', value: 'y' }));
   assert.equal(exec.error.code, 'storage_failed');
   // Nothing was written over the damaged file.
-  assert.equal(await idbRecord(page, '/data/quittance.db', null), garbage);
+  assert.equal(await storedChunk(page, 0, null), garbage);
   await context.close();
+});
+
+test('a database kept by an older version on IDBFS is moved to the page store on first start', async () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'quittance-legacy-'));
+  const file = path.join(work, 'quittance.db');
+  execFileSync(cliBinary, ['--db', file], { input:
+    '{"cmd":"patient.create","id":"legacy-1","name":"Noémie Faure"}\n' +
+    '{"cmd":"settings.set","id":"legacy-2","key":"practice.name","value":"Cabinet d’avant"}\n' });
+  const bytes = [...readFileSync(file)];
+  rmSync(work, { recursive: true, force: true });
+  const profile = newProfile();
+  let context = await browser(profile);
+  // The same origin, without the app: the older version's record is put in place.
+  const setup = await context.newPage();
+  await setup.goto(`${server.url}/manifest.webmanifest`);
+  await idbfsRecord(setup, '/data/quittance.db', bytes);
+  await setup.close();
+
+  let { page, state } = await openApp(context, server.url);
+  assert.equal(state.phase, 'ready');
+  const names = async () => (await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name);
+  assert.deepEqual(await names(), ['Noémie Faure']);
+  await page.evaluate(() => window.quittance.whenSaved());
+  assert.match(await storedChunk(page, 0, null), /^SQLite format 3/);
+  await eventually(async () => (await idbfsRecord(page, '/data/quittance.db', null)) === null,
+    { what: 'the IDBFS copy removed once the page store holds the books' });
+  await run(page, { cmd: 'patient.create', id: 'after-move', name: 'Yann Le Goff' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'ready');
+  assert.deepEqual((await names()).sort(), ['Noémie Faure', 'Yann Le Goff']);
+  assert.equal((await query(page, { cmd: 'settings.get', key: 'practice.name' })).result, 'Cabinet d’avant');
 });
 
 test('a browser that refuses IndexedDB gets a clear message, not an empty database', async () => {

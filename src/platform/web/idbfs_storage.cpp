@@ -4,24 +4,23 @@
 #include <emscripten/emscripten.h>
 
 extern "C" {
-// library_quittance.js
-void qt_idbfs_load(const char* mount_path);
-void qt_idbfs_flush();
+// library_storage.js
+void qt_idbfs_load(void* self, const char* folder);
+void qt_idbfs_flush(void* self);
 }
 
 namespace quittance::web {
 
 namespace {
-IdbfsStorage* g_instance = nullptr;  // the JS callbacks have no user data: one storage per page
-constexpr int kRetryMs = 3000;       // after a failed sync (quota, closing tab), try again
+constexpr int kRetryMs = 3000;  // after a failed sync (quota, closing tab), try again
 }  // namespace
 
-IdbfsStorage::IdbfsStorage() { g_instance = this; }
-IdbfsStorage::~IdbfsStorage() { g_instance = nullptr; }
+IdbfsStorage::IdbfsStorage(std::string folder, std::string database_name)
+    : folder_(std::move(folder)), database_name_(std::move(database_name)) {}
 
 void IdbfsStorage::load(std::function<void(const std::string&)> done) {
   load_done_ = std::move(done);
-  qt_idbfs_load("/data");
+  qt_idbfs_load(this, folder_.c_str());
 }
 
 void IdbfsStorage::loaded(const std::string& error) {
@@ -37,7 +36,7 @@ void IdbfsStorage::flush() {
 void IdbfsStorage::start_sync() {
   syncing_ = true;
   in_sync_ = requested_;
-  qt_idbfs_flush();
+  qt_idbfs_flush(this);
 }
 
 void IdbfsStorage::flushed(const std::string& error) {
@@ -45,16 +44,16 @@ void IdbfsStorage::flushed(const std::string& error) {
   if (error.empty()) {
     durable_ = in_sync_;
     error_.clear();
-    if (durable_ < requested_) start_sync();  // commits that came during the sync
+    if (durable_ < requested_) start_sync();  // changes that came during the sync
   } else {
     error_ = error;
-    emscripten_async_call([](void*) { if (g_instance) g_instance->retry(); }, nullptr, kRetryMs);
+    // Storage objects live as long as the page.
+    emscripten_async_call([](void* self) {
+      auto* storage = static_cast<IdbfsStorage*>(self);
+      if (!storage->syncing_) storage->start_sync();
+    }, this, kRetryMs);
   }
   if (listener_) listener_();
-}
-
-void IdbfsStorage::retry() {
-  if (!syncing_) start_sync();
 }
 
 platform::SaveState IdbfsStorage::save_state() const {
@@ -64,10 +63,10 @@ platform::SaveState IdbfsStorage::save_state() const {
 
 }  // namespace quittance::web
 
-extern "C" EMSCRIPTEN_KEEPALIVE void quittance_storage_loaded(const char* error) {
-  if (quittance::web::g_instance) quittance::web::g_instance->loaded(error);
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_idbfs_loaded(void* self, const char* error, int) {
+  static_cast<quittance::web::IdbfsStorage*>(self)->loaded(error);
 }
 
-extern "C" EMSCRIPTEN_KEEPALIVE void quittance_storage_flushed(const char* error) {
-  if (quittance::web::g_instance) quittance::web::g_instance->flushed(error);
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_idbfs_flushed(void* self, const char* error, int) {
+  static_cast<quittance::web::IdbfsStorage*>(self)->flushed(error);
 }

@@ -1,8 +1,8 @@
 // The JavaScript half of Quittance's browser platform layer (linked with --js-library).
 // C++ calls these functions by name; they call back into exported C functions (quittance_*).
+// The storage's half is library_storage.js.
 // [SECTION] Text sink: a hidden textarea that receives typed, composed and pasted text
 // [SECTION] Clipboard and cursor
-// [SECTION] Storage: the clinic database in IndexedDB through Emscripten's IDBFS
 // [SECTION] HTTP: fetch() for the sync layer (web_http.cpp)
 // [SECTION] Files: downloads and the file picker (web_files.cpp)
 
@@ -72,45 +72,6 @@ mergeInto(LibraryManager.library, {
   qt_set_cursor: function(ptr) {
     var canvas = document.getElementById('canvas');
     if (canvas) canvas.style.cursor = UTF8ToString(ptr);
-  },
-
-  // [SECTION] Storage -------------------------------------------------------------------
-  // IDBFS keeps /data in memory and copies it to and from IndexedDB on FS.syncfs. One sync at
-  // a time: the C++ side (idbfs_storage.cpp) queues the next one.
-  $QuittanceStorage__deps: ['$FS', '$IDBFS'],
-  $QuittanceStorage: {
-    done: function(callback, err) {
-      var message = err ? String((err && (err.message || err.name)) || err) : '';
-      var bytes = lengthBytesUTF8(message) + 1;
-      var ptr = _malloc(bytes);
-      stringToUTF8(message, ptr, bytes);
-      callback(ptr);
-      _free(ptr);
-    },
-  },
-  qt_idbfs_load__deps: ['$QuittanceStorage', 'qt_demo_mode'],
-  qt_idbfs_load: function(pathPtr) {
-    var path = UTF8ToString(pathPtr);
-    try {
-      if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
-      // The demo keeps its books in an IndexedDB database of its own: a real clinic's data
-      // on the same address is never touched by it (IDBFS names the database after the mount).
-      if (_qt_demo_mode() && !IDBFS.quittanceDemo) {
-        var getDB = IDBFS.getDB;
-        IDBFS.getDB = function(name, callback) { return getDB('quittance-demo:' + name, callback); };
-        IDBFS.quittanceDemo = true;
-      }
-      FS.mkdir(path);
-      FS.mount(IDBFS, {}, path);
-    } catch (e) {
-      setTimeout(function() { QuittanceStorage.done(_quittance_storage_loaded, e); }, 0);
-      return;
-    }
-    FS.syncfs(true, function(err) { QuittanceStorage.done(_quittance_storage_loaded, err); });
-  },
-  qt_idbfs_flush__deps: ['$QuittanceStorage'],
-  qt_idbfs_flush: function() {
-    FS.syncfs(false, function(err) { QuittanceStorage.done(_quittance_storage_flushed, err); });
   },
 
   // [SECTION] HTTP ----------------------------------------------------------------------

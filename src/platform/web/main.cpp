@@ -139,7 +139,7 @@ void save_device_link(const sync::DeviceLink& link) {
     std::ofstream out(kDeviceLinkPath, std::ios::binary | std::ios::trunc);
     out << sync::to_json(link);
   }
-  web_app().storage.flush();
+  web_app().storage.flush_files();
 }
 
 void apply_language_setting() {
@@ -337,7 +337,7 @@ std::string swap_database(const std::string& incoming, bool restart_events) {
     if (restart_events) restart_pull();
     start_clinic();
     ++app.data_version;  // every screen reloads
-    app.storage.flush();
+    app.storage.replaced();
     return "";
   }
   std::fprintf(stderr, "quittance: restore failed, the previous database is kept: %s %s\n", key.c_str(),
@@ -353,7 +353,7 @@ std::string swap_database(const std::string& incoming, bool restart_events) {
     return "exports.restore.failed";
   }
   start_clinic();
-  app.storage.flush();
+  app.storage.replaced();  // the same books, but the file was moved twice behind SQLite's back
   return "exports.restore.failed";
 }
 
@@ -467,6 +467,17 @@ void install_platform_hooks() {
 }
 
 }  // namespace
+
+PageStorage::Options storage_options() {
+  // The demo's books never mix with a clinic's on the same address.
+  const bool demo = qt_demo_mode() != 0;
+  PageStorage::Options options;
+  options.database_path = "/pages/quittance.db";
+  options.idb_name = demo ? "quittance-demo-pages" : "quittance-pages";
+  options.files_dir = "/data";  // the device link; IDBFS gives the demo its own database
+  options.legacy_path = "/data/quittance.db";  // where versions before the page store kept it
+  return options;
+}
 
 WebApp& web_app() {
   static WebApp app;

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "app/commands.h"
-#include "platform/web/idbfs_storage.h"
+#include "platform/web/page_storage.h"
 #include "platform/web/web_http.h"
 #include "store/database.h"
 #include "sync/backend.h"
@@ -16,8 +16,11 @@
 
 namespace quittance::web {
 
+// Where this page keeps the clinic: the page store, and the demo's own IndexedDB databases.
+PageStorage::Options storage_options();
+
 struct WebApp {
-  IdbfsStorage storage;
+  PageStorage storage{storage_options()};
   std::optional<store::Database> db;             // open once storage loaded and checks passed
   std::unique_ptr<app::CommandLayer> commands;   // over db
   FetchTransport http;

@@ -1,0 +1,187 @@
+// The JavaScript half of the browser's storage (linked with --js-library): the page store of the
+// clinic database (page_storage.cpp) and Emscripten's IDBFS for the small files beside it
+// (idbfs_storage.cpp). C++ passes its object's address as `self`; each answer goes back to it
+// once, through an exported quittance_* function, with "" or the reason of a failure.
+// [SECTION] Answers to C++
+// [SECTION] IDBFS
+// [SECTION] Page store
+
+mergeInto(LibraryManager.library, {
+  // [SECTION] Answers to C++ ---------------------------------------------------------------
+  $QuittanceAnswer: function(callback, self, err, extra) {
+    var message = err ? String((err && (err.message || err.name)) || err) : '';
+    var bytes = lengthBytesUTF8(message) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(message, ptr, bytes);
+    callback(self, ptr, extra || 0);
+    _free(ptr);
+  },
+
+  // [SECTION] IDBFS ------------------------------------------------------------------------
+  // IDBFS keeps a folder in memory and copies it to and from IndexedDB on FS.syncfs (every
+  // IDBFS folder at once). One sync at a time per folder: idbfs_storage.cpp queues the next.
+  qt_idbfs_load__deps: ['$FS', '$IDBFS', '$QuittanceAnswer', 'qt_demo_mode'],
+  qt_idbfs_load: function(self, pathPtr) {
+    var path = UTF8ToString(pathPtr);
+    try {
+      if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
+      // The demo keeps its files in IndexedDB databases of its own: a real clinic's data on the
+      // same address is never touched by it (IDBFS names the database after the folder).
+      if (_qt_demo_mode() && !IDBFS.quittanceDemo) {
+        var getDB = IDBFS.getDB;
+        IDBFS.getDB = function(name, callback) { return getDB('quittance-demo:' + name, callback); };
+        IDBFS.quittanceDemo = true;
+      }
+      FS.mkdirTree(path);
+      FS.mount(IDBFS, {}, path);
+    } catch (e) {
+      setTimeout(function() { QuittanceAnswer(_quittance_idbfs_loaded, self, e); }, 0);
+      return;
+    }
+    FS.syncfs(true, function(err) { QuittanceAnswer(_quittance_idbfs_loaded, self, err); });
+  },
+  qt_idbfs_flush__deps: ['$FS', '$QuittanceAnswer'],
+  qt_idbfs_flush: function(self) {
+    FS.syncfs(false, function(err) { QuittanceAnswer(_quittance_idbfs_flushed, self, err); });
+  },
+
+  // [SECTION] Page store -------------------------------------------------------------------
+  // The database file lives in the page's memory file system; IndexedDB keeps it as 4 KiB
+  // chunks (object store "pages", key = chunk number) and its size (store "meta", key "file").
+  // A write puts the chunks SQLite changed and the size in one transaction, so IndexedDB holds
+  // the file as it was after some commit, never between two. Strict durability: the transaction
+  // completes once the data is on disk (Chrome's default, "relaxed", completes before).
+  $QuittancePages__deps: ['$FS'],
+  $QuittancePages: {
+    kChunk: 4096,
+    dbs: {},  // open IndexedDB connections, by name
+    open: function(name, done) {
+      if (QuittancePages.dbs[name]) return done(null, QuittancePages.dbs[name]);
+      var request;
+      try {
+        if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
+        request = indexedDB.open(name, 1);
+      } catch (e) {
+        return done(e);
+      }
+      request.onupgradeneeded = function() {
+        var db = request.result;
+        if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
+        if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+      };
+      request.onsuccess = function() {
+        var db = request.result;
+        // Another version of the app asks to upgrade the database: let it (this page stops
+        // writing; its next write reopens and reports what happens then).
+        db.onversionchange = function() { db.close(); delete QuittancePages.dbs[name]; };
+        QuittancePages.dbs[name] = db;
+        done(null, db);
+      };
+      request.onerror = function() { done(request.error || new Error('IndexedDB refused to open ' + name)); };
+      request.onblocked = function() { done(new Error('IndexedDB is held by another tab')); };
+    },
+    dirname: function(path) { return path.slice(0, path.lastIndexOf('/')) || '/'; },
+    exists: function(path) {
+      try { FS.stat(path); return true; } catch (e) { return false; }
+    },
+  },
+
+  // Loads the file from its chunks (all of them: the store keeps every page in memory from
+  // the start). With no file stored yet, an IDBFS database of an older version at `legacy`
+  // is copied in place, and the answer says so (1): it is stored whole at the first write.
+  qt_pages_load__deps: ['$QuittancePages', '$QuittanceAnswer'],
+  qt_pages_load: function(self, pathPtr, namePtr, legacyPtr) {
+    var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr), legacy = UTF8ToString(legacyPtr);
+    var answered = false;
+    var answer = function(err, migrated) {
+      if (!answered) QuittanceAnswer(_quittance_pages_loaded, self, err, migrated);
+      answered = true;
+    };
+    QuittancePages.open(name, function(err, db) {
+      if (err) return answer(err);
+      var tx, meta, keys, values;
+      try {
+        tx = db.transaction(['pages', 'meta'], 'readonly');
+        meta = tx.objectStore('meta').get('file');
+        keys = tx.objectStore('pages').getAllKeys();
+        values = tx.objectStore('pages').getAll();
+      } catch (e) {
+        return answer(e);
+      }
+      tx.onabort = function() { answer(tx.error || new Error('reading the stored pages failed')); };
+      tx.oncomplete = function() {
+        try {
+          FS.mkdirTree(QuittancePages.dirname(path));
+          if (meta.result) {
+            var size = meta.result.size, k = QuittancePages.kChunk;
+            var data = new Uint8Array(size);
+            for (var i = 0; i < keys.result.length; ++i) {
+              var at = keys.result[i] * k;
+              if (at < size) data.set(values.result[i].subarray(0, Math.min(k, size - at)), at);
+            }
+            FS.writeFile(path, data);
+            return answer(null, 0);
+          }
+          if (legacy && QuittancePages.exists(legacy)) {
+            FS.writeFile(path, FS.readFile(legacy));
+            return answer(null, 1);
+          }
+          answer(null, 0);  // a new clinic: SQLite creates the file
+        } catch (e) {
+          answer(e);
+        }
+      };
+    });
+  },
+
+  // Stores the chunks listed (or every chunk when `whole`) and the file's size, in one
+  // transaction; chunks past the end are deleted in the same transaction.
+  qt_pages_write__deps: ['$QuittancePages', '$QuittanceAnswer'],
+  qt_pages_write: function(self, pathPtr, namePtr, whole, chunksPtr, count) {
+    var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr);
+    var list = whole ? null : HEAPU32.slice(chunksPtr >> 2, (chunksPtr >> 2) + count);
+    var answered = false;
+    var answer = function(err) {
+      if (!answered) QuittanceAnswer(_quittance_pages_written, self, err);
+      answered = true;
+    };
+    // The bytes are read now, synchronously: commits made while IndexedDB works go to the next write.
+    var k = QuittancePages.kChunk, chunks = [], size;
+    try {
+      size = QuittancePages.exists(path) ? FS.stat(path).size : 0;
+      var stream = size ? FS.open(path, 'r') : null;
+      var take = function(c) {
+        var at = c * k;
+        if (at >= size) return;
+        var buffer = new Uint8Array(Math.min(k, size - at));
+        FS.read(stream, buffer, 0, buffer.length, at);
+        chunks.push([c, buffer]);
+      };
+      if (whole) {
+        for (var c = 0; c * k < size; ++c) take(c);
+      } else {
+        for (var i = 0; i < list.length; ++i) take(list[i]);
+      }
+      if (stream) FS.close(stream);
+    } catch (e) {
+      return setTimeout(function() { answer(e); }, 0);
+    }
+    QuittancePages.open(name, function(err, db) {
+      if (err) return answer(err);
+      var tx;
+      try {
+        tx = db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
+        var pages = tx.objectStore('pages');
+        for (var j = 0; j < chunks.length; ++j) pages.put(chunks[j][1], chunks[j][0]);
+        pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
+        tx.objectStore('meta').put({ size: size, chunk: k, at: Date.now() }, 'file');
+      } catch (e) {
+        // A connection closed under us (versionchange): reopened at the next write.
+        delete QuittancePages.dbs[name];
+        return answer(e);
+      }
+      tx.oncomplete = function() { answer(null); };
+      tx.onabort = function() { answer(tx.error || new Error('the IndexedDB transaction was aborted')); };
+    });
+  },
+});

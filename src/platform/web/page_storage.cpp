@@ -1,0 +1,132 @@
+// The page store. See page_storage.h.
+#include "platform/web/page_storage.h"
+
+#include <emscripten/emscripten.h>
+
+#include <cstdio>
+
+extern "C" {
+// library_storage.js
+void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path);
+void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
+                    int count);
+}
+
+namespace quittance::web {
+
+namespace pages = platform::pages;
+
+namespace {
+constexpr int kRetryMs = 3000;  // after a failed write (quota, closing tab), try again
+}  // namespace
+
+PageStorage::PageStorage(Options options) : options_(std::move(options)) {
+  if (!options_.files_dir.empty()) files_ = std::make_unique<IdbfsStorage>(options_.files_dir, "");
+}
+
+void PageStorage::load(std::function<void(const std::string&)> done) {
+  load_done_ = std::move(done);
+  pages::install(options_.database_path);
+  if (!files_) return load_pages();
+  files_->on_change([this] { changed(); });
+  files_->load([this](const std::string& error) {
+    if (!error.empty()) return load_done_(error);
+    load_pages();
+  });
+}
+
+void PageStorage::load_pages() {
+  qt_pages_load(this, options_.database_path.c_str(), options_.idb_name.c_str(), options_.legacy_path.c_str());
+}
+
+void PageStorage::pages_loaded(const std::string& error, bool migrated) {
+  pages::take_changes();  // the loaded file is what IndexedDB holds
+  if (error.empty() && migrated) {
+    std::fprintf(stderr, "quittance: moving the database from IDBFS (%s) to the page store\n",
+                 options_.legacy_path.c_str());
+    legacy_to_remove_ = true;
+    replaced();
+  }
+  if (load_done_) load_done_(error);
+}
+
+void PageStorage::flush() {
+  ++requested_;
+  if (!write_running_) start_write();
+  changed();
+}
+
+void PageStorage::flush_files() {
+  if (files_) files_->flush();
+}
+
+void PageStorage::replaced() {
+  pages::mark_whole();
+  flush();
+}
+
+void PageStorage::start_write() {
+  write_running_ = true;
+  in_write_ = requested_;
+  writing_ = pages::take_changes();
+  qt_pages_write(this, options_.database_path.c_str(), options_.idb_name.c_str(), writing_.whole ? 1 : 0,
+                 writing_.chunks.data(), static_cast<int>(writing_.chunks.size()));
+}
+
+void PageStorage::pages_written(const std::string& error) {
+  write_running_ = false;
+  if (error.empty()) {
+    durable_ = in_write_;
+    error_.clear();
+    writing_ = {};
+    if (legacy_to_remove_) {
+      // Stored here: the older copy goes, so that it is never moved in again over newer work.
+      legacy_to_remove_ = false;
+      std::remove(options_.legacy_path.c_str());
+      flush_files();
+    }
+    if (durable_ < requested_) start_write();  // commits that came during the write, together
+  } else {
+    error_ = error;
+    pages::give_back(writing_);  // written again with the next attempt
+    writing_ = {};
+    if (!retry_scheduled_) {
+      retry_scheduled_ = true;
+      // Storage objects live as long as the page.
+      emscripten_async_call([](void* self) { static_cast<PageStorage*>(self)->retry(); }, this, kRetryMs);
+    }
+  }
+  changed();
+}
+
+void PageStorage::retry() {
+  retry_scheduled_ = false;
+  if (!write_running_) start_write();
+}
+
+platform::SaveState PageStorage::save_state() const {
+  if (!error_.empty()) return platform::SaveState::Failed;
+  if (files_ && files_->save_state() != platform::SaveState::Saved) return files_->save_state();
+  return durable_ == requested_ ? platform::SaveState::Saved : platform::SaveState::Saving;
+}
+
+std::string PageStorage::last_error() const {
+  if (!error_.empty()) return error_;
+  return files_ ? files_->last_error() : std::string();
+}
+
+void PageStorage::on_change(std::function<void()> listener) { listener_ = std::move(listener); }
+
+void PageStorage::changed() {
+  if (listener_) listener_();
+}
+
+}  // namespace quittance::web
+
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_pages_loaded(void* self, const char* error, int migrated) {
+  static_cast<quittance::web::PageStorage*>(self)->pages_loaded(error, migrated != 0);
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_pages_written(void* self, const char* error, int) {
+  static_cast<quittance::web::PageStorage*>(self)->pages_written(error);
+}
