@@ -79,6 +79,9 @@ Json app_info(Context& ctx) {
               {"role", core::to_string(ctx.role)}};
 }
 
+// The whole file checked by SQLite (the storage's kill test asks it after every kill).
+Json database_check(Context& ctx) { return Json{{"integrity", ctx.db.integrity_check()}}; }
+
 Json settings_get(Context& ctx) {
   std::string key = require_string(ctx.cmd, "key", 64);
   if (!is_known_setting(key)) refuse("unknown_setting", "no setting \"" + key + "\"", "key");
@@ -188,6 +191,7 @@ Json user_check_pin(Context& ctx) {
 void add_settings_commands(Registry& r) {
   using core::Permission;
   r.push_back({"app.info", false, Permission::View, app_info});
+  r.push_back({"database.check", false, Permission::View, database_check});
   r.push_back({"settings.get", false, Permission::View, settings_get});
   r.push_back({"settings.list", false, Permission::View, settings_list});
   r.push_back({"settings.set", true, Permission::PersonalPrefs, settings_set});

@@ -162,8 +162,11 @@ Statement Database::prepare(std::string_view sql) { return Statement(db_, sql, c
 
 std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 
-std::string Database::quick_check() {
-  Statement st = prepare("PRAGMA quick_check");
+std::string Database::quick_check() { return check("PRAGMA quick_check"); }
+std::string Database::integrity_check() { return check("PRAGMA integrity_check"); }
+
+std::string Database::check(std::string_view pragma) {
+  Statement st = prepare(pragma);
   std::string result;
   while (st.step()) {
     if (!result.empty()) result += "; ";

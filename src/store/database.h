@@ -76,6 +76,8 @@ class Database {
   std::int64_t total_changes() const;
   // Runs PRAGMA quick_check: "ok", or SQLite's description of the damage.
   std::string quick_check();
+  // The same with PRAGMA integrity_check, which also reads every index against its table.
+  std::string integrity_check();
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }  // for SQLite's session extension (store/changes.h)
 
@@ -104,6 +106,7 @@ class Database {
   friend struct BackupAccess;  // store/backup.cpp: sqlite3_serialize and sqlite3_deserialize
   Database(sqlite3* db, std::string path);
   void rollback_quietly() noexcept;
+  std::string check(std::string_view pragma);
   void rollback_savepoint_quietly() noexcept;
   sqlite3* db_;
   std::string path_;

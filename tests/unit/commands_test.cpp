@@ -131,6 +131,16 @@ TEST_CASE_FIXTURE(Fixture, "text forms: malformed JSON is an error answer, never
   CHECK(Json::parse(commands.exec_text("{\"cmd\":\"app.info\"}"))["result"]["schema"] == store::clinic_migrations().back().version);
 }
 
+TEST_CASE_FIXTURE(Fixture, "database.check runs SQLite's integrity check and reports what it finds") {
+  CHECK(commands.query({{"cmd", "database.check"}})["result"]["integrity"] == "ok");
+  db.exec("CREATE TABLE damaged(x INTEGER CHECK (x > 0))");
+  db.exec("PRAGMA ignore_check_constraints = ON");
+  db.exec("INSERT INTO damaged VALUES (0)");
+  db.exec("PRAGMA ignore_check_constraints = OFF");
+  const std::string report = commands.query({{"cmd", "database.check"}})["result"]["integrity"];
+  CHECK(report.find("CHECK constraint failed") != std::string::npos);
+}
+
 TEST_CASE_FIXTURE(Fixture, "text that is not UTF-8 in the database is answered, replaced, not thrown") {
   db.exec("INSERT INTO settings(key, value) VALUES ('practice.name', CAST(X'C328' AS TEXT))");
   std::string answer = commands.query_text("{\"cmd\":\"settings.get\",\"key\":\"practice.name\"}");

@@ -54,7 +54,8 @@ mergeInto(LibraryManager.library, {
   $QuittancePages__deps: ['$FS'],
   $QuittancePages: {
     kChunk: 4096,
-    dbs: {},  // open IndexedDB connections, by name
+    dbs: {},    // open IndexedDB connections, by name
+    sizes: {},  // the file size each database holds, by name, once known (load, write)
     open: function(name, done) {
       if (QuittancePages.dbs[name]) return done(null, QuittancePages.dbs[name]);
       var request;
@@ -114,6 +115,7 @@ mergeInto(LibraryManager.library, {
           FS.mkdirTree(QuittancePages.dirname(path));
           if (meta.result) {
             var size = meta.result.size, k = QuittancePages.kChunk;
+            QuittancePages.sizes[name] = size;
             var data = new Uint8Array(size);
             for (var i = 0; i < keys.result.length; ++i) {
               var at = keys.result[i] * k;
@@ -136,7 +138,7 @@ mergeInto(LibraryManager.library, {
 
   // Stores the chunks listed (or every chunk when `whole`) and the file's size, in one
   // transaction; chunks past the end are deleted in the same transaction.
-  qt_pages_write__deps: ['$QuittancePages', '$QuittanceAnswer'],
+  qt_pages_write__deps: ['$QuittancePages', '$QuittanceAnswer', '$MEMFS'],
   qt_pages_write: function(self, pathPtr, namePtr, whole, chunksPtr, count) {
     var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr);
     var list = whole ? null : HEAPU32.slice(chunksPtr >> 2, (chunksPtr >> 2) + count);
@@ -145,24 +147,22 @@ mergeInto(LibraryManager.library, {
       if (!answered) QuittanceAnswer(_quittance_pages_written, self, err);
       answered = true;
     };
-    // The bytes are read now, synchronously: commits made while IndexedDB works go to the next write.
-    var k = QuittancePages.kChunk, chunks = [], size;
+    // The bytes are copied now, synchronously: commits made while IndexedDB works go to the
+    // next write. Straight from the memory file system's node (no stream to open per commit).
+    var k = QuittancePages.kChunk, chunks = [], size = 0;
     try {
-      size = QuittancePages.exists(path) ? FS.stat(path).size : 0;
-      var stream = size ? FS.open(path, 'r') : null;
+      var node = QuittancePages.exists(path) ? FS.lookupPath(path).node : null;
+      var bytes = node ? MEMFS.getFileDataAsTypedArray(node) : new Uint8Array(0);
+      size = bytes.length;
       var take = function(c) {
         var at = c * k;
-        if (at >= size) return;
-        var buffer = new Uint8Array(Math.min(k, size - at));
-        FS.read(stream, buffer, 0, buffer.length, at);
-        chunks.push([c, buffer]);
+        if (at < size) chunks.push([c, bytes.slice(at, Math.min(at + k, size))]);
       };
       if (whole) {
         for (var c = 0; c * k < size; ++c) take(c);
       } else {
         for (var i = 0; i < list.length; ++i) take(list[i]);
       }
-      if (stream) FS.close(stream);
     } catch (e) {
       return setTimeout(function() { answer(e); }, 0);
     }
@@ -173,15 +173,23 @@ mergeInto(LibraryManager.library, {
         tx = db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
         var pages = tx.objectStore('pages');
         for (var j = 0; j < chunks.length; ++j) pages.put(chunks[j][1], chunks[j][0]);
-        pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
-        tx.objectStore('meta').put({ size: size, chunk: k, at: Date.now() }, 'file');
+        // Most commits keep the size: then the size and the chunks past it need no request.
+        var stored = QuittancePages.sizes[name];
+        if (stored === undefined || size < stored) pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
+        if (stored !== size) tx.objectStore('meta').put({ size: size, chunk: k }, 'file');
       } catch (e) {
         // A connection closed under us (versionchange): reopened at the next write.
         delete QuittancePages.dbs[name];
         return answer(e);
       }
-      tx.oncomplete = function() { answer(null); };
-      tx.onabort = function() { answer(tx.error || new Error('the IndexedDB transaction was aborted')); };
+      tx.oncomplete = function() {
+        QuittancePages.sizes[name] = size;
+        answer(null);
+      };
+      tx.onabort = function() {
+        delete QuittancePages.sizes[name];  // unknown now: the next write puts it again
+        answer(tx.error || new Error('the IndexedDB transaction was aborted'));
+      };
     });
   },
 });

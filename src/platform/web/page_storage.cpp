@@ -67,6 +67,7 @@ void PageStorage::replaced() {
 
 void PageStorage::start_write() {
   write_running_ = true;
+  ++writes_started_;
   in_write_ = requested_;
   writing_ = pages::take_changes();
   qt_pages_write(this, options_.database_path.c_str(), options_.idb_name.c_str(), writing_.whole ? 1 : 0,

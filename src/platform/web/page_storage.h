@@ -45,6 +45,8 @@ class PageStorage final : public platform::Storage {
   void pages_loaded(const std::string& error, bool migrated);
   void pages_written(const std::string& error);
   void retry();
+  // IndexedDB transactions started so far (the benchmark shows commits grouped by them).
+  std::uint64_t writes_started() const { return writes_started_; }
 
  private:
   void load_pages();
@@ -58,6 +60,7 @@ class PageStorage final : public platform::Storage {
   std::uint64_t requested_ = 0;       // flushes asked for so far
   std::uint64_t in_write_ = 0;        // the request count the write under way covers
   std::uint64_t durable_ = 0;         // the request count known to be in IndexedDB
+  std::uint64_t writes_started_ = 0;
   bool write_running_ = false;
   bool retry_scheduled_ = false;
   bool legacy_to_remove_ = false;     // the moved database, removed from IDBFS once stored here
