@@ -97,8 +97,8 @@
   };
   window.quittance = api;
 
-  // One writer per browser: the clinic's database is one file in IndexedDB, rewritten whole at
-  // each save, so two tabs writing it would each overwrite the other's changes. The tab holding
+  // One writer per browser: each tab holds the clinic's database in memory and stores the pages
+  // it changes, so two tabs writing it would mix pages of two different files. The tab holding
   // the Web Lock runs the app; another one says so and takes over, without a reload, as soon as
   // the first is closed. (Without Web Locks, outside a secure context, the app just starts.)
   function loadApp() {

@@ -126,6 +126,8 @@ mergeInto(LibraryManager.library, {
           }
           if (legacy && QuittancePages.exists(legacy)) {
             FS.writeFile(path, FS.readFile(legacy));
+            // A journal left beside it is SQLite's to roll back when the file is opened.
+            if (QuittancePages.exists(legacy + '-journal')) FS.writeFile(path + '-journal', FS.readFile(legacy + '-journal'));
             return answer(null, 1);
           }
           answer(null, 0);  // a new clinic: SQLite creates the file

@@ -251,9 +251,9 @@ bool open_clinic_database(std::string* key, std::string* detail) {
       *detail = "schema " + std::to_string(store::schema_version(*app.db));
       return false;
     }
-    const int before = store::schema_version(*app.db);
     store::migrate(*app.db, store::clinic_migrations());
-    if (store::schema_version(*app.db) != before) app.storage.flush();  // a new or upgraded file
+    // A new, upgraded or moved-in file is stored now (the storage writes nothing when nothing changed).
+    app.storage.flush();
   } catch (const store::StoreError& e) {
     *key = "error.database_unreadable";
     *detail = e.what();

@@ -42,10 +42,12 @@ void PageStorage::load_pages() {
 void PageStorage::pages_loaded(const std::string& error, bool migrated) {
   pages::take_changes();  // the loaded file is what IndexedDB holds
   if (error.empty() && migrated) {
+    // Stored whole at the first flush, which the app asks once it opened the file (SQLite has
+    // then rolled back any journal that came with it).
     std::fprintf(stderr, "quittance: moving the database from IDBFS (%s) to the page store\n",
                  options_.legacy_path.c_str());
     legacy_to_remove_ = true;
-    replaced();
+    pages::mark_whole();
   }
   if (load_done_) load_done_(error);
 }
@@ -66,10 +68,15 @@ void PageStorage::replaced() {
 }
 
 void PageStorage::start_write() {
+  writing_ = pages::take_changes();
+  if (writing_.empty()) {
+    // Every earlier change went with a completed write (a failed one gives its changes back).
+    durable_ = requested_;
+    return;
+  }
   write_running_ = true;
   ++writes_started_;
   in_write_ = requested_;
-  writing_ = pages::take_changes();
   qt_pages_write(this, options_.database_path.c_str(), options_.idb_name.c_str(), writing_.whole ? 1 : 0,
                  writing_.chunks.data(), static_cast<int>(writing_.chunks.size()));
 }
@@ -84,6 +91,7 @@ void PageStorage::pages_written(const std::string& error) {
       // Stored here: the older copy goes, so that it is never moved in again over newer work.
       legacy_to_remove_ = false;
       std::remove(options_.legacy_path.c_str());
+      std::remove((options_.legacy_path + "-journal").c_str());
       flush_files();
     }
     if (durable_ < requested_) start_write();  // commits that came during the write, together
