@@ -15,6 +15,11 @@ enum class SaveState {
   Failed,  // the last attempt to make it durable failed (see last_error); data is still in memory
 };
 
+// The load() error of a storage that held the clinic's books before and finds none: the
+// browser deleted them (Chromium does after finding its IndexedDB damaged, e.g. after a crash).
+// The app must not create empty books over that silently.
+constexpr const char* kBooksLost = "books_lost";
+
 class Storage {
  public:
   virtual ~Storage() = default;

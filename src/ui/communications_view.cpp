@@ -29,11 +29,16 @@ std::string state_text(const app::Json& m) {
 
 }  // namespace
 
+MailSender mail_sender(const sync::Backend* backend) {
+  if (backend && backend->simulated()) return MailSender::Demo;
+  return backend && backend->link().paired() ? MailSender::Server : MailSender::Unpaired;
+}
+
 void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
-                         const std::string& patient_id, bool paired) {
-  if (!paired) {
+                         const std::string& patient_id, MailSender sender) {
+  if (sender != MailSender::Server) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-    muted(tr("comms.not_paired"));
+    muted(tr(sender == MailSender::Demo ? "comms.demo" : "comms.not_paired"));
     ImGui::PopTextWrapPos();
   }
   for (int i = 0; i < static_cast<int>(std::size(kFilters)); ++i) {
@@ -115,9 +120,9 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
 }
 
 void draw_communications_screen(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
-                                bool paired) {
+                                MailSender sender) {
   title(tr("nav.communications"));
-  draw_communications(commands, data_version, state, "", paired);
+  draw_communications(commands, data_version, state, "", sender);
 }
 
 }  // namespace quittance::ui

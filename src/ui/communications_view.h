@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "sync/backend.h"
 #include "ui/paged_list.h"
 
 namespace quittance::ui {
@@ -17,11 +18,16 @@ struct CommunicationsState {
   std::string error_key;
 };
 
-// `patient_id` "" : every patient's. `paired`: whether a server sends them (else it says so).
+// Who sends this device's emails: no one yet (not paired), the clinic's server, or no one
+// because this is the demo. The screens say so when it is not the server.
+enum class MailSender { Unpaired, Server, Demo };
+MailSender mail_sender(const sync::Backend* backend);
+
+// `patient_id` "" : every patient's.
 void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
-                         const std::string& patient_id, bool paired);
+                         const std::string& patient_id, MailSender sender);
 
 void draw_communications_screen(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
-                                bool paired);
+                                MailSender sender);
 
 }  // namespace quittance::ui

@@ -243,8 +243,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {
-      draw_communications(commands, data_version, state.communications, state.open_patient,
-                          backend && backend->link().paired());
+      draw_communications(commands, data_version, state.communications, state.open_patient, mail_sender(backend));
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

@@ -26,6 +26,9 @@ struct Platform {
   // the command layer the restore closes). `done` gets "" on success, else a catalogue key
   // explaining the refusal; on a refusal the clinic's data is unchanged.
   std::function<void(Bytes bytes, std::function<void(const std::string& error_key)> done)> restore;
+  // After the browser lost the books (error.storage_lost): forget that it held any, and start
+  // again with empty ones (the page reloads).
+  std::function<void()> start_over;
 };
 
 // The hooks of this process (all empty until the platform glue fills them).

@@ -39,7 +39,7 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem((std::string(tr("templates.tab")) + "###tab-templates").c_str())) {
-    draw_templates_settings(commands, state.templates);
+    draw_templates_settings(commands, state.templates, mail_sender(backend));
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem((std::string(tr("users.tab")) + "###tab-users").c_str())) {

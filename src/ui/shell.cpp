@@ -6,6 +6,7 @@
 #include "core/version.h"
 #include "ui/card_messages.h"
 #include "ui/form.h"
+#include "ui/platform_hooks.h"
 #include "ui/i18n.h"
 #include "ui/settings_screen.h"
 #include "ui/sign_in.h"
@@ -119,7 +120,11 @@ void draw_centered_message(const AppStatus& status) {
     ImGui::Spacing();
     label(tr(status.failure_key));
     ImGui::Spacing();
-    label(tr("error.nothing_changed"));
+    if (status.failure_key != "error.storage_lost") {
+      label(tr("error.nothing_changed"));
+    } else if (platform().start_over) {  // nothing is left to keep: the way on is to start over
+      if (ImGui::Button(tr("error.start_over"))) platform().start_over();
+    }
     if (!status.failure_detail.empty()) {
       ImGui::Spacing();
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -200,7 +205,7 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
       state.patients.show_payments_tab = true;
     }
   } else if (state.section == Section::Communications) {
-    draw_communications_screen(*commands, data_version, state.communications, backend && backend->link().paired());
+    draw_communications_screen(*commands, data_version, state.communications, mail_sender(backend));
   } else if (state.section == Section::Dashboard) {
     draw_dashboard_screen(*commands, data_version, state.dashboard);
   } else {

@@ -242,7 +242,7 @@ void draw_errors(const TemplatesSettingsState& state) {
 
 }  // namespace
 
-void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState& state) {
+void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState& state, MailSender sender) {
   // The editor takes the tab's place while open: subject, picker and message fit the screen.
   if (state.editing) {
     draw_editor(commands, state);
@@ -252,6 +252,7 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
   heading(tr("templates.heading"));
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   label(tr("templates.help"));
+  if (sender == MailSender::Demo) muted(tr("templates.demo"));
   ImGui::PopTextWrapPos();
   if (ImGui::Button((std::string(tr("templates.create")) + "##template-create").c_str())) {
     open_editor(state, {{"name", ""}, {"subject", tr("templates.default_subject")}, {"body", tr("templates.default_body")},

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "ui/communications_view.h"
 
 namespace quittance::ui {
 
@@ -27,6 +28,7 @@ struct TemplatesSettingsState {
   std::string error_key, error_detail, message_key;
 };
 
-void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState& state);
+// `sender`: who sends the emails (the demo says that none leaves).
+void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState& state, MailSender sender);
 
 }  // namespace quittance::ui

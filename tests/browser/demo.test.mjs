@@ -35,7 +35,7 @@ after(async () => {
   http?.kill();
 });
 
-test('the demo folder opens on the demo clinic, with simulated card payments labelled « démonstration »', async () => {
+test('the demo folder opens on the demo clinic; card payments are simulated and emails not sent, both labelled « démonstration »', async () => {
   const patients = await eventually(async () => {
     const answer = await query(page, { cmd: 'patient.list', limit: 1 });
     return answer.ok && answer.result.total > 0 && answer.result.total;
@@ -49,4 +49,11 @@ test('the demo folder opens on the demo clinic, with simulated card payments lab
   await click(page, 'Serveur');
   const shown = await labels(page);
   assert.ok(shown.some((l) => l.includes('démonstration')), shown.join(' | '));
+  // No server sends emails: the screens that would follow them say so.
+  await click(page, 'Modèles d’e-mails');
+  await waitForLabels(page, ['Démonstration : les modèles s’enregistrent, mais aucun e-mail ne part.']);
+  await click(page, 'Communications');
+  await waitForLabels(page, ['Démonstration : aucun e-mail n’est envoyé. Dans Quittance installé, le serveur du ' +
+    'cabinet envoie les factures et les relances, et leur suivi s’affiche ici.']);
+  await page.screenshot({ path: path.join(resultsDir, 'static-demo-communications.png') });
 });

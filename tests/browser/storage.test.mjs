@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, settle, resultsDir,
+  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, settle, resultsDir, widget,
 } from './harness.mjs';
 
 let server;
@@ -143,6 +143,45 @@ test('a database kept by an older version on IDBFS is moved to the page store on
   assert.equal(state.phase, 'ready');
   assert.deepEqual((await names()).sort(), ['Noémie Faure', 'Yann Le Goff']);
   assert.equal((await query(page, { cmd: 'settings.get', key: 'practice.name' })).result, 'Cabinet d’avant');
+});
+
+test('books the browser lost are reported, never replaced by empty ones in silence; « Repartir de zéro » starts again', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url);
+  await run(page, { cmd: 'patient.create', id: 'lost-1', name: 'Inès Garnier' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  // What Chromium does when it finds its IndexedDB damaged (after a crash): it deletes it.
+  context = await browser(profile);
+  const other = await context.newPage();
+  await other.goto(`${server.url}/manifest.webmanifest`);
+  await other.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('quittance-pages');
+    request.onsuccess = resolve;
+    request.onerror = () => reject(request.error);
+  }));
+  await other.close();
+
+  let state;
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'failed');
+  assert.equal(state.failure, 'error.storage_lost');
+  const shown = await labels(page);
+  assert.ok(shown.some((l) => l.startsWith('Les données du cabinet enregistrées dans ce navigateur ont disparu')),
+    shown.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'storage-lost.png') });
+  // Nothing was created in its place.
+  assert.equal((await page.evaluate(() => window.quittance.exec({ cmd: 'patient.create', id: 'lost-2', name: 'X' }))).error.code,
+    'storage_failed');
+
+  // The page reloads at once: no frame to wait for after the click.
+  const button = await widget(page, 'Repartir de zéro dans ce navigateur');
+  await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);
+  await eventually(async () => (await page.evaluate(() => window.quittance.state().phase).catch(() => '')) === 'ready',
+    { timeout: 15000, what: 'the app started again on empty books' });
+  assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 0);
 });
 
 test('a browser that refuses IndexedDB gets a clear message, not an empty database', async () => {

@@ -16,11 +16,14 @@ struct State {
   sqlite3_vfs* real = nullptr;
   std::string tracked_path;
   std::set<std::uint32_t> chunks;  // written since the last take
+  std::int64_t shrunk_to = -1;     // the smallest size cut to since the last take
   bool whole = false;
 };
 State g;
 
-struct File {
+// alignas(8): the real file is allocated right after this struct, and SQLite's files hold
+// 64-bit fields.
+struct alignas(8) File {
   sqlite3_file base;     // pMethods: ours
   sqlite3_file* real;    // the default VFS's file, allocated right after this struct
   bool tracked;          // the clinic database
@@ -52,9 +55,9 @@ int x_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) 
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
   const int rc = real_of(f)->pMethods->xTruncate(real_of(f), size);
-  // The store drops the chunks past the end on its own (it knows the size); the chunk the new
-  // end falls in is shorter now.
-  if (reinterpret_cast<File*>(f)->tracked && size % kChunkSize != 0) mark(size, 1);
+  // The store drops the chunks past the end on its own (it knows the size); from the new end
+  // on, whatever the file holds at the next take is stored again.
+  if (reinterpret_cast<File*>(f)->tracked && (g.shrunk_to < 0 || size < g.shrunk_to)) g.shrunk_to = size;
   return rc;
 }
 int x_sync(sqlite3_file* f, int flags) { return real_of(f)->pMethods->xSync(real_of(f), flags); }
@@ -98,8 +101,9 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
   file->real = reinterpret_cast<sqlite3_file*>(file + 1);
   file->tracked = name && (flags & SQLITE_OPEN_MAIN_DB) && g.tracked_path == name;
   const int rc = g.real->xOpen(g.real, name, file->real, flags, out_flags);
-  // SQLite calls xClose only when pMethods is set: set it only over an opened real file.
-  f->pMethods = (rc == SQLITE_OK && file->real->pMethods) ? &kMethods : nullptr;
+  // SQLite calls xClose when pMethods is set, even after a failed open: ours whenever the real
+  // file has its own, so that the real one is closed too (as SQLite's vfstrace.c does).
+  f->pMethods = file->real->pMethods ? &kMethods : nullptr;
   return rc;
 }
 int x_delete(sqlite3_vfs*, const char* name, int sync_dir) { return g.real->xDelete(g.real, name, sync_dir); }
@@ -146,8 +150,12 @@ void install(const std::string& tracked_path) {
 Changes take_changes() {
   Changes out;
   out.whole = g.whole;
-  if (!out.whole) out.chunks.assign(g.chunks.begin(), g.chunks.end());
+  if (!out.whole) {
+    out.chunks.assign(g.chunks.begin(), g.chunks.end());
+    out.shrunk_to = g.shrunk_to;
+  }
   g.chunks.clear();
+  g.shrunk_to = -1;
   g.whole = false;
   return out;
 }
@@ -155,11 +163,13 @@ Changes take_changes() {
 void give_back(const Changes& changes) {
   if (changes.whole) g.whole = true;
   g.chunks.insert(changes.chunks.begin(), changes.chunks.end());
+  if (changes.shrunk_to >= 0 && (g.shrunk_to < 0 || changes.shrunk_to < g.shrunk_to)) g.shrunk_to = changes.shrunk_to;
 }
 
 void mark_whole() {
   g.whole = true;
   g.chunks.clear();
+  g.shrunk_to = -1;
 }
 
 }  // namespace quittance::platform::pages

@@ -24,7 +24,10 @@ void install(const std::string& tracked_path);
 struct Changes {
   bool whole = false;
   std::vector<std::uint32_t> chunks;
-  bool empty() const { return !whole && chunks.empty(); }
+  // The smallest size the file was cut to (-1: never): every chunk from there to the end is
+  // stored again, since a file cut then grown again holds zeros SQLite never wrote there.
+  std::int64_t shrunk_to = -1;
+  bool empty() const { return !whole && chunks.empty() && shrunk_to < 0; }
 };
 Changes take_changes();
 // Gives back changes that could not be stored (an IndexedDB failure): the next take has them

@@ -56,8 +56,25 @@ mergeInto(LibraryManager.library, {
     kChunk: 4096,
     dbs: {},    // open IndexedDB connections, by name
     sizes: {},  // the file size each database holds, by name, once known (load, write)
-    open: function(name, done) {
-      if (QuittancePages.dbs[name]) return done(null, QuittancePages.dbs[name]);
+    // A note kept outside IndexedDB (localStorage) that this browser holds books in `name`:
+    // if IndexedDB comes back empty while the note is there, the browser lost them.
+    heldKey: function(name) { return 'quittance-held:' + name; },
+    noteHeld: function(name) {
+      if (QuittancePages.held) return;
+      try { localStorage.setItem(QuittancePages.heldKey(name), '1'); } catch (e) { return; }
+      QuittancePages.held = true;
+    },
+    wasHeld: function(name) {
+      try { return localStorage.getItem(QuittancePages.heldKey(name)) === '1'; } catch (e) { return false; }
+    },
+    open: function(name, callback) {
+      if (QuittancePages.dbs[name]) return callback(null, QuittancePages.dbs[name]);
+      var called = false;
+      var done = function(err, db) {
+        if (called) return;
+        called = true;
+        callback(err, db);
+      };
       var request;
       try {
         if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
@@ -74,12 +91,17 @@ mergeInto(LibraryManager.library, {
         var db = request.result;
         // Another version of the app asks to upgrade the database: let it (this page stops
         // writing; its next write reopens and reports what happens then).
-        db.onversionchange = function() { db.close(); delete QuittancePages.dbs[name]; };
+        db.onversionchange = function() {
+          db.close();
+          delete QuittancePages.dbs[name];
+          delete QuittancePages.sizes[name];
+        };
         QuittancePages.dbs[name] = db;
         done(null, db);
       };
       request.onerror = function() { done(request.error || new Error('IndexedDB refused to open ' + name)); };
-      request.onblocked = function() { done(new Error('IndexedDB is held by another tab')); };
+      // Blocked: another tab holds an older version open; onsuccess follows once it lets go.
+      request.onblocked = function() { console.warn('quittance: IndexedDB waits for another tab to close ' + name); };
     },
     dirname: function(path) { return path.slice(0, path.lastIndexOf('/')) || '/'; },
     exists: function(path) {
@@ -90,13 +112,15 @@ mergeInto(LibraryManager.library, {
   // Loads the file from its chunks (all of them: the store keeps every page in memory from
   // the start). With no file stored yet, an IDBFS database of an older version at `legacy`
   // is copied in place, and the answer says so (1): it is stored whole at the first write.
+  // No file where this browser noted one: the answer is 2 (lost), and nothing is created.
   qt_pages_load__deps: ['$QuittancePages', '$QuittanceAnswer'],
   qt_pages_load: function(self, pathPtr, namePtr, legacyPtr) {
     var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr), legacy = UTF8ToString(legacyPtr);
     var answered = false;
-    var answer = function(err, migrated) {
-      if (!answered) QuittanceAnswer(_quittance_pages_loaded, self, err, migrated);
-      answered = true;
+    var answer = function(err, found) {
+      if (answered) return;
+      answered = true;  // before: the app starts inside this call, and may throw out of it
+      QuittanceAnswer(_quittance_pages_loaded, self, err, found);
     };
     QuittancePages.open(name, function(err, db) {
       if (err) return answer(err);
@@ -111,8 +135,10 @@ mergeInto(LibraryManager.library, {
       }
       tx.onabort = function() { answer(tx.error || new Error('reading the stored pages failed')); };
       tx.oncomplete = function() {
+        var found = 0, failure = null;
         try {
           FS.mkdirTree(QuittancePages.dirname(path));
+          if (!meta.result && keys.result.length) throw new Error('the stored pages have no size record: damaged');
           if (meta.result) {
             var size = meta.result.size, k = QuittancePages.kChunk;
             QuittancePages.sizes[name] = size;
@@ -121,19 +147,20 @@ mergeInto(LibraryManager.library, {
               var at = keys.result[i] * k;
               if (at < size) data.set(values.result[i].subarray(0, Math.min(k, size - at)), at);
             }
-            FS.writeFile(path, data);
-            return answer(null, 0);
-          }
-          if (legacy && QuittancePages.exists(legacy)) {
+            FS.writeFile(path, data, { canOwn: true });
+            QuittancePages.noteHeld(name);
+          } else if (legacy && QuittancePages.exists(legacy)) {
             FS.writeFile(path, FS.readFile(legacy));
             // A journal left beside it is SQLite's to roll back when the file is opened.
             if (QuittancePages.exists(legacy + '-journal')) FS.writeFile(path + '-journal', FS.readFile(legacy + '-journal'));
-            return answer(null, 1);
-          }
-          answer(null, 0);  // a new clinic: SQLite creates the file
+            found = 1;
+          } else if (QuittancePages.wasHeld(name)) {
+            found = 2;
+          }  // else a new clinic: SQLite creates the file
         } catch (e) {
-          answer(e);
+          failure = e;
         }
+        answer(failure, found);
       };
     });
   },
@@ -141,13 +168,14 @@ mergeInto(LibraryManager.library, {
   // Stores the chunks listed (or every chunk when `whole`) and the file's size, in one
   // transaction; chunks past the end are deleted in the same transaction.
   qt_pages_write__deps: ['$QuittancePages', '$QuittanceAnswer', '$MEMFS'],
-  qt_pages_write: function(self, pathPtr, namePtr, whole, chunksPtr, count) {
+  qt_pages_write: function(self, pathPtr, namePtr, whole, chunksPtr, count, shrunkTo) {
     var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr);
     var list = whole ? null : HEAPU32.slice(chunksPtr >> 2, (chunksPtr >> 2) + count);
     var answered = false;
     var answer = function(err) {
-      if (!answered) QuittanceAnswer(_quittance_pages_written, self, err);
+      if (answered) return;
       answered = true;
+      QuittanceAnswer(_quittance_pages_written, self, err);
     };
     // The bytes are copied now, synchronously: commits made while IndexedDB works go to the
     // next write. Straight from the memory file system's node (no stream to open per commit).
@@ -164,6 +192,8 @@ mergeInto(LibraryManager.library, {
         for (var c = 0; c * k < size; ++c) take(c);
       } else {
         for (var i = 0; i < list.length; ++i) take(list[i]);
+        // Cut then grown again: from the cut on, the file is stored as it is now.
+        if (shrunkTo >= 0) for (var d = Math.floor(shrunkTo / k); d * k < size; ++d) take(d);
       }
     } catch (e) {
       return setTimeout(function() { answer(e); }, 0);
@@ -180,12 +210,16 @@ mergeInto(LibraryManager.library, {
         if (stored === undefined || size < stored) pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
         if (stored !== size) tx.objectStore('meta').put({ size: size, chunk: k }, 'file');
       } catch (e) {
-        // A connection closed under us (versionchange): reopened at the next write.
+        // Nothing of a half-queued transaction may commit; a connection closed under us
+        // (versionchange) is reopened at the next write.
+        if (tx) try { tx.abort(); } catch (ignored) {}
         delete QuittancePages.dbs[name];
+        delete QuittancePages.sizes[name];
         return answer(e);
       }
       tx.oncomplete = function() {
         QuittancePages.sizes[name] = size;
+        QuittancePages.noteHeld(name);
         answer(null);
       };
       tx.onabort = function() {
@@ -193,5 +227,12 @@ mergeInto(LibraryManager.library, {
         answer(tx.error || new Error('the IndexedDB transaction was aborted'));
       };
     });
+  },
+
+  // After a loss (error.storage_lost): the note goes, and the page starts again on empty books.
+  qt_pages_start_over__deps: ['$QuittancePages'],
+  qt_pages_start_over: function(namePtr) {
+    try { localStorage.removeItem(QuittancePages.heldKey(UTF8ToString(namePtr))); } catch (e) {}
+    window.location.reload();
   },
 });

@@ -235,7 +235,7 @@ void fail(const std::string& key, const std::string& detail) {
 // Opens the clinic database at the storage's path, refusing (never replacing) a file SQLite
 // cannot read or that a newer Quittance wrote, and brings an older one up to date. The checks
 // of start-up and of a restore. False with the catalogue key of the failure and its detail.
-bool open_clinic_database(std::string* key, std::string* detail) {
+bool open_clinic_database(std::string* key, std::string* detail, bool store_now = true) {
   WebApp& app = web_app();
   try {
     app.db.emplace(store::Database::open(app.storage.database_path()));
@@ -252,8 +252,9 @@ bool open_clinic_database(std::string* key, std::string* detail) {
       return false;
     }
     store::migrate(*app.db, store::clinic_migrations());
-    // A new, upgraded or moved-in file is stored now (the storage writes nothing when nothing changed).
-    app.storage.flush();
+    // A new, upgraded or moved-in file is stored now (the storage writes nothing when nothing
+    // changed). Not a swapped-in one: its caller stores it whole, never a part of it.
+    if (store_now) app.storage.flush();
   } catch (const store::StoreError& e) {
     *key = "error.database_unreadable";
     *detail = e.what();
@@ -282,6 +283,7 @@ void start_clinic() {
 
 // Storage is in place: open the database, refusing (never replacing) one we cannot read.
 void on_storage_loaded(const std::string& error) {
+  if (error == platform::kBooksLost) return fail("error.storage_lost", "");
   if (!error.empty()) return fail("error.storage_unavailable", error);
   // A snapshot download the page was closed during: never installed, never to be.
   std::remove((web_app().storage.database_path() + ".snapshot").c_str());
@@ -332,12 +334,14 @@ std::string swap_database(const std::string& incoming, bool restart_events) {
   std::remove(previous.c_str());
   const bool moved = std::rename(path.c_str(), previous.c_str()) == 0;
   std::string key, detail;
-  if (moved && std::rename(incoming.c_str(), path.c_str()) == 0 && open_clinic_database(&key, &detail)) {
+  if (moved && std::rename(incoming.c_str(), path.c_str()) == 0 &&
+      open_clinic_database(&key, &detail, /*store_now=*/false)) {
     std::remove(previous.c_str());
+    // Whole, before anything is committed on it (the demo loads its practice at start).
+    app.storage.replaced();
     if (restart_events) restart_pull();
     start_clinic();
     ++app.data_version;  // every screen reloads
-    app.storage.replaced();
     return "";
   }
   std::fprintf(stderr, "quittance: restore failed, the previous database is kept: %s %s\n", key.c_str(),
@@ -348,12 +352,12 @@ std::string swap_database(const std::string& incoming, bool restart_events) {
     std::rename(previous.c_str(), path.c_str());
   }
   std::remove(incoming.c_str());
-  if (!open_clinic_database(&key, &detail)) {
+  if (!open_clinic_database(&key, &detail, /*store_now=*/false)) {
     fail(key, detail);
     return "exports.restore.failed";
   }
-  start_clinic();
   app.storage.replaced();  // the same books, but the file was moved twice behind SQLite's back
+  start_clinic();
   return "exports.restore.failed";
 }
 
@@ -460,6 +464,7 @@ void install_platform_hooks() {
       return std::nullopt;
     }
   };
+  hooks.start_over = [] { web_app().storage.start_over(); };
   hooks.restore = [](ui::Bytes bytes, std::function<void(const std::string&)> done) {
     g_restore = RestoreRequest{std::move(bytes), std::move(done)};
     request_redraw();

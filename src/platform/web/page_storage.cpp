@@ -4,12 +4,14 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdio>
+#include <fstream>
 
 extern "C" {
 // library_storage.js
 void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path);
+void qt_pages_start_over(const char* idb_name);
 void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
-                    int count);
+                    int count, double shrunk_to);
 }
 
 namespace quittance::web {
@@ -39,15 +41,24 @@ void PageStorage::load_pages() {
   qt_pages_load(this, options_.database_path.c_str(), options_.idb_name.c_str(), options_.legacy_path.c_str());
 }
 
-void PageStorage::pages_loaded(const std::string& error, bool migrated) {
+void PageStorage::pages_loaded(const std::string& error, int found) {
   pages::take_changes();  // the loaded file is what IndexedDB holds
-  if (error.empty() && migrated) {
+  if (error.empty() && found == 2) {
+    if (load_done_) load_done_(platform::kBooksLost);
+    return;
+  }
+  if (error.empty() && found == 1) {
     // Stored whole at the first flush, which the app asks once it opened the file (SQLite has
     // then rolled back any journal that came with it).
     std::fprintf(stderr, "quittance: moving the database from IDBFS (%s) to the page store\n",
                  options_.legacy_path.c_str());
     legacy_to_remove_ = true;
     pages::mark_whole();
+  } else if (error.empty() && !options_.legacy_path.empty() && std::ifstream(options_.legacy_path).good()) {
+    // Moved in earlier, and the removal did not reach IndexedDB then: never to be moved in again.
+    std::remove(options_.legacy_path.c_str());
+    std::remove((options_.legacy_path + "-journal").c_str());
+    flush_files();
   }
   if (load_done_) load_done_(error);
 }
@@ -58,8 +69,20 @@ void PageStorage::flush() {
   changed();
 }
 
+// The device link records how far the server's events were applied: it must never be stored
+// before the books holding those events (a kill in between would skip them for ever). So it
+// waits for the page writes asked for so far.
 void PageStorage::flush_files() {
-  if (files_) files_->flush();
+  if (!files_) return;
+  files_after_ = requested_;
+  files_waiting_ = true;
+  files_when_pages_durable();
+}
+
+void PageStorage::files_when_pages_durable() {
+  if (!files_waiting_ || durable_ < files_after_) return;
+  files_waiting_ = false;
+  files_->flush();
 }
 
 void PageStorage::replaced() {
@@ -72,13 +95,15 @@ void PageStorage::start_write() {
   if (writing_.empty()) {
     // Every earlier change went with a completed write (a failed one gives its changes back).
     durable_ = requested_;
+    files_when_pages_durable();
     return;
   }
   write_running_ = true;
   ++writes_started_;
   in_write_ = requested_;
   qt_pages_write(this, options_.database_path.c_str(), options_.idb_name.c_str(), writing_.whole ? 1 : 0,
-                 writing_.chunks.data(), static_cast<int>(writing_.chunks.size()));
+                 writing_.chunks.data(), static_cast<int>(writing_.chunks.size()),
+                 static_cast<double>(writing_.shrunk_to));
 }
 
 void PageStorage::pages_written(const std::string& error) {
@@ -94,6 +119,7 @@ void PageStorage::pages_written(const std::string& error) {
       std::remove((options_.legacy_path + "-journal").c_str());
       flush_files();
     }
+    files_when_pages_durable();
     if (durable_ < requested_) start_write();  // commits that came during the write, together
   } else {
     error_ = error;
@@ -108,6 +134,8 @@ void PageStorage::pages_written(const std::string& error) {
   changed();
 }
 
+void PageStorage::start_over() { qt_pages_start_over(options_.idb_name.c_str()); }
+
 void PageStorage::retry() {
   retry_scheduled_ = false;
   if (!write_running_) start_write();
@@ -115,6 +143,7 @@ void PageStorage::retry() {
 
 platform::SaveState PageStorage::save_state() const {
   if (!error_.empty()) return platform::SaveState::Failed;
+  if (files_waiting_) return platform::SaveState::Saving;
   if (files_ && files_->save_state() != platform::SaveState::Saved) return files_->save_state();
   return durable_ == requested_ ? platform::SaveState::Saved : platform::SaveState::Saving;
 }
@@ -132,8 +161,8 @@ void PageStorage::changed() {
 
 }  // namespace quittance::web
 
-extern "C" EMSCRIPTEN_KEEPALIVE void quittance_pages_loaded(void* self, const char* error, int migrated) {
-  static_cast<quittance::web::PageStorage*>(self)->pages_loaded(error, migrated != 0);
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_pages_loaded(void* self, const char* error, int found) {
+  static_cast<quittance::web::PageStorage*>(self)->pages_loaded(error, found);
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void quittance_pages_written(void* self, const char* error, int) {

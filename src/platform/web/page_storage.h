@@ -42,7 +42,10 @@ class PageStorage final : public platform::Storage {
   void on_change(std::function<void()> listener) override;
 
   // Answers of library_storage.js, through the exported quittance_pages_* functions.
-  void pages_loaded(const std::string& error, bool migrated);
+  // `found`: 0 the stored file (or none, a new clinic), 1 an older version's moved in, 2 lost.
+  void pages_loaded(const std::string& error, int found);
+  // After a loss: forgets that this browser held books, and reloads the page.
+  void start_over();
   void pages_written(const std::string& error);
   void retry();
   // IndexedDB transactions started so far (the benchmark shows commits grouped by them).
@@ -52,6 +55,7 @@ class PageStorage final : public platform::Storage {
   void load_pages();
   void start_write();
   void changed();
+  void files_when_pages_durable();
   Options options_;
   std::unique_ptr<IdbfsStorage> files_;  // when files_dir is set
   std::function<void(const std::string&)> load_done_;
@@ -64,6 +68,8 @@ class PageStorage final : public platform::Storage {
   bool write_running_ = false;
   bool retry_scheduled_ = false;
   bool legacy_to_remove_ = false;     // the moved database, removed from IDBFS once stored here
+  bool files_waiting_ = false;        // a device-link flush waits for the page writes before it
+  std::uint64_t files_after_ = 0;     // ... these ones (the request count when it was asked)
   std::string error_;                 // the last write's failure, "" after a success
 };
 
