@@ -7,6 +7,10 @@
 namespace quittance::app {
 
 std::string new_command_id();
+// A payment link's secret (payment_request.create's `token`): 32 bytes straight from the OS's
+// (or the browser's crypto) generator, as 43 characters of base64url. Not from the engine of
+// new_command_id, whose outputs would let one link's holder compute the next.
+std::string new_link_token();
 // Formats 128 random bits as a version-4 UUID (the version and variant bits are set here).
 std::string format_uuid_v4(std::uint64_t hi, std::uint64_t lo);
 

@@ -42,6 +42,8 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_review_commands(r);
     add_template_commands(r);
     add_message_commands(r);
+    add_payment_request_commands(r);
+    add_appointment_commands(r);
     add_server_event_commands(r);
     add_export_commands(r);
     add_demo_commands(r);

@@ -1,6 +1,7 @@
 // Invoices: drafts (create, update, delete), issue (numbered, frozen), cancel (by a credit
 // note, never deleted), and the invoice queries.
 #include "app/args.h"
+#include "app/invoice_handlers.h"
 #include "app/command_error.h"
 #include "app/ledger.h"
 #include "app/lines.h"
@@ -26,6 +27,8 @@ ledger::Invoice require_draft(store::Database& db, const std::string& id) {
   if (inv.state != "draft") refuse("invoice_not_draft", "an issued invoice cannot be changed: cancel it with a credit note", "invoice_id");
   return inv;
 }
+
+}  // namespace
 
 Json invoice_create(Context& ctx) {
   std::string patient = require_string(ctx.cmd, "patient_id", 64);
@@ -97,6 +100,8 @@ Json invoice_issue(Context& ctx) {
   return Json{{"invoice_id", id}, {"number", number}, {"issued_on", core::format_iso(on)}};
 }
 
+namespace {
+
 // Cancels an issued invoice: every allocation on it is released (payments go back to account
 // credit), and a credit note for its total, marked as cancelling it, settles it.
 Json invoice_cancel(Context& ctx) {
@@ -140,6 +145,8 @@ Json invoice_row(store::Statement& st) {
               {"settled", settled}, {"due", state == "issued" ? total - settled : 0}, {"status", st.column_text(7)},
               {"currency", st.column_text(8)}};
 }
+
+}  // namespace
 
 Json invoice_get(Context& ctx) {
   std::string id = require_string(ctx.cmd, "invoice_id", 64);
@@ -191,6 +198,8 @@ Json bill_to_block(store::Database& db, const std::string& contact, const std::s
   if (st.step()) return {{"name", st.column_text(0)}, {"address", st.column_text(1)}, {"email", st.column_text(2)}};
   return {{"name", patient_name}, {"address", ""}, {"email", ""}};
 }
+
+namespace {
 
 // Everything an invoice's PDF shows (pdf/invoice_pdf.h): the invoice, the practice's identity
 // and mentions, and who is billed (its « Facturé à » payer, else the patient).

@@ -54,5 +54,7 @@ void add_demo_commands(Registry& r);
 void add_review_commands(Registry& r);
 void add_template_commands(Registry& r);
 void add_message_commands(Registry& r);
+void add_payment_request_commands(Registry& r);
+void add_appointment_commands(Registry& r);
 
 }  // namespace quittance::app

@@ -12,6 +12,10 @@
 //   payment.failed, payment.processing
 //                       an attempt shown on the patient's file
 //   message.update      an email scheduled, sent, failed or cancelled (Communications)
+//   payment_request.update
+//                       the patient opened a payment request's page
+// A payment, attempt or card of a payment request (its `request_id`) also moves that request:
+// paid (and its appointment confirmed), failed.
 // Any other kind (a newer server's) is acknowledged and changes nothing.
 #include <algorithm>
 
@@ -20,7 +24,9 @@
 #include "app/ledger.h"
 #include "app/message_events.h"
 #include "app/payment_handlers.h"
+#include "app/payment_requests.h"
 #include "app/registry.h"
+#include "core/money.h"
 
 namespace quittance::app {
 
@@ -53,26 +59,44 @@ Json record_payment(Context& ctx, const Json& data) {
   const std::string intent = require_string(data, "payment_intent_id", 255);
   if (std::string known = by_processor_ref(ctx.db, "payments", intent); !known.empty())
     return Json{{"applied", false}, {"payment_id", known}};
-  const std::int64_t amount = require_amount(data, "amount");
+  // A payment request's (the patient's page): the fee passed on to the patient, if the practice
+  // does, is not the patient's credit; what is left pays the request's invoices in order.
+  const std::string request_id = optional_string(data, "request_id", 64);
+  if (!request_id.empty() && requests::patient_of(ctx.db, request_id) != patient)
+    refuse("not_found", "the payment request of this payment is not recorded here yet", "request_id");
+  const std::int64_t surcharge = data.value("surcharge", std::int64_t{0});
+  const std::int64_t charged = require_amount(data, "amount");
+  if (surcharge < 0 || surcharge >= charged) refuse("invalid_amount", "the surcharge is not part of the payment", "surcharge");
+  const std::int64_t amount = charged - surcharge;
   // Up to what the invoice still owes: paid meanwhile at the desk, the surplus is credit.
-  std::int64_t allocate = 0;
-  const std::string invoice_id = optional_string(data, "invoice_id", 64);
-  if (!invoice_id.empty()) {
+  Json allocations = Json::array();
+  if (!request_id.empty()) {
+    for (const requests::Share& s : requests::shares_of(ctx.db, request_id, amount))
+      allocations.push_back({{"invoice_id", s.invoice_id}, {"amount", s.amount}});
+  } else if (const std::string invoice_id = optional_string(data, "invoice_id", 64); !invoice_id.empty()) {
     auto st = ctx.db.prepare("SELECT patient_id FROM invoices WHERE id = ?1");
     st.bind(1, invoice_id);
+    std::int64_t allocate = 0;
     if (st.step() && st.column_text(0) == patient)
       allocate = std::min(amount, ledger::require_invoice(ctx.db, invoice_id).due());
+    if (allocate > 0) allocations.push_back({{"invoice_id", invoice_id}, {"amount", allocate}});
   }
+  std::int64_t fee = data.value("fee", std::int64_t{0});
+  fee = std::min(fee, amount);  // Stripe's fee on the whole charge; the books keep it within the payment
   Json cmd = {{"patient_id", patient},
               {"payment_type_id", kCardOnline},
               {"amount", amount},
-              {"fee", data.value("fee", Json(0))},
+              {"fee", fee},
               {"paid_on", data.at("paid_on")},
               {"reference", intent},
               {"processor_ref", intent}};
-  if (allocate > 0) cmd["allocations"] = Json::array({{{"invoice_id", invoice_id}, {"amount", allocate}}});
+  if (surcharge > 0)
+    cmd["note"] = "Frais de paiement en ligne payés par le patient : " +
+                  core::format_fr(core::Money{surcharge, core::euro()}) + " (non comptés ici)";
+  if (!allocations.empty()) cmd["allocations"] = std::move(allocations);
   Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
   Json result = payment_create(sub);
+  if (!request_id.empty()) requests::mark_paid(ctx.db, request_id, ctx.command_id, ctx.clock.now());
   result["applied"] = true;
   return result;
 }
@@ -115,6 +139,19 @@ Json record_card(Context& ctx, const Json& data) {
   st.bind(4, data.value("exp_month", std::int64_t{0})).bind(5, data.value("exp_year", std::int64_t{0}));
   st.bind(6, ctx.clock.now());
   st.step();
+  // Saved through a card request's page: that request is done.
+  if (const std::string request_id = optional_string(data, "request_id", 64);
+      !request_id.empty() && requests::patient_of(ctx.db, request_id) == patient)
+    requests::mark_paid(ctx.db, request_id, "", ctx.clock.now());
+  return Json{{"applied", true}};
+}
+
+// payment_request.update: the patient opened the page (the server saw it first).
+Json record_request_update(Context& ctx, const Json& data) {
+  const std::string request_id = require_string(data, "request_id", 64);
+  if (requests::patient_of(ctx.db, request_id).empty()) return Json{{"applied", false}};  // not in these books
+  if (optional_string(data, "state", 20) == "opened")
+    requests::mark_opened(ctx.db, request_id, optional_string(data, "at", 40));
   return Json{{"applied", true}};
 }
 
@@ -139,6 +176,8 @@ Json record_attempt(Context& ctx, const std::string& status, const Json& data) {
   st.bind(4, data.value("amount", std::int64_t{0})).bind(5, status).bind(6, optional_string(data, "decline_code", 64));
   st.bind(7, ctx.clock.now());
   st.step();
+  if (const std::string request_id = optional_string(data, "request_id", 64); !request_id.empty() && status == "failed")
+    requests::mark_failed(ctx.db, request_id, optional_string(data, "decline_code", 64));
   return Json{{"applied", true}};
 }
 
@@ -154,6 +193,7 @@ Json server_event_apply(Context& ctx) {
     if (kind == "payment.failed") return record_attempt(ctx, "failed", data);
     if (kind == "payment.processing") return record_attempt(ctx, "processing", data);
     if (kind == "message.update") return record_message_update(ctx, data);
+    if (kind == "payment_request.update") return record_request_update(ctx, data);
   } catch (CommandError& e) {
     e.field = "event.data." + e.field;  // the field names are the event's
     throw;

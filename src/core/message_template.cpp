@@ -9,6 +9,9 @@ const std::vector<TemplateField>& template_fields() {
       {"total", "field.total"},                   {"reste_du", "field.amount_due"},
       {"patient", "field.patient"},               {"facture_a", "field.bill_to"},
       {"cabinet", "field.practice"},
+      // A payment link's (« Demande de paiement »; in an invoice email, its latest open link).
+      {"montant_demande", "field.amount_requested"}, {"lien_paiement", "field.payment_link"},
+      {"date_limite", "field.link_expiry"},
   };
   return fields;
 }

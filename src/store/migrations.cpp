@@ -379,6 +379,84 @@ const std::vector<Migration>& clinic_migrations() {
         CREATE INDEX messages_by_patient ON messages(patient_id, due_at);
         CREATE INDEX messages_by_due ON messages(due_at);
       )sql"},
+      {8, R"sql(
+        -- Payment requests (docs/payment_requests.md): a link /pay/<token> the patient pays on
+        -- a phone, for invoices, a deposit, or to save a card. Made by a command like any other,
+        -- so offline too; the token is drawn by the device and written in the command, so that
+        -- every device replays the same one. 'expired' is not stored: a request not paid by
+        -- expires_at is expired.
+        CREATE TABLE payment_requests (
+          id             TEXT PRIMARY KEY NOT NULL,          -- the command's id
+          token          TEXT NOT NULL UNIQUE,
+          patient_id     TEXT NOT NULL REFERENCES patients(id),
+          kind           TEXT NOT NULL CHECK (kind IN ('invoices', 'deposit', 'card')),
+          amount         INTEGER NOT NULL CHECK (amount >= 0),  -- asked at creation (0: a card)
+          currency       TEXT NOT NULL,
+          save_card      INTEGER NOT NULL DEFAULT 0,          -- the page offers to save the card
+          note           TEXT NOT NULL DEFAULT '',            -- shown to the patient
+          send_email     INTEGER NOT NULL DEFAULT 0,          -- the server emails the link
+          recipient      TEXT NOT NULL DEFAULT '',
+          created_at     TEXT NOT NULL,
+          expires_at     TEXT NOT NULL,                       -- UTC instant
+          state          TEXT NOT NULL DEFAULT 'sent'
+                         CHECK (state IN ('sent', 'opened', 'paid', 'failed', 'cancelled')),
+          opened_at      TEXT,
+          paid_at        TEXT,
+          payment_id     TEXT,                                -- what paid it (payments.id)
+          decline_code   TEXT NOT NULL DEFAULT '',            -- the last declined attempt's
+          appointment_id TEXT
+        ) STRICT;
+        CREATE INDEX payment_requests_by_patient ON payment_requests(patient_id, created_at);
+        CREATE TABLE payment_request_invoices (
+          request_id TEXT NOT NULL REFERENCES payment_requests(id),
+          invoice_id TEXT NOT NULL REFERENCES invoices(id),
+          position   INTEGER NOT NULL,                        -- paid in this order
+          PRIMARY KEY (request_id, invoice_id)
+        ) STRICT;
+        CREATE INDEX payment_request_invoices_by_invoice ON payment_request_invoices(invoice_id);
+        -- Appointment categories with their payment policy (seed 004): none (the default), a
+        -- deposit (an amount, or a percentage of the price in basis points), or the whole price;
+        -- an appointment waiting for its payment expires after expiry_hours.
+        CREATE TABLE appointment_categories (
+          id            TEXT PRIMARY KEY NOT NULL,
+          name          TEXT NOT NULL,
+          duration_min  INTEGER NOT NULL DEFAULT 30 CHECK (duration_min BETWEEN 5 AND 600),
+          service_id    TEXT REFERENCES services(id),
+          label         TEXT NOT NULL DEFAULT '',   -- the invoice line's, when no service
+          price         INTEGER NOT NULL DEFAULT 0 CHECK (price >= 0),
+          policy        TEXT NOT NULL DEFAULT 'none'
+                        CHECK (policy IN ('none', 'deposit_amount', 'deposit_percent', 'full')),
+          deposit_value INTEGER NOT NULL DEFAULT 0 CHECK (deposit_value >= 0),
+          expiry_hours  INTEGER NOT NULL DEFAULT 24 CHECK (expiry_hours BETWEEN 1 AND 720),
+          archived      INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        -- A minimal appointment: who, when, what; confirmed at once without a policy, else when
+        -- its payment request is paid ('pending' past the request's expiry reads as expired).
+        CREATE TABLE appointments (
+          id           TEXT PRIMARY KEY NOT NULL,
+          patient_id   TEXT NOT NULL REFERENCES patients(id),
+          category_id  TEXT NOT NULL REFERENCES appointment_categories(id),
+          starts_at    TEXT NOT NULL,                 -- local time, 2026-12-12T14:30
+          duration_min INTEGER NOT NULL,
+          status       TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'cancelled')),
+          invoice_id   TEXT,
+          request_id   TEXT,
+          created_at   TEXT NOT NULL,
+          confirmed_at TEXT
+        ) STRICT;
+        CREATE INDEX appointments_by_start ON appointments(starts_at);
+        CREATE INDEX appointments_by_patient ON appointments(patient_id, starts_at);
+        -- « Demande de paiement »: the email of a request sent by email ({{lien_paiement}}).
+        INSERT INTO message_templates(id, system_key, name, subject, body, attach_pdf, delay_amount, delay_unit, active)
+          VALUES ('system-payment-request', 'payment_request', 'Demande de paiement',
+           'Demande de paiement – {{cabinet}}',
+           'Bonjour {{facture_a}},' || char(10) || char(10) ||
+           '{{cabinet}} vous envoie un lien de paiement en ligne (carte, Google Pay ou Apple Pay) ; ' ||
+           'montant : {{montant_demande}}. Page sécurisée :' || char(10) || '{{lien_paiement}}' || char(10) || char(10) ||
+           'Le lien est valable jusqu''au {{date_limite}}.' || char(10) || char(10) ||
+           'Cordialement,' || char(10) || '{{cabinet}}',
+           0, 0, 'hours', 1);
+      )sql"},
   };
   return migrations;
 }
