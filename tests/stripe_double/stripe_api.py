@@ -2,13 +2,15 @@
 intents, charges, balance transactions, refunds and events, in memory.
 
 No HTTP here: StripeApi.call() takes a method, a path and the already parsed parameters and
-returns (status, object) or raises StripeError; stripe_double.py adds authentication,
-idempotency, webhooks and the wire format. The objects follow Stripe's API reference for API
-versions from 2022-11-15 on (PaymentIntent.latest_charge, no embedded `charges` list), with the
-fields a billing server reads; rarely used fields are left out rather than invented.
+returns (status, object) or raises StripeError; stripe_double.py adds authentication (which
+routes a publishable key may call), idempotency, webhooks and the wire format. The objects
+follow Stripe's API reference for API versions from 2022-11-15 on (PaymentIntent.latest_charge,
+no embedded `charges` list), with the fields a billing server reads; rarely used fields are left
+out rather than invented.
 """
 
 import copy
+import hmac
 import re
 import secrets
 import string
@@ -56,6 +58,15 @@ def no_such(kind, id_, param=None, status=400):
 
 def state_error(code, message):
     return StripeError(400, "invalid_request_error", message, code)
+
+
+def unexpected_state(kind, action, status, allowed):
+    """Stripe's answer to an action the intent's status does not allow."""
+    name = {"payment_intent": "PaymentIntent", "setup_intent": "SetupIntent"}[kind]
+    return state_error(f"{kind}_unexpected_state",
+                       f"You cannot {action} this {name} because it has a status of {status}. "
+                       f"Only a {name} with one of the following statuses may be {action}"
+                       f"{'d' if action.endswith('e') else 'ed'}: {', '.join(allowed)}.")
 
 
 # Stripe's test-mode shortcuts. Each use creates a new pm_ object, as Stripe does.
@@ -170,6 +181,69 @@ def get_expand(params, type_):
     return paths
 
 
+def check_amount(amount, currency):
+    if amount < 1:
+        raise invalid("This value must be greater than or equal to 1.", "amount",
+                      "parameter_invalid_integer")
+    if amount < 50:  # Stripe's minimum charge for eur/usd/gbp-like currencies
+        raise invalid(f"Amount must be at least {money(50, currency)} {currency}", "amount",
+                      "amount_too_small")
+    if amount > 99999999:
+        raise invalid(f"Amount must be no more than {money(99999999, currency)}", "amount",
+                      "amount_too_large")
+
+
+def get_future_usage(params):
+    """setup_future_usage: on_session, off_session, or None (absent, or "" to unset it)."""
+    usage = get_str(params, "setup_future_usage")
+    if usage not in (None, "on_session", "off_session"):
+        raise invalid("Invalid setup_future_usage: must be one of on_session or off_session",
+                      "setup_future_usage")
+    return usage
+
+
+def get_automatic_payment_methods(params):
+    """The intent's `automatic_payment_methods` field from `automatic_payment_methods[enabled]`
+    (what a server using the Payment Element sends), checking payment_method_types: the double
+    knows cards only, so either way the intent's payment_method_types is ["card"]."""
+    value = params.get("automatic_payment_methods")
+    types = params.get("payment_method_types")
+    if types is not None and types != ["card"]:
+        raise invalid("The double only knows payment_method_types[]=card.",
+                      "payment_method_types")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid("Invalid hash", "automatic_payment_methods")
+    allow(value, {"enabled", "allow_redirects"})
+    if "enabled" not in value:
+        raise missing("automatic_payment_methods[enabled]")
+    if not get_bool(value, "enabled"):
+        return {"enabled": False}
+    if types is not None:
+        raise invalid("You may only specify one of these parameters: automatic_payment_methods, "
+                      "payment_method_types.", "automatic_payment_methods")
+    redirects = get_str(value, "allow_redirects") or "always"
+    if redirects not in ("always", "never"):
+        raise invalid("Invalid automatic_payment_methods[allow_redirects]: must be one of always "
+                      "or never", "automatic_payment_methods[allow_redirects]")
+    return {"allow_redirects": redirects, "enabled": True}
+
+
+def merge_metadata(current, params):
+    """metadata on an update: keys merge into what is there, a key set to "" is removed, and
+    `metadata=` (empty) clears them all, as Stripe's updates do."""
+    if params.get("metadata") == "":
+        return {}
+    merged = dict(current)
+    for key, value in get_metadata(params).items():
+        if value == "":
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
 class StripeApi:
     def __init__(self, api_version, on_event, webhooks_enabled):
         self.api_version = api_version
@@ -196,7 +270,9 @@ class StripeApi:
         ("POST", r"/v1/payment_methods/([^/]+)/detach", "detach_payment_method"),
         ("POST", r"/v1/payment_intents", "create_payment_intent"),
         ("GET", r"/v1/payment_intents/([^/]+)", "get_payment_intent"),
+        ("POST", r"/v1/payment_intents/([^/]+)", "update_payment_intent"),
         ("POST", r"/v1/payment_intents/([^/]+)/confirm", "confirm_payment_intent"),
+        ("POST", r"/v1/payment_intents/([^/]+)/cancel", "cancel_payment_intent"),
         ("GET", r"/v1/charges/([^/]+)", "get_charge"),
         ("POST", r"/v1/refunds", "create_refund"),
         ("GET", r"/v1/refunds/([^/]+)", "get_refund"),
@@ -227,6 +303,24 @@ class StripeApi:
         if obj is None or obj["object"] != obj_type:
             raise no_such(kind, id_, param, status=400 if param else 404)
         return obj
+
+    def _find_intent(self, obj_type, id_, p, ctx):
+        """A payment or setup intent named in the URL. Its `client_secret`, when given, must be
+        the intent's own: that is all that lets Stripe.js, with only a publishable key, read and
+        confirm it (stripe_double.py refuses a publishable key without one)."""
+        kind, name = {"payment_intent": ("payment_intent", "PaymentIntent"),
+                      "setup_intent": ("setupintent", "SetupIntent")}[obj_type]
+        intent = self._find(obj_type, id_, kind)
+        secret = get_str(p, "client_secret")
+        if secret is None and getattr(ctx, "publishable", False):
+            raise missing("client_secret")
+        if secret is not None and not hmac.compare_digest(secret.encode(),
+                                                          intent["client_secret"].encode()):
+            raise StripeError(400, "invalid_request_error",
+                              f"The client_secret provided does not match the client_secret "
+                              f"associated with the {name}.", "resource_missing",
+                              "client_secret", saved=False)
+        return intent
 
     def _expand(self, obj, paths):
         """A copy of obj with the expand[] paths (already checked) replaced by the objects."""
@@ -341,10 +435,7 @@ class StripeApi:
         usage = get_str(p, "usage") or "off_session"
         if usage not in ("off_session", "on_session"):
             raise invalid("Invalid usage: must be one of off_session or on_session", "usage")
-        types = p.get("payment_method_types", ["card"])
-        if types != ["card"]:
-            raise invalid("The double only knows payment_method_types[]=card.",
-                          "payment_method_types")
+        automatic = get_automatic_payment_methods(p)
         confirm = get_bool(p, "confirm")
         pm_value = get_str(p, "payment_method")
         if confirm and not pm_value:
@@ -352,7 +443,8 @@ class StripeApi:
         pm = self._payment_method(pm_value) if pm_value else None
         if pm:
             self._check_owner(pm, customer)
-        si = self._new("seti", "setup_intent", cancellation_reason=None, customer=customer,
+        si = self._new("seti", "setup_intent", automatic_payment_methods=automatic,
+                       cancellation_reason=None, customer=customer,
                        description=get_str(p, "description"), last_setup_error=None,
                        metadata=get_metadata(p), next_action=None,
                        payment_method=pm["id"] if pm else None, payment_method_types=["card"],
@@ -371,19 +463,19 @@ class StripeApi:
         self._attach(pm, si["customer"], ctx)
         self.emit("setup_intent.succeeded", si, ctx)
 
+    SI_CONFIRMABLE = ("requires_confirmation", "requires_payment_method", "requires_action")
+
     def get_setup_intent(self, p, ctx, id_):
         allow(p, {"expand", "client_secret"})
-        return self._expand(self._find("setup_intent", id_, "setupintent"),
-                            get_expand(p, "setup_intent"))
+        expand = get_expand(p, "setup_intent")
+        return self._expand(self._find_intent("setup_intent", id_, p, ctx), expand)
 
     def confirm_setup_intent(self, p, ctx, id_):
-        allow(p, {"payment_method", "expand", "return_url", "mandate_data"})
+        allow(p, {"payment_method", "expand", "return_url", "mandate_data", "client_secret"})
         expand = get_expand(p, "setup_intent")
-        si = self._find("setup_intent", id_, "setupintent")
-        if si["status"] not in ("requires_payment_method", "requires_confirmation"):
-            raise state_error("setup_intent_unexpected_state",
-                              f"You cannot confirm this SetupIntent because it has a status of "
-                              f"{si['status']}.")
+        si = self._find_intent("setup_intent", id_, p, ctx)
+        if si["status"] not in self.SI_CONFIRMABLE:
+            raise unexpected_state("setup_intent", "confirm", si["status"], self.SI_CONFIRMABLE)
         pm_value = get_str(p, "payment_method") or si["payment_method"]
         if not pm_value:
             raise missing("payment_method")
@@ -398,6 +490,12 @@ class StripeApi:
                  "metadata", "description", "expand", "payment_method_types", "receipt_email",
                  "setup_future_usage", "statement_descriptor_suffix", "capture_method",
                  "automatic_payment_methods", "return_url", "error_on_requires_action"}
+    PI_UPDATE_PARAMS = {"amount", "setup_future_usage", "metadata", "description",
+                        "receipt_email", "expand"}
+    PI_CONFIRMABLE = ("requires_confirmation", "requires_payment_method", "requires_action")
+    PI_UPDATABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+    PI_CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
+                     "requires_action")
 
     def create_payment_intent(self, p, ctx):
         allow(p, self.PI_PARAMS)
@@ -406,17 +504,10 @@ class StripeApi:
         currency = get_str(p, "currency", required=True).lower()
         if not re.fullmatch(r"[a-z]{3}", currency):
             raise invalid(f"Invalid currency: {currency}.", "currency")
-        if amount < 1:
-            raise invalid("This value must be greater than or equal to 1.", "amount",
-                          "parameter_invalid_integer")
-        if amount < 50:  # Stripe's minimum charge for eur/usd/gbp-like currencies
-            raise invalid(f"Amount must be at least {money(50, currency)} {currency}", "amount",
-                          "amount_too_small")
-        if amount > 99999999:
-            raise invalid(f"Amount must be no more than {money(99999999, currency)}", "amount",
-                          "amount_too_large")
+        check_amount(amount, currency)
         if (get_str(p, "capture_method") or "automatic") not in ("automatic", "automatic_async"):
             raise invalid("The double supports automatic capture only.", "capture_method")
+        automatic = get_automatic_payment_methods(p)
         customer = get_str(p, "customer")
         if customer:
             self._find("customer", customer, "customer", "customer")
@@ -427,16 +518,14 @@ class StripeApi:
         pm_value = get_str(p, "payment_method")
         if confirm and not pm_value:
             raise missing("payment_method")
+        usage = get_future_usage(p)
         pm = self._payment_method(pm_value) if pm_value else None
         if pm:
             self._check_owner(pm, customer)
-        usage = get_str(p, "setup_future_usage")
-        if usage not in (None, "on_session", "off_session"):
-            raise invalid("Invalid setup_future_usage", "setup_future_usage")
         pi = self._new("pi", "payment_intent", amount=amount, amount_capturable=0,
-                       amount_received=0, canceled_at=None, cancellation_reason=None,
-                       capture_method="automatic", confirmation_method="automatic",
-                       currency=currency, customer=customer,
+                       amount_received=0, automatic_payment_methods=automatic, canceled_at=None,
+                       cancellation_reason=None, capture_method="automatic",
+                       confirmation_method="automatic", currency=currency, customer=customer,
                        description=get_str(p, "description"), last_payment_error=None,
                        latest_charge=None, metadata=get_metadata(p), next_action=None,
                        payment_method=pm["id"] if pm else None, payment_method_types=["card"],
@@ -451,27 +540,69 @@ class StripeApi:
 
     def get_payment_intent(self, p, ctx, id_):
         allow(p, {"expand", "client_secret"})
-        return self._expand(self._find("payment_intent", id_, "payment_intent"),
-                            get_expand(p, "payment_intent"))
+        expand = get_expand(p, "payment_intent")
+        return self._expand(self._find_intent("payment_intent", id_, p, ctx), expand)
+
+    def update_payment_intent(self, p, ctx, id_):
+        """POST /v1/payment_intents/:id: the server changes an intent the patient has not paid
+        yet (a new amount, the patient's consent to keep the card). An empty string unsets a
+        field; metadata merges key by key, as Stripe's updates do."""
+        allow(p, self.PI_UPDATE_PARAMS)
+        expand = get_expand(p, "payment_intent")
+        pi = self._find("payment_intent", id_, "payment_intent")
+        changes = {}
+        if "amount" in p:
+            changes["amount"] = get_int(p, "amount", required=True)
+            check_amount(changes["amount"], pi["currency"])
+        if "setup_future_usage" in p:
+            changes["setup_future_usage"] = get_future_usage(p)
+        for name in ("description", "receipt_email"):
+            if name in p:
+                changes[name] = get_str(p, name)
+        metadata = merge_metadata(pi["metadata"], p) if "metadata" in p else None
+        if pi["status"] not in self.PI_UPDATABLE:  # after validation, like Stripe
+            raise unexpected_state("payment_intent", "update", pi["status"], self.PI_UPDATABLE)
+        pi.update(changes)
+        if metadata is not None:
+            pi["metadata"] = metadata
+        return self._expand(pi, expand)
+
+    def cancel_payment_intent(self, p, ctx, id_):
+        """The server cancels an intent it will not use again (its amount became stale), so a
+        page left open cannot pay it any more."""
+        allow(p, {"cancellation_reason", "expand"})
+        expand = get_expand(p, "payment_intent")
+        reason = get_str(p, "cancellation_reason")
+        if reason not in (None, "duplicate", "fraudulent", "requested_by_customer", "abandoned"):
+            raise invalid("Invalid cancellation_reason: must be one of duplicate, fraudulent, "
+                          "requested_by_customer, or abandoned", "cancellation_reason")
+        pi = self._find("payment_intent", id_, "payment_intent")
+        if pi["status"] not in self.PI_CANCELABLE:
+            raise unexpected_state("payment_intent", "cancel", pi["status"], self.PI_CANCELABLE)
+        pi.update(status="canceled", canceled_at=int(time.time()), cancellation_reason=reason,
+                  next_action=None)
+        self.emit("payment_intent.canceled", pi, ctx)
+        return self._expand(pi, expand)
 
     def confirm_payment_intent(self, p, ctx, id_):
         allow(p, {"payment_method", "off_session", "expand", "return_url", "setup_future_usage",
-                  "error_on_requires_action", "receipt_email"})
+                  "error_on_requires_action", "receipt_email", "client_secret"})
         expand = get_expand(p, "payment_intent")
-        pi = self._find("payment_intent", id_, "payment_intent")
-        if pi["status"] not in ("requires_payment_method", "requires_confirmation",
-                                "requires_action"):
-            raise state_error("payment_intent_unexpected_state",
-                              f"You cannot confirm this PaymentIntent because it has a status of "
-                              f"{pi['status']}. Only a PaymentIntent with one of the following "
-                              "statuses may be confirmed: requires_confirmation, "
-                              "requires_payment_method, requires_action.")
         off_session = get_bool(p, "off_session", extra=("one_off", "recurring"))
+        usage = get_future_usage(p) if "setup_future_usage" in p else None
+        pi = self._find_intent("payment_intent", id_, p, ctx)
+        if pi["status"] not in self.PI_CONFIRMABLE:
+            raise unexpected_state("payment_intent", "confirm", pi["status"], self.PI_CONFIRMABLE)
         pm_value = get_str(p, "payment_method") or pi["payment_method"]
         if not pm_value:
             raise missing("payment_method")
         pm = self._payment_method(pm_value)
         self._check_owner(pm, pi["customer"])
+        # Given at confirmation, these replace what the intent was created with.
+        if "setup_future_usage" in p:
+            pi["setup_future_usage"] = usage
+        if "receipt_email" in p:
+            pi["receipt_email"] = get_str(p, "receipt_email")
         self._confirm_payment(pi, pm, off_session, ctx)
         return self._expand(pi, expand)
 
@@ -493,9 +624,11 @@ class StripeApi:
                        payment_method_details={"type": "card", "card": {
                            k: pm["card"][k] for k in ("brand", "last4", "exp_month", "exp_year",
                                                       "country", "funding")}},
-                       refunded=False, status="pending")
+                       receipt_email=pi["receipt_email"], refunded=False, status="pending")
         pi["latest_charge"] = ch["id"]
-        if pi["setup_future_usage"]:
+        if outcome in ("succeed", "processing") and pi["setup_future_usage"]:
+            # Stripe saves the card for later only once the payment went through (a declined
+            # card is not kept), before it tells of the success.
             self._attach(pm, pi["customer"], ctx)
         if outcome == "processing":
             pi["status"] = "processing"

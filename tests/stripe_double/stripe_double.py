@@ -2,12 +2,15 @@
 """A local double of Stripe's v1 API for Quittance's tests (standard library only).
 
     /usr/bin/python3 tests/stripe_double/stripe_double.py --port 0 --api-key sk_test_double \
+        [--publishable-key pk_test_double] \
         [--webhook-url http://127.0.0.1:PORT/api/stripe/webhook --webhook-secret whsec_...]
 
 It listens on 127.0.0.1, prints one line `{"port": N}` once listening, and speaks Stripe's wire
-format: form-encoded bodies with bracket notation, Bearer or Basic authentication, JSON answers
-and errors, idempotency keys, and signed webhook deliveries. Routes under /_double/ are the
-tests' controls and are not Stripe. What it covers and what it does not: README.md.
+format: form-encoded bodies with bracket notation, Bearer or Basic authentication (a secret key,
+or a publishable key for what Stripe.js may do), JSON answers and errors, CORS for browsers,
+idempotency keys, and signed webhook deliveries. It also serves, under /v3/, a stand-in for the
+part of Stripe.js a payment page uses (stripe_js/). Routes under /_double/ are the tests'
+controls and are not Stripe. What it covers and what it does not: README.md.
 The resources themselves live in stripe_api.py.
 """
 
@@ -16,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
 import signal
 import socket
@@ -33,6 +37,7 @@ sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 from stripe_api import StripeApi, StripeError, invalid, new_id  # noqa: E402
 
 MAX_BODY = 1 << 20
+STRIPE_JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stripe_js")
 IDEMPOTENCY_MISMATCH = ("Keys for idempotent requests can only be used with the same parameters "
                         "they were first used with. Try using a key other than '{}' if you meant "
                         "to execute a different request.")
@@ -172,16 +177,60 @@ class WebhookSender(threading.Thread):
         record["status"] = "failed"
 
 
+# ---- publishable keys: what a browser may do with Stripe.js ----
+
+# A publishable key is public (it is in the payment page), so Stripe lets it do only what the
+# holder of an intent's client secret may: read that intent and confirm it. The client secret
+# itself is checked against the intent in stripe_api.py.
+PUBLISHABLE_ROUTES = [("POST", re.compile(r"/v1/(payment_intents|setup_intents)/[^/]+/confirm")),
+                      ("GET", re.compile(r"/v1/(payment_intents|setup_intents)/[^/]+"))]
+PUBLISHABLE_REFUSED = ("This API call cannot be made with a publishable API key. Please use a "
+                       "secret API key. You can find a list of your API keys at "
+                       "https://dashboard.stripe.com/account/apikeys.")
+
+
+def publishable_may(method, path, params):
+    return isinstance(params.get("client_secret"), str) and params["client_secret"] != "" and \
+        any(m == method and pattern.fullmatch(path) for m, pattern in PUBLISHABLE_ROUTES)
+
+
+CLIENT_SECRET = re.compile(r"((pi|seti)_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+")
+
+# CORS for /v1/: Stripe.js calls the API from the page's own origin, with the publishable key
+# in an Authorization header, so the browser asks first (a preflight).
+CORS = [("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Expose-Headers", "Request-Id, Stripe-Version, Idempotent-Replayed")]
+CORS_PREFLIGHT = [("Access-Control-Allow-Origin", "*"),
+                  ("Access-Control-Allow-Methods", "GET, POST"),
+                  ("Access-Control-Allow-Headers", "Authorization, Content-Type, Stripe-Version"),
+                  ("Access-Control-Max-Age", "600")]
+
+# The Stripe.js stand-in's files, by URL: a fixed list, so no path reaches outside stripe_js/.
+STRIPE_JS_FILES = {
+    "/v3": ("v3.js", "application/javascript; charset=utf-8"),
+    "/v3/": ("v3.js", "application/javascript; charset=utf-8"),
+    "/v3/elements-frame.html": ("elements-frame.html", "text/html; charset=utf-8"),
+    "/v3/elements-frame.js": ("elements-frame.js", "application/javascript; charset=utf-8"),
+    "/v3/elements-frame.css": ("elements-frame.css", "text/css; charset=utf-8"),
+}
+# The card frame's own policy: nothing inline, nothing fetched but its two files. It may be
+# embedded anywhere (the embedding page's frame-src decides), as js.stripe.com's frames are.
+FRAME_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; "
+             "form-action 'none'")
+
+
 # ---- the double's state around the API: keys, idempotency, request log, fault injection ----
 
 class Ctx:
-    def __init__(self, request_id, idempotency_key):
+    def __init__(self, request_id, idempotency_key, publishable=False):
         self.request_id, self.idempotency_key = request_id, idempotency_key
+        self.publishable = publishable  # the caller holds only the publishable key
 
 
 class Double:
     def __init__(self, args, log):
         self.api_key, self.log = args.api_key, log
+        self.publishable_key = args.publishable_key
         self.default_version = args.api_version
         self.lock = threading.RLock()  # one request at a time: simple and deterministic
         self.webhooks = None
@@ -223,6 +272,7 @@ class Double:
         return None
 
     def _authenticate(self, header):
+        """(key, publishable) for an Authorization header holding one of the two keys."""
         scheme, _, value = (header or "").partition(" ")
         key = None
         if scheme.lower() == "bearer":
@@ -239,20 +289,23 @@ class Double:
                               "'Authorization: Bearer YOUR_SECRET_KEY'). See "
                               "https://stripe.com/docs/api#authentication for details, or we can "
                               "help at https://support.stripe.com/.", saved=False)
-        if not hmac.compare_digest(key.encode(), self.api_key.encode()):
-            shown = key[:8] + "*" * max(len(key) - 12, 0) + key[-4:] if len(key) > 12 else "***"
-            raise StripeError(401, "invalid_request_error",
-                              f"Invalid API Key provided: {shown}", saved=False)
-        return key
+        if hmac.compare_digest(key.encode(), self.api_key.encode()):
+            return key, False
+        if hmac.compare_digest(key.encode(), self.publishable_key.encode()):
+            return key, True
+        shown = key[:8] + "*" * max(len(key) - 12, 0) + key[-4:] if len(key) > 12 else "***"
+        raise StripeError(401, "invalid_request_error",
+                          f"Invalid API Key provided: {shown}", saved=False)
 
-    def handle_api(self, method, path, query, headers, body, request_id, dropped=None):
+    def handle_api(self, method, path, query, headers, body, request_id, dropped=None, via=None):
         """(status, extra headers, body bytes) for one /v1 request. `dropped` only marks the
-        request log: the caller cuts the connection instead of answering."""
+        request log: the caller cuts the connection instead of answering. `via` marks a
+        request made by a control (/_double/pay) rather than received over HTTP."""
         idem_key = headers.get("Idempotency-Key") if method == "POST" else None
         version = headers.get("Stripe-Version")
         record = {"method": method, "path": path, "idempotency_key": idem_key,
                   "stripe_version": version, "replayed": False, "status": None,
-                  "dropped": dropped}
+                  "dropped": dropped, "publishable": None, "via": via}
         out = [("Stripe-Version", version or self.default_version)]
         if idem_key:
             out.append(("Idempotency-Key", idem_key))
@@ -260,13 +313,17 @@ class Double:
             self.requests.append(record)
             save = False
             try:
-                api_key = self._authenticate(headers.get("Authorization"))
+                api_key, publishable = self._authenticate(headers.get("Authorization"))
+                record["publishable"] = publishable
                 if version is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(\.\w+)?",
                                                              version):
                     raise invalid(f"Invalid Stripe API version: {version}")
                 if idem_key is not None and not 0 < len(idem_key) <= 255:
                     raise invalid("Idempotency keys are 1 to 255 characters long.")
                 params = self._params(method, query, headers, body)
+                if publishable and not publishable_may(method, path, params):
+                    raise StripeError(401, "invalid_request_error", PUBLISHABLE_REFUSED,
+                                      saved=False)
                 slot = (api_key, idem_key)
                 saved = self.saved.get(slot) if idem_key else None
                 if saved:
@@ -278,7 +335,8 @@ class Double:
                             ("Original-Request", saved["request_id"])]
                     return saved["status"], out, saved["body"]
                 try:
-                    status, obj = self.api.call(method, path, params, Ctx(request_id, idem_key))
+                    status, obj = self.api.call(method, path, params,
+                                                Ctx(request_id, idem_key, publishable))
                     save = True
                 except StripeError as error:
                     save = error.saved
@@ -359,11 +417,34 @@ class Double:
                 return 400, {"error": "unknown event, or no --webhook-url"}
             self.webhooks.enqueue(json.loads(body), body)
             return 200, {"ok": True}
+        if path == "/_double/pay":
+            return self._pay(data)
         if path in ("/_double/webhooks/pause", "/_double/webhooks/resume"):
             if self.webhooks:
                 self.webhooks.set_paused(path.endswith("pause"))
             return 200, {"ok": True}
         return 404, {"error": f"no control route {method} {path}"}
+
+    def _pay(self, data):
+        """/_double/pay: the patient confirms an intent in the browser, without a browser. The
+        same request the Stripe.js stand-in sends (publishable key and client secret) goes
+        through the same code as an HTTP one; the answer tells what the API answered."""
+        secret, token = data.get("client_secret"), data.get("payment_method", "pm_card_visa")
+        match = CLIENT_SECRET.fullmatch(secret) if isinstance(secret, str) else None
+        if not match or not isinstance(token, str) or not token:
+            return 400, {"error": "want client_secret (pi_..._secret_... or seti_..._secret_...) "
+                                  "and payment_method (a test token such as pm_card_visa)"}
+        kind = "payment_intents" if match.group(2) == "pi" else "setup_intents"
+        body = urllib.parse.urlencode({"payment_method": token, "client_secret": secret})
+        headers = {"Authorization": f"Bearer {self.publishable_key}",
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        status, _, payload = self.handle_api("POST", f"/v1/{kind}/{match.group(1)}/confirm", "",
+                                             headers, body.encode(), new_id("req", 14),
+                                             via="/_double/pay")
+        answer = json.loads(payload)
+        error = answer.get("error")
+        intent = answer if status == 200 else (error or {}).get(kind[:-1])
+        return 200, {"http_status": status, "intent": intent, "error": error}
 
 
 # ---- HTTP ----
@@ -377,6 +458,13 @@ class Handler(BaseHTTPRequestHandler):
         self._handle()
 
     do_POST = do_DELETE = do_GET
+
+    def do_OPTIONS(self):
+        """A browser's CORS preflight before a /v1 call with an Authorization header."""
+        path = urllib.parse.urlsplit(self.path).path
+        if not path.startswith("/v1/"):
+            return self._send(404, [], b'{"error": "no such route"}', new_id("req", 14))
+        self._send(204, CORS_PREFLIGHT, b"", new_id("req", 14))
 
     def log_message(self, fmt, *args):
         self.double.log(fmt % args)
@@ -392,6 +480,11 @@ class Handler(BaseHTTPRequestHandler):
                                        b'"message": "Send a plain Content-Length body."}}',
                               request_id)
         body = self.rfile.read(int(length))
+        if url.path in STRIPE_JS_FILES and self.command == "GET":
+            return self._send_stripe_js(*STRIPE_JS_FILES[url.path], request_id)
+        if url.path.startswith("/v3/"):
+            return self._send(404, [], b"not a file of the Stripe.js stand-in\n", request_id,
+                              "text/plain; charset=utf-8")
         if url.path.startswith("/_double/"):
             try:
                 data = json.loads(body) if body.strip() else {}
@@ -416,14 +509,26 @@ class Handler(BaseHTTPRequestHandler):
             dropped="response" if fault == "drop_response" else None)
         if fault == "drop_response":  # processed (and saved), but the answer never arrives
             return self._cut()
+        if url.path.startswith("/v1/"):
+            headers = headers + CORS
         self._send(status, headers, payload, request_id)
 
-    def _send(self, status, headers, payload, request_id):
+    def _send_stripe_js(self, name, content_type, request_id):
+        # Read at each request, so an edit to the stand-in shows without a restart.
+        with open(os.path.join(STRIPE_JS_DIR, name), "rb") as source:
+            payload = source.read()
+        headers = [("X-Content-Type-Options", "nosniff"), ("Access-Control-Allow-Origin", "*")]
+        if name.endswith(".html"):
+            headers.append(("Content-Security-Policy", FRAME_CSP))
+        self._send(200, headers, payload, request_id, content_type)
+
+    def _send(self, status, headers, payload, request_id, content_type="application/json"):
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Request-Id", request_id)
-        self.send_header("Content-Type", "application/json")
+        if status != 204:
+            self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache, no-store")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
@@ -442,6 +547,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-key", required=True)
+    parser.add_argument("--publishable-key", default="pk_test_double",
+                        help="the key Stripe.js (the /v3/ stand-in) uses (default pk_test_double)")
     parser.add_argument("--webhook-url")
     parser.add_argument("--webhook-secret")
     parser.add_argument("--enabled-events", default="*",

@@ -25,6 +25,8 @@ sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 from stripe_double import parse_form  # noqa: E402  (the parser is also tested on its own)
 
 KEY, SECRET, VERSION = "sk_test_double", "whsec_selftest_secret", "2024-06-20"
+PK = "pk_test_double"  # the double's default publishable key
+PUBLISHABLE_REFUSED = "This API call cannot be made with a publishable API key."
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -77,15 +79,16 @@ def tearDownModule():
 
 class Answer:
     def __init__(self, status, headers, body):
-        self.status, self.headers = status, headers
-        self.json = json.loads(body) if body else None
+        self.status, self.headers, self.body = status, headers, body
+        is_json = (headers.get("Content-Type") or "").startswith("application/json")
+        self.json = json.loads(body) if body and is_json else None
 
     @property
     def error(self):
         return self.json["error"]
 
 
-def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None):
+def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None, port=None):
     """One request to the double; `params` is a list of (name, value) pairs, form-encoded."""
     headers = dict(headers or {})
     if key is not None:
@@ -98,7 +101,7 @@ def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None)
     elif method == "POST" and body is None:
         body = urllib.parse.urlencode(params or [])
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=5)
     try:
         conn.request(method, path, body=body, headers=headers)
         answer = conn.getresponse()
@@ -447,6 +450,306 @@ class DoubleTest(unittest.TestCase):
         got = self.wait_deliveries(3)
         self.assertEqual(got[2]["event"], got[0]["event"])
         self.assertTrue(got[2]["verified"])
+
+    # ---- the browser's side: publishable key, client secrets, CORS, /v3/, /_double/pay ----
+
+    def intent(self, *extra, amount="6000"):
+        """A payment intent as the server creates it for the payment page."""
+        return self.ok("POST", "/v1/payment_intents", [
+            ("amount", amount), ("currency", "eur"), ("automatic_payment_methods[enabled]", "true"),
+            *extra])
+
+    def confirm_as_browser(self, intent, token="pm_card_visa", secret=None):
+        kind = "payment_intents" if intent["object"] == "payment_intent" else "setup_intents"
+        return call("POST", f"/v1/{kind}/{intent['id']}/confirm", [
+            ("payment_method", token), ("client_secret", secret or intent["client_secret"]),
+            ("return_url", "https://cabinet.example/pay/t")], key=PK)
+
+    def test_publishable_key_only_reads_and_confirms_with_a_client_secret(self):
+        pi = self.intent()
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])
+        secret = [("client_secret", pi["client_secret"])]
+        refused = [
+            ("POST", "/v1/customers", [("name", "Eve")]),
+            ("GET", f"/v1/customers/{cus['id']}", []),
+            ("GET", f"/v1/customers/{cus['id']}/payment_methods", []),
+            ("POST", "/v1/payment_intents", [("amount", "6000"), ("currency", "eur")]),
+            ("POST", f"/v1/payment_intents/{pi['id']}", [("amount", "1"), *secret]),
+            ("POST", f"/v1/payment_intents/{pi['id']}/cancel", secret),
+            ("POST", "/v1/refunds", [("payment_intent", pi["id"])]),
+            ("POST", "/v1/setup_intents", [("customer", cus["id"])]),
+            ("GET", f"/v1/payment_intents/{pi['id']}", []),  # no client secret
+            ("POST", f"/v1/payment_intents/{pi['id']}/confirm", [("payment_method",
+                                                                  "pm_card_visa")]),
+        ]
+        for method, path, params in refused:
+            with self.subTest(method=method, path=path):
+                answer = call(method, path, params, key=PK)
+                self.assertEqual((answer.status, answer.error["type"]),
+                                 (401, "invalid_request_error"))
+                self.assertTrue(answer.error["message"].startswith(PUBLISHABLE_REFUSED))
+        self.assertEqual(self.ok("GET", f"/v1/payment_intents/{pi['id']}")["amount"], 6000)
+        self.assertEqual(stats()["charges"], 0)
+        # With the intent's own secret: read it, confirm it.
+        got = call("GET", f"/v1/payment_intents/{pi['id']}", secret, key=PK)
+        self.assertEqual((got.status, got.json["id"]), (200, pi["id"]))
+        paid = self.confirm_as_browser(pi)
+        self.assertEqual((paid.status, paid.json["status"]), (200, "succeeded"))
+        self.assertEqual(stats()["charges"], 1)
+        self.assertEqual([r["publishable"] for r in stats()["requests"][-2:]], [True, True])
+        wrong = call("GET", f"/v1/payment_intents/{pi['id']}", secret, key="pk_test_other_key")
+        self.assertEqual(wrong.status, 401)
+        self.assertIn("Invalid API Key provided", wrong.error["message"])
+
+    def test_publishable_key_option(self):
+        proc, port = start_double("--publishable-key", "pk_test_custom")
+        try:
+            answer = call("POST", "/v1/payment_intents", [("amount", "600"), ("currency", "eur")],
+                          port=port)
+            self.assertEqual(answer.status, 200)
+            pi = answer.json
+            path = f"/v1/payment_intents/{pi['id']}"
+            params = [("client_secret", pi["client_secret"])]
+            self.assertEqual(call("GET", path, params, key="pk_test_custom", port=port).status,
+                             200)
+            self.assertEqual(call("GET", path, params, key=PK, port=port).status, 401)
+        finally:
+            proc.terminate()
+            proc.wait(5)
+            proc.stdout.close()
+
+    def test_client_secret_must_be_the_intents_own(self):
+        pi, other = self.intent(), self.intent()
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])
+        si = self.ok("POST", "/v1/setup_intents", [("customer", cus["id"])])
+        cases = [(pi, other["client_secret"], "PaymentIntent"),
+                 (pi, pi["client_secret"] + "x", "PaymentIntent"),
+                 (si, si["client_secret"][:-1], "SetupIntent")]
+        for intent, secret, name in cases:
+            kind = "payment_intents" if name == "PaymentIntent" else "setup_intents"
+            for key in (PK, KEY):  # checked whenever given, whatever the key
+                with self.subTest(intent=intent["id"], key=key):
+                    for answer in (self.confirm_as_browser(intent, secret=secret) if key == PK
+                                   else call("POST", f"/v1/{kind}/{intent['id']}/confirm",
+                                             [("payment_method", "pm_card_visa"),
+                                              ("client_secret", secret)]),
+                                   call("GET", f"/v1/{kind}/{intent['id']}",
+                                        [("client_secret", secret)], key=key)):
+                        self.assertEqual((answer.status, answer.error["code"],
+                                          answer.error["param"]),
+                                         (400, "resource_missing", "client_secret"))
+                        self.assertEqual(answer.error["message"],
+                                         f"The client_secret provided does not match the "
+                                         f"client_secret associated with the {name}.")
+        # An intent that does not exist at all: 404, as for any unknown id in the URL.
+        missing = call("GET", "/v1/payment_intents/pi_nope",
+                       [("client_secret", "pi_nope_secret_x")], key=PK)
+        self.assertEqual((missing.status, missing.error["code"]), (404, "resource_missing"))
+        self.assertEqual((stats()["charges"], self.ok("GET", f"/v1/setup_intents/{si['id']}")[
+            "status"]), (0, "requires_payment_method"))
+
+    def test_cors(self):
+        answer = call("OPTIONS", "/v1/payment_intents/pi_x/confirm", key=None, headers={
+            "Origin": "http://127.0.0.1:8080", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type"})
+        self.assertIn(answer.status, (200, 204))
+        self.assertEqual(answer.headers["Access-Control-Allow-Origin"], "*")
+        allowed = {h.strip().lower() for h in
+                   answer.headers["Access-Control-Allow-Headers"].split(",")}
+        self.assertLessEqual({"authorization", "content-type", "stripe-version"}, allowed)
+        methods = {m.strip() for m in answer.headers["Access-Control-Allow-Methods"].split(",")}
+        self.assertLessEqual({"GET", "POST"}, methods)
+        self.assertEqual(stats()["requests"], [])  # a preflight is not an API request
+        # Every /v1 answer, errors included, may be read by the page.
+        for answer in (self.confirm_as_browser(self.intent()),
+                       call("POST", "/v1/customers", key=PK),
+                       call("GET", "/v1/customers/cus_x", key=None)):
+            self.assertEqual(answer.headers["Access-Control-Allow-Origin"], "*")
+        self.assertIsNone(call("GET", "/_double/stats", key=None).headers[
+            "Access-Control-Allow-Origin"])
+        self.assertEqual(call("OPTIONS", "/_double/stats", key=None).status, 404)
+
+    def test_update_payment_intent(self):
+        pi = self.intent(("metadata[request]", "r1"), ("metadata[clinic]", "c1"),
+                         ("description", "Acompte"))
+        path = f"/v1/payment_intents/{pi['id']}"
+        pi = self.ok("POST", path, [("amount", "7000"), ("setup_future_usage", "off_session"),
+                                    ("metadata[clinic]", ""), ("metadata[invoice]", "i1"),
+                                    ("receipt_email", "eloise@example.fr")])
+        self.assertEqual((pi["amount"], pi["setup_future_usage"], pi["receipt_email"]),
+                         (7000, "off_session", "eloise@example.fr"))
+        self.assertEqual(pi["metadata"], {"request": "r1", "invoice": "i1"})  # merged
+        self.assertEqual(pi["description"], "Acompte")  # not given: kept
+        pi = self.ok("POST", path, [("setup_future_usage", ""), ("description", "")])
+        self.assertEqual((pi["setup_future_usage"], pi["description"], pi["amount"]),
+                         (None, None, 7000))
+        self.assertEqual(self.ok("GET", path)["amount"], 7000)
+        for params, param in (([("amount", "10")], "amount"),
+                              ([("setup_future_usage", "always")], "setup_future_usage"),
+                              ([("currency", "usd")], "currency")):
+            answer = call("POST", path, params)
+            self.assertEqual((answer.status, answer.error["param"]), (400, param))
+        self.assertEqual(call("POST", "/v1/payment_intents/pi_nope", [("amount", "700")]).status,
+                         404)
+        self.assertEqual(self.confirm_as_browser(pi).json["amount_received"], 7000)
+        late = call("POST", path, [("amount", "8000")])
+        self.assertEqual((late.status, late.error["code"]),
+                         (400, "payment_intent_unexpected_state"))
+        self.assertIn("status of succeeded", late.error["message"])
+        self.assertEqual(self.ok("GET", path)["amount"], 7000)
+
+    def test_cancel_payment_intent(self):
+        pi = self.intent()
+        path = f"/v1/payment_intents/{pi['id']}"
+        canceled = self.ok("POST", path + "/cancel", [("cancellation_reason", "abandoned")])
+        self.assertEqual((canceled["status"], canceled["cancellation_reason"]),
+                         ("canceled", "abandoned"))
+        self.assertIsInstance(canceled["canceled_at"], int)
+        events = [e for e in control("GET", "/_double/events")[1]["data"]
+                  if e["type"] == "payment_intent.canceled"]
+        self.assertEqual([e["data"]["object"]["id"] for e in events], [pi["id"]])
+        # A page left open cannot pay it any more; nor can it be changed or canceled again.
+        for answer in (self.confirm_as_browser(pi), call("POST", path, [("amount", "7000")]),
+                       call("POST", path + "/cancel")):
+            self.assertEqual((answer.status, answer.error["code"]),
+                             (400, "payment_intent_unexpected_state"))
+            self.assertIn("status of canceled", answer.error["message"])
+        self.assertEqual(stats()["charges"], 0)
+        paid = self.intent()
+        self.confirm_as_browser(paid)
+        answer = call("POST", f"/v1/payment_intents/{paid['id']}/cancel")
+        self.assertEqual((answer.status, answer.error["code"]),
+                         (400, "payment_intent_unexpected_state"))
+        answer = call("POST", f"/v1/payment_intents/{self.intent()['id']}/cancel",
+                      [("cancellation_reason", "bored")])
+        self.assertEqual((answer.status, answer.error["param"]), (400, "cancellation_reason"))
+
+    def test_setup_future_usage_keeps_the_card(self):
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])["id"]
+
+        def cards():
+            return [c["card"]["last4"] for c in
+                    self.ok("GET", f"/v1/customers/{cus}/payment_methods")["data"]]
+
+        plain = self.confirm_as_browser(self.intent(("customer", cus))).json
+        self.assertEqual((plain["status"], cards()), ("succeeded", []))  # not asked: not kept
+        declined = self.confirm_as_browser(self.intent(
+            ("customer", cus), ("setup_future_usage", "off_session")), "pm_card_chargeDeclined")
+        self.assertEqual((declined.status, cards()), (402, []))  # a declined card is not kept
+        control("POST", "/_double/reset")
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])["id"]
+        pi = self.intent(("customer", cus), ("setup_future_usage", "off_session"),
+                         ("receipt_email", "ada@example.fr"))
+        paid = self.confirm_as_browser(pi, "pm_card_mastercard").json
+        self.assertEqual(paid["status"], "succeeded")
+        self.assertTrue(paid["payment_method"].startswith("pm_"))  # kept on the intent
+        self.assertEqual(cards(), ["4444"])
+        pm = self.ok("GET", f"/v1/payment_methods/{paid['payment_method']}")
+        self.assertEqual(pm["customer"], cus)
+        types = event_types()
+        self.assertLess(types.index("payment_method.attached"),
+                        types.index("payment_intent.succeeded"))
+        # The saved card then pays off session, as the server will charge it later.
+        self.assertEqual(self.charge(cus, pm["id"]).json["status"], "succeeded")
+        # Consent given after creation, through an update.
+        pi = self.intent(("customer", cus))
+        self.ok("POST", f"/v1/payment_intents/{pi['id']}", [("setup_future_usage", "on_session")])
+        self.confirm_as_browser(pi)
+        self.assertEqual(sorted(cards()), ["4242", "4444"])
+
+    def test_automatic_payment_methods(self):
+        pi = self.intent()
+        self.assertEqual(pi["payment_method_types"], ["card"])
+        self.assertEqual(pi["automatic_payment_methods"],
+                         {"allow_redirects": "always", "enabled": True})
+        self.assertEqual(self.confirm_as_browser(pi).json["status"], "succeeded")
+        plain = self.ok("POST", "/v1/payment_intents", [("amount", "600"), ("currency", "eur")])
+        self.assertIsNone(plain["automatic_payment_methods"])
+        base = [("amount", "600"), ("currency", "eur")]
+        for extra, param in (
+                ([("automatic_payment_methods[enabled]", "true"),
+                  ("payment_method_types[]", "card")], "automatic_payment_methods"),
+                ([("payment_method_types[]", "sepa_debit")], "payment_method_types"),
+                ([("automatic_payment_methods[enabled]", "yes")], "enabled"),
+                ([("automatic_payment_methods[allow_redirects]", "never")],
+                 "automatic_payment_methods[enabled]")):
+            answer = call("POST", "/v1/payment_intents", base + extra)
+            self.assertEqual((answer.status, answer.error["param"]), (400, param), extra)
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])
+        si = self.ok("POST", "/v1/setup_intents", [
+            ("customer", cus["id"]), ("automatic_payment_methods[enabled]", "true"),
+            ("automatic_payment_methods[allow_redirects]", "never")])
+        self.assertEqual((si["payment_method_types"], si["automatic_payment_methods"]),
+                         (["card"], {"allow_redirects": "never", "enabled": True}))
+        self.assertEqual(self.confirm_as_browser(si, "pm_card_visa").json["status"], "succeeded")
+
+    def test_double_pay(self):
+        pi = self.intent()
+        status, paid = control("POST", "/_double/pay", {"client_secret": pi["client_secret"],
+                                                         "payment_method": "pm_card_visa"})
+        self.assertEqual((status, paid["http_status"], paid["error"]), (200, 200, None))
+        self.assertEqual((paid["intent"]["id"], paid["intent"]["status"]), (pi["id"], "succeeded"))
+        record = stats()["requests"][-1]
+        self.assertEqual((record["path"], record["publishable"], record["via"]),
+                         (f"/v1/payment_intents/{pi['id']}/confirm", True, "/_double/pay"))
+        self.assertEqual(stats()["charges"], 1)
+        # Paid already: what the page would be told.
+        _, again = control("POST", "/_double/pay", {"client_secret": pi["client_secret"]})
+        self.assertEqual((again["http_status"], again["error"]["code"]),
+                         (400, "payment_intent_unexpected_state"))
+        _, declined = control("POST", "/_double/pay", {
+            "client_secret": self.intent()["client_secret"],
+            "payment_method": "pm_card_chargeDeclinedInsufficientFunds"})
+        self.assertEqual((declined["http_status"], declined["error"]["decline_code"],
+                          declined["intent"]["status"]),
+                         (402, "insufficient_funds", "requires_payment_method"))
+        _, auth = control("POST", "/_double/pay", {
+            "client_secret": self.intent()["client_secret"],
+            "payment_method": "pm_card_authenticationRequired"})
+        self.assertEqual((auth["http_status"], auth["intent"]["status"]), (200, "requires_action"))
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")])
+        si = self.ok("POST", "/v1/setup_intents", [("customer", cus["id"])])
+        _, saved = control("POST", "/_double/pay", {"client_secret": si["client_secret"],
+                                                     "payment_method": "pm_card_mastercard"})
+        self.assertEqual((saved["http_status"], saved["intent"]["status"]), (200, "succeeded"))
+        listing = self.ok("GET", f"/v1/customers/{cus['id']}/payment_methods")
+        self.assertEqual([c["card"]["last4"] for c in listing["data"]], ["4444"])
+        _, wrong = control("POST", "/_double/pay", {"client_secret": pi["id"] + "_secret_nope"})
+        self.assertEqual((wrong["http_status"], wrong["error"]["code"]), (400, "resource_missing"))
+        for bad in ({}, {"client_secret": "sk_test_x"}, {"client_secret": pi["client_secret"],
+                                                         "payment_method": 4}):
+            self.assertEqual(control("POST", "/_double/pay", bad)[0], 400, bad)
+        self.assertEqual(stats()["charges"], 1)
+
+    def test_serves_the_stripe_js_stand_in(self):
+        for path in ("/v3/", "/v3"):
+            answer = call("GET", path, key=None)
+            self.assertEqual(answer.status, 200)
+            self.assertEqual(answer.headers["Content-Type"],
+                             "application/javascript; charset=utf-8")
+            self.assertIn(b"window.Stripe = Stripe", answer.body)
+        frame = call("GET", "/v3/elements-frame.html", key=None)
+        self.assertEqual((frame.status, frame.headers["Content-Type"]),
+                         (200, "text/html; charset=utf-8"))
+        html = frame.body.decode()
+        self.assertIn("script-src 'self'", frame.headers["Content-Security-Policy"])
+        self.assertNotIn("unsafe-inline", frame.headers["Content-Security-Policy"])
+        # Nothing inline, which that CSP (and the page's) would block.
+        self.assertNotRegex(html, r"<script(?![^>]*\ssrc=)")
+        self.assertNotRegex(html, r"\sstyle=|<style|\son[a-z]+=")
+        for label, autocomplete in (("Numéro de carte", "cc-number"),
+                                    ("Date d'expiration (MM/AA)", "cc-exp"),
+                                    ("Code de sécurité (CVC)", "cc-csc")):
+            self.assertIn(f">{label}</label>", html)
+            self.assertIn(f'autocomplete="{autocomplete}"', html)
+        for path, kind in (("/v3/elements-frame.js", "application/javascript"),
+                           ("/v3/elements-frame.css", "text/css")):
+            answer = call("GET", path, key=None)
+            self.assertEqual(answer.status, 200, path)
+            self.assertTrue(answer.headers["Content-Type"].startswith(kind))
+        for path in ("/v3/stripe_double.py", "/v3/../stripe_double.py", "/v3/x.js"):
+            self.assertEqual(call("GET", path, key=None).status, 404, path)  # only its files
+        self.assertEqual(stats()["requests"], [])  # none of these is an API request
 
     def test_sigterm_exits_cleanly(self):
         url = f"http://127.0.0.1:{RECEIVER.server_address[1]}/unused"
