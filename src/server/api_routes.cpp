@@ -8,6 +8,7 @@
 #include "core/roles.h"
 #include "server/api_support.h"
 #include "server/devices.h"
+#include "server/pay_routes.h"
 #include "server/payment_routes.h"
 #include "server/rate_limit.h"
 #include "server/stripe_signature.h"
@@ -36,7 +37,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, bool card_payments) {
+void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, bool card_payments,
+                   const std::string& pay_base_url) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
   send_json(res, 200,
@@ -45,7 +47,9 @@ void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDa
              {"device_id", device->id},
              {"device_name", device->name},
              {"series", db.with([&](store::Database& d) { return device_series(d, device->id); })},
-             {"card_payments", card_payments}});
+             {"card_payments", card_payments},
+             // Where patients' payment links point: "" when not set, and the app uses its own origin.
+             {"pay_base_url", pay_base_url}});
 }
 
 void handle_pairing_code(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
@@ -261,8 +265,8 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
     stripe = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
   auto payments = std::make_shared<PaymentsContext>(PaymentsContext{db, stripe, *clock});
   const bool card_payments = stripe != nullptr;
-  server.Get("/api/whoami", [&db, card_payments](const httplib::Request& req, httplib::Response& res) {
-    handle_whoami(req, res, db, card_payments);
+  server.Get("/api/whoami", [&db, card_payments, config](const httplib::Request& req, httplib::Response& res) {
+    handle_whoami(req, res, db, card_payments, config->public_url);
   });
   server.Post("/api/devices/pairing-code", [&db, clock](const httplib::Request& req, httplib::Response& res) {
     handle_pairing_code(req, res, db, *clock);
@@ -278,6 +282,10 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
     handle_stripe_webhook(req, res, *config, *payments);
   });
   install_payment_routes(server, payments);
+  // The patient payment page's API (no token), before the fallback.
+  auto pay = std::make_shared<PayContext>(
+      PayContext{db, *books, stripe, *clock, config->stripe_publishable_key, config->stripe_js_url});
+  install_pay_routes(server, pay, books);
   install_sync_routes(server, db, clock, std::move(books));
 
   // Any other /api/ path and method. The token is checked first: without one, every route

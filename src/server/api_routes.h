@@ -6,10 +6,11 @@
 //   GET  /api/devices                  the clinic's devices
 //   POST /api/devices/revoke           cuts a device off (the owner, from another device)
 //   POST /api/stripe/webhook           Stripe's events, signed               (no token)
+//   /api/pay/...                       the patient payment page's API        (no token; pay_routes.h)
 //   anything else under /api/          a JSON 404 (after the token check, so that routes stay
 //                                      unknown to callers without one)
 // Every /api/ route needs "Authorization: Bearer <device token>" except the webhook and those
-// under /api/pay/ (the public payment pages, to come). Answers are JSON: {"ok":true,...} or
+// under /api/pay/ (the patient payment page, whose link is its credential). Answers are JSON: {"ok":true,...} or
 // {"ok":false,"error":{"code":...,"message":...}}.
 #pragma once
 #include <httplib.h>

@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "server/op_log.h"
+#include "server/pay_links.h"
 #include "store/migrations.h"
 #include "sync/replica.h"
 
@@ -73,6 +74,7 @@ ImportedBooks import_books(store::Database& server, const std::string& clinic_id
                                                   ops.begin() + std::min(ops.size(), from + kChunk));
           const PushOutcome out = push_ops(server, clinic_id, "import", static_cast<std::int64_t>(from), chunk, now);
           if (out.stale) throw std::runtime_error("the clinic's log changed during the import");
+          index_pay_links(server, clinic_id, chunk, now);  // the books' payment links work at once
           for (const auto& [id, seq] : out.accepted) {
             set_seq.reset();
             set_seq.bind(1, id).bind(2, seq);

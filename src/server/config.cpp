@@ -101,6 +101,19 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
     }
     config.stripe_api_base = *url;
   }
+  config.stripe_publishable_key = get("STRIPE_PUBLISHABLE_KEY");
+  if (has_blank_or_control(config.stripe_publishable_key)) {
+    parsed.error = "STRIPE_PUBLISHABLE_KEY must be one word (pk_...)";
+    return parsed;
+  }
+  if (std::string js = get("STRIPE_JS_URL"); !js.empty()) {
+    // Kept as given, trailing '/' included: it is the script's address, not a base to extend.
+    if (!normalise_url(js)) {
+      parsed.error = "STRIPE_JS_URL must be an http:// or https:// URL, not '" + js + "'";
+      return parsed;
+    }
+    config.stripe_js_url = js;
+  }
   if (std::string public_url = get("QUITTANCE_PUBLIC_URL"); !public_url.empty()) {
     std::optional<std::string> url = normalise_url(public_url);
     if (!url) {

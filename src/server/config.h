@@ -16,6 +16,10 @@ struct ServerConfig {
   std::string stripe_webhook_secret;  // STRIPE_WEBHOOK_SECRET ("whsec_..."); empty: webhook answers 503
   std::string stripe_api_base = "https://api.stripe.com";  // STRIPE_API_BASE, no trailing '/'
   std::string public_url;                                  // QUITTANCE_PUBLIC_URL, no trailing '/'; empty: not set
+  // The patient payment page's Stripe.js: STRIPE_PUBLISHABLE_KEY ("pk_..."; not a secret, the
+  // page holds it) and STRIPE_JS_URL, kept as given (its origin goes in the page's CSP).
+  std::string stripe_publishable_key;
+  std::string stripe_js_url = "https://js.stripe.com/v3/";
   // QUITTANCE_ALLOWED_ORIGIN: the one origin ("https://app.example.fr") whose pages may call
   // /api/ from a browser (CORS). Empty: no cross-origin access at all.
   std::string allowed_origin;

@@ -11,7 +11,11 @@ namespace quittance::server {
 namespace {
 
 constexpr const char* kTemplateColumns =
-    "id, name, subject, body, attach_pdf, delay_amount, delay_unit, active, COALESCE(active_since, '')";
+    "id, name, subject, body, attach_pdf, delay_amount, delay_unit, active, COALESCE(active_since, ''), system_key";
+
+// Where {{lien_paiement}} goes in the HTML, made a link once the rest is escaped: a control
+// character, which neither a template nor the books' text holds.
+constexpr const char* kLinkMark = "\x01";
 
 MailTemplate read_template(store::Statement& s) {
   MailTemplate t;
@@ -24,12 +28,8 @@ MailTemplate read_template(store::Statement& s) {
   t.delay_unit = s.column_text(6);
   t.active = s.column_int64(7) != 0;
   t.active_since = s.column_text(8);
+  t.system_key = s.column_text(9);
   return t;
-}
-
-std::string money(std::int64_t amount, const std::string& code) {
-  const std::optional<core::Currency> currency = core::currency_from_code(code);
-  return core::format_fr(core::Money{amount, currency ? *currency : core::euro()});
 }
 
 std::string fr_date(const std::string& iso) {
@@ -49,7 +49,8 @@ std::string one_line(std::string s) {
 
 std::vector<MailTemplate> active_templates(store::Database& books) {
   store::Statement s = books.prepare(std::string("SELECT ") + kTemplateColumns +
-                                     " FROM message_templates WHERE active = 1 AND active_since IS NOT NULL ORDER BY id");
+                                     " FROM message_templates WHERE active = 1 AND active_since IS NOT NULL "
+                                     "AND system_key != 'payment_request' ORDER BY id");
   std::vector<MailTemplate> out;
   while (s.step()) out.push_back(read_template(s));
   return out;
@@ -86,7 +87,7 @@ InvoiceFacts invoice_facts(store::Database& books, const std::string& invoice_id
 }
 
 ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const std::string& invoice_id,
-                          std::int64_t paid_elsewhere) {
+                          std::int64_t paid_elsewhere, const std::map<std::string, std::string>& link_fields) {
   ComposedMail out;
   app::Json answer = books.query({{"cmd", "invoice.document"}, {"invoice_id", invoice_id}});
   if (answer["ok"] != true) {
@@ -100,18 +101,29 @@ ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const
   invoice["due"] = due;
   const app::Json& practice = doc["practice"];
   const app::Json& bill_to = doc["bill_to"];
-  const std::map<std::string, std::string> values = {
-      {"numero_facture", invoice.value("number", "")},
-      {"date_facture", fr_date(invoice.value("issued_on", ""))},
-      {"total", money(invoice.value("total", std::int64_t{0}), currency)},
-      {"reste_du", money(due, currency)},
-      {"patient", invoice.value("patient_name", "")},
-      {"facture_a", bill_to.value("name", "")},
-      {"cabinet", practice.value("name", "")},
-  };
-  out.recipient = bill_to.value("email", "");
+  std::map<std::string, std::string> values = link_fields;
+  values.insert({{"numero_facture", invoice.value("number", "")},
+                 {"date_facture", fr_date(invoice.value("issued_on", ""))},
+                 {"total", format_amount(invoice.value("total", std::int64_t{0}), currency)},
+                 {"reste_du", format_amount(due, currency)},
+                 {"patient", invoice.value("patient_name", "")},
+                 {"facture_a", bill_to.value("name", "")},
+                 {"cabinet", practice.value("name", "")}});
+  out = fill_mail(t, values,
+                  {practice.value("name", ""), practice.value("email", ""), bill_to.value("name", ""),
+                   bill_to.value("email", "")});
+  if (!out.error.empty()) return out;
+  out.attach_pdf = t.attach_pdf;
+  out.document = std::move(doc);
+  return out;
+}
+
+ComposedMail fill_mail(const MailTemplate& t, const std::map<std::string, std::string>& values,
+                       const MailParties& parties) {
+  ComposedMail out;
+  out.recipient = parties.to_address;
   if (out.recipient.empty()) {
-    out.error = "Pas d'adresse e-mail pour « " + bill_to.value("name", "") + " » (Facturé à).";
+    out.error = "Pas d'adresse e-mail pour « " + parties.to_name + " » (Facturé à).";
     return out;
   }
   if (!valid_email_address(out.recipient)) {
@@ -119,18 +131,34 @@ ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const
     return out;
   }
   MailMessage& m = out.message;
-  m.from_name = practice.value("name", "");
-  m.to_name = bill_to.value("name", "");
-  m.reply_to = practice.value("email", "");  // the patient's answer reaches the practice
+  m.from_name = parties.practice_name;
+  m.to_name = parties.to_name;
+  m.reply_to = parties.practice_email;  // the patient's answer reaches the practice
   m.to_address = out.recipient;
   m.subject = one_line(core::fill_template(t.subject, values));
   m.text = core::fill_template(t.body, values);
+  std::map<std::string, std::string> html_values = values;
+  const auto link = values.find("lien_paiement");
+  const bool linked = link != values.end() && !link->second.empty();
+  if (linked) html_values["lien_paiement"] = kLinkMark;
+  std::string html = core::fill_template_html(t.body, html_values);
+  if (linked) {
+    const std::string href = core::html_escape(link->second);
+    const std::string anchor = "<a href=\"" + href + "\">" + href + "</a>";
+    for (std::size_t at = html.find(kLinkMark); at != std::string::npos; at = html.find(kLinkMark, at)) {
+      html.replace(at, 1, anchor);
+      at += anchor.size();
+    }
+  }
   m.html = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"></head>"
            "<body style=\"font-family: Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #222\">" +
-           core::fill_template_html(t.body, values) + "</body></html>";
-  out.attach_pdf = t.attach_pdf;
-  out.document = std::move(doc);
+           html + "</body></html>";
   return out;
+}
+
+std::string format_amount(std::int64_t amount, const std::string& currency_code) {
+  const std::optional<core::Currency> currency = core::currency_from_code(currency_code);
+  return core::format_fr(core::Money{amount, currency ? *currency : core::euro()});
 }
 
 void attach_invoice_pdf(ComposedMail& mail) {

@@ -1,9 +1,10 @@
 // A billing email made from the clinic's books (the server's copy, snapshots.h): the template's
 // subject and body with their fields filled for one invoice, an HTML alternative where every
 // value is escaped, and the invoice's PDF when the template asks for it. Pure reading: the
-// books are never written.
+// books are never written. The payment request email (request_mail.h) is filled the same way.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,12 +15,14 @@
 namespace quittance::server {
 
 struct MailTemplate {
-  std::string id, name, subject, body, delay_unit, active_since;
+  std::string id, system_key, name, subject, body, delay_unit, active_since;
   bool attach_pdf = true, active = false;
   std::int64_t delay_amount = 0;
   bool reminder() const { return delay_amount > 0; }
 };
 
+// The invoice emails and reminders turned on. Never « Demande de paiement » (system_key
+// payment_request): it is sent per payment request, not per invoice (request_mail.h).
 std::vector<MailTemplate> active_templates(store::Database& books);
 std::optional<MailTemplate> find_template(store::Database& books, const std::string& id);
 
@@ -38,18 +41,32 @@ InvoiceFacts invoice_facts(store::Database& books, const std::string& invoice_id
 
 struct ComposedMail {
   MailMessage message;
-  std::string recipient;  // the invoice's « Facturé à » email, as found
-  std::string error;      // why it cannot be sent (no or bad address, no PDF); empty when ready
+  std::string recipient;  // the « Facturé à » email, as found
+  std::string error;      // why it cannot be sent (no or bad address, no PDF, no link); empty when ready
   app::Json document;     // invoice.document, for the PDF when the template attaches it
   bool attach_pdf = false;
 };
 
 // `paid_elsewhere`: card payments the server knows of that the books do not have yet,
-// taken off the amount due. Reads the books only: the PDF is made afterwards, outside their
-// lock, by attach_invoice_pdf.
+// taken off the amount due. `link_fields`: {{montant_demande}}, {{lien_paiement}},
+// {{date_limite}} of the invoice's open payment request (request_mail.h), or none. Reads the
+// books only: the PDF is made afterwards, outside their lock, by attach_invoice_pdf.
 ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const std::string& invoice_id,
-                          std::int64_t paid_elsewhere);
+                          std::int64_t paid_elsewhere, const std::map<std::string, std::string>& link_fields = {});
 // Renders and attaches the invoice's PDF when asked; sets `error` when it cannot.
 void attach_invoice_pdf(ComposedMail& mail);
+
+// What every email shares: the message to `to_address` (none, or an invalid one, sets
+// `error`) from the practice, the template's subject (one line) and body filled with
+// `values`, and an HTML alternative where every value is escaped and {{lien_paiement}} a link.
+struct MailParties {
+  std::string practice_name, practice_email;  // From's name; Reply-To, where answers go
+  std::string to_name, to_address;
+};
+ComposedMail fill_mail(const MailTemplate& t, const std::map<std::string, std::string>& values,
+                       const MailParties& parties);
+
+// "105,00 €": {{total}}, {{reste_du}}, {{montant_demande}}.
+std::string format_amount(std::int64_t amount, const std::string& currency_code);
 
 }  // namespace quittance::server

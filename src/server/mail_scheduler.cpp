@@ -5,8 +5,12 @@
 #include <iostream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
+#include "app/payment_requests.h"
 #include "core/schedule.h"
 #include "server/op_log.h"
+#include "server/request_mail.h"
 
 namespace quittance::server {
 
@@ -27,35 +31,61 @@ constexpr std::int64_t kLateGrace = 15 * 60;
 struct Job {
   OutboxRow row;
   ComposedMail composed;
-  std::int64_t charges = 0;  // the server's card payments for the invoice when decided
+  std::int64_t charges = 0;  // the server's card payments for the invoice (and its requests) when decided
+  std::string request_id;    // a request email's: sent only while the server has no payment of it
+  std::vector<std::string> invoice_requests;  // an invoice email's: the requests its invoice is in
 };
 
 // Card payments the server took, per invoice: a reminder must not chase money already paid,
 // even before a device has brought it into the books. A bank debit under way (processing) may
-// still fail: it holds the reminder back without cancelling it.
+// still fail: it holds the reminder back without cancelling it. A payment made on a payment
+// request's page names the request, not an invoice: it is filed under "request:<id>", and
+// goes to the request's invoices as the books will put it (requests::shares_of).
 struct ServerCharge {
   std::string intent;
-  std::int64_t amount = 0;
+  std::int64_t amount = 0;  // what the invoices receive: a card fee passed on to the patient is not theirs
   bool succeeded = false;
 };
 using ServerCharges = std::map<std::string, std::vector<ServerCharge>>;
 
-ServerCharges server_charges(store::Database& db, const std::string& clinic_id, const std::string& invoice_id = "") {
-  store::Statement s = db.prepare(
-      "SELECT invoice_id, COALESCE(payment_intent_id, ''), amount, status = 'succeeded' FROM charges "
-      "WHERE clinic_id = ?1 AND status IN ('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2)");
-  s.bind(1, clinic_id).bind(2, invoice_id);
-  ServerCharges out;
-  while (s.step()) out[s.column_text(0)].push_back({s.column_text(1), s.column_int64(2), s.column_int64(3) != 0});
+std::string request_key(const std::string& request_id) { return "request:" + request_id; }
+
+// The payment requests the invoice is in (few: one per link sent for it).
+std::vector<std::string> requests_of(store::Database& books, const std::string& invoice_id) {
+  store::Statement s = books.prepare("SELECT request_id FROM payment_request_invoices WHERE invoice_id = ?");
+  s.bind(1, invoice_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.column_text(0));
   return out;
 }
 
-std::int64_t charges_total(const ServerCharges& charges, const std::string& invoice_id) {
-  auto it = charges.find(invoice_id);
-  std::int64_t sum = 0;
-  if (it != charges.end()) {
-    for (const ServerCharge& c : it->second) sum += c.amount;
+// Every charge of the clinic (`invoice_id` ""), or those of one invoice and its requests.
+ServerCharges server_charges(store::Database& db, const std::string& clinic_id, const std::string& invoice_id = "",
+                             const std::vector<std::string>& request_ids = {}) {
+  store::Statement s = db.prepare(
+      "SELECT invoice_id, request_id, COALESCE(payment_intent_id, ''), amount - surcharge, status = 'succeeded' "
+      "FROM charges WHERE clinic_id = ?1 AND status IN ('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2 "
+      "OR (request_id != '' AND request_id IN (SELECT value FROM json_each(?3))))");
+  s.bind(1, clinic_id).bind(2, invoice_id).bind(3, nlohmann::json(request_ids).dump());
+  ServerCharges out;
+  while (s.step()) {
+    const std::string request_id = s.column_text(1);
+    out[request_id.empty() ? s.column_text(0) : request_key(request_id)].push_back(
+        {s.column_text(2), s.column_int64(3), s.column_int64(4) != 0});
   }
+  return out;
+}
+
+std::int64_t charges_total(const ServerCharges& charges, const std::string& invoice_id,
+                           const std::vector<std::string>& request_ids) {
+  std::int64_t sum = 0;
+  auto add = [&](const std::string& key) {
+    auto it = charges.find(key);
+    if (it == charges.end()) return;
+    for (const ServerCharge& c : it->second) sum += c.amount;
+  };
+  add(invoice_id);
+  for (const std::string& r : request_ids) add(request_key(r));
   return sum;
 }
 
@@ -66,19 +96,32 @@ struct Elsewhere {
   bool under_way = false;
 };
 
-Elsewhere elsewhere(store::Database& books, const ServerCharges& charges, const std::string& invoice_id) {
+Elsewhere elsewhere(store::Database& books, const ServerCharges& charges, const std::string& invoice_id,
+                    const std::vector<std::string>& request_ids) {
   Elsewhere e;
-  auto it = charges.find(invoice_id);
-  if (it == charges.end()) return e;
-  for (const ServerCharge& c : it->second) {
-    store::Statement s = books.prepare("SELECT 1 FROM payments WHERE processor_ref = ? AND processor_ref != ''");
-    s.bind(1, c.intent);
-    if (s.step()) continue;
-    if (c.succeeded) {
-      e.paid += c.amount;
-    } else {
-      e.under_way = true;
+  // `share` gives the part of a charge not in the books yet that is the invoice's.
+  auto count = [&](const std::string& key, auto share) {
+    auto it = charges.find(key);
+    if (it == charges.end()) return;
+    for (const ServerCharge& c : it->second) {
+      store::Statement s = books.prepare("SELECT 1 FROM payments WHERE processor_ref = ? AND processor_ref != ''");
+      s.bind(1, c.intent);
+      if (s.step()) continue;
+      if (c.succeeded) {
+        e.paid += share(c.amount);
+      } else {
+        e.under_way = true;
+      }
     }
+  };
+  count(invoice_id, [](std::int64_t amount) { return amount; });
+  for (const std::string& r : request_ids) {
+    count(request_key(r), [&](std::int64_t amount) {
+      for (const app::requests::Share& part : app::requests::shares_of(books, r, amount)) {
+        if (part.invoice_id == invoice_id) return part.amount;
+      }
+      return std::int64_t{0};
+    });
   }
   return e;
 }
@@ -191,7 +234,9 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         const std::optional<std::int64_t> issued = core::parse_utc_instant(s.column_text(2));
         if (!issued) continue;
         const std::string invoice = s.column_text(0);
-        if (t.reminder() && s.column_int64(4) - elsewhere(b, charges, invoice).paid <= 0) continue;
+        if (t.reminder() && s.column_int64(4) - elsewhere(b, charges, invoice, requests_of(b, invoice)).paid <= 0) {
+          continue;
+        }
         OutboxRow row;
         row.id = t.id + ":" + invoice;
         row.template_id = t.id;
@@ -205,6 +250,11 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         plans.push_back(std::move(row));
       }
       marks[t.id] = PlanMark{t.active_since, cursor};
+    }
+    // « Demande de paiement »: every request to email still waiting; those the outbox knows
+    // (sent, failed, cancelled) are not planned again below.
+    if (const std::optional<MailTemplate> t = request_template(b)) {
+      for (OutboxRow& row : request_mail_plans(b, *t, now)) plans.push_back(std::move(row));
     }
   });
   // Of an invoice's reminders planned after their time, only the latest goes (once): a patient
@@ -259,6 +309,16 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
   std::int64_t decided_at_seq = 0;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer& commands) {
     decided_at_seq = books_cursor(b);
+    const std::optional<MailTemplate> request_t = request_template(b);
+    auto cancel = [&](OutboxRow& row, const std::string& reason) {
+      row.state = "cancelled";
+      row.error = reason;
+      changes.push_back(row);
+      ++pass.cancelled;
+    };
+    auto sendable = [&](const OutboxRow& row) {
+      return row.due_at <= now && row.next_attempt_at <= now && jobs.size() < static_cast<std::size_t>(options_.batch);
+    };
     for (OutboxRow& row : open) {
       const InvoiceFacts facts = invoice_facts(b, row.invoice_id, row.id);
       if (row.state == "failed") {
@@ -273,21 +333,34 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
         }
         continue;
       }
+      const std::string request_id = request_t ? request_of(row, *request_t) : "";
+      if (!request_id.empty()) {
+        const RequestFacts r = request_facts(b, commands, request_id);
+        const RequestPayments online =
+            db_.with([&](store::Database& d) { return request_payments(d, clinic_id, request_id); });
+        const std::string reason =
+            facts.cancel_requested ? "à la demande du cabinet" : request_cancel_reason(r, online, now);
+        if (!reason.empty()) {
+          cancel(row, reason);
+        } else if (!online.under_way && sendable(row)) {  // a bank debit under way may yet pay it
+          jobs.push_back({row, compose_request_mail(r, *request_t, options_.public_url), 0, request_id, {}});
+        }
+        continue;
+      }
       const std::optional<MailTemplate> t = find_template(b, row.template_id);
-      const Elsewhere paid = elsewhere(b, charges, row.invoice_id);
+      const std::vector<std::string> request_ids = requests_of(b, row.invoice_id);
+      const Elsewhere paid = elsewhere(b, charges, row.invoice_id, request_ids);
       const std::string reason = cancel_reason(row, facts, t, paid.paid);
       if (!reason.empty()) {
-        row.state = "cancelled";
-        row.error = reason;
-        changes.push_back(row);
-        ++pass.cancelled;
+        cancel(row, reason);
         continue;
       }
       if (row.reminder && paid.under_way) continue;  // a bank debit under way: not now
-      if (row.due_at > now || row.next_attempt_at > now || jobs.size() >= static_cast<std::size_t>(options_.batch)) {
-        continue;
-      }
-      jobs.push_back({row, compose_mail(commands, *t, row.invoice_id, paid.paid), charges_total(charges, row.invoice_id)});
+      if (!sendable(row)) continue;
+      jobs.push_back({row,
+                      compose_mail(commands, *t, row.invoice_id, paid.paid,
+                                   invoice_link_fields(b, commands, row.invoice_id, options_.public_url, now)),
+                      charges_total(charges, row.invoice_id, request_ids), "", request_ids});
     }
   });
   db_.with([&](store::Database& d) {
@@ -305,8 +378,13 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       break;
     }
     const bool overtaken = db_.with([&](store::Database& d) {
-      return log_head(d, clinic_id) != decided_at_seq ||
-             charges_total(server_charges(d, clinic_id, job.row.invoice_id), job.row.invoice_id) != job.charges;
+      if (log_head(d, clinic_id) != decided_at_seq) return true;
+      if (!job.request_id.empty()) {
+        const RequestPayments online = request_payments(d, clinic_id, job.request_id);
+        return online.paid || online.under_way;
+      }
+      return charges_total(server_charges(d, clinic_id, job.row.invoice_id, job.invoice_requests), job.row.invoice_id,
+                           job.invoice_requests) != job.charges;
     });
     if (overtaken) break;
     try {

@@ -1,10 +1,12 @@
 // Billing emails and reminders sent by the server (seed 001; docs/emails.md), so they go out
 // with every browser of the clinic closed. Each pass, for every clinic:
 //   1. plans, from its books (snapshots.h), one outbox row per active template and invoice
-//      issued since the template was activated (reminders: only unpaid invoices);
+//      issued since the template was activated (reminders: only unpaid invoices), and one per
+//      payment request to email, « Demande de paiement » (request_mail.h);
 //   2. cancels what no longer applies: a payment by any route (the books, or a card payment
 //      the server took that the books do not have yet), a cancelled invoice, a patient excluded
-//      from reminders, a template turned off, « Annuler » asked on a device;
+//      from reminders, a template turned off, « Annuler » asked on a device; a request paid,
+//      cancelled or expired;
 //   3. sends what is due, at most once: a row is marked 'sending' before the SMTP conversation,
 //      so a server stopped during it reports the row failed instead of sending it again (as is
 //      a message whose answer was lost after it was sent); a row missed while the server was
@@ -31,6 +33,9 @@ struct MailSchedulerOptions {
   int max_attempts = 5;          // temporary failures (4xx, no answer) before « Échec »
   int batch = 50;                // messages sent per clinic per pass
   int pass_seconds = 120;        // a pass stops sending after that long; the next one goes on
+  // QUITTANCE_PUBLIC_URL (config.h), no trailing '/': the payment links' base. Empty: a request
+  // email fails, saying so, rather than carry a link to no host; invoice emails have no link.
+  std::string public_url;
   std::function<bool()> stopping = [] { return false; };  // the server is stopping: send no more
 };
 

@@ -196,6 +196,7 @@ int main(int argc, char** argv) {
   std::atomic<bool> mail_stop{false};
   MailSchedulerOptions mail_options;
   mail_options.stopping = [&] { return mail_stop.load(); };  // checked between two messages
+  mail_options.public_url = config.config.public_url;         // the payment links' host
   MailScheduler mail(*db, *books, sender, system_now, mail_options);
   std::thread mailer([&] {
     std::int64_t seen_head = -1;

@@ -1,6 +1,8 @@
 // Failed-attempt limits. See rate_limit.h.
 #include "server/rate_limit.h"
 
+#include <iterator>
+
 namespace quittance::server {
 
 void FailureLimiter::forget_old(std::deque<std::int64_t>& times, std::int64_t now) const {
@@ -25,6 +27,14 @@ void FailureLimiter::failed(const std::string& caller, std::int64_t now) {
   std::deque<std::int64_t>& times = failures_[caller];
   forget_old(times, now);
   times.push_back(now);
+}
+
+void FailureLimiter::forget_idle(std::int64_t now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = failures_.begin(); it != failures_.end();) {
+    forget_old(it->second, now);
+    it = it->second.empty() ? failures_.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace quittance::server

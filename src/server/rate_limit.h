@@ -20,6 +20,9 @@ class FailureLimiter {
   std::int64_t retry_after(const std::string& caller, std::int64_t now);
   // Counts a failed attempt of `caller`.
   void failed(const std::string& caller, std::int64_t now);
+  // Forgets the callers with nothing left in the window: a limit counting every call of a
+  // public route (the payment page's) would otherwise keep each address it ever saw.
+  void forget_idle(std::int64_t now);
 
  private:
   void forget_old(std::deque<std::int64_t>& times, std::int64_t now) const;

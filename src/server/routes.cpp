@@ -9,6 +9,7 @@
 
 #include "core/version.h"
 #include "server/api_routes.h"
+#include "server/pay_routes.h"
 #include "server/static_files.h"
 
 namespace quittance::server {
@@ -139,6 +140,8 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
   // The clinic's books the server keeps for new devices (snapshots.h), beside its database.
   install_api_routes(*server, shared_config, db, std::move(now), books ? std::move(books) : make_books(options));
 
+  // /pay/TOKEN: the patient payment page, under its own CSP (pay_routes.h).
+  install_pay_page(*server, options.web_dir, config);
   auto files = std::make_shared<StaticFiles>(options.web_dir);
   server->Get(".*", [files](const httplib::Request& req, httplib::Response& res) { files->handle(req, res); });
 

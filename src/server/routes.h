@@ -1,6 +1,7 @@
 // The HTTP surface of quittance-server: GET /healthz, the /api/ namespace (devices and their
-// pairing, the Stripe webhook, a JSON 404 for the rest: see api_routes.h and docs/api.md) and
-// the web app's static files for every other GET/HEAD path. Also what applies to every request:
+// pairing, the Stripe webhook, a JSON 404 for the rest: see api_routes.h and docs/api.md), the
+// patient payment page /pay/TOKEN (pay_routes.h) and the web app's static files for every other
+// GET/HEAD path. Also what applies to every request:
 // the body limits, CORS for the one allowed origin, and JSON errors under /api/.
 #pragma once
 #include <httplib.h>

@@ -199,6 +199,26 @@ const std::vector<store::Migration>& server_migrations() {
           PRIMARY KEY (clinic_id, template_id)
         ) STRICT;
       )sql"},
+      {7, R"sql(
+        -- The patient payment page (docs/payment_requests.md): which clinic a link /pay/<token>
+        -- is of, written when the operation that made the request reaches the log. Only the
+        -- token's SHA-256: this database never holds a link that works.
+        CREATE TABLE pay_links (
+          token_hash TEXT PRIMARY KEY NOT NULL,  -- lower-case hex
+          clinic_id  TEXT NOT NULL REFERENCES clinics(id),
+          created_at TEXT NOT NULL
+        ) STRICT;
+        -- A payment or a card set-up made from a request's page: the request it pays (its id
+        -- in the books), and for a payment the part of the amount that is the card fee passed
+        -- on to the patient (not booked against the invoices).
+        ALTER TABLE charges ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE charges ADD COLUMN surcharge INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX charges_by_request ON charges(clinic_id, request_id) WHERE request_id != '';
+        ALTER TABLE card_setups ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+        -- The card a set-up saved (pm_...), once Stripe said it succeeded; '' until then.
+        ALTER TABLE card_setups ADD COLUMN payment_method_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX card_setups_by_request ON card_setups(clinic_id, request_id) WHERE request_id != '';
+      )sql"},
   };
   return migrations;
 }

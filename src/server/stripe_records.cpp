@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kChargeColumns =
     "clinic_id, command_id, COALESCE(payment_intent_id, ''), invoice_id, patient_id, currency, paid_on, status, "
-    "amount, fee, refunded, created_at, payment_method_id";
+    "amount, fee, refunded, created_at, payment_method_id, decline_code, request_id, surcharge";
 
 ChargeRecord read_charge(store::Statement& s) {
   ChargeRecord c;
@@ -28,6 +28,9 @@ ChargeRecord read_charge(store::Statement& s) {
   c.refunded = s.column_int64(10);
   c.created_at = s.column_text(11);
   c.payment_method_id = s.column_text(12);
+  c.decline_code = s.column_text(13);
+  c.request_id = s.column_text(14);
+  c.surcharge = s.column_int64(15);
   return c;
 }
 
@@ -56,8 +59,8 @@ std::optional<ChargeRecord> find_charge_by_command(store::Database& db, const st
 void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now) {
   store::Statement s = db.prepare(
       "INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
-      "paid_on, status, created_at, updated_at, payment_method_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT DO NOTHING");
+      "paid_on, status, created_at, updated_at, payment_method_id, request_id, surcharge) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
   s.bind(1, c.clinic_id).bind(2, c.command_id);
   if (c.payment_intent_id.empty()) {
     s.bind_null(3);
@@ -73,6 +76,28 @@ void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now)
       .bind(10, format_utc(now))
       .bind(11, format_utc(now))
       .bind(12, c.payment_method_id)
+      .bind(13, c.request_id)
+      .bind(14, c.surcharge)
+      .step();
+}
+
+std::vector<ChargeRecord> find_request_charges(store::Database& db, const std::string& clinic_id,
+                                               const std::string& request_id) {
+  store::Statement s = db.prepare(std::string("SELECT ") + kChargeColumns +
+                                  " FROM charges WHERE clinic_id = ? AND request_id = ? AND request_id != '' "
+                                  "ORDER BY id DESC");
+  s.bind(1, clinic_id).bind(2, request_id);
+  std::vector<ChargeRecord> out;
+  while (s.step()) out.push_back(read_charge(s));
+  return out;
+}
+
+void cancel_request_charge(store::Database& db, const std::string& payment_intent_id, std::int64_t now) {
+  db.prepare(
+        "UPDATE charges SET status = 'failed', decline_code = 'canceled', updated_at = ? "
+        "WHERE payment_intent_id = ? AND status IN ('pending', 'failed')")
+      .bind(1, format_utc(now))
+      .bind(2, payment_intent_id)
       .step();
 }
 
@@ -90,7 +115,8 @@ ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, co
     }
     store::Statement s = db.prepare(
         "UPDATE charges SET payment_intent_id = ?, status = CASE WHEN status = 'succeeded' THEN status ELSE ? END, "
-        "fee = CASE WHEN ? > 0 THEN ? ELSE fee END, decline_code = ?, updated_at = ? "
+        "fee = CASE WHEN ? > 0 THEN ? ELSE fee END, decline_code = ?, updated_at = ?, "
+        "paid_on = CASE WHEN status = 'succeeded' THEN paid_on ELSE ? END "
         "WHERE clinic_id = ? AND (payment_intent_id = ? OR (command_id = ? AND command_id != ''))");
     s.bind(1, c.payment_intent_id)
         .bind(2, status)
@@ -98,35 +124,42 @@ ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, co
         .bind(4, fee)
         .bind(5, decline_code)
         .bind(6, format_utc(now))
-        .bind(7, c.clinic_id)
-        .bind(8, c.payment_intent_id)
-        .bind(9, c.command_id)
+        .bind(7, c.paid_on)  // a payment page's: the day it was paid (stripe_webhook.cpp)
+        .bind(8, c.clinic_id)
+        .bind(9, c.payment_intent_id)
+        .bind(10, c.command_id)
         .step();
+    // A payment request's: the devices pay its invoices (server_event_commands.cpp), and only
+    // what is left once the fee passed on to the patient is taken off.
+    auto of_request = [&c](Json data) {
+      if (!c.request_id.empty()) data["request_id"] = c.request_id;
+      return data;
+    };
     if (status == "succeeded") {
-      event = emit_event(db, c.clinic_id, "payment_succeeded:" + c.payment_intent_id, "payment.succeeded",
-                         {{"payment_intent_id", c.payment_intent_id},
-                          {"invoice_id", c.invoice_id},
-                          {"patient_id", c.patient_id},
-                          {"amount", c.amount},
-                          {"fee", fee},
-                          {"currency", c.currency},
-                          {"paid_on", c.paid_on}},
-                         now);
+      Json data = of_request({{"payment_intent_id", c.payment_intent_id},
+                              {"invoice_id", c.invoice_id},
+                              {"patient_id", c.patient_id},
+                              {"amount", c.amount},
+                              {"fee", fee},
+                              {"currency", c.currency},
+                              {"paid_on", c.paid_on}});
+      if (!c.request_id.empty()) data["surcharge"] = c.surcharge;
+      event = emit_event(db, c.clinic_id, "payment_succeeded:" + c.payment_intent_id, "payment.succeeded", data, now);
     } else if (status == "processing") {
       event = emit_event(db, c.clinic_id, "payment_processing:" + c.payment_intent_id, "payment.processing",
-                         {{"payment_intent_id", c.payment_intent_id},
-                          {"invoice_id", c.invoice_id},
-                          {"patient_id", c.patient_id},
-                          {"amount", c.amount}},
+                         of_request({{"payment_intent_id", c.payment_intent_id},
+                                     {"invoice_id", c.invoice_id},
+                                     {"patient_id", c.patient_id},
+                                     {"amount", c.amount}}),
                          now);
     } else {
       event = emit_event(db, c.clinic_id, "payment_failed:" + c.payment_intent_id, "payment.failed",
-                         {{"payment_intent_id", c.payment_intent_id},
-                          {"invoice_id", c.invoice_id},
-                          {"patient_id", c.patient_id},
-                          {"amount", c.amount},
-                          {"code", code},
-                          {"decline_code", decline_code}},
+                         of_request({{"payment_intent_id", c.payment_intent_id},
+                                     {"invoice_id", c.invoice_id},
+                                     {"patient_id", c.patient_id},
+                                     {"amount", c.amount},
+                                     {"code", code},
+                                     {"decline_code", decline_code}}),
                          now);
     }
   });
@@ -217,7 +250,7 @@ std::optional<ServerEvent> record_detached_card(store::Database& db, const std::
 }
 
 ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
-                              const CardRecord& card, std::int64_t now) {
+                              const CardRecord& card, std::int64_t now, const std::string& request_id) {
   ServerEvent event;
   db.transaction([&] {
     db.prepare(
@@ -232,13 +265,13 @@ ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id,
         .bind(7, card.exp_year)
         .bind(8, format_utc(now))
         .step();
-    event = emit_event(db, clinic_id, "card:" + card.payment_method_id, "card.saved",
-                       {{"patient_id", patient_id},
-                        {"brand", card.brand},
-                        {"last4", card.last4},
-                        {"exp_month", card.exp_month},
-                        {"exp_year", card.exp_year}},
-                       now);
+    Json data = {{"patient_id", patient_id},
+                 {"brand", card.brand},
+                 {"last4", card.last4},
+                 {"exp_month", card.exp_month},
+                 {"exp_year", card.exp_year}};
+    if (!request_id.empty()) data["request_id"] = request_id;
+    event = emit_event(db, clinic_id, "card:" + card.payment_method_id, "card.saved", data, now);
   });
   return event;
 }
@@ -277,21 +310,49 @@ std::string keep_customer(store::Database& db, const std::string& clinic_id, con
 void insert_card_setup(store::Database& db, const std::string& setup_intent_id, const CardSetup& setup,
                        const std::string& command_id, std::int64_t now) {
   db.prepare(
-        "INSERT INTO card_setups(setup_intent_id, clinic_id, patient_id, command_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        "INSERT INTO card_setups(setup_intent_id, clinic_id, patient_id, command_id, created_at, request_id) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
       .bind(1, setup_intent_id)
       .bind(2, setup.clinic_id)
       .bind(3, setup.patient_id)
       .bind(4, command_id)
       .bind(5, format_utc(now))
+      .bind(6, setup.request_id)
       .step();
 }
 
+namespace {
+constexpr const char* kSetupColumns = "clinic_id, patient_id, request_id, setup_intent_id, payment_method_id";
+CardSetup read_setup(store::Statement& s) {
+  return CardSetup{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4)};
+}
+}  // namespace
+
 std::optional<CardSetup> find_card_setup(store::Database& db, const std::string& setup_intent_id) {
-  store::Statement s = db.prepare("SELECT clinic_id, patient_id FROM card_setups WHERE setup_intent_id = ?");
+  store::Statement s =
+      db.prepare(std::string("SELECT ") + kSetupColumns + " FROM card_setups WHERE setup_intent_id = ?");
   s.bind(1, setup_intent_id);
   if (!s.step()) return std::nullopt;
-  return CardSetup{s.column_text(0), s.column_text(1)};
+  return read_setup(s);
+}
+
+std::vector<CardSetup> find_request_setups(store::Database& db, const std::string& clinic_id,
+                                           const std::string& request_id) {
+  store::Statement s = db.prepare(std::string("SELECT ") + kSetupColumns +
+                                  " FROM card_setups WHERE clinic_id = ? AND request_id = ? AND request_id != '' "
+                                  "ORDER BY rowid DESC");
+  s.bind(1, clinic_id).bind(2, request_id);
+  std::vector<CardSetup> out;
+  while (s.step()) out.push_back(read_setup(s));
+  return out;
+}
+
+void mark_card_setup_done(store::Database& db, const std::string& setup_intent_id,
+                          const std::string& payment_method_id) {
+  db.prepare("UPDATE card_setups SET payment_method_id = ? WHERE setup_intent_id = ?")
+      .bind(1, payment_method_id)
+      .bind(2, setup_intent_id)
+      .step();
 }
 
 }  // namespace quittance::server

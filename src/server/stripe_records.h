@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/server_events.h"
 #include "store/database.h"
@@ -18,6 +19,11 @@ struct ChargeRecord {
   std::string status = "pending";  // pending, processing, succeeded, failed
   std::int64_t amount = 0, fee = 0, refunded = 0;
   std::string created_at;
+  std::string decline_code;        // a failure's; "canceled" for an intent we canceled
+  // A payment request's (pay_requests.h): the request it pays, "" otherwise; and the card fee
+  // passed on to the patient, part of `amount` but not of what the invoices receive.
+  std::string request_id;
+  std::int64_t surcharge = 0;
 };
 
 std::optional<ChargeRecord> find_charge_by_intent(store::Database& db, const std::string& payment_intent_id);
@@ -42,6 +48,13 @@ ServerEvent record_refund(store::Database& db, const ChargeRecord& charge, const
                           std::int64_t amount, const std::string& command_id, const std::string& refunded_on,
                           const std::string& reason, std::int64_t now);
 
+// The charges made for a payment request, newest first.
+std::vector<ChargeRecord> find_request_charges(store::Database& db, const std::string& clinic_id,
+                                               const std::string& request_id);
+// A request's intent we canceled (its amount or the patient's choice changed): it no longer
+// counts, and its successor gets another Idempotency-Key.
+void cancel_request_charge(store::Database& db, const std::string& payment_intent_id, std::int64_t now);
+
 // A charge Stripe refused outright (a bad request, a bad key): it happened nowhere, so it
 // stops keeping other charges of its invoice waiting.
 void abandon_charge(store::Database& db, const std::string& clinic_id, const std::string& command_id,
@@ -59,8 +72,9 @@ struct CardRecord {
 // The event that settled a charge (succeeded, processing or failed), if any.
 std::optional<ServerEvent> outcome_event(store::Database& db, const ChargeRecord& charge);
 
+// `request_id`: the card request (kind card) the card was saved for, told in the event.
 ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
-                              const CardRecord& card, std::int64_t now);
+                              const CardRecord& card, std::int64_t now, const std::string& request_id = "");
 // The patient's most recently saved card that is still usable.
 // A card removed in Stripe (payment_method.detached): no longer offered nor charged; emits
 // card.removed once. nullopt when the card is not known.
@@ -74,12 +88,22 @@ std::optional<std::string> find_customer(store::Database& db, const std::string&
 std::string keep_customer(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
                           const std::string& customer_id, std::int64_t now);
 
-// The setup a SetupIntent was made for: {clinic_id, patient_id}.
+// The setup a SetupIntent was made for: {clinic_id, patient_id}, and the payment request
+// (kind card) it was made for, if any.
 struct CardSetup {
   std::string clinic_id, patient_id;
+  std::string request_id;
+  std::string setup_intent_id;    // when read back
+  std::string payment_method_id;  // the card saved, once it succeeded; "" until then
 };
 void insert_card_setup(store::Database& db, const std::string& setup_intent_id, const CardSetup& setup,
                        const std::string& command_id, std::int64_t now);
 std::optional<CardSetup> find_card_setup(store::Database& db, const std::string& setup_intent_id);
+// The set-ups made for a card request, newest first.
+std::vector<CardSetup> find_request_setups(store::Database& db, const std::string& clinic_id,
+                                           const std::string& request_id);
+// The set-up succeeded and saved this card.
+void mark_card_setup_done(store::Database& db, const std::string& setup_intent_id,
+                          const std::string& payment_method_id);
 
 }  // namespace quittance::server

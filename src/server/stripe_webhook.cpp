@@ -72,10 +72,30 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Json& 
     for (char& ch : c.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     c.paid_on = text(metadata, "paid_on");
     if (c.paid_on.empty()) c.paid_on = utc_date(integer(pi, "created"));
-    if (c.amount <= 0) return std::nullopt;
+    // A payment page's intent whose record was lost (a crash between Stripe's answer and ours):
+    // its metadata still names the request and the fee passed on.
+    c.request_id = text(metadata, "request_id");
+    if (const std::string surcharge = text(metadata, "surcharge");
+        !surcharge.empty() && surcharge.size() < 10 && surcharge.find_first_not_of("0123456789") == std::string::npos)
+      c.surcharge = std::stoll(surcharge);
+    if (c.amount <= 0 || c.surcharge >= c.amount) return std::nullopt;
     insert_charge(d, c, ctx.now());
     return c;
   });
+}
+
+// The card a request's payment kept for later (its intent had setup_future_usage), fetched
+// from Stripe; nullopt when none was kept or it cannot be read for good.
+std::optional<CardRecord> card_kept(PaymentsContext& ctx, const ChargeRecord& charge, const Json& pi) {
+  if (charge.request_id.empty() || text(pi, "setup_future_usage") != "off_session" || !ctx.stripe) return std::nullopt;
+  std::string payment_method = text(pi, "payment_method");
+  if (payment_method.empty() && pi.contains("payment_method")) payment_method = text(pi["payment_method"], "id");
+  if (payment_method.empty()) return std::nullopt;
+  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  if (!method) return std::nullopt;
+  const Json card = method->value("card", Json::object());
+  return CardRecord{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
+                    integer(card, "exp_year")};
 }
 
 void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const Json& pi) {
@@ -88,7 +108,15 @@ void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const J
                                        {{"expand[]", "latest_charge.balance_transaction"}});
       if (full) fee = stripe_fee(*full);
     }
-    ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now()); });
+    // Paid on a request's page: dated the day the money came, not the day the page asked.
+    if (!charge->request_id.empty()) charge->paid_on = utc_date(ctx.now());
+    // The patient agreed to keep the card (setup_future_usage): Stripe attached it to their
+    // customer; it is saved like a card set up from the app, after the payment's event.
+    std::optional<CardRecord> kept = card_kept(ctx, *charge, pi);
+    ctx.db.with([&](store::Database& d) {
+      record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now());
+      if (kept) record_saved_card(d, charge->clinic_id, charge->patient_id, *kept, ctx.now());
+    });
   } else if (type == "payment_intent.processing") {
     ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "processing", 0, "", "", ctx.now()); });
   } else {
@@ -136,8 +164,13 @@ void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
   const Json card = method->value("card", Json::object());
   CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
                     integer(card, "exp_year")};
-  ctx.db.with(
-      [&](store::Database& d) { record_saved_card(d, setup->clinic_id, setup->patient_id, record, ctx.now()); });
+  ctx.db.with([&](store::Database& d) {
+    d.transaction([&] {
+      // A card request's set-up (pay_requests.h): the event names the request, now done.
+      record_saved_card(d, setup->clinic_id, setup->patient_id, record, ctx.now(), setup->request_id);
+      mark_card_setup_done(d, text(seti, "id"), payment_method);
+    });
+  });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "server/api_routes.h"
 #include "server/api_support.h"
 #include "server/op_log.h"
+#include "server/pay_links.h"
 #include "sync/replica.h"
 
 namespace quittance::server {
@@ -52,7 +53,13 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
   const std::vector<Json> batch(ops.begin(), ops.end());
   const std::string received = format_utc(now());
   PushOutcome out = db.with([&](store::Database& d) {
-    return push_ops(d, device->clinic_id, device->id, base.get<std::int64_t>(), batch, received);
+    PushOutcome pushed;
+    // A payment request's link works once its operation is in the log: both in one transaction.
+    d.transaction([&] {
+      pushed = push_ops(d, device->clinic_id, device->id, base.get<std::int64_t>(), batch, received);
+      if (!pushed.stale) index_pay_links(d, device->clinic_id, batch, received);
+    });
+    return pushed;
   });
   if (out.stale) {
     send_json(res, 409, {{"ok", false}, {"error", {{"code", "stale"}, {"message", "pull first"}}}, {"head", out.head}});

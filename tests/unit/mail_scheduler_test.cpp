@@ -1,7 +1,8 @@
 // The server's billing emails and reminders (mail_scheduler.h) driven by its injectable clock:
 // a clinic's device writes its books and syncs them; the scheduler plans, cancels and sends
 // through a recording sender. Two months of schedules across a server restart; interrupted
-// sends; cancellation and retry asked from a device; temporary failures and the daily cap.
+// sends; cancellation and retry asked from a device; temporary failures and the daily cap;
+// the « Demande de paiement » email of payment requests (request_mail.h).
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "core/schedule.h"
 #include "server/devices.h"
 #include "server/mail_scheduler.h"
+#include "server/request_mail.h"
 #include "server/op_log.h"
 #include "server/server_events.h"
 #include "server_fixture.h"
@@ -150,6 +152,58 @@ struct Clinic {
     int n = 0;
     for (const MailMessage& m : sender->sent) n += m.subject.find(number(invoice_id)) != std::string::npos;
     return n;
+  }
+  // A payment request made on the device (payment_request.create), with a token of its own.
+  struct Request {
+    std::string id, token;
+  };
+  Request request(Json args) {
+    std::string token = "tok-" + std::to_string(ids + 1) + "-";
+    token.resize(43, 'x');
+    args["cmd"] = "payment_request.create";
+    args["token"] = token;
+    const Json made = exec(args);
+    return {made["request_id"], token};
+  }
+  // A deposit asked by email.
+  Request deposit(const std::string& patient_id, std::int64_t amount) {
+    return request({{"patient_id", patient_id}, {"kind", "deposit"}, {"amount", amount}, {"send_email", true}});
+  }
+  Json request_message(const Request& r) { return message("system-payment-request", r.id); }
+  // The server started again with these options (QUITTANCE_PUBLIC_URL, the daily cap).
+  void restart_with(const char* public_url, std::int64_t daily_cap = 200) {
+    options.public_url = public_url;
+    options.daily_cap = daily_cap;
+    stop();
+    start();
+  }
+  // A card payment of a request that Stripe's webhook recorded on the server, which no device
+  // has brought into the books yet.
+  void charge_request(const std::string& request_id, const std::string& patient_id, std::int64_t amount,
+                      const char* status = "succeeded") {
+    server.db->with([&](store::Database& d) {
+      d.prepare("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
+                "paid_on, status, created_at, updated_at, request_id) VALUES (?1, '', ?2, '', ?3, ?4, 'eur', "
+                "'2026-01-31', ?5, 'now', 'now', ?6)")
+          .bind(1, clinic_id)
+          .bind(2, "pi_" + request_id)
+          .bind(3, patient_id)
+          .bind(4, amount)
+          .bind(5, status)
+          .bind(6, request_id)
+          .step();
+    });
+  }
+  // The same payment as the server event the devices pull (payment.succeeded), which records it
+  // in the books and marks the request paid.
+  void pay_request_event(const std::string& request_id, const std::string& patient_id, std::int64_t amount) {
+    server.db->with([&](store::Database& d) {
+      emit_event(d, clinic_id, "paid:" + request_id, "payment.succeeded",
+                 {{"patient_id", patient_id}, {"payment_intent_id", "pi_event_" + request_id},
+                  {"request_id", request_id}, {"invoice_id", ""}, {"amount", amount}, {"surcharge", 0}, {"fee", 0},
+                  {"paid_on", "2026-01-31"}},
+                 now);
+    });
   }
 };
 
@@ -535,4 +589,259 @@ TEST_CASE("reminders planned after their time: only the latest goes, never a bur
   CHECK(c.message("system-reminder-7d", inv)["error"] == "remplacée par une relance plus récente");
   c.now += 86400;
   CHECK(c.run().sent == 0);
+}
+
+// [SECTION] « Demande de paiement »
+
+TEST_CASE("a payment request's email over real SMTP: once, to the payer, with its link, amount and expiry; no PDF") {
+  quittance::server::testing::SmtpSink sink;
+  Clinic c;
+  c.transport = std::make_shared<SmtpSender>(SmtpConfig{sink.url(), "", "", "factures@ebene.fr", "Cabinet Ébène"});
+  c.restart_with("https://cabinet.example.fr");
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.email"}, {"value", "accueil@ebene.fr"}});
+  const std::string patient = c.patient("Zoé <b>Lefèvre</b>", "zoe@example.fr");
+  const std::string contact = c.exec({{"cmd", "contact.create"}, {"patient_id", patient}, {"name", "Jean Lefèvre"},
+                                      {"relation", "Père"}, {"email", "jean.lefevre@example.fr"}})["contact_id"];
+  const std::string inv = c.exec({{"cmd", "invoice.create"}, {"patient_id", patient}, {"contact_id", contact},
+                                  {"lines", {{{"label", "Séance d'ostéopathie"}, {"unit_price", 10500}}}}})["invoice_id"];
+  c.exec({{"cmd", "invoice.issue"}, {"invoice_id", inv}});
+  const Clinic::Request r = c.request(
+      {{"patient_id", patient}, {"invoice_ids", Json::array({inv})}, {"send_email", true}, {"expires_in_hours", 48}});
+  c.sync();
+
+  const MailPass pass = c.run();
+  CHECK(pass.planned == 1);
+  CHECK(pass.sent == 1);
+  REQUIRE(sink.count() == 1);
+  const Json m = sink.message(1);
+  const std::string link = "https://cabinet.example.fr/pay/" + r.token;
+  CHECK(m["subject"] == "Demande de paiement – Cabinet Ébène");
+  CHECK(m["to"]["address"] == "jean.lefevre@example.fr");  // the address chosen at creation
+  CHECK(m["to"]["name"] == "Jean Lefèvre");
+  CHECK(m["from"]["name"] == "Cabinet Ébène");
+  CHECK(m["defects"].empty());
+  CHECK(m["attachments"].empty());
+  const std::string text = m["text"];
+  CHECK(text.find("Bonjour Jean Lefèvre,") != std::string::npos);
+  CHECK(text.find("Cabinet Ébène vous envoie un lien de paiement en ligne (carte, Google Pay ou Apple Pay) ; montant : 105,00\u00a0€.") != std::string::npos);
+  CHECK(text.find(":\r\n" + link + "\r\n") != std::string::npos);  // on a line of its own, whole
+  CHECK(text.find("Le lien est valable jusqu'au 02/02/2026 à 10:00 (UTC).") != std::string::npos);
+  const std::string html = m["html"];
+  CHECK(html.find("<a href=\"" + link + "\">" + link + "</a>") != std::string::npos);
+  CHECK(html.find("jusqu&#39;au 02/02/2026") != std::string::npos);
+  CHECK(sink.raw(1).find("\r\nReply-To: accueil@ebene.fr\r\n") != std::string::npos);
+
+  // The devices see it in Communications, for the request's invoice.
+  c.sync();
+  const Json message = c.request_message(r);
+  REQUIRE(message.is_object());
+  CHECK(message["state"] == "sent");
+  CHECK(message["template_name"] == "Demande de paiement");
+  CHECK(message["recipient"] == "jean.lefevre@example.fr");
+  CHECK(message["invoice_id"] == inv);
+
+  // Once: later passes, a restart, the page opened (the request's state moves) send nothing more.
+  c.now += 3600;
+  CHECK(c.run().sent == 0);
+  c.server.db->with([&](store::Database& d) {
+    emit_event(d, c.clinic_id, "opened:" + r.id, "payment_request.update",
+               {{"request_id", r.id}, {"state", "opened"}, {"at", core::format_utc_instant(c.now)}}, c.now);
+  });
+  c.sync();
+  c.stop();
+  c.start();
+  const MailPass later = c.run();
+  CHECK(later.planned == 0);
+  CHECK(later.sent == 0);
+  CHECK(sink.count() == 1);
+}
+
+TEST_CASE("a deposit request's email has no invoice; the devices record its message all the same") {
+  Clinic c;
+  c.restart_with("https://cabinet.example.fr");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const Clinic::Request r = c.deposit(zoe, 3000);
+  c.sync();
+  CHECK(c.run().sent == 1);
+  REQUIRE(c.sender->sent.size() == 1);
+  const MailMessage& m = c.sender->sent[0];
+  CHECK(m.to_address == "zoe@example.fr");
+  CHECK(m.to_name == "Zoé Lefèvre");
+  CHECK(m.text.find("régler 30,00\u00a0€") != std::string::npos);
+  CHECK(m.text.find("https://cabinet.example.fr/pay/" + r.token) != std::string::npos);
+  CHECK(m.attachments.empty());
+  c.sync();
+  const Json message = c.request_message(r);
+  REQUIRE(message.is_object());
+  CHECK(message["state"] == "sent");
+  CHECK(message["invoice_id"] == "");
+  CHECK(message["patient_id"] == zoe);
+}
+
+TEST_CASE("a request's email is cancelled, never sent, once the request is paid, cancelled or expired") {
+  Clinic c;
+  c.restart_with("https://cabinet.example.fr", 0);  // a daily cap of 0: planned, held until the next day
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  auto request_for = [&](std::int64_t hours) {
+    return c.request({{"patient_id", zoe}, {"invoice_ids", Json::array({c.invoice(zoe, 6000)})}, {"send_email", true},
+                      {"expires_in_hours", hours}});
+  };
+  // Paid before the server ever planned it: the books say paid, nothing is planned.
+  const Clinic::Request paid_first = request_for(48);
+  c.pay_request_event(paid_first.id, zoe, 6000);
+  const Clinic::Request paid_in_books = request_for(48);
+  const Clinic::Request paid_online = request_for(48);
+  const Clinic::Request cancelled = request_for(48);
+  const Clinic::Request expired = request_for(1);
+  const Clinic::Request paid_at_desk = request_for(48);
+  const Clinic::Request waiting = request_for(48);
+  c.sync();
+  MailPass first = c.run();
+  CHECK(first.planned == 6);
+  CHECK(first.postponed == 6);
+  CHECK(c.sender->sent.empty());
+
+  c.pay_request_event(paid_in_books.id, zoe, 6000);  // a device pulls it into the books
+  c.charge_request(paid_online.id, zoe, 6000);       // no device has it yet
+  c.exec({{"cmd", "payment_request.cancel"}, {"request_id", cancelled.id}});
+  const Json desk = c.device.query({{"cmd", "payment_request.list"}, {"request_id", paid_at_desk.id}});
+  c.pay(zoe, desk["result"]["items"][0]["invoices"][0]["invoice_id"], 6000);
+  c.now = at("2026-02-01T01:00:00Z");  // the next day, held messages are due; the 1-hour request expired
+  c.sync();
+  c.restart_with("https://cabinet.example.fr");  // no cap: what still applies goes now
+  const MailPass second = c.run();
+  CHECK(second.cancelled == 5);
+  CHECK(second.sent == 1);
+  REQUIRE(c.sender->sent.size() == 1);
+  CHECK(c.sender->sent[0].text.find(waiting.token) != std::string::npos);
+  c.sync();
+  CHECK(c.request_message(paid_first).is_null());
+  CHECK(c.request_message(paid_in_books)["state"] == "cancelled");
+  CHECK(c.request_message(paid_in_books)["error"] == "demande réglée");
+  CHECK(c.request_message(paid_online)["error"] == "demande réglée");
+  CHECK(c.request_message(cancelled)["error"] == "demande annulée");
+  CHECK(c.request_message(expired)["error"] == "demande expirée");
+  CHECK(c.request_message(paid_at_desk)["error"] == "factures réglées");
+  CHECK(c.request_message(waiting)["state"] == "sent");
+  CHECK(c.run().sent == 0);
+}
+
+TEST_CASE("a bank debit under way holds a request's email back; « Annuler » on a device cancels it") {
+  Clinic c;
+  c.restart_with("https://cabinet.example.fr");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const Clinic::Request r = c.deposit(zoe, 3000);
+  c.charge_request(r.id, zoe, 3000, "processing");
+  c.sync();
+  const MailPass held = c.run();
+  CHECK(held.planned == 1);
+  CHECK(held.sent == 0);
+  CHECK(held.cancelled == 0);
+  c.sync();
+  const Json m = c.request_message(r);
+  REQUIRE(m.is_object());
+  c.exec({{"cmd", "message.cancel"}, {"message_id", m["message_id"]}});
+  c.sync();
+  CHECK(c.run().cancelled == 1);
+  c.sync();
+  CHECK(c.request_message(r)["error"] == "à la demande du cabinet");
+  CHECK(c.sender->sent.empty());
+}
+
+TEST_CASE("without QUITTANCE_PUBLIC_URL a request's email fails, saying why; « Réessayer » sends it once it is set") {
+  Clinic c;  // options.public_url is empty
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const Clinic::Request r = c.deposit(zoe, 3000);
+  c.sync();
+  const MailPass pass = c.run();
+  CHECK(pass.failed == 1);
+  CHECK(c.sender->sent.empty());
+  c.sync();
+  Json m = c.request_message(r);
+  REQUIRE(m.is_object());
+  CHECK(m["state"] == "failed");
+  CHECK(m["error"] ==
+        "Adresse publique du serveur inconnue (QUITTANCE_PUBLIC_URL) : le lien ne peut pas être envoyé.");
+  CHECK(m["recipient"] == "zoe@example.fr");
+
+  c.restart_with("https://cabinet.example.fr");
+  c.exec({{"cmd", "message.retry"}, {"message_id", m["message_id"]}});
+  c.sync();
+  c.run();  // the retry is honoured: scheduled now
+  CHECK(c.run().sent == 1);
+  REQUIRE(c.sender->sent.size() == 1);
+  CHECK(c.sender->sent[0].text.find("https://cabinet.example.fr/pay/" + r.token) != std::string::npos);
+}
+
+TEST_CASE("« Demande de paiement » never makes invoice emails, whatever invoices are issued") {
+  Clinic c;
+  c.restart_with("https://cabinet.example.fr");
+  // Even dated as if it had been turned on, it is not an invoice template.
+  c.device_db.exec(
+      "UPDATE message_templates SET active_since = '2026-01-01T00:00:00Z' WHERE id = 'system-payment-request'");
+  for (const MailTemplate& t : active_templates(c.device_db)) CHECK(t.id != "system-payment-request");
+  REQUIRE(request_template(c.device_db).has_value());
+  CHECK(request_template(c.device_db)->id == "system-payment-request");
+
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string inv = c.invoice(zoe, 6000);
+  c.invoice(zoe, 4000);
+  c.request({{"patient_id", zoe}, {"invoice_ids", Json::array({inv})}});  // not to be emailed
+  c.sync();
+  c.now += 40 * 86400;
+  const MailPass pass = c.run();
+  CHECK(pass.planned == 0);
+  CHECK(pass.sent == 0);
+  c.sync();
+  CHECK(c.device.query({{"cmd", "message.list"}})["result"]["total"] == 0);
+}
+
+TEST_CASE("an invoice email fills the link fields with the invoice's open request, else leaves them empty") {
+  Clinic c;
+  c.restart_with("https://cabinet.example.fr");
+  c.exec({{"cmd", "template.save"}, {"name", "Facture et lien"}, {"subject", "Facture {{numero_facture}}"},
+          {"body", "Reste {{reste_du}}. Payez [{{montant_demande}}] ici : [{{lien_paiement}}] "
+                   "avant le [{{date_limite}}]."},
+          {"delay_amount", 0}, {"delay_unit", "hours"}, {"active", true}});
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string with_link = c.invoice(zoe, 6000);
+  const std::string without = c.invoice(zoe, 4000);
+  c.request({{"patient_id", zoe}, {"invoice_ids", Json::array({with_link})}, {"expires_in_hours", 24}});  // older
+  c.now += 60;
+  const Clinic::Request latest =
+      c.request({{"patient_id", zoe}, {"invoice_ids", Json::array({with_link})}, {"expires_in_hours", 72}});
+  c.sync();
+  CHECK(c.run().sent == 2);
+  for (const MailMessage& m : c.sender->sent) {
+    if (m.subject.find(c.number(with_link)) != std::string::npos) {
+      const std::string link = "https://cabinet.example.fr/pay/" + latest.token;
+      CHECK(m.text ==
+            "Reste 60,00\u00a0€. Payez [60,00\u00a0€] ici : [" + link + "] avant le [03/02/2026 à 10:01 (UTC)].");
+      CHECK(m.html.find("<a href=\"" + link + "\">") != std::string::npos);
+    } else {
+      CHECK(m.subject.find(c.number(without)) != std::string::npos);
+      CHECK(m.text == "Reste 40,00\u00a0€. Payez [] ici : [] avant le [].");
+      CHECK(m.html.find("<a ") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a reminder is cancelled once the invoice is paid on its request's page, before any device knows") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string paid = c.invoice(zoe, 6000);
+  const std::string unpaid = c.invoice(zoe, 4000);
+  const Clinic::Request r = c.request({{"patient_id", zoe}, {"invoice_ids", Json::array({paid, unpaid})}});
+  c.sync();
+  c.run();
+  c.charge_request(r.id, zoe, 6000);  // the request's invoices in order: all of the first one
+  c.now += 8 * 86400;
+  const MailPass pass = c.run();
+  CHECK(pass.cancelled == 1);
+  CHECK(pass.sent == 1);
+  CHECK(c.sent_for(unpaid) == 1);
+  CHECK(c.sent_for(paid) == 0);
+  c.sync();
+  CHECK(c.message("system-reminder-7d", paid)["error"] == "facture réglée");
 }

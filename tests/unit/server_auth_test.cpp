@@ -85,7 +85,8 @@ TEST_CASE("a clinic's first device is known by its token, which is stored only h
                              {"device_id", s.admin.device_id},
                              {"device_name", std::string(kFirstDeviceName)},
                              {"series", ""},  // a token for scripts: it issues no documents
-                             {"card_payments", false}});
+                             {"card_payments", false},
+                             {"pay_base_url", ""}});  // QUITTANCE_PUBLIC_URL unset
   CHECK(res->get_header_value("Cache-Control") == "no-store");
 
   // The database holds the SHA-256 of the token, and the token nowhere.
@@ -135,7 +136,8 @@ TEST_CASE("the /api/ namespace needs a token except the webhook and /api/pay/") 
   CHECK(error_of(s.get("/api/nothing-here")) == Err{401, "unauthorized"});
   CHECK(error_of(s.post("/api/devices/pairing-code", "")) == Err{401, "unauthorized"});
   CHECK(error_of(s.get("/api/nothing-here", ApiServer::bearer(s.admin.device_token))) == Err{404, "not_found"});
-  CHECK(error_of(s.get("/api/pay/some-invoice")) == Err{404, "not_found"});
+  CHECK(error_of(s.get("/api/pay/some-invoice")) == Err{404, "unknown_link"});  // the payment page's API
+  CHECK(error_of(s.get("/api/pay/some/thing")) == Err{404, "not_found"});
   CHECK(error_of(s.get("/api/stripe/webhook")) == Err{404, "not_found"});  // GET: no such route, no 401
   // The webhook's own checks answer, not the token check.
   CHECK(error_of(s.post("/api/stripe/webhook", event_json("evt_x"))).first == 400);
