@@ -252,6 +252,7 @@ void Backend::refresh() {
   call("GET", "/api/whoami", nullptr, [this](const CallResult& r) {
     if (r.ok()) {
       card_payments_ = r.body.value("card_payments", false);
+      pay_base_url_ = r.body.value("pay_base_url", std::string());
       backoff_ms_ = 0;
       next_refresh_ms_ = now_ms_ + (now_ms_ < expect_until_ms_ ? kExpectingRefreshMs : kRefreshMs);
       // The series the server gave this device (one paired by an earlier version learns it).
@@ -456,6 +457,21 @@ void Backend::setup_card(const std::string& command_id, const std::string& patie
     if (r.ok()) expect_soon();  // the card comes when the patient has given it to Stripe
     done(r);
     if (r.ok()) pull();  // it may be there already (a quick patient, the demo)
+  });
+}
+
+void Backend::expect_payment() { expect_soon(); }
+
+void Backend::simulate_request_payment(const Json& request, const std::string& paid_on, Done done) {
+  const Json body = {{"request_id", request.value("request_id", "")},
+                     {"kind", request.value("kind", "")},
+                     {"patient_id", request.value("patient_id", "")},
+                     {"amount", request.value("total", request.value("amount", std::int64_t{0}))},
+                     {"currency", request.value("currency", "EUR")},
+                     {"paid_on", paid_on}};
+  call("POST", "/api/demo/pay-request", &body, [this, done = std::move(done)](const CallResult& r) {
+    done(r);
+    if (r.ok()) pull();
   });
 }
 

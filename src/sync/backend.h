@@ -84,6 +84,9 @@ class Backend {
   const DeviceLink& link() const { return link_; }
   Connection connection() const { return connection_; }
   bool card_payments() const { return card_payments_; }  // the server has Stripe configured
+  // Where patients open payment links (QUITTANCE_PUBLIC_URL), "" when the server did not say:
+  // then the server this device talks to.
+  const std::string& pay_base_url() const { return pay_base_url_; }
   // The refusal of the server event the pull is stuck on ("" when none): money is never
   // skipped, so the pull stops there and retries later.
   const std::string& blocked_code() const { return blocked_code_; }
@@ -139,6 +142,12 @@ class Backend {
                   const std::string& email, Done done);
   void charge(const ChargeRequest& request, Done done);
   void refund(const RefundRequest& request, Done done);
+  // A payment link was given to a patient: its payment comes back as a server event, so the
+  // device asks for events often for a while.
+  void expect_payment();
+  // The demo only (simulated()): plays the patient paying the request (payment_request.list's
+  // row) on the in-page server.
+  void simulate_request_payment(const Json& request, const std::string& paid_on, Done done);
 
  private:
   void call(const std::string& method, const std::string& path, const Json* body, Done done);
@@ -163,6 +172,7 @@ class Backend {
   DeviceLink link_;
   Connection connection_ = Connection::Unpaired;
   bool card_payments_ = false;
+  std::string pay_base_url_;
   bool simulated_ = false;
   bool pulling_ = false, pull_again_ = false;
   std::string blocked_code_;

@@ -112,6 +112,27 @@ HttpResponse DemoServer::route(const std::string& method, const std::string& pat
                                                   {"paid_on", body.value("paid_on", "")}});
     return answer(200, {{"ok", true}, {"status", "succeeded"}, {"payment_intent_id", intent}, {"event", event}});
   }
+  if (method == "POST" && path == "/api/demo/pay-request") {
+    // The patient's part of a payment link, played at once (the demo has no page to pay on):
+    // what Stripe's webhook would bring, for the amount the request asks.
+    const std::string request_id = body.value("request_id", "");
+    const std::int64_t amount = body.value("amount", std::int64_t{0});
+    if (request_id.empty() || amount < 0) return error(400, "invalid_argument");
+    if (body.value("kind", "") == "card") {
+      emit("card.saved", {{"patient_id", body.value("patient_id", "")}, {"brand", "visa"}, {"last4", "4242"},
+                          {"exp_month", 12}, {"exp_year", 2030}, {"request_id", request_id}});
+      return answer(200, {{"ok", true}});
+    }
+    if (amount == 0) return error(400, "invalid_argument");
+    const std::string intent = "pi_demo_" + id;
+    refundable_[intent] = amount;
+    intent_patient_[intent] = body.value("patient_id", "");
+    emit("payment.succeeded", {{"payment_intent_id", intent}, {"invoice_id", ""},
+                               {"patient_id", intent_patient_[intent]}, {"amount", amount},
+                               {"fee", demo_fee(amount)}, {"currency", body.value("currency", "EUR")},
+                               {"paid_on", body.value("paid_on", "")}, {"request_id", request_id}});
+    return answer(200, {{"ok", true}});
+  }
   if (method == "POST" && path == "/api/refunds") {
     const std::string intent = body.value("payment_intent_id", "");
     auto left = refundable_.find(intent);

@@ -226,6 +226,11 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
       open_pay_dialog(pay, state.invoice_id, due);
     }
     if (due > 0) ImGui::SameLine();
+    if (due > 0 && ImGui::Button((std::string(tr("request.for_invoice")) + "##invoice-request").c_str())) {
+      request.request_payment = state.invoice_id;
+      request.patient = inv.value("patient_id", std::string());
+    }
+    if (due > 0) ImGui::SameLine();
     if (!state.cancelling && ImGui::Button((std::string(tr("invoice_page.cancel")) + "##invoice-cancel").c_str())) {
       state.cancelling = true;
     }

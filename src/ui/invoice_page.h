@@ -25,6 +25,7 @@ void open_invoice_page(InvoicePageState& state, const std::string& invoice_id);
 struct InvoicePageRequest {
   std::string edit_draft;  // the draft to open in the editor (on its patient's page)
   std::string patient;     // the patient page to open
+  std::string request_payment;  // « Demande de paiement »: this invoice, on its patient's page
 };
 
 InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageState& state, PayDialogState& pay);

@@ -211,6 +211,8 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
     state.deposit.open = true;
   }
   if (state.deposit.open) draw_deposit_form(commands, state);
+  ImGui::SameLine();
+  draw_request_form(commands, backend, p, state.requests);
   ImGui::Spacing();
   if (ImGui::BeginTabBar("##patient-tabs")) {
     if (ImGui::BeginTabItem((std::string(tr("patients.tab.invoices")) + "###tab-invoices").c_str())) {
@@ -240,6 +242,14 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
         }
       }
       error_text(state.pdf_error);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((std::string(tr("request.tab")) + "###tab-requests").c_str())) {
+      draw_requests_tab(commands, backend, state.open_patient, state.requests);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((std::string(tr("appointment.tab")) + "###tab-appointments").c_str())) {
+      draw_appointments_tab(commands, backend, p, state.appointments);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {

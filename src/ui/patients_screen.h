@@ -12,6 +12,8 @@
 #include "ui/paged_list.h"
 #include "ui/patient_contacts.h"
 #include "ui/patient_cards.h"
+#include "ui/appointments_view.h"
+#include "ui/payment_requests_view.h"
 #include "ui/payment_edit_dialog.h"
 #include "ui/pay_dialog.h"
 #include "ui/refund_dialog.h"
@@ -42,6 +44,8 @@ struct PatientsState {
   RefundDialogState refund;   // « Rembourser » a payment
   PaymentEditState payment_edit;  // « Modifier » / « Supprimer » a payment, with a reason
   CommunicationsState communications;  // the open patient's emails
+  PaymentRequestsState requests;       // « Effectuer un paiement » and the payment links
+  AppointmentsState appointments;      // « Rendez-vous »
   std::string pdf_error;               // a credit note's PDF that could not be made
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };

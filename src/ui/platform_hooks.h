@@ -29,6 +29,9 @@ struct Platform {
   // After the browser lost the books (error.storage_lost): forget that it held any, and start
   // again with empty ones (the page reloads).
   std::function<void()> start_over;
+  // This page's origin ("https://app.cabinet.fr"): the start of a payment link when the server
+  // gave no public address of its own.
+  std::function<std::string()> page_origin;
 };
 
 // The hooks of this process (all empty until the platform glue fills them).

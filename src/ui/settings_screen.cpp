@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include "ui/appointments_view.h"
 #include "ui/backend_settings.h"
 #include "ui/catalog_settings.h"
 #include "ui/exports_settings.h"
@@ -36,6 +37,10 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
   }
   if (ImGui::BeginTabItem((std::string(tr("catalog.services")) + "###tab-services").c_str())) {
     draw_services_settings(commands, state.catalog);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem((std::string(tr("appointment.tab")) + "###tab-appointment-categories").c_str())) {
+    draw_appointment_settings(commands, state.appointments);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem((std::string(tr("templates.tab")) + "###tab-templates").c_str())) {

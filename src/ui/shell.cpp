@@ -184,6 +184,8 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   } else if (!state.invoice_page.invoice_id.empty()) {
     const InvoicePageRequest asked = draw_invoice_page(*commands, state.invoice_page, state.pay);
     if (!asked.patient.empty()) open_patient_page(state, asked.patient);
+    if (!asked.request_payment.empty())
+      open_request_form(state.patients.requests, asked.patient, "invoices", asked.request_payment);
     if (!asked.edit_draft.empty()) {
       const app::Json draft = result_of(commands->query({{"cmd", "invoice.get"}, {"invoice_id", asked.edit_draft}}));
       open_patient_page(state, draft.value("patient_id", std::string()));

@@ -48,6 +48,7 @@ struct SettingsState {
   UsersSettingsState users;                   // « Utilisateurs »
   ExportsState exports;                       // « Exports et sauvegarde »
   TemplatesSettingsState templates;           // « Modèles d'e-mails »
+  AppointmentSettingsState appointments;      // « Rendez-vous »: categories and payment policies
 };
 
 struct UiState {

@@ -54,6 +54,7 @@ void open_editor(TemplatesSettingsState& state, const app::Json& t, bool duplica
   state.editing = true;
   state.template_id = duplicate ? "" : t.value("template_id", std::string());
   state.system = !duplicate && t.value("system", false);
+  state.with_requests = !duplicate && t.value("with_requests", false);
   state.name = t.value("name", std::string());
   if (duplicate) state.name = fill(tr("templates.copy_of"), {{"name", state.name}});
   state.subject = t.value("subject", std::string());
@@ -185,8 +186,12 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
                             keep_cursor, &state.body_cursor);
   if (ImGui::IsItemActive()) state.field_target = 1;
   name_last_widget(tr("templates.body"));
-  ImGui::Checkbox((std::string(tr("templates.active")) + "##template-active").c_str(), &state.active);
-  name_last_widget(tr("templates.active"));
+  if (state.with_requests) {
+    muted(tr("templates.with_requests"));
+  } else {
+    ImGui::Checkbox((std::string(tr("templates.active")) + "##template-active").c_str(), &state.active);
+    name_last_widget(tr("templates.active"));
+  }
 
   if (ImGui::Button((std::string(tr("templates.save")) + "##template-save").c_str())) save(commands, state);
   ImGui::SameLine();
@@ -283,12 +288,15 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       }
       ImGui::TableNextColumn();
       const std::int64_t delay = t.value("delay_amount", std::int64_t{0});
-      label(when_text(delay, t.value("delay_unit", std::string())).c_str());
+      const bool with_requests = t.value("with_requests", false);
+      label(with_requests ? tr("templates.when_request") : when_text(delay, t.value("delay_unit", std::string())).c_str());
       ImGui::TableNextColumn();
       label(tr(t.value("attach_pdf", false) ? "templates.yes" : "templates.no"));
       ImGui::TableNextColumn();
       bool active = t.value("active", false);
-      if (ImGui::Checkbox(("##active-" + id).c_str(), &active)) {
+      if (with_requests) {
+        muted(tr("templates.with_requests_short"));
+      } else if (ImGui::Checkbox(("##active-" + id).c_str(), &active)) {
         if (active && delay == 0) {
           state.confirm_activate = id;  // asked first: it concerns every new invoice
           state.confirm_delete.clear();
@@ -297,7 +305,7 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
               active ? "templates.activated" : "templates.deactivated");
         }
       }
-      name_last_widget((std::string(tr("templates.active")) + " — " + name).c_str());
+      if (!with_requests) name_last_widget((std::string(tr("templates.active")) + " — " + name).c_str());
       ImGui::TableNextColumn();
       if (ImGui::SmallButton((std::string(tr("templates.edit_button")) + "##edit-" + id).c_str())) {
         open_editor(state, t, false);

@@ -16,6 +16,7 @@ struct TemplatesSettingsState {
   bool editing = false;
   std::string template_id;
   bool system = false;
+  bool with_requests = false;  // « Demande de paiement »: sent with each request, no on/off
   std::string name, subject, body, delay = "7";
   int unit = 1;  // 0 hours, 1 days, 2 months
   bool attach_pdf = true, active = true;

@@ -43,3 +43,23 @@ test('a simulated card is saved and charged, labelled « démonstration », and 
   assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: 'demo-inv' })).result.status, 'paid');
   assert.deepEqual(requests, []);
 });
+
+test('a payment link in the demo: « Simuler le paiement (démonstration) » plays the patient, the invoice is paid', async () => {
+  const p = (await exec(page, { cmd: 'patient.create', id: 'demo-link-p', name: 'Loïc Prévost' })).result.patient_id;
+  await exec(page, { cmd: 'invoice.create', id: 'demo-link-inv', patient_id: p, lines: [{ label: 'Séance', unit_price: 4200 }] });
+  await exec(page, { cmd: 'invoice.issue', id: 'demo-link-iss', invoice_id: 'demo-link-inv' });
+  await click(page, 'Patients');
+  await click(page, `Loïc Prévost##patient-${p}`);
+  await click(page, 'Effectuer un paiement');
+  await click(page, 'Créer le lien de paiement');
+  await click(page, 'Demandes de paiement');
+  const shown = await labels(page);
+  assert.ok(shown.some((l) => l.startsWith('Démonstration : ces liens ne mènent à aucune page')), shown.join(' | '));
+  await click(page, (await labels(page)).find((l) => l.startsWith('Simuler le paiement')));
+  for (let i = 0; i < 50 && (await query(page, { cmd: 'invoice.get', invoice_id: 'demo-link-inv' })).result.status !== 'paid'; i++) {
+    await page.waitForTimeout(100);
+  }
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: 'demo-link-inv' })).result.status, 'paid');
+  await settle(page);
+  assert.ok((await labels(page)).some((l) => l.includes('Payée')), (await labels(page)).join(' | '));
+});

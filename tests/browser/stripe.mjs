@@ -69,7 +69,11 @@ export async function startServerWithStripe() {
   execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet de kinésithérapie Dupré', '--data', data]);
   const { code } = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString());
   const server = await startServer({
-    port, data, env: { STRIPE_SECRET_KEY: apiKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: double.base },
+    port, data, env: {
+      STRIPE_SECRET_KEY: apiKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: double.base,
+      // The payment page's Stripe.js: the double's stand-in, and the key it accepts.
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_double', STRIPE_JS_URL: `${double.base}/v3/`,
+    },
   });
   return {
     url: server.url,

@@ -472,6 +472,7 @@ void install_platform_hooks() {
     }
   };
   hooks.start_over = [] { web_app().storage.start_over(); };
+  hooks.page_origin = [] { return std::string(emscripten_run_script_string("location.origin")); };
   hooks.restore = [](ui::Bytes bytes, std::function<void(const std::string&)> done) {
     g_restore = RestoreRequest{std::move(bytes), std::move(done)};
     request_redraw();

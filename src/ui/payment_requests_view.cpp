@@ -1,0 +1,266 @@
+// Payment links on the patient page. See payment_requests_view.h.
+#include "ui/payment_requests_view.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/platform_hooks.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+// The patient's invoices that still owe something, oldest first (the order they are paid in).
+app::Json unpaid_invoices(app::CommandLayer& commands, const std::string& patient_id) {
+  app::Json out = app::Json::array();
+  for (const char* status : {"due", "partly_paid"}) {
+    app::Json items = result_of(commands.query(
+        {{"cmd", "invoice.list"}, {"patient_id", patient_id}, {"status", status}, {"limit", 100}})).value(
+        "items", app::Json::array());
+    for (auto& i : items) out.push_back(std::move(i));
+  }
+  std::sort(out.begin(), out.end(), [](const app::Json& a, const app::Json& b) {
+    return a.value("number", std::string()) < b.value("number", std::string());
+  });
+  return out;
+}
+
+std::string id_suffix(const std::string& id) { return "##" + id; }
+
+void kind_radio(RequestFormState& f, const char* kind, const char* key) {
+  if (ImGui::RadioButton((std::string(tr(key)) + "##request-kind-" + kind).c_str(), f.kind == kind)) f.kind = kind;
+}
+
+// The form's command, or a catalogue key saying what is wrong with it.
+app::Json request_command(const RequestFormState& f, std::string* error_key, std::string* error_field) {
+  app::Json cmd = {{"cmd", "payment_request.create"}, {"patient_id", f.patient_id}, {"kind", f.kind},
+                   {"send_email", f.send_email}, {"note", f.note}};
+  if (f.kind == "invoices") {
+    if (f.invoice_ids.empty()) {
+      *error_key = "request.error.no_invoice";
+      *error_field = "invoice_ids";
+      return nullptr;
+    }
+    cmd["invoice_ids"] = app::Json(std::vector<std::string>(f.invoice_ids.begin(), f.invoice_ids.end()));
+    cmd["save_card"] = f.save_card;
+  } else if (f.kind == "deposit") {
+    auto amount = parse_money(f.amount_text);
+    if (!amount || *amount <= 0) {
+      *error_key = "error.invalid_amount";
+      *error_field = "amount";
+      return nullptr;
+    }
+    cmd["amount"] = *amount;
+    cmd["save_card"] = f.save_card;
+  }
+  char* end = nullptr;
+  const long days = std::strtol(f.days_text.c_str(), &end, 10);
+  if (f.days_text.empty() || *end != '\0' || days < 1 || days > 60) {
+    *error_key = "request.error.days";
+    *error_field = "expires_in_hours";
+    return nullptr;
+  }
+  cmd["expires_in_hours"] = days * 24;
+  return cmd;
+}
+
+// The link's line: the address, « Copier le lien », and in the demo « Simuler le paiement ».
+void draw_link(app::CommandLayer& commands, sync::Backend* backend, const app::Json& request,
+               PaymentRequestsState& state) {
+  const std::string id = request.value("request_id", std::string());
+  const std::string url = pay_link(backend, request.value("path", std::string()));
+  label(url.c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton((std::string(tr("request.copy")) + "##copy-" + id).c_str())) {
+    ImGui::SetClipboardText(url.c_str());
+    state.copied_id = id;
+  }
+  if (state.copied_id == id) {
+    ImGui::SameLine();
+    muted(tr("request.copied"));
+  }
+  const std::string st = request.value("state", std::string());
+  if (backend && backend->simulated() && (st == "sent" || st == "opened" || st == "failed")) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("request.simulate")) + "##simulate-" + id).c_str())) {
+      PaymentRequestsState* s = &state;
+      backend->simulate_request_payment(request, today_iso(), [s](const sync::CallResult& r) {
+        s->message_key = r.ok() ? "" : "request.simulate_failed";
+      });
+    }
+  }
+  (void)commands;
+}
+
+}  // namespace
+
+std::string pay_link(sync::Backend* backend, const std::string& path) {
+  std::string base;
+  if (backend) base = backend->pay_base_url();
+  if (base.empty() && backend) base = backend->link().server_url;
+  if (base.empty() && platform().page_origin) base = platform().page_origin();
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + path;
+}
+
+void open_request_form(PaymentRequestsState& state, const std::string& patient_id, const std::string& kind,
+                       const std::string& invoice_id) {
+  state.patient_id = patient_id;
+  state.form = RequestFormState{};
+  state.form.open = true;
+  state.form.patient_id = patient_id;
+  state.form.kind = kind;
+  if (!invoice_id.empty()) {
+    state.form.invoice_ids.insert(invoice_id);
+    state.form.preselected = true;
+  }
+  state.created_id.clear();
+}
+
+void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+                       PaymentRequestsState& state) {
+  const std::string patient_id = patient.value("patient_id", std::string());
+  if (state.patient_id != patient_id) {
+    state = PaymentRequestsState{};
+    state.patient_id = patient_id;
+  }
+  RequestFormState& f = state.form;
+  if (!f.open) {
+    if (ImGui::Button((std::string(tr("request.open")) + "##open-request").c_str()))
+      open_request_form(state, patient_id, "invoices");
+    if (!state.created_id.empty()) {
+      app::Json items = result_of(commands.query({{"cmd", "payment_request.list"}, {"request_id", state.created_id}}))
+                            .value("items", app::Json::array());
+      if (!items.empty()) {
+        label(tr("request.created"));
+        draw_link(commands, backend, items[0], state);
+      }
+    }
+    return;
+  }
+  heading(tr("request.title"));
+  kind_radio(f, "invoices", "request.kind.invoices");
+  ImGui::SameLine();
+  kind_radio(f, "deposit", "request.kind.deposit");
+  ImGui::SameLine();
+  kind_radio(f, "card", "request.kind.card");
+
+  if (f.kind == "invoices") {
+    const app::Json unpaid = unpaid_invoices(commands, patient_id);
+    if (!f.ticked_all && !f.preselected)
+      for (const auto& i : unpaid) f.invoice_ids.insert(i.value("invoice_id", std::string()));
+    f.ticked_all = true;
+    if (unpaid.empty()) label(tr("request.no_unpaid"));
+    std::int64_t total = 0;
+    for (const auto& i : unpaid) {
+      const std::string id = i.value("invoice_id", std::string());
+      bool ticked = f.invoice_ids.count(id) > 0;
+      const std::string text = i.value("number", std::string()) + "   " + date(i.value("issued_on", std::string())) +
+                               "   " + tr("request.due") + " " + money(i.value("due", std::int64_t{0}));
+      if (ImGui::Checkbox((text + "##request-invoice-" + id).c_str(), &ticked)) {
+        if (ticked) f.invoice_ids.insert(id); else f.invoice_ids.erase(id);
+      }
+      if (ticked) total += i.value("due", std::int64_t{0});
+    }
+    label((std::string(tr("request.amount")) + " " + money(total)).c_str());
+  } else if (f.kind == "deposit") {
+    text_field(tr("request.deposit_amount"), "##request-amount", &f.amount_text, 200);
+  } else {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    label(tr("request.card_hint"));
+    ImGui::PopTextWrapPos();
+  }
+  text_field(tr("request.days"), "##request-days", &f.days_text, 80);
+  text_field(tr("request.note"), "##request-note", &f.note);
+  if (f.kind != "card") ImGui::Checkbox((std::string(tr("request.save_card")) + "##request-save-card").c_str(), &f.save_card);
+  const std::string email = patient.value("email", std::string());
+  if (email.empty()) ImGui::BeginDisabled();
+  ImGui::Checkbox((std::string(tr("request.send_email")) + " " + email + "##request-send-email").c_str(), &f.send_email);
+  if (email.empty()) {
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    muted(tr("request.no_email"));
+  }
+  error_text(f.error_key);
+  if (ImGui::Button((std::string(tr("request.create")) + "##request-create").c_str())) {
+    std::string key, field;
+    app::Json cmd = request_command(f, &key, &field);
+    if (cmd.is_null()) {
+      f.error_key = key;
+      f.error_field = field;
+    } else {
+      const std::string id = app::new_command_id();
+      cmd["id"] = id;
+      cmd["token"] = app::new_link_token();
+      app::Json answer = commands.exec(cmd);
+      if (answer["ok"] == true) {
+        f = RequestFormState{};
+        state.created_id = id;
+        if (backend) backend->expect_payment();
+      } else {
+        f.error_key = error_key(answer);
+        f.error_field = answer["error"].value("field", std::string());
+      }
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("pay.cancel")) + "##request-cancel").c_str()) || escape_pressed())
+    f = RequestFormState{};
+}
+
+void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, const std::string& patient_id,
+                       PaymentRequestsState& state) {
+  app::Json items = result_of(commands.query({{"cmd", "payment_request.list"}, {"patient_id", patient_id}}))
+                        .value("items", app::Json::array());
+  if (items.empty()) label(tr("request.none"));
+  if (backend && backend->simulated()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    muted(tr("request.demo_note"));
+    ImGui::PopTextWrapPos();
+  } else if (backend == nullptr || !backend->link().paired()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    muted(tr("request.needs_server"));
+    ImGui::PopTextWrapPos();
+  }
+  for (const auto& r : items) {
+    const std::string id = r.value("request_id", std::string());
+    const std::string st = r.value("state", std::string());
+    const std::string kind = r.value("kind", std::string());
+    std::string line = date_time(r.value("created_at", std::string())) + "   " + tr("request.kind." + kind);
+    if (kind != "card") line += "   " + money(r.value("amount", std::int64_t{0}));
+    line += "   " + std::string(tr("request.state." + st));
+    if (st == "sent" || st == "opened" || st == "failed")
+      line += "   " + std::string(tr("request.until")) + " " + date_time(r.value("expires_at", std::string()));
+    label(line.c_str());
+    if (!r.value("note", std::string()).empty()) {
+      ImGui::SameLine();
+      muted(r.value("note", std::string()).c_str());
+    }
+    if (st == "failed" && !r.value("decline_code", std::string()).empty()) {
+      ImGui::SameLine();
+      muted((std::string(tr("request.declined")) + " " + r.value("decline_code", std::string())).c_str());
+    }
+    if (st == "sent" || st == "opened" || st == "failed") {
+      ImGui::Indent();
+      draw_link(commands, backend, r, state);
+      ImGui::SameLine();
+      if (ImGui::SmallButton((std::string(tr("request.cancel")) + id_suffix("cancel-request-" + id)).c_str())) {
+        app::Json answer = commands.exec({{"cmd", "payment_request.cancel"}, {"id", app::new_command_id()},
+                                          {"request_id", id}});
+        state.message_key = answer["ok"] == true ? "" : error_key(answer);
+      }
+      ImGui::Unindent();
+    }
+  }
+  error_text(state.message_key);
+}
+
+}  // namespace quittance::ui
