@@ -667,7 +667,7 @@ TEST_CASE("a deposit request's email has no invoice; the devices record its mess
   const MailMessage& m = c.sender->sent[0];
   CHECK(m.to_address == "zoe@example.fr");
   CHECK(m.to_name == "Zoé Lefèvre");
-  CHECK(m.text.find("régler 30,00\u00a0€") != std::string::npos);
+  CHECK(m.text.find("montant : 30,00\u00a0€") != std::string::npos);
   CHECK(m.text.find("https://cabinet.example.fr/pay/" + r.token) != std::string::npos);
   CHECK(m.attachments.empty());
   c.sync();
