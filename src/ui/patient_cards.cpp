@@ -14,7 +14,7 @@
 namespace quittance::ui {
 
 void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
-                        PatientCardsState& state) {
+                        PatientCardsState& state, PaymentRequestsState& requests) {
   const std::string patient_id = patient.value("patient_id", std::string());
   if (state.patient_id != patient_id) {  // another patient: the last message was not about this one
     state = PatientCardsState{};
@@ -42,7 +42,9 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
   const char* setup_key = cards["items"].empty() ? "card.setup" : "card.setup_another";
   const bool pressed = ImGui::Button((std::string(tr(setup_key)) + "##card-setup").c_str());
   if (state.asking) ImGui::EndDisabled();
-  if (pressed) {
+  if (pressed && !backend->simulated()) {
+    open_request_form(requests, patient_id, "card");
+  } else if (pressed) {
     state.asking = true;
     state.message_key.clear();
     state.cards_when_asked = cards["items"].size();

@@ -1,11 +1,13 @@
 // The patient's saved card on the patient page: which card « Débiter la carte » would charge,
-// the last card payment that failed and why, and « Enregistrer une carte », which asks the
-// server for a card set-up (the patient then gives the card to Stripe, never to us).
+// the last card payment that failed and why, and « Enregistrer une carte », which opens the
+// payment-link form for a card (the patient gives the card to Stripe on the link's page, never
+// to us); in the demo, a card is simulated at once.
 #pragma once
 #include <string>
 
 #include "app/commands.h"
 #include "sync/backend.h"
+#include "ui/payment_requests_view.h"
 
 namespace quittance::ui {
 
@@ -18,6 +20,6 @@ struct PatientCardsState {
 };
 
 void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
-                        PatientCardsState& state);
+                        PatientCardsState& state, PaymentRequestsState& requests);
 
 }  // namespace quittance::ui

@@ -193,7 +193,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
   amount_box(tr("patients.balance"), b["balance"]);
   ImGui::NewLine();
   draw_patient_contacts(commands, p, state.contact);
-  draw_patient_cards(commands, backend, p, state.cards);
+  draw_patient_cards(commands, backend, p, state.cards, state.requests);
   bool reminders = p["reminders"];
   if (ImGui::Checkbox((std::string(tr("patients.reminders")) + "##reminders").c_str(), &reminders)) {
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},

@@ -1,6 +1,6 @@
 // Card payments end to end: quittance-server, the Stripe double and the app in Chromium. The
 // browser pairs with the server through a #pair= link; a card is saved (the patient's part is
-// played against the double, as Stripe.js would); « Débiter la carte » pays an invoice from
+// played on the link's payment page, through the double's Stripe.js stand-in); « Débiter la carte » pays an invoice from
 // the « Payer » dialog; a refund goes back through Stripe; a declined card is told in French;
 // a network cut between the server and Stripe, then « Réessayer », charges exactly once.
 import { test, before, after } from 'node:test';
@@ -50,18 +50,37 @@ async function patientWithInvoice(name, amount) {
   return { patient: p, invoice: `card-inv-${n}`, number };
 }
 
-// On the patient's page, « Enregistrer une carte »; then the patient gives `testCard` to
-// Stripe (the double), and the card shows on the page by itself.
-async function saveCard(name, patient, testCard) {
+// On the patient's page, « Enregistrer une carte » makes a link for a card; the patient opens
+// it, agrees to keep the card and types `number` in the Stripe.js stand-in's frame (a SetupIntent
+// on the double); the card then shows on the patient's page by itself.
+async function saveCard(name, patient, number) {
   await click(page, 'Patients');
   await type(page, 'Rechercher un patient', name.slice(0, 4));
   await click(page, `${name}##patient-${patient}`);
   await click(page, 'Enregistrer une carte');
-  await shownLabel('Demande créée : le patient enregistre sa carte');
-  const events = (await env.double.control('/_double/events')).data;
-  const setup = events.filter((e) => e.type === 'setup_intent.created').at(-1).data.object;
-  assert.equal(setup.metadata.patient_id, patient);
-  await env.double.stripe('POST', `/v1/setup_intents/${setup.id}/confirm`, { payment_method: testCard });
+  // The form is open on « Enregistrement d'une carte »: its explanation is shown.
+  assert.ok((await labels(page)).some((l) => l.startsWith('Le patient enregistre sa carte sur une page sécurisée')));
+  await click(page, 'Créer le lien de paiement');
+  const request = (await query(page, { cmd: 'payment_request.list', patient_id: patient })).result.items
+    .find((r) => r.kind === 'card' && r.state === 'sent');
+  assert.ok(request, 'a card request');
+  await until('the request sent to the server', async () => (await state()).sync?.pending === 0);
+  const phone = await context.newPage();
+  try {
+    await phone.goto(new URL(request.path, env.url).href);
+    await phone.getByLabel(/J'accepte que/).check();
+    await phone.getByRole('button', { name: 'Enregistrer ma carte' }).click();
+    const frame = phone.frameLocator('iframe[title="Formulaire de paiement sécurisé"]');
+    await frame.getByLabel('Numéro de carte').fill(number);
+    await frame.getByLabel("Date d'expiration (MM/AA)").fill('12/34');
+    await frame.getByLabel('Code de sécurité (CVC)').fill('123');
+    const confirm = phone.getByRole('button', { name: "Confirmer l'enregistrement" });
+    await until('the confirm button enabled', () => confirm.isEnabled());
+    await confirm.click();
+    await phone.getByRole('heading', { name: 'Votre carte est enregistrée' }).waitFor({ timeout: 30000 });
+  } finally {
+    await phone.close();
+  }
   return shownLabel('Carte enregistrée : ', 30000).then(async (l) => {
     await until('the card on the page', async () => (await labels(page)).some((x) => x.includes('••••')));
     return l;
@@ -106,7 +125,7 @@ test('the #pair= link pairs the browser with the server, which offers card payme
 
 test('a saved card pays the invoice from « Payer », with Stripe\'s fee; then a refund goes back through Stripe', async () => {
   const { patient, invoice, number } = await patientWithInvoice('Éloïse Dupré', 6500);
-  await saveCard('Éloïse Dupré', patient, 'pm_card_visa');
+  await saveCard('Éloïse Dupré', patient, '4242 4242 4242 4242');
   assert.ok((await labels(page)).some((l) => l.startsWith('Carte enregistrée : Visa •••• 4242')));
   await page.screenshot({ path: path.join(resultsDir, 'patient-card.png') });
 
@@ -141,7 +160,7 @@ test('a saved card pays the invoice from « Payer », with Stripe\'s fee; then a
 
 test('a declined card is told in French, and the invoice stays to pay', async () => {
   const { patient, invoice, number } = await patientWithInvoice('Noël Œuvrard', 4000);
-  await saveCard('Noël Œuvrard', patient, 'pm_card_chargeDeclinedInsufficientFunds');
+  await saveCard('Noël Œuvrard', patient, '4000 0000 0000 9995');
   await chargeFromPayDialog(number);
   await click(page, 'Soumettre');
   await shownLabel('Carte refusée : fonds insuffisants.');
@@ -152,7 +171,7 @@ test('a declined card is told in French, and the invoice stays to pay', async ()
 
 test('a network cut between the server and Stripe, then « Réessayer », charges exactly once', async () => {
   const { patient, invoice, number } = await patientWithInvoice('Zoé Lefèvre', 5500);
-  await saveCard('Zoé Lefèvre', patient, 'pm_card_mastercard');
+  await saveCard('Zoé Lefèvre', patient, '5555 5555 5555 4444');
   const before = await charges();
   // Stripe charges, and every answer to the server is lost (its own retries included).
   await env.double.control('/_double/webhooks/pause', {});
