@@ -10,6 +10,7 @@
 #include "core/email_address.h"
 #include "pdf/invoice_pdf.h"
 #include "server/devices.h"
+#include "server/json_lenient.h"
 #include "server/pay_links.h"
 #include "server/server_events.h"
 #include "server/stripe_records.h"
@@ -38,17 +39,8 @@ ApiAnswer error_answer(int status, const std::string& code, const std::string& m
 
 ApiAnswer unknown_link() { return error_answer(404, "unknown_link", "no payment request for this link"); }
 
-std::string text(const Json& object, const char* name) {
-  if (!object.is_object()) return "";
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::int64_t integer(const Json& object, const char* name) {
-  if (!object.is_object()) return 0;
-  auto it = object.find(name);
-  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
+using lenient::integer;
+using lenient::text;
 
 // The request behind `token`, or nullopt when the link is unknown: not a token, not indexed,
 // or no longer (or never) in its clinic's books. Throws store::StoreError when the books

@@ -6,6 +6,7 @@
 
 #include "server/api_requests.h"
 #include "server/devices.h"
+#include "server/json_lenient.h"
 #include "server/stripe_events.h"
 #include "server/stripe_records.h"
 
@@ -13,17 +14,8 @@ namespace quittance::server {
 
 namespace {
 
-std::string text(const Json& object, const char* name) {
-  if (!object.is_object()) return "";
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::int64_t integer(const Json& object, const char* name) {
-  if (!object.is_object()) return 0;
-  auto it = object.find(name);
-  return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
+using lenient::integer;
+using lenient::text;
 
 // "2026-11-21" for a Unix time, in UTC: the date of a payment that no device dated.
 std::string utc_date(std::int64_t unix_seconds) { return format_utc(unix_seconds).substr(0, 10); }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { click, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
+import { click, eventually, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
 import { startServerWithStripe } from './stripe.mjs';
 
 let env, context, page;
@@ -23,16 +23,9 @@ after(async () => {
 const state = () => page.evaluate(() => window.quittance.state());
 
 
-// Polls `check` (which returns a truthy value when done) for up to `ms`.
-async function until(what, check, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(200);
-  }
-}
+// Polls `check` (truthy when done) for up to `ms`: the harness's eventually(), with the long
+// waits a webhook or a sync takes.
+const until = (what, check, ms = 20000) => eventually(check, { timeout: ms, what });
 
 async function shownLabel(text, ms) {
   return until(`« ${text} » on screen`, async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { click, euros, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
+import { click, euros, eventually, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
 import { startServerWithStripe } from './stripe.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,15 +31,9 @@ after(async () => {
   await env?.stop();
 });
 
-async function until(what, check, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(200);
-  }
-}
+// Polls `check` (truthy when done) for up to `ms`: the harness's eventually(), with the long
+// waits a webhook or a sync takes.
+const until = (what, check, ms = 30000) => eventually(check, { timeout: ms, what });
 const shown = async (text) => until(`« ${text} » on screen`, async () => {
   await settle(page);
   return (await labels(page)).find((l) => l.startsWith(text));
