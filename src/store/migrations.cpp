@@ -457,6 +457,15 @@ const std::vector<Migration>& clinic_migrations() {
            'Cordialement,' || char(10) || '{{cabinet}}',
            0, 0, 'hours', 1);
       )sql"},
+      {9, R"sql(
+        -- A broad search (« D », the first letter of a name) finds its page by walking the
+        -- invoices in date order and keeping those of the patients found: with the patient in
+        -- the index, that walk reads no table row (invoice.list).
+        DROP INDEX invoices_by_date;
+        CREATE INDEX invoices_by_date ON invoices(issued_on, id, patient_id);
+        DROP INDEX invoices_by_status;
+        CREATE INDEX invoices_by_status ON invoices(status, issued_on, id, patient_id);
+      )sql"},
   };
   return migrations;
 }
