@@ -80,10 +80,12 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   if (shortcut && code == 'V') return EM_FALSE;
   io.KeysDown[code] = down;
   // In a text field, a character key's text comes with the text sink's input event, which
-  // draws its frame: a frame here would redraw the screen as it was, and double what a
-  // keystroke costs (a search field queries at each character). Elsewhere (a field about to
-  // take the focus, Space on a checkbox) the key needs its frame.
-  if (!down || (!shortcut && io.WantTextInput && is_character(e->key))) {
+  // draws its frame: a frame here, or one asked for, would redraw the screen as it was, and the
+  // browser may run that asked-for frame between the keydown and the input event, delaying the
+  // character (a search field queries at each one). Elsewhere (a field about to take the focus,
+  // Space on a checkbox) the key needs its frame; a key's release only asks for one.
+  if (down && !shortcut && io.WantTextInput && is_character(e->key)) return EM_FALSE;
+  if (!down) {
     g.redraw();
     return EM_FALSE;
   }
