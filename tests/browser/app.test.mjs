@@ -110,6 +110,24 @@ test('an idle tab draws no frames', async () => {
   assert.ok(after - before <= 1, `drew ${after - before} frames in 1.5 s of idleness`);
 });
 
+test('a frame like the one shown is not sent to the canvas again', async () => {
+  await click(page, 'Patients');
+  await page.mouse.move(900, 600);
+  await settle(page);
+  const state = () => page.evaluate(() => window.quittance.state());
+  const before = await state();
+  assert.equal(typeof before.framesShown, 'number');
+  await page.mouse.move(902, 601);  // over nothing: the frames it asks for draw the same picture
+  await settle(page);
+  const still = await state();
+  assert.ok(still.frames > before.frames, 'the move drew no frame');
+  assert.equal(still.framesShown, before.framesShown, 'a picture like the last one went to the canvas');
+  const w = (await page.evaluate(() => window.quittance.ui())).find((x) => x.label === 'Factures');
+  await page.mouse.move(w.x + w.w / 2, w.y + w.h / 2);  // the button's hover colour: a new picture
+  await settle(page);
+  assert.ok((await state()).framesShown > still.framesShown, 'the hovered button was not shown');
+});
+
 test('copy from a field goes to the system clipboard', async () => {
   await click(page, 'Paramètres');
   await click(page, 'Nom du cabinet');

@@ -81,6 +81,7 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"language", quittance::ui::language()},
       {"section", quittance::ui::section_id(app.ui.section)},
       {"frames", app.frames},
+      {"framesShown", app.frames_shown},
       {"version", quittance::kVersion},
       {"updateReady", st.update_ready},
       {"storagePersisted", st.storage_persisted},

@@ -102,7 +102,7 @@ void draw_frame(double now_ms) {
   ui::draw_app(app.commands.get(), app.backend.get(), app.data_version, app.status, app.ui);
   ui::widget_log_end_frame();
   ImGui::Render();
-  renderer_render(ImGui::GetDrawData());
+  if (renderer_render(ImGui::GetDrawData())) ++app.frames_shown;
   input_end_frame();
   ++app.frames;
   run_pending_restore();

@@ -31,6 +31,7 @@ struct WebApp {
   ui::UiState ui;
   std::int64_t restored_from_snapshot = 0;       // the log position of the snapshot installed here, if any
   std::uint64_t frames = 0;                      // frames drawn since start (idle tabs draw none)
+  std::uint64_t frames_shown = 0;                // of which sent to the canvas (not like the last)
   bool first_frame_reported = false;
 };
 

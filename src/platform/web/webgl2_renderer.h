@@ -4,6 +4,7 @@
 //  [X] Font atlas as one RGBA texture; ImTextureID is a WebGL texture name.
 //  [X] 32-bit indices are not needed: ImDrawIdx stays 16-bit, one draw call per ImDrawCmd.
 //  [X] Scissor in framebuffer pixels, so clipping stays exact on HiDPI screens.
+//  [X] A frame identical to the one shown (same fingerprint of its draw data) is not drawn.
 //  [ ] WebGL context loss (webglcontextlost) is not handled yet: the page must be reloaded.
 #pragma once
 
@@ -16,7 +17,8 @@ namespace quittance::web {
 bool renderer_init(const char* canvas_selector, const char** error_message);
 // Uploads the font atlas again (after the fonts were rebuilt, e.g. for a new pixel ratio).
 void renderer_reload_fonts();
-void renderer_render(const ImDrawData* draw_data);
+// Draws the frame, unless it is the one the canvas already shows; true when it drew.
+bool renderer_render(const ImDrawData* draw_data);
 void renderer_shutdown();
 
 }  // namespace quittance::web
