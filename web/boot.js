@@ -74,7 +74,8 @@
     query: (json) => call('quittance_query', json),
     // The last frame's visible widgets: [{id, kind, label, key, x, y, w, h, enabled, checked}].
     ui: () => JSON.parse(Module.ccall('quittance_ui', 'string', [], [])),
-    // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames, version,
+    // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames (drawn),
+    //  framesShown (of which sent to the canvas: not like the last), version,
     //  backend: {connection, series, …}, sync: {state, pending, error, pulled, pushed, rebased}}
     state,
     // Starts a sync exchange with the clinic's server now (when paired).
