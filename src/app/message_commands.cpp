@@ -63,8 +63,14 @@ Json message_list(Context& ctx) {
   auto st = ctx.db.prepare(
       "SELECT m.id, m.invoice_id, COALESCE(i.number, ''), m.patient_id, COALESCE(p.name, ''), m.template_name, "
       "m.recipient, m.due_at, m.state, COALESCE(m.sent_at, ''), m.error, m.attempts, m.cancel_requested, "
-      "m.retry_requested IS NOT NULL FROM messages m LEFT JOIN invoices i ON i.id = m.invoice_id "
-      "LEFT JOIN patients p ON p.id = m.patient_id WHERE " + where +
+      "m.retry_requested IS NOT NULL, COALESCE(r.kind, ''), "
+      "(SELECT COUNT(*) FROM payment_request_invoices l WHERE l.request_id = r.id) "
+      "FROM messages m LEFT JOIN invoices i ON i.id = m.invoice_id "
+      "LEFT JOIN patients p ON p.id = m.patient_id "
+      // A payment request's email is "<template>:<request>" (server/request_mail.cpp).
+      "LEFT JOIN message_templates t ON t.id = m.template_id "
+      "LEFT JOIN payment_requests r ON t.system_key = 'payment_request' AND r.id = substr(m.id, length(m.template_id) + 2) "
+      "WHERE " + where +
       " ORDER BY COALESCE(m.sent_at, m.due_at) DESC, m.id LIMIT ?" + std::to_string(args.size() + 1) + " OFFSET ?" +
       std::to_string(args.size() + 2));
   for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
@@ -78,7 +84,9 @@ Json message_list(Context& ctx) {
                      {"state", st.column_text(8)},          {"sent_at", st.column_text(9)},
                      {"error", st.column_text(10)},         {"attempts", st.column_int64(11)},
                      {"cancel_requested", st.column_int64(12) != 0},
-                     {"retry_requested", st.column_int64(13) != 0}});
+                     {"retry_requested", st.column_int64(13) != 0},
+                     {"request_kind", st.column_text(14)},  // '' unless a payment request's email
+                     {"request_invoices", st.column_int64(15)}});
   }
   return Json{{"total", count.column_int64(0)}, {"items", std::move(items)}};
 }

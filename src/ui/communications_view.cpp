@@ -27,6 +27,17 @@ std::string state_text(const app::Json& m) {
   return text;
 }
 
+// The invoice the email is about; a payment request's: its first invoice « (+n) » for the others,
+// or what it asks (« Acompte », « Carte ») when it asks for no invoice.
+std::string invoice_cell(const app::Json& m) {
+  std::string number = m.value("invoice_number", std::string());
+  const std::string kind = m.value("request_kind", std::string());
+  const std::int64_t others = m.value("request_invoices", std::int64_t{0}) - 1;
+  if (!number.empty() && others > 0) return number + " (+" + std::to_string(others) + ")";
+  if (number.empty() && (kind == "deposit" || kind == "card")) return tr("comms.request." + kind);
+  return number;
+}
+
 }  // namespace
 
 MailSender mail_sender(const sync::Backend* backend) {
@@ -69,7 +80,7 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
   const auto fixed = [](const char* text) { return ImGui::CalcTextSize(text).x + 16.0f; };
   ImGui::TableSetupColumn(tr("comms.date"), ImGuiTableColumnFlags_WidthFixed, fixed("00/00/0000 00:00"));
   if (all_patients) ImGui::TableSetupColumn(tr("comms.patient"), 0, 1.2f);
-  ImGui::TableSetupColumn(tr("comms.invoice"), ImGuiTableColumnFlags_WidthFixed, fixed("F-0000-AA-000000"));
+  ImGui::TableSetupColumn(tr("comms.invoice"), ImGuiTableColumnFlags_WidthFixed, fixed("F-0000-AA-000000 (+9)"));
   ImGui::TableSetupColumn(tr("comms.template"), 0, 1.6f);
   ImGui::TableSetupColumn(tr("comms.recipient"), 0, 1.4f);
   ImGui::TableSetupColumn(tr("comms.state"), 0, 1.6f);
@@ -93,7 +104,7 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
         label(m.value("patient_name", std::string()).c_str());
       }
       ImGui::TableNextColumn();
-      label(m.value("invoice_number", std::string()).c_str());
+      label(invoice_cell(m).c_str());
       ImGui::TableNextColumn();
       label(m.value("template_name", std::string()).c_str());
       ImGui::TableNextColumn();

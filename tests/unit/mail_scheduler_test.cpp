@@ -357,6 +357,7 @@ TEST_CASE("« Annuler » on a device cancels a scheduled reminder; a template tu
   c.sync();
   c.run();
   c.sync();
+  CHECK(c.message("system-reminder-7d", inv)["request_kind"] == "");  // a reminder: no request
   c.exec({{"cmd", "message.cancel"}, {"message_id", "system-reminder-7d:" + inv}});
   CHECK(c.message("system-reminder-7d", inv)["cancel_requested"] == true);
   c.exec({{"cmd", "template.set_active"}, {"template_id", "system-reminder-1m"}, {"active", false}});
@@ -639,6 +640,8 @@ TEST_CASE("a payment request's email over real SMTP: once, to the payer, with it
   CHECK(message["template_name"] == "Demande de paiement");
   CHECK(message["recipient"] == "jean.lefevre@example.fr");
   CHECK(message["invoice_id"] == inv);
+  CHECK(message["request_kind"] == "invoices");  // Communications shows the invoice, no « (+n) »
+  CHECK(message["request_invoices"] == 1);
 
   // Once: later passes, a restart, the page opened (the request's state moves) send nothing more.
   c.now += 3600;
@@ -676,6 +679,8 @@ TEST_CASE("a deposit request's email has no invoice; the devices record its mess
   CHECK(message["state"] == "sent");
   CHECK(message["invoice_id"] == "");
   CHECK(message["patient_id"] == zoe);
+  CHECK(message["request_kind"] == "deposit");  // Communications says « Acompte »
+  CHECK(message["request_invoices"] == 0);
 }
 
 TEST_CASE("a request's email is cancelled, never sent, once the request is paid, cancelled or expired") {
