@@ -214,9 +214,13 @@
       nodes.push(h('p', { class: 'message' },
         `${practice.name || 'Le cabinet'} pourra l'utiliser pour régler vos prochaines séances. ` +
         'Vous pouvez retirer cet accord à tout moment en le demandant au cabinet.'));
-    } else {
+    } else if (d.total > 0) {
       nodes.push(h('p', { class: 'paid-amount' }, d.kind === 'deposit' ? 'Acompte réglé : ' : 'Montant réglé : ',
         h('strong', null, money(d.total, d.currency))));
+    } else {
+      // Settled another way (at the desk): the books have nothing left to ask, so no amount.
+      nodes.push(h('p', { class: 'message' },
+        d.invoices && d.invoices.length > 1 ? 'Ces factures sont réglées.' : 'Cette facture est réglée.'));
     }
     const links = (Array.isArray(d.invoices) ? d.invoices : [])
       .map((inv) => ({ inv, href: ownUrl(inv.pdf) }))

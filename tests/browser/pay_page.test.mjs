@@ -222,6 +222,20 @@ test('a tampered link shows nothing of any clinic; a cancelled one says so', asy
   await synced();
   await phone.goto(new URL(created[0].path, env.url).href);
   await phone.getByRole('heading', { name: 'Demande de paiement annulée' }).waitFor();
+
+  // Paid at the desk before the patient opened the link: settled, with no « 0,00 € » to read.
+  await exec(page, { cmd: 'invoice.create', id: 'pp-inv-3b', patient_id: p, lines: [{ label: 'Séance', unit_price: 4500 }] });
+  await exec(page, { cmd: 'invoice.issue', id: 'pp-iss-3b', invoice_id: 'pp-inv-3b' });
+  await exec(page, { cmd: 'payment_request.create', id: 'pp-req-3b', patient_id: p, invoice_ids: ['pp-inv-3b'], token: 'D'.repeat(43) });
+  const desk = await exec(page, { cmd: 'payment.create', id: 'pp-pay-3b', patient_id: p, payment_type_id: 'cheque',
+    amount: 4500, allocations: [{ invoice_id: 'pp-inv-3b', amount: 4500 }] });
+  assert.equal(desk.ok, true, JSON.stringify(desk));
+  await synced();
+  await phone.goto(new URL('/pay/' + 'D'.repeat(43), env.url).href);
+  await phone.getByRole('heading', { name: 'Merci, votre paiement a été reçu' }).waitFor();
+  const text = await phone.locator('body').innerText();
+  assert.ok(text.includes('Cette facture est réglée.'), text);
+  assert.ok(!text.includes('0,00'), text);
   await phone.close();
 });
 
