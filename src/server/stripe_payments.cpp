@@ -184,7 +184,10 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
   const std::string setup_intent_id = json_text(r.body, "id");
   if (!r.ok() || setup_intent_id.empty()) return stripe_error(r, "setup intent");
   ctx.db.with([&](store::Database& d) {
-    insert_card_setup(d, setup_intent_id, {device.clinic_id, patient_id}, command_id, ctx.now());
+    CardSetup setup;
+    setup.clinic_id = device.clinic_id;
+    setup.patient_id = patient_id;
+    insert_card_setup(d, setup_intent_id, setup, command_id, ctx.now());
   });
   return finish(ctx, device, command_id,
                 {201,
