@@ -139,7 +139,10 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
     if (!state.created_id.empty()) {
       app::Json items = result_of(commands.query({{"cmd", "payment_request.list"}, {"request_id", state.created_id}}))
                             .value("items", app::Json::array());
-      if (!items.empty()) {
+      // Shown while the patient may still use it; once paid, cancelled or expired, the
+      // « Demandes de paiement » tab says what became of it.
+      const std::string live = items.empty() ? "" : items[0].value("state", std::string());
+      if (live == "sent" || live == "opened" || live == "failed") {
         label(tr("request.created"));
         draw_link(commands, backend, items[0], state);
       }

@@ -57,6 +57,7 @@ async function saveCard(name, patient, number) {
   const request = (await query(page, { cmd: 'payment_request.list', patient_id: patient })).result.items
     .find((r) => r.kind === 'card' && r.state === 'sent');
   assert.ok(request, 'a card request');
+  assert.ok((await labels(page)).includes('Lien de paiement créé :'), 'the new link shown under the button');
   await until('the request sent to the server', async () => (await state()).sync?.pending === 0);
   const phone = await context.newPage();
   try {
@@ -76,6 +77,7 @@ async function saveCard(name, patient, number) {
   }
   return shownLabel('Carte enregistrée : ', 30000).then(async (l) => {
     await until('the card on the page', async () => (await labels(page)).some((x) => x.includes('••••')));
+    await until('the used link no longer offered', async () => !(await labels(page)).includes('Lien de paiement créé :'));
     return l;
   });
 }
