@@ -25,7 +25,7 @@ int on_conflict(void*, int, sqlite3_changeset_iter*) { return SQLITE_CHANGESET_A
 
 }  // namespace
 
-ChangeRecorder::ChangeRecorder(Database& db) : db_(db) {
+ChangeRecorder::ChangeRecorder(Database& db) {
   int rc = sqlite3session_create(db.handle(), "main", &session_);
   if (rc != SQLITE_OK) throw StoreError(rc, "sqlite3session_create failed");
   int one = 1;  // tables without a declared primary key (refund_parts) are recorded by rowid

@@ -14,6 +14,7 @@ namespace quittance::store {
 
 class ChangeRecorder {
  public:
+  // Records `db`'s changes until destroyed; `db` must outlive it.
   explicit ChangeRecorder(Database& db);
   ~ChangeRecorder();
   ChangeRecorder(const ChangeRecorder&) = delete;
@@ -22,7 +23,6 @@ class ChangeRecorder {
   std::string changeset();
 
  private:
-  Database& db_;
   sqlite3_session* session_ = nullptr;
 };
 
