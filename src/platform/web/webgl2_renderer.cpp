@@ -30,8 +30,8 @@ struct Renderer {
 };
 Renderer g_renderer;
 
-// A 64-bit fingerprint of bytes, eight at a time (a frame's vertices are about a megabyte: this
-// costs a fraction of a millisecond, a frame drawn again costs the GPU a whole canvas).
+// A 64-bit fingerprint of bytes, eight at a time: one pass over a frame's vertices, where a
+// frame drawn again costs the GPU the whole canvas.
 std::uint64_t mix(std::uint64_t h, const void* data, std::size_t size) {
   const auto* bytes = static_cast<const unsigned char*>(data);
   auto step = [&h](std::uint64_t word) {
@@ -45,7 +45,7 @@ std::uint64_t mix(std::uint64_t h, const void* data, std::size_t size) {
     step(word);
   }
   std::uint64_t tail = size;  // the length too, so that trailing zero bytes count
-  std::memcpy(&tail, bytes + i, size - i);
+  if (size > i) std::memcpy(&tail, bytes + i, size - i);  // an empty buffer's data may be null
   step(tail ^ (static_cast<std::uint64_t>(size) << 56));
   return h;
 }
