@@ -18,6 +18,10 @@ namespace quittance::ui {
 
 namespace {
 
+// Whether the patient can still use the request's link (sent, opened, or declined once), as
+// opposed to paid, cancelled or expired.
+bool link_usable(const std::string& state) { return state == "sent" || state == "opened" || state == "failed"; }
+
 // The patient's invoices that still owe something, oldest first (the order they are paid in).
 app::Json unpaid_invoices(app::CommandLayer& commands, const std::string& patient_id) {
   app::Json out = app::Json::array();
@@ -88,7 +92,7 @@ void draw_link(app::CommandLayer& commands, sync::Backend* backend, const app::J
     muted(tr("request.copied"));
   }
   const std::string st = request.value("state", std::string());
-  if (backend && backend->simulated() && (st == "sent" || st == "opened" || st == "failed")) {
+  if (backend && backend->simulated() && link_usable(st)) {
     ImGui::SameLine();
     if (ImGui::SmallButton((std::string(tr("request.simulate")) + "##simulate-" + id).c_str())) {
       PaymentRequestsState* s = &state;
@@ -141,8 +145,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
                             .value("items", app::Json::array());
       // Shown while the patient may still use it; once paid, cancelled or expired, the
       // « Demandes de paiement » tab says what became of it.
-      const std::string live = items.empty() ? "" : items[0].value("state", std::string());
-      if (live == "sent" || live == "opened" || live == "failed") {
+      if (!items.empty() && link_usable(items[0].value("state", std::string()))) {
         label(tr("request.created"));
         draw_link(commands, backend, items[0], state);
       }
@@ -240,7 +243,7 @@ void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, cons
     std::string line = date_time(r.value("created_at", std::string())) + "   " + tr("request.kind." + kind);
     if (kind != "card") line += "   " + money(r.value("amount", std::int64_t{0}));
     line += "   " + std::string(tr("request.state." + st));
-    if (st == "sent" || st == "opened" || st == "failed")
+    if (link_usable(st))
       line += "   " + std::string(tr("request.until")) + " " + date_time(r.value("expires_at", std::string()));
     label(line.c_str());
     if (!r.value("note", std::string()).empty()) {
@@ -251,7 +254,7 @@ void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, cons
       ImGui::SameLine();
       muted((std::string(tr("request.declined")) + " " + r.value("decline_code", std::string())).c_str());
     }
-    if (st == "sent" || st == "opened" || st == "failed") {
+    if (link_usable(st)) {
       ImGui::Indent();
       draw_link(commands, backend, r, state);
       ImGui::SameLine();
