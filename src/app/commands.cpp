@@ -5,8 +5,10 @@
 #include <map>
 #include <optional>
 
+#include "app/bounded_json.h"
 #include "app/command_error.h"
 #include "app/journal.h"
+#include "app/op_check.h"
 #include "app/registry.h"
 #include "app/settings_keys.h"
 #include "core/date.h"
@@ -102,6 +104,11 @@ std::int64_t next_journal_seq(store::Database& db) {
 
 }  // namespace
 
+const CommandSpec* find_command(std::string_view name) {
+  auto it = commands().find(name);
+  return it == commands().end() ? nullptr : &it->second;
+}
+
 CommandLayer::CommandLayer(store::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
 
 bool CommandLayer::set_actor(const std::string& user_id) {
@@ -169,7 +176,7 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
       if (previous->body != body) {
         return error("command_id_reused", "the id \"" + command_id + "\" was used by another command", "id");
       }
-      Json result = Json::parse(previous->result);
+      Json result = parse_bounded_json_or_discarded(previous->result);
       if (result.is_object() && result.contains("refused")) {  // sync kept it as refused
         Json refusal = {{"ok", false}, {"error", result["refused"]}, {"replayed", true}};
         return refusal;
@@ -212,8 +219,11 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
 
 namespace {
 Json parse_or_error(std::string_view text, Json& parsed) {
-  parsed = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (parsed.is_discarded()) return error("malformed_json", "the command is not valid JSON");
+  parsed = parse_bounded_json_or_discarded(text);
+  if (parsed.is_discarded()) {
+    return error("malformed_json", "the command is not valid JSON (or nests deeper than " +
+                                       std::to_string(kMaxJsonDepth) + " levels)");
+  }
   return nullptr;
 }
 }  // namespace
@@ -239,7 +249,8 @@ Json CommandLayer::apply_op(const Op& op) {
   try {
     if (auto previous = find_journal_entry(db_, op.id)) {
       // Already here (made inside another operation, or applied before): never run twice.
-      if (previous->body != op.body && Json::parse(previous->body, nullptr, false) != Json::parse(op.body, nullptr, false)) {
+      if (previous->body != op.body &&
+          parse_bounded_json_or_discarded(previous->body) != parse_bounded_json_or_discarded(op.body)) {
         return error("command_id_reused", "the operation \"" + op.id + "\" is here with other content", "id");
       }
       if (op.server_seq > 0) {
@@ -247,23 +258,30 @@ Json CommandLayer::apply_op(const Op& op) {
         st.bind(1, op.id).bind(2, op.server_seq);
         st.step();
       }
-      Json replay = ok(Json::parse(previous->result, nullptr, false));
+      Json replay = ok(parse_bounded_json_or_discarded(previous->result));
       replay["replayed"] = true;
       return replay;
     }
   } catch (const store::StoreError& e) {
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
   }
-  auto it = commands().find(op.name);
-  Json command = Json::parse(op.body, nullptr, false);
-  const auto day = core::parse_iso_date(op.day);
-  if (it == commands().end() || !it->second.writes || command.is_discarded() || !day) {
-    // From a newer Quittance (or damaged): not applied, not journaled. Sync stops before it
-    // until this device is updated, so that no device applies what another cannot.
+  // The server refused it when its log was repaired (an operation an older server let in):
+  // refused here too, without reading it, like on every replica.
+  if (!op.refused_code.empty()) return journal_refusal(op, error(op.refused_code, op.refused_message));
+  Json command;
+  const OpRefusal shape = check_op_shape(op, &command);
+  if (shape.code == "unknown_operation") {
+    // From a newer Quittance: not applied, not journaled. Sync stops before it until this
+    // device is updated, so that no device applies what another cannot. (The server lets in
+    // only names it knows, so a device meets one only when the server is newer than itself.)
     return error("unknown_operation", "this Quittance cannot apply \"" + op.name + "\": update it");
   }
-  const CommandSpec& spec = it->second;
-  const Clock clock{[at = op.at] { return at; }, [d = *day] { return d; }};
+  // Anything else this version cannot read is refused the same way on every replica, and
+  // the log moves on: a damaged operation never stops a clinic's sync.
+  if (!shape.ok()) return journal_refusal(op, error(shape.code, shape.message));
+  const CommandSpec& spec = *find_command(op.name);
+  const core::Date day = *core::parse_iso_date(op.day);
+  const Clock clock{[at = op.at] { return at; }, [day] { return day; }};
   const bool mine = op.server_seq == 0;  // made here, made again after other devices' operations
   Json answer;
   try {
@@ -304,7 +322,7 @@ Json CommandLayer::journal_refusal(const Op& op, Json refusal) {
       JournalEntry entry{0, op.id, op.name, op.actor, op.body, dump(Json{{"refused", refusal["error"]}}), op.at, "", "",
                          op.origin, op.series, op.day, op.server_seq};
       if (op.server_seq == 0) {
-        record_pending(db_, op.id, op.name, Json::parse(op.body, nullptr, false), next_journal_seq(db_), "");
+        record_pending(db_, op.id, op.name, parse_bounded_json_or_discarded(op.body), next_journal_seq(db_), "");
       }
       append_journal(db_, std::move(entry));
     });

@@ -32,6 +32,9 @@ struct Op {
   std::string id, name, actor, body, at, day;  // day: the origin's calendar date (ISO)
   std::string origin, series;                  // the device, its number series
   std::int64_t server_seq = 0;                 // 0 while the server has not accepted it
+  // Set by the server on an operation it refused after the fact (a log repaired on upgrade):
+  // every replica journals it as refused with this code and message, without reading it.
+  std::string refused_code, refused_message;
 };
 
 class CommandLayer {

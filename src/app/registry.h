@@ -3,6 +3,7 @@
 // and returns its result, or refuses (command_error.h).
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,9 @@ struct CommandSpec {
 };
 
 using Registry = std::vector<CommandSpec>;
+
+// The command of that name (queries included), or null. The one table every caller shares.
+const CommandSpec* find_command(std::string_view name);
 
 void add_settings_commands(Registry& r);
 void add_catalog_commands(Registry& r);

@@ -1,6 +1,7 @@
 // Read-only reports: a patient's balance, aged receivables and the dashboard's summary,
 // processing fees, and the journal with its hash-chain verification.
 #include "app/args.h"
+#include "app/bounded_json.h"
 #include "app/command_error.h"
 #include "app/journal.h"
 #include "app/ledger.h"
@@ -158,9 +159,9 @@ Json journal_list(Context& ctx) {
   Json items = Json::array();
   while (st.step()) {
     items.push_back({{"seq", st.column_int64(0)}, {"command_id", st.column_text(1)}, {"name", st.column_text(2)},
-                     {"actor", st.column_text(3)}, {"command", Json::parse(st.column_text(4), nullptr, false)},
+                     {"actor", st.column_text(3)}, {"command", parse_bounded_json_or_discarded(st.column_text(4))},
                      {"at", st.column_text(5)}, {"hash", st.column_text(6)},
-                     {"result", Json::parse(st.column_text(7), nullptr, false)}, {"origin", st.column_text(8)},
+                     {"result", parse_bounded_json_or_discarded(st.column_text(7))}, {"origin", st.column_text(8)},
                      {"server_seq", st.column_is_null(9) ? Json(nullptr) : Json(st.column_int64(9))}});
   }
   return Json{{"items", std::move(items)}};

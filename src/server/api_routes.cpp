@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "app/bounded_json.h"
 #include "core/roles.h"
 #include "server/api_support.h"
 #include "server/devices.h"
@@ -47,24 +48,47 @@ void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDa
              {"device_id", device->id},
              {"device_name", device->name},
              {"series", db.with([&](store::Database& d) { return device_series(d, device->id); })},
+             {"device_role", core::to_string(device->role)},
              {"card_payments", card_payments},
              // Where patients' payment links point: "" when not set, and the app uses its own origin.
              {"pay_base_url", pay_base_url}});
 }
 
+// The ceiling a new or changed device gets: "device_role" in the body, owner when absent.
+std::optional<core::Role> device_role_member(const Json& body, httplib::Response& res) {
+  if (!body.contains("device_role")) return core::Role::Owner;
+  std::optional<std::string> name = string_member(body, "device_role");
+  std::optional<core::Role> role = name ? core::role_from_string(*name) : std::nullopt;
+  if (!role) {
+    send_api_error(res, 400, "invalid_argument",
+                   "\"device_role\" must be owner, billing, practitioner or read_only");
+  }
+  return role;
+}
+
+// Only a device an owner trusts with everything may let another device in or change one.
+bool refuse_unless_owner_device(const Device& device, httplib::Response& res) {
+  if (device.role == core::Role::Owner) return false;
+  send_api_error(res, 403, "forbidden", "only an owner's device may pair, revoke or change devices");
+  return true;
+}
+
 void handle_pairing_code(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
   std::optional<Device> device = authenticate(req, res, db);
-  if (!device) return;
-  // No argument yet; a body, if any, must still be a JSON object, so that one sent by a future
-  // client is not silently misread.
-  if (!json_object_body(req, res, /*optional_body=*/true)) return;
+  if (!device || refuse_unless_owner_device(*device, res)) return;
+  std::optional<Json> body = json_object_body(req, res, /*optional_body=*/true);
+  if (!body) return;
+  std::optional<core::Role> role = device_role_member(*body, res);
+  if (!role) return;
   const std::int64_t t = now();
-  PairingCode code = db.with([&](store::Database& d) { return create_pairing_code(d, device->clinic_id, t); });
+  PairingCode code =
+      db.with([&](store::Database& d) { return create_pairing_code(d, device->clinic_id, t, *role); });
   send_json(res, 201,
             {{"ok", true},
              {"code", code.code},
              {"expires_at", format_utc(code.expires_at)},
-             {"expires_in", code.expires_at - t}});
+             {"expires_in", code.expires_at - t},
+             {"device_role", core::to_string(*role)}});
 }
 
 void handle_pair(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now,
@@ -152,6 +176,7 @@ void handle_list_devices(const httplib::Request& req, httplib::Response& res, Sh
                      {"name", d.name},
                      {"created_at", d.created_at},
                      {"revoked", d.revoked},
+                     {"role", core::to_string(d.role)},
                      {"this_device", d.id == device->id}});
   send_json(res, 200, {{"ok", true}, {"devices", items}});
 }
@@ -159,7 +184,7 @@ void handle_list_devices(const httplib::Request& req, httplib::Response& res, Sh
 // A lost or stolen device is cut off from another device of the clinic, by its owner.
 void handle_revoke_device(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
   std::optional<Device> device = authenticate(req, res, db);
-  if (!device) return;
+  if (!device || refuse_unless_owner_device(*device, res)) return;
   std::optional<Json> body = json_object_body(req, res);
   if (!body) return;
   std::optional<std::string> target = string_member(*body, "device_id");
@@ -182,6 +207,37 @@ void handle_revoke_device(const httplib::Request& req, httplib::Response& res, S
     return;
   }
   send_json(res, 200, {{"ok", true}, {"device_id", *target}, {"revoked", true}});
+}
+
+// An owner changes what another device may do at most; a device never changes its own.
+void handle_device_role(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  std::optional<Device> device = authenticate(req, res, db);
+  if (!device || refuse_unless_owner_device(*device, res)) return;
+  std::optional<Json> body = json_object_body(req, res);
+  if (!body) return;
+  std::optional<std::string> target = string_member(*body, "device_id");
+  std::optional<std::string> role_name = string_member(*body, "role");
+  std::optional<core::Role> role = role_name ? core::role_from_string(*role_name) : std::nullopt;
+  if (!target || !role || !body->contains("device_role")) {
+    send_api_error(res, 400, "invalid_argument",
+                   "\"device_id\", \"device_role\" and \"role\" (the signed-in user's) are needed");
+    return;
+  }
+  std::optional<core::Role> ceiling = device_role_member(*body, res);
+  if (!ceiling) return;
+  if (!core::allowed(*role, core::Permission::ManageSettings)) {
+    send_api_error(res, 403, "forbidden", "only the practice's owner may change a device's role");
+    return;
+  }
+  if (*target == device->id) {
+    send_api_error(res, 409, "cannot_change_self", "a device's role is changed from another owner's device");
+    return;
+  }
+  if (!db.with([&](store::Database& d) { return set_device_role(d, device->clinic_id, *target, *ceiling); })) {
+    send_api_error(res, 404, "not_found", "no such device in this clinic");
+    return;
+  }
+  send_json(res, 200, {{"ok", true}, {"device_id", *target}, {"device_role", core::to_string(*ceiling)}});
 }
 
 // Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for
@@ -208,7 +264,7 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
     send_json(res, 400, error);
     return;
   }
-  Json event = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  Json event = app::parse_bounded_json_or_discarded(req.body);
   if (event.is_discarded() || !event.is_object()) {
     send_api_error(res, 400, "malformed_json", "the event is not a JSON object");
     return;
@@ -278,6 +334,8 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
              [&db](const httplib::Request& req, httplib::Response& res) { handle_list_devices(req, res, db); });
   server.Post("/api/devices/revoke",
               [&db](const httplib::Request& req, httplib::Response& res) { handle_revoke_device(req, res, db); });
+  server.Post("/api/devices/role",
+              [&db](const httplib::Request& req, httplib::Response& res) { handle_device_role(req, res, db); });
   server.Post(std::string(kStripeWebhookPath), [payments, config](const httplib::Request& req, httplib::Response& res) {
     handle_stripe_webhook(req, res, *config, *payments);
   });

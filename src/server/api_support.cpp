@@ -1,5 +1,6 @@
 // Route helpers. See api_support.h.
 #include "server/api_support.h"
+#include "app/bounded_json.h"
 
 #include "server/api_routes.h"
 
@@ -31,9 +32,10 @@ std::optional<Json> json_object_body(const httplib::Request& req, httplib::Respo
     send_api_error(res, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
     return std::nullopt;
   }
-  Json body = Json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  Json body = app::parse_bounded_json_or_discarded(req.body);
   if (body.is_discarded()) {
-    send_api_error(res, 400, "malformed_json", "the body is not valid JSON (UTF-8)");
+    send_api_error(res, 400, "malformed_json", "the body is not valid JSON (UTF-8), or nests deeper than " +
+                                                   std::to_string(app::kMaxJsonDepth) + " levels");
     return std::nullopt;
   }
   if (!body.is_object()) {

@@ -1,5 +1,6 @@
 // Existing books as a clinic's log and snapshot. See books_import.h.
 #include "server/books_import.h"
+#include "app/bounded_json.h"
 
 #include <filesystem>
 #include <stdexcept>
@@ -45,7 +46,7 @@ ImportedBooks import_books(store::Database& server, const std::string& clinic_id
         op.actor = st.column_text(2);
         op.body = st.column_text(3);
         if (op.name == "settings.set") {
-          const nlohmann::json body = nlohmann::json::parse(op.body, nullptr, false);
+          const nlohmann::json body = app::parse_bounded_json_or_discarded(op.body);
           const std::string key = body.is_object() ? body.value("key", "") : "";
           if (key.rfind("device.", 0) == 0) {
             if (key == "device.series" && body.value("value", nlohmann::json()).is_string()) series = body["value"];

@@ -119,13 +119,17 @@ NewDevice create_clinic(store::Database& db, const std::string& name, std::int64
 
 std::optional<Device> find_device_by_token(store::Database& db, std::string_view token) {
   if (!looks_like_device_token(token)) return std::nullopt;
-  store::Statement st = db.prepare("SELECT id, clinic_id, name FROM devices WHERE token_hash = ? AND revoked = 0");
+  store::Statement st =
+      db.prepare("SELECT id, clinic_id, name, role FROM devices WHERE token_hash = ? AND revoked = 0");
   st.bind(1, secret_hash(token));
   if (!st.step()) return std::nullopt;
-  return Device{st.column_text(0), st.column_text(1), st.column_text(2)};
+  // The column's CHECK keeps it one of the four; read_only is the safe reading of anything else.
+  return Device{st.column_text(0), st.column_text(1), st.column_text(2),
+                core::role_from_string(st.column_text(3)).value_or(core::Role::ReadOnly)};
 }
 
-PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now) {
+PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now,
+                                core::Role role) {
   PairingCode code{{}, now + kPairingCodeLifetimeSeconds};
   db.transaction([&] {
     db.prepare("DELETE FROM pairing_codes WHERE expires_at < ?").bind(1, now - 86400).step();
@@ -135,11 +139,12 @@ PairingCode create_pairing_code(store::Database& db, const std::string& clinic_i
       std::string candidate = new_pairing_code();
       const std::int64_t before = db.total_changes();
       db.prepare(
-            "INSERT INTO pairing_codes(code_hash, clinic_id, expires_at, used) VALUES (?, ?, ?, 0) "
+            "INSERT INTO pairing_codes(code_hash, clinic_id, expires_at, used, role) VALUES (?, ?, ?, 0, ?) "
             "ON CONFLICT(code_hash) DO NOTHING")
           .bind(1, secret_hash(candidate))
           .bind(2, clinic_id)
           .bind(3, code.expires_at)
+          .bind(4, core::to_string(role))
           .step();
       if (db.total_changes() != before) {
         code.code = std::move(candidate);
@@ -167,12 +172,14 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
                           const JoiningBooks& books) {
   PairingResult result{PairingOutcome::unknown_code, {}, {}, 0};
   db.transaction([&] {
-    store::Statement st = db.prepare("SELECT clinic_id, expires_at, used FROM pairing_codes WHERE code_hash = ?");
+    store::Statement st =
+        db.prepare("SELECT clinic_id, expires_at, used, role FROM pairing_codes WHERE code_hash = ?");
     st.bind(1, secret_hash(code));
     if (!st.step()) return;
     const std::string clinic_id = st.column_text(0);
     const std::int64_t expires_at = st.column_int64(1);
     const bool used = st.column_int64(2) != 0;
+    const std::string role = st.column_text(3);
     if (used) {
       result.outcome = PairingOutcome::used_code;
       return;
@@ -200,7 +207,11 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
     NewDevice device{clinic_id, new_uuid(), new_device_token()};
     insert_device(db, device, name, now);
     const std::string series = series_for_index(series_taken);
-    db.prepare("UPDATE devices SET series = ? WHERE id = ?").bind(1, series).bind(2, device.device_id).step();
+    db.prepare("UPDATE devices SET series = ?, role = ? WHERE id = ?")
+        .bind(1, series)
+        .bind(2, role)
+        .bind(3, device.device_id)
+        .step();
     result = {PairingOutcome::paired, std::move(device), series, head};
   });
   return result;
@@ -208,10 +219,13 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
 
 std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id) {
   store::Statement st =
-      db.prepare("SELECT id, name, created_at, revoked FROM devices WHERE clinic_id = ? ORDER BY created_at, rowid");
+      db.prepare("SELECT id, name, created_at, revoked, role FROM devices WHERE clinic_id = ? ORDER BY created_at, rowid");
   st.bind(1, clinic_id);
   std::vector<DeviceInfo> out;
-  while (st.step()) out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_int64(3) != 0});
+  while (st.step()) {
+    out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_int64(3) != 0,
+                   core::role_from_string(st.column_text(4)).value_or(core::Role::ReadOnly)});
+  }
   return out;
 }
 
@@ -224,6 +238,23 @@ bool revoke_device(store::Database& db, const std::string& clinic_id, const std:
       .bind(2, device_id)
       .step();
   return true;
+}
+
+bool set_device_role(store::Database& db, const std::string& clinic_id, const std::string& device_id, core::Role role) {
+  const std::int64_t before = db.total_changes();
+  store::Statement st = db.prepare("UPDATE devices SET role = ? WHERE clinic_id = ? AND id = ?");
+  st.bind(1, core::to_string(role)).bind(2, clinic_id).bind(3, device_id);
+  st.step();
+  return db.total_changes() != before;
+}
+
+bool series_allowed(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+                    const std::string& series) {
+  if (series == device_series(db, device_id)) return true;
+  store::Statement st =
+      db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND series = ? AND revoked = 0 AND id <> ?");
+  st.bind(1, clinic_id).bind(2, series).bind(3, device_id);
+  return !st.step();
 }
 
 }  // namespace quittance::server

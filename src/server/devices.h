@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/roles.h"
 #include "store/database.h"
 
 namespace quittance::server {
@@ -35,6 +36,7 @@ struct Device {
   std::string id;
   std::string clinic_id;
   std::string name;
+  core::Role role = core::Role::Owner;  // the most it may do, whatever it says of its user
 };
 
 // What a new device receives, once: the token is not stored anywhere in clear.
@@ -58,9 +60,11 @@ struct PairingCode {
   std::string code;         // shown once, to the device that asked
   std::int64_t expires_at;  // Unix time
 };
-// A fresh code for `clinic_id`, valid kPairingCodeLifetimeSeconds. Codes expired for a day
-// are deleted on the way: they can only be refused, and "unknown" refuses them as well.
-PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now);
+// A fresh code for `clinic_id`, valid kPairingCodeLifetimeSeconds; the device it pairs gets
+// `role` as its ceiling. Codes expired for a day are deleted on the way: they can only be
+// refused, and "unknown" refuses them as well.
+PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now,
+                                core::Role role = core::Role::Owner);
 
 // What the joining device already holds (docs/sync.md, « Pairing »): its books become the
 // clinic's only when the clinic has none yet, or when they were that clinic's already.
@@ -91,11 +95,21 @@ std::string device_series(store::Database& db, const std::string& device_id);
 struct DeviceInfo {
   std::string id, name, created_at;
   bool revoked = false;
+  core::Role role = core::Role::Owner;
 };
 // The clinic's devices, oldest first, revoked ones included (marked).
 std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id);
 // Revokes a device of the clinic: its token stops working at once. False when the clinic has
 // no such device. Revoking twice is not an error.
 bool revoke_device(store::Database& db, const std::string& clinic_id, const std::string& device_id);
+// Sets a device's ceiling. False when the clinic has no such device.
+bool set_device_role(store::Database& db, const std::string& clinic_id, const std::string& device_id, core::Role role);
+
+// The series an operation of `device_id` may number in: its own; and, for a device without one
+// (create-clinic's token) or an operation made before a re-pairing, any series that no other
+// active device of the clinic holds. Another live device's series never: that would break its
+// gapless numbering.
+bool series_allowed(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+                    const std::string& series);
 
 }  // namespace quittance::server

@@ -1,5 +1,6 @@
 // The clinic's operation log. See op_log.h.
 #include "server/op_log.h"
+#include "app/bounded_json.h"
 
 namespace quittance::server {
 
@@ -48,8 +49,8 @@ PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_
   auto st = db.prepare("SELECT seq, op FROM sync_ops WHERE clinic_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   st.bind(1, clinic_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   while (st.step()) {
-    nlohmann::json op = nlohmann::json::parse(st.column_text(1), nullptr, false);
-    if (op.is_discarded()) continue;  // cannot happen: written by push_ops
+    nlohmann::json op = app::parse_bounded_json_or_discarded(st.column_text(1));
+    if (!op.is_object()) continue;  // cannot happen: written by push_ops, or repaired at start-up
     op["seq"] = st.column_int64(0);
     page.ops.push_back(std::move(op));
   }

@@ -1,5 +1,6 @@
 // Payment links. See pay_links.h.
 #include "server/pay_links.h"
+#include "app/bounded_json.h"
 
 #include "app/payment_requests.h"
 #include "core/sha256.h"
@@ -20,7 +21,7 @@ void index_pay_links(store::Database& db, const std::string& clinic_id, const st
     auto body = op.find("body");
     if (name == op.end() || !name->is_string() || !makes_pay_link(name->get<std::string>())) continue;
     if (body == op.end() || !body->is_string()) continue;
-    const nlohmann::json cmd = nlohmann::json::parse(body->get<std::string>(), nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json cmd = app::parse_bounded_json_or_discarded(body->get<std::string>());
     if (!cmd.is_object() || !cmd.contains("token") || !cmd["token"].is_string()) continue;
     const std::string token = cmd["token"].get<std::string>();
     // The books' own rule: an operation with another token is refused when replayed anyway.

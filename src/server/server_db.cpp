@@ -1,6 +1,12 @@
 // Server database: migrations and opening. See server_db.h.
 #include "server/server_db.h"
 
+#include <ctime>
+#include <iostream>
+
+#include "server/devices.h"
+#include "server/log_repair.h"
+
 #include <filesystem>
 
 namespace quittance::server {
@@ -219,6 +225,34 @@ const std::vector<store::Migration>& server_migrations() {
         ALTER TABLE card_setups ADD COLUMN payment_method_id TEXT NOT NULL DEFAULT '';
         CREATE INDEX card_setups_by_request ON card_setups(clinic_id, request_id) WHERE request_id != '';
       )sql"},
+      {8, R"sql(
+        -- The most a device may do (docs/security.md, « Roles »): set by an owner when the
+        -- pairing code is made, checked by the server on every route and every operation the
+        -- device pushes, whatever role the device says its user has. Devices paired before it
+        -- existed keep every right they had.
+        ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'owner'
+          CHECK (role IN ('owner', 'billing', 'practitioner', 'read_only'));
+        ALTER TABLE pairing_codes ADD COLUMN role TEXT NOT NULL DEFAULT 'owner'
+          CHECK (role IN ('owner', 'billing', 'practitioner', 'read_only'));
+        -- Operations an older server let into a log unchecked, each replaced by a refusal
+        -- (log_repair.h): the row as it was, for whoever wants to know what it held.
+        CREATE TABLE op_log_repairs (
+          clinic_id   TEXT NOT NULL,
+          seq         INTEGER NOT NULL,
+          op_id       TEXT NOT NULL,
+          original    TEXT NOT NULL,
+          code        TEXT NOT NULL,
+          message     TEXT NOT NULL,
+          repaired_at TEXT NOT NULL,
+          PRIMARY KEY (clinic_id, seq)
+        ) STRICT;
+        -- Which version of the checks the whole log was last held to (log_repair.cpp).
+        CREATE TABLE op_log_checks (
+          version    INTEGER NOT NULL,
+          checked_at TEXT NOT NULL,
+          repaired   INTEGER NOT NULL
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }
@@ -237,6 +271,13 @@ store::Database open_server_database(const std::string& data_dir) {
     wal.step();
   }
   store::migrate(db, server_migrations());
+  // Once per version of the checks: a log poisoned before the server checked operations heals
+  // here, before any replica reads it again.
+  const std::int64_t repaired = repair_op_logs(db, format_utc(std::time(nullptr)));
+  if (repaired > 0) {
+    std::cerr << "quittance-server: " << repaired << " operation(s) in the clinics' logs could not be applied; "
+              << "each is now recorded as refused (table op_log_repairs keeps what they held)\n";
+  }
   return db;
 }
 

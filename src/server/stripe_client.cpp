@@ -1,5 +1,6 @@
 // Stripe over libcurl. See stripe_client.h.
 #include "server/stripe_client.h"
+#include "app/bounded_json.h"
 
 #include <curl/curl.h>
 
@@ -127,7 +128,7 @@ StripeResponse StripeClient::send(const std::string& method, const std::string& 
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   r.status = static_cast<int>(status);
-  r.body = nlohmann::json::parse(response_body, nullptr, /*allow_exceptions=*/false);
+  r.body = app::parse_bounded_json_or_discarded(response_body);
   if (r.body.is_discarded()) r.body = nullptr;
   if (retry_header.find("true") != std::string::npos) r.stripe_should_retry = true;
   if (retry_header.find("false") != std::string::npos) r.stripe_should_retry = false;

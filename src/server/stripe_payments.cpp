@@ -28,16 +28,17 @@ ApiAnswer invalid(const RequestFields& f) {
   return error_answer(400, "invalid_argument", f.error(), {{"field", f.field()}});
 }
 
-// The role the device says its signed-in user has (users are the device's: until the Sync
-// issue brings them here, the device is trusted to tell; security.md says so), checked with
-// the core's rules, as the command layer does.
-std::optional<ApiAnswer> refuse_role(const Json& body, core::Permission permission) {
+// The role the device says its signed-in user has (users are the device's), checked with the
+// core's rules as the command layer does, and within the device's own ceiling, which an owner
+// set and the device cannot raise (docs/security.md, « Roles »).
+std::optional<ApiAnswer> refuse_role(const Device& device, const Json& body, core::Permission permission) {
   auto it = body.find("role");
   std::optional<core::Role> role;
   if (it != body.end() && it->is_string()) role = core::role_from_string(it->get<std::string>());
   if (!role)
     return error_answer(400, "invalid_argument", "\"role\" must be the signed-in user's role", {{"field", "role"}});
   if (!core::allowed(*role, permission)) return error_answer(403, "forbidden", "this role may not do this");
+  if (!core::allowed(device.role, permission)) return error_answer(403, "forbidden", "this device may not do this");
   return std::nullopt;
 }
 
@@ -155,7 +156,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
   const std::string email = f.optional_text("email", 254);
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(command_id)) return *refusal;
-  if (auto refusal = refuse_role(body, core::Permission::TakePayments)) return *refusal;
+  if (auto refusal = refuse_role(device, body, core::Permission::TakePayments)) return *refusal;
   if (!ctx.stripe) return stripe_not_configured();
   const Json request = {{"patient_id", patient_id}, {"patient_name", patient_name}, {"email", email}};
   if (auto replay = begin(ctx, device, command_id, "cards/setup", request)) return *replay;
@@ -233,7 +234,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   const std::int64_t events_after = f.optional_integer("events_after", 0, INT64_MAX, 0);
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(charge.command_id)) return *refusal;
-  if (auto refusal = refuse_role(body, core::Permission::TakePayments)) return *refusal;
+  if (auto refusal = refuse_role(device, body, core::Permission::TakePayments)) return *refusal;
   if (charge.currency.size() != 3 || !letters)
     return error_answer(400, "invalid_argument", "\"currency\" must be an ISO 4217 code", {{"field", "currency"}});
   if (charge.amount != amount_due)
@@ -368,7 +369,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
   const std::string refunded_on = f.iso_date("refunded_on");
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(command_id)) return *refusal;
-  if (auto refusal = refuse_role(body, core::Permission::Refund)) return *refusal;
+  if (auto refusal = refuse_role(device, body, core::Permission::Refund)) return *refusal;
   if (!ctx.stripe) return stripe_not_configured();
   const Json request = {
       {"payment_intent_id", payment_intent_id}, {"amount", amount}, {"reason", reason}, {"refunded_on", refunded_on}};

@@ -1,9 +1,13 @@
 // Sync routes. See sync_routes.h.
 #include "server/sync_routes.h"
 
+#include <iostream>
+
+#include "app/op_check.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
 #include "server/op_log.h"
+#include "server/devices.h"
 #include "server/pay_links.h"
 #include "sync/replica.h"
 
@@ -25,6 +29,38 @@ bool protocol_ok(const Json& body, httplib::Response& res) {
   return true;
 }
 
+// The first operation of a batch the server will not take, and why: checked at the door, so
+// that nothing a device sends can stop the log or be applied differently by two replicas
+// (docs/sync.md, « Validated at the door »).
+struct Refusal {
+  std::size_t index = 0;
+  std::string id, code, message;
+};
+
+std::optional<Refusal> check_pushed_op(store::Database& d, const Device& device, const Json& j, std::size_t index,
+                                       app::Op* op) {
+  std::string field;
+  auto refuse = [&](std::string code, std::string message) {
+    const auto id = j.is_object() ? j.find("id") : j.end();
+    std::string id_text = j.is_object() && id != j.end() && id->is_string() ? id->get<std::string>() : "";
+    if (id_text.size() > 64) id_text.clear();
+    return Refusal{index, std::move(id_text), std::move(code), std::move(message)};
+  };
+  if (!sync::op_from_json(j, op, &field)) return refuse("malformed_operation", "\"" + field + "\" is malformed");
+  // A device pushes its own operations only: the origin is the authenticated device.
+  if (op->origin != device.id) return refuse("forbidden", "the operation was made by another device");
+  if (!op->refused_code.empty()) return refuse("malformed_operation", "\"refused\" is the server's to say");
+  Json body;
+  if (app::OpRefusal shape = app::check_op_shape(*op, &body); !shape.ok()) return refuse(shape.code, shape.message);
+  if (app::OpRefusal role = app::check_op_role(*op, body, device.role); !role.ok()) {
+    return refuse(role.code, role.message);
+  }
+  if (!series_allowed(d, device.clinic_id, device.id, op->series)) {
+    return refuse("forbidden", "series \"" + op->series + "\" is another device's");
+  }
+  return std::nullopt;
+}
+
 void handle_push(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
@@ -36,23 +72,18 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
     send_api_error(res, 400, "invalid_argument", "\"base\" (a seq) and \"ops\" (up to 500) are required");
     return;
   }
-  // Every operation checked before any is stored: a batch is taken whole or not at all.
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    app::Op op;
-    std::string field;
-    if (!sync::op_from_json(ops[i], &op, &field)) {
-      send_api_error(res, 400, "invalid_argument", "ops[" + std::to_string(i) + "]." + field + " is malformed");
-      return;
-    }
-    // A device pushes its own operations only: the origin is the authenticated device.
-    if (op.origin != device->id) {
-      send_api_error(res, 403, "forbidden", "ops[" + std::to_string(i) + "] was made by another device");
-      return;
-    }
-  }
-  const std::vector<Json> batch(ops.begin(), ops.end());
   const std::string received = format_utc(now());
+  std::optional<Refusal> refused;
   PushOutcome out = db.with([&](store::Database& d) {
+    // The operations before the first refused one are taken; that one is refused; those after
+    // it wait: they were made after it, and the device makes them again without it before
+    // sending them (sync::Replica::refused_by_server).
+    std::vector<Json> batch;
+    for (std::size_t i = 0; i < ops.size() && !refused; ++i) {
+      app::Op op;
+      refused = check_pushed_op(d, *device, ops[i], i, &op);
+      if (!refused) batch.push_back(ops[i]);
+    }
     PushOutcome pushed;
     // A payment request's link works once its operation is in the log: both in one transaction.
     d.transaction([&] {
@@ -67,7 +98,13 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
   }
   Json accepted = Json::array();
   for (const auto& [id, seq] : out.accepted) accepted.push_back({{"id", id}, {"seq", seq}});
-  send_json(res, 200, {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", out.head}, {"accepted", accepted}});
+  Json answer = {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", out.head}, {"accepted", accepted}};
+  answer["refused"] = Json::array();
+  if (refused) {
+    answer["refused"].push_back(
+        {{"index", refused->index}, {"id", refused->id}, {"code", refused->code}, {"message", refused->message}});
+  }
+  send_json(res, 200, answer);
 }
 
 void handle_pull(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
@@ -96,7 +133,9 @@ void handle_snapshot(const httplib::Request& req, httplib::Response& res, Shared
   try {
     snapshot = snapshots.take(db, device->clinic_id);
   } catch (const store::StoreError& e) {
-    send_api_error(res, 503, "snapshot_unavailable", std::string("the clinic's books could not be made: ") + e.what());
+    // The reason goes to the log: it may name a file or a table, and the device needs neither.
+    std::cerr << "quittance-server: snapshot of a clinic failed: " << e.what() << '\n';
+    send_api_error(res, 503, "snapshot_unavailable", "the clinic's books could not be made: try again later");
     return;
   }
   res.status = 200;

@@ -1,5 +1,6 @@
 // The device's side of the backend. See backend.h.
 #include "sync/backend.h"
+#include "app/bounded_json.h"
 
 #include <algorithm>
 
@@ -25,7 +26,7 @@ CallResult to_result(const HttpResponse& response) {
     r.code = "network";
     return r;
   }
-  r.body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  r.body = app::parse_bounded_json_or_discarded(response.body);
   if (r.body.is_discarded() || !r.body.is_object()) {
     // Not our server's JSON (a proxy's error page, a static host's 404): as if not answered.
     r.body = nullptr;

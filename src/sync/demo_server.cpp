@@ -1,5 +1,6 @@
 // The server played in the page. See demo_server.h.
 #include "sync/demo_server.h"
+#include "app/bounded_json.h"
 
 namespace quittance::sync {
 
@@ -43,7 +44,7 @@ nlohmann::json DemoServer::emit(const std::string& kind, const Json& data) {
 }
 
 void DemoServer::send(const HttpRequest& request, std::function<void(const HttpResponse&)> done) {
-  Json body = request.body.empty() ? Json::object() : Json::parse(request.body, nullptr, false);
+  Json body = request.body.empty() ? Json::object() : app::parse_bounded_json_or_discarded(request.body);
   if (body.is_discarded() || !body.is_object()) {
     done(error(400, "malformed_json"));
     return;

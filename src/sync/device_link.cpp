@@ -1,5 +1,6 @@
 // The device link's file format. See device_link.h.
 #include "sync/device_link.h"
+#include "app/bounded_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +21,7 @@ std::string to_json(const DeviceLink& link) {
 }
 
 std::optional<DeviceLink> device_link_from_json(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json j = app::parse_bounded_json_or_discarded(text);
   if (!j.is_object() || j.value("version", 0) != 1) return std::nullopt;
   try {
     DeviceLink link;

@@ -40,6 +40,7 @@ Json op_to_json(const app::Op& op) {
   Json j = {{"id", op.id},         {"name", op.name}, {"actor", op.actor},   {"body", op.body},
             {"at", op.at},         {"day", op.day},   {"origin", op.origin}, {"series", op.series}};
   if (op.server_seq > 0) j["seq"] = op.server_seq;
+  if (!op.refused_code.empty()) j["refused"] = {{"code", op.refused_code}, {"message", op.refused_message}};
   return j;
 }
 
@@ -73,6 +74,20 @@ bool op_from_json(const Json& j, app::Op* op, std::string* error) {
       return false;
     }
     op->server_seq = j["seq"].get<std::int64_t>();
+  }
+  // The server's refusal of an operation already in its log (repaired on upgrade).
+  op->refused_code.clear();
+  op->refused_message.clear();
+  if (j.contains("refused")) {
+    const Json& r = j["refused"];
+    if (!r.is_object() || !r.value("code", Json()).is_string() || !r.value("message", Json()).is_string() ||
+        r["code"].get_ref<const std::string&>().empty() || r["code"].get_ref<const std::string&>().size() > 64 ||
+        r["message"].get_ref<const std::string&>().size() > 1000) {
+      *error = "refused";
+      return false;
+    }
+    op->refused_code = r["code"].get<std::string>();
+    op->refused_message = r["message"].get<std::string>();
   }
   return true;
 }
@@ -170,6 +185,83 @@ void Replica::accepted(const std::vector<std::pair<std::string, std::int64_t>>& 
   });
 }
 
+std::vector<app::Op> Replica::undo_pending() {
+  std::vector<app::Op> pending;
+  std::vector<std::string> changesets;
+  std::int64_t first_pending = 0;
+  {
+    auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
+                          ", p.changeset, p.first_seq FROM sync_pending p JOIN journal j ON j.command_id = p.command_id "
+                          "ORDER BY j.seq");
+    while (st.step()) {
+      pending.push_back(read_op(st));
+      changesets.push_back(st.column_blob(8));
+      if (first_pending == 0) first_pending = st.column_int64(9);
+    }
+  }
+  for (auto it = changesets.rbegin(); it != changesets.rend(); ++it) store::undo_changeset(db_, *it);
+  if (first_pending > 0) {
+    // Their entries, and those of the commands they ran inside them (demo.load), go.
+    auto drop = db_.prepare("DELETE FROM journal WHERE seq >= ?1 AND server_seq IS NULL");
+    drop.bind(1, first_pending);
+    drop.step();
+    db_.exec("DELETE FROM sync_pending");
+  }
+  return pending;
+}
+
+void Replica::redo(const app::Op& op) {
+  const app::Json answer = commands_.apply_op(op);
+  const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
+  if (code == "storage_error" || code == "disk_full") throw store::StoreError(1, "storage error while rebasing");
+}
+
+bool Replica::refused_by_server(const std::string& id, const std::string& code, const std::string& message) {
+  bool found = false;
+  db_.transaction([&] {
+    {
+      auto st = db_.prepare("SELECT 1 FROM sync_pending WHERE command_id = ?1 AND push = 1");
+      st.bind(1, id);
+      found = st.step();
+    }
+    if (!found) return;
+    std::vector<app::Op> pending = undo_pending();
+    for (app::Op& op : pending) {
+      if (op.id != id) {
+        redo(op);
+        continue;
+      }
+      // Journaled as refused, like an operation every replica refuses, then kept off the
+      // outbox: the server will never take it, and the practitioner is shown why.
+      op.refused_code = code;
+      op.refused_message = message;
+      redo(op);
+      auto result = db_.prepare("UPDATE journal SET result = ?2 WHERE command_id = ?1");
+      const Json refusal = {{"refused", {{"code", code}, {"message", message}, {"by_server", true}}}};
+      result.bind(1, id).bind(2, refusal.dump(-1, ' ', false, Json::error_handler_t::replace));
+      result.step();
+      auto off = db_.prepare("DELETE FROM sync_pending WHERE command_id = ?1");
+      off.bind(1, id);
+      off.step();
+    }
+  });
+  return found;
+}
+
+std::int64_t Replica::refused_by_server_count() {
+  auto st = db_.prepare(
+      "SELECT COUNT(*) FROM journal WHERE server_seq IS NULL AND json_extract(result, '$.refused.by_server') = 1");
+  st.step();
+  return st.column_int64(0);
+}
+
+std::string Replica::last_refusal() {
+  auto st = db_.prepare(
+      "SELECT name, json_extract(result, '$.refused.message') FROM journal WHERE server_seq IS NULL "
+      "AND json_extract(result, '$.refused.by_server') = 1 ORDER BY seq DESC LIMIT 1");
+  return st.step() ? st.column_text(0) + ": " + st.column_text(1) : std::string();
+}
+
 PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
   PullOutcome outcome;
   std::sort(ops.begin(), ops.end(), [](const app::Op& a, const app::Op& b) { return a.server_seq < b.server_seq; });
@@ -198,27 +290,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
     }
     if (!fresh.empty()) {
       // Undo this device's pending operations, newest first, to put the server's before them.
-      std::vector<app::Op> pending;
-      std::vector<std::string> changesets;
-      std::int64_t first_pending = 0;
-      {
-        auto st = db_.prepare(std::string("SELECT ") + kOpColumns +
-                              ", p.changeset, p.first_seq FROM sync_pending p JOIN journal j ON j.command_id = p.command_id "
-                              "ORDER BY j.seq");
-        while (st.step()) {
-          pending.push_back(read_op(st));
-          changesets.push_back(st.column_blob(8));
-          if (first_pending == 0) first_pending = st.column_int64(9);
-        }
-      }
-      for (auto it = changesets.rbegin(); it != changesets.rend(); ++it) store::undo_changeset(db_, *it);
-      if (first_pending > 0) {
-        // Their entries, and those of the commands they ran inside them (demo.load), go.
-        auto drop = db_.prepare("DELETE FROM journal WHERE seq >= ?1 AND server_seq IS NULL");
-        drop.bind(1, first_pending);
-        drop.step();
-        db_.exec("DELETE FROM sync_pending");
-      }
+      const std::vector<app::Op> pending = undo_pending();
       for (const app::Op& op : fresh) {
         const app::Json answer = commands_.apply_op(op);
         const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
@@ -226,7 +298,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
           ++outcome.applied;
         } else if (code == "storage_error" || code == "disk_full") {
           throw store::StoreError(1, answer["error"].value("message", "storage error"));
-        } else if (code == "unknown_operation") {
+        } else if (code == "unknown_operation" && op.refused_code.empty()) {
           // A newer Quittance made it: stop before it (this device needs an update), so that
           // no device applies what follows without it.
           outcome.blocked = code;
@@ -242,9 +314,7 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
         const bool came_back =
             std::any_of(fresh.begin(), fresh.end(), [&](const app::Op& f) { return f.id == op.id; });
         if (came_back) continue;
-        const app::Json answer = commands_.apply_op(op);
-        const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
-        if (code == "storage_error" || code == "disk_full") throw store::StoreError(1, "storage error while rebasing");
+        redo(op);
         ++outcome.rebased;
       }
     }

@@ -56,6 +56,14 @@ class Replica {
   // follows the cursor without a gap. Atomic: on a storage error nothing of it is applied.
   // The caller makes the database durable afterwards (and after accepted()).
   PullOutcome apply_pulled(std::vector<app::Op> ops);
+  // The server refused this device's pending operation `id` (docs/sync.md, « Validated at the
+  // door »): it is undone and kept in the journal as refused by the server (never sent again,
+  // never silently dropped: refused_by_server_count() shows it), and the pending operations
+  // after it are made again without it. False when `id` is not pending here.
+  bool refused_by_server(const std::string& id, const std::string& code, const std::string& message);
+  // Operations of this device the server refused, and the newest one's reason.
+  std::int64_t refused_by_server_count();
+  std::string last_refusal();
 
   // Patients, invoices or payments are here: books of their own, which join a clinic only on
   // the server's terms (docs/sync.md, « Pairing »).
@@ -73,6 +81,10 @@ class Replica {
 
  private:
   void set_cursor(std::int64_t seq);
+  // Undoes every pending operation (newest first) and drops their journal entries; returns
+  // them, oldest first, to be made again (redo).
+  std::vector<app::Op> undo_pending();
+  void redo(const app::Op& op);
   store::Database& db_;
   app::CommandLayer& commands_;
 };

@@ -1,5 +1,6 @@
 // One sync exchange. See sync_client.h.
 #include "sync/sync_client.h"
+#include "app/bounded_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -71,7 +72,7 @@ void SyncClient::pull() {
                            "&limit=" + std::to_string(kPullPage);
   send("GET", path, "", [this](const HttpResponse& r) {
     if (r.status == 0) return finish(false, "network");
-    const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+    const nlohmann::json body = app::parse_bounded_json_or_discarded(r.body);
     if (r.status != 200 || !body.is_object()) return finish(false, error_code(body));
     if (body.value("protocol", 0) != kSyncProtocol || !body.contains("ops") || !body["ops"].is_array()) {
       return finish(false, "unsupported_protocol");
@@ -117,7 +118,7 @@ void SyncClient::push() {
   const nlohmann::json body = {{"protocol", kSyncProtocol}, {"base", replica_.cursor()}, {"ops", batch}};
   send("POST", "/api/sync/push", body.dump(), [this, count = batch.size(), base = replica_.cursor()](const HttpResponse& r) {
     if (r.status == 0) return finish(false, "network");
-    const nlohmann::json answer = nlohmann::json::parse(r.body, nullptr, false);
+    const nlohmann::json answer = app::parse_bounded_json_or_discarded(r.body);
     if (r.status == 409) {  // another device pushed first: take its operations, then ours again
       if (++rounds_ > kMaxStaleRounds) return finish(false, "stale");
       return pull();
@@ -134,10 +135,24 @@ void SyncClient::push() {
     }
     try {
       replica_.accepted(seqs, base);
+      // The server refused one (docs/sync.md, « Validated at the door »): it stays here, shown
+      // as refused, and what followed it is made again without it before it is sent.
+      if (answer.contains("refused") && answer["refused"].is_array()) {
+        for (const auto& r : answer["refused"]) {
+          if (!r.is_object() || !r.value("id", nlohmann::json()).is_string()) continue;
+          const std::string code = r.value("code", nlohmann::json()).is_string() ? r["code"].get<std::string>() : "";
+          const std::string message =
+              r.value("message", nlohmann::json()).is_string() ? r["message"].get<std::string>() : "";
+          if (replica_.refused_by_server(r["id"].get<std::string>(), code.empty() ? "refused" : code, message)) {
+            ++outcome_.refused;
+          }
+        }
+      }
     } catch (const std::exception&) {
       return finish(false, "storage_error");  // they come back in the next pull: nothing lost
     }
-    outcome_.pushed += static_cast<std::int64_t>(count);
+    outcome_.pushed += static_cast<std::int64_t>(seqs.size());
+    if (seqs.empty() && count > 0 && outcome_.refused == 0) return finish(false, "no_progress");  // never spin
     // Whatever another device pushed meanwhile, then the rest of the outbox.
     pull();
   });

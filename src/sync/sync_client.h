@@ -18,6 +18,7 @@ struct SyncOutcome {
   bool reached = false;        // the server answered at all (false: offline)
   std::string error;           // the server's error code, or "network"
   std::int64_t pulled = 0, pushed = 0, rebased = 0;
+  std::int64_t refused = 0;    // operations of this device the server refused (kept, shown)
 };
 
 class SyncClient {

@@ -85,6 +85,7 @@ TEST_CASE("a clinic's first device is known by its token, which is stored only h
                              {"device_id", s.admin.device_id},
                              {"device_name", std::string(kFirstDeviceName)},
                              {"series", ""},  // a token for scripts: it issues no documents
+                             {"device_role", "owner"},
                              {"card_payments", false},
                              {"pay_base_url", ""}});  // QUITTANCE_PUBLIC_URL unset
   CHECK(res->get_header_value("Cache-Control") == "no-store");
@@ -278,9 +279,15 @@ TEST_CASE("bodies: too large 413, wrong type 415, malformed 400, and the server 
     CAPTURE(bad.substr(0, 20));
     CHECK(error_of(s.post("/api/devices/pair", bad)) == Err{400, "malformed_json"});
   }
-  // Deep but valid nesting is parsed without recursion trouble.
-  std::string deep = std::string(20000, '[') + std::string(20000, ']');
-  CHECK(error_of(s.post("/api/devices/pair", deep)) == Err{400, "invalid_argument"});
+  // Deep but valid nesting is refused while parsing (a value that deep would overflow the
+  // stack when copied or dumped), and the server keeps serving.
+  for (std::size_t depth : {65, 20000, 32000}) {
+    CAPTURE(depth);
+    const std::string deep = std::string(depth, '[') + std::string(depth, ']');
+    CHECK(error_of(s.post("/api/devices/pair", deep)) == Err{400, "malformed_json"});
+  }
+  const std::string at_bound = std::string(64, '[') + std::string(64, ']');
+  CHECK(error_of(s.post("/api/devices/pair", at_bound)) == Err{400, "invalid_argument"});
 
   // An authenticated route checks the token before the body.
   CHECK(error_of(s.post("/api/devices/pairing-code", "{", "application/json")) == Err{401, "unauthorized"});

@@ -15,6 +15,7 @@
 #include "store/migrations.h"
 #include "sync/replica.h"
 #include "sync/sync_client.h"
+#include "synced_device.h"
 
 using namespace quittance;
 using namespace quittance::server;
@@ -27,42 +28,6 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
 }
-
-struct SyncedDevice {
-  store::Database db;
-  app::CommandLayer commands{db, app::fixed_clock({2026, 11, 21})};
-  sync::Replica replica{db, commands};
-  quittance::testing::HttplibTransport http;
-  sync::SyncClient client{http, replica};
-  sync::DeviceLink link;
-
-  // `file`: the device's database (a restored snapshot); in memory by default.
-  SyncedDevice(ApiServer& s, const std::string& series, const std::string& file = ":memory:")
-      : db(store::Database::open(file)) {
-    store::migrate(db, store::clinic_migrations());
-    const Json code =
-        body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)));
-    const Json paired = body_of(s.post("/api/devices/pair", Json{{"code", code["code"]}, {"name", series}}.dump()));
-    link.server_url = "http://127.0.0.1:" + std::to_string(s.port);
-    link.device_id = paired["device_id"];
-    link.token = paired["device_token"];
-    REQUIRE(commands.exec({{"cmd", "settings.set"}, {"id", "series-" + series}, {"key", "device.series"},
-                           {"value", series}})["ok"] == true);
-    commands.set_origin(link.device_id, series);
-  }
-  sync::SyncOutcome sync() {
-    std::optional<sync::SyncOutcome> out;
-    REQUIRE(client.run(link, [&](const sync::SyncOutcome& o) { out = o; }));
-    REQUIRE(out);  // synchronous transport: done before run() returns
-    return *out;
-  }
-  Json exec(Json cmd) {
-    Json answer = commands.exec(cmd);
-    REQUIRE_MESSAGE(answer["ok"] == true, answer.dump());
-    return answer["result"];
-  }
-  Json query(Json cmd) { return commands.query(cmd)["result"]; }
-};
 
 }  // namespace
 
@@ -138,17 +103,21 @@ TEST_CASE("the server refuses a forged origin, a stale base, another protocol an
   auto push = [&](const std::string& token, const Json& body) {
     return s.post("/api/sync/push", body.dump(), "application/json", ApiServer::bearer(token));
   };
-  // B sends A's operation as its own.
-  CHECK(error_of(push(b.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})) ==
-        std::pair<int, std::string>{403, "forbidden"});
+  // B sends A's operation as its own: refused, nothing stored.
+  const Json forged = body_of(push(b.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}}));
+  CHECK(forged["accepted"].empty());
+  CHECK(forged["refused"][0]["code"] == "forbidden");
+  CHECK(forged["refused"][0]["id"] == op["id"]);
   CHECK(error_of(push(a.link.token, {{"protocol", 2}, {"base", 0}, {"ops", {op}}})) ==
         std::pair<int, std::string>{400, "unsupported_protocol"});
+  // A malformed operation is refused with its index; what came before it is taken.
   Json broken = op;
   broken.erase("body");
-  CHECK(error_of(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op, broken}}})) ==
-        std::pair<int, std::string>{400, "invalid_argument"});
-  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 0);  // a batch is taken whole or not at all
-  CHECK(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})->status == 200);
+  const Json partial = body_of(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op, broken}}}));
+  CHECK(partial["accepted"].size() == 1);
+  CHECK(partial["refused"][0]["index"] == 1);
+  CHECK(partial["refused"][0]["code"] == "malformed_operation");
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 1);
   CHECK(error_of(push(a.link.token, {{"protocol", 1}, {"base", 0}, {"ops", {op}}})) ==
         std::pair<int, std::string>{409, "stale"});
   CHECK(s.get("/api/sync/pull?after=0")->status == 401);
