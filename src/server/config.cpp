@@ -1,5 +1,6 @@
 // Configuration from the environment. See config.h.
 #include "server/config.h"
+#include "server/hardened_server.h"
 
 #include <cstdlib>
 #include <tuple>
@@ -131,6 +132,10 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
       return parsed;
     }
     config.allowed_origin = origin;
+  }
+  if (std::string proxies = get("QUITTANCE_TRUSTED_PROXIES"); !proxies.empty()) {
+    config.trusted_proxies = parse_trusted_proxies(proxies, &parsed.error);
+    if (!parsed.ok()) return parsed;
   }
   const std::string smtp_url = get("SMTP_URL"), smtp_from = get("SMTP_FROM");
   config.smtp.user = get("SMTP_USER");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "server/hardened_server.h"
 #include "server/smtp_sender.h"
 
 namespace quittance::server {
@@ -23,6 +24,10 @@ struct ServerConfig {
   // QUITTANCE_ALLOWED_ORIGIN: the one origin ("https://app.example.fr") whose pages may call
   // /api/ from a browser (CORS). Empty: no cross-origin access at all.
   std::string allowed_origin;
+  // QUITTANCE_TRUSTED_PROXIES: the reverse proxies' addresses, comma-separated. A request from
+  // one of them is counted against the client address it forwards (X-Forwarded-For); from
+  // anyone else, X-Forwarded-For is ignored. Empty: no proxy is trusted.
+  TrustedProxies trusted_proxies;
   // SMTP_URL, SMTP_USER, SMTP_PASSWORD, SMTP_FROM ("addr" or "Name <addr>", split into
   // from_name and from_address). Empty url: mail not configured.
   SmtpConfig smtp;

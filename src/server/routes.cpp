@@ -9,6 +9,7 @@
 
 #include "core/version.h"
 #include "server/api_routes.h"
+#include "server/hardened_server.h"
 #include "server/pay_routes.h"
 #include "server/static_files.h"
 
@@ -42,6 +43,8 @@ httplib::Server::HandlerResponse refuse_early(const httplib::Request& req, httpl
 // The JSON error code for an error status that httplib answered itself (no body from us).
 std::string code_for_status(int status) {
   switch (status) {
+    case 431:
+      return "headers_too_large";
     case 400:
       return "bad_request";
     case 404:
@@ -60,7 +63,27 @@ std::string code_for_status(int status) {
       return status >= 500 ? "internal" : "http_error";
   }
 }
+// The app: its own scripts, styles and fonts; WebAssembly compiled by them ('wasm-unsafe-eval'
+// is what Chromium asks for; Emscripten 3.1.6's glue needs no eval of JavaScript); the API and
+// the device's server over fetch (any https: server a device may pair with, or this one);
+// no frame of it anywhere, no plugin, forms posted nowhere.
+constexpr const char* kAppPagePolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self' http: https:; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 }  // namespace
+
+std::string loggable_path(std::string_view path) {
+  // A payment link's token opens a patient's page: it is cut from what is logged.
+  for (std::string_view secret_prefix : {"/pay/", "/api/pay/"}) {
+    if (path.rfind(secret_prefix, 0) == 0) return std::string(secret_prefix) + "…";
+  }
+  std::string out(path.substr(0, 200));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // no forged log lines
+  return out;
+}
 
 Health check_health(SharedDatabase& db) {
   Json body = {{"status", "ok"}, {"version", kVersion}, {"database", "ok"}, {"schema", nullptr}};
@@ -96,7 +119,7 @@ std::shared_ptr<SnapshotStore> make_books(const Options& options) {
 std::unique_ptr<httplib::Server> make_server(const Options& options, const ServerConfig& config, SharedDatabase& db,
                                              Clock now, std::shared_ptr<SnapshotStore> books) {
   auto shared_config = std::make_shared<const ServerConfig>(config);
-  auto server = std::make_unique<httplib::Server>();
+  auto server = std::make_unique<HardenedServer>(config.trusted_proxies);
   // httplib's default sets SO_REUSEPORT on Linux, which lets a second quittance-server bind the
   // same port and silently take half the connections. SO_REUSEADDR alone still allows a quick
   // restart over connections in TIME_WAIT, and a port in use fails to bind.
@@ -112,7 +135,12 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
   // send a Content-Length and plain bytes), so a body must come with a Content-Length and
   // without Content-Encoding. Then CORS preflights, which carry no token and must not reach
   // the routes' 401.
+  server->set_read_timeout(kReadTimeoutSeconds, 0);
+  server->set_write_timeout(kWriteTimeoutSeconds, 0);
   server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (request_headers_over_limit()) {
+      return refuse_early(req, res, 431, "headers_too_large", "too many header fields");
+    }
     if (req.has_header("Transfer-Encoding")) {
       return refuse_early(req, res, 411, "length_required", "send the body with a Content-Length, not chunked");
     }
@@ -158,7 +186,15 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
   // Last, on every answer, errors included. CORS: only the configured origin, compared exactly;
   // any other origin gets no CORS header and the browser keeps its page out.
   server->set_post_routing_handler([shared_config](const httplib::Request& req, httplib::Response& res) {
-    if (!is_api_path(req.path)) return;
+    // Every answer: never sniffed into another type, never shown inside another site's frame.
+    if (!res.has_header("X-Content-Type-Options")) res.set_header("X-Content-Type-Options", "nosniff");
+    if (!is_api_path(req.path)) {
+      // The app's own pages: its scripts and the WebAssembly they compile, from here only.
+      // The payment page sets its own (Stripe.js), which stands.
+      if (!res.has_header("Content-Security-Policy")) res.set_header("Content-Security-Policy", kAppPagePolicy);
+      if (!res.has_header("Referrer-Policy")) res.set_header("Referrer-Policy", "no-referrer");
+      return;
+    }
     if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
     const std::string& allowed = shared_config->allowed_origin;
     if (allowed.empty()) return;
@@ -173,7 +209,7 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
   // Without this httplib answers 500 with the exception's text in an EXCEPTION_WHAT header.
   // The text goes to the log only: it may name a file or a table, and the client needs neither.
   server->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::cerr << "quittance-server: " << req.method << ' ' << req.path << ": " << message_of(ep) << '\n';
+    std::cerr << "quittance-server: " << req.method << ' ' << loggable_path(req.path) << ": " << message_of(ep) << '\n';
     if (is_api_path(req.path)) {
       send_api_error(res, 500, "internal", "internal server error");
     } else {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "server/config.h"
 #include "server/options.h"
@@ -43,6 +44,12 @@ std::int64_t system_now();
 // routes take far less and refuse more than kMaxJsonBody themselves.
 inline constexpr std::size_t kMaxRequestBody = 1024 * 1024;
 inline constexpr std::size_t kMaxJsonBody = 64 * 1024;
+// The request path as it may be logged: no payment link token, no control character.
+std::string loggable_path(std::string_view path);
+
+// A client that sends nothing (or takes nothing) for this long is cut off.
+inline constexpr int kReadTimeoutSeconds = 10;
+inline constexpr int kWriteTimeoutSeconds = 10;
 
 // A server with every route installed, not yet bound. It serves options.web_dir and uses `db`,
 // which must outlive it; `config` is copied. Handlers never let an exception out: one that

@@ -55,6 +55,18 @@ bool read_file(const fs::path& file, std::string& content) {
   return !in.bad();
 }
 
+// A symbolic link anywhere below the web folder is never followed: a link left there (to /etc,
+// to the data folder) would serve what it points to.
+bool through_link(const fs::path& web_dir, const fs::path& file) {
+  fs::path at = web_dir;
+  for (const fs::path& part : file.lexically_relative(web_dir)) {
+    at /= part;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(at, ec)) || ec) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view mime_type_for(std::string_view file_name) {
@@ -189,7 +201,9 @@ void StaticFiles::handle(const httplib::Request& req, httplib::Response& res) {
   if (resolved.status != 200) return text_answer(res, 404, "Not found\n");
 
   std::error_code ec;
-  if (!fs::is_regular_file(resolved.file, ec)) return text_answer(res, 404, "Not found\n");
+  if (through_link(web_dir_, resolved.file) || !fs::is_regular_file(resolved.file, ec)) {
+    return text_answer(res, 404, "Not found\n");
+  }
   std::uintmax_t size = fs::file_size(resolved.file, ec);
   if (ec) return text_answer(res, 404, "Not found\n");
   fs::file_time_type mtime = fs::last_write_time(resolved.file, ec);
@@ -209,7 +223,9 @@ void StaticFiles::handle(const httplib::Request& req, httplib::Response& res) {
   } else {
     res.body = std::move(content);
   }
-  res.status = 200;
+  // One range (hardened_server.h lets no more through): httplib cuts the body to it and says
+  // so in Content-Range; the status must say it too, or a client takes the part for the whole.
+  res.status = req.ranges.empty() ? 200 : 206;
   res.set_header("Content-Type", std::string(mime));
 }
 

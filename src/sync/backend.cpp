@@ -364,10 +364,23 @@ void Backend::synced(const SyncOutcome& outcome) {
     sync_backoff_ms_ = std::min(kMaxBackoffMs, sync_backoff_ms_ == 0 ? kFirstBackoffMs : sync_backoff_ms_ * 2);
     next_sync_ms_ = now_ms_ + sync_backoff_ms_;
   }
-  if (outcome.pulled > 0 || outcome.pushed > 0 || outcome.rebased > 0) {
+  // Once a session (refusals made in an earlier one), then after each exchange that refused one.
+  if (outcome.refused > 0 || !refusals_read_) read_refusals();
+  if (outcome.pulled > 0 || outcome.pushed > 0 || outcome.rebased > 0 || outcome.refused > 0) {
     if (synced_) synced_();
   }
   changed();
+}
+
+void Backend::read_refusals() {
+  if (!replica_) return;
+  try {
+    refused_count_ = replica_->refused_by_server_count();
+    last_refusal_ = refused_count_ > 0 ? replica_->last_refusal() : std::string();
+    refusals_read_ = true;
+  } catch (const store::StoreError&) {
+    // Read again after the next refusal; the books themselves keep them either way.
+  }
 }
 
 std::int64_t Backend::pending() {

@@ -115,6 +115,11 @@ class Backend {
   void snapshot_not_installed();
   SyncState sync_state() const;
   std::int64_t pending();            // operations made here not yet accepted by the server
+  // Operations made here that the server refused (docs/sync.md, « Validated at the door »),
+  // and the newest one's reason: kept in the books as refused, shown until someone acts.
+  // Read at start and after an exchange that refused one, not at every frame.
+  std::int64_t refused_by_server() const { return refused_count_; }
+  const std::string& last_refusal() const { return last_refusal_; }
   // The last exchange's error code, or why this device does not sync: "books_need_import"
   // (books older than sync, see Replica::has_unrecorded_books), "other_clinic" (books restored
   // from another clinic's backup).
@@ -192,6 +197,10 @@ class Backend {
   std::string sync_blocked_;  // why these books may not sync with this clinic ("" : they may)
   bool ever_synced_ = false;
   std::string sync_error_;
+  std::int64_t refused_count_ = 0;
+  std::string last_refusal_;
+  bool refusals_read_ = false;
+  void read_refusals();
   SyncOutcome last_sync_;
   double next_sync_ms_ = 0, sync_backoff_ms_ = 0;
 };

@@ -35,6 +35,12 @@ std::string sync_status_text(sync::Backend& backend, bool network) {
     if (!text.empty()) text += " — ";
     text += std::to_string(pending) + " " + tr(pending == 1 ? "sync.pending_one" : "sync.pending_many");
   }
+  // Refused by the server: kept here, never on the server; said with the newest reason.
+  if (const std::int64_t refused = backend.refused_by_server(); refused > 0) {
+    if (!text.empty()) text += " — ";
+    text += std::to_string(refused) + " " + tr(refused == 1 ? "sync.refused_one" : "sync.refused_many") + " " +
+            backend.last_refusal();
+  }
   return text;
 }
 
