@@ -1,6 +1,8 @@
 // Argument readers. See args.h.
 #include "app/args.h"
 
+#include "core/money.h"
+
 #include <tuple>
 
 #include "app/command_error.h"
@@ -47,9 +49,12 @@ std::optional<std::int64_t> optional_amount(const Json& cmd, const char* field, 
     refuse("invalid_amount", std::string("\"") + field + "\" must be an integer number of cents", field);
   }
   if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-    refuse("invalid_amount", std::string("\"") + field + "\" is too large", field);
+    refuse("amount_too_large", std::string("\"") + field + "\" is more than 999 999,99", field);
   }
   const std::int64_t amount = v.get<std::int64_t>();
+  if (amount > core::kMaxAmount) {
+    refuse("amount_too_large", std::string("\"") + field + "\" is more than 999 999,99", field);
+  }
   if (amount < 0 || (amount == 0 && !zero_allowed)) {
     refuse("invalid_amount", std::string("\"") + field + (zero_allowed ? "\" must not be negative" : "\" must be positive"),
            field);

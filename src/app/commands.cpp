@@ -210,6 +210,10 @@ Json CommandLayer::run(const Json& command, bool read_only_only) {
     return error(e.code, e.message, e.field);
   } catch (const store::StoreError& e) {
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+  } catch (const Json::exception&) {
+    // A handler read a field as a type it is not (a server event's data, mostly): the
+    // caller's input, not our fault.
+    return error("invalid_argument", "a field of the command has the wrong type");
   } catch (const std::exception& e) {
     return error("internal_error", e.what());
   }
@@ -310,6 +314,8 @@ Json CommandLayer::apply_op(const Op& op) {
     // disk or an I/O error is the device's: the caller rolls the batch back and retries.
     if (e.constraint()) return journal_refusal(op, error("refused_by_storage", e.what()));
     return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+  } catch (const Json::exception&) {
+    return journal_refusal(op, error("invalid_argument", "a field of the command has the wrong type"));
   } catch (const std::exception& e) {
     return journal_refusal(op, error("internal_error", e.what()));
   }

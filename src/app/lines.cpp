@@ -3,6 +3,7 @@
 
 #include "app/args.h"
 #include "app/command_error.h"
+#include "core/money.h"
 
 namespace quittance::app {
 
@@ -98,12 +99,14 @@ std::vector<Line> read_lines(Context& ctx, const Json& lines) {
   if (lines.size() > 200) refuse("invalid_argument", "at most 200 lines", "lines");
   std::vector<Line> out;
   for (std::size_t i = 0; i < lines.size(); ++i) out.push_back(read_line(ctx, lines[i], i));
-  if (!core::sum_lines([&] {
-        std::vector<core::LineAmounts> a;
-        for (const Line& l : out) a.push_back(l.amounts);
-        return a;
-      }())) {
-    refuse("amount_too_large", "the document's total is too large", "lines");
+  const auto totals = core::sum_lines([&] {
+    std::vector<core::LineAmounts> a;
+    for (const Line& l : out) a.push_back(l.amounts);
+    return a;
+  }());
+  // The same ceiling as every other amount (core::kMaxAmount), checked on the sum.
+  if (!totals || totals->total > core::kMaxAmount || totals->net > core::kMaxAmount) {
+    refuse("amount_too_large", "the document's total is more than 999 999,99", "lines");
   }
   return out;
 }

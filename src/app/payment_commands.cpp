@@ -39,6 +39,7 @@ std::vector<Allocation> read_allocations(const Json& cmd) {
   std::vector<Allocation> out;
   if (!has(cmd, "allocations")) return out;
   const Json& list = require_array(cmd, "allocations");
+  if (list.size() > 200) refuse("invalid_argument", "at most 200 allocations", "allocations");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "allocations[" + std::to_string(i) + "]";
     if (!list[i].is_object()) refuse("invalid_argument", at + " must be an object", at);
@@ -63,7 +64,7 @@ Json payment_create(Context& ctx) {
   const core::Date paid_on = has(ctx.cmd, "paid_on") ? require_date(ctx.cmd, "paid_on") : ctx.clock.today();
   const std::vector<Allocation> allocations = read_allocations(ctx.cmd);
   std::int64_t allocated = 0;
-  for (const Allocation& a : allocations) allocated += a.amount;
+  for (const Allocation& a : allocations) allocated += a.amount;  // each within kMaxAmount, 200 at most
   if (allocated > amount) refuse("allocation_exceeds_payment", "the allocations add up to more than the payment", "allocations");
   // The processor's fee (a card terminal's, Stripe's): kept for the accounts, never deducted
   // from what the patient paid.
@@ -80,9 +81,16 @@ Json payment_create(Context& ctx) {
   st.step();
   const ledger::Source source = ledger::require_source(ctx.db, SourceKind::Payment, ctx.command_id);
   if (ctx.replaying) allocated = 0;
-  for (const Allocation& a : allocations) {
+  for (std::size_t i = 0; i < allocations.size(); ++i) {
+    const Allocation& a = allocations[i];
     if (!ctx.replaying) {
-      ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
+      try {
+        ledger::allocate(ctx.db, a.invoice_id, source, a.amount, ctx.command_id);
+      } catch (CommandError& e) {
+        // The field as the caller wrote it: allocations[1].amount, not amount.
+        e.field = "allocations[" + std::to_string(i) + "]" + (e.field.empty() ? "" : "." + e.field);
+        throw;
+      }
       continue;
     }
     // Another device paid this invoice meanwhile: what is no longer due stays as credit.
@@ -220,7 +228,12 @@ Json refund_create(Context& ctx) {
     const SourceKind kind = payment ? SourceKind::Payment : SourceKind::CreditNote;
     ledger::Source s = ledger::require_source(ctx.db, kind, require_string(ctx.cmd, payment ? "payment_id" : "credit_note_id", 64));
     if (s.patient_id != patient) refuse("wrong_patient", "it belongs to another patient", payment ? "payment_id" : "credit_note_id");
-    const std::int64_t refundable = s.total - ledger::refunded_from(ctx.db, kind, s.id);
+    // What may be refunded (docs/commands.md, « Refundable »): of a payment, the money received
+    // less what went back already, its allocations released as needed (newest invoice first);
+    // of a credit note, only what it left as account credit. What a credit note settles was
+    // never paid: a credit note that cancels an unpaid invoice refunds nothing.
+    const std::int64_t refundable =
+        payment ? s.total - ledger::refunded_from(ctx.db, kind, s.id) : s.available();
     if (amount > refundable) {
       refuse("refund_exceeds_refundable", "only " + std::to_string(refundable) + " cents can be refunded", "amount");
     }

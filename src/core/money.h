@@ -22,6 +22,12 @@ struct Currency {
 std::optional<Currency> currency_from_code(std::string_view code);
 Currency euro();
 
+// The largest amount Quittance takes anywhere, in minor units (999 999,99 €): a payment, a
+// refund, a line's price, a document's total. Every amount a command accepts is at most this,
+// so no sum of them the books make (a patient's balance, a month's takings) comes near the
+// 64-bit limit: 2^63 is ninety billion such amounts.
+inline constexpr std::int64_t kMaxAmount = 99'999'999;
+
 struct Money {
   std::int64_t minor = 0;  // amount in minor units: 1234 EUR = 12,34 €
   Currency currency;

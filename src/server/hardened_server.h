@@ -27,8 +27,8 @@ namespace quittance::server {
 inline constexpr std::size_t kMaxHeaderBytes = 32 * 1024;
 inline constexpr std::size_t kMaxHeaders = 100;
 inline constexpr int kHeaderSeconds = 10;
-inline constexpr int kMaxConnectionsPerAddress = 16;
-inline constexpr int kWorkerThreads = 64;
+inline constexpr int kMaxConnectionsPerAddress = 32;
+inline constexpr int kWorkerThreads = 128;
 
 // Addresses of trusted reverse proxies: exact IPv4 or IPv6 addresses, comma-separated
 // (QUITTANCE_TRUSTED_PROXIES). Malformed entries make `error` non-empty.

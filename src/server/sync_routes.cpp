@@ -101,6 +101,9 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
   Json answer = {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", out.head}, {"accepted", accepted}};
   answer["refused"] = Json::array();
   if (refused) {
+    // For the operator: which device sends what the server will not take (never the body).
+    std::cerr << "quittance-server: device " << device->id << " of clinic " << device->clinic_id
+              << ": operation refused at the door: " << refused->code << " (" << refused->message << ")\n";
     answer["refused"].push_back(
         {{"index", refused->index}, {"id", refused->id}, {"code", refused->code}, {"message", refused->message}});
   }

@@ -217,8 +217,8 @@ void Backend::pair(const std::string& server_url, const std::string& code, const
   });
 }
 
-void Backend::request_pairing_code(Done done) {
-  const Json body = Json::object();
+void Backend::request_pairing_code(const std::string& device_role, Done done) {
+  const Json body = {{"device_role", device_role}};
   call("POST", "/api/devices/pairing-code", &body, std::move(done));
 }
 
@@ -227,6 +227,11 @@ void Backend::list_devices(Done done) { call("GET", "/api/devices", nullptr, std
 void Backend::revoke_device(const std::string& device_id, Done done) {
   const Json body = {{"device_id", device_id}, {"role", role()}};
   call("POST", "/api/devices/revoke", &body, std::move(done));
+}
+
+void Backend::set_device_role(const std::string& device_id, const std::string& device_role, Done done) {
+  const Json body = {{"device_id", device_id}, {"device_role", device_role}, {"role", role()}};
+  call("POST", "/api/devices/role", &body, std::move(done));
 }
 
 void Backend::forget() {

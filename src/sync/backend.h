@@ -130,11 +130,14 @@ class Backend {
   // own origin. On success the link is saved and a refresh starts.
   void pair(const std::string& server_url, const std::string& code, const std::string& device_name, Done done);
   // A code for another device to join the clinic (valid 10 minutes, once): body {code, expires_at}.
-  void request_pairing_code(Done done);
+  // A code for another device, which gets `device_role` as its ceiling (docs/security.md).
+  void request_pairing_code(const std::string& device_role, Done done);
   // The clinic's devices: body {devices: [{device_id, name, created_at, revoked, this_device}]}.
   void list_devices(Done done);
   // Cuts another device off (the owner only; the server checks).
   void revoke_device(const std::string& device_id, Done done);
+  // Changes another device's ceiling (an owner, from an owner's device).
+  void set_device_role(const std::string& device_id, const std::string& device_role, Done done);
   // Forgets the link here (the server keeps the device until it is revoked there).
   void forget();
   // Asks who we are (card payments available?) and pulls the events.

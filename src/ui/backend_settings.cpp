@@ -7,6 +7,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/sign_in.h"
 #include "ui/sync_status.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -88,7 +89,24 @@ void draw_devices(sync::Backend& backend, BackendSettingsState& state) {
     if (d.value("this_device", false)) line += "   " + std::string(tr("backend.devices.this"));
     if (d.value("revoked", false)) line += "   " + std::string(tr("backend.devices.revoked"));
     label(line.c_str());
-    if (d.value("this_device", false) || d.value("revoked", false)) continue;
+    std::string role = d.value("role", std::string("owner"));
+    if (d.value("this_device", false) || d.value("revoked", false)) {
+      ImGui::SameLine();
+      label(tr(role_key(role)));
+      continue;
+    }
+    // What the device may do at most, whoever signs in on it: changed here, by an owner.
+    ImGui::SameLine();
+    if (role_combo(("##device-role-" + id).c_str(), std::string(tr("backend.devices.role")) + " — " + d.value("name", ""),
+                   &role)) {
+      BackendSettingsState* s = &state;
+      backend.set_device_role(id, role, [s](const sync::CallResult& r) {
+        s->failed = !r.ok();
+        s->message_key = r.ok() ? "backend.devices.role_done"
+                                : (r.code == "forbidden" ? "card.error.forbidden" : "backend.devices.role_failed");
+        s->devices = nullptr;  // listed again
+      });
+    }
     ImGui::SameLine();
     if (state.confirm_revoke != id) {
       if (ImGui::SmallButton((std::string(tr("backend.devices.revoke")) + "##revoke-" + id).c_str())) {
@@ -143,9 +161,14 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   draw_devices(*backend, state);
   ImGui::Spacing();
   heading(tr("backend.code.heading"));
+  // The new device's ceiling, chosen before its code is made: a reception tablet is
+  // « Facturation », never « Titulaire » unless said so.
+  label(tr("backend.code.role"));
+  ImGui::SameLine();
+  role_combo("##new-device-role", tr("backend.code.role"), &state.new_device_role);
   if (ImGui::Button((std::string(tr("backend.code.ask")) + "##pairing-code").c_str())) {
     BackendSettingsState* s = &state;
-    backend->request_pairing_code([s](const sync::CallResult& r) {
+    backend->request_pairing_code(state.new_device_role, [s](const sync::CallResult& r) {
       s->failed = !r.ok();
       s->message_key = r.ok() ? "" : (r.answered() ? "backend.code.refused" : "backend.pair.unreachable");
       s->new_code = r.ok() ? r.body.value("code", "") : "";

@@ -17,6 +17,7 @@ struct BackendSettingsState {
   bool confirm_forget = false;
   std::string new_code;  // a code for another device, shown until used or expired
   std::string new_code_expires;
+  std::string new_device_role = "billing";  // the ceiling of the device the next code pairs
   nlohmann::json devices;  // the last list asked for (null: not asked yet)
   bool listing = false;
   std::string confirm_revoke;  // the device whose revocation awaits confirmation

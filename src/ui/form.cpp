@@ -4,6 +4,7 @@
 #include <imgui_stdlib.h>
 
 #include "ui/i18n.h"
+#include "ui/sign_in.h"
 #include "ui/widget_log.h"
 
 namespace quittance::ui {
@@ -29,6 +30,24 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
     if (ImGui::Selectable(text.c_str(), r["tax_rate_id"] == *tax_rate_id)) *tax_rate_id = r["tax_rate_id"];
   }
   ImGui::EndCombo();
+}
+
+bool role_combo(const char* id, const std::string& name, std::string* role) {
+  static constexpr const char* kRoles[] = {"owner", "billing", "practitioner", "read_only"};
+  bool changed = false;
+  ImGui::SetNextItemWidth(200);
+  const bool open = ImGui::BeginCombo(id, tr(role_key(*role)));
+  name_last_widget(name.c_str());
+  if (open) {
+    for (const char* r : kRoles) {
+      if (ImGui::Selectable((std::string(tr(role_key(r))) + "##role-" + r).c_str(), *role == r)) {
+        *role = r;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
 }
 
 bool search_shortcut() {

@@ -15,6 +15,9 @@ bool text_field(const char* label, const char* id, std::string* value, float wid
 
 // A drop-down of the tax rates not archived (`rates` as tax_rate.list answers), showing and
 // setting *tax_rate_id. Entries are keyed "##rate-<id>" so tests can pick one.
+// A role picker (Titulaire, Facturation, Praticien, Lecture seule), named `name` for the widget
+// log; true when changed.
+bool role_combo(const char* id, const std::string& name, std::string* role);
 void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width);
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,

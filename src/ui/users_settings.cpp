@@ -16,26 +16,6 @@ namespace quittance::ui {
 
 namespace {
 
-constexpr const char* kRoles[] = {"owner", "billing", "practitioner", "read_only"};
-
-// A role picker; true when changed.
-bool role_combo(const char* id, const std::string& name, std::string* role) {
-  bool changed = false;
-  ImGui::SetNextItemWidth(200);
-  const bool open = ImGui::BeginCombo(id, tr(role_key(*role)));
-  name_last_widget(name.c_str());
-  if (open) {
-    for (const char* r : kRoles) {
-      if (ImGui::Selectable((std::string(tr(role_key(r))) + "##role-" + r).c_str(), *role == r)) {
-        *role = r;
-        changed = true;
-      }
-    }
-    ImGui::EndCombo();
-  }
-  return changed;
-}
-
 void run(app::CommandLayer& commands, UsersSettingsState& state, app::Json cmd, const char* done_key) {
   cmd["id"] = app::new_command_id();
   const app::Json answer = commands.exec(cmd);

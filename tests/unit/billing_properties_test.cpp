@@ -9,6 +9,8 @@
 //   - the journal's hash chain verifies.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <random>
 
 #include "billing_clinic.h"
@@ -78,6 +80,9 @@ void check_invariants(Clinic& c) {
           b["invoiced"].get<std::int64_t>() - b["credited"].get<std::int64_t>() - b["paid"].get<std::int64_t>() +
               b["refunded"].get<std::int64_t>());
     CHECK(b["credit"].get<std::int64_t>() >= 0);
+    // Money goes back only where money came in (or a credit note left credit): nothing
+    // refunded out of what a credit note settled.
+    CHECK(b["refunded"].get<std::int64_t>() <= b["paid"].get<std::int64_t>() + b["credited"].get<std::int64_t>());
   }
 }
 
@@ -90,11 +95,14 @@ std::string pick(Clinic& c, std::mt19937_64& rng, const std::string& sql) {
   return ids[rng() % ids.size()];
 }
 
-// An amount that is usually sensible, sometimes too large, zero or negative.
+// An amount that is usually sensible, sometimes too large (up to the 64-bit limit), zero or
+// negative.
 Json amount(std::mt19937_64& rng, std::int64_t typical) {
-  switch (rng() % 10) {
+  switch (rng() % 12) {
     case 0: return -static_cast<std::int64_t>(rng() % 1000);
     case 1: return 0;
+    case 10: return rng() % 2 ? std::int64_t{99'999'999} + 1 : std::numeric_limits<std::int64_t>::max();
+    case 11: return std::uint64_t{18'446'744'073'709'551'615u};
     case 2: return typical + 1 + static_cast<std::int64_t>(rng() % 5000);
     default: return 1 + static_cast<std::int64_t>(rng() % std::max<std::int64_t>(typical, 1));
   }
@@ -133,7 +141,10 @@ Json random_command(Clinic& c, std::mt19937_64& rng) {
     case 9: {
       Json cmd = {{"cmd", "refund.create"}, {"patient_id", patient}, {"payment_type_id", "cash"},
                   {"amount", amount(rng, price / 2)}, {"reason", "Trop-perçu"}};
-      if (rng() % 2) cmd["payment_id"] = payment;
+      // Of a payment, of a credit note (one that cancelled an invoice, often), or of the credit.
+      const auto from = rng() % 3;
+      if (from == 0) cmd["payment_id"] = payment;
+      if (from == 1) cmd["credit_note_id"] = credit_note;
       return cmd;
     }
     case 10:

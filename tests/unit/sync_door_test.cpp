@@ -252,3 +252,21 @@ TEST_CASE("replaying is total: a damaged operation is refused the same way every
   const Json journal = commands.query({{"cmd", "journal.list"}});
   CHECK(journal["ok"] == true);
 }
+
+TEST_CASE("every operation an honest device makes passes the door") {
+  ApiServer s;
+  SyncedDevice a(s, "A");
+  a.exec({{"cmd", "patient.create"}, {"id", "p-1"}, {"name", "Léa Moreau"}, {"email", "lea@example.fr"}});
+  a.exec({{"cmd", "invoice.create"}, {"id", "inv-1"}, {"patient_id", "p-1"},
+          {"lines", {{{"label", "Séance"}, {"unit_price", 6000}}}}});
+  a.exec({{"cmd", "invoice.issue"}, {"id", "inv-1-issue"}, {"invoice_id", "inv-1"}});
+  const Json request = a.commands.exec({{"cmd", "payment_request.create"}, {"id", "req-1"}, {"patient_id", "p-1"},
+                                        {"kind", "invoices"}, {"invoice_ids", {"inv-1"}}, {"valid_days", 7},
+                                        {"token", std::string(64, 'a')}});
+  INFO(request.dump());
+  const sync::SyncOutcome out = a.sync();
+  INFO(a.replica.last_refusal());
+  CHECK(out.ok);
+  CHECK(out.refused == 0);
+  CHECK(a.replica.pending_count() == 0);
+}

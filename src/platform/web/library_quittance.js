@@ -142,6 +142,16 @@ mergeInto(LibraryManager.library, {
     return ptr;
   },
 
+  // The page's origin ("https://app.example.fr"), malloc'd: asked here rather than through
+  // emscripten_run_script_string, whose eval the app's Content-Security-Policy forbids.
+  qt_page_origin: function() {
+    var text = window.location.origin;
+    var bytes = lengthBytesUTF8(text) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(text, ptr, bytes);
+    return ptr;
+  },
+
   // [SECTION] Files ---------------------------------------------------------------------
   // A download is a Blob behind a link the page clicks; the bytes are copied out of the wasm
   // heap first (it may move when it grows).

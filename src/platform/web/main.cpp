@@ -36,6 +36,8 @@ extern "C" {
 char* qt_take_pairing_code();
 // library_quittance.js: 1 when the page was opened as the demo (?demo), with no backend.
 int qt_demo_mode();
+// library_quittance.js: location.origin, malloc'd.
+char* qt_page_origin();
 }
 
 namespace quittance::web {
@@ -472,7 +474,12 @@ void install_platform_hooks() {
     }
   };
   hooks.start_over = [] { web_app().storage.start_over(); };
-  hooks.page_origin = [] { return std::string(emscripten_run_script_string("location.origin")); };
+  hooks.page_origin = [] {
+    char* origin = qt_page_origin();
+    std::string out = origin ? origin : "";
+    std::free(origin);
+    return out;
+  };
   hooks.restore = [](ui::Bytes bytes, std::function<void(const std::string&)> done) {
     g_restore = RestoreRequest{std::move(bytes), std::move(done)};
     request_redraw();
