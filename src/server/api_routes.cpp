@@ -344,7 +344,7 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
   auto pay = std::make_shared<PayContext>(
       PayContext{db, *books, stripe, *clock, config->stripe_publishable_key, config->stripe_js_url});
   install_pay_routes(server, pay, books);
-  install_sync_routes(server, db, clock, std::move(books));
+  install_sync_routes(server, db, clock, std::move(books), config->quotas);
 
   // Any other /api/ path and method. The token is checked first: without one, every route
   // answers 401 alike, and the list of routes is not there for the probing.

@@ -20,6 +20,7 @@ PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const st
       out.stale = true;
       return;
     }
+    std::int64_t bytes = 0;
     auto find = db.prepare("SELECT seq FROM sync_ops WHERE clinic_id = ?1 AND op_id = ?2");
     auto add = db.prepare(
         "INSERT INTO sync_ops(clinic_id, seq, op_id, device_id, op, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -35,12 +36,25 @@ PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const st
       stored.erase("seq");
       add.reset();
       add.bind(1, clinic_id).bind(2, ++out.head).bind(3, id).bind(4, device_id);
-      add.bind(5, stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(6, now);
+      const std::string text = stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      add.bind(5, text).bind(6, now);
       add.step();
+      bytes += static_cast<std::int64_t>(text.size());
       out.accepted.emplace_back(id, out.head);
     }
+    auto usage = db.prepare(
+        "INSERT INTO clinic_log_usage(clinic_id, bytes) VALUES (?1, ?2) "
+        "ON CONFLICT(clinic_id) DO UPDATE SET bytes = bytes + excluded.bytes");
+    usage.bind(1, clinic_id).bind(2, bytes);
+    usage.step();
   });
   return out;
+}
+
+std::int64_t log_bytes(store::Database& db, const std::string& clinic_id) {
+  auto st = db.prepare("SELECT bytes FROM clinic_log_usage WHERE clinic_id = ?1");
+  st.bind(1, clinic_id);
+  return st.step() ? st.column_int64(0) : 0;
 }
 
 PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_t after, int limit) {

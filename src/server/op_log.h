@@ -34,4 +34,7 @@ PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_
 
 std::int64_t log_head(store::Database& db, const std::string& clinic_id);
 
+// The bytes the clinic's log holds (its operations as stored), for its quota.
+std::int64_t log_bytes(store::Database& db, const std::string& clinic_id);
+
 }  // namespace quittance::server

@@ -1,6 +1,8 @@
 // The patient payment page's routes. See pay_routes.h.
 #include "server/pay_routes.h"
 
+#include "core/sha256.h"
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -22,16 +24,21 @@ struct Limits {
   std::atomic<std::uint64_t> seen{0};  // calls, to sweep the limiters now and then
 };
 
-// Counts the call; false after answering 429.
-bool admit(const httplib::Request& req, httplib::Response& res, Limits& limits, std::int64_t now) {
+// Counts the call; false after answering 429. What is being guessed is a link, so the
+// address is held back only for unknown links (misses); the calls themselves count against
+// the link (its token's hash), so that a patient's own page polling while the bank confirms
+// never locks that patient, or anyone behind the same proxy, out.
+bool admit(const httplib::Request& req, httplib::Response& res, Limits& limits, std::int64_t now,
+           const std::string& token) {
+  const std::string link = "link:" + core::sha256_hex(token).substr(0, 32);
   const std::int64_t wait =
-      std::max(limits.calls.retry_after(req.remote_addr, now), limits.misses.retry_after(req.remote_addr, now));
+      std::max(limits.calls.retry_after(link, now), limits.misses.retry_after(req.remote_addr, now));
   if (wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
-    send_api_error(res, 429, "too_many_requests", "too many requests from this address: wait and retry");
+    send_api_error(res, 429, "too_many_requests", "too many requests: wait and retry");
     return false;
   }
-  limits.calls.failed(req.remote_addr, now);
+  limits.calls.failed(link, now);
   if (++limits.seen % 1024 == 0) {
     limits.calls.forget_idle(now);
     limits.misses.forget_idle(now);
@@ -88,7 +95,7 @@ void install_pay_routes(httplib::Server& server, std::shared_ptr<PayContext> ctx
   auto limits = std::make_shared<Limits>();
   server.Get(R"(/api/pay/([^/]+))", [ctx, books, limits](const httplib::Request& req, httplib::Response& res) {
     const std::int64_t now = ctx->now();
-    if (!admit(req, res, *limits, now)) return;
+    if (!admit(req, res, *limits, now, req.matches[1])) return;
     try {
       answer(req, res, *limits, now, pay_view(*ctx, req.matches[1]));
     } catch (const store::StoreError& e) {
@@ -97,7 +104,7 @@ void install_pay_routes(httplib::Server& server, std::shared_ptr<PayContext> ctx
   });
   server.Post(R"(/api/pay/([^/]+)/intent)", [ctx, books, limits](const httplib::Request& req, httplib::Response& res) {
     const std::int64_t now = ctx->now();
-    if (!admit(req, res, *limits, now)) return;
+    if (!admit(req, res, *limits, now, req.matches[1])) return;
     std::optional<Json> body = json_object_body(req, res, /*optional_body=*/true);
     if (!body) return;
     try {
@@ -109,7 +116,7 @@ void install_pay_routes(httplib::Server& server, std::shared_ptr<PayContext> ctx
   server.Get(R"(/api/pay/([^/]+)/invoices/([^/]+)/pdf)",
              [ctx, books, limits](const httplib::Request& req, httplib::Response& res) {
                const std::int64_t now = ctx->now();
-               if (!admit(req, res, *limits, now)) return;
+               if (!admit(req, res, *limits, now, req.matches[1])) return;
                PdfAnswer pdf;
                try {
                  pdf = pay_invoice_pdf(*ctx, req.matches[1], req.matches[2]);

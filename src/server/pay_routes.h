@@ -3,8 +3,9 @@
 //   GET  /api/pay/TOKEN                         what the page shows
 //   POST /api/pay/TOKEN/intent                  the intent the page confirms with Stripe.js
 //   GET  /api/pay/TOKEN/invoices/ID/pdf         an invoice of a paid request, as PDF
-// Every /api/pay/ call counts against its address (a page polls once a second while the bank
-// confirms, so the limit is generous), and unknown links more strictly: 429 with Retry-After.
+// Every /api/pay/ call counts against its link (a page polls once a second while the bank
+// confirms, so the limit is generous), and unknown links against the client address (the
+// peer's, or the one a trusted proxy forwarded): 429 with Retry-After.
 // The logic is in pay_requests.h.
 #pragma once
 #include <httplib.h>
@@ -18,7 +19,7 @@
 
 namespace quittance::server {
 
-inline constexpr int kMaxPayCalls = 300;  // per address, in the window below
+inline constexpr int kMaxPayCalls = 600;  // per link, in the window below
 inline constexpr std::int64_t kPayCallWindowSeconds = 5 * 60;
 inline constexpr int kMaxUnknownLinks = 20;  // per address, in the window below
 inline constexpr std::int64_t kUnknownLinkWindowSeconds = 10 * 60;

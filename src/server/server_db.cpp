@@ -253,6 +253,16 @@ const std::vector<store::Migration>& server_migrations() {
           repaired   INTEGER NOT NULL
         ) STRICT;
       )sql"},
+      {9, R"sql(
+        -- What each clinic's operation log holds, kept by push_ops in the push's transaction:
+        -- the clinic's storage quota is checked against it without summing the log.
+        CREATE TABLE clinic_log_usage (
+          clinic_id TEXT PRIMARY KEY NOT NULL REFERENCES clinics(id),
+          bytes     INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO clinic_log_usage(clinic_id, bytes)
+          SELECT clinic_id, SUM(length(CAST(op AS BLOB))) FROM sync_ops GROUP BY clinic_id;
+      )sql"},
   };
   return migrations;
 }

@@ -61,7 +61,13 @@ std::optional<Refusal> check_pushed_op(store::Database& d, const Device& device,
   return std::nullopt;
 }
 
-void handle_push(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now) {
+struct PushQuotas {
+  QuotaLimits limits;
+  MinuteCounter per_minute;
+};
+
+void handle_push(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, const Clock& now,
+                 PushQuotas& quotas) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
   std::optional<Json> body = json_object_body(req, res, false, kMaxRequestBody);
@@ -72,17 +78,41 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
     send_api_error(res, 400, "invalid_argument", "\"base\" (a seq) and \"ops\" (up to 500) are required");
     return;
   }
-  const std::string received = format_utc(now());
-  std::optional<Refusal> refused;
+  const std::int64_t t = now();
+  const std::string received = format_utc(t);
+  // Quotas (quotas.h): as many of the batch's operations as the device's and the clinic's
+  // minute still allow are taken, the first ones; the rest wait like those after a refusal.
+  std::int64_t wait = 0;
+  const std::int64_t granted = quotas.per_minute.grant(
+      {{"device:" + device->id, quotas.limits.ops_per_device_minute},
+       {"clinic:" + device->clinic_id, quotas.limits.ops_per_clinic_minute}},
+      static_cast<std::int64_t>(ops.size()), t, &wait);
+  if (granted == 0 && !ops.empty()) {
+    res.set_header("Retry-After", std::to_string(wait));
+    send_api_error(res, 429, "quota_exceeded", "too many operations this minute: the rest waits for the next");
+    return;
+  }
+  if (db.with([&](store::Database& d) { return log_bytes(d, device->clinic_id); }) + static_cast<std::int64_t>(req.body.size()) >
+      quotas.limits.clinic_log_bytes) {
+    std::cerr << "quittance-server: clinic " << device->clinic_id << ": its log is full (quota)\n";
+    send_api_error(res, 507, "storage_quota_exceeded", "the clinic's books are at the server's storage limit");
+    return;
+  }
+  std::vector<Refusal> refused;
   PushOutcome out = db.with([&](store::Database& d) {
-    // The operations before the first refused one are taken; that one is refused; those after
-    // it wait: they were made after it, and the device makes them again without it before
-    // sending them (sync::Replica::refused_by_server).
+    // The operations before the first refused one are taken; the refused ones are said, every
+    // one of the batch (the checks are the operation's own, not the books'), so that a device
+    // undoes them all in one pass; the others after the first refusal wait: they were made
+    // after it, and the device makes them again without it before sending them
+    // (sync::Replica::refused_by_server).
     std::vector<Json> batch;
-    for (std::size_t i = 0; i < ops.size() && !refused; ++i) {
+    for (std::size_t i = 0; i < static_cast<std::size_t>(granted); ++i) {
       app::Op op;
-      refused = check_pushed_op(d, *device, ops[i], i, &op);
-      if (!refused) batch.push_back(ops[i]);
+      if (std::optional<Refusal> r = check_pushed_op(d, *device, ops[i], i, &op)) {
+        refused.push_back(std::move(*r));
+      } else if (refused.empty()) {
+        batch.push_back(ops[i]);
+      }
     }
     PushOutcome pushed;
     // A payment request's link works once its operation is in the log: both in one transaction.
@@ -100,12 +130,14 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
   for (const auto& [id, seq] : out.accepted) accepted.push_back({{"id", id}, {"seq", seq}});
   Json answer = {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", out.head}, {"accepted", accepted}};
   answer["refused"] = Json::array();
-  if (refused) {
+  for (const Refusal& r : refused) {
+    answer["refused"].push_back({{"index", r.index}, {"id", r.id}, {"code", r.code}, {"message", r.message}});
+  }
+  if (!refused.empty()) {
     // For the operator: which device sends what the server will not take (never the body).
-    std::cerr << "quittance-server: device " << device->id << " of clinic " << device->clinic_id
-              << ": operation refused at the door: " << refused->code << " (" << refused->message << ")\n";
-    answer["refused"].push_back(
-        {{"index", refused->index}, {"id", refused->id}, {"code", refused->code}, {"message", refused->message}});
+    std::cerr << "quittance-server: device " << device->id << " of clinic " << device->clinic_id << ": "
+              << refused.size() << " operation(s) refused at the door, the first: " << refused[0].code << " ("
+              << refused[0].message << ")\n";
   }
   send_json(res, 200, answer);
 }
@@ -151,12 +183,14 @@ void handle_snapshot(const httplib::Request& req, httplib::Response& res, Shared
 }  // namespace
 
 void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock,
-                         std::shared_ptr<SnapshotStore> snapshots) {
+                         std::shared_ptr<SnapshotStore> snapshots, const QuotaLimits& quotas) {
+  auto push_quotas = std::make_shared<PushQuotas>();
+  push_quotas->limits = quotas;
   server.Get("/api/sync/snapshot", [&db, snapshots](const httplib::Request& req, httplib::Response& res) {
     handle_snapshot(req, res, db, *snapshots);
   });
-  server.Post("/api/sync/push", [&db, clock](const httplib::Request& req, httplib::Response& res) {
-    handle_push(req, res, db, *clock);
+  server.Post("/api/sync/push", [&db, clock, push_quotas](const httplib::Request& req, httplib::Response& res) {
+    handle_push(req, res, db, *clock, *push_quotas);
   });
   server.Get("/api/sync/pull", [&db](const httplib::Request& req, httplib::Response& res) { handle_pull(req, res, db); });
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <httplib.h>
 
+#include "server/quotas.h"
 #include "server/routes.h"
 #include "server/server_db.h"
 #include "server/snapshots.h"
@@ -10,6 +11,6 @@
 namespace quittance::server {
 
 void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock,
-                         std::shared_ptr<SnapshotStore> snapshots);
+                         std::shared_ptr<SnapshotStore> snapshots, const QuotaLimits& quotas);
 
 }  // namespace quittance::server

@@ -2,6 +2,7 @@
 #include "sync/replica.h"
 
 #include <algorithm>
+#include <map>
 
 #include "store/changes.h"
 
@@ -216,32 +217,38 @@ void Replica::redo(const app::Op& op) {
   if (code == "storage_error" || code == "disk_full") throw store::StoreError(1, "storage error while rebasing");
 }
 
-bool Replica::refused_by_server(const std::string& id, const std::string& code, const std::string& message) {
-  bool found = false;
+std::int64_t Replica::refused_by_server(const std::vector<Refusal>& refusals) {
+  std::int64_t found = 0;
   db_.transaction([&] {
-    {
-      auto st = db_.prepare("SELECT 1 FROM sync_pending WHERE command_id = ?1 AND push = 1");
-      st.bind(1, id);
-      found = st.step();
+    std::map<std::string, const Refusal*> refused;
+    auto pending = db_.prepare("SELECT 1 FROM sync_pending WHERE command_id = ?1 AND push = 1");
+    for (const Refusal& r : refusals) {
+      pending.reset();
+      pending.bind(1, r.id);
+      if (pending.step()) refused.emplace(r.id, &r);
     }
-    if (!found) return;
-    std::vector<app::Op> pending = undo_pending();
-    for (app::Op& op : pending) {
-      if (op.id != id) {
+    found = static_cast<std::int64_t>(refused.size());
+    if (refused.empty()) return;
+    auto result = db_.prepare("UPDATE journal SET result = ?2 WHERE command_id = ?1");
+    auto off = db_.prepare("DELETE FROM sync_pending WHERE command_id = ?1");
+    for (app::Op& op : undo_pending()) {
+      auto it = refused.find(op.id);
+      if (it == refused.end()) {
         redo(op);
         continue;
       }
       // Journaled as refused, like an operation every replica refuses, then kept off the
       // outbox: the server will never take it, and the practitioner is shown why.
-      op.refused_code = code;
-      op.refused_message = message;
+      const Refusal& r = *it->second;
+      op.refused_code = r.code;
+      op.refused_message = r.message;
       redo(op);
-      auto result = db_.prepare("UPDATE journal SET result = ?2 WHERE command_id = ?1");
-      const Json refusal = {{"refused", {{"code", code}, {"message", message}, {"by_server", true}}}};
-      result.bind(1, id).bind(2, refusal.dump(-1, ' ', false, Json::error_handler_t::replace));
+      const Json refusal = {{"refused", {{"code", r.code}, {"message", r.message}, {"by_server", true}}}};
+      result.reset();
+      result.bind(1, op.id).bind(2, refusal.dump(-1, ' ', false, Json::error_handler_t::replace));
       result.step();
-      auto off = db_.prepare("DELETE FROM sync_pending WHERE command_id = ?1");
-      off.bind(1, id);
+      off.reset();
+      off.bind(1, op.id);
       off.step();
     }
   });

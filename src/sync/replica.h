@@ -56,11 +56,15 @@ class Replica {
   // follows the cursor without a gap. Atomic: on a storage error nothing of it is applied.
   // The caller makes the database durable afterwards (and after accepted()).
   PullOutcome apply_pulled(std::vector<app::Op> ops);
-  // The server refused this device's pending operation `id` (docs/sync.md, « Validated at the
-  // door »): it is undone and kept in the journal as refused by the server (never sent again,
-  // never silently dropped: refused_by_server_count() shows it), and the pending operations
-  // after it are made again without it. False when `id` is not pending here.
-  bool refused_by_server(const std::string& id, const std::string& code, const std::string& message);
+  // The server refused these pending operations of this device (docs/sync.md, « Validated at
+  // the door »): they are undone and kept in the journal as refused by the server (never sent
+  // again, never silently dropped: refused_by_server_count() shows them), and the other
+  // pending operations are made again without them, all in one pass. Returns how many of them
+  // were pending here.
+  struct Refusal {
+    std::string id, code, message;
+  };
+  std::int64_t refused_by_server(const std::vector<Refusal>& refusals);
   // Operations of this device the server refused, and the newest one's reason.
   std::int64_t refused_by_server_count();
   std::string last_refusal();

@@ -138,15 +138,15 @@ void SyncClient::push() {
       // The server refused one (docs/sync.md, « Validated at the door »): it stays here, shown
       // as refused, and what followed it is made again without it before it is sent.
       if (answer.contains("refused") && answer["refused"].is_array()) {
+        std::vector<Replica::Refusal> refusals;
         for (const auto& r : answer["refused"]) {
           if (!r.is_object() || !r.value("id", nlohmann::json()).is_string()) continue;
           const std::string code = r.value("code", nlohmann::json()).is_string() ? r["code"].get<std::string>() : "";
           const std::string message =
               r.value("message", nlohmann::json()).is_string() ? r["message"].get<std::string>() : "";
-          if (replica_.refused_by_server(r["id"].get<std::string>(), code.empty() ? "refused" : code, message)) {
-            ++outcome_.refused;
-          }
+          refusals.push_back({r["id"].get<std::string>(), code.empty() ? "refused" : code, message});
         }
+        outcome_.refused += replica_.refused_by_server(refusals);
       }
     } catch (const std::exception&) {
       return finish(false, "storage_error");  // they come back in the next pull: nothing lost

@@ -93,7 +93,9 @@ int main(int argc, char** argv) {
 
   int status = 0;
   {
-    Device a(url, first, "A"), b(url, second, "B");
+    // A is create-clinic's token, which has no series of its own: it numbers in one no paired
+    // device holds (the server refuses another live device's series).
+    Device a(url, first, "Z"), b(url, second, "A");
     auto start = Clock::now();
     int made = 0;
     for (int p = 0; made + 4 <= ops; ++p) {

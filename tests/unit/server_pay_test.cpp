@@ -606,6 +606,18 @@ TEST_CASE("pay: guessing links from one address is cut off with 429") {
   CHECK(std::stoi(res->get_header_value("Retry-After")) > 0);
 }
 
+TEST_CASE("pay: a patient's page polling for minutes is never locked out by its own calls") {
+  Pay p(/*stripe_on=*/false);
+  const std::string patient = p.d().patient("Inès Garnier");
+  const std::string token = p.d().request({{"patient_id", patient}, {"kind", "deposit"}, {"amount", 1500}});
+  // More calls from one address than the old per-address limit (300 in 5 minutes) allowed:
+  // a page polling once a second while the bank confirms, and the patient's other tabs.
+  for (int i = 0; i < 400; ++i) REQUIRE(p.page(token)->status == 200);
+  // A guesser at the same address is still cut off after its unknown links.
+  for (int i = 0; i < kMaxUnknownLinks; ++i) check_unknown(p.page(new_token()));
+  CHECK(error_of(p.page(new_token())) == std::pair<int, std::string>{429, "too_many_requests"});
+}
+
 TEST_CASE("pay: imported books' requests have working links") {
   Pay p(/*stripe_on=*/false);
   TempDir dir;

@@ -270,3 +270,55 @@ TEST_CASE("every operation an honest device makes passes the door") {
   CHECK(out.refused == 0);
   CHECK(a.replica.pending_count() == 0);
 }
+
+TEST_CASE("quotas: a device that pushes too much waits for the next minute, a full clinic is told so") {
+  ServerConfig config = test_config();
+  config.quotas.ops_per_device_minute = 5;
+  config.quotas.ops_per_clinic_minute = 8;
+  ApiServer s(config);
+  SyncedDevice a(s, "A"), b(s, "B");
+  for (int i = 0; i < 6; ++i) a.exec({{"cmd", "patient.create"}, {"id", "a-" + std::to_string(i)}, {"name", "P"}});
+  sync::SyncOutcome out = a.sync();
+  CHECK_FALSE(out.ok);
+  CHECK(out.error == "quota_exceeded");
+  CHECK(out.pushed == 5);                 // the first five, as the minute allows
+  CHECK(a.replica.pending_count() == 1);  // the sixth kept, sent later
+  for (int i = 0; i < 3; ++i) b.exec({{"cmd", "patient.create"}, {"id", "b-" + std::to_string(i)}, {"name", "P"}});
+  CHECK(b.sync().ok);  // another device of the clinic is not held back by A
+  for (int i = 3; i < 6; ++i) b.exec({{"cmd", "patient.create"}, {"id", "b-" + std::to_string(i)}, {"name", "P"}});
+  CHECK(b.sync().error == "quota_exceeded");  // but the clinic's minute is spent (3 + 3 + … > 8)
+  s.skew += 60;
+  CHECK(a.sync().ok);
+  CHECK(a.replica.pending_count() == 0);
+}
+
+TEST_CASE("quotas: a clinic whose log reached its storage limit is refused with 507, nothing half-stored") {
+  ServerConfig config = test_config();
+  config.quotas.clinic_log_bytes = 3000;
+  ApiServer s(config);
+  SyncedDevice a(s, "A");
+  for (int i = 0; i < 3; ++i) a.exec({{"cmd", "patient.create"}, {"id", "a-" + std::to_string(i)}, {"name", "P"}});
+  CHECK(a.sync().ok);
+  for (int i = 3; i < 20; ++i) a.exec({{"cmd", "patient.create"}, {"id", "a-" + std::to_string(i)}, {"name", "P"}});
+  const sync::SyncOutcome out = a.sync();
+  CHECK(out.error == "storage_quota_exceeded");
+  CHECK(a.replica.pending_count() > 0);
+  CHECK(s.count("SELECT bytes FROM clinic_log_usage") == s.count("SELECT SUM(length(CAST(op AS BLOB))) FROM sync_ops"));
+}
+
+TEST_CASE("a device whose whole outbox is refused learns it in one pass, not one rebase per operation") {
+  ApiServer s;
+  SyncedDevice a(s, "A"), b(s, "B");
+  a.commands.set_origin(a.link.device_id, "B");  // numbering in B's series: every invoice refused
+  a.exec({{"cmd", "patient.create"}, {"id", "p-1"}, {"name", "Léa"}});
+  for (int i = 0; i < 300; ++i) {
+    a.exec({{"cmd", "invoice.create"}, {"id", "inv-" + std::to_string(i)}, {"patient_id", "p-1"},
+            {"lines", {{{"label", "Séance"}, {"unit_price", 6000}}}}});
+  }
+  const sync::SyncOutcome out = a.sync();
+  CHECK(out.ok);
+  CHECK(out.refused == 301);
+  CHECK(a.replica.pending_count() == 0);
+  CHECK(a.replica.refused_by_server_count() == 301);
+  CHECK(s.count("SELECT COUNT(*) FROM sync_ops") == 0);
+}
