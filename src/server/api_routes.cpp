@@ -181,63 +181,66 @@ void handle_list_devices(const httplib::Request& req, httplib::Response& res, Sh
   send_json(res, 200, {{"ok", true}, {"devices", items}});
 }
 
-// A lost or stolen device is cut off from another device of the clinic, by its owner.
-void handle_revoke_device(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+// What revoking a device and changing its role share: an owner's device, an owner signed in
+// on it (`role`), and another device of the clinic as `device_id`. Nullopt after answering.
+struct OwnerAction {
+  Device device;  // the calling one
+  Json body;
+  std::string target;
+};
+std::optional<OwnerAction> owner_action_on_another_device(const httplib::Request& req, httplib::Response& res,
+                                                          SharedDatabase& db, const char* self_code,
+                                                          const char* self_message) {
   std::optional<Device> device = authenticate(req, res, db);
-  if (!device || refuse_unless_owner_device(*device, res)) return;
+  if (!device || refuse_unless_owner_device(*device, res)) return std::nullopt;
   std::optional<Json> body = json_object_body(req, res);
-  if (!body) return;
+  if (!body) return std::nullopt;
   std::optional<std::string> target = string_member(*body, "device_id");
   std::optional<std::string> role_name = string_member(*body, "role");
   std::optional<core::Role> role = role_name ? core::role_from_string(*role_name) : std::nullopt;
   if (!target || !role) {
     send_api_error(res, 400, "invalid_argument", "\"device_id\" and \"role\" (the signed-in user's) are needed");
-    return;
+    return std::nullopt;
   }
   if (!core::allowed(*role, core::Permission::ManageSettings)) {
-    send_api_error(res, 403, "forbidden", "only the practice's owner may revoke a device");
-    return;
+    send_api_error(res, 403, "forbidden", "only the practice's owner may do this");
+    return std::nullopt;
   }
   if (*target == device->id) {
-    send_api_error(res, 409, "cannot_revoke_self", "a device is revoked from another one (here: unpair it)");
-    return;
+    send_api_error(res, 409, self_code, self_message);
+    return std::nullopt;
   }
-  if (!db.with([&](store::Database& d) { return revoke_device(d, device->clinic_id, *target); })) {
+  return OwnerAction{std::move(*device), std::move(*body), std::move(*target)};
+}
+
+// A lost or stolen device is cut off from another device of the clinic, by its owner.
+void handle_revoke_device(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
+  std::optional<OwnerAction> a = owner_action_on_another_device(
+      req, res, db, "cannot_revoke_self", "a device is revoked from another one (here: unpair it)");
+  if (!a) return;
+  if (!db.with([&](store::Database& d) { return revoke_device(d, a->device.clinic_id, a->target); })) {
     send_api_error(res, 404, "not_found", "no such device in this clinic");
     return;
   }
-  send_json(res, 200, {{"ok", true}, {"device_id", *target}, {"revoked", true}});
+  send_json(res, 200, {{"ok", true}, {"device_id", a->target}, {"revoked", true}});
 }
 
 // An owner changes what another device may do at most; a device never changes its own.
 void handle_device_role(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
-  std::optional<Device> device = authenticate(req, res, db);
-  if (!device || refuse_unless_owner_device(*device, res)) return;
-  std::optional<Json> body = json_object_body(req, res);
-  if (!body) return;
-  std::optional<std::string> target = string_member(*body, "device_id");
-  std::optional<std::string> role_name = string_member(*body, "role");
-  std::optional<core::Role> role = role_name ? core::role_from_string(*role_name) : std::nullopt;
-  if (!target || !role || !body->contains("device_role")) {
-    send_api_error(res, 400, "invalid_argument",
-                   "\"device_id\", \"device_role\" and \"role\" (the signed-in user's) are needed");
+  std::optional<OwnerAction> a = owner_action_on_another_device(
+      req, res, db, "cannot_change_self", "a device's role is changed from another owner's device");
+  if (!a) return;
+  if (!a->body.contains("device_role")) {
+    send_api_error(res, 400, "invalid_argument", "\"device_role\" is needed");
     return;
   }
-  std::optional<core::Role> ceiling = device_role_member(*body, res);
+  std::optional<core::Role> ceiling = device_role_member(a->body, res);
   if (!ceiling) return;
-  if (!core::allowed(*role, core::Permission::ManageSettings)) {
-    send_api_error(res, 403, "forbidden", "only the practice's owner may change a device's role");
-    return;
-  }
-  if (*target == device->id) {
-    send_api_error(res, 409, "cannot_change_self", "a device's role is changed from another owner's device");
-    return;
-  }
-  if (!db.with([&](store::Database& d) { return set_device_role(d, device->clinic_id, *target, *ceiling); })) {
+  if (!db.with([&](store::Database& d) { return set_device_role(d, a->device.clinic_id, a->target, *ceiling); })) {
     send_api_error(res, 404, "not_found", "no such device in this clinic");
     return;
   }
-  send_json(res, 200, {{"ok", true}, {"device_id", *target}, {"device_role", core::to_string(*ceiling)}});
+  send_json(res, 200, {{"ok", true}, {"device_id", a->target}, {"device_role", core::to_string(*ceiling)}});
 }
 
 // Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for

@@ -117,25 +117,21 @@ class BoundedStream : public httplib::Stream {
     return n;
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = address_of(addr);
-      port = port_of(addr);
-    }
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = address_of(addr);
-      port = port_of(addr);
-    }
-  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { end_of(::getpeername, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { end_of(::getsockname, ip, port); }
   socket_t socket() const override { return sock_; }
 
  private:
+  // One end of the connection, as getpeername or getsockname gives it.
+  void end_of(int (*which)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (which(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      ip = address_of(addr);
+      port = port_of(addr);
+    }
+  }
+
   int sock_, read_ms_, write_ms_;
   std::array<char, 4096> buffer_{};
   std::size_t begin_ = 0, end_ = 0;

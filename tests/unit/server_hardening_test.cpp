@@ -207,3 +207,24 @@ TEST_CASE("a payment link's token never reaches the log") {
   CHECK(loggable_path("/api/sync/push") == "/api/sync/push");
   CHECK(loggable_path("/x\r\nforged") == "/x??forged");
 }
+
+TEST_CASE("a snapshot that cannot be made says so without the server's internals") {
+  ApiServer s;
+  // The clinic's books cannot be written: a file stands where their folder goes.
+  write_file(s.root.path / "data" / "snapshots", "not a folder");
+  const Json code = body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)));
+  const Json device = body_of(s.post("/api/devices/pair", Json{{"code", code["code"]}, {"name", "Poste"}}.dump()));
+  const std::string token = device["device_token"];
+  const Json op = {{"id", "p-1"}, {"name", "patient.create"}, {"actor", "owner"},
+                   {"body", Json{{"cmd", "patient.create"}, {"id", "p-1"}, {"name", "Léa"}}.dump()},
+                   {"at", "2026-11-21T09:00:00Z"}, {"day", "2026-11-21"}, {"origin", device["device_id"]},
+                   {"series", device["series"]}};
+  REQUIRE(s.post("/api/sync/push", Json{{"protocol", 1}, {"base", 0}, {"ops", Json::array({op})}}.dump(),
+                 "application/json", ApiServer::bearer(token))->status == 200);
+  auto res = s.get("/api/sync/snapshot", ApiServer::bearer(token));
+  REQUIRE(res);
+  CHECK(res->status >= 500);
+  CHECK(res->body.find("snapshots") == std::string::npos);
+  CHECK(res->body.find(s.root.path.string()) == std::string::npos);
+  CHECK(s.get("/healthz")->status == 200);
+}
