@@ -134,7 +134,10 @@ BackupCheck check_backup(const unsigned char* data, std::size_t size, const Back
     return inspect(db, more);
   } catch (const StoreError& e) {
     const int primary = e.code() & 0xff;
-    if (primary == SQLITE_NOMEM) throw;  // a property of this device, not of the backup
+    // Out of memory: said as a failed restore rather than damage, since it may be this device's
+    // (a damaged file can also ask SQLite for an allocation past its limit: tests/fuzz found a
+    // 486-byte one). Every caller catches it.
+    if (primary == SQLITE_NOMEM) throw;
     // NOTADB: not a database. Anything else a read can fail with (CORRUPT, a short read of a
     // truncated file, a malformed schema) is damage.
     return refused({}, primary == SQLITE_NOTADB ? BackupStatus::NotSqlite : BackupStatus::Corrupt, e.what());

@@ -217,7 +217,7 @@ void picked(ExportsState* state, std::string name, Bytes bytes) {
   state->error_key.clear();
   try {
     state->check = app::check_backup(bytes.data(), bytes.size());
-  } catch (const store::StoreError&) {  // out of memory on this device: not the file's fault
+  } catch (const store::StoreError&) {  // out of memory: on this device, or a damaged file asking for too much
     state->check = store::BackupCheck{};
     state->restore = ExportsState::Restore::Failed;
     state->error_key = "exports.restore.failed";
