@@ -1,0 +1,87 @@
+// The page store's chunk tracking (src/platform/pages/page_vfs.h) driven by the fuzzer: each
+// input byte picks a transaction on the tracked file (inserts of sizes the next bytes give,
+// deletes, VACUUM, a page size change), and every few of them the chunks it reports are copied
+// onto the store's previous image, as the browser does with IndexedDB. The image must be the
+// file, byte for byte, whatever the sequence.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "fuzz_target.h"
+#include "platform/pages/page_vfs.h"
+#include "store/database.h"
+
+namespace {
+
+namespace pages = quittance::platform::pages;
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The store's side, as tests/unit/page_vfs_test.cpp has it.
+void apply(std::string& image, const std::string& file, const pages::Changes& changes) {
+  if (changes.whole) {
+    image = file;
+    return;
+  }
+  if (image.size() < file.size()) image.resize(file.size(), '\0');
+  std::vector<std::uint32_t> chunks = changes.chunks;
+  if (changes.shrunk_to >= 0) {
+    for (auto c = static_cast<std::uint32_t>(changes.shrunk_to / pages::kChunkSize);
+         static_cast<std::size_t>(c) * pages::kChunkSize < file.size(); ++c) {
+      chunks.push_back(c);
+    }
+  }
+  for (std::uint32_t c : chunks) {
+    const auto at = static_cast<std::size_t>(c) * pages::kChunkSize;
+    if (at >= file.size()) continue;
+    const std::size_t n = std::min<std::size_t>(pages::kChunkSize, file.size() - at);
+    image.replace(at, n, file, at, n);
+  }
+  image.resize(file.size());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::string path =
+      (std::filesystem::temp_directory_path() / ("quittance-fuzz-pages-" + std::to_string(::getpid()) + ".db"))
+          .string();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-journal");
+  pages::install(path);
+  pages::take_changes();
+  std::string image;
+  {
+    auto db = quittance::store::Database::open(path);
+    // No fsync: what is tracked is which chunks SQLite writes, not when the disk has them
+    // (the harness ran at 50 inputs a second with them).
+    db.exec("PRAGMA synchronous = OFF");
+    db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)");
+    apply(image, read_all(path), pages::take_changes());
+    for (std::size_t i = 0; i < size && i < 64; ++i) {
+      const std::uint8_t b = data[i];
+      const int arg = i + 1 < size ? data[i + 1] : 0;
+      switch (b % 6) {
+        case 0: db.exec("INSERT INTO t(body) VALUES (randomblob(" + std::to_string(arg * 40) + "))"); break;
+        case 1: db.exec("BEGIN; INSERT INTO t(body) SELECT randomblob(3000) FROM t LIMIT " + std::to_string(arg % 30) + "; COMMIT"); break;
+        case 2: db.exec("DELETE FROM t WHERE id % 3 = " + std::to_string(arg % 3)); break;
+        case 3: db.exec("VACUUM"); break;
+        case 4: db.exec("PRAGMA page_size = " + std::to_string(512 << (arg % 8)) + "; VACUUM"); break;
+        default: break;  // a take point only
+      }
+      if ((b & 0x30) != 0) continue;  // changes taken after a few transactions, as the store groups them
+      apply(image, read_all(path), pages::take_changes());
+      if (image != read_all(path)) std::abort();
+    }
+  }
+  apply(image, read_all(path), pages::take_changes());
+  if (image != read_all(path)) std::abort();
+  return 0;
+}
