@@ -50,9 +50,10 @@ void apply(std::string& image, const std::string& file, const pages::Changes& ch
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path =
-      (std::filesystem::temp_directory_path() / ("quittance-fuzz-pages-" + std::to_string(::getpid()) + ".db"))
-          .string();
+  // In memory-backed /dev/shm where there is one: the shim watches writes, not the disk.
+  static const std::filesystem::path dir =
+      std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
+  static const std::string path = (dir / ("quittance-fuzz-pages-" + std::to_string(::getpid()) + ".db")).string();
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-journal");
   pages::install(path);
