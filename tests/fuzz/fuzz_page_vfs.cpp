@@ -48,6 +48,13 @@ void apply(std::string& image, const std::string& file, const pages::Changes& ch
   image.resize(file.size());
 }
 
+// In memory-backed /dev/shm where there is one: the shim watches writes, not the disk.
+std::string tracked_path() {
+  const std::filesystem::path dir = std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
+                                                                              : std::filesystem::temp_directory_path();
+  return (dir / ("quittance-fuzz-pages-" + std::to_string(::getpid()) + ".db")).string();
+}
+
 // One tracked database across inputs (opening a new one per input cost more than the rest),
 // started again every 200 inputs or once it passes 4 MiB, with the store's image beside it.
 struct Tracked {
@@ -55,10 +62,14 @@ struct Tracked {
   std::unique_ptr<quittance::store::Database> db;
   std::string image;
   int inputs = 0;
-  void restart() {
+  ~Tracked() { close_and_remove(); }  // nothing left behind in /dev/shm
+  void close_and_remove() {
     db.reset();
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-journal");
+  }
+  void restart() {
+    close_and_remove();
     pages::install(path);
     pages::take_changes();
     image.clear();
@@ -74,14 +85,7 @@ struct Tracked {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Tracked t = [] {
-    Tracked fresh;
-    // In memory-backed /dev/shm where there is one: the shim watches writes, not the disk.
-    const std::filesystem::path dir = std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                                                : std::filesystem::temp_directory_path();
-    fresh.path = (dir / ("quittance-fuzz-pages-" + std::to_string(::getpid()) + ".db")).string();
-    return fresh;
-  }();
+  static Tracked t{tracked_path()};
   if (!t.db || ++t.inputs > 200 || std::filesystem::file_size(t.path) > 4 * 1024 * 1024) t.restart();
   auto& db = *t.db;
   for (std::size_t i = 0; i < size && i < 32; ++i) {
