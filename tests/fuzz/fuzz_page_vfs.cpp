@@ -13,6 +13,7 @@
 #include <string>
 
 #include "fuzz_target.h"
+#include "page_image.h"
 #include "platform/pages/page_vfs.h"
 #include "store/database.h"
 
@@ -20,33 +21,8 @@ namespace {
 
 namespace pages = quittance::platform::pages;
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The store's side, as tests/unit/page_vfs_test.cpp has it.
-void apply(std::string& image, const std::string& file, const pages::Changes& changes) {
-  if (changes.whole) {
-    image = file;
-    return;
-  }
-  if (image.size() < file.size()) image.resize(file.size(), '\0');
-  std::vector<std::uint32_t> chunks = changes.chunks;
-  if (changes.shrunk_to >= 0) {
-    for (auto c = static_cast<std::uint32_t>(changes.shrunk_to / pages::kChunkSize);
-         static_cast<std::size_t>(c) * pages::kChunkSize < file.size(); ++c) {
-      chunks.push_back(c);
-    }
-  }
-  for (std::uint32_t c : chunks) {
-    const auto at = static_cast<std::size_t>(c) * pages::kChunkSize;
-    if (at >= file.size()) continue;
-    const std::size_t n = std::min<std::size_t>(pages::kChunkSize, file.size() - at);
-    image.replace(at, n, file, at, n);
-  }
-  image.resize(file.size());
-}
+using quittance::testing::apply;
+using quittance::testing::read_all;
 
 // In memory-backed /dev/shm where there is one: the shim watches writes, not the disk.
 std::string tracked_path() {

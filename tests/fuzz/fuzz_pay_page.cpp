@@ -2,16 +2,12 @@
 // call: the first line of the input is the link's token, the rest the body of POST
 // /api/pay/TOKEN/intent. Every answer is a status and a JSON object; never a crash. (Links are
 // 256 random bits: the fuzzer meets unknown and malformed ones, which must all look alike.)
-#include <unistd.h>
-
 #include <cstdlib>
-#include <filesystem>
-#include <memory>
 #include <string>
 
 #include "app/bounded_json.h"
 #include "fuzz_target.h"
-#include "server/devices.h"
+#include "fuzz_server.h"
 #include "server/pay_requests.h"
 
 namespace {
@@ -19,19 +15,10 @@ namespace {
 using namespace quittance::server;
 
 struct Server {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("quittance-fuzz-pay-" + std::to_string(::getpid()));
-  std::unique_ptr<SharedDatabase> db;
+  quittance::fuzzing::TempServer temp{"pay"};
   SnapshotStore books{""};
-  std::unique_ptr<PayContext> ctx;
-  Server() {
-    std::filesystem::remove_all(dir);
-    db = std::make_unique<SharedDatabase>(open_server_database(dir.string()));
-    db->with([](quittance::store::Database& d) { return create_clinic(d, "Cabinet", 1'800'000'000); });
-    ctx = std::make_unique<PayContext>(PayContext{*db, books, nullptr, [] { return std::int64_t{1'800'000'000}; },
-                                                  "pk_test_fuzz", "https://js.stripe.com/v3/"});
-  }
-  ~Server() { std::filesystem::remove_all(dir); }
+  PayContext ctx{*temp.db, books, nullptr, [] { return quittance::fuzzing::kNow; }, "pk_test_fuzz",
+                 "https://js.stripe.com/v3/"};
 };
 
 void check(const ApiAnswer& a) {
@@ -45,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data), size);
   const std::size_t newline = input.find('\n');
   const std::string token = input.substr(0, newline);
-  check(pay_view(*server.ctx, token));
+  check(pay_view(server.ctx, token));
   if (newline == std::string::npos) return 0;
   const auto body = quittance::app::parse_bounded_json(std::string_view(input).substr(newline + 1));
-  if (body && body->is_object()) check(pay_intent(*server.ctx, token, *body));
+  if (body && body->is_object()) check(pay_intent(server.ctx, token, *body));
   return 0;
 }

@@ -3,14 +3,11 @@
 // and a compromised dashboard writes metadata), it is recorded, refused or left for
 // redelivery with an answer; never a crash. Without Stripe's key, nothing is fetched.
 #include <cstdlib>
-#include <filesystem>
-#include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "app/bounded_json.h"
 #include "fuzz_target.h"
-#include "server/devices.h"
+#include "fuzz_server.h"
 #include "server/stripe_webhook.h"
 
 namespace {
@@ -18,17 +15,8 @@ namespace {
 using namespace quittance::server;
 
 struct Server {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("quittance-fuzz-webhook-" + std::to_string(::getpid()));
-  std::unique_ptr<SharedDatabase> db;
-  std::unique_ptr<PaymentsContext> ctx;
-  Server() {
-    std::filesystem::remove_all(dir);
-    db = std::make_unique<SharedDatabase>(open_server_database(dir.string()));
-    db->with([](quittance::store::Database& d) { return create_clinic(d, "Cabinet", 1'800'000'000); });
-    ctx = std::make_unique<PaymentsContext>(PaymentsContext{*db, nullptr, [] { return std::int64_t{1'800'000'000}; }});
-  }
-  ~Server() { std::filesystem::remove_all(dir); }
+  quittance::fuzzing::TempServer temp{"webhook"};
+  PaymentsContext ctx{*temp.db, nullptr, [] { return quittance::fuzzing::kNow; }};
 };
 
 }  // namespace
@@ -42,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       !event->value("type", nlohmann::json()).is_string()) {
     return 0;
   }
-  const ApiAnswer answer = apply_stripe_event(*server.ctx, *event, raw);
+  const ApiAnswer answer = apply_stripe_event(server.ctx, *event, raw);
   if (answer.status < 200 || answer.status > 599 || !answer.body.is_object()) std::abort();
   return 0;
 }

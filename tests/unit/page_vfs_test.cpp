@@ -11,41 +11,16 @@
 #include <random>
 #include <string>
 
+#include "page_image.h"
 #include "platform/pages/page_vfs.h"
 #include "store/database.h"
 
 namespace pages = quittance::platform::pages;
 using quittance::store::Database;
+using quittance::testing::apply;
+using quittance::testing::read_all;
 
 namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The store's side: the image it keeps, updated from the changes it is given.
-void apply(std::string& image, const std::string& file, const pages::Changes& changes) {
-  if (changes.whole) {
-    image = file;
-    return;
-  }
-  if (image.size() < file.size()) image.resize(file.size(), '\0');
-  std::vector<std::uint32_t> chunks = changes.chunks;
-  if (changes.shrunk_to >= 0) {
-    for (auto c = static_cast<std::uint32_t>(changes.shrunk_to / pages::kChunkSize);
-         static_cast<std::size_t>(c) * pages::kChunkSize < file.size(); ++c) {
-      chunks.push_back(c);
-    }
-  }
-  for (std::uint32_t c : chunks) {
-    const auto at = static_cast<std::size_t>(c) * pages::kChunkSize;
-    if (at >= file.size()) continue;  // past the end: dropped by the size
-    image.replace(at, std::min<std::size_t>(pages::kChunkSize, file.size() - at), file, at,
-                  std::min<std::size_t>(pages::kChunkSize, file.size() - at));
-  }
-  image.resize(file.size());
-}
 
 std::string temp_path(const char* name) {
   auto path = std::filesystem::temp_directory_path() / (std::string("quittance-pages-test-") + name + ".db");
