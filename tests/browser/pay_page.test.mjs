@@ -60,6 +60,13 @@ async function openLink(url) {
   return phone;
 }
 
+// The request's page once its data came: its static heading is there from the start, beside
+// « Chargement… » (reading the page on the heading alone raced the load on a busy machine).
+async function loaded(phone) {
+  await phone.getByRole('heading', { name: 'Demande de paiement' }).waitFor();
+  await phone.getByText('Chargement de la demande de paiement…').waitFor({ state: 'detached' });
+}
+
 async function payWithCard(phone, number, { consent = false } = {}) {
   if (consent) await phone.getByLabel(/J'accepte que/).check();
   await phone.getByRole('button', { name: /^Payer/ }).click();
@@ -106,7 +113,7 @@ test('« Effectuer un paiement » on the patient page makes a link for the unpai
 
 test('the patient pays on a phone; the invoice PDF says paid; the app sees both invoices paid', async () => {
   const phone = await openLink(links.url);
-  await phone.getByRole('heading', { name: 'Demande de paiement' }).waitFor();
+  await loaded(phone);
   const text = await phone.locator('body').innerText();
   for (const expected of ['Cabinet de kinésithérapie Dupré', 'Pour Éloïse Dupré', 'Facture', '105,00', 'Conditions générales de vente']) {
     assert.ok(text.includes(expected), `« ${expected} » on the page:\n${text}`);
@@ -251,7 +258,7 @@ test('axe-core finds no serious or critical problem on the payment page', async 
     await exec(page, { cmd: 'payment_request.create', id: 'pp-req-4', patient_id: p, invoice_ids: ['pp-inv-4'], token: 'Y'.repeat(43), save_card: true });
     await synced();
     await phone.goto(new URL('/pay/' + 'Y'.repeat(43), env.url).href);
-    await phone.getByRole('heading', { name: 'Demande de paiement' }).waitFor();
+    await loaded(phone);
     await phone.addScriptTag({ content: axeSource });
     const result = await phone.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
