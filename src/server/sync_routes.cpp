@@ -29,8 +29,8 @@ bool protocol_ok(const Json& body, httplib::Response& res) {
   return true;
 }
 
-// The first operation of a batch the server will not take, and why: checked at the door, so
-// that nothing a device sends can stop the log or be applied differently by two replicas
+// An operation of a batch the server will not take, and why: checked at the door, so that
+// nothing a device sends can stop the log or be applied differently by two replicas
 // (docs/sync.md, « Validated at the door »).
 struct Refusal {
   std::size_t index = 0;
