@@ -1,5 +1,6 @@
-// The clinic database in IndexedDB: it survives a full browser restart, and a storage that
-// cannot be read is reported, never silently replaced by an empty database.
+// The clinic database in the page store (OPFS, or IndexedDB where a browser has no OPFS): it
+// survives a full browser restart, Chromium deleting its IndexedDB, and moves between stores;
+// a storage that cannot be read is reported, never silently replaced by an empty database.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,50 @@ async function browser(profile, options) {
   return context;
 }
 
-// The page store keeps the database as 4 KiB chunks in the "pages" store of "quittance-pages"
+// What a browser without the Origin Private File System has (older Firefox and Safari, some
+// private windows): the page store then keeps the books in IndexedDB.
+const withoutOpfs = { init: () => { delete StorageManager.prototype.getDirectory; } };
+
+// The OPFS store keeps the database as `books.db` in the folder "quittance-pages", its
+// write-ahead record as `books.wal` (web/page_store_worker.js). Reads the first 64 bytes of
+// `file` as text (null when there is no such file), after writing `replacement` at its start
+// when one is given. From a page of the origin without the app: the app's worker holds the files.
+async function opfsFile(page, file, replacement = null) {
+  return page.evaluate(async ([file, replacement]) => {
+    const root = await navigator.storage.getDirectory();
+    let handle;
+    try {
+      handle = await (await root.getDirectoryHandle('quittance-pages')).getFileHandle(file);
+    } catch (e) {
+      return null;
+    }
+    const before = new TextDecoder().decode(new Uint8Array(await (await handle.getFile()).slice(0, 64).arrayBuffer()));
+    if (replacement !== null) {
+      const writable = await handle.createWritable({ keepExistingData: true });
+      await writable.write({ type: 'write', position: 0, data: new TextEncoder().encode(replacement) });
+      await writable.close();
+    }
+    return before;
+  }, [file, replacement]);
+}
+
+// What Chromium does when it finds its IndexedDB damaged (after a crash): it deletes it.
+async function deleteIndexedDb(page, name) {
+  await page.evaluate((name) => new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = resolve;
+    request.onerror = () => reject(request.error);
+  }), name);
+}
+
+// A page of the app's origin without the app, for the helpers above and below.
+async function originPage(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/manifest.webmanifest`);
+  return page;
+}
+
+// The IndexedDB store keeps the database as 4 KiB chunks in the "pages" store of "quittance-pages"
 // (src/platform/web/library_storage.js). Reads chunk `index` as text, after putting
 // `replacement` in its place when one is given.
 async function storedChunk(page, index, replacement) {
@@ -90,11 +134,11 @@ test('a corrupt database file is reported and left as it was', async () => {
   let { page } = await openApp(context, server.url);
   await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-2', key: 'practice.name', value: 'x' }));
   await page.evaluate(() => window.quittance.whenSaved());
-  const garbage = 'not a database: the clinic\'s bytes, damaged';
-  assert.match(await storedChunk(page, 0, garbage), /^SQLite format 3/);
   await context.close();
-
   context = await browser(profile);
+  const garbage = 'not a database: the clinic\'s bytes, damaged';
+  assert.match(await opfsFile(await originPage(context), 'books.db', garbage), /^SQLite format 3/);
+
   let state;
   ({ page, state } = await openApp(context, server.url));
   assert.equal(state.phase, 'failed');
@@ -105,9 +149,82 @@ test('a corrupt database file is reported and left as it was', async () => {
   await page.screenshot({ path: path.join(resultsDir, 'storage-corrupt.png') });
   const exec = await page.evaluate(() => window.quittance.exec({ cmd: 'settings.set', id: 'storage-3', key: 'practice.name', value: 'y' }));
   assert.equal(exec.error.code, 'storage_failed');
-  // Nothing was written over the damaged file.
-  assert.equal(await storedChunk(page, 0, null), garbage);
   await context.close();
+  // Nothing was written over the damaged file.
+  context = await browser(profile);
+  assert.ok((await opfsFile(await originPage(context), 'books.db')).startsWith(garbage));
+});
+
+test('without OPFS, the books are kept in IndexedDB; a damaged chunk is reported and left as it was', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page, state } = await openApp(context, server.url, withoutOpfs);
+  assert.equal(state.phase, 'ready');
+  await run(page, { cmd: 'patient.create', id: 'idb-1', name: 'Inès Garnier' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  ({ page, state } = await openApp(context, server.url, withoutOpfs));
+  assert.equal(state.phase, 'ready');
+  assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Inès Garnier']);
+  const garbage = 'not a database: the clinic\'s bytes, damaged';
+  assert.match(await storedChunk(page, 0, garbage), /^SQLite format 3/);
+  await context.close();
+
+  context = await browser(profile);
+  ({ page, state } = await openApp(context, server.url, withoutOpfs));
+  assert.equal(state.failure, 'error.database_unreadable');
+  assert.equal((await page.evaluate(() => window.quittance.exec({ cmd: 'patient.create', id: 'idb-2', name: 'X' }))).error.code,
+    'storage_failed');
+  assert.equal(await storedChunk(page, 0, null), garbage);
+});
+
+test('books kept in IndexedDB by an earlier version move to OPFS once, and its copy there goes', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url, withoutOpfs);
+  await run(page, { cmd: 'patient.create', id: 'move-1', name: 'Noémie Faure' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  let state;
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'ready');
+  await page.evaluate(() => window.quittance.whenSaved());
+  await eventually(async () => (await storedChunk(page, 0, null)) === undefined,
+    { what: 'the IndexedDB copy removed once OPFS holds the books' });
+  await run(page, { cmd: 'patient.create', id: 'move-2', name: 'Yann Le Goff' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  assert.match(await opfsFile(await originPage(context), 'books.db'), /^SQLite format 3/);
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'ready');
+  assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name).sort(),
+    ['Noémie Faure', 'Yann Le Goff']);
+});
+
+test('a write-ahead record torn by a kill is ignored, the books as they were', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url);
+  await run(page, { cmd: 'patient.create', id: 'torn-1', name: 'Léa Moreau' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+  context = await browser(profile);
+  // A record's magic ("QTW1") and the beginning of its header, cut there.
+  assert.equal(await opfsFile(await originPage(context), 'books.wal', 'QTW1\u0003\u0000\u0000\u0000'), '');
+  let state;
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'ready');
+  assert.equal((await page.evaluate(() => window.quittance.query({ cmd: 'database.check' }))).result.integrity, 'ok');
+  assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Léa Moreau']);
+  await context.close();
+  context = await browser(profile);
+  assert.equal(await opfsFile(await originPage(context), 'books.wal'), '', 'the torn record was dropped');
 });
 
 test('a database kept by an older version on IDBFS is moved to the page store on first start', async () => {
@@ -131,7 +248,6 @@ test('a database kept by an older version on IDBFS is moved to the page store on
   const names = async () => (await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name);
   assert.deepEqual(await names(), ['Noémie Faure']);
   await page.evaluate(() => window.quittance.whenSaved());
-  assert.match(await storedChunk(page, 0, null), /^SQLite format 3/);
   await eventually(async () => (await idbfsRecord(page, '/data/quittance.db', null)) === null,
     { what: 'the IDBFS copy removed once the page store holds the books' });
   await run(page, { cmd: 'patient.create', id: 'after-move', name: 'Yann Le Goff' });
@@ -145,6 +261,22 @@ test('a database kept by an older version on IDBFS is moved to the page store on
   assert.equal((await query(page, { cmd: 'settings.get', key: 'practice.name' })).result, 'Cabinet d’avant');
 });
 
+test('Chromium deleting its IndexedDB (a kill tore its log) loses no books: they are in OPFS', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url);
+  await run(page, { cmd: 'patient.create', id: 'wiped-1', name: 'Inès Garnier' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  await deleteIndexedDb(await originPage(context), 'quittance-pages');
+  let state;
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal(state.phase, 'ready');
+  assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Inès Garnier']);
+});
+
 test('books the browser lost are reported, never replaced by empty ones in silence; « Repartir de zéro » starts again', async () => {
   const profile = newProfile();
   let context = await browser(profile);
@@ -153,15 +285,14 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   await page.evaluate(() => window.quittance.whenSaved());
   await context.close();
 
-  // What Chromium does when it finds its IndexedDB damaged (after a crash): it deletes it.
+  // The books' folder gone, and localStorage with it (its note is written late: it may miss):
+  // the note in IndexedDB, written with the first commit, is what tells.
   context = await browser(profile);
-  const other = await context.newPage();
-  await other.goto(`${server.url}/manifest.webmanifest`);
-  await other.evaluate(() => new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase('quittance-pages');
-    request.onsuccess = resolve;
-    request.onerror = () => reject(request.error);
-  }));
+  const other = await originPage(context);
+  await other.evaluate(async () => {
+    localStorage.clear();
+    await (await navigator.storage.getDirectory()).removeEntry('quittance-pages', { recursive: true });
+  });
   await other.close();
 
   let state;
@@ -169,7 +300,7 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   assert.equal(state.phase, 'failed');
   assert.equal(state.failure, 'error.storage_lost');
   const shown = await labels(page);
-  assert.ok(shown.some((l) => l.startsWith('Les données du cabinet enregistrées dans ce navigateur ont disparu')),
+  assert.ok(shown.some((l) => l.startsWith('Les données de Quittance de ce navigateur ont été effacées par le navigateur')),
     shown.join(' | '));
   await page.screenshot({ path: path.join(resultsDir, 'storage-lost.png') });
   // Nothing was created in its place.
@@ -182,6 +313,20 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   await eventually(async () => (await page.evaluate(() => window.quittance.state().phase).catch(() => '')) === 'ready',
     { timeout: 15000, what: 'the app started again on empty books' });
   assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 0);
+});
+
+test('without OPFS, books IndexedDB lost are reported too', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url, withoutOpfs);
+  await run(page, { cmd: 'patient.create', id: 'lost-idb-1', name: 'Inès Garnier' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+  context = await browser(profile);
+  await deleteIndexedDb(await originPage(context), 'quittance-pages');
+  let state;
+  ({ page, state } = await openApp(context, server.url, withoutOpfs));
+  assert.equal(state.failure, 'error.storage_lost');
 });
 
 test('a browser that refuses IndexedDB gets a clear message, not an empty database', async () => {

@@ -46,23 +46,29 @@ mergeInto(LibraryManager.library, {
   },
 
   // [SECTION] Page store -------------------------------------------------------------------
-  // The database file lives in the page's memory file system; IndexedDB keeps it as 4 KiB
-  // chunks (object store "pages", key = chunk number) and its size (store "meta", key "file").
-  // A write puts the chunks SQLite changed and the size in one transaction, so IndexedDB holds
-  // the file as it was after some commit, never between two. Strict durability: the transaction
-  // completes once the data is on disk (Chrome's default, "relaxed", completes before).
+  // The database file lives in the page's memory file system; a store keeps it as 4 KiB chunks
+  // and writes, after each group of commits, only the chunks SQLite changed, all or none:
+  // - where the browser has the Origin Private File System, in `books.db` there, through the
+  //   worker web/page_store_worker.js (a write-ahead record per group, flushed before the group
+  //   is acknowledged). OPFS files are outside IndexedDB, which Chromium deletes whole when a
+  //   kill tore its LevelDB log (docs/storage.md);
+  // - elsewhere, in IndexedDB: object store "pages" (key = chunk number) and the size in store
+  //   "meta" (key "file"), one transaction per group, with strict durability (Chrome's default,
+  //   "relaxed", completes before the data is on disk).
+  // Books are known to exist, so that their loss is said and never taken for a new clinic, by a
+  // note in IndexedDB ("meta", key "held", written with the first group of each page's life and
+  // acknowledged with it) and one in localStorage.
   $QuittancePages__deps: ['$FS'],
   $QuittancePages: {
     kChunk: 4096,
-    dbs: {},    // open IndexedDB connections, by name
-    sizes: {},  // the file size each database holds, by name, once known (load, write)
-    // A note kept outside IndexedDB (localStorage) that this browser holds books in `name`:
-    // if IndexedDB comes back empty while the note is there, the browser lost them.
+    dbs: {},        // open IndexedDB connections, by name
+    sizes: {},      // the file size the IndexedDB store holds, by name, once known (load, write)
+    mode: {},       // by name: 'opfs' or 'idb', decided at load
+    heldNoted: {},  // by name: the IndexedDB note written in this page's life
+    moving: {},     // by name: books read from IndexedDB, to be removed there once in OPFS
     heldKey: function(name) { return 'quittance-held:' + name; },
     noteHeld: function(name) {
-      if (QuittancePages.held) return;
-      try { localStorage.setItem(QuittancePages.heldKey(name), '1'); } catch (e) { return; }
-      QuittancePages.held = true;
+      try { localStorage.setItem(QuittancePages.heldKey(name), '1'); } catch (e) { /* IndexedDB's note stays */ }
     },
     wasHeld: function(name) {
       try { return localStorage.getItem(QuittancePages.heldKey(name)) === '1'; } catch (e) { return false; }
@@ -103,16 +109,119 @@ mergeInto(LibraryManager.library, {
       // Blocked: another tab holds an older version open; onsuccess follows once it lets go.
       request.onblocked = function() { console.warn('quittance: IndexedDB waits for another tab to close ' + name); };
     },
+    // Runs `fill(tx)` in one strict read-write transaction of both stores; callback(err).
+    update: function(name, fill, callback) {
+      QuittancePages.open(name, function(err, db) {
+        if (err) return callback(err);
+        var tx;
+        try {
+          tx = db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
+          fill(tx);
+        } catch (e) {
+          // Nothing of a half-queued transaction may commit; a connection closed under us
+          // (versionchange) is reopened at the next write.
+          if (tx) try { tx.abort(); } catch (ignored) {}
+          delete QuittancePages.dbs[name];
+          delete QuittancePages.sizes[name];
+          return callback(e);
+        }
+        tx.oncomplete = function() { callback(null); };
+        tx.onabort = function() {
+          delete QuittancePages.sizes[name];  // unknown now: the next write puts it again
+          callback(tx.error || new Error('the IndexedDB transaction was aborted'));
+        };
+      });
+    },
+    // What IndexedDB holds: callback(err, {data: the file or null, held: the note is there}).
+    readIdb: function(name, callback) {
+      QuittancePages.open(name, function(err, db) {
+        if (err) return callback(err);
+        var tx, meta, held, keys, values;
+        try {
+          tx = db.transaction(['pages', 'meta'], 'readonly');
+          meta = tx.objectStore('meta').get('file');
+          held = tx.objectStore('meta').get('held');
+          keys = tx.objectStore('pages').getAllKeys();
+          values = tx.objectStore('pages').getAll();
+        } catch (e) {
+          return callback(e);
+        }
+        tx.onabort = function() { callback(tx.error || new Error('reading the stored pages failed')); };
+        tx.oncomplete = function() {
+          if (!meta.result && keys.result.length) return callback(new Error('the stored pages have no size record: damaged'));
+          var data = null;
+          if (meta.result) {
+            var size = meta.result.size, k = QuittancePages.kChunk;
+            QuittancePages.sizes[name] = size;
+            data = new Uint8Array(size);
+            for (var i = 0; i < keys.result.length; ++i) {
+              var at = keys.result[i] * k;
+              if (at < size) data.set(values.result[i].subarray(0, Math.min(k, size - at)), at);
+            }
+          }
+          callback(null, { data: data, held: !!held.result });
+        };
+      });
+    },
+    // The OPFS worker, started at the first call; callback(err, answer), err.unsupported when
+    // this browser has no OPFS (then IndexedDB keeps the books).
+    worker: null,
+    calls: {},
+    nextCall: 1,
+    callWorker: function(message, transfer, callback) {
+      var fail = function(text) {
+        var e = new Error(text);
+        e.unsupported = true;
+        setTimeout(function() { callback(e); }, 0);
+      };
+      if (!QuittancePages.worker) {
+        if (typeof Worker === 'undefined' || !navigator.storage || !navigator.storage.getDirectory) {
+          return fail('no Origin Private File System in this browser');
+        }
+        try {
+          QuittancePages.worker = new Worker('page_store_worker.js');
+        } catch (e) {
+          return fail(String(e && e.message || e));
+        }
+        QuittancePages.worker.onmessage = function(event) {
+          var answer = event.data, done = QuittancePages.calls[answer.id];
+          delete QuittancePages.calls[answer.id];
+          if (!done) return;
+          if (!answer.error) return done(null, answer);
+          var e = new Error(answer.error);
+          e.unsupported = answer.unsupported;
+          done(e);
+        };
+        // The worker's script could not load (an old static host, a blocked file): each
+        // waiting call fails; the open one as "unsupported" so that IndexedDB is used instead.
+        QuittancePages.worker.onerror = function(event) {
+          var calls = QuittancePages.calls;
+          QuittancePages.calls = {};
+          for (var id in calls) {
+            var e = new Error('the page store worker failed: ' + (event.message || 'could not load'));
+            e.unsupported = calls[id].opening;
+            calls[id](e);
+          }
+        };
+      }
+      message.id = QuittancePages.nextCall++;
+      QuittancePages.calls[message.id] = callback;
+      callback.opening = message.op === 'open';
+      QuittancePages.worker.postMessage(message, transfer);
+    },
     dirname: function(path) { return path.slice(0, path.lastIndexOf('/')) || '/'; },
     exists: function(path) {
       try { FS.stat(path); return true; } catch (e) { return false; }
     },
   },
 
-  // Loads the file from its chunks (all of them: the store keeps every page in memory from
-  // the start). With no file stored yet, an IDBFS database of an older version at `legacy`
-  // is copied in place, and the answer says so (1): it is stored whole at the first write.
-  // No file where this browser noted one: the answer is 2 (lost), and nothing is created.
+  // Loads the file (all of it: the store keeps every page in memory from the start), from OPFS
+  // where the browser has it, else from IndexedDB. The answer's `found`:
+  //   0: the stored file, or none (a new clinic: SQLite creates it);
+  //   1: none stored, and an IDBFS database of an older version at `legacy` copied in place;
+  //   2: none stored where this browser noted books: lost, and nothing is created;
+  //   3: none in OPFS, and the books IndexedDB held copied in place (moved to OPFS).
+  // For 1 and 3 the file is stored whole at the first write.
   qt_pages_load__deps: ['$QuittancePages', '$QuittanceAnswer'],
   qt_pages_load: function(self, pathPtr, namePtr, legacyPtr) {
     var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr), legacy = UTF8ToString(legacyPtr);
@@ -122,51 +231,58 @@ mergeInto(LibraryManager.library, {
       answered = true;  // before: the app starts inside this call, and may throw out of it
       QuittanceAnswer(_quittance_pages_loaded, self, err, found);
     };
-    QuittancePages.open(name, function(err, db) {
-      if (err) return answer(err);
-      var tx, meta, keys, values;
-      try {
-        tx = db.transaction(['pages', 'meta'], 'readonly');
-        meta = tx.objectStore('meta').get('file');
-        keys = tx.objectStore('pages').getAllKeys();
-        values = tx.objectStore('pages').getAll();
-      } catch (e) {
-        return answer(e);
-      }
-      tx.onabort = function() { answer(tx.error || new Error('reading the stored pages failed')); };
-      tx.oncomplete = function() {
-        var found = 0, failure = null;
+    var install = function(data) {
+      FS.writeFile(path, data, { canOwn: true });
+      QuittancePages.noteHeld(name);
+    };
+    QuittancePages.callWorker({ op: 'open', name: name }, [], function(err, opened) {
+      if (err && !err.unsupported) return answer(err);
+      var opfs = !err;
+      QuittancePages.mode[name] = opfs ? 'opfs' : 'idb';
+      if (opfs && opened.size > 0) {
         try {
           FS.mkdirTree(QuittancePages.dirname(path));
-          if (!meta.result && keys.result.length) throw new Error('the stored pages have no size record: damaged');
-          if (meta.result) {
-            var size = meta.result.size, k = QuittancePages.kChunk;
-            QuittancePages.sizes[name] = size;
-            var data = new Uint8Array(size);
-            for (var i = 0; i < keys.result.length; ++i) {
-              var at = keys.result[i] * k;
-              if (at < size) data.set(values.result[i].subarray(0, Math.min(k, size - at)), at);
+          install(opened.bytes);
+        } catch (e) {
+          return answer(e);
+        }
+        // A move from IndexedDB killed before its copy there was removed: removed now, so that
+        // it can never be taken for the books again.
+        QuittancePages.update(name, function(tx) {
+          tx.objectStore('pages').clear();
+          tx.objectStore('meta').delete('file');
+        }, function() {});
+        return answer(null, 0);
+      }
+      QuittancePages.readIdb(name, function(err, stored) {
+        if (err) return answer(err);
+        var found = 0;
+        try {
+          FS.mkdirTree(QuittancePages.dirname(path));  // SQLite creates a new clinic's file there
+          if (stored.data) {
+            install(stored.data);
+            if (opfs) {
+              QuittancePages.moving[name] = true;
+              found = 3;
             }
-            FS.writeFile(path, data, { canOwn: true });
-            QuittancePages.noteHeld(name);
+          } else if (stored.held || QuittancePages.wasHeld(name)) {
+            found = 2;
           } else if (legacy && QuittancePages.exists(legacy)) {
             FS.writeFile(path, FS.readFile(legacy));
             // A journal left beside it is SQLite's to roll back when the file is opened.
             if (QuittancePages.exists(legacy + '-journal')) FS.writeFile(path + '-journal', FS.readFile(legacy + '-journal'));
             found = 1;
-          } else if (QuittancePages.wasHeld(name)) {
-            found = 2;
-          }  // else a new clinic: SQLite creates the file
+          }  // else a new clinic
         } catch (e) {
-          failure = e;
+          return answer(e);
         }
-        answer(failure, found);
-      };
+        answer(null, found);
+      });
     });
   },
 
-  // Stores the chunks listed (or every chunk when `whole`) and the file's size, in one
-  // transaction; chunks past the end are deleted in the same transaction.
+  // Stores the chunks listed (or every chunk when `whole`) and the file's size, all or none;
+  // chunks past the end are dropped with them.
   qt_pages_write__deps: ['$QuittancePages', '$QuittanceAnswer', '$MEMFS'],
   qt_pages_write: function(self, pathPtr, namePtr, whole, chunksPtr, count, shrunkTo) {
     var path = UTF8ToString(pathPtr), name = UTF8ToString(namePtr);
@@ -177,7 +293,7 @@ mergeInto(LibraryManager.library, {
       answered = true;
       QuittanceAnswer(_quittance_pages_written, self, err);
     };
-    // The bytes are copied now, synchronously: commits made while IndexedDB works go to the
+    // The bytes are copied now, synchronously: commits made while the store works go to the
     // next write. Straight from the memory file system's node (no stream to open per commit).
     var k = QuittancePages.kChunk, chunks = [], size = 0;
     try {
@@ -198,41 +314,58 @@ mergeInto(LibraryManager.library, {
     } catch (e) {
       return setTimeout(function() { answer(e); }, 0);
     }
-    QuittancePages.open(name, function(err, db) {
-      if (err) return answer(err);
-      var tx;
-      try {
-        tx = db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
-        var pages = tx.objectStore('pages');
-        for (var j = 0; j < chunks.length; ++j) pages.put(chunks[j][1], chunks[j][0]);
-        // Most commits keep the size: then the size and the chunks past it need no request.
-        var stored = QuittancePages.sizes[name];
-        if (stored === undefined || size < stored) pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
-        if (stored !== size) tx.objectStore('meta').put({ size: size, chunk: k }, 'file');
-      } catch (e) {
-        // Nothing of a half-queued transaction may commit; a connection closed under us
-        // (versionchange) is reopened at the next write.
-        if (tx) try { tx.abort(); } catch (ignored) {}
-        delete QuittancePages.dbs[name];
-        delete QuittancePages.sizes[name];
-        return answer(e);
-      }
-      tx.oncomplete = function() {
-        QuittancePages.sizes[name] = size;
+    if (QuittancePages.mode[name] === 'opfs') {
+      // The chunks to the worker, and with the first write of this page's life, the note in
+      // IndexedDB: the write is acknowledged once both are on disk.
+      var waiting = 1, failure = null;
+      var part = function(err) {
+        failure = failure || err;
+        if (--waiting > 0) return;
+        if (failure) return answer(failure);
+        QuittancePages.heldNoted[name] = true;
         QuittancePages.noteHeld(name);
+        if (whole && QuittancePages.moving[name]) {
+          // In OPFS now: the IndexedDB copy goes (the note stays).
+          delete QuittancePages.moving[name];
+          QuittancePages.update(name, function(tx) {
+            tx.objectStore('pages').clear();
+            tx.objectStore('meta').delete('file');
+          }, function() {});
+        }
         answer(null);
       };
-      tx.onabort = function() {
-        delete QuittancePages.sizes[name];  // unknown now: the next write puts it again
-        answer(tx.error || new Error('the IndexedDB transaction was aborted'));
-      };
+      if (!QuittancePages.heldNoted[name]) {
+        ++waiting;
+        QuittancePages.update(name, function(tx) { tx.objectStore('meta').put({ store: 'opfs' }, 'held'); }, part);
+      }
+      QuittancePages.callWorker({ op: 'write', size: size, chunks: chunks },
+                                chunks.map(function(chunk) { return chunk[1].buffer; }), part);
+      return;
+    }
+    QuittancePages.update(name, function(tx) {
+      var pages = tx.objectStore('pages');
+      for (var j = 0; j < chunks.length; ++j) pages.put(chunks[j][1], chunks[j][0]);
+      // Most commits keep the size: then the size and the chunks past it need no request.
+      var stored = QuittancePages.sizes[name];
+      if (stored === undefined || size < stored) pages.delete(IDBKeyRange.lowerBound(Math.ceil(size / k)));
+      if (stored !== size) tx.objectStore('meta').put({ size: size, chunk: k }, 'file');
+      if (!QuittancePages.heldNoted[name]) tx.objectStore('meta').put({ store: 'idb' }, 'held');
+    }, function(err) {
+      if (err) return answer(err);
+      QuittancePages.sizes[name] = size;
+      QuittancePages.heldNoted[name] = true;
+      QuittancePages.noteHeld(name);
+      answer(null);
     });
   },
 
-  // After a loss (error.storage_lost): the note goes, and the page starts again on empty books.
+  // After a loss (error.storage_lost): the notes go, and the page starts again on empty books.
   qt_pages_start_over__deps: ['$QuittancePages'],
   qt_pages_start_over: function(namePtr) {
-    try { localStorage.removeItem(QuittancePages.heldKey(UTF8ToString(namePtr))); } catch (e) {}
-    window.location.reload();
+    var name = UTF8ToString(namePtr);
+    try { localStorage.removeItem(QuittancePages.heldKey(name)); } catch (e) {}
+    QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, function() {
+      window.location.reload();
+    });
   },
 });

@@ -47,7 +47,12 @@ void PageStorage::pages_loaded(const std::string& error, int found) {
     if (load_done_) load_done_(platform::kBooksLost);
     return;
   }
-  if (error.empty() && found == 1) {
+  if (error.empty() && found == 3) {
+    // Moved from IndexedDB to OPFS: stored whole there at the first flush, after which the
+    // script removes the IndexedDB copy.
+    std::fprintf(stderr, "quittance: moving the database from IndexedDB to the Origin Private File System\n");
+    pages::mark_whole();
+  } else if (error.empty() && found == 1) {
     // Stored whole at the first flush, which the app asks once it opened the file (SQLite has
     // then rolled back any journal that came with it).
     std::fprintf(stderr, "quittance: moving the database from IDBFS (%s) to the page store\n",

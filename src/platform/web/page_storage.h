@@ -1,13 +1,15 @@
-// The page store: the clinic database in IndexedDB as 4 KiB chunks, of which a commit writes
-// only those it changed (noted by the SQLite VFS shim, platform/pages/page_vfs.h), so that
-// saving a payment costs the same in a new clinic and after ten years.
+// The page store: the clinic database as 4 KiB chunks in the Origin Private File System (or
+// IndexedDB where a browser has none), of which a commit writes only those it changed (noted by
+// the SQLite VFS shim, platform/pages/page_vfs.h), so that saving a payment costs the same in a
+// new clinic and after ten years. library_storage.js holds the two stores; docs/storage.md says
+// how each keeps a group of commits all or none.
 //
 // The file itself lives in the page's memory file system, loaded whole at start-up, so SQLite
-// never waits for IndexedDB and no frame waits for durability. After each commit, flush()
-// copies the changed chunks out at once and writes them in one strict-durability IndexedDB
-// transaction; commits made while one is running are grouped into the next one. IndexedDB thus
-// always holds the file as it was after some commit: a browser killed at any moment reopens on
-// the last one stored, and « Enregistré » is shown only once the commit shown is stored.
+// never waits for the store and no frame waits for durability. After each commit, flush()
+// copies the changed chunks out at once and hands them to the store in one write; commits made
+// while one is running are grouped into the next one. The store thus always holds the file as
+// it was after some commit: a browser killed at any moment reopens on the last one stored, and
+// « Enregistré » is shown only once the commit shown is stored.
 //
 // Small files beside the database (the device's link) stay on IDBFS, in `files_dir`. An IDBFS
 // database left by an older version (`legacy_path`) is moved in on first start: stored whole
@@ -42,7 +44,8 @@ class PageStorage final : public platform::Storage {
   void on_change(std::function<void()> listener) override;
 
   // Answers of library_storage.js, through the exported quittance_pages_* functions.
-  // `found`: 0 the stored file (or none, a new clinic), 1 an older version's moved in, 2 lost.
+  // `found`: 0 the stored file (or none, a new clinic), 1 an older version's moved in, 2 lost,
+  // 3 moved from IndexedDB to OPFS (library_storage.js, qt_pages_load).
   void pages_loaded(const std::string& error, int found);
   // After a loss: forgets that this browser held books, and reloads the page.
   void start_over();
