@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, settle, resultsDir, widget,
+  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, serverBinary, settle, resultsDir,
+  widget,
 } from './harness.mjs';
 
 let server;
@@ -277,10 +278,20 @@ test('Chromium deleting its IndexedDB (a kill tore its log) loses no books: they
   assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Inès Garnier']);
 });
 
-test('books the browser lost are reported, never replaced by empty ones in silence; « Repartir de zéro » starts again', async () => {
+test('books the browser lost are reported, never replaced by empty ones in silence; « Repartir de zéro » starts again, unpaired', async (t) => {
+  // A paired device: its link to the server (kept apart, in IDBFS) outlives the books here.
+  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet des Lilas', '--data', data]);
+  const paired = await startServer({ data });
+  t.after(async () => {
+    await paired.stop();
+    rmSync(data, { recursive: true, force: true });
+  });
+  const code = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString()).code;
   const profile = newProfile();
   let context = await browser(profile);
-  let { page } = await openApp(context, server.url);
+  let { page } = await openApp(context, `${paired.url}#pair=${code}`);
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).backend.series, { what: 'paired' });
   await run(page, { cmd: 'patient.create', id: 'lost-1', name: 'Inès Garnier' });
   await page.evaluate(() => window.quittance.whenSaved());
   await context.close();
@@ -288,7 +299,8 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   // The books' folder gone, and localStorage with it (its note is written late: it may miss):
   // the note in IndexedDB, written with the first commit, is what tells.
   context = await browser(profile);
-  const other = await originPage(context);
+  const other = await context.newPage();
+  await other.goto(`${paired.url}/manifest.webmanifest`);
   await other.evaluate(async () => {
     localStorage.clear();
     await (await navigator.storage.getDirectory()).removeEntry('quittance-pages', { recursive: true });
@@ -296,7 +308,7 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   await other.close();
 
   let state;
-  ({ page, state } = await openApp(context, server.url));
+  ({ page, state } = await openApp(context, paired.url));
   assert.equal(state.phase, 'failed');
   assert.equal(state.failure, 'error.storage_lost');
   const shown = await labels(page);
@@ -313,6 +325,8 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   await eventually(async () => (await page.evaluate(() => window.quittance.state().phase).catch(() => '')) === 'ready',
     { timeout: 15000, what: 'the app started again on empty books' });
   assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 0);
+  // Its link went with the books: how far it had pulled the server's events would skip them now.
+  assert.equal((await page.evaluate(() => window.quittance.state())).backend.connection, 'unpaired');
 });
 
 test('without OPFS, books IndexedDB lost are reported too', async () => {

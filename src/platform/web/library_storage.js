@@ -360,12 +360,24 @@ mergeInto(LibraryManager.library, {
   },
 
   // After a loss (error.storage_lost): the notes go, and the page starts again on empty books.
-  qt_pages_start_over__deps: ['$QuittancePages'],
-  qt_pages_start_over: function(namePtr) {
-    var name = UTF8ToString(namePtr);
+  // The device's link goes too (the IDBFS files in `filesDir`): it may have outlived the books
+  // (OPFS lost, IndexedDB kept), and how far it had pulled the server's events would then skip
+  // them on the empty books. The device is paired again, and its books come from the server.
+  qt_pages_start_over__deps: ['$QuittancePages', '$FS'],
+  qt_pages_start_over: function(namePtr, filesDirPtr) {
+    var name = UTF8ToString(namePtr), filesDir = UTF8ToString(filesDirPtr);
     try { localStorage.removeItem(QuittancePages.heldKey(name)); } catch (e) {}
-    QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, function() {
-      window.location.reload();
-    });
+    var reload = function() { window.location.reload(); };
+    var forgetNote = function() {
+      QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, reload);
+    };
+    if (!filesDir) return forgetNote();
+    try {
+      FS.readdir(filesDir).forEach(function(entry) {
+        var file = filesDir + '/' + entry;
+        if (FS.isFile(FS.stat(file).mode)) FS.unlink(file);
+      });
+    } catch (e) { /* no folder: nothing to forget */ }
+    FS.syncfs(false, forgetNote);
   },
 });

@@ -9,7 +9,7 @@
 extern "C" {
 // library_storage.js
 void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path);
-void qt_pages_start_over(const char* idb_name);
+void qt_pages_start_over(const char* idb_name, const char* files_dir);
 void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
                     int count, double shrunk_to);
 }
@@ -139,7 +139,7 @@ void PageStorage::pages_written(const std::string& error) {
   changed();
 }
 
-void PageStorage::start_over() { qt_pages_start_over(options_.idb_name.c_str()); }
+void PageStorage::start_over() { qt_pages_start_over(options_.idb_name.c_str(), options_.files_dir.c_str()); }
 
 void PageStorage::retry() {
   retry_scheduled_ = false;

@@ -47,7 +47,8 @@ class PageStorage final : public platform::Storage {
   // `found`: 0 the stored file (or none, a new clinic), 1 an older version's moved in, 2 lost,
   // 3 moved from IndexedDB to OPFS (library_storage.js, qt_pages_load).
   void pages_loaded(const std::string& error, int found);
-  // After a loss: forgets that this browser held books, and reloads the page.
+  // After a loss: forgets that this browser held books, and its link to the server (paired
+  // again, the device gets its books from the server), and reloads the page.
   void start_over();
   void pages_written(const std::string& error);
   void retry();
