@@ -27,8 +27,9 @@ struct Platform {
   // explaining the refusal; on a refusal the clinic's data is unchanged.
   std::function<void(Bytes bytes, std::function<void(const std::string& error_key)> done)> restore;
   // After the browser lost the books (error.storage_lost): forget that it held any, and start
-  // again with empty ones (the page reloads).
-  std::function<void()> start_over;
+  // again with empty ones (the page reloads). `mode`: "server" (the device's link is kept and
+  // the books come back from its server), "backup" (opens the restore), "empty".
+  std::function<void(const std::string& mode)> start_over;
   // This page's origin ("https://app.cabinet.fr"): the start of a payment link when the server
   // gave no public address of its own.
   std::function<std::string()> page_origin;

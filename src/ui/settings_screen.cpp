@@ -55,7 +55,9 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
     draw_backend_settings(backend, state.backend);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("exports.tab")) + "###tab-exports").c_str())) {
+  const ImGuiTabItemFlags exports_flags = state.open_exports ? ImGuiTabItemFlags_SetSelected : 0;
+  state.open_exports = false;
+  if (ImGui::BeginTabItem((std::string(tr("exports.tab")) + "###tab-exports").c_str(), nullptr, exports_flags)) {
     draw_exports_settings(commands, state.exports);
     ImGui::EndTabItem();
   }

@@ -108,7 +108,30 @@ void open_patient_page(UiState& state, const std::string& patient_id) {
   state.invoice_page.invoice_id.clear();
 }
 
-void draw_centered_message(const AppStatus& status) {
+// After the browser lost the books: the ways on, the one that keeps the most first. The
+// device's server when it was paired (all that reached it comes back), then a backup file,
+// then empty books, asked twice.
+void draw_lost_books_choices(const AppStatus& status, UiState& state) {
+  if (!platform().start_over) return;
+  if (status.lost_paired) {
+    if (ImGui::Button(tr("error.lost.from_server"))) platform().start_over("server");
+    muted(tr("error.lost.from_server_help"));
+    ImGui::Spacing();
+  }
+  if (ImGui::Button(tr("error.lost.from_backup"))) platform().start_over("backup");
+  muted(tr("error.lost.from_backup_help"));
+  ImGui::Spacing();
+  if (!state.confirm_start_empty) {
+    if (ImGui::Button(tr("error.start_over"))) state.confirm_start_empty = true;
+    return;
+  }
+  label(tr("error.lost.confirm_empty"));
+  if (ImGui::Button(tr("error.lost.confirm_empty_button"))) platform().start_over("empty");
+  ImGui::SameLine();
+  if (ImGui::Button(tr("common.cancel"))) state.confirm_start_empty = false;
+}
+
+void draw_centered_message(const AppStatus& status, UiState& state) {
   ImGui::Dummy(ImVec2(0, 60));
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x * 0.9f);
   if (status.phase == AppStatus::Phase::Loading) {
@@ -122,8 +145,8 @@ void draw_centered_message(const AppStatus& status) {
     ImGui::Spacing();
     if (status.failure_key != "error.storage_lost") {
       label(tr("error.nothing_changed"));
-    } else if (platform().start_over) {  // nothing is left to keep: the way on is to start over
-      if (ImGui::Button(tr("error.start_over"))) platform().start_over();
+    } else {
+      draw_lost_books_choices(status, state);
     }
     if (!status.failure_detail.empty()) {
       ImGui::Spacing();
@@ -178,7 +201,7 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 22));
   ImGui::BeginChild("##screen", ImVec2(0, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
   if (!ready) {
-    draw_centered_message(status);
+    draw_centered_message(status, state);
   } else if (signing_in) {
     draw_sign_in(*commands, state.session);
   } else if (!state.invoice_page.invoice_id.empty()) {

@@ -38,6 +38,7 @@ struct AppStatus {
   bool online = true;
   bool update_ready = false;  // a new version waits for the next start (the service worker)
   int storage_persisted = -1;  // navigator.storage.persist(): 1 granted, 0 refused, -1 not known
+  bool lost_paired = false;    // error.storage_lost on a device linked to a server: its copy is offered
 };
 
 // The Paramètres screen's edit buffers.
@@ -49,6 +50,7 @@ struct SettingsState {
   ExportsState exports;                       // « Exports et sauvegarde »
   TemplatesSettingsState templates;           // « Modèles d'e-mails »
   AppointmentSettingsState appointments;      // « Rendez-vous »: categories and payment policies
+  bool open_exports = false;                  // select « Exports et sauvegarde » at the next frame
 };
 
 struct UiState {
@@ -62,6 +64,7 @@ struct UiState {
   CommunicationsState communications;
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
   InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
+  bool confirm_start_empty = false;  // the loss screen's « Repartir sans données », clicked once
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { eventually, newProfile, startServer, widget } from './harness.mjs';
+import { eventually, newProfile, settle, startServer, widget } from './harness.mjs';
 
 const killPoints = Number(process.env.KILL_POINTS || 50);
 let server;
@@ -104,8 +104,11 @@ test(`${killPoints} kills of the browser while it writes lose no saved commit an
         // Said, not silent; but books shown saved are gone: counted, started over, and on.
         tally.reported.push(round);
         for (let n = 0; n <= confirmed; ++n) tally.lost.push(n);
-        const button = await widget(page, 'Repartir de zéro dans ce navigateur');
-        await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);  // reloads at once
+        for (const label of ['Repartir sans données dans ce navigateur', 'Oui, repartir avec un cabinet vide']) {
+          const button = await widget(page, label);
+          await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);  // the second reloads at once
+          if (label.startsWith('Repartir')) await settle(page);  // the confirmation's frame
+        }
         state = await eventually(async () => {
           const s = await page.evaluate(() => window.quittance.state()).catch(() => ({}));
           return s.phase === 'ready' && s;

@@ -278,8 +278,31 @@ test('Chromium deleting its IndexedDB (a kill tore its log) loses no books: they
   assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Inès Garnier']);
 });
 
-test('books the browser lost are reported, never replaced by empty ones in silence; « Repartir de zéro » starts again, unpaired', async (t) => {
-  // A paired device: its link to the server (kept apart, in IDBFS) outlives the books here.
+// What a browser that lost its storage leaves: the books' OPFS folder gone, and localStorage with
+// it (its note is written late: it may miss); the note in IndexedDB, written with the first
+// commit, is what tells. From a page of `url`'s origin without the app.
+async function loseBooks(context, url) {
+  const other = await context.newPage();
+  await other.goto(`${url}/manifest.webmanifest`);
+  await other.evaluate(async () => {
+    localStorage.clear();
+    await (await navigator.storage.getDirectory()).removeEntry('quittance-pages', { recursive: true });
+  });
+  await other.close();
+}
+
+async function clickLabel(page, label) {
+  const button = await widget(page, label);
+  await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);
+}
+
+// The page reloads at once after a choice: no frame to wait for after the click.
+async function startedAgain(page) {
+  await eventually(async () => (await page.evaluate(() => window.quittance.state().phase).catch(() => '')) === 'ready',
+    { timeout: 15000, what: 'the app started again' });
+}
+
+test('books the browser lost are reported, never replaced in silence; a paired device takes them back from its server', async (t) => {
   const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
   execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet des Lilas', '--data', data]);
   const paired = await startServer({ data });
@@ -294,19 +317,12 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   await eventually(async () => (await page.evaluate(() => window.quittance.state())).backend.series, { what: 'paired' });
   await run(page, { cmd: 'patient.create', id: 'lost-1', name: 'Inès Garnier' });
   await page.evaluate(() => window.quittance.whenSaved());
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).sync.pending === 0,
+    { timeout: 10000, what: 'the patient on the server' });
   await context.close();
 
-  // The books' folder gone, and localStorage with it (its note is written late: it may miss):
-  // the note in IndexedDB, written with the first commit, is what tells.
   context = await browser(profile);
-  const other = await context.newPage();
-  await other.goto(`${paired.url}/manifest.webmanifest`);
-  await other.evaluate(async () => {
-    localStorage.clear();
-    await (await navigator.storage.getDirectory()).removeEntry('quittance-pages', { recursive: true });
-  });
-  await other.close();
-
+  await loseBooks(context, paired.url);
   let state;
   ({ page, state } = await openApp(context, paired.url));
   assert.equal(state.phase, 'failed');
@@ -314,22 +330,42 @@ test('books the browser lost are reported, never replaced by empty ones in silen
   const shown = await labels(page);
   assert.ok(shown.some((l) => l.startsWith('Les données de Quittance de ce navigateur ont été effacées par le navigateur')),
     shown.join(' | '));
+  // The choices, the one that keeps the most first.
+  const choices = ['Récupérer les données depuis le serveur du cabinet', 'Restaurer une sauvegarde',
+    'Repartir sans données dans ce navigateur'];
+  assert.deepEqual(shown.filter((l) => choices.includes(l)), choices);
   await page.screenshot({ path: path.join(resultsDir, 'storage-lost.png') });
   // Nothing was created in its place.
   assert.equal((await page.evaluate(() => window.quittance.exec({ cmd: 'patient.create', id: 'lost-2', name: 'X' }))).error.code,
     'storage_failed');
 
-  // The page reloads at once: no frame to wait for after the click.
-  const button = await widget(page, 'Repartir de zéro dans ce navigateur');
-  await page.mouse.click(button.x + button.w / 2, button.y + button.h / 2);
-  await eventually(async () => (await page.evaluate(() => window.quittance.state().phase).catch(() => '')) === 'ready',
-    { timeout: 15000, what: 'the app started again on empty books' });
+  await clickLabel(page, 'Récupérer les données depuis le serveur du cabinet');
+  await startedAgain(page);
+  await eventually(async () => (await query(page, { cmd: 'patient.list' })).result.total === 1,
+    { timeout: 15000, what: 'the books back from the server' });
+  assert.deepEqual((await query(page, { cmd: 'patient.list' })).result.items.map((p) => p.name), ['Inès Garnier']);
+  await run(page, { cmd: 'patient.create', id: 'lost-3', name: 'Paul Meunier' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).sync.pending === 0,
+    { timeout: 10000, what: 'still paired: the new patient sent' });
+  await context.close();
+
+  // Lost again, and this time started empty: asked twice, and the device's link goes too (how
+  // far it had pulled the server's events would skip them on empty books).
+  context = await browser(profile);
+  await loseBooks(context, paired.url);
+  ({ page, state } = await openApp(context, paired.url));
+  assert.equal(state.failure, 'error.storage_lost');
+  await clickLabel(page, 'Repartir sans données dans ce navigateur');
+  await settle(page);
+  assert.equal((await page.evaluate(() => window.quittance.state())).phase, 'failed', 'one click starts nothing');
+  await clickLabel(page, 'Oui, repartir avec un cabinet vide');
+  await startedAgain(page);
   assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 0);
-  // Its link went with the books: how far it had pulled the server's events would skip them now.
   assert.equal((await page.evaluate(() => window.quittance.state())).backend.connection, 'unpaired');
 });
 
-test('without OPFS, books IndexedDB lost are reported too', async () => {
+test('without OPFS, books IndexedDB lost are reported too; « Restaurer une sauvegarde » opens the restore', async () => {
   const profile = newProfile();
   let context = await browser(profile);
   let { page } = await openApp(context, server.url, withoutOpfs);
@@ -341,6 +377,13 @@ test('without OPFS, books IndexedDB lost are reported too', async () => {
   let state;
   ({ page, state } = await openApp(context, server.url, withoutOpfs));
   assert.equal(state.failure, 'error.storage_lost');
+  const shown = await labels(page);
+  assert.ok(!shown.includes('Récupérer les données depuis le serveur du cabinet'), 'not paired: no server to offer');
+  await clickLabel(page, 'Restaurer une sauvegarde');
+  await startedAgain(page);
+  await settle(page);
+  assert.equal((await page.evaluate(() => window.quittance.state())).section, 'settings');
+  assert.ok((await labels(page)).includes('Restaurer une sauvegarde'), 'the restore in view');
 });
 
 test('a browser that refuses IndexedDB gets a clear message, not an empty database', async () => {

@@ -359,19 +359,21 @@ mergeInto(LibraryManager.library, {
     });
   },
 
-  // After a loss (error.storage_lost): the notes go, and the page starts again on empty books.
-  // The device's link goes too (the IDBFS files in `filesDir`): it may have outlived the books
-  // (OPFS lost, IndexedDB kept), and how far it had pulled the server's events would then skip
-  // them on the empty books. The device is paired again, and its books come from the server.
+  // After a loss (error.storage_lost): the notes go, and the page starts again on empty books,
+  // told how (`mode`, read back by qt_take_start_over): "server" keeps the device's link (the
+  // IDBFS files in `filesDir`), whose books then come back from the server; "backup" and
+  // "empty" forget it, since how far it had pulled the server's events would skip them on the
+  // empty books (paired again, the device gets its books from the server).
   qt_pages_start_over__deps: ['$QuittancePages', '$FS'],
-  qt_pages_start_over: function(namePtr, filesDirPtr) {
-    var name = UTF8ToString(namePtr), filesDir = UTF8ToString(filesDirPtr);
+  qt_pages_start_over: function(namePtr, filesDirPtr, modePtr) {
+    var name = UTF8ToString(namePtr), filesDir = UTF8ToString(filesDirPtr), mode = UTF8ToString(modePtr);
     try { localStorage.removeItem(QuittancePages.heldKey(name)); } catch (e) {}
+    try { sessionStorage.setItem('quittance-started-over', mode); } catch (e) {}
     var reload = function() { window.location.reload(); };
     var forgetNote = function() {
       QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, reload);
     };
-    if (!filesDir) return forgetNote();
+    if (!filesDir || mode === 'server') return forgetNote();
     try {
       FS.readdir(filesDir).forEach(function(entry) {
         var file = filesDir + '/' + entry;
@@ -379,5 +381,18 @@ mergeInto(LibraryManager.library, {
       });
     } catch (e) { /* no folder: nothing to forget */ }
     FS.syncfs(false, forgetNote);
+  },
+  // How this page started over after a loss ("server", "backup", "empty"), once; else null.
+  qt_take_start_over: function() {
+    var mode = null;
+    try {
+      mode = sessionStorage.getItem('quittance-started-over');
+      sessionStorage.removeItem('quittance-started-over');
+    } catch (e) { return 0; }
+    if (!mode) return 0;
+    var bytes = lengthBytesUTF8(mode) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(mode, ptr, bytes);
+    return ptr;
   },
 });

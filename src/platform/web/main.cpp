@@ -191,7 +191,14 @@ void start_backend() {
   // Operations of other devices were applied (or ours accepted): screens reload, and the
   // batch is stored once, not once per operation.
   app.backend->on_synced(books_changed);
-  app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
+  sync::DeviceLink link = sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{});
+  if (app.started_over == "server" && link.paired()) {
+    // The books were lost and this page started empty to take them back from the server: the
+    // server's events from the first (the Replica pulls the log from the start on its own).
+    link.events_after = 0;
+    save_device_link(link);
+  }
+  app.backend->start(link);
   // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
   if (char* code = qt_take_pairing_code()) {
     app.ui.settings.backend.pairing = true;
@@ -292,7 +299,20 @@ void start_clinic() {
 
 // Storage is in place: open the database, refusing (never replacing) one we cannot read.
 void on_storage_loaded(const std::string& error) {
-  if (error == platform::kBooksLost) return fail("error.storage_lost", "");
+  WebApp& app = web_app();
+  if (error == platform::kBooksLost) {
+    // Offered first on the loss screen when this device was paired: its books from the server.
+    const auto link = sync::device_link_from_json(read_file(kDeviceLinkPath));
+    app.status.lost_paired = link && link->paired();
+    return fail("error.storage_lost", "");
+  }
+  app.started_over = PageStorage::take_start_over();
+  // Started over to restore a backup: the page where it is done.
+  if (app.started_over == "backup") {
+    app.ui.section = ui::Section::Settings;
+    app.ui.settings.open_exports = true;
+    app.ui.settings.exports.scroll_to_restore = true;
+  }
   if (!error.empty()) return fail("error.storage_unavailable", error);
   // A snapshot download the page was closed during: never installed, never to be.
   std::remove((web_app().storage.database_path() + ".snapshot").c_str());
@@ -473,7 +493,7 @@ void install_platform_hooks() {
       return std::nullopt;
     }
   };
-  hooks.start_over = [] { web_app().storage.start_over(); };
+  hooks.start_over = [](const std::string& mode) { web_app().storage.start_over(mode); };
   hooks.page_origin = [] {
     char* origin = qt_page_origin();
     std::string out = origin ? origin : "";

@@ -4,12 +4,14 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 extern "C" {
 // library_storage.js
 void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path);
-void qt_pages_start_over(const char* idb_name, const char* files_dir);
+void qt_pages_start_over(const char* idb_name, const char* files_dir, const char* mode);
+char* qt_take_start_over();
 void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
                     int count, double shrunk_to);
 }
@@ -139,7 +141,16 @@ void PageStorage::pages_written(const std::string& error) {
   changed();
 }
 
-void PageStorage::start_over() { qt_pages_start_over(options_.idb_name.c_str(), options_.files_dir.c_str()); }
+void PageStorage::start_over(const std::string& mode) {
+  qt_pages_start_over(options_.idb_name.c_str(), options_.files_dir.c_str(), mode.c_str());
+}
+
+std::string PageStorage::take_start_over() {
+  char* mode = qt_take_start_over();
+  std::string out = mode ? mode : "";
+  std::free(mode);
+  return out;
+}
 
 void PageStorage::retry() {
   retry_scheduled_ = false;

@@ -47,9 +47,11 @@ class PageStorage final : public platform::Storage {
   // `found`: 0 the stored file (or none, a new clinic), 1 an older version's moved in, 2 lost,
   // 3 moved from IndexedDB to OPFS (library_storage.js, qt_pages_load).
   void pages_loaded(const std::string& error, int found);
-  // After a loss: forgets that this browser held books, and its link to the server (paired
-  // again, the device gets its books from the server), and reloads the page.
-  void start_over();
+  // After a loss: forgets that this browser held books and reloads the page, which starts on
+  // empty books. `mode` "server" keeps the device's link to the server (its books come back
+  // from there); "backup" and "empty" forget it too. The next page reads it: take_start_over().
+  void start_over(const std::string& mode);
+  static std::string take_start_over();  // "" when the page did not start over
   void pages_written(const std::string& error);
   void retry();
   // IndexedDB transactions started so far (the benchmark shows commits grouped by them).

@@ -29,6 +29,7 @@ struct WebApp {
   std::uint64_t data_version = 0;                // bumped at every commit: screens reload
   ui::AppStatus status;
   ui::UiState ui;
+  std::string started_over;                      // after a loss, how this page started (PageStorage::start_over)
   std::int64_t restored_from_snapshot = 0;       // the log position of the snapshot installed here, if any
   std::uint64_t frames = 0;                      // frames drawn since start (idle tabs draw none)
   std::uint64_t frames_shown = 0;                // of which sent to the canvas (not like the last)
