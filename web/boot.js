@@ -187,11 +187,11 @@
     }).catch((e) => console.warn('service worker not registered:', e));
   }
 
-  // Ask the browser to keep the clinic's data even when the disk fills up (it may say no; the
-  // app explains the difference in Paramètres → Exports et sauvegarde). Not for the demo.
-  if (!demo && navigator.storage && navigator.storage.persist) {
+  // Whether the browser keeps the clinic's data even when the disk fills up. Asking it
+  // (navigator.storage.persist(), which some browsers put to the user) is the app's, from a
+  // click once it said why (src/ui/safety_notice.h). Not for the demo.
+  if (!demo && navigator.storage && navigator.storage.persisted) {
     navigator.storage.persisted()
-      .then((already) => already || navigator.storage.persist())
       .then((granted) => {
         page.persisted = !!granted;
         api.storagePersisted = page.persisted;

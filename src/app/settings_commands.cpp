@@ -74,9 +74,14 @@ std::string validated(Context& ctx, const std::string& key, const std::string& v
   return value;
 }
 
+// With the journal's newest entry (seq 0 when empty): what the interface compares with the last
+// backup downloaded, to offer one when the books changed since.
 Json app_info(Context& ctx) {
+  Json head = {{"seq", 0}, {"at", ""}};
+  auto st = ctx.db.prepare("SELECT seq, at FROM journal ORDER BY seq DESC LIMIT 1");
+  if (st.step()) head = {{"seq", st.column_int64(0)}, {"at", st.column_text(1)}};
   return Json{{"version", kVersion}, {"schema", store::schema_version(ctx.db)}, {"actor", ctx.actor},
-              {"role", core::to_string(ctx.role)}};
+              {"role", core::to_string(ctx.role)}, {"journal_head", std::move(head)}};
 }
 
 // The whole file checked by SQLite (the storage's kill test asks it after every kill).

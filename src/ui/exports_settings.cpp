@@ -9,13 +9,12 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <utility>
 
 #include "app/backup_check.h"
 #include "app/clock.h"
 #include "core/date.h"
+#include "ui/backup_download.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
@@ -151,7 +150,7 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
 
 // [SECTION] Backup ---------------------------------------------------------------------------------
 
-void draw_backup(ExportsState& state) {
+void draw_backup(app::CommandLayer& commands, ExportsState& state) {
   heading(tr("exports.backup.heading"));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
   muted(tr("exports.backup.help"));
@@ -159,21 +158,10 @@ void draw_backup(ExportsState& state) {
   const bool can = platform().download && platform().backup;
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button((std::string(tr("exports.backup.download")) + "##backup-download").c_str())) {
-    std::optional<Bytes> bytes = platform().backup();
-    // A page SQLite failed to read would be written as zeros: a backup is offered only once it
-    // passes the checks a restore will make.
-    bool sound = false;
-    try {
-      sound = bytes && app::check_backup(bytes->data(), bytes->size()).ok();
-    } catch (const store::StoreError&) {  // out of memory for the check's copy
-    }
-    if (!sound) {
-      say(state.backup_message, tr("exports.backup.failed"), true);
+    if (const std::optional<std::string> filename = download_backup(commands)) {
+      say(state.backup_message, fill(tr("exports.backup.done"), {{"file", *filename}}), false);
     } else {
-      const std::string filename = "quittance-sauvegarde-" + today_iso() + ".sqlite";
-      platform().download(filename, "application/vnd.sqlite3",
-                          std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-      say(state.backup_message, fill(tr("exports.backup.done"), {{"file", filename}}), false);
+      say(state.backup_message, tr("exports.backup.failed"), true);
     }
   }
   if (!can) ImGui::EndDisabled();
@@ -181,21 +169,6 @@ void draw_backup(ExportsState& state) {
 }
 
 // [SECTION] Restore --------------------------------------------------------------------------------
-
-// The calendar day of a UTC instant ("2026-11-21T23:30:00Z") where this device is.
-std::string local_day(const std::string& utc) {
-  std::tm tm{};
-  if (utc.size() < 19 || std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return utc.substr(0, 10);
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  const std::time_t t = timegm(&tm);
-  std::tm local{};
-  if (!localtime_r(&t, &local)) return utc.substr(0, 10);
-  return core::format_iso(core::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
-}
 
 // "12 patients, 340 factures"
 std::string contents(const store::BackupCheck& c) {
@@ -313,7 +286,7 @@ void draw_exports_settings(app::CommandLayer& commands, ExportsState& state) {
   draw_csv_exports(commands, state);
   ImGui::Spacing();
   ImGui::Separator();
-  draw_backup(state);
+  draw_backup(commands, state);
   // Whether the browser may clear the data by itself: why backups and a server still matter.
   if (state.storage_persisted >= 0) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);

@@ -67,6 +67,15 @@ std::string date_time(const std::string& utc) {
   return buf;
 }
 
+std::string local_day(const std::string& utc) {
+  const std::optional<std::int64_t> t = core::parse_utc_instant(utc);
+  if (!t) return utc.substr(0, 10);
+  const std::time_t seconds = static_cast<std::time_t>(*t);
+  std::tm local{};
+  if (!localtime_r(&seconds, &local)) return utc.substr(0, 10);
+  return core::format_iso(core::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
+}
+
 std::string today_iso() { return core::format_iso(app::system_clock().today()); }
 
 std::string today_input() { return date(today_iso()); }

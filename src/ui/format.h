@@ -20,6 +20,8 @@ std::optional<std::int64_t> parse_money(const std::string& text);
 std::string date(const std::string& iso);            // "" stays ""
 // A UTC instant ("2026-11-21T13:45:07Z") in the device's time zone: "21/11/2026 14:45"; "" stays "".
 std::string date_time(const std::string& utc);
+// The calendar day (ISO) of a UTC instant where this device is; the instant's own date if unreadable.
+std::string local_day(const std::string& utc);
 std::string today_iso();
 std::string today_input();                           // today as a date field shows it (21/11/2026)
 // A date as typed in a field: dd/mm/yyyy (or ISO); nullopt when it is not a real date.

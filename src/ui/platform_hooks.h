@@ -30,6 +30,13 @@ struct Platform {
   // again with empty ones (the page reloads). `mode`: "server" (the device's link is kept and
   // the books come back from its server), "backup" (opens the restore), "empty".
   std::function<void(const std::string& mode)> start_over;
+  // Small values this device keeps for itself, outside the books (the browser: localStorage):
+  // what `remember` stored under `key`, "" if nothing.
+  std::function<void(const std::string& key, const std::string& value)> remember;
+  std::function<std::string(const std::string& key)> recall;
+  // Asks the browser to keep the books even when its disk fills (navigator.storage.persist()),
+  // from a click, after the interface said why; `answered` gets whether it agreed.
+  std::function<void(std::function<void(bool granted)> answered)> ask_persistence;
   // This page's origin ("https://app.cabinet.fr"): the start of a payment link when the server
   // gave no public address of its own.
   std::function<std::string()> page_origin;

@@ -158,6 +158,43 @@ void draw_centered_message(const AppStatus& status, UiState& state) {
   ImGui::PopTextWrapPos();
 }
 
+// The screen of the section open (or the invoice opened over it), for someone signed in.
+void draw_current_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+                         const AppStatus& status, UiState& state) {
+  if (!state.invoice_page.invoice_id.empty()) {
+    const InvoicePageRequest asked = draw_invoice_page(commands, state.invoice_page, state.pay);
+    if (!asked.patient.empty()) open_patient_page(state, asked.patient);
+    if (!asked.request_payment.empty())
+      open_request_form(state.patients.requests, asked.patient, "invoices", asked.request_payment);
+    if (!asked.edit_draft.empty()) {
+      const app::Json draft = result_of(commands.query({{"cmd", "invoice.get"}, {"invoice_id", asked.edit_draft}}));
+      open_patient_page(state, draft.value("patient_id", std::string()));
+      open_draft_editor(commands, state.patients.editor, asked.edit_draft);
+    }
+  } else if (state.section == Section::Settings) {
+    state.settings.exports.storage_persisted = status.storage_persisted;
+    draw_settings_screen(commands, backend, data_version, state.settings);
+  } else if (state.section == Section::Patients) {
+    const std::string opened = draw_patients_screen(commands, backend, data_version, state.patients, state.pay);
+    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
+  } else if (state.section == Section::Invoices) {
+    const std::string opened = draw_invoices_screen(commands, data_version, state.invoices, state.pay);
+    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
+  } else if (state.section == Section::Payments) {
+    const std::string patient = draw_payments_screen(commands, data_version, state.payments);
+    if (!patient.empty()) {
+      open_patient_page(state, patient);
+      state.patients.show_payments_tab = true;
+    }
+  } else if (state.section == Section::Communications) {
+    draw_communications_screen(commands, data_version, state.communications, mail_sender(backend));
+  } else if (state.section == Section::Dashboard) {
+    draw_dashboard_screen(commands, data_version, state.dashboard);
+  } else {
+    draw_coming_soon(state.section);
+  }
+}
+
 }  // namespace
 
 const char* section_id(Section s) {
@@ -204,37 +241,9 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
     draw_centered_message(status, state);
   } else if (signing_in) {
     draw_sign_in(*commands, state.session);
-  } else if (!state.invoice_page.invoice_id.empty()) {
-    const InvoicePageRequest asked = draw_invoice_page(*commands, state.invoice_page, state.pay);
-    if (!asked.patient.empty()) open_patient_page(state, asked.patient);
-    if (!asked.request_payment.empty())
-      open_request_form(state.patients.requests, asked.patient, "invoices", asked.request_payment);
-    if (!asked.edit_draft.empty()) {
-      const app::Json draft = result_of(commands->query({{"cmd", "invoice.get"}, {"invoice_id", asked.edit_draft}}));
-      open_patient_page(state, draft.value("patient_id", std::string()));
-      open_draft_editor(*commands, state.patients.editor, asked.edit_draft);
-    }
-  } else if (state.section == Section::Settings) {
-    state.settings.exports.storage_persisted = status.storage_persisted;
-    draw_settings_screen(*commands, backend, data_version, state.settings);
-  } else if (state.section == Section::Patients) {
-    const std::string opened = draw_patients_screen(*commands, backend, data_version, state.patients, state.pay);
-    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
-  } else if (state.section == Section::Invoices) {
-    const std::string opened = draw_invoices_screen(*commands, data_version, state.invoices, state.pay);
-    if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
-  } else if (state.section == Section::Payments) {
-    const std::string patient = draw_payments_screen(*commands, data_version, state.payments);
-    if (!patient.empty()) {
-      open_patient_page(state, patient);
-      state.patients.show_payments_tab = true;
-    }
-  } else if (state.section == Section::Communications) {
-    draw_communications_screen(*commands, data_version, state.communications, mail_sender(backend));
-  } else if (state.section == Section::Dashboard) {
-    draw_dashboard_screen(*commands, data_version, state.dashboard);
   } else {
-    draw_coming_soon(state.section);
+    draw_safety_notice(*commands, backend, status.online, status.storage_persisted, state.safety);
+    draw_current_screen(*commands, backend, data_version, status, state);
   }
   if (ready) draw_pay_dialog(*commands, backend, state.pay);
   ImGui::EndChild();

@@ -19,6 +19,7 @@
 #include "ui/pay_dialog.h"
 #include "ui/payments_screen.h"
 #include "ui/practice_settings.h"
+#include "ui/safety_notice.h"
 #include "ui/sign_in.h"
 #include "ui/templates_settings.h"
 #include "ui/users_settings.h"
@@ -65,6 +66,7 @@ struct UiState {
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
   InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
   bool confirm_start_empty = false;  // the loss screen's « Repartir sans données », clicked once
+  SafetyNoticeState safety;          // above every screen: what could still lose work
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;

@@ -131,6 +131,15 @@ TEST_CASE_FIXTURE(Fixture, "text forms: malformed JSON is an error answer, never
   CHECK(Json::parse(commands.exec_text("{\"cmd\":\"app.info\"}"))["result"]["schema"] == store::clinic_migrations().back().version);
 }
 
+TEST_CASE_FIXTURE(Fixture, "app.info gives the journal's newest entry, for the backup reminder") {
+  CHECK(commands.query({{"cmd", "app.info"}})["result"]["journal_head"] == Json{{"seq", 0}, {"at", ""}});
+  CHECK(commands.exec({{"cmd", "patient.create"}, {"id", "head-1"}, {"name", "Ada"}})["ok"] == true);
+  CHECK(commands.exec({{"cmd", "patient.create"}, {"id", "head-2"}, {"name", "Bea"}})["ok"] == true);
+  const Json head = commands.query({{"cmd", "app.info"}})["result"]["journal_head"];
+  CHECK(head["seq"] == 2);
+  CHECK(head["at"].get<std::string>().size() == 20);  // "2026-12-06T11:30:00Z"
+}
+
 TEST_CASE_FIXTURE(Fixture, "database.check runs SQLite's integrity check and reports what it finds") {
   CHECK(commands.query({{"cmd", "database.check"}})["result"]["integrity"] == "ok");
   db.exec("CREATE TABLE damaged(x INTEGER CHECK (x > 0))");

@@ -142,6 +142,35 @@ mergeInto(LibraryManager.library, {
     return ptr;
   },
 
+  // Small values this device keeps outside the books (ui::Platform::remember/recall), in
+  // localStorage; the demo's apart. "" when there is none or localStorage is refused.
+  qt_local_set__deps: ['qt_demo_mode'],
+  qt_local_set: function(keyPtr, valuePtr) {
+    try {
+      localStorage.setItem('quittance:' + (_qt_demo_mode() ? 'demo:' : '') + UTF8ToString(keyPtr), UTF8ToString(valuePtr));
+    } catch (e) { /* not kept: the reminder may come again */ }
+  },
+  qt_local_get__deps: ['qt_demo_mode'],
+  qt_local_get: function(keyPtr) {
+    var value = '';
+    try {
+      value = localStorage.getItem('quittance:' + (_qt_demo_mode() ? 'demo:' : '') + UTF8ToString(keyPtr)) || '';
+    } catch (e) {}
+    var bytes = lengthBytesUTF8(value) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(value, ptr, bytes);
+    return ptr;
+  },
+  // navigator.storage.persist(), asked from a click; the answer to quittance_persistence_answered.
+  qt_ask_persistence: function() {
+    var answer = function(granted) { _quittance_persistence_answered(granted ? 1 : 0); };
+    try {
+      navigator.storage.persist().then(answer, function() { answer(false); });
+    } catch (e) {
+      setTimeout(function() { answer(false); }, 0);
+    }
+  },
+
   // The page's origin ("https://app.example.fr"), malloc'd: asked here rather than through
   // emscripten_run_script_string, whose eval the app's Content-Security-Policy forbids.
   qt_page_origin: function() {

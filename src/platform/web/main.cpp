@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "app/backup_check.h"
 #include "app/command_id.h"
@@ -38,6 +39,11 @@ char* qt_take_pairing_code();
 int qt_demo_mode();
 // library_quittance.js: location.origin, malloc'd.
 char* qt_page_origin();
+// library_quittance.js: localStorage, for ui::Platform::remember/recall (malloc'd).
+void qt_local_set(const char* key, const char* value);
+char* qt_local_get(const char* key);
+// library_quittance.js: navigator.storage.persist(); answers quittance_persistence_answered.
+void qt_ask_persistence();
 }
 
 namespace quittance::web {
@@ -480,6 +486,9 @@ void run_pending_restore() {
   request_redraw();
 }
 
+// The answer to the last ask_persistence, once the browser gives it.
+std::function<void(bool)> g_persistence_answered;
+
 void install_platform_hooks() {
   install_file_hooks();
   ui::Platform& hooks = ui::platform();
@@ -494,6 +503,19 @@ void install_platform_hooks() {
     }
   };
   hooks.start_over = [](const std::string& mode) { web_app().storage.start_over(mode); };
+  hooks.remember = [](const std::string& key, const std::string& value) { qt_local_set(key.c_str(), value.c_str()); };
+  hooks.recall = [](const std::string& key) {
+    char* value = qt_local_get(key.c_str());
+    std::string out = value ? value : "";
+    std::free(value);
+    return out;
+  };
+  if (!qt_demo_mode()) {
+    hooks.ask_persistence = [](std::function<void(bool)> answered) {
+      g_persistence_answered = std::move(answered);
+      qt_ask_persistence();
+    };
+  }
   hooks.page_origin = [] {
     char* origin = qt_page_origin();
     std::string out = origin ? origin : "";
@@ -554,4 +576,11 @@ int main() {
   web::web_app().storage.load(web::on_storage_loaded);
   web::request_redraw();
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): events and callbacks drive the app
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_persistence_answered(int granted) {
+  using namespace quittance::web;
+  web_app().status.storage_persisted = granted ? 1 : 0;
+  if (g_persistence_answered) std::exchange(g_persistence_answered, nullptr)(granted != 0);
+  request_redraw();
 }

@@ -1,0 +1,115 @@
+// The safety notice. See safety_notice.h.
+#include "ui/safety_notice.h"
+
+#include <imgui.h>
+
+#include "ui/backup_download.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/platform_hooks.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+constexpr int kUnsentNoticeSeconds = 60;  // out of reach this long with unsent work: said
+constexpr int kEndOfDayHour = 17;         // the day's backup offered from this local hour
+
+void begin_notice() {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.25f, 0.0f, 1.0f));
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+}
+
+void end_notice() {
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  ImGui::Spacing();
+}
+
+void draw_unsent(sync::Backend& backend, bool network, SafetyNoticeState& state) {
+  const std::int64_t pending = backend.pending();
+  const bool out_of_reach = !network || backend.connection() == sync::Connection::Offline;
+  if (pending == 0 || !out_of_reach) {
+    state.unsent_since = 0;
+    return;
+  }
+  const std::time_t now = std::time(nullptr);
+  if (state.unsent_since == 0) state.unsent_since = now;
+  if (now - state.unsent_since < kUnsentNoticeSeconds) return;
+  begin_notice();
+  heading(fill(tr(pending == 1 ? "safety.unsent_one" : "safety.unsent_many"), {{"n", whole_number(pending)}}).c_str());
+  label(tr("safety.unsent_help"));
+  end_notice();
+}
+
+bool end_of_day_for(const JournalHead& head) {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  if (!localtime_r(&now, &local)) return false;
+  return local.tm_hour >= kEndOfDayHour || local_day(head.at) < today_iso();
+}
+
+void draw_backup_reminder(app::CommandLayer& commands, SafetyNoticeState& state) {
+  if (!state.downloaded.empty()) {
+    begin_notice();
+    label(fill(tr("safety.backup_done"), {{"file", state.downloaded}}).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr("safety.ok")) + "##safety-ok").c_str())) state.downloaded.clear();
+    end_notice();
+    return;
+  }
+  if (state.later || !platform().download) return;
+  const JournalHead head = journal_head(commands);
+  if (head.seq <= seq_at_last_backup() || !end_of_day_for(head)) return;
+  begin_notice();
+  heading(tr("safety.only_here"));
+  label(tr("safety.backup_help"));
+  if (ImGui::Button((std::string(tr("safety.backup_download")) + "##safety-backup").c_str())) {
+    const std::optional<std::string> file = download_backup(commands);
+    state.downloaded = file ? *file : std::string();
+    state.download_failed = !file;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-later").c_str())) state.later = true;
+  if (state.download_failed) label(tr("exports.backup.failed"));
+  end_notice();
+}
+
+void draw_persistence(app::CommandLayer& commands, int storage_persisted, SafetyNoticeState& state) {
+  const int persisted = state.persisted >= 0 ? state.persisted : storage_persisted;
+  if (persisted != 0 || state.later || !platform().ask_persistence) return;
+  if (journal_head(commands).seq == 0) return;  // nothing to keep yet
+  begin_notice();
+  label(tr("safety.persist_help"));
+  if (state.asking) ImGui::BeginDisabled();
+  if (ImGui::Button((std::string(tr("safety.persist_ask")) + "##safety-persist").c_str())) {
+    state.asking = true;
+    platform().ask_persistence([&state](bool granted) {  // the state lives as long as the page
+      state.asking = false;
+      state.persisted = granted ? 1 : 0;
+      if (!granted) state.later = true;  // refused: said in « Exports et sauvegarde », not here again
+    });
+  }
+  if (state.asking) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-persist-later").c_str())) state.later = true;
+  end_notice();
+}
+
+}  // namespace
+
+void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
+                        SafetyNoticeState& state) {
+  if (backend && backend->link().paired()) {
+    draw_unsent(*backend, network, state);
+    return;
+  }
+  draw_backup_reminder(commands, state);
+  draw_persistence(commands, storage_persisted, state);
+}
+
+}  // namespace quittance::ui

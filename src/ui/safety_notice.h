@@ -1,0 +1,32 @@
+// What could still lose the practice's work, said above every screen while it holds (the
+// books are safe in this browser's storage; this is about this browser being the only copy):
+// - a paired device with operations the server has not had for a minute, out of reach: how many;
+// - a practice with no server, whose books changed since the last backup downloaded here, at the
+//   end of the day (from 17:00, or the next day): that its books live only in this browser, and
+//   the day's backup, one click away;
+// - a practice with no server whose browser has not promised to keep its storage: why it
+//   matters, and the browser asked from a click (navigator.storage.persist()).
+#pragma once
+#include <ctime>
+#include <string>
+
+#include "app/commands.h"
+#include "sync/backend.h"
+
+namespace quittance::ui {
+
+struct SafetyNoticeState {
+  std::time_t unsent_since = 0;  // when unsent operations and no server were first seen together (0: not)
+  bool later = false;            // « Plus tard » on the backup or the persistence: not again this session
+  bool asking = false;           // the browser's persistence asked, its answer awaited
+  int persisted = -1;            // its answer to the click (-1: not asked here)
+  std::string downloaded;        // the backup file handed over from here, said once
+  bool download_failed = false;  // the database could not be read soundly: nothing handed over
+};
+
+// Draws the notice when one applies (nothing otherwise). `backend` null or unpaired: no server.
+// `network`: the browser says it is online; `storage_persisted`: AppStatus's.
+void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
+                        SafetyNoticeState& state);
+
+}  // namespace quittance::ui

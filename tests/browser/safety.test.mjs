@@ -1,0 +1,115 @@
+// What could still lose a practice's work, said above every screen (src/ui/safety_notice.h): a
+// practice with no server is told its books live only in this browser and offered the day's
+// backup at the end of a day with changes, and asked to let the browser keep its storage; a
+// paired device out of reach for a minute says how many operations the server has not had.
+// The page's clock is set (Playwright's clock: Date only, timers run) to choose the hour.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  click, eventually, launch, labels, newProfile, openApp, resultsDir, run, serverBinary, settle, startServer,
+} from './harness.mjs';
+
+let server;
+const contexts = [];
+before(async () => { server = await startServer(); });
+afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+after(async () => { await server?.stop(); });
+
+async function browser() {
+  const context = await launch(newProfile(), { timezoneId: 'Europe/Paris', acceptDownloads: true });
+  contexts.push(context);
+  return context;
+}
+
+// A frame drawn now (the app draws only when something happens), then its labels.
+async function shown(page) {
+  await page.mouse.move(5 + Math.random() * 10, 700);
+  await settle(page);
+  return labels(page);
+}
+
+const onlyHere = 'Les données du cabinet ne sont enregistrées que dans ce navigateur';
+const download = 'Télécharger la sauvegarde du jour';
+
+test('no server: the day\'s backup is offered at the end of a day with changes, and only then', async () => {
+  const context = await browser();
+  const page = context.pages()[0] || await context.newPage();
+  await page.clock.setFixedTime(new Date('2026-12-07T10:00:00+01:00'));
+  await openApp(context, server.url);
+  assert.ok(!(await shown(page)).includes(onlyHere), 'nothing to keep yet');
+  await run(page, { cmd: 'patient.create', id: 'safe-1', name: 'Inès Garnier' });
+  assert.ok(!(await shown(page)).includes(onlyHere), 'in the morning: not yet');
+
+  await page.clock.setFixedTime(new Date('2026-12-07T18:30:00+01:00'));
+  const evening = await shown(page);
+  assert.ok(evening.includes(onlyHere), evening.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'safety-backup.png') });
+  const downloaded = page.waitForEvent('download');
+  await click(page, download);
+  assert.equal((await downloaded).suggestedFilename(), 'quittance-sauvegarde-2026-12-07.sqlite');
+  assert.ok((await shown(page)).includes('Sauvegarde téléchargée : quittance-sauvegarde-2026-12-07.sqlite. Rangez-la hors de cet ordinateur.'));
+  await click(page, 'OK');
+  assert.ok(!(await shown(page)).includes(onlyHere), 'backed up: nothing to offer');
+
+  // A change after the backup: offered again; the next morning too, for yesterday's work.
+  await run(page, { cmd: 'patient.create', id: 'safe-2', name: 'Paul Meunier' });
+  assert.ok((await shown(page)).includes(onlyHere));
+  await page.clock.setFixedTime(new Date('2026-12-08T09:00:00+01:00'));
+  assert.ok((await shown(page)).includes(onlyHere), 'yesterday\'s work never backed up');
+  await click(page, 'Plus tard');
+  assert.ok(!(await shown(page)).includes(onlyHere), '« Plus tard »: not again in this session');
+});
+
+test('no server: the browser is asked to keep the books from a click, after saying why', async () => {
+  const context = await browser();
+  const { page } = await openApp(context, server.url);
+  await run(page, { cmd: 'patient.create', id: 'persist-1', name: 'Inès Garnier' });
+  const ask = 'Demander au navigateur de conserver les données';
+  assert.equal((await page.evaluate(() => window.quittance.state())).storagePersisted, 0, 'headless Chromium has not granted it');
+  const before = await shown(page);
+  assert.ok(before.includes(ask), before.join(' | '));
+  assert.ok(before.some((l) => l.startsWith('Ce navigateur peut effacer les données du cabinet')));
+  await click(page, ask);
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).storagePersisted !== 0 ||
+                                !(await shown(page)).includes(ask), { what: 'the browser\'s answer' });
+  assert.ok(!(await shown(page)).includes(ask), 'answered: not asked again');
+});
+
+test('a paired device out of reach for a minute says how many operations the server has not had', async (t) => {
+  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet du Col', '--data', data]);
+  const paired = await startServer({ data });
+  t.after(async () => {
+    await paired.stop();
+    rmSync(data, { recursive: true, force: true });
+  });
+  const code = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString()).code;
+  const context = await browser();
+  const page = context.pages()[0] || await context.newPage();
+  const start = Date.parse('2026-12-07T10:00:00+01:00');
+  await page.clock.setFixedTime(start);
+  await openApp(context, `${paired.url}#pair=${code}`);
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).backend.series, { what: 'paired' });
+
+  await context.setOffline(true);
+  await run(page, { cmd: 'patient.create', id: 'unsent-1', name: 'Inès Garnier' });
+  await run(page, { cmd: 'patient.create', id: 'unsent-2', name: 'Paul Meunier' });
+  const notice = '2 opérations non sauvegardées sur le serveur';
+  assert.ok(!(await shown(page)).includes(notice), 'not at once: a short cut is ordinary');
+  await page.clock.setFixedTime(start + 30_000);
+  assert.ok(!(await shown(page)).includes(notice), 'not after 30 s');
+  await page.clock.setFixedTime(start + 61_000);
+  const later = await shown(page);
+  assert.ok(later.includes(notice), later.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'safety-unsent.png') });
+
+  await context.setOffline(false);
+  await page.evaluate(() => window.quittance.syncNow?.());
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).sync.pending === 0,
+    { timeout: 15000, what: 'sent once back online' });
+  assert.ok(!(await shown(page)).includes(notice), 'sent: nothing to say');
+});
