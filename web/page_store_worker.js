@@ -2,11 +2,14 @@
 // dedicated worker, the only place a browser gives synchronous file access
 // (createSyncAccessHandle), keeps the clinic's file as `books.db` in the OPFS folder named after
 // the store, with a write-ahead record `books.wal` beside it. library_storage.js sends it the
-// chunks a group of commits changed; a group is acknowledged once its record is written and
-// flushed, then copied into books.db. A kill at any moment leaves either the record whole (it is
-// copied again at the next open) or torn (never acknowledged: ignored), so books.db is always
-// the file as it was after some acknowledged group. OPFS files are plain files of the profile,
-// outside IndexedDB's LevelDB, whose torn logs make Chromium delete an origin's IndexedDB.
+// chunks a group of commits changed; the group is written as one record at the start of
+// books.wal, flushed, acknowledged, then copied into books.db and flushed there, before the next
+// message is read. So books.wal holds the newest group (whole, or torn by a kill before it was
+// acknowledged), and books.db every group before it: an open copies a whole record again (the
+// same bytes: harmless) and ignores a torn one. books.wal is overwritten in place, never cut, so
+// that its flush has no size change to journal (a large record, a restore's, is cut away after).
+// OPFS files are plain files of the profile, outside IndexedDB's LevelDB, whose torn logs make
+// Chromium delete an origin's IndexedDB.
 //
 // Messages: {id, op: 'open', name} → {id, size, bytes} (the file, transferred);
 //           {id, op: 'write', size, chunks: [[chunk number, Uint8Array]…]} → {id};
@@ -15,6 +18,7 @@
 
 const kChunk = 4096;
 const kMagic = 0x31575451;  // "QTW1", little-endian
+const kKeptWal = 1 << 20;  // books.wal is cut back to nothing after a record larger than this
 let books = null, wal = null;  // FileSystemSyncAccessHandle, once open
 let uncopied = null;  // an acknowledged record whose copy into books.db failed (quota): its record stays
 
@@ -81,10 +85,12 @@ function copyIntoBooks({ size, chunks }) {
   for (const [c, bytes] of chunks) {
     if (c * kChunk < size) books.write(bytes, { at: c * kChunk });
   }
-  books.truncate(size);
+  if (books.getSize() !== size) books.truncate(size);
   books.flush();
-  wal.truncate(0);
-  wal.flush();
+  if (wal.getSize() > kKeptWal) {  // in books.db now: the space goes back
+    wal.truncate(0);
+    wal.flush();
+  }
 }
 
 function readAll(handle) {
@@ -110,8 +116,7 @@ async function open(name) {
   books = await (await folder.getFileHandle('books.db', { create: true })).createSyncAccessHandle();
   wal = await (await folder.getFileHandle('books.wal', { create: true })).createSyncAccessHandle();
   const record = decode(readAll(wal));
-  if (record) copyIntoBooks(record);  // acknowledged, then killed before it was copied
-  else if (wal.getSize()) wal.truncate(0);  // torn: never acknowledged
+  if (record) copyIntoBooks(record);  // the newest group: maybe acknowledged, then killed before its copy
   return readAll(books);
 }
 
@@ -120,14 +125,10 @@ function write(size, chunks) {
     copyIntoBooks(uncopied);
     uncopied = null;
   }
+  // A write that fails half-way leaves a torn record: never acknowledged, ignored at the open.
   const record = encode(size, chunks);
-  try {
-    if (wal.write(record, { at: 0 }) !== record.length) throw new Error('the record was written short');
-    wal.flush();
-  } catch (e) {
-    try { wal.truncate(0); } catch (ignored) { /* the next write starts at 0 anyway */ }
-    throw e;
-  }
+  if (wal.write(record, { at: 0 }) !== record.length) throw new Error('the record was written short');
+  wal.flush();
 }
 
 self.onmessage = async (event) => {

@@ -1,7 +1,9 @@
 // The storage benchmark's wasm half (tests/bench/storage_bench.mjs drives it in headless
-// Chromium): a database of a given size on each storage of the browser app, IDBFS and the page
-// store, through the same platform::Storage interface the app uses, and one-row commits whose
-// time to durable the driver measures. Nothing of the app's interface is linked.
+// Chromium): a database of a given size on two storages of the browser app — 0: IDBFS, 1: the
+// page store, in OPFS or in IndexedDB as bench_init is asked (one page store per page: the VFS
+// shim watches one file) — through the same platform::Storage interface the app uses, and
+// one-row commits whose time to durable the driver measures. Nothing of the app's interface is
+// linked.
 #include <emscripten/emscripten.h>
 
 #include <memory>
@@ -43,12 +45,15 @@ void tell_saved(int which) {
 
 extern "C" {
 
-// Loads both storages; bench_loaded() is 2 once both answered (bench_error() says if one failed).
-EMSCRIPTEN_KEEPALIVE void bench_init() {
+// Loads the storages, the page store in IndexedDB if `indexeddb` (else in OPFS); bench_loaded()
+// is 2 once both answered (bench_error() says if one failed).
+EMSCRIPTEN_KEEPALIVE void bench_init(int indexeddb) {
   g.idbfs = std::make_unique<quittance::web::IdbfsStorage>("/idbfs", "bench.db");
   quittance::web::PageStorage::Options options;
   options.database_path = "/pages/bench.db";
   options.idb_name = "quittance-bench-pages";
+  options.indexeddb_only = indexeddb != 0;
+  if (options.indexeddb_only) options.idb_name = "quittance-bench-idb-pages";  // not the OPFS run's note
   g.pages = std::make_unique<quittance::web::PageStorage>(options);
   for (int which : {0, 1}) {
     storage(which).on_change([which] { tell_saved(which); });

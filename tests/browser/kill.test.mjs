@@ -9,10 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { eventually, newProfile, settle, startServer, widget } from './harness.mjs';
 
 const killPoints = Number(process.env.KILL_POINTS || 50);
+const progressFile = process.env.KILL_PROGRESS;  // a line per round appended there (scripts/kill-campaign)
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
@@ -135,6 +137,11 @@ test(`${killPoints} kills of the browser while it writes lose no saved commit an
         confirmed = Math.max(-1, ...[...present]);  // from what is there, so that each loss is counted once
       }
       next = Math.max(next, confirmed + 1, ...[...present].map((n) => n + 1));
+      if (progressFile) {
+        appendFileSync(progressFile, `${new Date().toISOString()} round ${round}: ${present.size} patients, ` +
+          `wipes ${tally.wipes.length}, reported ${tally.reported.length}, silent ${tally.silent.length}, ` +
+          `lost ${tally.lost.length}\n`);
+      }
       if (round === killPoints) break;
 
       // Commits one after the other, killed at a random moment (a commit, a store write under

@@ -9,7 +9,7 @@
 
 extern "C" {
 // library_storage.js
-void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path);
+void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path, int indexeddb_only);
 void qt_pages_start_over(const char* idb_name, const char* files_dir, const char* mode);
 char* qt_take_start_over();
 void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
@@ -40,7 +40,8 @@ void PageStorage::load(std::function<void(const std::string&)> done) {
 }
 
 void PageStorage::load_pages() {
-  qt_pages_load(this, options_.database_path.c_str(), options_.idb_name.c_str(), options_.legacy_path.c_str());
+  qt_pages_load(this, options_.database_path.c_str(), options_.idb_name.c_str(), options_.legacy_path.c_str(),
+                options_.indexeddb_only ? 1 : 0);
 }
 
 void PageStorage::pages_loaded(const std::string& error, int found) {

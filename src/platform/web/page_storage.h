@@ -32,6 +32,7 @@ class PageStorage final : public platform::Storage {
     std::string idb_name;       // the IndexedDB database holding the chunks
     std::string files_dir;      // the IDBFS folder of the small files beside it ("" for none)
     std::string legacy_path;    // an older version's IDBFS database, moved in on first start ("" for none)
+    bool indexeddb_only = false;  // IndexedDB even where OPFS is (the benchmark's side by side)
   };
   explicit PageStorage(Options options);
   void load(std::function<void(const std::string&)> done) override;
