@@ -114,6 +114,13 @@ async function open(name) {
   // Exclusive handles: the app runs in one tab at a time (its Web Lock); another tab's worker
   // still holding them makes this fail, and the app says storage is unavailable.
   books = await (await folder.getFileHandle('books.db', { create: true })).createSyncAccessHandle();
+  if (typeof books.getSize() !== 'number') {
+    // Chromium 102–107: getSize, flush and truncate answered promises. Not this store's API.
+    books = null;
+    const e = new Error('this browser\'s synchronous file access is not synchronous');
+    e.unsupported = true;
+    throw e;
+  }
   wal = await (await folder.getFileHandle('books.wal', { create: true })).createSyncAccessHandle();
   const record = decode(readAll(wal));
   if (record) copyIntoBooks(record);  // the newest group: maybe acknowledged, then killed before its copy
