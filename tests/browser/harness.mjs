@@ -2,7 +2,7 @@
 // $QUITTANCE_WEB_DIR) on a free loopback port, Debian's Chromium driven by playwright-core, and
 // helpers that act on the app the way a user does (clicking widgets found by their visible label).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,20 @@ export async function startServer({ port = 0, data, env = {}, web = webDir } = {
 
 // Headless Chromium with WebGL2 through SwiftShader, and no background traffic (the machine
 // has no network). A persistent profile folder makes IndexedDB survive a browser restart.
+// A server whose data holds one clinic (`name`), stopped and removed after the test `t`, and a
+// pairing code for it: { server, code }. Open `${server.url}#pair=${code}` to pair a browser.
+export async function pairedClinic(t, name) {
+  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+  execFileSync(serverBinary, ['create-clinic', '--name', name, '--data', data]);
+  const server = await startServer({ data });
+  t.after(async () => {
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  });
+  const { code } = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString());
+  return { server, code };
+}
+
 export async function launch(profileDir, options = {}) {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -5,12 +5,9 @@
 // The page's clock is set (Playwright's clock: Date only, timers run) to choose the hour.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  click, eventually, launch, labels, newProfile, openApp, resultsDir, run, serverBinary, settle, startServer,
+  click, eventually, launch, labels, newProfile, openApp, pairedClinic, resultsDir, run, settle, startServer,
 } from './harness.mjs';
 
 let server;
@@ -80,14 +77,7 @@ test('no server: the browser is asked to keep the books from a click, after sayi
 });
 
 test('a paired device out of reach for a minute says how many operations the server has not had', async (t) => {
-  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
-  execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet du Col', '--data', data]);
-  const paired = await startServer({ data });
-  t.after(async () => {
-    await paired.stop();
-    rmSync(data, { recursive: true, force: true });
-  });
-  const code = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString()).code;
+  const { server: paired, code } = await pairedClinic(t, 'Cabinet du Col');
   const context = await browser();
   const page = context.pages()[0] || await context.newPage();
   const start = Date.parse('2026-12-07T10:00:00+01:00');

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, query, run, serverBinary, settle, resultsDir,
+  cliBinary, eventually, startServer, launch, newProfile, openApp, labels, pairedClinic, query, run, settle, resultsDir,
   widget,
 } from './harness.mjs';
 
@@ -309,14 +309,7 @@ async function startedAgain(page) {
 }
 
 test('books the browser lost are reported, never replaced in silence; a paired device takes them back from its server', async (t) => {
-  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
-  execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet des Lilas', '--data', data]);
-  const paired = await startServer({ data });
-  t.after(async () => {
-    await paired.stop();
-    rmSync(data, { recursive: true, force: true });
-  });
-  const code = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString()).code;
+  const { server: paired, code } = await pairedClinic(t, 'Cabinet des Lilas');
   const profile = newProfile();
   let context = await browser(profile);
   let { page } = await openApp(context, `${paired.url}#pair=${code}`);
