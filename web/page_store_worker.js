@@ -111,17 +111,28 @@ async function open(name) {
     throw e;
   }
   const folder = await root.getDirectoryHandle(name, { create: true });
-  // Exclusive handles: the app runs in one tab at a time (its Web Lock); another tab's worker
-  // still holding them makes this fail, and the app says storage is unavailable.
-  books = await (await folder.getFileHandle('books.db', { create: true })).createSyncAccessHandle();
-  if (typeof books.getSize() !== 'number') {
-    // Chromium 102–107: getSize, flush and truncate answered promises. Not this store's API.
-    books = null;
-    const e = new Error('this browser\'s synchronous file access is not synchronous');
-    e.unsupported = true;
-    throw e;
+  // Exclusive handles: the app runs in one tab at a time (its Web Lock), but the worker of the
+  // page just reloaded may hold them a moment longer (NoModificationAllowedError): tried again
+  // for about three seconds before the app is told storage is unavailable.
+  for (let attempt = 0; ; ++attempt) {
+    try {
+      books = await (await folder.getFileHandle('books.db', { create: true })).createSyncAccessHandle();
+      if (typeof books.getSize() !== 'number') {
+        // Chromium 102–107: getSize, flush and truncate answered promises. Not this store's API.
+        books = null;
+        const e = new Error('this browser\'s synchronous file access is not synchronous');
+        e.unsupported = true;
+        throw e;
+      }
+      wal = await (await folder.getFileHandle('books.wal', { create: true })).createSyncAccessHandle();
+      break;
+    } catch (e) {
+      if (books) books.close();
+      books = null;
+      if (e.unsupported || e.name !== 'NoModificationAllowedError' || attempt >= 6) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 << Math.min(attempt, 5)));
+    }
   }
-  wal = await (await folder.getFileHandle('books.wal', { create: true })).createSyncAccessHandle();
   const record = decode(readAll(wal));
   if (record) copyIntoBooks(record);  // the newest group: maybe acknowledged, then killed before its copy
   return readAll(books);

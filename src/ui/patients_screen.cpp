@@ -8,6 +8,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
+#include "ui/payment_type_picker.h"
 #include "ui/pdf_download.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -96,24 +97,28 @@ void amount_box(const char* caption, std::int64_t amount) {
   ImGui::SameLine(0, 48);
 }
 
-void draw_deposit_form(app::CommandLayer& commands, PatientsState& state) {
+// An acompte: money received before any invoice, kept as the patient's credit. Date, type
+// (the practice's own included: the same choice as « Payer ») and amount, as seed 000 asks.
+void draw_deposit_form(app::CommandLayer& commands, sync::Backend* backend, PatientsState& state) {
   DepositForm& d = state.deposit;
   heading(tr("patients.deposit"));
+  text_field(tr("pay.date"), "##deposit-date", &d.paid_on, 200);
+  PaymentTypeChoices choices;
+  choices.card_online = backend && backend->card_payments();
+  payment_type_picker(commands, tr("pay.type"), "##deposit-type", &d.type_id, choices);
   text_field(tr("pay.amount"), "##deposit-amount", &d.amount_text, 200);
-  for (const char* type : {"cash", "cheque", "transfer", "card_terminal"}) {
-    ImGui::SameLine();
-    const std::string text = std::string(tr(std::string("payment_type.") + type)) + "##deposit-" + type;
-    if (ImGui::RadioButton(text.c_str(), d.type_id == type)) d.type_id = type;
-  }
   error_text(d.error_key);
   if (ImGui::Button((std::string(tr("pay.submit")) + "##deposit-submit").c_str())) {
-    auto amount = parse_money(d.amount_text);
+    const auto amount = parse_money(d.amount_text);
+    const auto paid_on = input_date_to_iso(d.paid_on);
     if (!amount || *amount <= 0) {
       d.error_key = "error.invalid_amount";
+    } else if (!paid_on) {
+      d.error_key = "error.invalid_date";
     } else {
       app::Json answer = commands.exec({{"cmd", "payment.create"}, {"id", app::new_command_id()},
                                         {"patient_id", state.open_patient}, {"payment_type_id", d.type_id},
-                                        {"amount", *amount}});
+                                        {"amount", *amount}, {"paid_on", *paid_on}});
       if (answer["ok"] == true) {
         d = DepositForm{};
       } else {
@@ -209,9 +214,15 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
   ImGui::SameLine();
   if (!state.deposit.open && ImGui::Button((std::string(tr("patients.deposit")) + "##open-deposit").c_str())) {
     state.deposit.open = true;
+    state.deposit.paid_on = today_input();
   }
-  if (state.deposit.open) draw_deposit_form(commands, state);
-  ImGui::SameLine();
+  // The online request on its own line below an open deposit form: not one of that form's buttons.
+  if (state.deposit.open) {
+    draw_deposit_form(commands, backend, state);
+    ImGui::Spacing();
+  } else {
+    ImGui::SameLine();
+  }
   draw_request_form(commands, backend, p, state.requests);
   ImGui::Spacing();
   if (ImGui::BeginTabBar("##patient-tabs")) {

@@ -29,6 +29,7 @@ struct NewPatientForm {
 struct DepositForm {
   bool open = false;
   std::string amount_text, type_id = "cash", error_key;
+  std::string paid_on;  // as typed (dd/mm/yyyy); today when the form opens
 };
 
 struct PatientsState {

@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/payment_type_picker.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -108,26 +109,12 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   ImGui::Spacing();
 
   text_field(tr("pay.date"), "##pay-date", &state.paid_on, 200);
-  label(tr("pay.type"));
-  app::Json types = commands.query({{"cmd", "payment_type.list"}})["result"];
-  std::string current_label = state.type_id == kSavedCard ? card_text : std::string();
-  for (const auto& t : types) {
-    if (t["payment_type_id"] == state.type_id) current_label = t["label"];
-  }
-  ImGui::SetNextItemWidth(440);
-  const bool choosing = ImGui::BeginCombo("##pay-type", current_label.c_str());
-  name_last_widget(tr("pay.type"));
-  if (choosing) {
-    if (!card_text.empty() && ImGui::Selectable((card_text + "##type-saved-card").c_str(), state.type_id == kSavedCard)) {
-      state.type_id = kSavedCard;
-    }
-    for (const auto& t : types) {
-      if (t["archived"] == true) continue;
-      const std::string id = t["payment_type_id"], text = t["label"];
-      if (ImGui::Selectable((text + "##type-" + id).c_str(), id == state.type_id)) state.type_id = id;
-    }
-    ImGui::EndCombo();
-  }
+  PaymentTypeChoices choices;
+  choices.from_credit = true;
+  choices.card_online = backend && backend->card_payments();
+  choices.extra_label = card_text;
+  choices.extra_id = card_text.empty() ? std::string() : std::string(kSavedCard);
+  payment_type_picker(commands, tr("pay.type"), "##pay-type", &state.type_id, choices);
   const bool by_card = state.type_id == kSavedCard;
   bool submit_by_enter = false;
   const bool card_available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;

@@ -17,6 +17,8 @@ namespace {
 
 constexpr int kUnsentNoticeSeconds = 60;  // out of reach this long with unsent work: said
 constexpr int kEndOfDayHour = 17;         // the day's backup offered from this local hour
+constexpr const char* kPersistenceRefused = "persistence.refused";  // platform().remember's keys
+constexpr const char* kPersistenceLater = "persistence.later";      // the day « Plus tard » was clicked
 
 void begin_notice() {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.25f, 0.0f, 1.0f));
@@ -79,10 +81,17 @@ void draw_backup_reminder(app::CommandLayer& commands, SafetyNoticeState& state)
   end_notice();
 }
 
+// Asked once: refused, it is said in « Exports et sauvegarde » and not here again; « Plus tard »
+// waits for the next day (both remembered by this device).
+bool persistence_put_off() {
+  if (!platform().recall) return false;
+  return platform().recall(kPersistenceRefused) == "1" || platform().recall(kPersistenceLater) == today_iso();
+}
+
 void draw_persistence(app::CommandLayer& commands, int storage_persisted, SafetyNoticeState& state) {
   const int persisted = state.persisted >= 0 ? state.persisted : storage_persisted;
-  if (persisted != 0 || state.later || !platform().ask_persistence) return;
-  if (journal_head(commands).seq == 0) return;  // nothing to keep yet
+  if (persisted != 0 || state.persistence_put_off || !platform().ask_persistence) return;
+  if (journal_head(commands).seq == 0 || persistence_put_off()) return;  // nothing to keep yet, or put off
   begin_notice();
   label(tr("safety.persist_help"));
   if (state.asking) ImGui::BeginDisabled();
@@ -91,12 +100,15 @@ void draw_persistence(app::CommandLayer& commands, int storage_persisted, Safety
     platform().ask_persistence([&state](bool granted) {  // the state lives as long as the page
       state.asking = false;
       state.persisted = granted ? 1 : 0;
-      if (!granted) state.later = true;  // refused: said in « Exports et sauvegarde », not here again
+      if (!granted && platform().remember) platform().remember(kPersistenceRefused, "1");
     });
   }
   if (state.asking) ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-persist-later").c_str())) state.later = true;
+  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-persist-later").c_str())) {
+    state.persistence_put_off = true;
+    if (platform().remember) platform().remember(kPersistenceLater, today_iso());
+  }
   end_notice();
 }
 

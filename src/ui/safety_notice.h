@@ -5,7 +5,8 @@
 //   end of the day (from 17:00, or the next day): that its books live only in this browser, and
 //   the day's backup, one click away;
 // - a practice with no server whose browser has not promised to keep its storage: why it
-//   matters, and the browser asked from a click (navigator.storage.persist()).
+//   matters, and the browser asked from a click (navigator.storage.persist()); once refused,
+//   not again, and « Plus tard » until the next day.
 #pragma once
 #include <ctime>
 #include <string>
@@ -17,7 +18,8 @@ namespace quittance::ui {
 
 struct SafetyNoticeState {
   std::time_t unsent_since = 0;  // when unsent operations and no server were first seen together (0: not)
-  bool later = false;            // « Plus tard » on the backup or the persistence: not again this session
+  bool later = false;            // « Plus tard » on the backup: not again this session
+  bool persistence_put_off = false;  // « Plus tard » or a refusal on the persistence (also remembered)
   bool asking = false;           // the browser's persistence asked, its answer awaited
   int persisted = -1;            // its answer to the click (-1: not asked here)
   std::string downloaded;        // the backup file handed over from here, said once

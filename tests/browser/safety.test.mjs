@@ -74,6 +74,10 @@ test('no server: the browser is asked to keep the books from a click, after sayi
   await eventually(async () => (await page.evaluate(() => window.quittance.state())).storagePersisted !== 0 ||
                                 !(await shown(page)).includes(ask), { what: 'the browser\'s answer' });
   assert.ok(!(await shown(page)).includes(ask), 'answered: not asked again');
+  await page.reload();
+  await page.evaluate(() => window.quittance.ready);
+  const persisted = (await page.evaluate(() => window.quittance.state())).storagePersisted;
+  assert.equal((await shown(page)).includes(ask), false, `nor after a reload (persisted: ${persisted})`);
 });
 
 test('a paired device out of reach for a minute says how many operations the server has not had', async (t) => {

@@ -208,6 +208,30 @@ test('books kept in IndexedDB by an earlier version move to OPFS once, and its c
     ['Noémie Faure', 'Yann Le Goff']);
 });
 
+test('a start that cannot reach OPFS, where the books went, refuses to open IndexedDB\'s older copy', async () => {
+  const profile = newProfile();
+  let context = await browser(profile);
+  let { page } = await openApp(context, server.url, withoutOpfs);
+  await run(page, { cmd: 'patient.create', id: 'reach-1', name: 'Noémie Faure' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+  context = await browser(profile);  // moved to OPFS, then more work there
+  ({ page } = await openApp(context, server.url));
+  await run(page, { cmd: 'patient.create', id: 'reach-2', name: 'Yann Le Goff' });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  context = await browser(profile);
+  let state;
+  ({ page, state } = await openApp(context, server.url, withoutOpfs));
+  assert.equal(state.failure, 'error.storage_unavailable', JSON.stringify(state));
+  assert.match(state.failureDetail, /OPFS/);
+  await context.close();
+  context = await browser(profile);
+  ({ page, state } = await openApp(context, server.url));
+  assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 2, 'all there once OPFS is back');
+});
+
 test('a write-ahead record torn by a kill is ignored, the books as they were', async () => {
   const profile = newProfile();
   let context = await browser(profile);

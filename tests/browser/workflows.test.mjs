@@ -27,13 +27,28 @@ test('a new patient, a deposit (acompte), then « Payer depuis le compte » from
   assert.ok(shown.includes('Hélène Lefèvre'), shown.join(' | '));
   assert.ok(shown.includes('Recevoir des rappels pour impayés'));
 
+  // The deposit form: a date, and the practice's own payment types beside the built-in ones (seed
+  // 000), but not « Payer depuis le compte » (a deposit is money received) nor « Carte en ligne »
+  // (no server here to take cards).
+  const custom = await exec(page, { cmd: 'payment_type.create', id: 'type-tpe-2', label: 'TPE cabinet 2' });
+  assert.equal(custom.ok, true);
   await click(page, 'Enregistrer un acompte');
+  await type(page, 'Date du paiement', '03/12/2026');
+  await click(page, 'Type de paiement');
+  shown = await labels(page);
+  assert.ok(shown.includes('TPE cabinet 2'), shown.join(' | '));
+  assert.ok(!shown.includes('Payer depuis le compte'), shown.join(' | '));
+  assert.ok(!shown.includes('Carte en ligne (Stripe)'), shown.join(' | '));
+  await click(page, `TPE cabinet 2##type-${custom.result.payment_type_id}`);
   await type(page, 'Montant', '100');
   await click(page, 'Soumettre');
   const patient = (await query(page, { cmd: 'patient.list', search: 'lefèvre' })).result.items[0];
   assert.equal(patient.name, 'Hélène Lefèvre');
   let balance = (await query(page, { cmd: 'patient.balance', patient_id: patient.patient_id })).result;
   assert.equal(balance.credit, 10000);
+  const deposit = (await query(page, { cmd: 'payment.list', patient_id: patient.patient_id })).result.items[0];
+  assert.equal(deposit.payment_type_id, custom.result.payment_type_id);
+  assert.equal(deposit.paid_on, '2026-12-03');
   assert.ok((await labels(page)).includes('100,00\u00A0€'));
   await page.screenshot({ path: path.join(resultsDir, 'patient-page.png') });
 

@@ -132,7 +132,8 @@ mergeInto(LibraryManager.library, {
         };
       });
     },
-    // What IndexedDB holds: callback(err, {data: the file or null, held: the note is there}).
+    // What IndexedDB holds: callback(err, {data: the file or null, held: the note's store,
+    // 'opfs' or 'idb', or null without a note}).
     readIdb: function(name, callback) {
       QuittancePages.open(name, function(err, db) {
         if (err) return callback(err);
@@ -159,7 +160,7 @@ mergeInto(LibraryManager.library, {
               if (at < size) data.set(values.result[i].subarray(0, Math.min(k, size - at)), at);
             }
           }
-          callback(null, { data: data, held: !!held.result });
+          callback(null, { data: data, held: held.result ? held.result.store || 'idb' : null });
         };
       });
     },
@@ -233,8 +234,8 @@ mergeInto(LibraryManager.library, {
       QuittanceAnswer(_quittance_pages_loaded, self, err, found);
     };
     var install = function(data) {
-      FS.writeFile(path, data, { canOwn: true });
-      QuittancePages.noteHeld(name);
+      FS.mkdirTree(QuittancePages.dirname(path));  // SQLite creates a new clinic's file there
+      if (data) FS.writeFile(path, data, { canOwn: true });
     };
     var open = function(callback) {
       if (!indexeddbOnly) return QuittancePages.callWorker({ op: 'open', name: name }, [], callback);
@@ -246,40 +247,47 @@ mergeInto(LibraryManager.library, {
       if (err && !err.unsupported) return answer(err);
       var opfs = !err;
       QuittancePages.mode[name] = opfs ? 'opfs' : 'idb';
-      if (opfs && opened.size > 0) {
-        try {
-          FS.mkdirTree(QuittancePages.dirname(path));
-          install(opened.bytes);
-        } catch (e) {
-          return answer(e);
-        }
-        // A move from IndexedDB killed before its copy there was removed: removed now, so that
-        // it can never be taken for the books again.
-        QuittancePages.update(name, function(tx) {
-          tx.objectStore('pages').clear();
-          tx.objectStore('meta').delete('file');
-        }, function() {});
-        return answer(null, 0);
-      }
       QuittancePages.readIdb(name, function(err, stored) {
         if (err) return answer(err);
         var found = 0;
         try {
-          FS.mkdirTree(QuittancePages.dirname(path));  // SQLite creates a new clinic's file there
-          if (stored.data) {
+          if (opfs && opened.size > 0) {
+            install(opened.bytes);
+            // A move from IndexedDB killed after its first write here: IndexedDB's copy goes
+            // now, so that it can never be taken for the books again. Only once the note says
+            // the books went to OPFS: chunks IndexedDB took while OPFS was out of reach for a
+            // start (note 'idb') are left alone.
+            if (stored.data && stored.held === 'opfs') {
+              QuittancePages.update(name, function(tx) {
+                tx.objectStore('pages').clear();
+                tx.objectStore('meta').delete('file');
+              }, function() {});
+            } else if (stored.data) {
+              console.warn('quittance: IndexedDB holds another copy of the books (kept; OPFS\'s are used)');
+            }
+          } else if (!opfs && stored.held === 'opfs') {
+            // The books went to OPFS, which this start cannot reach: what IndexedDB holds is
+            // older, and new books there would be lost at the next start that reaches OPFS.
+            throw new Error('the books are in this browser\'s file system (OPFS), which it does not give access to now');
+          } else if (stored.data) {
             install(stored.data);
             if (opfs) {
               QuittancePages.moving[name] = true;
               found = 3;
             }
-          } else if (stored.held || QuittancePages.wasHeld(name)) {
-            found = 2;
           } else if (legacy && QuittancePages.exists(legacy)) {
+            // Before the notes: a move from IDBFS killed before its first write is moved again.
+            install(null);
             FS.writeFile(path, FS.readFile(legacy));
             // A journal left beside it is SQLite's to roll back when the file is opened.
             if (QuittancePages.exists(legacy + '-journal')) FS.writeFile(path + '-journal', FS.readFile(legacy + '-journal'));
             found = 1;
-          }  // else a new clinic
+          } else if (stored.held || QuittancePages.wasHeld(name)) {
+            found = 2;
+          } else {
+            install(null);  // a new clinic
+          }
+          if (found !== 2 && (stored.data || (opfs && opened.size > 0))) QuittancePages.noteHeld(name);
         } catch (e) {
           return answer(e);
         }
@@ -322,13 +330,10 @@ mergeInto(LibraryManager.library, {
       return setTimeout(function() { answer(e); }, 0);
     }
     if (QuittancePages.mode[name] === 'opfs') {
-      // The chunks to the worker, and with the first write of this page's life, the note in
+      // The chunks to the worker, then with the first write of this page's life the note in
       // IndexedDB: the write is acknowledged once both are on disk.
-      var waiting = 1, failure = null;
-      var part = function(err) {
-        failure = failure || err;
-        if (--waiting > 0) return;
-        if (failure) return answer(failure);
+      var done = function(err) {
+        if (err) return answer(err);
         QuittancePages.heldNoted[name] = true;
         QuittancePages.noteHeld(name);
         if (whole && QuittancePages.moving[name]) {
@@ -341,12 +346,12 @@ mergeInto(LibraryManager.library, {
         }
         answer(null);
       };
-      if (!QuittancePages.heldNoted[name]) {
-        ++waiting;
-        QuittancePages.update(name, function(tx) { tx.objectStore('meta').put({ store: 'opfs' }, 'held'); }, part);
-      }
       QuittancePages.callWorker({ op: 'write', size: size, chunks: chunks },
-                                chunks.map(function(chunk) { return chunk[1].buffer; }), part);
+                                chunks.map(function(chunk) { return chunk[1].buffer; }), function(err) {
+        // After the books, never before: a note with no books in OPFS says they were lost.
+        if (err || QuittancePages.heldNoted[name]) return done(err);
+        QuittancePages.update(name, function(tx) { tx.objectStore('meta').put({ store: 'opfs' }, 'held'); }, done);
+      });
       return;
     }
     QuittancePages.update(name, function(tx) {
@@ -367,27 +372,24 @@ mergeInto(LibraryManager.library, {
   },
 
   // After a loss (error.storage_lost): the notes go, and the page starts again on empty books,
-  // told how (`mode`, read back by qt_take_start_over): "server" keeps the device's link (the
-  // IDBFS files in `filesDir`), whose books then come back from the server; "backup" and
-  // "empty" forget it, since how far it had pulled the server's events would skip them on the
-  // empty books (paired again, the device gets its books from the server).
+  // told how (`mode`, read back by qt_take_start_over). "server" keeps the device's link (the
+  // IDBFS file `linkPath`, whose events cursor C++ has set back to 0), so the books come back
+  // from the server; "backup" and "empty" remove it, since how far it had pulled the server's
+  // events would skip them on the empty books. Nothing else of IDBFS is touched (an older
+  // version's books may be there). The link is stored before the notes go: a kill in between
+  // leaves the loss said, never a link that skips events.
   qt_pages_start_over__deps: ['$QuittancePages', '$FS'],
-  qt_pages_start_over: function(namePtr, filesDirPtr, modePtr) {
-    var name = UTF8ToString(namePtr), filesDir = UTF8ToString(filesDirPtr), mode = UTF8ToString(modePtr);
-    try { localStorage.removeItem(QuittancePages.heldKey(name)); } catch (e) {}
-    try { sessionStorage.setItem('quittance-started-over', mode); } catch (e) {}
-    var reload = function() { window.location.reload(); };
-    var forgetNote = function() {
-      QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, reload);
-    };
-    if (!filesDir || mode === 'server') return forgetNote();
-    try {
-      FS.readdir(filesDir).forEach(function(entry) {
-        var file = filesDir + '/' + entry;
-        if (FS.isFile(FS.stat(file).mode)) FS.unlink(file);
+  qt_pages_start_over: function(namePtr, linkPathPtr, modePtr) {
+    var name = UTF8ToString(namePtr), linkPath = UTF8ToString(linkPathPtr), mode = UTF8ToString(modePtr);
+    if (mode !== 'server' && linkPath && QuittancePages.exists(linkPath)) FS.unlink(linkPath);
+    FS.syncfs(false, function(err) {
+      if (err) return console.error('quittance: the device link could not be stored; not starting over', err);
+      try { localStorage.removeItem(QuittancePages.heldKey(name)); } catch (e) {}
+      try { sessionStorage.setItem('quittance-started-over', mode); } catch (e) {}
+      QuittancePages.update(name, function(tx) { tx.objectStore('meta').delete('held'); }, function() {
+        window.location.reload();
       });
-    } catch (e) { /* no folder: nothing to forget */ }
-    FS.syncfs(false, forgetNote);
+    });
   },
   // How this page started over after a loss ("server", "backup", "empty"), once; else null.
   qt_take_start_over: function() {

@@ -197,14 +197,7 @@ void start_backend() {
   // Operations of other devices were applied (or ours accepted): screens reload, and the
   // batch is stored once, not once per operation.
   app.backend->on_synced(books_changed);
-  sync::DeviceLink link = sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{});
-  if (app.started_over == "server" && link.paired()) {
-    // The books were lost and this page started empty to take them back from the server: the
-    // server's events from the first (the Replica pulls the log from the start on its own).
-    link.events_after = 0;
-    save_device_link(link);
-  }
-  app.backend->start(link);
+  app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
   // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
   if (char* code = qt_take_pairing_code()) {
     app.ui.settings.backend.pairing = true;
@@ -502,7 +495,17 @@ void install_platform_hooks() {
       return std::nullopt;
     }
   };
-  hooks.start_over = [](const std::string& mode) { web_app().storage.start_over(mode); };
+  hooks.start_over = [](const std::string& mode) {
+    if (mode == "server") {
+      // The server's events from the first again, on the empty books to come (the Replica
+      // pulls the log from the start by itself): stored before the page starts over.
+      if (auto link = sync::device_link_from_json(read_file(kDeviceLinkPath)); link && link->paired()) {
+        link->events_after = 0;
+        std::ofstream(kDeviceLinkPath, std::ios::binary | std::ios::trunc) << sync::to_json(*link);
+      }
+    }
+    web_app().storage.start_over(mode, kDeviceLinkPath);
+  };
   hooks.remember = [](const std::string& key, const std::string& value) { qt_local_set(key.c_str(), value.c_str()); };
   hooks.recall = [](const std::string& key) {
     char* value = qt_local_get(key.c_str());

@@ -10,7 +10,7 @@
 extern "C" {
 // library_storage.js
 void qt_pages_load(void* self, const char* path, const char* idb_name, const char* legacy_path, int indexeddb_only);
-void qt_pages_start_over(const char* idb_name, const char* files_dir, const char* mode);
+void qt_pages_start_over(const char* idb_name, const char* link_path, const char* mode);
 char* qt_take_start_over();
 void qt_pages_write(void* self, const char* path, const char* idb_name, int whole, const std::uint32_t* chunks,
                     int count, double shrunk_to);
@@ -142,8 +142,8 @@ void PageStorage::pages_written(const std::string& error) {
   changed();
 }
 
-void PageStorage::start_over(const std::string& mode) {
-  qt_pages_start_over(options_.idb_name.c_str(), options_.files_dir.c_str(), mode.c_str());
+void PageStorage::start_over(const std::string& mode, const std::string& link_path) {
+  qt_pages_start_over(options_.idb_name.c_str(), link_path.c_str(), mode.c_str());
 }
 
 std::string PageStorage::take_start_over() {

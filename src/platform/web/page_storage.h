@@ -49,9 +49,11 @@ class PageStorage final : public platform::Storage {
   // 3 moved from IndexedDB to OPFS (library_storage.js, qt_pages_load).
   void pages_loaded(const std::string& error, int found);
   // After a loss: forgets that this browser held books and reloads the page, which starts on
-  // empty books. `mode` "server" keeps the device's link to the server (its books come back
-  // from there); "backup" and "empty" forget it too. The next page reads it: take_start_over().
-  void start_over(const std::string& mode);
+  // empty books. `mode` "server" keeps the device's link to the server, the file `link_path`
+  // (its books come back from there: the caller has set its events cursor back to 0);
+  // "backup" and "empty" remove it. The link is stored first. The next page reads the mode:
+  // take_start_over().
+  void start_over(const std::string& mode, const std::string& link_path);
   static std::string take_start_over();  // "" when the page did not start over
   void pages_written(const std::string& error);
   void retry();
