@@ -105,6 +105,14 @@ void Backend::apply_origin() {
   commands_.set_origin(origin(), link_.paired() ? link_.series : std::string());
 }
 
+std::string Backend::books_clinic() const {
+  try {
+    return replica_ ? replica_->clinic() : std::string();
+  } catch (const store::StoreError&) {
+    return std::string();
+  }
+}
+
 void Backend::start(DeviceLink link) {
   link_ = std::move(link);
   if (replica_ && link_.local_id.empty()) {

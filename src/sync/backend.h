@@ -82,6 +82,9 @@ class Backend {
   void set_simulated(bool simulated) { simulated_ = simulated; }
   bool simulated() const { return simulated_; }
   const DeviceLink& link() const { return link_; }
+  // The clinic the books joined ("" for books that never synced): set while the device is
+  // unpaired when its link was lost (a browser that wiped IndexedDB) or forgotten.
+  std::string books_clinic() const;
   Connection connection() const { return connection_; }
   bool card_payments() const { return card_payments_; }  // the server has Stripe configured
   // Where patients open payment links (QUITTANCE_PUBLIC_URL), "" when the server did not say:

@@ -48,6 +48,16 @@ void draw_unsent(sync::Backend& backend, bool network, SafetyNoticeState& state)
   end_notice();
 }
 
+// Books that synced with a clinic's server, on a device no longer linked to it (its link lost
+// with IndexedDB, or forgotten): intact, but nothing done here reaches the server any more.
+void draw_unlinked(sync::Backend& backend) {
+  if (backend.books_clinic().empty()) return;
+  begin_notice();
+  heading(tr("safety.unlinked"));
+  label(tr("safety.unlinked_help"));
+  end_notice();
+}
+
 bool end_of_day_for(const JournalHead& head) {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
@@ -120,6 +130,7 @@ void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, boo
     draw_unsent(*backend, network, state);
     return;
   }
+  if (backend) draw_unlinked(*backend);
   draw_backup_reminder(commands, state);
   draw_persistence(commands, storage_persisted, state);
 }

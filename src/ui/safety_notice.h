@@ -1,6 +1,8 @@
 // What could still lose the practice's work, said above every screen while it holds (the
 // books are safe in this browser's storage; this is about this browser being the only copy):
 // - a paired device with operations the server has not had for a minute, out of reach: how many;
+// - books that synced with a server, on a device no longer linked to it (its link was lost with
+//   IndexedDB): that nothing reaches the server, and how to link it again;
 // - a practice with no server, whose books changed since the last backup downloaded here, at the
 //   end of the day (from 17:00, or the next day): that its books live only in this browser, and
 //   the day's backup, one click away;

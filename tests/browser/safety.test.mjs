@@ -5,9 +5,11 @@
 // The page's clock is set (Playwright's clock: Date only, timers run) to choose the hour.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  click, eventually, launch, labels, newProfile, openApp, pairedClinic, resultsDir, run, settle, startServer,
+  click, eventually, launch, labels, newProfile, openApp, pairedClinic, query, resultsDir, run, serverBinary, settle,
+  startServer,
 } from './harness.mjs';
 
 let server;
@@ -106,4 +108,57 @@ test('a paired device out of reach for a minute says how many operations the ser
   await eventually(async () => (await page.evaluate(() => window.quittance.state())).sync.pending === 0,
     { timeout: 15000, what: 'sent once back online' });
   assert.ok(!(await shown(page)).includes(notice), 'sent: nothing to say');
+});
+
+test('a paired device whose browser wiped IndexedDB keeps its books (OPFS), says it is no longer paired, and sends its work once paired again', async (t) => {
+  const { server: paired, code } = await pairedClinic(t, 'Cabinet des Cimes');
+  const profile = newProfile();
+  let context = await launch(profile, { timezoneId: 'Europe/Paris' });
+  contexts.push(context);
+  let { page } = await openApp(context, `${paired.url}#pair=${code}`);
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).backend.series, { what: 'paired' });
+  await run(page, { cmd: 'patient.create', id: 'wipe-1', name: 'Inès Garnier' });
+  await eventually(async () => (await page.evaluate(() => window.quittance.state())).sync.pending === 0,
+    { timeout: 10000, what: 'sent' });
+  await context.setOffline(true);
+  await run(page, { cmd: 'patient.create', id: 'wipe-2', name: 'Paul Meunier' });  // not sent
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+
+  // What Chromium does when a kill tore its LevelDB log: every IndexedDB database of the origin
+  // deleted, the device's link (IDBFS) with them.
+  context = await launch(profile, { timezoneId: 'Europe/Paris' });
+  contexts.push(context);
+  const other = await context.newPage();
+  await other.goto(`${paired.url}/manifest.webmanifest`);
+  await other.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(name);
+        request.onsuccess = resolve;
+        request.onerror = () => reject(request.error);
+      });
+    }
+  });
+  await other.close();
+  ({ page } = await openApp(context, paired.url));
+  assert.equal((await query(page, { cmd: 'patient.list' })).result.total, 2, 'the books are in OPFS');
+  const notice = await shown(page);
+  assert.ok(notice.includes('Ce navigateur n’est plus associé au serveur du cabinet'), notice.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'safety-unlinked.png') });
+
+  // Paired again (a code asked on another device; here the server's command line): the work
+  // never sent goes.
+  const again = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', paired.data]).toString()).code;
+  await page.goto('about:blank');  // a new load: the app reads a pairing code at start
+  await page.goto(`${paired.url}#pair=${again}`);
+  await page.evaluate(() => window.quittance.ready);
+  let last;
+  await eventually(async () => {
+    last = await page.evaluate(() => window.quittance.state());
+    return last.backend.series && last.sync.pending === 0;
+  }, { timeout: 15000, what: 'paired again, everything sent' }).catch((e) => {
+    throw new Error(`${e.message}: ${JSON.stringify({ backend: last.backend, sync: last.sync })}`);
+  });
+  assert.ok(!(await shown(page)).includes('Ce navigateur n’est plus associé au serveur du cabinet'));
 });
