@@ -24,6 +24,18 @@ async function browser(profile, options) {
   return context;
 }
 
+// A new profile whose books hold one patient, stored, the browser closed: where most tests here
+// start. `options`: openApp's (withoutOpfs for the IndexedDB store).
+async function booksWithPatient(id, name, options) {
+  const profile = newProfile();
+  const context = await browser(profile);
+  const { page } = await openApp(context, server.url, options);
+  await run(page, { cmd: 'patient.create', id, name });
+  await page.evaluate(() => window.quittance.whenSaved());
+  await context.close();
+  return profile;
+}
+
 // What a browser without the Origin Private File System has (older Firefox and Safari, some
 // private windows): the page store then keeps the books in IndexedDB.
 const withoutOpfs = { init: () => { delete StorageManager.prototype.getDirectory; } };
@@ -182,14 +194,9 @@ test('without OPFS, the books are kept in IndexedDB; a damaged chunk is reported
 });
 
 test('books kept in IndexedDB by an earlier version move to OPFS once, and its copy there goes', async () => {
-  const profile = newProfile();
+  const profile = await booksWithPatient('move-1', 'Noémie Faure', withoutOpfs);
   let context = await browser(profile);
-  let { page } = await openApp(context, server.url, withoutOpfs);
-  await run(page, { cmd: 'patient.create', id: 'move-1', name: 'Noémie Faure' });
-  await page.evaluate(() => window.quittance.whenSaved());
-  await context.close();
-
-  context = await browser(profile);
+  let page;
   let state;
   ({ page, state } = await openApp(context, server.url));
   assert.equal(state.phase, 'ready');
@@ -209,13 +216,9 @@ test('books kept in IndexedDB by an earlier version move to OPFS once, and its c
 });
 
 test('a start that cannot reach OPFS, where the books went, refuses to open IndexedDB\'s older copy', async () => {
-  const profile = newProfile();
+  const profile = await booksWithPatient('reach-1', 'Noémie Faure', withoutOpfs);
   let context = await browser(profile);
-  let { page } = await openApp(context, server.url, withoutOpfs);
-  await run(page, { cmd: 'patient.create', id: 'reach-1', name: 'Noémie Faure' });
-  await page.evaluate(() => window.quittance.whenSaved());
-  await context.close();
-  context = await browser(profile);  // moved to OPFS, then more work there
+  let page;  // the books moved to OPFS, then more work there
   ({ page } = await openApp(context, server.url));
   await run(page, { cmd: 'patient.create', id: 'reach-2', name: 'Yann Le Goff' });
   await page.evaluate(() => window.quittance.whenSaved());
@@ -233,13 +236,9 @@ test('a start that cannot reach OPFS, where the books went, refuses to open Inde
 });
 
 test('a write-ahead record torn by a kill is ignored, the books as they were', async () => {
-  const profile = newProfile();
+  const profile = await booksWithPatient('torn-1', 'Léa Moreau');
   let context = await browser(profile);
-  let { page } = await openApp(context, server.url);
-  await run(page, { cmd: 'patient.create', id: 'torn-1', name: 'Léa Moreau' });
-  await page.evaluate(() => window.quittance.whenSaved());
-  await context.close();
-  context = await browser(profile);
+  let page;
   // A record's magic ("QTW1") and a header promising three chunks, cut there: over the last
   // group's record (already in books.db), as a kill mid-write leaves it.
   assert.match(await opfsFile(await originPage(context), 'books.wal', 'QTW1\u0003\u0000\u0000\u0000'), /^QTW1/);
@@ -293,14 +292,10 @@ test('a database kept by an older version on IDBFS is moved to the page store on
 });
 
 test('Chromium deleting its IndexedDB (a kill tore its log) loses no books: they are in OPFS', async () => {
-  const profile = newProfile();
-  let context = await browser(profile);
-  let { page } = await openApp(context, server.url);
-  await run(page, { cmd: 'patient.create', id: 'wiped-1', name: 'Inès Garnier' });
-  await page.evaluate(() => window.quittance.whenSaved());
-  await context.close();
+  const profile = await booksWithPatient('wiped-1', 'Inès Garnier');
 
-  context = await browser(profile);
+  let context = await browser(profile);
+  let page;
   await deleteIndexedDb(await originPage(context), 'quittance-pages');
   let state;
   ({ page, state } = await openApp(context, server.url));
@@ -389,13 +384,9 @@ test('books the browser lost are reported, never replaced in silence; a paired d
 });
 
 test('without OPFS, books IndexedDB lost are reported too; « Restaurer une sauvegarde » opens the restore', async () => {
-  const profile = newProfile();
+  const profile = await booksWithPatient('lost-idb-1', 'Inès Garnier', withoutOpfs);
   let context = await browser(profile);
-  let { page } = await openApp(context, server.url, withoutOpfs);
-  await run(page, { cmd: 'patient.create', id: 'lost-idb-1', name: 'Inès Garnier' });
-  await page.evaluate(() => window.quittance.whenSaved());
-  await context.close();
-  context = await browser(profile);
+  let page;
   await deleteIndexedDb(await originPage(context), 'quittance-pages');
   let state;
   ({ page, state } = await openApp(context, server.url, withoutOpfs));
