@@ -293,7 +293,6 @@ test('a database kept by an older version on IDBFS is moved to the page store on
 
 test('Chromium deleting its IndexedDB (a kill tore its log) loses no books: they are in OPFS', async () => {
   const profile = await booksWithPatient('wiped-1', 'Inès Garnier');
-
   let context = await browser(profile);
   let page;
   await deleteIndexedDb(await originPage(context), 'quittance-pages');
