@@ -224,7 +224,9 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
     const std::string n = std::to_string(i + 1);
     ImGui::PushID(static_cast<int>(i));
     heading((std::string(tr("editor.line")) + " " + n).c_str());
-    // The act: from the catalogue, which fills label, price and tax rate.
+    // The act: from the catalogue, which fills label, price and tax rate. Captioned like every
+    // field (« Ligne libre » alone read as the line's own name).
+    label(tr("editor.service"));
     ImGui::SetNextItemWidth(360);
     const bool choosing = ImGui::BeginCombo("##service", l.service_id.empty() ? tr("editor.free_line") : l.label.c_str());
     name_last_widget(tr("editor.service"));

@@ -194,7 +194,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
             .c_str());
   if (!draft) {
     label((std::string(tr("invoice_page.paid")) + " " + money(inv.value("settled", std::int64_t{0})) + "     " +
-           tr("invoices.due") + " " + money(due))
+           tr("pay.due") + " " + money(due))
               .c_str());
   }
   const std::string notes = inv.value("notes", std::string());
