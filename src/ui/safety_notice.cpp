@@ -125,11 +125,12 @@ void draw_persistence(app::CommandLayer& commands, int storage_persisted, Safety
 }  // namespace
 
 void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
-                        SafetyNoticeState& state) {
+                        bool dashboard, SafetyNoticeState& state) {
   if (backend && backend->link().paired()) {
     draw_unsent(*backend, network, state);
     return;
   }
+  if (!dashboard) return;
   if (backend) draw_unlinked(*backend);
   draw_backup_reminder(commands, state);
   draw_persistence(commands, storage_persisted, state);

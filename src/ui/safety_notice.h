@@ -1,5 +1,5 @@
-// What could still lose the practice's work, said above every screen while it holds (the
-// books are safe in this browser's storage; this is about this browser being the only copy):
+// What could still lose the practice's work, said above the screen while it holds (the books
+// are safe in this browser's storage; this is about this browser being the only copy):
 // - a paired device with operations the server has not had for a minute, out of reach: how many;
 // - books that synced with a server, on a device no longer linked to it (its link was lost with
 //   IndexedDB): that nothing reaches the server, and how to link it again;
@@ -29,8 +29,10 @@ struct SafetyNoticeState {
 };
 
 // Draws the notice when one applies (nothing otherwise). `backend` null or unpaired: no server.
-// `network`: the browser says it is online; `storage_persisted`: AppStatus's.
+// `network`: the browser says it is online; `storage_persisted`: AppStatus's. Unsent work is
+// said above every screen; the rest, which lasts, only on the dashboard (`dashboard`), where
+// the app opens: above every screen it would push each one's bottom out of view all day.
 void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
-                        SafetyNoticeState& state);
+                        bool dashboard, SafetyNoticeState& state);
 
 }  // namespace quittance::ui

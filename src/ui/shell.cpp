@@ -242,7 +242,8 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   } else if (signing_in) {
     draw_sign_in(*commands, state.session);
   } else {
-    draw_safety_notice(*commands, backend, status.online, status.storage_persisted, state.safety);
+    const bool dashboard = state.section == Section::Dashboard && state.invoice_page.invoice_id.empty();
+    draw_safety_notice(*commands, backend, status.online, status.storage_persisted, dashboard, state.safety);
     draw_current_screen(*commands, backend, data_version, status, state);
   }
   if (ready) draw_pay_dialog(*commands, backend, state.pay);

@@ -66,7 +66,7 @@ struct UiState {
   PayDialogState pay;  // the « Payer » dialog, opened from any invoice table
   InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
   bool confirm_start_empty = false;  // the loss screen's « Repartir sans données », clicked once
-  SafetyNoticeState safety;          // above every screen: what could still lose work
+  SafetyNoticeState safety;          // above the screen: what could still lose work
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;

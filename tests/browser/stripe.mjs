@@ -2,7 +2,7 @@
 // wired to it: a clinic created on the command line, a pairing code for the browser, and the
 // double's webhooks pointed at the server.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,27 +61,39 @@ async function startDouble(webhookPort) {
   };
 }
 
-// { url, pairUrl, double, stop() }: the app's address with a pairing code (#pair=...).
+// { url, pairUrl, double, stop() }: the app's address with a pairing code (#pair=...). The
+// server's port is chosen before it starts (the double sends webhooks there), so another
+// process — the double itself — may take it first: then everything starts again on another.
 export async function startServerWithStripe() {
-  const port = await freePort();
-  const double = await startDouble(port);
-  const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
-  execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet de kinésithérapie Dupré', '--data', data]);
-  const { code } = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString());
-  const server = await startServer({
-    port, data, env: {
-      STRIPE_SECRET_KEY: apiKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: double.base,
-      // The payment page's Stripe.js: the double's stand-in, and the key it accepts.
-      STRIPE_PUBLISHABLE_KEY: 'pk_test_double', STRIPE_JS_URL: `${double.base}/v3/`,
-    },
-  });
-  return {
-    url: server.url,
-    pairUrl: `${server.url}#pair=${code}`,
-    double,
-    async stop() {
-      await server.stop();
+  for (let attempt = 1; ; ++attempt) {
+    const port = await freePort();
+    const double = await startDouble(port);
+    const data = mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
+    execFileSync(serverBinary, ['create-clinic', '--name', 'Cabinet de kinésithérapie Dupré', '--data', data]);
+    const { code } = JSON.parse(execFileSync(serverBinary, ['pairing-code', '--data', data]).toString());
+    let server;
+    try {
+      server = await startServer({
+        port, data, env: {
+          STRIPE_SECRET_KEY: apiKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_BASE: double.base,
+          // The payment page's Stripe.js: the double's stand-in, and the key it accepts.
+          STRIPE_PUBLISHABLE_KEY: 'pk_test_double', STRIPE_JS_URL: `${double.base}/v3/`,
+        },
+      });
+    } catch (e) {
       await double.stop();
-    },
-  };
+      rmSync(data, { recursive: true, force: true });
+      if (attempt >= 5) throw e;
+      continue;
+    }
+    return {
+      url: server.url,
+      pairUrl: `${server.url}#pair=${code}`,
+      double,
+      async stop() {
+        await server.stop();
+        await double.stop();
+      },
+    };
+  }
 }
