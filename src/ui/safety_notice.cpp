@@ -65,7 +65,7 @@ bool end_of_day_for(const JournalHead& head) {
   return local.tm_hour >= kEndOfDayHour || local_day(head.at) < today_iso();
 }
 
-void draw_backup_reminder(app::CommandLayer& commands, SafetyNoticeState& state) {
+void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, SafetyNoticeState& state) {
   if (!state.downloaded.empty()) {
     begin_notice();
     label(fill(tr("safety.backup_done"), {{"file", state.downloaded}}).c_str());
@@ -75,7 +75,6 @@ void draw_backup_reminder(app::CommandLayer& commands, SafetyNoticeState& state)
     return;
   }
   if (state.later || !platform().download) return;
-  const JournalHead head = journal_head(commands);
   if (head.seq <= seq_at_last_backup() || !end_of_day_for(head)) return;
   begin_notice();
   heading(tr("safety.only_here"));
@@ -98,10 +97,10 @@ bool persistence_put_off() {
   return platform().recall(kPersistenceRefused) == "1" || platform().recall(kPersistenceLater) == today_iso();
 }
 
-void draw_persistence(app::CommandLayer& commands, int storage_persisted, SafetyNoticeState& state) {
+void draw_persistence(const JournalHead& head, int storage_persisted, SafetyNoticeState& state) {
   const int persisted = state.persisted >= 0 ? state.persisted : storage_persisted;
   if (persisted != 0 || state.persistence_put_off || !platform().ask_persistence) return;
-  if (journal_head(commands).seq == 0 || persistence_put_off()) return;  // nothing to keep yet, or put off
+  if (head.seq == 0 || persistence_put_off()) return;  // nothing to keep yet, or put off
   begin_notice();
   label(tr("safety.persist_help"));
   if (state.asking) ImGui::BeginDisabled();
@@ -132,8 +131,9 @@ void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, boo
   }
   if (!dashboard) return;
   if (backend) draw_unlinked(*backend);
-  draw_backup_reminder(commands, state);
-  draw_persistence(commands, storage_persisted, state);
+  const JournalHead head = journal_head(commands);  // one query a frame for both
+  draw_backup_reminder(commands, head, state);
+  draw_persistence(head, storage_persisted, state);
 }
 
 }  // namespace quittance::ui

@@ -132,6 +132,14 @@ mergeInto(LibraryManager.library, {
         };
       });
     },
+    // Removes the books' copy IndexedDB kept before they moved to OPFS (the note stays). Best
+    // effort: a copy left is removed at a later start, once the note says 'opfs'.
+    dropIdbCopy: function(name) {
+      QuittancePages.update(name, function(tx) {
+        tx.objectStore('pages').clear();
+        tx.objectStore('meta').delete('file');
+      }, function() {});
+    },
     // What IndexedDB holds: callback(err, {data: the file or null, held: the note's store,
     // 'opfs' or 'idb', or null without a note}).
     readIdb: function(name, callback) {
@@ -258,10 +266,7 @@ mergeInto(LibraryManager.library, {
             // the books went to OPFS: chunks IndexedDB took while OPFS was out of reach for a
             // start (note 'idb') are left alone.
             if (stored.data && stored.held === 'opfs') {
-              QuittancePages.update(name, function(tx) {
-                tx.objectStore('pages').clear();
-                tx.objectStore('meta').delete('file');
-              }, function() {});
+              QuittancePages.dropIdbCopy(name);
             } else if (stored.data) {
               console.warn('quittance: IndexedDB holds another copy of the books (kept; OPFS\'s are used)');
             }
@@ -339,10 +344,7 @@ mergeInto(LibraryManager.library, {
         if (whole && QuittancePages.moving[name]) {
           // In OPFS now: the IndexedDB copy goes (the note stays).
           delete QuittancePages.moving[name];
-          QuittancePages.update(name, function(tx) {
-            tx.objectStore('pages').clear();
-            tx.objectStore('meta').delete('file');
-          }, function() {});
+          QuittancePages.dropIdbCopy(name);
         }
         answer(null);
       };
