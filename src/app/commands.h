@@ -28,6 +28,10 @@ Json ok(Json result);
 Json error(std::string_view code, std::string_view message, std::string_view field = "");
 
 // An operation as sync carries it: a journal entry and where it was made (docs/sync.md).
+// The actor and origin of the operations the server writes itself (server_event.apply, the
+// facts it learnt from Stripe or SMTP): no user of the books, allowed that operation only.
+constexpr const char* kServerActor = "server";
+
 struct Op {
   std::string id, name, actor, body, at, day;  // day: the origin's calendar date (ISO)
   std::string origin, series;                  // the device, its number series

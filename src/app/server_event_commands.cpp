@@ -1,8 +1,9 @@
-// `server_event.apply`: a fact born on the server (GET /api/events; docs/api.md) recorded in
-// the clinic's books. The device applies each event under the command id "srv-<clinic>-<seq>", so an
-// event applied from the charge's own answer and again from the pull is recorded once (the
-// second is a replay). Money is never dropped: a payment or refund whose patient or payment is
-// not known here yet is refused, and the device retries it at its next pull, in order.
+// `server_event.apply`: a fact born on the server recorded in the clinic's books. The server
+// writes it into the clinic's log itself, under the id "srv-<clinic>-<seq>" and the actor
+// `server` (docs/sync.md, « Server facts »); the demo's in-page server has it run here. Money
+// is never dropped: a payment or refund whose patient or payment is not known here yet is
+// refused (not_found), and a replica parks it and tries it again after each later operation
+// (sync/replica.cpp).
 //
 //   payment.succeeded   a card payment: « Carte en ligne (Stripe) », Stripe's fee kept, put
 //                       against its invoice up to what is still due, the rest account credit

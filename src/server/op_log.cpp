@@ -11,6 +11,40 @@ std::int64_t log_head(store::Database& db, const std::string& clinic_id) {
   return st.column_int64(0);
 }
 
+namespace {
+
+// One operation at `seq`, its bytes counted against the clinic's quota.
+void insert_op(store::Database& db, const std::string& clinic_id, std::int64_t seq, const std::string& op_id,
+               const std::string& device_id, const nlohmann::json& op, const std::string& now) {
+  nlohmann::json stored = op;
+  stored.erase("seq");
+  const std::string text = stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto add = db.prepare(
+      "INSERT INTO sync_ops(clinic_id, seq, op_id, device_id, op, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  add.bind(1, clinic_id).bind(2, seq).bind(3, op_id).bind(4, device_id).bind(5, text).bind(6, now);
+  add.step();
+  auto usage = db.prepare(
+      "INSERT INTO clinic_log_usage(clinic_id, bytes) VALUES (?1, ?2) "
+      "ON CONFLICT(clinic_id) DO UPDATE SET bytes = bytes + excluded.bytes");
+  usage.bind(1, clinic_id).bind(2, static_cast<std::int64_t>(text.size()));
+  usage.step();
+}
+
+}  // namespace
+
+bool devices_wrote_after(store::Database& db, const std::string& clinic_id, std::int64_t after) {
+  auto st = db.prepare("SELECT EXISTS(SELECT 1 FROM sync_ops WHERE clinic_id = ?1 AND seq > ?2 AND device_id <> ?3)");
+  st.bind(1, clinic_id).bind(2, after).bind(3, kServerDevice);
+  st.step();
+  return st.column_int64(0) != 0;
+}
+
+std::int64_t op_seq(store::Database& db, const std::string& clinic_id, const std::string& op_id) {
+  auto find = db.prepare("SELECT seq FROM sync_ops WHERE clinic_id = ?1 AND op_id = ?2");
+  find.bind(1, clinic_id).bind(2, op_id);
+  return find.step() ? find.column_int64(0) : 0;
+}
+
 PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const std::string& device_id,
                      std::int64_t base, const std::vector<nlohmann::json>& ops, const std::string& now) {
   PushOutcome out;
@@ -20,35 +54,30 @@ PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const st
       out.stale = true;
       return;
     }
-    std::int64_t bytes = 0;
-    auto find = db.prepare("SELECT seq FROM sync_ops WHERE clinic_id = ?1 AND op_id = ?2");
-    auto add = db.prepare(
-        "INSERT INTO sync_ops(clinic_id, seq, op_id, device_id, op, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     for (const nlohmann::json& op : ops) {
       const std::string id = op.at("id").get<std::string>();
-      find.reset();
-      find.bind(1, clinic_id).bind(2, id);
-      if (find.step()) {  // sent again: its first place stands
-        out.accepted.emplace_back(id, find.column_int64(0));
+      if (std::int64_t seq = op_seq(db, clinic_id, id); seq > 0) {  // sent again: its first place stands
+        out.accepted.emplace_back(id, seq);
         continue;
       }
-      nlohmann::json stored = op;
-      stored.erase("seq");
-      add.reset();
-      add.bind(1, clinic_id).bind(2, ++out.head).bind(3, id).bind(4, device_id);
-      const std::string text = stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      add.bind(5, text).bind(6, now);
-      add.step();
-      bytes += static_cast<std::int64_t>(text.size());
+      insert_op(db, clinic_id, ++out.head, id, device_id, op, now);
       out.accepted.emplace_back(id, out.head);
     }
-    auto usage = db.prepare(
-        "INSERT INTO clinic_log_usage(clinic_id, bytes) VALUES (?1, ?2) "
-        "ON CONFLICT(clinic_id) DO UPDATE SET bytes = bytes + excluded.bytes");
-    usage.bind(1, clinic_id).bind(2, bytes);
-    usage.step();
   });
   return out;
+}
+
+std::int64_t append_server_op(store::Database& db, const std::string& clinic_id, const nlohmann::json& op,
+                              const std::string& now) {
+  std::int64_t seq = 0;
+  db.transaction([&] {
+    const std::string id = op.at("id").get<std::string>();
+    seq = op_seq(db, clinic_id, id);
+    if (seq > 0) return;
+    seq = log_head(db, clinic_id) + 1;
+    insert_op(db, clinic_id, seq, id, kServerDevice, op, now);
+  });
+  return seq;
 }
 
 std::int64_t log_bytes(store::Database& db, const std::string& clinic_id) {

@@ -34,6 +34,21 @@ PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_
 
 std::int64_t log_head(store::Database& db, const std::string& clinic_id);
 
+// The device id under which the server's own operations stand in the log (server_events.h).
+constexpr const char* kServerDevice = "server";
+
+// Appends an operation the server writes itself (a fact it learnt: server_events.h) at the
+// log's head, in the caller's transaction. Idempotent by the operation's id: written once,
+// its first place stands. Returns its seq.
+std::int64_t append_server_op(store::Database& db, const std::string& clinic_id, const nlohmann::json& op,
+                              const std::string& now);
+
+// True when a device wrote into the clinic's log after `after` (the server's own facts aside).
+bool devices_wrote_after(store::Database& db, const std::string& clinic_id, std::int64_t after);
+
+// The seq of operation `op_id` in the clinic's log, 0 when it is not there.
+std::int64_t op_seq(store::Database& db, const std::string& clinic_id, const std::string& op_id);
+
 // The bytes the clinic's log holds (its operations as stored), for its quota.
 std::int64_t log_bytes(store::Database& db, const std::string& clinic_id);
 

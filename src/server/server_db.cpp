@@ -6,6 +6,7 @@
 
 #include "server/devices.h"
 #include "server/log_repair.h"
+#include "server/server_events.h"
 
 #include <filesystem>
 
@@ -288,6 +289,10 @@ store::Database open_server_database(const std::string& data_dir) {
     std::cerr << "quittance-server: " << repaired << " operation(s) in the clinics' logs could not be applied; "
               << "each is now recorded as refused (table op_log_repairs keeps what they held)\n";
   }
+  // Events born when each device pushed them into the log itself: the server writes those
+  // that no device did (docs/sync.md, « Server facts »).
+  if (const std::int64_t carried = carry_events_into_logs(db); carried > 0)
+    std::cerr << "quittance-server: " << carried << " server event(s) written into the clinics' logs\n";
   return db;
 }
 

@@ -231,7 +231,11 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   charge.currency = upper(f.text("currency", 3));
   const bool letters = charge.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
   charge.paid_on = f.iso_date("paid_on");
-  const std::int64_t events_after = f.optional_integer("events_after", 0, INT64_MAX, 0);
+  // How far this device has read the clinic's log (`log_after`), or, from a device older than
+  // server facts in the log, the events (`events_after`).
+  const bool by_log = body.contains("log_after");
+  const std::int64_t seen_up_to = by_log ? f.optional_integer("log_after", 0, INT64_MAX, 0)
+                                         : f.optional_integer("events_after", 0, INT64_MAX, 0);
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(charge.command_id)) return *refusal;
   if (auto refusal = refuse_role(device, body, core::Permission::TakePayments)) return *refusal;
@@ -247,7 +251,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   if (auto replay = begin(ctx, device, charge.command_id, "charges", request)) return *replay;
 
   // Under one lock: is another payment of this invoice under way, or done and not yet seen by
-  // this device (its pull cursor is events_after)? Then charging again could pay it twice.
+  // this device (seen_up_to)? Then charging again could pay it twice.
   struct Ready {
     std::optional<ApiAnswer> refusal;
     std::string customer;
@@ -281,7 +285,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
         busy = true;  // the bank has not said yet: a second payment could pay twice
       } else {
         std::optional<ServerEvent> seen = find_event(d, device.clinic_id, "payment_succeeded:" + others.column_text(1));
-        busy = !seen || seen->seq > events_after;
+        busy = !seen || (by_log ? seen->log_seq == 0 || seen->log_seq > seen_up_to : seen->seq > seen_up_to);
       }
       if (busy)
         out.refusal = error_answer(409, "invoice_being_paid",

@@ -40,7 +40,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
 ApiAnswer list_cards(PaymentsContext& ctx, const Device& device, const std::string& patient_id);
 
 // POST /api/charges {command_id, role, patient_id, invoice_id, invoice_number, amount,
-//                    amount_due, currency, paid_on, events_after}
+//                    amount_due, currency, paid_on, log_after}
 //   → 200 succeeded / 202 processing, with the event; 402 card_declined or
 //     authentication_required, with decline_code and the event; 4xx refusals; 502 when
 //     Stripe could not be reached (retry with the same command id).

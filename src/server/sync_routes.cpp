@@ -50,6 +50,11 @@ std::optional<Refusal> check_pushed_op(store::Database& d, const Device& device,
   // A device pushes its own operations only: the origin is the authenticated device.
   if (op->origin != device.id) return refuse("forbidden", "the operation was made by another device");
   if (!op->refused_code.empty()) return refuse("malformed_operation", "\"refused\" is the server's to say");
+  // Facts the server learnt are the server's to write (docs/sync.md, « Server facts »): a
+  // device older than that pushes them again, under the same id, and the server's copy
+  // stands; any other would be a payment nobody made.
+  if (op->name == "server_event.apply" && op_seq(d, device.clinic_id, op->id) == 0)
+    return refuse("forbidden", "server events are written into the log by the server only");
   Json body;
   if (app::OpRefusal shape = app::check_op_shape(*op, &body); !shape.ok()) return refuse(shape.code, shape.message);
   if (app::OpRefusal role = app::check_op_role(*op, body, device.role); !role.ok()) {

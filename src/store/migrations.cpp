@@ -466,6 +466,17 @@ const std::vector<Migration>& clinic_migrations() {
         DROP INDEX invoices_by_status;
         CREATE INDEX invoices_by_status ON invoices(status, issued_on, id, patient_id);
       )sql"},
+      {10, R"sql(
+        -- A fact the server wrote into the log (server_event.apply) that these books cannot
+        -- record yet (its patient or payment comes later in the log): parked, not refused, and
+        -- tried again after each later operation, in the log's order (sync/replica.cpp).
+        CREATE TABLE sync_parked (
+          command_id TEXT PRIMARY KEY NOT NULL,
+          server_seq INTEGER NOT NULL,
+          op         TEXT NOT NULL,   -- the operation as pulled (JSON)
+          code       TEXT NOT NULL    -- why it waits (not_found)
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }

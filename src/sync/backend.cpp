@@ -277,8 +277,8 @@ void Backend::refresh() {
         apply_origin();
         keep_series_setting();
       }
-      if (restoring_) return;  // the snapshot brings the books: events and operations after it
-      pull();
+      if (restoring_) return;  // the snapshot brings the books: the operations after it
+      if (simulated_) pull();  // the demo's in-page server has no log: its events
       start_sync();
     } else {
       backoff_ms_ = std::min(kMaxBackoffMs, backoff_ms_ == 0 ? kFirstBackoffMs : backoff_ms_ * 2);
@@ -346,10 +346,12 @@ void Backend::check_books() {
 }
 
 void Backend::start_sync() {
-  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || restoring_ || !sync_blocked_.empty() ||
-      sync_client_->running()) {
+  if (!replica_ || !link_.paired() || connection_ == Connection::Revoked || restoring_ || !sync_blocked_.empty()) return;
+  if (sync_client_->running()) {
+    sync_again_ = true;  // what was asked may come after this exchange's pull: another one
     return;
   }
+  sync_again_ = false;
   next_sync_ms_ = now_ms_ + kSyncMs;  // until the outcome sets it
   const std::uint64_t generation = generation_;
   sync_client_->run(link_, [this, generation](const SyncOutcome& outcome) {
@@ -372,17 +374,29 @@ void Backend::synced(const SyncOutcome& outcome) {
   }
   if (outcome.ok) {
     sync_backoff_ms_ = 0;
-    next_sync_ms_ = now_ms_ + kSyncMs;
+    // Asked for during this exchange (a card answer): again at once.
+    next_sync_ms_ = sync_again_ ? now_ms_ : now_ms_ + kSyncMs;
   } else {
     sync_backoff_ms_ = std::min(kMaxBackoffMs, sync_backoff_ms_ == 0 ? kFirstBackoffMs : sync_backoff_ms_ * 2);
     next_sync_ms_ = now_ms_ + sync_backoff_ms_;
   }
   // Once a session (refusals made in an earlier one), then after each exchange that refused one.
   if (outcome.refused > 0 || !refusals_read_) read_refusals();
+  if (outcome.pulled > 0 || !parked_read_) read_parked();
   if (outcome.pulled > 0 || outcome.pushed > 0 || outcome.rebased > 0 || outcome.refused > 0) {
     if (synced_) synced_();
   }
   changed();
+}
+
+void Backend::read_parked() {
+  if (!replica_) return;
+  try {
+    blocked_code_ = replica_->parked_count() > 0 ? "parked" : "";
+    parked_read_ = true;
+  } catch (const store::StoreError&) {
+    // Read again after the next exchange.
+  }
 }
 
 void Backend::read_refusals() {
@@ -430,12 +444,29 @@ bool Backend::apply_event(const Json& event) {
 }
 
 void Backend::apply_event_of(const CallResult& result) {
-  if (!result.body.is_object()) return;
+  if (!simulated_ || !result.body.is_object()) return;  // a real server's facts come through the log
   if (result.body.contains("event")) {
     apply_event(result.body["event"]);
   } else if (result.body.contains("error") && result.body["error"].is_object() &&
              result.body["error"].contains("event")) {
     apply_event(result.body["error"]["event"]);
+  }
+}
+
+void Backend::learn() {
+  if (simulated_) {
+    pull();
+  } else {
+    start_sync();
+  }
+}
+
+std::int64_t Backend::log_cursor() {
+  if (simulated_ || !replica_) return link_.events_after;
+  try {
+    return replica_->cursor();
+  } catch (const store::StoreError&) {
+    return 0;  // the server then takes every payment of the invoice as not seen here: refused, safe
   }
 }
 
@@ -483,7 +514,7 @@ void Backend::setup_card(const std::string& command_id, const std::string& patie
   call("POST", "/api/cards/setup", &body, [this, done = std::move(done)](const CallResult& r) {
     if (r.ok()) expect_soon();  // the card comes when the patient has given it to Stripe
     done(r);
-    if (r.ok()) pull();  // it may be there already (a quick patient, the demo)
+    if (r.ok()) learn();  // it may be there already (a quick patient, the demo)
   });
 }
 
@@ -498,7 +529,7 @@ void Backend::simulate_request_payment(const Json& request, const std::string& p
                      {"paid_on", paid_on}};
   call("POST", "/api/demo/pay-request", &body, [this, done = std::move(done)](const CallResult& r) {
     done(r);
-    if (r.ok()) pull();
+    if (r.ok()) learn();
   });
 }
 
@@ -512,12 +543,12 @@ void Backend::charge(const ChargeRequest& q, Done done) {
                      {"amount_due", q.amount},
                      {"currency", q.currency},
                      {"paid_on", q.paid_on},
-                     {"events_after", link_.events_after}};
+                     {"log_after", log_cursor()}};
   call("POST", "/api/charges", &body, [this, done = std::move(done)](const CallResult& r) {
-    apply_event_of(r);                   // the payment (or the decline) is in the books before the dialog hears of it
+    apply_event_of(r);                   // the demo's payment (or decline) is in the books before the dialog hears of it
     if (r.status == 202) expect_soon();  // processing at the bank
     done(r);
-    pull();
+    learn();  // a real server wrote the outcome into the log: it comes with the next pull
   });
 }
 
@@ -527,7 +558,7 @@ void Backend::refund(const RefundRequest& q, Done done) {
   call("POST", "/api/refunds", &body, [this, done = std::move(done)](const CallResult& r) {
     apply_event_of(r);
     done(r);
-    pull();
+    learn();
   });
 }
 

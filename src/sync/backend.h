@@ -1,13 +1,14 @@
-// The device's side of the clinic's backend: pairing, the pull of server events into the
-// books (server_event.apply), and the card features that need the server (save a card,
-// « Débiter la carte », refunds through Stripe). Nothing here waits: every call returns at
-// once and reports through its callback; the interface shows the state meanwhile, and no
-// local workflow depends on the network.
+// The device's side of the clinic's backend: pairing, the sync of the operation log, and the
+// card features that need the server (save a card, « Débiter la carte », refunds through
+// Stripe). Nothing here waits: every call returns at once and reports through its callback;
+// the interface shows the state meanwhile, and no local workflow depends on the network.
 //
 // Card requests carry a command id the caller keeps: after a network failure the caller
 // retries with the same id, and the server (and Stripe, through the Idempotency-Key) gives
-// the first outcome instead of charging again. An outcome's event is recorded at once from
-// the answer, and again, as a replay, when the pull brings it.
+// the first outcome instead of charging again. The server writes each outcome into the
+// clinic's log (docs/sync.md, « Server facts »): an answer only says it was sent, and the
+// books learn it with the next pull, which the answer starts. Only the demo's in-page server,
+// which has no log, has its events recorded from its answers (and GET /api/events).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -90,8 +91,8 @@ class Backend {
   // Where patients open payment links (QUITTANCE_PUBLIC_URL), "" when the server did not say:
   // then the server this device talks to.
   const std::string& pay_base_url() const { return pay_base_url_; }
-  // The refusal of the server event the pull is stuck on ("" when none): money is never
-  // skipped, so the pull stops there and retries later.
+  // "parked" while a fact of the server waits for what it refers to (Replica::parked_count),
+  // or the refusal of the demo server's event its pull is stuck on; "" when none.
   const std::string& blocked_code() const { return blocked_code_; }
   // Called whenever something shown may have changed (to redraw).
   void on_change(std::function<void()> listener) { changed_ = std::move(listener); }
@@ -143,7 +144,7 @@ class Backend {
   void set_device_role(const std::string& device_id, const std::string& device_role, Done done);
   // Forgets the link here (the server keeps the device until it is revoked there).
   void forget();
-  // Asks who we are (card payments available?) and pulls the events.
+  // Asks who we are (card payments available?), then syncs.
   void refresh();
   // Time passes: refreshes every 30 s when online (every 3 s for 10 minutes after asking for
   // something that Stripe confirms later), sooner after a failure (2 s, doubling to 60 s).
@@ -164,7 +165,12 @@ class Backend {
   void call(const std::string& method, const std::string& path, const Json* body, Done done);
   void note_answer(const CallResult& result);
   bool apply_event(const Json& event);  // false when the books refused it
-  void pull();
+  void pull();   // the demo server's events
+  void learn();  // after a card request: what it did comes through the log (or the demo's events)
+  std::int64_t log_cursor();  // how far this device has read (the log, or the demo's events)
+  bool parked_read_ = false;
+  void read_parked();
+  bool sync_again_ = false;
   void pulled(const CallResult& result);
   void apply_event_of(const CallResult& result);
   std::string role();

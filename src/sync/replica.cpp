@@ -163,6 +163,10 @@ std::int64_t Replica::pending_count() {
 }
 
 void Replica::accepted(const std::vector<std::pair<std::string, std::int64_t>>& seqs, std::int64_t base) {
+  // A parked fact may wait for one of these: they stay pending and come back with the next
+  // pull, to be applied in the log's order with the fact retried between them, as on every
+  // other replica (pushed again meanwhile, they are found in the log: idempotent).
+  if (parked_count() > 0) return;
   db_.transaction([&] {
     bool follows = base == cursor();
     for (std::size_t i = 0; i < seqs.size(); ++i) follows = follows && seqs[i].second == base + 1 + static_cast<std::int64_t>(i);
@@ -269,6 +273,61 @@ std::string Replica::last_refusal() {
   return st.step() ? st.column_text(0) + ": " + st.column_text(1) : std::string();
 }
 
+std::int64_t Replica::parked_count() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM sync_parked");
+  st.step();
+  return st.column_int64(0);
+}
+
+bool Replica::park_if_early(const app::Op& op, const std::string& code) {
+  // Only a server fact, and only for what a later operation may bring (its patient, its
+  // payment): any other refusal is final, the same on every replica.
+  if (op.name != "server_event.apply" || code != "not_found" || !op.refused_code.empty()) return false;
+  auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");  // journaled as refused: not yet
+  unjournal.bind(1, op.id);
+  unjournal.step();
+  auto park = db_.prepare(
+      "INSERT INTO sync_parked(command_id, server_seq, op, code) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(command_id) DO NOTHING");
+  park.bind(1, op.id).bind(2, op.server_seq).bind(3, op_to_json(op).dump(-1, ' ', false, Json::error_handler_t::replace));
+  park.bind(4, code);
+  park.step();
+  return true;
+}
+
+void Replica::retry_parked(PullOutcome& outcome) {
+  std::vector<app::Op> parked;
+  {
+    auto st = db_.prepare("SELECT op FROM sync_parked ORDER BY server_seq");
+    while (st.step()) {
+      app::Op op;
+      std::string field;
+      if (op_from_json(Json::parse(st.column_text(0), nullptr, false), &op, &field)) parked.push_back(std::move(op));
+    }
+  }
+  auto unpark = db_.prepare("DELETE FROM sync_parked WHERE command_id = ?1");
+  for (const app::Op& op : parked) {
+    const app::Json answer = commands_.apply_op(op);
+    const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
+    if (code == "storage_error" || code == "disk_full")
+      throw store::StoreError(1, answer["error"].value("message", "storage error"));
+    if (code == "not_found") {  // still early: out of the journal again, kept parked
+      auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");
+      unjournal.bind(1, op.id);
+      unjournal.step();
+      continue;
+    }
+    unpark.reset();
+    unpark.bind(1, op.id);
+    unpark.step();
+    if (code.empty()) {
+      ++outcome.unparked;
+    } else {
+      ++outcome.refused;
+    }
+  }
+}
+
 PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
   PullOutcome outcome;
   std::sort(ops.begin(), ops.end(), [](const app::Op& a, const app::Op& b) { return a.server_seq < b.server_seq; });
@@ -298,11 +357,20 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
     if (!fresh.empty()) {
       // Undo this device's pending operations, newest first, to put the server's before them.
       const std::vector<app::Op> pending = undo_pending();
+      bool parked = parked_count() > 0;
       for (const app::Op& op : fresh) {
         const app::Json answer = commands_.apply_op(op);
         const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
         if (code.empty()) {
           ++outcome.applied;
+          // What this operation brought may be what a parked fact waits for.
+          if (parked) {
+            retry_parked(outcome);
+            parked = parked_count() > 0;
+          }
+        } else if (park_if_early(op, code)) {
+          ++outcome.parked;
+          parked = true;
         } else if (code == "storage_error" || code == "disk_full") {
           throw store::StoreError(1, answer["error"].value("message", "storage error"));
         } else if (code == "unknown_operation" && op.refused_code.empty()) {

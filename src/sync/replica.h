@@ -32,6 +32,8 @@ struct PullOutcome {
   bool gap = false;             // the batch skipped sequence numbers: the rest is asked again
   std::int64_t rebased = 0;     // pending operations undone and made again after them
   std::string blocked;          // "unknown_operation": stopped before one from a newer Quittance
+  std::int64_t parked = 0;      // server facts these books cannot record yet (sync_parked)
+  std::int64_t unparked = 0;    // parked facts recorded at last
 };
 
 // Writes one of the replica's own values (sync_state: "cursor", "clinic") in a clinic
@@ -65,6 +67,10 @@ class Replica {
     std::string id, code, message;
   };
   std::int64_t refused_by_server(const std::vector<Refusal>& refusals);
+  // Facts the server wrote into the log that these books cannot record yet (a payment whose
+  // patient comes later in the log): parked, and tried again after each later operation
+  // pulled, in the log's order, so that every replica records them at the same place.
+  std::int64_t parked_count();
   // Operations of this device the server refused, and the newest one's reason.
   std::int64_t refused_by_server_count();
   std::string last_refusal();
@@ -89,6 +95,10 @@ class Replica {
   // them, oldest first, to be made again (redo).
   std::vector<app::Op> undo_pending();
   void redo(const app::Op& op);
+  // Applies `op`, pulled; true when it was a fact parked rather than refused.
+  bool park_if_early(const app::Op& op, const std::string& code);
+  // Tries the parked facts again, oldest first.
+  void retry_parked(PullOutcome& outcome);
   store::Database& db_;
   app::CommandLayer& commands_;
 };

@@ -69,7 +69,6 @@ struct Clinic {
   app::CommandLayer device{device_db, device_clock};
   sync::Replica replica{device_db, device};
   int ids = 0;
-  std::int64_t events_seen = 0;
 
   Clinic() {
     start();
@@ -95,29 +94,40 @@ struct Clinic {
     REQUIRE_MESSAGE(answer["ok"] == true, answer.dump());
     return answer["result"];
   }
-  // The device's exchange with the server: its operations pushed, the server's events (emails'
-  // states, card payments) pulled and recorded, and those recorded facts pushed in turn.
+  // The device's exchange with the server, as sync::SyncClient does it: the log pulled (the
+  // facts the server wrote into it among the rest: emails' states, card payments) and
+  // applied, then the device's operations pushed.
   void sync() {
-    push();
-    std::vector<ServerEvent> events =
-        server.db->with([&](store::Database& d) { return events_after(d, clinic_id, events_seen, 1000); });
-    for (const ServerEvent& e : events) {
-      Json cmd = {{"cmd", "server_event.apply"}, {"id", "srv-" + clinic_id + "-" + std::to_string(e.seq)},
-                  {"event", e.to_json()}};
-      REQUIRE_MESSAGE(device.exec(cmd)["ok"] == true, e.to_json().dump());
-      events_seen = e.seq;
-    }
+    pull();
     push();
   }
+  void pull() {
+    PullPage page = server.db->with([&](store::Database& d) { return pull_ops(d, clinic_id, replica.cursor(), 1000); });
+    std::vector<app::Op> ops;
+    for (const Json& j : page.ops) {
+      app::Op op;
+      std::string field;
+      REQUIRE_MESSAGE(sync::op_from_json(j, &op, &field), field);
+      ops.push_back(op);
+    }
+    replica.apply_pulled(ops);
+  }
   void push() {
-    std::vector<Json> batch;
-    for (const app::Op& op : replica.outbox(1000)) batch.push_back(sync::op_to_json(op));
-    if (batch.empty()) return;
-    PushOutcome pushed = server.db->with([&](store::Database& d) {
-      return push_ops(d, clinic_id, "dev-a", replica.cursor(), batch, core::format_utc_instant(now));
-    });
-    REQUIRE_FALSE(pushed.stale);
-    replica.accepted(pushed.accepted, replica.cursor());
+    for (int round = 0; round < 3; ++round) {
+      std::vector<Json> batch;
+      for (const app::Op& op : replica.outbox(1000)) batch.push_back(sync::op_to_json(op));
+      if (batch.empty()) return;
+      PushOutcome pushed = server.db->with([&](store::Database& d) {
+        return push_ops(d, clinic_id, "dev-a", replica.cursor(), batch, core::format_utc_instant(now));
+      });
+      if (pushed.stale) {  // the server wrote a fact meanwhile
+        pull();
+        continue;
+      }
+      replica.accepted(pushed.accepted, replica.cursor());
+      return;
+    }
+    FAIL("the log kept moving");
   }
   MailPass run() { return server.mail->run_once(); }
   std::string patient(const char* name, const char* email, bool reminders = true) {

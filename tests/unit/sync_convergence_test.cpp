@@ -1,8 +1,10 @@
 // Sync converges (docs/sync.md): three simulated devices of one clinic run random commands,
 // with random partitions, pulled batches duplicated, reordered and cut short, pushes repeated
-// and their answers lost; after a full sync every device holds the same books (a canonical
-// dump of every business table) and the same balances, and the server's log holds every
-// operation once. Deterministic per seed; many seeds run.
+// and their answers lost, while the server writes card payments and refunds it learnt into
+// the log (server facts), some about a patient still waiting in a device's outbox; after a
+// full sync every device holds the same books (a canonical dump of every business table) and
+// the same balances, every fact recorded once, and the server's log holds every operation
+// once. Deterministic per seed; many seeds run.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "app/commands.h"
 #include "server/op_log.h"
 #include "server/server_db.h"
+#include "server/server_events.h"
 #include "store/migrations.h"
 #include "sync/replica.h"
 
@@ -102,6 +105,7 @@ class World {
       }
       const sync::PullOutcome outcome = d.replica.apply_pulled(ops);
       rebased += outcome.rebased;
+      parked += outcome.parked;
       gaps += outcome.gap ? 1 : 0;
       if (d.replica.cursor() >= page.head) break;
     }
@@ -156,11 +160,37 @@ class World {
     }
   }
 
+  // Stripe tells the server of a card payment of a patient some device knows (perhaps only in
+  // its outbox yet), or of a refund of an earlier one: the server writes it into the log.
+  void server_fact(Device& d) {
+    const auto patients = d.ids("SELECT id FROM patients ORDER BY id");
+    if (patients.empty()) return;
+    const std::int64_t now = 1795000000 + static_cast<std::int64_t>(++facts);
+    if (!intents_.empty() && chance(25)) {
+      const std::string intent = intents_[pick(intents_.size())];
+      server::emit_event(server_, kClinic, "refund:re_" + std::to_string(facts), "refund.succeeded",
+                         {{"refund_id", "re_" + std::to_string(facts)}, {"payment_intent_id", intent},
+                          {"amount", 100}, {"refunded_on", "2026-11-22"}, {"reason", "Geste commercial"}},
+                         now);
+      return;
+    }
+    const std::string patient = patients[pick(patients.size())];
+    const auto due = d.ids("SELECT id FROM invoices WHERE patient_id = '" + patient + "' AND state = 'issued' ORDER BY id");
+    const std::string intent = "pi_" + std::to_string(facts);
+    intents_.push_back(intent);
+    server::emit_event(server_, kClinic, "payment_succeeded:" + intent, "payment.succeeded",
+                       {{"payment_intent_id", intent}, {"invoice_id", due.empty() ? "" : due[pick(due.size())]},
+                        {"patient_id", patient}, {"amount", 1500}, {"fee", 48}, {"currency", "EUR"},
+                        {"paid_on", "2026-11-21"}},
+                       now);
+  }
+
   void run(int steps) {
     for (int i = 0; i < steps; ++i) {
       Device& d = *devices_[pick(devices_.size())];
       if (chance(10)) d.partitioned = !d.partitioned;
       if (chance(60)) random_command(d);
+      if (chance(8)) server_fact(d);
       if (chance(40)) sync(d, true);
     }
     for (auto& d : devices_) d->partitioned = false;
@@ -172,14 +202,16 @@ class World {
 
   store::Database server_ = store::Database::open(":memory:");
   std::vector<std::unique_ptr<Device>> devices_;
-  std::int64_t rebased = 0, gaps = 0;  // how often the hard paths ran
+  std::int64_t rebased = 0, gaps = 0, parked = 0;  // how often the hard paths ran
+  std::int64_t facts = 0;
+  std::vector<std::string> intents_;  // the card payments the server learnt
   std::mt19937 rng_;
 };
 
 }  // namespace
 
 TEST_CASE("three devices converge to the same books whatever the network did (many seeds)") {
-  std::int64_t rebased = 0, gaps = 0, flagged = 0;
+  std::int64_t rebased = 0, gaps = 0, flagged = 0, parked = 0, facts = 0;
   for (unsigned seed = 1; seed <= 40; ++seed) {
     CAPTURE(seed);
     World w(seed);
@@ -190,6 +222,7 @@ TEST_CASE("three devices converge to the same books whatever the network did (ma
     for (auto& d : w.devices_) {
       CAPTURE(d->id);
       CHECK(d->replica.pending_count() == 0);
+      CHECK(d->replica.parked_count() == 0);
       CHECK(d->replica.cursor() == head);
       CHECK(canonical_dump(d->db) == first);
     }
@@ -205,8 +238,16 @@ TEST_CASE("three devices converge to the same books whatever the network did (ma
       CHECK(b["balance"].get<std::int64_t>() == b["invoiced"].get<std::int64_t>() - b["credited"].get<std::int64_t>() -
                                                       b["paid"].get<std::int64_t>() + b["refunded"].get<std::int64_t>());
     }
+    // Every payment the server learnt is in the books once (its patient reached the log).
+    const auto card_payments = w.devices_[0]->ids("SELECT processor_ref FROM payments WHERE payment_type_id = 'card_online'");
+    CHECK(card_payments.size() == w.intents_.size());
+    auto facts_in_log = w.server_.prepare("SELECT COUNT(*) FROM sync_ops WHERE device_id = 'server'");
+    facts_in_log.step();
+    CHECK(facts_in_log.column_int64(0) == w.facts);
     rebased += w.rebased;
     gaps += w.gaps;
+    parked += w.parked;
+    facts += w.facts;
     auto flags = w.devices_[0]->db.prepare("SELECT COUNT(*) FROM review_flags");
     flags.step();
     flagged += flags.column_int64(0);
@@ -217,4 +258,8 @@ TEST_CASE("three devices converge to the same books whatever the network did (ma
   CHECK(rebased > 0);
   CHECK(gaps > 0);
   CHECK(flagged > 0);
+  // And facts of the server about a patient not yet in the log, parked then recorded.
+  CHECK(facts > 0);
+  CHECK(parked > 0);
+  MESSAGE("server facts: ", facts, ", parked on a device: ", parked);
 }

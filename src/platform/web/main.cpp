@@ -339,20 +339,10 @@ bool write_file(const std::string& path, const ui::Bytes& bytes) {
 
 bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
 
-// The restored books may lack server events pulled after the backup was made: the pull starts
-// over from the first event, and those the books already hold are answered as replays
-// (server_event.apply is idempotent by its "srv-<clinic>-<seq>" id). No money is skipped.
-void restart_pull() {
-  auto link = sync::device_link_from_json(read_file(kDeviceLinkPath));
-  if (!link || link->events_after == 0) return;
-  link->events_after = 0;
-  save_device_link(*link);
-}
-
 // Swaps the file `incoming` in as the clinic database and opens it with start-up's checks; on
 // any failure the previous file is put back and reopened. "" or the catalogue key of the
 // refusal. Closes the clinic (command layer, server link) either way: call it between frames.
-std::string swap_database(const std::string& incoming, bool restart_events) {
+std::string swap_database(const std::string& incoming) {
   WebApp& app = web_app();
   const std::string path = app.storage.database_path();
   const std::string previous = path + ".before-restore";
@@ -367,7 +357,6 @@ std::string swap_database(const std::string& incoming, bool restart_events) {
     std::remove(previous.c_str());
     // Whole, before anything is committed on it (the demo loads its practice at start).
     app.storage.replaced();
-    if (restart_events) restart_pull();
     start_clinic();
     ++app.data_version;  // every screen reloads
     return "";
@@ -414,7 +403,7 @@ std::string replace_database(ui::Bytes bytes) {
     std::remove(incoming.c_str());
     return "exports.restore.failed";
   }
-  return swap_database(incoming, /*restart_events=*/true);
+  return swap_database(incoming);
 }
 
 // [SECTION] Restore from the clinic's server --------------------------------------------------
@@ -461,7 +450,7 @@ void run_pending_snapshot() {
     app.backend->snapshot_not_installed();
     return;
   }
-  if (swap_database(incoming, /*restart_events=*/true).empty()) {
+  if (swap_database(incoming).empty()) {
     app.restored_from_snapshot = std::max<std::int64_t>(1, sync::Replica(*app.db, *app.commands).cursor());
   } else if (app.backend) {
     app.backend->sync_now();  // the snapshot was refused: the log from the start instead
@@ -496,14 +485,6 @@ void install_platform_hooks() {
     }
   };
   hooks.start_over = [](const std::string& mode) {
-    if (mode == "server") {
-      // The server's events from the first again, on the empty books to come (the Replica
-      // pulls the log from the start by itself): stored before the page starts over.
-      if (auto link = sync::device_link_from_json(read_file(kDeviceLinkPath)); link && link->paired()) {
-        link->events_after = 0;
-        std::ofstream(kDeviceLinkPath, std::ios::binary | std::ios::trunc) << sync::to_json(*link);
-      }
-    }
     web_app().storage.start_over(mode, kDeviceLinkPath);
   };
   hooks.remember = [](const std::string& key, const std::string& value) { qt_local_set(key.c_str(), value.c_str()); };
