@@ -43,4 +43,9 @@ std::string format_uuid_v4(std::uint64_t hi, std::uint64_t lo) {
   return out;
 }
 
+bool valid_command_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 &&
+         id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == std::string_view::npos;
+}
+
 }  // namespace quittance::app

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/bounded_json.h"
+#include "app/command_id.h"
 #include "app/command_error.h"
 #include "app/journal.h"
 #include "app/op_check.h"
@@ -72,16 +73,6 @@ std::optional<core::Role> role_of(store::Database& db, const std::string& user_i
   st.bind(1, user_id);
   if (!st.step()) return std::nullopt;
   return core::role_from_string(st.column_text(0));
-}
-
-// A command id: 1 to 64 characters of [A-Za-z0-9-_] (UUIDs in practice).
-bool valid_command_id(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // An operation made here, not yet accepted by the server, and what it changed (to undo it).

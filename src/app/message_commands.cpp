@@ -1,7 +1,7 @@
 // Communications (seed 001): the emails the server scheduled, sent or could not send, as its
 // events told this device (server_event.apply, kind "message.update"), and what a person asks of
 // them. A request is an operation like any other: it reaches the server through the log, which
-// honours it at its next pass (server/mail_scheduler.cpp), and the outcome comes back as an event.
+// honours it at its next pass (server/mail/scheduler.cpp), and the outcome comes back as an event.
 //   message.list    {patient_id?, state?, limit?, offset?}  newest first
 //   message.cancel  {message_id}  a scheduled one; shown « Annulation demandée » until confirmed
 //   message.retry   {message_id}  a failed one, sent again at the server's next pass
@@ -67,7 +67,7 @@ Json message_list(Context& ctx) {
       "(SELECT COUNT(*) FROM payment_request_invoices l WHERE l.request_id = r.id) "
       "FROM messages m LEFT JOIN invoices i ON i.id = m.invoice_id "
       "LEFT JOIN patients p ON p.id = m.patient_id "
-      // A payment request's email is "<template>:<request>" (server/request_mail.cpp).
+      // A payment request's email is "<template>:<request>" (server/mail/request_mail.cpp).
       "LEFT JOIN message_templates t ON t.id = m.template_id "
       "LEFT JOIN payment_requests r ON t.system_key = 'payment_request' AND r.id = substr(m.id, length(m.template_id) + 2) "
       "WHERE " + where +

@@ -1,6 +1,8 @@
 // Template fields. See message_template.h.
 #include "core/message_template.h"
 
+#include "core/text.h"
+
 namespace quittance::core {
 
 const std::vector<TemplateField>& template_fields() {
@@ -25,12 +27,6 @@ bool known(std::string_view key) {
   return false;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 // Calls `text(piece)` for literal text and `field(key)` for each {{key}}; stops at an unclosed
 // "{{" and returns its position (npos when none).
 template <typename Text, typename Field>
@@ -42,7 +38,7 @@ std::size_t walk(std::string_view s, Text text, Field field) {
     const std::size_t close = s.find("}}", open + 2);
     if (close == std::string_view::npos) return open;
     text(s.substr(at, open - at));
-    field(trim(s.substr(open + 2, close - open - 2)));
+    field(trim(s.substr(open + 2, close - open - 2), " "));
     at = close + 2;
   }
   text(s.substr(at));

@@ -1,6 +1,8 @@
 // SHA-256 per FIPS 180-4, sections 4.1.2, 4.2.2, 5.1.1, 5.3.3 and 6.2. See sha256.h.
 #include "core/sha256.h"
 
+#include "core/text.h"
+
 namespace quittance::core {
 
 namespace {
@@ -111,14 +113,7 @@ std::array<std::uint8_t, 32> Sha256::finish() {
 }
 
 std::string digest_hex(const std::array<std::uint8_t, 32>& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (std::uint8_t byte : digest) {
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0x0f];
-  }
-  return out;
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string sha256_hex(std::string_view data) {

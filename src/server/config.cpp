@@ -1,6 +1,6 @@
 // Configuration from the environment. See config.h.
 #include "server/config.h"
-#include "server/hardened_server.h"
+#include "server/http/hardened_server.h"
 
 #include <cstdlib>
 #include <tuple>

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "server/hardened_server.h"
-#include "server/quotas.h"
-#include "server/smtp_sender.h"
+#include "server/http/hardened_server.h"
+#include "server/mail/smtp_sender.h"
+#include "server/sync/quotas.h"
 
 namespace quittance::server {
 
@@ -29,7 +29,7 @@ struct ServerConfig {
   // one of them is counted against the client address it forwards (X-Forwarded-For); from
   // anyone else, X-Forwarded-For is ignored. Empty: no proxy is trusted.
   TrustedProxies trusted_proxies;
-  // What one device and one clinic may push (quotas.h); the defaults, which tests lower.
+  // What one device and one clinic may push (sync/quotas.h); the defaults, which tests lower.
   QuotaLimits quotas;
   // SMTP_URL, SMTP_USER, SMTP_PASSWORD, SMTP_FROM ("addr" or "Name <addr>", split into
   // from_name and from_address). Empty url: mail not configured.

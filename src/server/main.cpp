@@ -10,7 +10,7 @@
 // Prints {"code":...,"expires_at":...}: a pairing code for the clinic (the only one unless
 // --clinic), valid 10 minutes; exit 2 when there is no such clinic or several to choose from.
 //   quittance-server import-books --books FILE --data DIR [--clinic ID]
-// Makes a clinic database the books of a new clinic (books_import.h); prints {"clinic_id",
+// Makes a clinic database the books of a new clinic (sync/books_import.h); prints {"clinic_id",
 // "operations"}; exit 1 when the clinic has a log already or the file is not a clinic database.
 #include <pthread.h>
 #include <signal.h>
@@ -25,13 +25,14 @@
 #include <thread>
 #include <vector>
 
-#include "server/books_import.h"
+#include "core/schedule.h"
 #include "server/config.h"
-#include "server/devices.h"
-#include "server/mail_scheduler.h"
+#include "server/devices/devices.h"
+#include "server/mail/scheduler.h"
 #include "server/options.h"
 #include "server/routes.h"
-#include "server/server_db.h"
+#include "server/store/server_db.h"
+#include "server/sync/books_import.h"
 
 using namespace quittance::server;
 
@@ -81,7 +82,7 @@ int pairing_code_command(const Options& options) {
     const std::string clinic_id = chosen_clinic(db, options, "pairing-code");
     if (clinic_id.empty()) return 2;
     PairingCode code = create_pairing_code(db, clinic_id, system_now());
-    std::cout << Json{{"code", code.code}, {"expires_at", format_utc(code.expires_at)}}.dump() << std::endl;
+    std::cout << Json{{"code", code.code}, {"expires_at", quittance::core::format_utc_instant(code.expires_at)}}.dump() << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "quittance-server: pairing-code: " << options.data_dir << ": " << e.what() << '\n';
@@ -89,14 +90,14 @@ int pairing_code_command(const Options& options) {
   }
 }
 
-// A practice's books made a clinic's (books_import.h).
+// A practice's books made a clinic's (sync/books_import.h).
 int import_books_command(const Options& options) {
   try {
     quittance::store::Database db = open_server_database(options.data_dir);
     const std::string clinic_id = chosen_clinic(db, options, "import-books");
     if (clinic_id.empty()) return 2;
     const ImportedBooks imported = import_books(db, clinic_id, options.books_file, options.data_dir + "/snapshots",
-                                                format_utc(system_now()));
+                                                quittance::core::format_utc_instant(system_now()));
     std::cout << Json{{"clinic_id", clinic_id}, {"operations", imported.operations}}.dump() << std::endl;
     return 0;
   } catch (const std::exception& e) {
@@ -186,7 +187,7 @@ int main(int argc, char** argv) {
     }
   });
 
-  // Billing emails and reminders (mail_scheduler.h), in their own thread so that an SMTP
+  // Billing emails and reminders (mail/scheduler.h), in their own thread so that an SMTP
   // conversation never holds up a request: a pass every 30 s for what falls due, and within
   // 2 s of new operations in any log (an invoice just issued is sent at once).
   std::shared_ptr<MailSender> sender;

@@ -4,7 +4,7 @@
 #include <optional>
 #include <utility>
 
-#include "server/devices.h"
+#include "server/devices/devices.h"
 
 namespace quittance::server {
 

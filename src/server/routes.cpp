@@ -8,10 +8,10 @@
 #include <iostream>
 
 #include "core/version.h"
-#include "server/api_routes.h"
-#include "server/hardened_server.h"
-#include "server/pay_routes.h"
-#include "server/static_files.h"
+#include "server/http/api_routes.h"
+#include "server/http/hardened_server.h"
+#include "server/http/static_files.h"
+#include "server/pay/routes.h"
 
 namespace quittance::server {
 
@@ -74,17 +74,6 @@ constexpr const char* kAppPagePolicy =
 
 }  // namespace
 
-std::string loggable_path(std::string_view path) {
-  // A payment link's token opens a patient's page: it is cut from what is logged.
-  for (std::string_view secret_prefix : {"/pay/", "/api/pay/"}) {
-    if (path.rfind(secret_prefix, 0) == 0) return std::string(secret_prefix) + "…";
-  }
-  std::string out(path.substr(0, 200));
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // no forged log lines
-  return out;
-}
-
 Health check_health(SharedDatabase& db) {
   Json body = {{"status", "ok"}, {"version", kVersion}, {"database", "ok"}, {"schema", nullptr}};
   try {
@@ -102,14 +91,6 @@ Health check_health(SharedDatabase& db) {
     body["database"] = "error";
     return {503, body};
   }
-}
-
-Json api_error(const std::string& code, const std::string& message) {
-  return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
-}
-
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::shared_ptr<SnapshotStore> make_books(const Options& options) {
@@ -165,10 +146,10 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
     Health health = check_health(db);
     send_json(res, health.http_status, health.body);
   });
-  // The clinic's books the server keeps for new devices (snapshots.h), beside its database.
+  // The clinic's books the server keeps for new devices (sync/snapshots.h), beside its database.
   install_api_routes(*server, shared_config, db, std::move(now), books ? std::move(books) : make_books(options));
 
-  // /pay/TOKEN: the patient payment page, under its own CSP (pay_routes.h).
+  // /pay/TOKEN: the patient payment page, under its own CSP (pay/routes.h).
   install_pay_page(*server, options.web_dir, config);
   auto files = std::make_shared<StaticFiles>(options.web_dir);
   server->Get(".*", [files](const httplib::Request& req, httplib::Response& res) { files->handle(req, res); });

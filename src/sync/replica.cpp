@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "app/command_id.h"
 #include "store/changes.h"
 
 namespace quittance::sync {
@@ -56,11 +57,7 @@ bool op_from_json(const Json& j, app::Op* op, std::string* error) {
       !text_field(j, "origin", &op->origin, error) || !text_field(j, "series", &op->series, error)) {
     return false;
   }
-  // An id as commands take it: 1 to 64 letters, digits, '-' or '_'.
-  const bool id_ok = !op->id.empty() && op->id.size() <= 64 &&
-                     op->id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
-                         std::string::npos;
-  if (!id_ok) {
+  if (!app::valid_command_id(op->id)) {  // as commands take it
     *error = "id";
     return false;
   }

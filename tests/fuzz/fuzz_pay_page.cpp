@@ -1,4 +1,4 @@
-// The patient payment page's API (src/server/pay_requests.h), which anyone on the Internet can
+// The patient payment page's API (src/server/pay/page.h), which anyone on the Internet can
 // call: the first line of the input is the link's token, the rest the body of POST
 // /api/pay/TOKEN/intent. Every answer is a status and a JSON object; never a crash. (Links are
 // 256 random bits: the fuzzer meets unknown and malformed ones, which must all look alike.)
@@ -6,9 +6,9 @@
 #include <string>
 
 #include "app/bounded_json.h"
-#include "fuzz_target.h"
 #include "fuzz_server.h"
-#include "server/pay_requests.h"
+#include "fuzz_target.h"
+#include "server/pay/page.h"
 
 namespace {
 

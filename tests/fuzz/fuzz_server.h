@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "server/devices.h"
-#include "server/server_db.h"
+#include "server/devices/devices.h"
+#include "server/store/server_db.h"
 
 namespace quittance::fuzzing {
 

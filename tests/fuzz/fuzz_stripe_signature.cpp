@@ -1,10 +1,10 @@
-// The Stripe-Signature header and the raw body (src/server/stripe_signature.h): the first line
+// The Stripe-Signature header and the raw body (src/server/stripe/signature.h): the first line
 // of the input is the header, the rest the body. Never accepted without the secret's HMAC.
 #include <cstdlib>
 #include <string_view>
 
 #include "fuzz_target.h"
-#include "server/stripe_signature.h"
+#include "server/stripe/signature.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -1,14 +1,14 @@
 // A Stripe event's body as the webhook applies it once its signature verified
-// (src/server/stripe_webhook.h): whatever a genuine-looking event holds (Stripe's objects change,
+// (src/server/stripe/webhook.h): whatever a genuine-looking event holds (Stripe's objects change,
 // and a compromised dashboard writes metadata), it is recorded, refused or left for
 // redelivery with an answer; never a crash. Without Stripe's key, nothing is fetched.
 #include <cstdlib>
 #include <string>
 
 #include "app/bounded_json.h"
-#include "fuzz_target.h"
 #include "fuzz_server.h"
-#include "server/stripe_webhook.h"
+#include "fuzz_target.h"
+#include "server/stripe/webhook.h"
 
 namespace {
 

@@ -1,8 +1,8 @@
-// The server's billing emails and reminders (mail_scheduler.h) driven by its injectable clock:
+// The server's billing emails and reminders (mail/scheduler.h) driven by its injectable clock:
 // a clinic's device writes its books and syncs them; the scheduler plans, cancels and sends
 // through a recording sender. Two months of schedules across a server restart; interrupted
 // sends; cancellation and retry asked from a device; temporary failures and the daily cap;
-// the « Demande de paiement » email of payment requests (request_mail.h).
+// the « Demande de paiement » email of payment requests (mail/request_mail.h).
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -10,11 +10,11 @@
 
 #include "app/commands.h"
 #include "core/schedule.h"
-#include "server/devices.h"
-#include "server/mail_scheduler.h"
-#include "server/request_mail.h"
-#include "server/op_log.h"
-#include "server/server_events.h"
+#include "server/devices/devices.h"
+#include "server/mail/request_mail.h"
+#include "server/mail/scheduler.h"
+#include "server/sync/op_log.h"
+#include "server/sync/server_events.h"
 #include "server_fixture.h"
 #include "smtp_sink_process.h"
 #include "store/migrations.h"

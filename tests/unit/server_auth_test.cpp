@@ -20,16 +20,17 @@
 #include <string>
 #include <thread>
 
+#include "core/schedule.h"
 #include "core/sha256.h"
-#include "server/api_routes.h"
 #include "server/config.h"
-#include "server/devices.h"
+#include "server/devices/devices.h"
+#include "server/devices/tokens.h"
+#include "server/http/api_routes.h"
+#include "server/http/static_files.h"
 #include "server/options.h"
 #include "server/routes.h"
-#include "server/server_db.h"
-#include "server/static_files.h"
-#include "server/stripe_signature.h"
-#include "server/tokens.h"
+#include "server/store/server_db.h"
+#include "server/stripe/signature.h"
 #include "server_fixture.h"
 
 using namespace quittance;
@@ -168,7 +169,7 @@ TEST_CASE("pairing: a code lets one new device join the clinic, once") {
   CHECK(code.find_first_not_of(kPairingAlphabet) == std::string::npos);
   CHECK(code_body["expires_in"] == 600);
   const std::string expires_at = code_body["expires_at"];
-  CHECK((expires_at == format_utc(before + 600) || expires_at == format_utc(after + 600)));
+  CHECK((expires_at == core::format_utc_instant(before + 600) || expires_at == core::format_utc_instant(after + 600)));
   CHECK(s.count("SELECT count(*) FROM pairing_codes WHERE code_hash = '" + core::sha256_hex(code) + "'") == 1);
   CHECK(s.count("SELECT count(*) FROM pairing_codes WHERE code_hash = '" + code + "'") == 0);
 
@@ -657,9 +658,9 @@ TEST_CASE("tokens, pairing codes and ids have their shape and do not repeat") {
 }
 
 TEST_CASE("format_utc and the server database's WAL mode") {
-  CHECK(format_utc(0) == "1970-01-01T00:00:00Z");
-  CHECK(format_utc(1700000000) == "2023-11-14T22:13:20Z");
-  CHECK(format_utc(-1) == "1969-12-31T23:59:59Z");
+  CHECK(core::format_utc_instant(0) == "1970-01-01T00:00:00Z");
+  CHECK(core::format_utc_instant(1700000000) == "2023-11-14T22:13:20Z");
+  CHECK(core::format_utc_instant(-1) == "1969-12-31T23:59:59Z");
   TempDir root;
   store::Database db = open_server_database((root.path / "data").string());
   store::Statement st = db.prepare("PRAGMA journal_mode");

@@ -11,8 +11,8 @@
 #include <chrono>
 #include <thread>
 
-#include "server/op_log.h"
-#include "server/server_events.h"
+#include "server/sync/op_log.h"
+#include "server/sync/server_events.h"
 #include "stripe_double_process.h"
 #include "synced_device.h"
 

@@ -14,11 +14,11 @@
 #include <utility>
 
 #include "server/config.h"
-#include "server/devices.h"
+#include "server/devices/devices.h"
 #include "server/options.h"
 #include "server/routes.h"
-#include "server/server_db.h"
-#include "server/stripe_signature.h"
+#include "server/store/server_db.h"
+#include "server/stripe/signature.h"
 
 namespace quittance::server::testing {
 

@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <fstream>
 
-#include "server/hardened_server.h"
+#include "server/http/hardened_server.h"
 #include "server_fixture.h"
 
 using namespace quittance::server;

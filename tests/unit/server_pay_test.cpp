@@ -1,4 +1,4 @@
-// The patient payment page's server side (pay_requests.h, pay_routes.h), end to end: a device
+// The patient payment page's server side (pay/page.h, pay/routes.h), end to end: a device
 // writes its books (a payment request is an operation like any other) and pushes them through
 // the real sync API; the patient's page is played by plain HTTP calls to /api/pay/ and by
 // Stripe.js's own calls to the Stripe double (publishable key + client secret); the double's
@@ -18,10 +18,10 @@
 #include "app/command_id.h"
 #include "app/commands.h"
 #include "core/schedule.h"
-#include "server/books_import.h"
-#include "server/pay_links.h"
-#include "server/pay_routes.h"
-#include "server/rate_limit.h"
+#include "server/http/rate_limit.h"
+#include "server/pay/links.h"
+#include "server/pay/routes.h"
+#include "server/sync/books_import.h"
 #include "server_fixture.h"
 #include "store/migrations.h"
 #include "stripe_double_process.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "server/stripe_client.h"
+#include "server/stripe/client.h"
 #include "server_fixture.h"
 #include "stripe_double_process.h"
 

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "core/version.h"
-#include "server/devices.h"
+#include "server/devices/devices.h"
+#include "server/http/static_files.h"
 #include "server/options.h"
 #include "server/routes.h"
-#include "server/server_db.h"
-#include "server/static_files.h"
+#include "server/store/server_db.h"
 
 using namespace quittance;
 using namespace quittance::server;

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "server/mail_message.h"
-#include "server/smtp_sender.h"
+#include "server/mail/message.h"
+#include "server/mail/smtp_sender.h"
 #include "smtp_sink_process.h"
 #include "stripe_double_process.h"  // reserve_port()
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "child_process.h"
-#include "server/stripe_form.h"
+#include "server/stripe/form.h"
 
 namespace quittance::server::testing {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "server/stripe_signature.h"
+#include "server/stripe/signature.h"
 
 using namespace quittance::server;
 

@@ -12,9 +12,9 @@
 #include <random>
 
 #include "app/commands.h"
-#include "server/op_log.h"
-#include "server/server_db.h"
-#include "server/server_events.h"
+#include "server/store/server_db.h"
+#include "server/sync/op_log.h"
+#include "server/sync/server_events.h"
 #include "store/migrations.h"
 #include "sync/replica.h"
 

@@ -6,8 +6,8 @@
 #include <doctest/doctest.h>
 
 #include "app/op_check.h"
-#include "server/log_repair.h"
-#include "server/snapshots.h"
+#include "server/sync/log_repair.h"
+#include "server/sync/snapshots.h"
 #include "synced_device.h"
 
 using namespace quittance;

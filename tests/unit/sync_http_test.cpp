@@ -9,8 +9,8 @@
 
 #include "app/commands.h"
 #include "httplib_transport.h"
-#include "server/books_import.h"
-#include "server/devices.h"
+#include "server/devices/devices.h"
+#include "server/sync/books_import.h"
 #include "server_fixture.h"
 #include "store/migrations.h"
 #include "sync/replica.h"

@@ -1,0 +1,456 @@
+// The mail scheduler. See mail/scheduler.h.
+#include "server/mail/scheduler.h"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "app/payment_requests.h"
+#include "core/schedule.h"
+#include "server/mail/request_mail.h"
+#include "server/sync/op_log.h"
+
+namespace quittance::server {
+
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kFailedKept = 60 * kDay;  // failures older than that are no longer retried
+// Why a reminder was cancelled, when it may come back (the payment deleted, the patient's
+// reminders turned on again).
+constexpr const char* kPaid = "facture réglée";
+constexpr const char* kExcluded = "patient exclu des rappels";
+constexpr const char* kSuperseded = "remplacée par une relance plus récente";
+// A cancelled reminder due again after its time (its payment deleted, the patient's reminders
+// turned on again) waits that long: a mistake corrected at once sends nothing. A reminder
+// planned late for the first time (the server was down, an invoice synced late) is not held.
+constexpr std::int64_t kLateGrace = 15 * 60;
+
+struct Job {
+  OutboxRow row;
+  ComposedMail composed;
+  std::int64_t charges = 0;  // the server's card payments for the invoice (and its requests) when decided
+  std::string request_id;    // a request email's: sent only while the server has no payment of it
+  std::vector<std::string> invoice_requests;  // an invoice email's: the requests its invoice is in
+};
+
+// Card payments the server took, per invoice: a reminder must not chase money already paid,
+// even before a device has brought it into the books. A bank debit under way (processing) may
+// still fail: it holds the reminder back without cancelling it. A payment made on a payment
+// request's page names the request, not an invoice: it is filed under "request:<id>", and
+// goes to the request's invoices as the books will put it (requests::shares_of).
+struct ServerCharge {
+  std::string intent;
+  std::int64_t amount = 0;  // what the invoices receive: a card fee passed on to the patient is not theirs
+  bool succeeded = false;
+};
+using ServerCharges = std::map<std::string, std::vector<ServerCharge>>;
+
+std::string request_key(const std::string& request_id) { return "request:" + request_id; }
+
+// The payment requests the invoice is in (few: one per link sent for it).
+std::vector<std::string> requests_of(store::Database& books, const std::string& invoice_id) {
+  store::Statement s = books.prepare("SELECT request_id FROM payment_request_invoices WHERE invoice_id = ?");
+  s.bind(1, invoice_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.column_text(0));
+  return out;
+}
+
+// Every charge of the clinic (`invoice_id` ""), or those of one invoice and its requests.
+ServerCharges server_charges(store::Database& db, const std::string& clinic_id, const std::string& invoice_id = "",
+                             const std::vector<std::string>& request_ids = {}) {
+  store::Statement s = db.prepare(
+      "SELECT invoice_id, request_id, COALESCE(payment_intent_id, ''), amount - surcharge, status = 'succeeded' "
+      "FROM charges WHERE clinic_id = ?1 AND status IN ('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2 "
+      "OR (request_id != '' AND request_id IN (SELECT value FROM json_each(?3))))");
+  s.bind(1, clinic_id).bind(2, invoice_id).bind(3, nlohmann::json(request_ids).dump());
+  ServerCharges out;
+  while (s.step()) {
+    const std::string request_id = s.column_text(1);
+    out[request_id.empty() ? s.column_text(0) : request_key(request_id)].push_back(
+        {s.column_text(2), s.column_int64(3), s.column_int64(4) != 0});
+  }
+  return out;
+}
+
+std::int64_t charges_total(const ServerCharges& charges, const std::string& invoice_id,
+                           const std::vector<std::string>& request_ids) {
+  std::int64_t sum = 0;
+  auto add = [&](const std::string& key) {
+    auto it = charges.find(key);
+    if (it == charges.end()) return;
+    for (const ServerCharge& c : it->second) sum += c.amount;
+  };
+  add(invoice_id);
+  for (const std::string& r : request_ids) add(request_key(r));
+  return sum;
+}
+
+// What the server took for the invoice that the books do not show yet: paid (succeeded) and
+// under way (processing).
+struct Elsewhere {
+  std::int64_t paid = 0;
+  bool under_way = false;
+};
+
+Elsewhere elsewhere(store::Database& books, const ServerCharges& charges, const std::string& invoice_id,
+                    const std::vector<std::string>& request_ids) {
+  Elsewhere e;
+  // `share` gives the part of a charge not in the books yet that is the invoice's.
+  auto count = [&](const std::string& key, auto share) {
+    auto it = charges.find(key);
+    if (it == charges.end()) return;
+    for (const ServerCharge& c : it->second) {
+      store::Statement s = books.prepare("SELECT 1 FROM payments WHERE processor_ref = ? AND processor_ref != ''");
+      s.bind(1, c.intent);
+      if (s.step()) continue;
+      if (c.succeeded) {
+        e.paid += share(c.amount);
+      } else {
+        e.under_way = true;
+      }
+    }
+  };
+  count(invoice_id, [](std::int64_t amount) { return amount; });
+  for (const std::string& r : request_ids) {
+    count(request_key(r), [&](std::int64_t amount) {
+      for (const app::requests::Share& part : app::requests::shares_of(books, r, amount)) {
+        if (part.invoice_id == invoice_id) return part.amount;
+      }
+      return std::int64_t{0};
+    });
+  }
+  return e;
+}
+
+// Why a scheduled message no longer applies; "" when it still does. Said after « Annulé – ».
+std::string cancel_reason(const OutboxRow& row, const InvoiceFacts& facts, const std::optional<MailTemplate>& t,
+                          std::int64_t paid_elsewhere) {
+  if (facts.cancel_requested) return "à la demande du cabinet";
+  if (!t) return "modèle supprimé";
+  if (!t->active) return "modèle désactivé";
+  if (!facts.exists) return "facture introuvable";
+  // Turned off and on again: it concerns only invoices issued since.
+  if (facts.issued_at < t->active_since) return "modèle réactivé depuis l'émission de la facture";
+  if (facts.state == "cancelled") return "facture annulée";
+  if (row.reminder && facts.due - paid_elsewhere <= 0) return kPaid;
+  if (row.reminder && !facts.patient_reminders) return kExcluded;
+  return "";
+}
+
+// Temporary failures are tried again after 5 min, 20 min, 80 min, 5 h 20.
+std::int64_t backoff(std::int64_t attempts) {
+  std::int64_t wait = 300;
+  for (std::int64_t i = 1; i < attempts && wait < 6 * 3600; ++i) wait *= 4;
+  return wait;
+}
+
+std::int64_t books_cursor(store::Database& books) {
+  store::Statement s = books.prepare("SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'cursor'");
+  return s.step() ? s.column_int64(0) : 0;
+}
+
+}  // namespace
+
+MailScheduler::MailScheduler(SharedDatabase& db, SnapshotStore& books, std::shared_ptr<MailSender> sender, Clock now,
+                             MailSchedulerOptions options)
+    : db_(db), books_(books), sender_(std::move(sender)), now_(std::move(now)), options_(std::move(options)) {}
+
+int MailScheduler::recover() {
+  const std::int64_t now = now_();
+  return db_.with([&](store::Database& d) {
+    int n = 0;
+    d.transaction([&] { n = fail_interrupted(d, now); });
+    return n;
+  });
+}
+
+MailPass MailScheduler::run_once() {
+  MailPass pass;
+  // Only this scheduler sends, one pass at a time: a row still 'sending' now was interrupted.
+  recover();
+  const std::vector<std::string> clinics = db_.with([](store::Database& d) { return mail_clinics(d); });
+  for (const std::string& clinic : clinics) {
+    if (options_.stopping()) break;
+    try {
+      plan_clinic(clinic, pass);
+      run_clinic(clinic, pass);
+    } catch (const std::exception& e) {
+      std::cerr << "quittance-server: emails of clinic " << clinic << ": " << e.what() << '\n';
+    }
+  }
+  return pass;
+}
+
+// New rows for the invoices issued by operations the template has not been planned for (all
+// those issued since its activation, the first time), and the scheduled rows of a template whose
+// delay or name changed brought in line.
+void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
+  const std::int64_t now = now_();
+  const ServerCharges charges = db_.with([&](store::Database& d) { return server_charges(d, clinic_id); });
+  std::vector<OutboxRow> plans, moved;
+  std::map<std::string, PlanMark> marks;
+  books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer&) {
+    const std::int64_t cursor = books_cursor(b);
+    for (const MailTemplate& t : active_templates(b)) {
+      const std::optional<core::DelayUnit> unit = core::delay_unit_from_string(t.delay_unit);
+      if (!unit) continue;
+      const int amount = static_cast<int>(t.delay_amount);
+      std::optional<PlanMark> mark;
+      std::vector<OutboxRow> open;
+      db_.with([&](store::Database& d) {
+        mark = plan_mark(d, clinic_id, t.id);
+        open = open_mail(d, clinic_id, now, t.id);
+      });
+      for (OutboxRow& row : open) {
+        if (row.state != "scheduled") continue;
+        const std::int64_t due = core::schedule_at(row.issued_at, amount, *unit);
+        if (row.due_at == due && row.template_name == t.name) continue;
+        if (row.next_attempt_at == row.due_at) row.next_attempt_at = due;
+        row.due_at = due;
+        row.template_name = t.name;
+        moved.push_back(row);
+      }
+      // The invoice email: every invoice issued since the template's last planned log position
+      // (all since its activation the first time). Reminders: every invoice unpaid now, whose
+      // patient receives them — few, found through the status index — so a reminder comes back
+      // when a payment is deleted or a patient's reminders are turned on again.
+      // The recipient shown is the « Facturé à » payer's, else the patient's.
+      const bool from_start = t.reminder() || !mark || mark->active_since != t.active_since;
+      store::Statement s = b.prepare(
+          std::string("SELECT i.id, i.patient_id, i.issued_at, COALESCE(c.email, p.email), i.total - i.settled "
+                      "FROM invoices i JOIN patients p ON p.id = i.patient_id LEFT JOIN contacts c ON c.id = i.contact_id "
+                      "WHERE i.state = 'issued' AND i.issued_at >= ?1") +
+          (from_start ? ""
+                      : " AND i.id IN (SELECT json_extract(j.body, '$.invoice_id') FROM journal j "
+                        "WHERE j.name = 'invoice.issue' AND j.server_seq > ?2)") +
+          (t.reminder() ? " AND i.status IN ('due', 'partly_paid') AND p.reminders = 1" : ""));
+      s.bind(1, t.active_since);
+      if (!from_start) s.bind(2, mark->planned_seq);
+      while (s.step()) {
+        const std::optional<std::int64_t> issued = core::parse_utc_instant(s.column_text(2));
+        if (!issued) continue;
+        const std::string invoice = s.column_text(0);
+        if (t.reminder() && s.column_int64(4) - elsewhere(b, charges, invoice, requests_of(b, invoice)).paid <= 0) {
+          continue;
+        }
+        OutboxRow row;
+        row.id = t.id + ":" + invoice;
+        row.template_id = t.id;
+        row.invoice_id = invoice;
+        row.patient_id = s.column_text(1);
+        row.template_name = t.name;
+        row.reminder = t.reminder();
+        row.issued_at = *issued;
+        row.due_at = core::schedule_at(*issued, amount, *unit);
+        row.recipient = s.column_text(3);
+        plans.push_back(std::move(row));
+      }
+      marks[t.id] = PlanMark{t.active_since, cursor};
+    }
+    // « Demande de paiement »: every request to email still waiting; those the outbox knows
+    // (sent, failed, cancelled) are not planned again below.
+    if (const std::optional<MailTemplate> t = request_template(b)) {
+      for (OutboxRow& row : request_mail_plans(b, *t, now)) plans.push_back(std::move(row));
+    }
+  });
+  // Of an invoice's reminders planned after their time, only the latest goes (once): a patient
+  // is never sent the 7-day, 1-month and 2-month reminders in one burst.
+  std::map<std::string, std::int64_t> latest_late;
+  for (const OutboxRow& row : plans) {
+    if (row.reminder && row.due_at <= now) latest_late[row.invoice_id] = std::max(latest_late[row.invoice_id], row.due_at);
+  }
+  db_.with([&](store::Database& d) {
+    d.transaction([&] {
+      for (OutboxRow row : plans) {
+        const bool late = row.reminder && row.due_at <= now;
+        const bool superseded = late && row.due_at < latest_late[row.invoice_id];
+        std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
+        if (!known) {
+          if (superseded) {
+            row.state = "cancelled";
+            row.error = kSuperseded;
+          }
+          plan_mail(d, clinic_id, row, now);
+          ++pass.planned;
+          continue;
+        }
+        // A reminder cancelled because the invoice was paid or its patient excluded, and due
+        // again: scheduled as it would have been, or after the grace if that time is past.
+        if (!superseded && known->state == "cancelled" && (known->error == kPaid || known->error == kExcluded)) {
+          known->state = "scheduled";
+          known->error.clear();
+          known->due_at = row.due_at;
+          known->next_attempt_at = late ? now + kLateGrace : row.due_at;
+          known->recipient = row.recipient;
+          save_mail(d, clinic_id, *known, now);
+          ++pass.planned;
+        }
+      }
+      for (const OutboxRow& row : moved) save_mail(d, clinic_id, row, now);
+      for (const auto& [template_id, mark] : marks) set_plan_mark(d, clinic_id, template_id, mark);
+    });
+  });
+}
+
+void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
+  const std::int64_t now = now_();
+  std::vector<OutboxRow> open;
+  ServerCharges charges;
+  db_.with([&](store::Database& d) {
+    open = open_mail(d, clinic_id, now - kFailedKept);
+    charges = server_charges(d, clinic_id);
+  });
+  std::vector<OutboxRow> changes;
+  std::vector<Job> jobs;
+  std::int64_t decided_at_seq = 0;
+  books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer& commands) {
+    decided_at_seq = books_cursor(b);
+    const std::optional<MailTemplate> request_t = request_template(b);
+    auto cancel = [&](OutboxRow& row, const std::string& reason) {
+      row.state = "cancelled";
+      row.error = reason;
+      changes.push_back(row);
+      ++pass.cancelled;
+    };
+    auto sendable = [&](const OutboxRow& row) {
+      return row.due_at <= now && row.next_attempt_at <= now && jobs.size() < static_cast<std::size_t>(options_.batch);
+    };
+    for (OutboxRow& row : open) {
+      const InvoiceFacts facts = invoice_facts(b, row.invoice_id, row.id);
+      if (row.state == "failed") {
+        // « Réessayer » on a device: once per request (a new request is a new instant).
+        if (!facts.retry_requested.empty() && facts.retry_requested != row.retry_seen) {
+          row.state = "scheduled";
+          row.retry_seen = facts.retry_requested;
+          row.next_attempt_at = now;
+          row.attempts = 0;
+          row.error.clear();
+          changes.push_back(row);
+        }
+        continue;
+      }
+      const std::string request_id = request_t ? request_of(row, *request_t) : "";
+      if (!request_id.empty()) {
+        const RequestFacts r = request_facts(b, commands, request_id);
+        const RequestPayments online =
+            db_.with([&](store::Database& d) { return request_payments(d, clinic_id, request_id); });
+        const std::string reason =
+            facts.cancel_requested ? "à la demande du cabinet" : request_cancel_reason(r, online, now);
+        if (!reason.empty()) {
+          cancel(row, reason);
+        } else if (!online.under_way && sendable(row)) {  // a bank debit under way may yet pay it
+          jobs.push_back({row, compose_request_mail(r, *request_t, options_.public_url), 0, request_id, {}});
+        }
+        continue;
+      }
+      const std::optional<MailTemplate> t = find_template(b, row.template_id);
+      const std::vector<std::string> request_ids = requests_of(b, row.invoice_id);
+      const Elsewhere paid = elsewhere(b, charges, row.invoice_id, request_ids);
+      const std::string reason = cancel_reason(row, facts, t, paid.paid);
+      if (!reason.empty()) {
+        cancel(row, reason);
+        continue;
+      }
+      if (row.reminder && paid.under_way) continue;  // a bank debit under way: not now
+      if (!sendable(row)) continue;
+      jobs.push_back({row,
+                      compose_mail(commands, *t, row.invoice_id, paid.paid,
+                                   invoice_link_fields(b, commands, row.invoice_id, options_.public_url, now)),
+                      charges_total(charges, row.invoice_id, request_ids), "", request_ids});
+    }
+  });
+  db_.with([&](store::Database& d) {
+    d.transaction([&] {
+      for (const OutboxRow& row : changes) save_mail(d, clinic_id, row, now);
+    });
+  });
+
+  // Send, one message at a time, outside every lock; stop when what was decided is overtaken
+  // (new operations in the log, a card payment) or the pass has run long: the next pass,
+  // within seconds, decides again on the books as they are then.
+  const auto started = std::chrono::steady_clock::now();
+  for (Job& job : jobs) {
+    if (options_.stopping() || std::chrono::steady_clock::now() - started > std::chrono::seconds(options_.pass_seconds)) {
+      break;
+    }
+    const bool overtaken = db_.with([&](store::Database& d) {
+      // The server's own facts (this pass's emails among them) overtake nothing; a card
+      // payment's is caught by the charges below.
+      if (devices_wrote_after(d, clinic_id, decided_at_seq)) return true;
+      if (!job.request_id.empty()) {
+        const RequestPayments online = request_payments(d, clinic_id, job.request_id);
+        return online.paid || online.under_way;
+      }
+      return charges_total(server_charges(d, clinic_id, job.row.invoice_id, job.invoice_requests), job.row.invoice_id,
+                           job.invoice_requests) != job.charges;
+    });
+    if (overtaken) break;
+    try {
+      attach_invoice_pdf(job.composed);
+      send_one(clinic_id, job.row, job.composed, pass);
+    } catch (const std::exception& e) {
+      std::cerr << "quittance-server: email " << job.row.id << " of clinic " << clinic_id << ": " << e.what() << '\n';
+    }
+  }
+}
+
+void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass) {
+  const std::int64_t now = now_();
+  auto save = [&](const OutboxRow& r) {
+    db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
+  };
+  row.recipient = composed.recipient;
+  if (!composed.error.empty() || !sender_) {
+    row.state = "failed";
+    row.error = !composed.error.empty() ? composed.error
+                                        : "L'envoi d'e-mails n'est pas configuré sur le serveur (SMTP_URL).";
+    save(row);
+    ++pass.failed;
+    return;
+  }
+  const std::int64_t day_start = now - ((now % kDay) + kDay) % kDay;
+  const std::int64_t sent_today = db_.with([&](store::Database& d) { return sent_since(d, clinic_id, day_start); });
+  if (sent_today >= options_.daily_cap) {
+    row.next_attempt_at = day_start + kDay;
+    row.error = "Reporté au lendemain : limite de " + std::to_string(options_.daily_cap) + " e-mails par jour atteinte.";
+    save(row);
+    ++pass.postponed;
+    return;
+  }
+  // Written before the conversation, and only if the row is still as decided: a server stopped
+  // during it never sends this row again.
+  const bool claimed = db_.with([&](store::Database& d) {
+    bool ok = false;
+    d.transaction([&] { ok = claim_mail(d, clinic_id, row, now); });
+    return ok;
+  });
+  if (!claimed) return;
+  const SendResult result = sender_->send(composed.message);
+  using Outcome = SendResult::Outcome;
+  if (result.sent()) {
+    row.state = "sent";
+    row.error.clear();
+    ++pass.sent;
+  } else if (result.outcome == Outcome::refused || result.outcome == Outcome::unknown ||
+             row.attempts >= options_.max_attempts) {
+    row.state = "failed";
+    row.sent_at.reset();
+    row.error = result.outcome == Outcome::retry
+                    ? "Échec après " + std::to_string(row.attempts) + " tentatives : " + result.error
+                    : result.error;
+    ++pass.failed;
+  } else {
+    row.state = "scheduled";
+    row.sent_at.reset();
+    row.next_attempt_at = now + backoff(row.attempts);
+    row.error = "Nouvel essai prévu : " + result.error;
+    ++pass.postponed;
+  }
+  save(row);
+}
+
+}  // namespace quittance::server

@@ -1,0 +1,68 @@
+// Billing emails and reminders sent by the server (seed 001; docs/emails.md), so they go out
+// with every browser of the clinic closed. Each pass, for every clinic:
+//   1. plans, from its books (sync/snapshots.h), one outbox row per active template and invoice
+//      issued since the template was activated (reminders: only unpaid invoices), and one per
+//      payment request to email, « Demande de paiement » (mail/request_mail.h);
+//   2. cancels what no longer applies: a payment by any route (the books, or a card payment
+//      the server took that the books do not have yet), a cancelled invoice, a patient excluded
+//      from reminders, a template turned off, « Annuler » asked on a device; a request paid,
+//      cancelled or expired;
+//   3. sends what is due, at most once: a row is marked 'sending' before the SMTP conversation,
+//      so a server stopped during it reports the row failed instead of sending it again (as is
+//      a message whose answer was lost after it was sent); a row missed while the server was
+//      down is simply due, and goes out at the first pass. Nothing is sent on a decision the
+//      log or a card payment has overtaken: the rest waits for the next pass.
+// The clock is injected: the tests drive months of schedules in a second.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/common.h"
+#include "server/mail/compose.h"
+#include "server/mail/outbox.h"
+#include "server/mail/smtp_sender.h"
+#include "server/store/server_db.h"
+#include "server/sync/snapshots.h"
+
+namespace quittance::server {
+
+struct MailSchedulerOptions {
+  std::int64_t daily_cap = 200;  // messages per clinic per UTC day; past it, the rest wait a day
+  int max_attempts = 5;          // temporary failures (4xx, no answer) before « Échec »
+  int batch = 50;                // messages sent per clinic per pass
+  int pass_seconds = 120;        // a pass stops sending after that long; the next one goes on
+  // QUITTANCE_PUBLIC_URL (config.h), no trailing '/': the payment links' base. Empty: a request
+  // email fails, saying so, rather than carry a link to no host; invoice emails have no link.
+  std::string public_url;
+  std::function<bool()> stopping = [] { return false; };  // the server is stopping: send no more
+};
+
+struct MailPass {
+  int planned = 0, sent = 0, failed = 0, cancelled = 0, postponed = 0;
+};
+
+class MailScheduler {
+ public:
+  // `sender` null: mail not configured (SMTP_URL unset); due messages then fail with that reason.
+  MailScheduler(SharedDatabase& db, SnapshotStore& books, std::shared_ptr<MailSender> sender, Clock now,
+                MailSchedulerOptions options = {});
+  // Once at start-up: rows a stopped server left in 'sending' become failed. Returns how many.
+  int recover();
+  // One pass over every clinic. A clinic whose books cannot be read is skipped (and said on
+  // stderr); the others go on.
+  MailPass run_once();
+
+ private:
+  void plan_clinic(const std::string& clinic_id, MailPass& pass);
+  void run_clinic(const std::string& clinic_id, MailPass& pass);
+  void send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass);
+  SharedDatabase& db_;
+  SnapshotStore& books_;
+  std::shared_ptr<MailSender> sender_;
+  Clock now_;
+  MailSchedulerOptions options_;
+};
+
+}  // namespace quittance::server

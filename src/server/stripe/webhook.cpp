@@ -1,0 +1,212 @@
+// Stripe webhook events applied. See stripe/webhook.h.
+#include "server/stripe/webhook.h"
+
+#include <iostream>
+#include <optional>
+
+#include "core/schedule.h"
+#include "server/devices/devices.h"
+#include "server/http/json_lenient.h"
+#include "server/store/idempotency.h"
+#include "server/stripe/events.h"
+#include "server/stripe/records.h"
+
+namespace quittance::server {
+
+namespace {
+
+using lenient::integer;
+using lenient::text;
+
+// "2026-11-21" for a Unix time, in UTC: the date of a payment that no device dated.
+std::string utc_date(std::int64_t unix_seconds) { return core::format_utc_instant(unix_seconds).substr(0, 10); }
+
+bool clinic_exists(store::Database& d, const std::string& clinic_id) {
+  store::Statement s = d.prepare("SELECT 1 FROM clinics WHERE id = ?");
+  s.bind(1, clinic_id);
+  return s.step();
+}
+
+// A fetch from Stripe failed for now: Stripe will deliver the event again.
+struct Retry {};
+
+// Stripe's answer to a fetch, or Retry when it may come later. A definitive refusal (a
+// deleted object, a key without the permission) is logged and the event acknowledged, so
+// that Stripe does not redeliver it for three days in vain.
+std::optional<Json> fetch(PaymentsContext& ctx, const std::string& path, const FormParams& query = {}) {
+  StripeResponse r = ctx.stripe->get(path, query);
+  if (r.ok()) return r.body;
+  if (!r.answered() || r.status >= 500 || r.status == 429) throw Retry{};
+  std::cerr << "quittance-server: Stripe refused a webhook fetch: HTTP " << r.status << '\n';
+  return std::nullopt;
+}
+
+// The charge a payment intent stands for: by intent id, by the app's command id (the webhook
+// may overtake the API answer), or made from its metadata (a payment begun elsewhere).
+// nullopt for an intent of no clinic of ours.
+std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Json& pi) {
+  const std::string id = text(pi, "id");
+  const Json metadata = pi.value("metadata", Json::object());
+  const std::string clinic_id = text(metadata, "clinic_id");
+  return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
+    if (auto c = find_charge_by_intent(d, id)) return c;
+    if (clinic_id.empty() || !clinic_exists(d, clinic_id)) return std::nullopt;
+    if (auto c = find_charge_by_command(d, clinic_id, text(metadata, "command_id"))) {
+      c->payment_intent_id = id;
+      return c;
+    }
+    ChargeRecord c;
+    c.clinic_id = clinic_id;
+    c.payment_intent_id = id;
+    c.invoice_id = text(metadata, "invoice_id");
+    c.patient_id = text(metadata, "patient_id");
+    c.amount = integer(pi, "amount");
+    c.currency = text(pi, "currency");
+    for (char& ch : c.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.paid_on = text(metadata, "paid_on");
+    if (c.paid_on.empty()) c.paid_on = utc_date(integer(pi, "created"));
+    // A payment page's intent whose record was lost (a crash between Stripe's answer and ours):
+    // its metadata still names the request and the fee passed on.
+    c.request_id = text(metadata, "request_id");
+    if (const std::string surcharge = text(metadata, "surcharge");
+        !surcharge.empty() && surcharge.size() < 10 && surcharge.find_first_not_of("0123456789") == std::string::npos)
+      c.surcharge = std::stoll(surcharge);
+    if (c.amount <= 0 || c.surcharge >= c.amount) return std::nullopt;
+    insert_charge(d, c, ctx.now());
+    return c;
+  });
+}
+
+// The card a request's payment kept for later (its intent had setup_future_usage), fetched
+// from Stripe; nullopt when none was kept or it cannot be read for good.
+std::optional<CardRecord> card_kept(PaymentsContext& ctx, const ChargeRecord& charge, const Json& pi) {
+  if (charge.request_id.empty() || text(pi, "setup_future_usage") != "off_session" || !ctx.stripe) return std::nullopt;
+  std::string payment_method = text(pi, "payment_method");
+  if (payment_method.empty() && pi.contains("payment_method")) payment_method = text(pi["payment_method"], "id");
+  if (payment_method.empty()) return std::nullopt;
+  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  if (!method) return std::nullopt;
+  const Json card = method->value("card", Json::object());
+  return CardRecord{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
+                    integer(card, "exp_year")};
+}
+
+void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const Json& pi) {
+  std::optional<ChargeRecord> charge = charge_for_intent(ctx, pi);
+  if (!charge) return;
+  if (type == "payment_intent.succeeded") {
+    std::int64_t fee = 0;
+    if (ctx.stripe) {
+      std::optional<Json> full = fetch(ctx, "/v1/payment_intents/" + charge->payment_intent_id,
+                                       {{"expand[]", "latest_charge.balance_transaction"}});
+      if (full) fee = stripe_fee(*full);
+    }
+    // Paid on a request's page: dated the day the money came, not the day the page asked.
+    if (!charge->request_id.empty()) charge->paid_on = utc_date(ctx.now());
+    // The patient agreed to keep the card (setup_future_usage): Stripe attached it to their
+    // customer; it is saved like a card set up from the app, after the payment's event.
+    std::optional<CardRecord> kept = card_kept(ctx, *charge, pi);
+    ctx.db.with([&](store::Database& d) {
+      record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now());
+      if (kept) record_saved_card(d, charge->clinic_id, charge->patient_id, *kept, ctx.now());
+    });
+  } else if (type == "payment_intent.processing") {
+    ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "processing", 0, "", "", ctx.now()); });
+  } else {
+    const Json error = pi.value("last_payment_error", Json::object());
+    std::string decline_code = text(error, "decline_code");
+    if (decline_code.empty()) decline_code = text(error, "code");
+    ctx.db.with([&](store::Database& d) {
+      record_charge_outcome(d, *charge, "failed", 0, text(error, "code"), decline_code, ctx.now());
+    });
+  }
+}
+
+void apply_refund(PaymentsContext& ctx, const Json& refund) {
+  const std::string status = text(refund, "status");
+  if (status != "succeeded" && status != "pending") return;
+  const std::string refund_id = text(refund, "id");
+  const std::int64_t amount = integer(refund, "amount");
+  if (refund_id.empty() || amount <= 0) return;
+  ctx.db.with([&](store::Database& d) {
+    std::optional<ChargeRecord> charge = find_charge_by_intent(d, text(refund, "payment_intent"));
+    if (!charge) return;
+    // A refund the app asked for keeps the app's reason and date, even when its webhook
+    // arrives before the API's answer.
+    const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
+    std::string reason = "Remboursement fait dans Stripe";
+    std::string refunded_on = utc_date(integer(refund, "created"));
+    if (!command_id.empty()) {
+      if (std::optional<Json> asked = find_request(d, charge->clinic_id, command_id)) {
+        reason = asked->value("reason", reason);
+        refunded_on = asked->value("refunded_on", refunded_on);
+      }
+    }
+    record_refund(d, *charge, refund_id, amount, command_id, refunded_on, reason, ctx.now());
+  });
+}
+
+void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
+  const std::string payment_method = text(seti, "payment_method");
+  if (payment_method.empty()) return;
+  std::optional<CardSetup> setup =
+      ctx.db.with([&](store::Database& d) { return find_card_setup(d, text(seti, "id")); });
+  if (!setup || !ctx.stripe) return;  // not one of ours, or card payments switched off here
+  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  if (!method) return;
+  const Json card = method->value("card", Json::object());
+  CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
+                    integer(card, "exp_year")};
+  ctx.db.with([&](store::Database& d) {
+    d.transaction([&] {
+      // A card request's set-up (pay/page.h): the event names the request, now done.
+      record_saved_card(d, setup->clinic_id, setup->patient_id, record, ctx.now(), setup->request_id);
+      mark_card_setup_done(d, text(seti, "id"), payment_method);
+    });
+  });
+}
+
+}  // namespace
+
+ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std::string& raw_body) {
+  const std::string id = text(event, "id");
+  const std::string type = text(event, "type");
+  const bool applied = ctx.db.with([&](store::Database& d) {
+    store::Statement s = d.prepare("SELECT applied FROM stripe_events WHERE id = ?");
+    s.bind(1, id);
+    return s.step() && s.column_int64(0) == 1;
+  });
+  if (applied) return {200, {{"ok", true}, {"event_id", id}, {"duplicate", true}}};
+
+  const Json object = event.contains("data") && event["data"].is_object()
+                          ? event["data"].value("object", Json::object())
+                          : Json::object();
+  try {
+    if (type == "payment_intent.succeeded" || type == "payment_intent.processing" ||
+        type == "payment_intent.payment_failed") {
+      apply_payment_intent(ctx, type, object);
+    } else if (type == "refund.created" || type == "refund.updated") {
+      apply_refund(ctx, object);
+    } else if (type == "charge.refunded") {
+      // Older API versions embed the refunds; newer ones send refund.created for each.
+      const Json refunds = object.value("refunds", Json::object()).value("data", Json::array());
+      for (const Json& refund : refunds) apply_refund(ctx, refund);
+    } else if (type == "setup_intent.succeeded") {
+      apply_setup_intent(ctx, object);
+    } else if (type == "payment_method.detached") {
+      ctx.db.with([&](store::Database& d) { record_detached_card(d, text(object, "id"), ctx.now()); });
+    }
+  } catch (const Retry&) {
+    std::cerr << "quittance-server: Stripe event " << type << " left for redelivery: Stripe could not be read\n";
+    return {503, api_error("stripe_unreachable", "Stripe could not be reached; deliver this event again")};
+  }
+  ctx.db.with([&](store::Database& d) {
+    d.transaction([&] {
+      record_stripe_event(d, id, type, raw_body, ctx.now());
+      d.prepare("UPDATE stripe_events SET applied = 1 WHERE id = ?").bind(1, id).step();
+    });
+  });
+  return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}}};
+}
+
+}  // namespace quittance::server
