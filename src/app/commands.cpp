@@ -240,52 +240,79 @@ void CommandLayer::set_origin(std::string device_id, std::string series) {
   series_ = std::move(series);
 }
 
-Json CommandLayer::apply_op(const Op& op) {
+namespace {
+
+OpOutcome outcome_of(OpOutcome::Kind kind, std::string code, std::string message, std::string field = "") {
+  OpOutcome o;
+  o.kind = kind;
+  o.code = std::move(code);
+  o.message = std::move(message);
+  o.field = std::move(field);
+  return o;
+}
+
+OpOutcome storage_failure(const store::StoreError& e) {
+  return outcome_of(OpOutcome::Kind::StorageError, e.disk_full() ? "disk_full" : "storage_error", e.what());
+}
+
+}  // namespace
+
+Json OpOutcome::to_json() const {
+  if (kind != Kind::Applied) return error(code, message, field);
+  Json answer = ok(result);
+  if (replayed) answer["replayed"] = true;
+  return answer;
+}
+
+OpOutcome CommandLayer::apply(const Op& op) {
   try {
     if (auto previous = find_journal_entry(db_, op.id)) {
       // Already here (made inside another operation, or applied before): never run twice.
       if (previous->body != op.body &&
           parse_bounded_json_or_discarded(previous->body) != parse_bounded_json_or_discarded(op.body)) {
-        return error("command_id_reused", "the operation \"" + op.id + "\" is here with other content", "id");
+        return outcome_of(OpOutcome::Kind::Conflict, "command_id_reused",
+                          "the operation \"" + op.id + "\" is here with other content", "id");
       }
       if (op.server_seq > 0) {
         auto st = db_.prepare("UPDATE journal SET server_seq = ?2 WHERE command_id = ?1 AND server_seq IS NULL");
         st.bind(1, op.id).bind(2, op.server_seq);
         st.step();
       }
-      Json replay = ok(parse_bounded_json_or_discarded(previous->result));
-      replay["replayed"] = true;
+      OpOutcome replay;
+      replay.replayed = true;
+      replay.result = parse_bounded_json_or_discarded(previous->result);
       return replay;
     }
   } catch (const store::StoreError& e) {
-    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+    return storage_failure(e);
   }
   // The server refused it when its log was repaired (an operation an older server let in):
   // refused here too, without reading it, like on every replica.
-  if (!op.refused_code.empty()) return journal_refusal(op, error(op.refused_code, op.refused_message));
+  if (!op.refused_code.empty()) return journal_refusal(op, op.refused_code, op.refused_message);
   Json command;
   const OpRefusal shape = check_op_shape(op, &command);
   if (shape.code == "unknown_operation") {
     // From a newer Quittance: not applied, not journaled. Sync stops before it until this
     // device is updated, so that no device applies what another cannot. (The server lets in
     // only names it knows, so a device meets one only when the server is newer than itself.)
-    return error("unknown_operation", "this Quittance cannot apply \"" + op.name + "\": update it");
+    return outcome_of(OpOutcome::Kind::Unknown, "unknown_operation",
+                      "this Quittance cannot apply \"" + op.name + "\": update it");
   }
   // Anything else this version cannot read is refused the same way on every replica, and
   // the log moves on: a damaged operation never stops a clinic's sync.
-  if (!shape.ok()) return journal_refusal(op, error(shape.code, shape.message));
+  if (!shape.ok()) return journal_refusal(op, shape.code, shape.message);
   const CommandSpec& spec = *find_command(op.name);
   const core::Date day = *core::parse_iso_date(op.day);
   const Clock clock{[at = op.at] { return at; }, [day] { return day; }};
   const bool mine = op.server_seq == 0;  // made here, made again after other devices' operations
-  Json answer;
+  OpOutcome applied;
   try {
     // The role is the actor's, archived since or not; someone the books do not know, or whose
     // role may not do this, is refused (a forged operation changes nothing anywhere).
     // The server's own operations (kServerActor) record facts it learnt, and nothing else.
     const bool server_fact = op.actor == kServerActor && op.name == "server_event.apply";
     const std::optional<core::Role> role = server_fact ? core::Role::ReadOnly : role_of_any(db_, op.actor);
-    if (!role) return journal_refusal(op, error("forbidden", "unknown user \"" + op.actor + "\""));
+    if (!role) return journal_refusal(op, "forbidden", "unknown user \"" + op.actor + "\"");
     Context ctx{db_, command, op.id, op.actor, *role, clock, op.series};
     ctx.replaying = true;
     ctx.require(spec.permission);
@@ -298,27 +325,29 @@ Json CommandLayer::apply_op(const Op& op) {
                          op.origin, op.series, op.day, op.server_seq};
       if (recorder) record_pending(db_, op.id, op.name, command, first_seq, recorder->changeset());
       append_journal(db_, std::move(entry));
-      answer = ok(std::move(result));
+      applied.result = std::move(result);
     });
   } catch (const CommandError& e) {
-    return journal_refusal(op, error(e.code, e.message, e.field));
+    return journal_refusal(op, e.code, e.message, e.field);
   } catch (const store::StoreError& e) {
     // A broken constraint is this operation's fault: refused, the same on every device. A full
     // disk or an I/O error is the device's: the caller rolls the batch back and retries.
-    if (e.constraint()) return journal_refusal(op, error("refused_by_storage", e.what()));
-    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+    if (e.constraint()) return journal_refusal(op, "refused_by_storage", e.what());
+    return storage_failure(e);
   } catch (const Json::exception&) {
-    return journal_refusal(op, error("invalid_argument", "a field of the command has the wrong type"));
+    return journal_refusal(op, "invalid_argument", "a field of the command has the wrong type");
   } catch (const std::exception& e) {
-    return journal_refusal(op, error("internal_error", e.what()));
+    return journal_refusal(op, "internal_error", e.what());
   }
-  return answer;
+  return applied;
 }
 
-Json CommandLayer::journal_refusal(const Op& op, Json refusal) {
+OpOutcome CommandLayer::journal_refusal(const Op& op, std::string code, std::string message, std::string field) {
+  OpOutcome refused = outcome_of(OpOutcome::Kind::Refused, std::move(code), std::move(message), std::move(field));
   try {
     db_.transaction([&] {
-      JournalEntry entry{0, op.id, op.name, op.actor, op.body, dump(Json{{"refused", refusal["error"]}}), op.at, "", "",
+      const Json error_json = refused.to_json()["error"];
+      JournalEntry entry{0, op.id, op.name, op.actor, op.body, dump(Json{{"refused", error_json}}), op.at, "", "",
                          op.origin, op.series, op.day, op.server_seq};
       if (op.server_seq == 0) {
         record_pending(db_, op.id, op.name, parse_bounded_json_or_discarded(op.body), next_journal_seq(db_), "");
@@ -326,9 +355,9 @@ Json CommandLayer::journal_refusal(const Op& op, Json refusal) {
       append_journal(db_, std::move(entry));
     });
   } catch (const store::StoreError& e) {
-    return error(e.disk_full() ? "disk_full" : "storage_error", e.what());
+    return storage_failure(e);
   }
-  return refusal;
+  return refused;
 }
 
 }  // namespace quittance::app

@@ -41,6 +41,24 @@ struct Op {
   std::string refused_code, refused_message;
 };
 
+// What applying an operation did (CommandLayer::apply): typed for the replica, which acts on
+// it; apply_op() gives the same as the JSON answer of the edges.
+struct OpOutcome {
+  enum class Kind {
+    Applied,       // recorded here (or found already recorded: `replayed`)
+    Refused,       // journaled as refused, its refusal as its result: alike on every replica
+    Unknown,       // from a newer Quittance: neither applied nor journaled
+    Conflict,      // its id is here with other content: neither applied nor journaled again
+    StorageError,  // this device's storage failed (full disk, I/O): nothing kept, try again
+  };
+  Kind kind = Kind::Applied;
+  bool replayed = false;
+  Json result;                        // Applied
+  std::string code, message, field;  // the others
+  bool applied() const { return kind == Kind::Applied; }
+  Json to_json() const;               // {"ok": true, "result"} or {"ok": false, "error"}
+};
+
 class CommandLayer {
  public:
   explicit CommandLayer(store::Database& db, Clock clock = system_clock());
@@ -74,14 +92,15 @@ class CommandLayer {
   // so that every device agrees it was refused. One already in the journal is not run again.
   // One this version does not know answers `unknown_operation` and changes nothing. The commit
   // listener is not called: the caller makes the whole batch durable once.
-  Json apply_op(const Op& op);
+  OpOutcome apply(const Op& op);
+  Json apply_op(const Op& op) { return apply(op).to_json(); }
 
   // Called after every command that committed a change, so the platform can make it durable.
   void on_commit(std::function<void()> listener) { commit_listener_ = std::move(listener); }
 
  private:
   Json run(const Json& command, bool read_only_only);
-  Json journal_refusal(const Op& op, Json refusal);
+  OpOutcome journal_refusal(const Op& op, std::string code, std::string message, std::string field = "");
   store::Database& db_;
   Clock clock_;
   std::string actor_ = "owner";

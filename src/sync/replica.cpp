@@ -212,11 +212,19 @@ std::vector<app::Op> Replica::undo_pending() {
   return pending;
 }
 
-void Replica::redo(const app::Op& op) {
-  const app::Json answer = commands_.apply_op(op);
-  const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
-  if (code == "storage_error" || code == "disk_full") throw store::StoreError(1, "storage error while rebasing");
+namespace {
+
+using Kind = app::OpOutcome::Kind;
+
+// The device's storage failed under an operation: the caller's transaction rolls the whole
+// batch back, to be tried again.
+void throw_if_storage(const app::OpOutcome& outcome) {
+  if (outcome.kind == Kind::StorageError) throw store::StoreError(1, outcome.message);
 }
+
+}  // namespace
+
+void Replica::redo(const app::Op& op) { throw_if_storage(commands_.apply(op)); }
 
 std::int64_t Replica::refused_by_server(const std::vector<Refusal>& refusals) {
   std::int64_t found = 0;
@@ -276,10 +284,13 @@ std::int64_t Replica::parked_count() {
   return st.column_int64(0);
 }
 
-bool Replica::park_if_early(const app::Op& op, const std::string& code) {
+bool Replica::park_if_early(const app::Op& op, const app::OpOutcome& outcome) {
   // Only a server fact, and only for what a later operation may bring (its patient, its
   // payment): any other refusal is final, the same on every replica.
-  if (op.name != "server_event.apply" || code != "not_found" || !op.refused_code.empty()) return false;
+  if (outcome.kind != Kind::Refused || outcome.code != "not_found" || op.name != "server_event.apply" ||
+      !op.refused_code.empty()) {
+    return false;
+  }
   auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");  // journaled as refused: not yet
   unjournal.bind(1, op.id);
   unjournal.step();
@@ -287,7 +298,7 @@ bool Replica::park_if_early(const app::Op& op, const std::string& code) {
       "INSERT INTO sync_parked(command_id, server_seq, op, code) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT(command_id) DO NOTHING");
   park.bind(1, op.id).bind(2, op.server_seq).bind(3, op_to_json(op).dump(-1, ' ', false, Json::error_handler_t::replace));
-  park.bind(4, code);
+  park.bind(4, outcome.code);
   park.step();
   return true;
 }
@@ -304,11 +315,9 @@ void Replica::retry_parked(PullOutcome& outcome) {
   }
   auto unpark = db_.prepare("DELETE FROM sync_parked WHERE command_id = ?1");
   for (const app::Op& op : parked) {
-    const app::Json answer = commands_.apply_op(op);
-    const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
-    if (code == "storage_error" || code == "disk_full")
-      throw store::StoreError(1, answer["error"].value("message", "storage error"));
-    if (code == "not_found") {  // still early: out of the journal again, kept parked
+    const app::OpOutcome applied = commands_.apply(op);
+    throw_if_storage(applied);
+    if (applied.kind == Kind::Refused && applied.code == "not_found") {  // still early: out of the journal again, kept parked
       auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");
       unjournal.bind(1, op.id);
       unjournal.step();
@@ -317,7 +326,7 @@ void Replica::retry_parked(PullOutcome& outcome) {
     unpark.reset();
     unpark.bind(1, op.id);
     unpark.step();
-    if (code.empty()) {
+    if (applied.applied()) {
       ++outcome.unparked;
     } else {
       ++outcome.refused;
@@ -356,24 +365,22 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
       const std::vector<app::Op> pending = undo_pending();
       bool parked = parked_count() > 0;
       for (const app::Op& op : fresh) {
-        const app::Json answer = commands_.apply_op(op);
-        const std::string code = answer.value("ok", false) ? "" : answer["error"].value("code", "");
-        if (code.empty()) {
+        const app::OpOutcome applied = commands_.apply(op);
+        throw_if_storage(applied);
+        if (applied.applied()) {
           ++outcome.applied;
           // What this operation brought may be what a parked fact waits for.
           if (parked) {
             retry_parked(outcome);
             parked = parked_count() > 0;
           }
-        } else if (park_if_early(op, code)) {
+        } else if (park_if_early(op, applied)) {
           ++outcome.parked;
           parked = true;
-        } else if (code == "storage_error" || code == "disk_full") {
-          throw store::StoreError(1, answer["error"].value("message", "storage error"));
-        } else if (code == "unknown_operation" && op.refused_code.empty()) {
+        } else if (applied.kind == Kind::Unknown) {
           // A newer Quittance made it: stop before it (this device needs an update), so that
           // no device applies what follows without it.
-          outcome.blocked = code;
+          outcome.blocked = applied.code;
           at = op.server_seq - 1;
           break;
         } else {

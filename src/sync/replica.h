@@ -95,8 +95,8 @@ class Replica {
   // them, oldest first, to be made again (redo).
   std::vector<app::Op> undo_pending();
   void redo(const app::Op& op);
-  // Applies `op`, pulled; true when it was a fact parked rather than refused.
-  bool park_if_early(const app::Op& op, const std::string& code);
+  // `op`, pulled, was refused: true when it is a fact parked instead (its refusal taken back).
+  bool park_if_early(const app::Op& op, const app::OpOutcome& outcome);
   // Tries the parked facts again, oldest first.
   void retry_parked(PullOutcome& outcome);
   store::Database& db_;

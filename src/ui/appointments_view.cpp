@@ -41,7 +41,7 @@ std::string valid_time(std::string t) {
   return t;
 }
 
-void draw_new_appointment(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_new_appointment(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                           AppointmentsState& state) {
   NewAppointmentForm& f = state.form;
   const app::Json cats = categories(commands);
@@ -57,7 +57,7 @@ void draw_new_appointment(app::CommandLayer& commands, sync::Backend* backend, c
   }
   if (!any) {
     label(tr("appointment.no_category"));
-    if (ImGui::Button((std::string(tr("pay.cancel")) + "##appointment-cancel-form").c_str())) f = NewAppointmentForm{};
+    if (ImGui::Button(tr_id("pay.cancel", "appointment-cancel-form").c_str())) f = NewAppointmentForm{};
     return;
   }
   if (f.date_text.empty()) f.date_text = today_input();
@@ -69,7 +69,7 @@ void draw_new_appointment(app::CommandLayer& commands, sync::Backend* backend, c
                   &f.send_email);
   if (email.empty()) ImGui::EndDisabled();
   error_text(f.error_key);
-  if (ImGui::Button((std::string(tr("appointment.create")) + "##appointment-create").c_str())) {
+  if (ImGui::Button(tr_id("appointment.create", "appointment-create").c_str())) {
     const auto day = input_date_to_iso(f.date_text);
     const std::string time = valid_time(f.time_text);
     if (!day) {
@@ -84,20 +84,20 @@ void draw_new_appointment(app::CommandLayer& commands, sync::Backend* backend, c
                                         {"token", app::new_link_token()}, {"send_email", f.send_email}});
       if (answer["ok"] == true) {
         f = NewAppointmentForm{};
-        if (backend && answer["result"]["request"].is_object()) backend->expect_payment();
+        if (cards && answer["result"]["request"].is_object()) cards->expect_payment();
       } else {
         f.error_key = error_key(answer);
       }
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##appointment-cancel-form").c_str()) || escape_pressed())
+  if (ImGui::Button(tr_id("pay.cancel", "appointment-cancel-form").c_str()) || escape_pressed())
     f = NewAppointmentForm{};
 }
 
 }  // namespace
 
-void draw_appointments_tab(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_appointments_tab(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                            AppointmentsState& state) {
   const std::string patient_id = patient.value("patient_id", std::string());
   if (state.patient_id != patient_id) {
@@ -105,9 +105,9 @@ void draw_appointments_tab(app::CommandLayer& commands, sync::Backend* backend, 
     state.patient_id = patient_id;
   }
   if (state.form.open) {
-    draw_new_appointment(commands, backend, patient, state);
+    draw_new_appointment(commands, cards, patient, state);
     ImGui::Separator();
-  } else if (ImGui::Button((std::string(tr("appointment.new")) + "##open-appointment").c_str())) {
+  } else if (ImGui::Button(tr_id("appointment.new", "open-appointment").c_str())) {
     state.form.open = true;
   }
   const app::Json items = result_of(commands.query({{"cmd", "appointment.list"}, {"patient_id", patient_id}}))
@@ -127,7 +127,7 @@ void draw_appointments_tab(app::CommandLayer& commands, sync::Backend* backend, 
     label(line.c_str());
     if (status == "cancelled") continue;
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("appointment.cancel")) + "##cancel-appointment-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("appointment.cancel", std::string("cancel-appointment-") + id).c_str())) {
       app::Json answer = commands.exec({{"cmd", "appointment.cancel"}, {"id", app::new_command_id()},
                                         {"appointment_id", id}});
       state.message_key = answer["ok"] == true ? "" : error_key(answer);
@@ -136,10 +136,10 @@ void draw_appointments_tab(app::CommandLayer& commands, sync::Backend* backend, 
       app::Json r = a["request"];
       r["patient_id"] = patient_id;
       ImGui::Indent();
-      label(pay_link(backend, r.value("path", std::string())).c_str());
+      label(pay_link(cards, r.value("path", std::string())).c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("request.copy")) + "##copy-appointment-" + id).c_str())) {
-        ImGui::SetClipboardText(pay_link(backend, r.value("path", std::string())).c_str());
+      if (ImGui::SmallButton(tr_id("request.copy", std::string("copy-appointment-") + id).c_str())) {
+        ImGui::SetClipboardText(pay_link(cards, r.value("path", std::string())).c_str());
         state.links.copied_id = id;
       }
       if (state.links.copied_id == id) {
@@ -167,7 +167,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
       line += "   " + fill(tr("appointment.held_for"), {{"hours", std::to_string(c.value("expiry_hours", 0))}});
     label(line.c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("catalog.archive")) + "##archive-category-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("catalog.archive", std::string("archive-category-") + id).c_str())) {
       app::Json answer = commands.exec({{"cmd", "appointment_category.archive"}, {"id", app::new_command_id()},
                                         {"category_id", id}});
       f.error_key = answer["ok"] == true ? "" : error_key(answer);
@@ -180,7 +180,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
   text_field(tr("appointment.price"), "##category-price", &f.price_text, 160);
   label(tr("appointment.policy"));
   for (const char* policy : {"none", "deposit_amount", "deposit_percent", "full"}) {
-    const std::string text = std::string(tr(std::string("appointment.policy_choice.") + policy)) + "##policy-" + policy;
+    const std::string text = tr_id(std::string("appointment.policy_choice.") + policy, std::string("policy-") + policy);
     if (ImGui::RadioButton(text.c_str(), f.policy == policy)) f.policy = policy;
     ImGui::SameLine();
   }
@@ -191,7 +191,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
   }
   if (f.policy != "none") text_field(tr("appointment.expiry"), "##category-expiry", &f.expiry_text, 100);
   error_text(f.error_key);
-  if (ImGui::Button((std::string(tr("appointment.add_category")) + "##category-create").c_str())) {
+  if (ImGui::Button(tr_id("appointment.add_category", "category-create").c_str())) {
     app::Json cmd = {{"cmd", "appointment_category.create"}, {"id", app::new_command_id()}, {"name", f.name},
                      {"policy", f.policy}};
     char* end = nullptr;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 #include "ui/payment_requests_view.h"
 
 namespace quittance::ui {
@@ -27,7 +27,7 @@ struct AppointmentsState {
   std::string message_key;
 };
 
-void draw_appointments_tab(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_appointments_tab(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                            AppointmentsState& state);
 
 struct CategoryForm {

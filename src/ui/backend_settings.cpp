@@ -26,7 +26,7 @@ void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
   text_field(tr("backend.pair.name"), "##pair-name", &state.device_name, 320);
   text_field(tr("backend.pair.server"), "##pair-server", &state.server_url, 420);
   if (state.pairing) ImGui::BeginDisabled();
-  const bool pressed = ImGui::Button((std::string(tr("backend.pair.submit")) + "##pair-submit").c_str());
+  const bool pressed = ImGui::Button(tr_id("backend.pair.submit", "pair-submit").c_str());
   if (state.pairing) ImGui::EndDisabled();
   if (pressed) {
     state.pairing = true;
@@ -34,7 +34,7 @@ void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
     std::string url = state.server_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     BackendSettingsState* s = &state;
-    backend.pair(url, state.code, state.device_name, [s](const sync::CallResult& r) {
+    backend.pairing().pair(url, state.code, state.device_name, [s](const sync::CallResult& r) {
       s->pairing = false;
       s->failed = !r.ok();
       if (r.ok()) {
@@ -53,20 +53,20 @@ void draw_pairing_form(sync::Backend& backend, BackendSettingsState& state) {
 // The clinic's operation log: where this device stands, and « Synchroniser maintenant ».
 void draw_sync(sync::Backend& backend) {
   heading(tr("sync.heading"));
-  label((std::string(tr("sync.state")) + " " + sync_status_text(backend)).c_str());
-  if (!backend.link().series.empty()) {
-    label((std::string(tr("sync.series")) + " " + backend.link().series).c_str());
+  label((std::string(tr("sync.state")) + " " + sync_status_text(backend.log(), backend.server())).c_str());
+  if (!backend.server().link().series.empty()) {
+    label((std::string(tr("sync.series")) + " " + backend.server().link().series).c_str());
   }
-  const sync::SyncOutcome& last = backend.last_sync();
+  const sync::SyncOutcome& last = backend.log().last();
   if (last.reached && (last.pulled > 0 || last.pushed > 0)) {
     label((std::string(tr("sync.last")) + " " + std::to_string(last.pushed) + " " + tr("sync.sent") + ", " +
            std::to_string(last.pulled) + " " + tr("sync.received"))
               .c_str());
   }
-  if (backend.sync_state() == sync::SyncState::UpdateRequired) error_text("sync.update_required.help");
-  const bool running = backend.sync_state() == sync::SyncState::Syncing;
+  if (backend.log().state() == sync::SyncState::UpdateRequired) error_text("sync.update_required.help");
+  const bool running = backend.log().state() == sync::SyncState::Syncing;
   if (running) ImGui::BeginDisabled();
-  if (ImGui::Button((std::string(tr("sync.now")) + "##sync-now").c_str())) backend.sync_now();
+  if (ImGui::Button(tr_id("sync.now", "sync-now").c_str())) backend.log().sync_now();
   if (running) ImGui::EndDisabled();
 }
 
@@ -76,7 +76,7 @@ void draw_devices(sync::Backend& backend, BackendSettingsState& state) {
   if (state.devices.is_null() && !state.listing) {
     state.listing = true;
     BackendSettingsState* s = &state;
-    backend.list_devices([s](const sync::CallResult& r) {
+    backend.pairing().list_devices([s](const sync::CallResult& r) {
       s->listing = false;
       s->devices = r.ok() ? r.body["devices"] : nlohmann::json::array();
     });
@@ -100,7 +100,7 @@ void draw_devices(sync::Backend& backend, BackendSettingsState& state) {
     if (role_combo(("##device-role-" + id).c_str(), std::string(tr("backend.devices.role")) + " — " + d.value("name", ""),
                    &role)) {
       BackendSettingsState* s = &state;
-      backend.set_device_role(id, role, [s](const sync::CallResult& r) {
+      backend.pairing().set_device_role(id, role, [s](const sync::CallResult& r) {
         s->failed = !r.ok();
         s->message_key = r.ok() ? "backend.devices.role_done"
                                 : (r.code == "forbidden" ? "card.error.forbidden" : "backend.devices.role_failed");
@@ -109,14 +109,14 @@ void draw_devices(sync::Backend& backend, BackendSettingsState& state) {
     }
     ImGui::SameLine();
     if (state.confirm_revoke != id) {
-      if (ImGui::SmallButton((std::string(tr("backend.devices.revoke")) + "##revoke-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("backend.devices.revoke", std::string("revoke-") + id).c_str())) {
         state.confirm_revoke = id;
       }
       continue;
     }
-    if (ImGui::SmallButton((std::string(tr("backend.devices.revoke_confirm")) + "##revoke-confirm-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("backend.devices.revoke_confirm", std::string("revoke-confirm-") + id).c_str())) {
       BackendSettingsState* s = &state;
-      backend.revoke_device(id, [s](const sync::CallResult& r) {
+      backend.pairing().revoke_device(id, [s](const sync::CallResult& r) {
         s->failed = !r.ok();
         s->message_key = r.ok() ? "backend.devices.revoke_done"
                                 : (r.code == "forbidden" ? "card.error.forbidden" : "backend.devices.revoke_failed");
@@ -135,16 +135,16 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     label(tr("backend.none"));
     return;
   }
-  label((std::string(tr("backend.state")) + " " + tr(connection_key(*backend))).c_str());
-  if (backend->simulated()) {  // the demo: nothing to pair, nothing to revoke
+  label((std::string(tr("backend.state")) + " " + tr(connection_key(backend->server()))).c_str());
+  if (backend->server().simulated()) {  // the demo: nothing to pair, nothing to revoke
     label(tr("backend.cards_on"));
     return;
   }
-  const sync::DeviceLink& link = backend->link();
+  const sync::DeviceLink& link = backend->server().link();
   if (link.paired()) {
     label((std::string(tr("backend.device")) + " " + link.device_name).c_str());
-    label(tr(backend->card_payments() ? "backend.cards_on" : "backend.cards_off"));
-    if (!backend->blocked_code().empty()) error_text("backend.blocked");
+    label(tr(backend->server().card_payments() ? "backend.cards_on" : "backend.cards_off"));
+    if (backend->log().has_parked() || !backend->cards().demo_blocked().empty()) error_text("backend.blocked");
   }
   if (state.failed) {
     error_text(state.message_key);
@@ -152,7 +152,7 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     label(tr(state.message_key));
   }
   ImGui::Spacing();
-  if (!link.paired() || backend->connection() == sync::Connection::Revoked) {
+  if (!link.paired() || backend->server().connection() == sync::Connection::Revoked) {
     draw_pairing_form(*backend, state);
     return;
   }
@@ -166,9 +166,9 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   label(tr("backend.code.role"));
   ImGui::SameLine();
   role_combo("##new-device-role", tr("backend.code.role"), &state.new_device_role);
-  if (ImGui::Button((std::string(tr("backend.code.ask")) + "##pairing-code").c_str())) {
+  if (ImGui::Button(tr_id("backend.code.ask", "pairing-code").c_str())) {
     BackendSettingsState* s = &state;
-    backend->request_pairing_code(state.new_device_role, [s](const sync::CallResult& r) {
+    backend->pairing().request_pairing_code(state.new_device_role, [s](const sync::CallResult& r) {
       s->failed = !r.ok();
       s->message_key = r.ok() ? "" : (r.answered() ? "backend.code.refused" : "backend.pair.unreachable");
       s->new_code = r.ok() ? r.body.value("code", "") : "";
@@ -182,18 +182,18 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   }
   ImGui::Spacing();
   if (!state.confirm_forget) {
-    if (ImGui::Button((std::string(tr("backend.forget")) + "##forget").c_str())) state.confirm_forget = true;
+    if (ImGui::Button(tr_id("backend.forget", "forget").c_str())) state.confirm_forget = true;
     return;
   }
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   label(tr("backend.forget.warning"));
   ImGui::PopTextWrapPos();
-  if (ImGui::Button((std::string(tr("backend.forget.confirm")) + "##forget-confirm").c_str())) {
+  if (ImGui::Button(tr_id("backend.forget.confirm", "forget-confirm").c_str())) {
     backend->forget();
     state = BackendSettingsState{};
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##forget-cancel").c_str())) state.confirm_forget = false;
+  if (ImGui::Button(tr_id("pay.cancel", "forget-cancel").c_str())) state.confirm_forget = false;
 }
 
 }  // namespace quittance::ui

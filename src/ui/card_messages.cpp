@@ -14,9 +14,9 @@ std::string known_or(const std::string& key, const char* fallback) { return tr(k
 
 }  // namespace
 
-const char* connection_key(const sync::Backend& backend) {
-  if (backend.simulated()) return "backend.demo";
-  switch (backend.connection()) {
+const char* connection_key(const sync::ServerLink& server) {
+  if (server.simulated()) return "backend.demo";
+  switch (server.connection()) {
     case sync::Connection::Unpaired:
       return "backend.unpaired";
     case sync::Connection::Connecting:

@@ -5,12 +5,12 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/server_link.h"
 
 namespace quittance::ui {
 
 // The catalogue key of the backend's state ("backend.online", ..., "backend.demo").
-const char* connection_key(const sync::Backend& backend);
+const char* connection_key(const sync::ServerLink& server);
 
 // « Visa •••• 4242 (12/2030) » for a card.list item; `simulated` adds « (démonstration) ».
 std::string card_label(const app::Json& card, bool simulated = false);

@@ -43,14 +43,14 @@ void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsSta
     label(line.c_str());
     if (t["builtin"] != true && t["archived"] != true) {
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("catalog.archive")) + "##archive-type-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("catalog.archive", std::string("archive-type-") + id).c_str())) {
         run(commands, {{"cmd", "payment_type.archive"}, {"payment_type_id", id}}, state);
       }
     }
   }
   ImGui::Spacing();
   text_field(tr("catalog.payment_type_label"), "##new-payment-type", &state.payment_type_label);
-  if (ImGui::Button((std::string(tr("catalog.add_payment_type")) + "##add-payment-type").c_str()) &&
+  if (ImGui::Button(tr_id("catalog.add_payment_type", "add-payment-type").c_str()) &&
       run(commands, {{"cmd", "payment_type.create"}, {"label", state.payment_type_label}}, state)) {
     state.payment_type_label.clear();
   }
@@ -68,7 +68,7 @@ void draw_tax_rates_settings(app::CommandLayer& commands, CatalogSettingsState& 
   ImGui::Spacing();
   text_field(tr("catalog.tax_name"), "##new-tax-name", &state.tax_name);
   text_field(tr("catalog.tax_rate"), "##new-tax-rate", &state.tax_rate, 120);
-  if (ImGui::Button((std::string(tr("catalog.add_tax_rate")) + "##add-tax-rate").c_str())) {
+  if (ImGui::Button(tr_id("catalog.add_tax_rate", "add-tax-rate").c_str())) {
     auto bp = core::parse_percent(state.tax_rate);
     if (!bp) {
       state.error_key = "error.invalid_percent";
@@ -95,7 +95,7 @@ void draw_services_settings(app::CommandLayer& commands, CatalogSettingsState& s
   text_field(tr("catalog.service_price"), "##new-service-price", &state.service_price, 120);
   label(tr("editor.tax"));
   tax_rate_combo("##new-service-tax", commands.query({{"cmd", "tax_rate.list"}})["result"], &state.service_tax_id, 240);
-  if (ImGui::Button((std::string(tr("catalog.add_service")) + "##add-service").c_str())) {
+  if (ImGui::Button(tr_id("catalog.add_service", "add-service").c_str())) {
     auto price = parse_money(state.service_price);
     if (!price) {
       state.error_key = "error.invalid_amount";

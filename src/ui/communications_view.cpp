@@ -40,9 +40,9 @@ std::string invoice_cell(const app::Json& m) {
 
 }  // namespace
 
-MailSender mail_sender(const sync::Backend* backend) {
-  if (backend && backend->simulated()) return MailSender::Demo;
-  return backend && backend->link().paired() ? MailSender::Server : MailSender::Unpaired;
+MailSender mail_sender(const sync::ServerLink* server) {
+  if (server && server->simulated()) return MailSender::Demo;
+  return server && server->link().paired() ? MailSender::Server : MailSender::Unpaired;
 }
 
 void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
@@ -119,7 +119,7 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
       const char* action = st == "scheduled" && !m.value("cancel_requested", false) ? "comms.cancel"
                            : st == "failed" && !m.value("retry_requested", false) ? "comms.retry"
                                                                                   : nullptr;
-      if (action && ImGui::SmallButton((std::string(tr(action)) + "##" + action + "-" + id).c_str())) {
+      if (action && ImGui::SmallButton(tr_id(action, std::string(action) + "-" + id).c_str())) {
         const app::Json answer = commands.exec({{"cmd", st == "scheduled" ? "message.cancel" : "message.retry"},
                                                 {"id", app::new_command_id()},
                                                 {"message_id", id}});

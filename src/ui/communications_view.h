@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/server_link.h"
 #include "ui/paged_list.h"
 
 namespace quittance::ui {
@@ -21,7 +21,7 @@ struct CommunicationsState {
 // Who sends this device's emails: no one yet (not paired), the clinic's server, or no one
 // because this is the demo. The screens say so when it is not the server.
 enum class MailSender { Unpaired, Server, Demo };
-MailSender mail_sender(const sync::Backend* backend);
+MailSender mail_sender(const sync::ServerLink* server);
 
 // `patient_id` "" : every patient's.
 void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,

@@ -288,7 +288,7 @@ void draw_reviews(app::CommandLayer& commands, DashboardState& state) {
               .c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("dashboard.review.seen")) + "##review-" + cmd + "-" + invoice).c_str())) {
+    if (ImGui::SmallButton(tr_id("dashboard.review.seen", std::string("review-") + cmd + "-" + invoice).c_str())) {
       const app::Json answer = commands.exec(
           {{"cmd", "review.dismiss"}, {"id", app::new_command_id()}, {"command_id", cmd}, {"invoice_id", invoice}});
       state.review_error = answer["ok"] == true ? "" : error_key(answer);

@@ -115,19 +115,19 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   const core::Date t = today();
   const core::Date this_month{t.year, t.month, 1};
   const core::Date last_month = core::add_months(this_month, -1);
-  if (ImGui::SmallButton((std::string(tr("exports.period.this_month")) + "##period-this-month").c_str())) {
+  if (ImGui::SmallButton(tr_id("exports.period.this_month", "period-this-month").c_str())) {
     set_period(state, this_month, month_end(this_month));
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton((std::string(tr("exports.period.last_month")) + "##period-last-month").c_str())) {
+  if (ImGui::SmallButton(tr_id("exports.period.last_month", "period-last-month").c_str())) {
     set_period(state, last_month, month_end(last_month));
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton((std::string(tr("exports.period.this_year")) + "##period-this-year").c_str())) {
+  if (ImGui::SmallButton(tr_id("exports.period.this_year", "period-this-year").c_str())) {
     set_period(state, core::Date{t.year, 1, 1}, core::Date{t.year, 12, 31});
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton((std::string(tr("exports.period.last_year")) + "##period-last-year").c_str())) {
+  if (ImGui::SmallButton(tr_id("exports.period.last_year", "period-last-year").c_str())) {
     set_period(state, core::Date{t.year - 1, 1, 1}, core::Date{t.year - 1, 12, 31});
   }
   ImGui::Spacing();
@@ -138,7 +138,7 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   for (const ExportKind& k : kKinds) button_w = std::max(button_w, ImGui::CalcTextSize(tr(k.button)).x);
   button_w += 2 * ImGui::GetStyle().FramePadding.x;
   for (const ExportKind& k : kKinds) {
-    const std::string text = std::string(tr(k.button)) + "##export-" + k.kind;
+    const std::string text = tr_id(k.button, std::string("export-") + k.kind);
     if (ImGui::Button(text.c_str(), ImVec2(button_w, 0))) run_export(commands, state, k);
     ImGui::SameLine(0, 16);
     ImGui::AlignTextToFramePadding();
@@ -157,7 +157,7 @@ void draw_backup(app::CommandLayer& commands, ExportsState& state) {
   ImGui::PopTextWrapPos();
   const bool can = platform().download && platform().backup;
   if (!can) ImGui::BeginDisabled();
-  if (ImGui::Button((std::string(tr("exports.backup.download")) + "##backup-download").c_str())) {
+  if (ImGui::Button(tr_id("exports.backup.download", "backup-download").c_str())) {
     if (const std::optional<std::string> filename = download_backup(commands)) {
       say(state.backup_message, fill(tr("exports.backup.done"), {{"file", *filename}}), false);
     } else {
@@ -211,7 +211,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   const bool can = owner && platform().pick_file && platform().restore;
   const bool busy = state.restore == R::Running;
   if (!can || busy) ImGui::BeginDisabled();
-  if (ImGui::Button((std::string(tr("exports.restore.pick")) + "##restore-pick").c_str())) {
+  if (ImGui::Button(tr_id("exports.restore.pick", "restore-pick").c_str())) {
     ExportsState* s = &state;  // lives in the app's UiState for the whole session
     platform().pick_file(".sqlite,.db,.sqlite3,application/vnd.sqlite3,application/x-sqlite3",
                          [s](std::string name, Bytes bytes) { picked(s, std::move(name), std::move(bytes)); });
@@ -237,7 +237,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
       ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.97f, 0.84f, 0.84f, 1.0f));
       ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.95f, 0.74f, 0.74f, 1.0f));
       ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.92f, 0.64f, 0.64f, 1.0f));
-      const bool confirmed = ImGui::Button((std::string(tr("exports.restore.confirm")) + "##restore-confirm").c_str());
+      const bool confirmed = ImGui::Button(tr_id("exports.restore.confirm", "restore-confirm").c_str());
       ImGui::PopStyleColor(3);
       if (confirmed) {
         state.restore = R::Running;
@@ -250,7 +250,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
         state.bytes.clear();
       }
       ImGui::SameLine();
-      if (ImGui::Button((std::string(tr("exports.restore.cancel")) + "##restore-cancel").c_str())) {
+      if (ImGui::Button(tr_id("exports.restore.cancel", "restore-cancel").c_str())) {
         state.restore = R::None;
         state.bytes.clear();
       }

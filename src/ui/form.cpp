@@ -40,7 +40,7 @@ bool role_combo(const char* id, const std::string& name, std::string* role) {
   name_last_widget(name.c_str());
   if (open) {
     for (const char* r : kRoles) {
-      if (ImGui::Selectable((std::string(tr(role_key(r))) + "##role-" + r).c_str(), *role == r)) {
+      if (ImGui::Selectable(tr_id(role_key(r), std::string("role-") + r).c_str(), *role == r)) {
         *role = r;
         changed = true;
       }

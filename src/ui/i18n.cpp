@@ -60,4 +60,6 @@ const char* tr(const std::string& key) {
   return it->second.get(key);
 }
 
+std::string tr_id(const std::string& key, const std::string& id) { return std::string(tr(key)) + "##" + id; }
+
 }  // namespace quittance::ui

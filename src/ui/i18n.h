@@ -28,5 +28,8 @@ void set_catalog(const std::string& language, Catalog catalog);
 bool set_language(const std::string& language);  // false if no such catalogue
 const std::string& language();
 const char* tr(const std::string& key);
+// A widget's label: the text of `key` with an ImGui id that stays the same in every language
+// ("Enregistrer##save-patient"), so that a widget keeps its state, focus and automation name.
+std::string tr_id(const std::string& key, const std::string& id);
 
 }  // namespace quittance::ui

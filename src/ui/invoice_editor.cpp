@@ -280,7 +280,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
       all_valid = false;
       label(tr("editor.line_incomplete"));
     }
-    if (state.lines.size() > 1 && ImGui::SmallButton((std::string(tr("editor.remove_line")) + "##remove").c_str())) {
+    if (state.lines.size() > 1 && ImGui::SmallButton(tr_id("editor.remove_line", "remove").c_str())) {
       state.lines.erase(state.lines.begin() + static_cast<std::ptrdiff_t>(i));
       ImGui::PopID();
       break;
@@ -288,7 +288,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
     ImGui::PopID();
   }
   ImGui::Spacing();
-  if (ImGui::Button((std::string(tr("editor.add_line")) + "##add-line").c_str())) {
+  if (ImGui::Button(tr_id("editor.add_line", "add-line").c_str())) {
     LineEdit l;
     l.service_date = today_input();
     state.lines.push_back(l);
@@ -305,20 +305,20 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
   }
   error_text(state.error_key);
   if (credit_note) {
-    if (ImGui::Button((std::string(tr("credit_note.issue")) + "##issue-credit-note").c_str())) {
+    if (ImGui::Button(tr_id("credit_note.issue", "issue-credit-note").c_str())) {
       state.error_key = issue_credit_note(commands, state);
       if (state.error_key.empty()) state.open = false;
     }
     ImGui::SameLine();
-    if (ImGui::Button((std::string(tr("pay.cancel")) + "##editor-cancel").c_str())) state.open = false;
+    if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
     return state.open;
   }
-  if (ImGui::Button((std::string(tr("editor.save_draft")) + "##save-draft").c_str())) {
+  if (ImGui::Button(tr_id("editor.save_draft", "save-draft").c_str())) {
     state.error_key = save(commands, state);
     if (state.error_key.empty()) state.open = false;
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("editor.issue")) + "##issue").c_str())) {
+  if (ImGui::Button(tr_id("editor.issue", "issue").c_str())) {
     state.error_key = save(commands, state);
     if (state.error_key.empty()) {
       app::Json answer = commands.exec({{"cmd", "invoice.issue"}, {"id", app::new_command_id()}, {"invoice_id", state.draft_id}});
@@ -330,7 +330,7 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##editor-cancel").c_str())) state.open = false;
+  if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
   return state.open;
 }
 

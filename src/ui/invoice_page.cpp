@@ -100,11 +100,11 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
     if (payment.empty() || !payment.value("processor_ref", std::string()).empty()) continue;
     const std::string n = std::to_string(row);
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("payment_edit.edit")) + "##edit-allocation-" + n).c_str())) {
+    if (ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-allocation-") + n).c_str())) {
       open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Edit);
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("payment_edit.delete")) + "##delete-allocation-" + n).c_str())) {
+    if (ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-allocation-") + n).c_str())) {
       open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Delete);
     }
   }
@@ -138,7 +138,7 @@ void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
   label(tr("invoice_page.cancel_help"));
   ImGui::PopTextWrapPos();
   text_field(tr("invoice_page.cancel_reason"), "##cancel-reason", &state.cancel_reason, 500);
-  if (ImGui::Button((std::string(tr("invoice_page.cancel_confirm")) + "##cancel-confirm").c_str())) {
+  if (ImGui::Button(tr_id("invoice_page.cancel_confirm", "cancel-confirm").c_str())) {
     const app::Json answer = commands.exec({{"cmd", "invoice.cancel"}, {"id", app::new_command_id()},
                                             {"invoice_id", state.invoice_id}, {"reason", state.cancel_reason}});
     if (answer.value("ok", false)) {
@@ -149,7 +149,7 @@ void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##cancel-abandon").c_str()) || escape_pressed()) {
+  if (ImGui::Button(tr_id("pay.cancel", "cancel-abandon").c_str()) || escape_pressed()) {
     state.cancelling = false;
     state.error_key.clear();
   }
@@ -170,7 +170,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     return request;
   }
   const app::Json& inv = answer["result"];
-  if (ImGui::Button((std::string(tr("invoice_page.back")) + "##invoice-back").c_str())) {
+  if (ImGui::Button(tr_id("invoice_page.back", "invoice-back").c_str())) {
     state.invoice_id.clear();
     return request;
   }
@@ -181,7 +181,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
   if (!draft) label((std::string(tr("invoice_page.issued_on")) + " " + date(inv.value("issued_on", std::string()))).c_str());
   label((std::string(tr("invoice_page.patient")) + " " + inv.value("patient_name", std::string())).c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton((std::string(tr("payments.open_patient")) + "##invoice-patient").c_str())) {
+  if (ImGui::SmallButton(tr_id("payments.open_patient", "invoice-patient").c_str())) {
     request.patient = inv.value("patient_id", std::string());
   }
   label((std::string(tr("invoice_page.billed_to")) + " " + billed_to(commands, inv)).c_str());
@@ -202,11 +202,11 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
   ImGui::Spacing();
 
   if (draft) {
-    if (ImGui::Button((std::string(tr("invoice_page.edit_draft")) + "##edit-draft").c_str())) {
+    if (ImGui::Button(tr_id("invoice_page.edit_draft", "edit-draft").c_str())) {
       request.edit_draft = state.invoice_id;
     }
     ImGui::SameLine();
-    if (ImGui::Button((std::string(tr("invoice_page.delete_draft")) + "##delete-draft").c_str())) {
+    if (ImGui::Button(tr_id("invoice_page.delete_draft", "delete-draft").c_str())) {
       const app::Json deleted = commands.exec({{"cmd", "invoice.delete"}, {"id", app::new_command_id()},
                                                {"invoice_id", state.invoice_id}});
       if (deleted.value("ok", false)) {
@@ -217,21 +217,21 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     }
   } else {
     if (!platform().download) ImGui::BeginDisabled();
-    if (ImGui::Button((std::string(tr("invoice_page.pdf")) + "##invoice-pdf").c_str())) download_invoice_pdf(commands, inv, state);
+    if (ImGui::Button(tr_id("invoice_page.pdf", "invoice-pdf").c_str())) download_invoice_pdf(commands, inv, state);
     if (!platform().download) ImGui::EndDisabled();
     if (status != "cancelled") ImGui::SameLine();
   }
   if (!draft && status != "cancelled") {
-    if (due > 0 && ImGui::Button((std::string(tr("invoices.pay")) + "##invoice-pay").c_str())) {
+    if (due > 0 && ImGui::Button(tr_id("invoices.pay", "invoice-pay").c_str())) {
       open_pay_dialog(pay, state.invoice_id, due);
     }
     if (due > 0) ImGui::SameLine();
-    if (due > 0 && ImGui::Button((std::string(tr("request.for_invoice")) + "##invoice-request").c_str())) {
+    if (due > 0 && ImGui::Button(tr_id("request.for_invoice", "invoice-request").c_str())) {
       request.request_payment = state.invoice_id;
       request.patient = inv.value("patient_id", std::string());
     }
     if (due > 0) ImGui::SameLine();
-    if (!state.cancelling && ImGui::Button((std::string(tr("invoice_page.cancel")) + "##invoice-cancel").c_str())) {
+    if (!state.cancelling && ImGui::Button(tr_id("invoice_page.cancel", "invoice-cancel").c_str())) {
       state.cancelling = true;
     }
     if (state.cancelling) draw_cancel_form(commands, state);

@@ -83,7 +83,7 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
       label(status_label(r["status"]));
       ImGui::TableNextColumn();
       if (r["due"].get<std::int64_t>() > 0) {
-        const std::string button = std::string(tr("invoices.pay")) + "##pay-" + number;
+        const std::string button = tr_id("invoices.pay", std::string("pay-") + number);
         if (ImGui::SmallButton(button.c_str())) open_pay_dialog(pay, invoice_id, r["due"]);
       }
     }

@@ -13,25 +13,25 @@
 
 namespace quittance::ui {
 
-void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_patient_cards(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                         PatientCardsState& state, PaymentRequestsState& requests) {
   const std::string patient_id = patient.value("patient_id", std::string());
   if (state.patient_id != patient_id) {  // another patient: the last message was not about this one
     state = PatientCardsState{};
     state.patient_id = patient_id;
   }
-  app::Json cards = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}}));
-  if (!cards.contains("items")) cards = {{"items", app::Json::array()}, {"attempts", app::Json::array()}};
-  const bool available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
-  if (cards["items"].empty() && !available) return;  // nothing to show nor to do here
+  app::Json saved = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient_id}}));
+  if (!saved.contains("items")) saved = {{"items", app::Json::array()}, {"attempts", app::Json::array()}};
+  const bool available = cards && cards->available() && cards->server().connection() == sync::Connection::Online;
+  if (saved["items"].empty() && !available) return;  // nothing to show nor to do here
   // The awaited card has come: the request's message has done its job.
-  if (state.message_key == "card.setup_sent" && cards["items"].size() > state.cards_when_asked) state.message_key.clear();
+  if (state.message_key == "card.setup_sent" && saved["items"].size() > state.cards_when_asked) state.message_key.clear();
 
   std::string line = std::string(tr("card.saved_card")) + " ";
-  line += cards["items"].empty() ? tr("card.none") : card_label(cards["items"][0], backend && backend->simulated());
+  line += saved["items"].empty() ? tr("card.none") : card_label(saved["items"][0], cards && cards->simulated());
   label(line.c_str());
-  if (!cards["attempts"].empty()) {
-    const app::Json& last = cards["attempts"][0];
+  if (!saved["attempts"].empty()) {
+    const app::Json& last = saved["attempts"][0];
     if (last["status"] == "failed") {
       error_text(decline_key(last.value("decline_code", std::string())));
     }
@@ -39,17 +39,17 @@ void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, con
   if (!available) return;
   ImGui::SameLine();
   if (state.asking) ImGui::BeginDisabled();
-  const char* setup_key = cards["items"].empty() ? "card.setup" : "card.setup_another";
-  const bool pressed = ImGui::Button((std::string(tr(setup_key)) + "##card-setup").c_str());
+  const char* setup_key = saved["items"].empty() ? "card.setup" : "card.setup_another";
+  const bool pressed = ImGui::Button(tr_id(setup_key, "card-setup").c_str());
   if (state.asking) ImGui::EndDisabled();
-  if (pressed && !backend->simulated()) {
+  if (pressed && !cards->simulated()) {
     open_request_form(requests, patient_id, "card");
   } else if (pressed) {
     state.asking = true;
     state.message_key.clear();
-    state.cards_when_asked = cards["items"].size();
+    state.cards_when_asked = saved["items"].size();
     PatientCardsState* s = &state;
-    backend->setup_card(app::new_command_id(), patient_id, patient.value("name", std::string()),
+    cards->setup_card(app::new_command_id(), patient_id, patient.value("name", std::string()),
                         patient.value("email", std::string()), [s, patient_id](const sync::CallResult& r) {
                           if (s->patient_id != patient_id) return;
                           s->asking = false;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 #include "ui/payment_requests_view.h"
 
 namespace quittance::ui {
@@ -19,7 +19,7 @@ struct PatientCardsState {
   std::size_t cards_when_asked = 0;  // a card more than this: the patient has given it
 };
 
-void draw_patient_cards(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_patient_cards(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                         PatientCardsState& state, PaymentRequestsState& requests);
 
 }  // namespace quittance::ui

@@ -22,7 +22,7 @@ void draw_patient_contacts(app::CommandLayer& commands, const app::Json& patient
   label(line.c_str());
   if (!form.open) {
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("contacts.add")) + "##add-contact").c_str())) form.open = true;
+    if (ImGui::SmallButton(tr_id("contacts.add", "add-contact").c_str())) form.open = true;
     return;
   }
   heading(tr("contacts.form_title"));
@@ -32,7 +32,7 @@ void draw_patient_contacts(app::CommandLayer& commands, const app::Json& patient
   text_field(tr("contacts.email"), "##contact-email", &form.email, 360);
   text_field(tr("contacts.address"), "##contact-address", &form.address, 500);
   error_text(form.error_key);
-  if (ImGui::Button((std::string(tr("contacts.save")) + "##contact-save").c_str())) {
+  if (ImGui::Button(tr_id("contacts.save", "contact-save").c_str())) {
     const app::Json answer = commands.exec({{"cmd", "contact.create"}, {"id", app::new_command_id()},
                                             {"patient_id", patient.value("patient_id", std::string())},
                                             {"name", form.name}, {"relation", form.relation}, {"email", form.email},
@@ -44,7 +44,7 @@ void draw_patient_contacts(app::CommandLayer& commands, const app::Json& patient
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##contact-cancel").c_str())) form = ContactForm{};
+  if (ImGui::Button(tr_id("pay.cancel", "contact-cancel").c_str())) form = ContactForm{};
 }
 
 }  // namespace quittance::ui

@@ -25,7 +25,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   text_field(tr("patients.phone"), "##new-phone", &f.phone);
   text_field(tr("patients.address"), "##new-address", &f.address);
   error_text(f.error_key);
-  if (ImGui::Button((std::string(tr("patients.create")) + "##new-create").c_str())) {
+  if (ImGui::Button(tr_id("patients.create", "new-create").c_str())) {
     const std::string id = app::new_command_id();
     app::Json answer = commands.exec({{"cmd", "patient.create"}, {"id", id}, {"name", f.name}, {"email", f.email},
                                       {"phone", f.phone}, {"address", f.address}});
@@ -37,7 +37,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##new-cancel").c_str())) state.form = NewPatientForm{};
+  if (ImGui::Button(tr_id("pay.cancel", "new-cancel").c_str())) state.form = NewPatientForm{};
 }
 
 void draw_list(app::CommandLayer& commands, std::uint64_t data_version, PatientsState& state) {
@@ -46,7 +46,7 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
   text_field(tr("patients.search"), "##patient-search", &state.search);
   ImGui::SameLine();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY());
-  if (ImGui::Button((std::string(tr("patients.new")) + "##open-new").c_str())) state.form.open = true;
+  if (ImGui::Button(tr_id("patients.new", "open-new").c_str())) state.form.open = true;
   if (state.form.open) {
     draw_new_patient_form(commands, state);
     return;
@@ -99,16 +99,16 @@ void amount_box(const char* caption, std::int64_t amount) {
 
 // An acompte: money received before any invoice, kept as the patient's credit. Date, type
 // (the practice's own included: the same choice as « Payer ») and amount, as seed 000 asks.
-void draw_deposit_form(app::CommandLayer& commands, sync::Backend* backend, PatientsState& state) {
+void draw_deposit_form(app::CommandLayer& commands, sync::CardPayments* cards, PatientsState& state) {
   DepositForm& d = state.deposit;
   heading(tr("patients.deposit"));
   text_field(tr("pay.date"), "##deposit-date", &d.paid_on, 200);
   PaymentTypeChoices choices;
-  choices.card_online = backend && backend->card_payments();
+  choices.card_online = cards && cards->available();
   payment_type_picker(commands, tr("pay.type"), "##deposit-type", &d.type_id, choices);
   text_field(tr("pay.amount"), "##deposit-amount", &d.amount_text, 200);
   error_text(d.error_key);
-  if (ImGui::Button((std::string(tr("pay.submit")) + "##deposit-submit").c_str())) {
+  if (ImGui::Button(tr_id("pay.submit", "deposit-submit").c_str())) {
     const auto amount = parse_money(d.amount_text);
     const auto paid_on = input_date_to_iso(d.paid_on);
     if (!amount || *amount <= 0) {
@@ -127,7 +127,7 @@ void draw_deposit_form(app::CommandLayer& commands, sync::Backend* backend, Pati
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##deposit-cancel").c_str())) d = DepositForm{};
+  if (ImGui::Button(tr_id("pay.cancel", "deposit-cancel").c_str())) d = DepositForm{};
 }
 
 // The Paiements tab: each payment, what is still unallocated, and « Rembourser » while
@@ -155,25 +155,25 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
     const std::string id = pay_row["payment_id"];
     if (pay_row.value("refundable", std::int64_t{0}) > 0) {
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("refund.open")) + "##refund-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("refund.open", std::string("refund-") + id).c_str())) {
         open_refund_dialog(state.refund, pay_row, state.open_patient);
       }
     }
     // A card payment through Stripe is corrected by a refund: Stripe holds the truth of it.
     if (!pay_row.value("processor_ref", std::string()).empty()) continue;
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("payment_edit.edit")) + "##edit-payment-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-payment-") + id).c_str())) {
       open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Edit);
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("payment_edit.delete")) + "##delete-payment-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-payment-") + id).c_str())) {
       open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Delete);
     }
   }
 }
 
 // Returns the invoice opened from the patient's table, or "".
-std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
                               PatientsState& state, PayDialogState& pay) {
   std::string opened;
   app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
@@ -186,7 +186,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
     draw_invoice_editor(commands, state.editor);
     return opened;
   }
-  if (ImGui::Button((std::string(tr("patients.back")) + "##back").c_str())) {
+  if (ImGui::Button(tr_id("patients.back", "back").c_str())) {
     state.open_patient.clear();
     state.deposit = DepositForm{};
     return opened;
@@ -198,47 +198,47 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
   amount_box(tr("patients.balance"), b["balance"]);
   ImGui::NewLine();
   draw_patient_contacts(commands, p, state.contact);
-  draw_patient_cards(commands, backend, p, state.cards, state.requests);
+  draw_patient_cards(commands, cards, p, state.cards, state.requests);
   bool reminders = p["reminders"];
-  if (ImGui::Checkbox((std::string(tr("patients.reminders")) + "##reminders").c_str(), &reminders)) {
+  if (ImGui::Checkbox(tr_id("patients.reminders", "reminders").c_str(), &reminders)) {
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
                    {"reminders", reminders}});
   }
-  if (ImGui::Button((std::string(tr("patients.new_invoice")) + "##new-invoice").c_str())) {
+  if (ImGui::Button(tr_id("patients.new_invoice", "new-invoice").c_str())) {
     open_invoice_editor(state.editor, state.open_patient);
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("patients.new_credit_note")) + "##new-credit-note").c_str())) {
+  if (ImGui::Button(tr_id("patients.new_credit_note", "new-credit-note").c_str())) {
     open_credit_note_editor(state.editor, state.open_patient);
   }
   ImGui::SameLine();
-  if (!state.deposit.open && ImGui::Button((std::string(tr("patients.deposit")) + "##open-deposit").c_str())) {
+  if (!state.deposit.open && ImGui::Button(tr_id("patients.deposit", "open-deposit").c_str())) {
     state.deposit.open = true;
     state.deposit.paid_on = today_input();
   }
   // The online request on its own line below an open deposit form: not one of that form's buttons.
   if (state.deposit.open) {
-    draw_deposit_form(commands, backend, state);
+    draw_deposit_form(commands, cards, state);
     ImGui::Spacing();
   } else {
     ImGui::SameLine();
   }
-  draw_request_form(commands, backend, p, state.requests);
+  draw_request_form(commands, cards, p, state.requests);
   ImGui::Spacing();
   if (ImGui::BeginTabBar("##patient-tabs")) {
-    if (ImGui::BeginTabItem((std::string(tr("patients.tab.invoices")) + "###tab-invoices").c_str())) {
+    if (ImGui::BeginTabItem(tr_id("patients.tab.invoices", "#tab-invoices").c_str())) {
       state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
       opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
       ImGui::EndTabItem();
     }
     const ImGuiTabItemFlags select_payments = state.show_payments_tab ? ImGuiTabItemFlags_SetSelected : 0;
     state.show_payments_tab = false;
-    if (ImGui::BeginTabItem((std::string(tr("patients.tab.payments")) + "###tab-payments").c_str(), nullptr,
+    if (ImGui::BeginTabItem(tr_id("patients.tab.payments", "#tab-payments").c_str(), nullptr,
                             select_payments)) {
       draw_payments_tab(commands, state);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem((std::string(tr("patients.tab.credit_notes")) + "###tab-credit-notes").c_str())) {
+    if (ImGui::BeginTabItem(tr_id("patients.tab.credit_notes", "#tab-credit-notes").c_str())) {
       app::Json items = commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})["result"]["items"];
       if (items.empty()) label(tr("patients.no_credit_notes"));
       for (const auto& n : items) {
@@ -247,7 +247,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
                money(n["available"]))
                   .c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton((std::string(tr("invoice_page.pdf")) + "##credit-note-pdf-" + number).c_str())) {
+        if (ImGui::SmallButton(tr_id("invoice_page.pdf", std::string("credit-note-pdf-") + number).c_str())) {
           state.pdf_error = download_pdf(commands, {{"cmd", "credit_note.document"}, {"credit_note_id", n["credit_note_id"]}},
                                          std::string(tr("patients.credit_note_pdf_name")) + " " + number + ".pdf");
         }
@@ -255,30 +255,30 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::Backend* backen
       error_text(state.pdf_error);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem((std::string(tr("request.tab")) + "###tab-requests").c_str())) {
-      draw_requests_tab(commands, backend, state.open_patient, state.requests);
+    if (ImGui::BeginTabItem(tr_id("request.tab", "#tab-requests").c_str())) {
+      draw_requests_tab(commands, cards, state.open_patient, state.requests);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem((std::string(tr("appointment.tab")) + "###tab-appointments").c_str())) {
-      draw_appointments_tab(commands, backend, p, state.appointments);
+    if (ImGui::BeginTabItem(tr_id("appointment.tab", "#tab-appointments").c_str())) {
+      draw_appointments_tab(commands, cards, p, state.appointments);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem((std::string(tr("nav.communications")) + "###tab-communications").c_str())) {
-      draw_communications(commands, data_version, state.communications, state.open_patient, mail_sender(backend));
+    if (ImGui::BeginTabItem(tr_id("nav.communications", "#tab-communications").c_str())) {
+      draw_communications(commands, data_version, state.communications, state.open_patient, mail_sender(cards ? &cards->server() : nullptr));
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
-  draw_refund_dialog(commands, backend, state.refund);
+  draw_refund_dialog(commands, cards, state.refund);
   draw_payment_edit(commands, state.payment_edit);
   return opened;
 }
 
 }  // namespace
 
-std::string draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+std::string draw_patients_screen(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
                                  PatientsState& state, PayDialogState& pay) {
-  if (!state.open_patient.empty()) return draw_patient_page(commands, backend, data_version, state, pay);
+  if (!state.open_patient.empty()) return draw_patient_page(commands, cards, data_version, state, pay);
   draw_list(commands, data_version, state);
   return "";
 }

@@ -7,7 +7,7 @@
 
 #include "app/commands.h"
 #include "ui/invoice_editor.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 #include "ui/communications_view.h"
 #include "ui/paged_list.h"
 #include "ui/patient_contacts.h"
@@ -51,8 +51,8 @@ struct PatientsState {
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
 };
 
-// `backend` is null when the device has none. Returns the invoice opened this frame, or "".
-std::string draw_patients_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
+// `cards` is null when the device has no backend. Returns the invoice opened this frame, or "".
+std::string draw_patients_screen(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
                           PatientsState& state, PayDialogState& pay);
 
 }  // namespace quittance::ui

@@ -26,7 +26,7 @@ void close(PayDialogState& state) {
 }
 
 // Asks the server to charge the patient's saved card for the invoice's amount due.
-void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json& invoice, const std::string& paid_on) {
+void charge_card(sync::CardPayments& cards, PayDialogState& state, const app::Json& invoice, const std::string& paid_on) {
   if (state.charge_command_id.empty()) state.charge_command_id = app::new_command_id();
   state.charging = true;
   state.error_key.clear();
@@ -40,7 +40,7 @@ void charge_card(sync::Backend& backend, PayDialogState& state, const app::Json&
   request.amount = invoice.value("due", std::int64_t{0});
   PayDialogState* s = &state;  // the UI state outlives every request
   const std::string invoice_id = state.invoice_id;
-  backend.charge(request, [s, invoice_id, command_id = state.charge_command_id](const sync::CallResult& r) {
+  cards.charge(request, [s, invoice_id, command_id = state.charge_command_id](const sync::CallResult& r) {
     // Whatever the dialog shows now, remember a charge whose outcome is unknown.
     if (outcome_unknown(r)) {
       s->unknown_charges[invoice_id] = command_id;
@@ -80,7 +80,7 @@ void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::
   state.open_requested = true;
 }
 
-void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDialogState& state) {
+void draw_pay_dialog(app::CommandLayer& commands, sync::CardPayments* cards, PayDialogState& state) {
   if (state.invoice_id.empty()) return;
   if (state.open_requested) {
     ImGui::OpenPopup(kPopup);
@@ -98,12 +98,12 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   }
   app::Json invoice = commands.query({{"cmd", "invoice.get"}, {"invoice_id", state.invoice_id}})["result"];
   const std::string patient = invoice.value("patient_id", std::string());
-  app::Json cards = app::Json::array();
-  if (backend && backend->link().paired()) {
-    cards = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient}})).value("items", app::Json::array());
+  app::Json saved_cards = app::Json::array();
+  if (cards && cards->server().link().paired()) {
+    saved_cards = result_of(commands.query({{"cmd", "card.list"}, {"patient_id", patient}})).value("items", app::Json::array());
   }
   const std::string card_text =
-      cards.empty() ? std::string() : std::string(tr("card.charge")) + " " + card_label(cards[0]);
+      saved_cards.empty() ? std::string() : std::string(tr("card.charge")) + " " + card_label(saved_cards[0]);
   title((std::string(tr("pay.title")) + " " + invoice.value("number", std::string())).c_str());
   label((std::string(tr("pay.due")) + " " + money(invoice.value("due", std::int64_t{0}))).c_str());
   ImGui::Spacing();
@@ -111,13 +111,13 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   text_field(tr("pay.date"), "##pay-date", &state.paid_on, 200);
   PaymentTypeChoices choices;
   choices.from_credit = true;
-  choices.card_online = backend && backend->card_payments();
+  choices.card_online = cards && cards->available();
   choices.extra_label = card_text;
   choices.extra_id = card_text.empty() ? std::string() : std::string(kSavedCard);
   payment_type_picker(commands, tr("pay.type"), "##pay-type", &state.type_id, choices);
   const bool by_card = state.type_id == kSavedCard;
   bool submit_by_enter = false;
-  const bool card_available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
+  const bool card_available = cards && cards->available() && cards->server().connection() == sync::Connection::Online;
   if (state.type_id == "account") {
     app::Json balance = commands.query({{"cmd", "patient.balance"}, {"patient_id", patient}})["result"];
     label((std::string(tr("pay.available_credit")) + " " + money(balance.value("credit", std::int64_t{0}))).c_str());
@@ -136,7 +136,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   if (by_card) {
     // A card pays what is due, all of it: the server checks the same.
     label((std::string(tr("card.amount")) + " " + money(invoice.value("due", std::int64_t{0}))).c_str());
-    if (backend->simulated()) label(tr("card.simulated_note"));
+    if (cards->simulated()) label(tr("card.simulated_note"));
   } else {
     // Enter in the amount submits, as « Soumettre » does: Tab, type, Enter.
     submit_by_enter = text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
@@ -149,17 +149,17 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
     const char* key = state.charging ? "card.charging" : retry ? "card.retry" : "pay.submit";
     const bool disabled = state.charging || !card_available || !state.notice_key.empty();
     if (disabled) ImGui::BeginDisabled();
-    const bool pressed = ImGui::Button((std::string(tr(key)) + "##pay-submit").c_str());
+    const bool pressed = ImGui::Button(tr_id(key, "pay-submit").c_str());
     if (disabled) ImGui::EndDisabled();
     if (pressed) {
       auto paid_on = input_date_to_iso(state.paid_on);
       if (!paid_on) {
         state.error_key = "error.invalid_date";
       } else {
-        charge_card(*backend, state, invoice, *paid_on);
+        charge_card(*cards, state, invoice, *paid_on);
       }
     }
-  } else if (ImGui::Button((std::string(tr("pay.submit")) + "##pay-submit").c_str()) || submit_by_enter) {
+  } else if (ImGui::Button(tr_id("pay.submit", "pay-submit").c_str()) || submit_by_enter) {
     auto amount = parse_money(state.amount_text);
     auto paid_on = input_date_to_iso(state.paid_on);
     if (!amount || *amount <= 0) {
@@ -190,7 +190,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDia
   ImGui::SameLine();
   // Closing while a charge is awaited is allowed: its outcome still reaches the books.
   const char* close_key = state.notice_key.empty() ? "pay.cancel" : "pay.close";
-  if (ImGui::Button((std::string(tr(close_key)) + "##pay-cancel").c_str())) close(state);
+  if (ImGui::Button(tr_id(close_key, "pay-cancel").c_str())) close(state);
   ImGui::EndPopup();
 }
 

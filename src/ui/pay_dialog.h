@@ -1,7 +1,7 @@
 // « Payer » on an invoice: date (today), payment type (with « Payer depuis le compte » showing
 // the available credit and « Appliquer un avoir » listing the credit notes), amount prefilled
 // with what is due, « Soumettre ». The status changes at once. With a card saved for the
-// patient and the backend reachable, « Débiter la carte » charges it for the amount due through
+// patient and the cards reachable, « Débiter la carte » charges it for the amount due through
 // the server (Stripe); the answer arrives later, the dialog says so meanwhile.
 #pragma once
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 
 namespace quittance::ui {
 
@@ -34,7 +34,7 @@ struct PayDialogState {
 
 // Opens the dialog for an invoice (call from a button); the dialog draws itself next frames.
 void open_pay_dialog(PayDialogState& state, const std::string& invoice_id, std::int64_t due);
-// `backend` is null when the device has none (card features then not offered).
-void draw_pay_dialog(app::CommandLayer& commands, sync::Backend* backend, PayDialogState& state);
+// `cards` is null when the device has no backend (card features then not offered).
+void draw_pay_dialog(app::CommandLayer& commands, sync::CardPayments* cards, PayDialogState& state);
 
 }  // namespace quittance::ui

@@ -86,7 +86,7 @@ void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
   error_text(state.error_key);
   ImGui::Spacing();
   const char* submit = deleting ? "payment_edit.delete_confirm" : "payment_edit.save";
-  if (ImGui::Button((std::string(tr(submit)) + "##edit-submit").c_str())) {
+  if (ImGui::Button(tr_id(submit, "edit-submit").c_str())) {
     state.error_key.clear();
     app::Json cmd = command(state);
     if (!cmd.is_null()) {
@@ -101,7 +101,7 @@ void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
   }
   ImGui::SameLine();
   if (state.mode != PaymentEditState::Mode::Closed &&
-      ImGui::Button((std::string(tr("pay.cancel")) + "##edit-cancel").c_str())) {
+      ImGui::Button(tr_id("pay.cancel", "edit-cancel").c_str())) {
     close(state);
   }
   ImGui::EndPopup();

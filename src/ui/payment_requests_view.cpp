@@ -40,7 +40,7 @@ app::Json unpaid_invoices(app::CommandLayer& commands, const std::string& patien
 std::string id_suffix(const std::string& id) { return "##" + id; }
 
 void kind_radio(RequestFormState& f, const char* kind, const char* key) {
-  if (ImGui::RadioButton((std::string(tr(key)) + "##request-kind-" + kind).c_str(), f.kind == kind)) f.kind = kind;
+  if (ImGui::RadioButton(tr_id(key, std::string("request-kind-") + kind).c_str(), f.kind == kind)) f.kind = kind;
 }
 
 // The form's command, or a catalogue key saying what is wrong with it.
@@ -77,13 +77,13 @@ app::Json request_command(const RequestFormState& f, std::string* error_key, std
 }
 
 // The link's line: the address, « Copier le lien », and in the demo « Simuler le paiement ».
-void draw_link(app::CommandLayer& commands, sync::Backend* backend, const app::Json& request,
+void draw_link(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& request,
                PaymentRequestsState& state) {
   const std::string id = request.value("request_id", std::string());
-  const std::string url = pay_link(backend, request.value("path", std::string()));
+  const std::string url = pay_link(cards, request.value("path", std::string()));
   label(url.c_str());
   ImGui::SameLine();
-  if (ImGui::SmallButton((std::string(tr("request.copy")) + "##copy-" + id).c_str())) {
+  if (ImGui::SmallButton(tr_id("request.copy", std::string("copy-") + id).c_str())) {
     ImGui::SetClipboardText(url.c_str());
     state.copied_id = id;
   }
@@ -92,11 +92,11 @@ void draw_link(app::CommandLayer& commands, sync::Backend* backend, const app::J
     muted(tr("request.copied"));
   }
   const std::string st = request.value("state", std::string());
-  if (backend && backend->simulated() && link_usable(st)) {
+  if (cards && cards->simulated() && link_usable(st)) {
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("request.simulate")) + "##simulate-" + id).c_str())) {
+    if (ImGui::SmallButton(tr_id("request.simulate", std::string("simulate-") + id).c_str())) {
       PaymentRequestsState* s = &state;
-      backend->simulate_request_payment(request, today_iso(), [s](const sync::CallResult& r) {
+      cards->simulate_request_payment(request, today_iso(), [s](const sync::CallResult& r) {
         s->message_key = r.ok() ? "" : "request.simulate_failed";
       });
     }
@@ -106,10 +106,10 @@ void draw_link(app::CommandLayer& commands, sync::Backend* backend, const app::J
 
 }  // namespace
 
-std::string pay_link(sync::Backend* backend, const std::string& path) {
+std::string pay_link(sync::CardPayments* cards, const std::string& path) {
   std::string base;
-  if (backend) base = backend->pay_base_url();
-  if (base.empty() && backend) base = backend->link().server_url;
+  if (cards) base = cards->server().pay_base_url();
+  if (base.empty() && cards) base = cards->server().link().server_url;
   if (base.empty() && platform().page_origin) base = platform().page_origin();
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + path;
@@ -129,7 +129,7 @@ void open_request_form(PaymentRequestsState& state, const std::string& patient_i
   state.created_id.clear();
 }
 
-void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                        PaymentRequestsState& state) {
   const std::string patient_id = patient.value("patient_id", std::string());
   if (state.patient_id != patient_id) {
@@ -138,7 +138,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
   }
   RequestFormState& f = state.form;
   if (!f.open) {
-    if (ImGui::Button((std::string(tr("request.open")) + "##open-request").c_str()))
+    if (ImGui::Button(tr_id("request.open", "open-request").c_str()))
       open_request_form(state, patient_id, "invoices");
     if (!state.created_id.empty()) {
       app::Json items = result_of(commands.query({{"cmd", "payment_request.list"}, {"request_id", state.created_id}}))
@@ -147,7 +147,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
       // « Demandes de paiement » tab says what became of it.
       if (!items.empty() && link_usable(items[0].value("state", std::string()))) {
         label(tr("request.created"));
-        draw_link(commands, backend, items[0], state);
+        draw_link(commands, cards, items[0], state);
       }
     }
     return;
@@ -186,7 +186,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
   }
   text_field(tr("request.days"), "##request-days", &f.days_text, 80);
   text_field(tr("request.note"), "##request-note", &f.note);
-  if (f.kind != "card") ImGui::Checkbox((std::string(tr("request.save_card")) + "##request-save-card").c_str(), &f.save_card);
+  if (f.kind != "card") ImGui::Checkbox(tr_id("request.save_card", "request-save-card").c_str(), &f.save_card);
   const std::string email = patient.value("email", std::string());
   if (email.empty()) ImGui::BeginDisabled();
   ImGui::Checkbox((std::string(tr("request.send_email")) + " " + email + "##request-send-email").c_str(), &f.send_email);
@@ -196,7 +196,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
     muted(tr("request.no_email"));
   }
   error_text(f.error_key);
-  if (ImGui::Button((std::string(tr("request.create")) + "##request-create").c_str())) {
+  if (ImGui::Button(tr_id("request.create", "request-create").c_str())) {
     std::string key, field;
     app::Json cmd = request_command(f, &key, &field);
     if (cmd.is_null()) {
@@ -210,7 +210,7 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
       if (answer["ok"] == true) {
         f = RequestFormState{};
         state.created_id = id;
-        if (backend) backend->expect_payment();
+        if (cards) cards->expect_payment();
       } else {
         f.error_key = error_key(answer);
         f.error_field = answer["error"].value("field", std::string());
@@ -218,20 +218,20 @@ void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, cons
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##request-cancel").c_str()) || escape_pressed())
+  if (ImGui::Button(tr_id("pay.cancel", "request-cancel").c_str()) || escape_pressed())
     f = RequestFormState{};
 }
 
-void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, const std::string& patient_id,
+void draw_requests_tab(app::CommandLayer& commands, sync::CardPayments* cards, const std::string& patient_id,
                        PaymentRequestsState& state) {
   app::Json items = result_of(commands.query({{"cmd", "payment_request.list"}, {"patient_id", patient_id}}))
                         .value("items", app::Json::array());
   if (items.empty()) label(tr("request.none"));
-  if (backend && backend->simulated()) {
+  if (cards && cards->simulated()) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
     muted(tr("request.demo_note"));
     ImGui::PopTextWrapPos();
-  } else if (backend == nullptr || !backend->link().paired()) {
+  } else if (cards == nullptr || !cards->server().link().paired()) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
     muted(tr("request.needs_server"));
     ImGui::PopTextWrapPos();
@@ -256,7 +256,7 @@ void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, cons
     }
     if (link_usable(st)) {
       ImGui::Indent();
-      draw_link(commands, backend, r, state);
+      draw_link(commands, cards, r, state);
       ImGui::SameLine();
       if (ImGui::SmallButton((std::string(tr("request.cancel")) + id_suffix("cancel-request-" + id)).c_str())) {
         app::Json answer = commands.exec({{"cmd", "payment_request.cancel"}, {"id", app::new_command_id()},

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 
 namespace quittance::ui {
 
@@ -41,15 +41,15 @@ void open_request_form(PaymentRequestsState& state, const std::string& patient_i
                        const std::string& invoice_id = "");
 
 // The « Effectuer un paiement » button and, once pressed, the form; then the new link.
-void draw_request_form(app::CommandLayer& commands, sync::Backend* backend, const app::Json& patient,
+void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
                        PaymentRequestsState& state);
 
 // The « Demandes de paiement » tab: the patient's requests, newest first.
-void draw_requests_tab(app::CommandLayer& commands, sync::Backend* backend, const std::string& patient_id,
+void draw_requests_tab(app::CommandLayer& commands, sync::CardPayments* cards, const std::string& patient_id,
                        PaymentRequestsState& state);
 
 // The link a patient opens: the server's public address (or the one this device talks to, or
 // this page's) followed by the request's path.
-std::string pay_link(sync::Backend* backend, const std::string& path);
+std::string pay_link(sync::CardPayments* cards, const std::string& path);
 
 }  // namespace quittance::ui

@@ -41,7 +41,7 @@ void type_filter(app::CommandLayer& commands, PaymentsState& state) {
   const bool open = ImGui::BeginCombo("##payments-type", current.c_str());
   name_last_widget(tr("payments.type"));
   if (!open) return;
-  if (ImGui::Selectable((std::string(tr("payments.all_types")) + "##type-all").c_str(), state.type_id.empty())) {
+  if (ImGui::Selectable(tr_id("payments.all_types", "type-all").c_str(), state.type_id.empty())) {
     state.type_id.clear();
   }
   for (const auto& t : types) {
@@ -58,7 +58,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   title(tr("nav.payments"));
   for (int i = 0; i < static_cast<int>(std::size(kPeriods)); ++i) {
     if (i > 0) ImGui::SameLine();
-    const std::string text = std::string(tr(kPeriods[i])) + "##period-" + std::to_string(i);
+    const std::string text = tr_id(kPeriods[i], std::string("period-") + std::to_string(i));
     if (ImGui::RadioButton(text.c_str(), state.period == i)) state.period = i;
   }
   ImGui::SameLine(0, 30);

@@ -70,7 +70,7 @@ void save(app::CommandLayer& commands, PracticeSettingsState& state) {
 void draw_fees(app::CommandLayer& commands) {
   heading(tr("practice.fees.heading"));
   bool pass = setting(commands, "billing.pass_fees") == "1";
-  if (ImGui::Checkbox((std::string(tr("practice.fees.pass")) + "##pass-fees").c_str(), &pass)) {
+  if (ImGui::Checkbox(tr_id("practice.fees.pass", "pass-fees").c_str(), &pass)) {
     commands.exec({{"cmd", "settings.set"},
                    {"id", app::new_command_id()},
                    {"key", "billing.pass_fees"},
@@ -94,7 +94,7 @@ void draw_demo_loader(app::CommandLayer& commands, PracticeSettingsState& state)
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   label(tr("practice.demo.help"));
   ImGui::PopTextWrapPos();
-  const bool pressed = ImGui::Button((std::string(tr("practice.demo.load")) + "##demo-load").c_str());
+  const bool pressed = ImGui::Button(tr_id("practice.demo.load", "demo-load").c_str());
   ImGui::Separator();
   if (pressed) {
     const app::Json answer = commands.exec({{"cmd", "demo.load"}, {"id", app::new_command_id()}, {"size", "small"}});
@@ -137,17 +137,17 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
     }
     ImGui::EndTable();
   }
-  if (ImGui::Button((std::string(tr("settings.practice.save")) + "##practice-save").c_str())) save(commands, state);
+  if (ImGui::Button(tr_id("settings.practice.save", "practice-save").c_str())) save(commands, state);
   if (state.error_field.empty()) error_text(state.error_key);
   if (!state.message_key.empty()) label(tr(state.message_key));
 
   ImGui::Separator();
   heading(tr("settings.language.heading"));
   // Each language is named in itself, in both catalogues.
-  if (ImGui::RadioButton((std::string(tr("language.fr")) + "##lang-fr").c_str(), language() == "fr"))
+  if (ImGui::RadioButton(tr_id("language.fr", "lang-fr").c_str(), language() == "fr"))
     save_language(commands, "fr");
   ImGui::SameLine();
-  if (ImGui::RadioButton((std::string(tr("language.en")) + "##lang-en").c_str(), language() == "en"))
+  if (ImGui::RadioButton(tr_id("language.en", "lang-en").c_str(), language() == "en"))
     save_language(commands, "en");
   ImGui::Separator();
   draw_fees(commands);

@@ -22,14 +22,14 @@ void close(RefundDialogState& state) {
   ImGui::CloseCurrentPopup();
 }
 
-void refund_on_card(sync::Backend& backend, RefundDialogState& state, std::int64_t amount, const std::string& on) {
+void refund_on_card(sync::CardPayments& cards, RefundDialogState& state, std::int64_t amount, const std::string& on) {
   if (state.command_id.empty()) state.command_id = app::new_command_id();
   state.sending = true;
   state.error_key.clear();
   RefundDialogState* s = &state;
   const std::string payment_id = state.payment_id;
   const PendingRefund asked{state.command_id, state.amount_text, state.reason, state.refunded_on};
-  backend.refund({state.command_id, state.processor_ref, state.reason, on, amount},
+  cards.refund({state.command_id, state.processor_ref, state.reason, on, amount},
                  [s, payment_id, asked](const sync::CallResult& r) {
                    if (outcome_unknown(r)) {
                      s->unknown_refunds[payment_id] = asked;
@@ -70,7 +70,7 @@ void open_refund_dialog(RefundDialogState& state, const app::Json& payment, cons
   }
 }
 
-void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, RefundDialogState& state) {
+void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, RefundDialogState& state) {
   if (state.payment_id.empty()) return;
   if (state.open_requested) {
     ImGui::OpenPopup(kPopup);
@@ -84,7 +84,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
     return;
   }
   const bool by_card = !state.processor_ref.empty();
-  const bool card_available = backend && backend->card_payments() && backend->connection() == sync::Connection::Online;
+  const bool card_available = cards && cards->available() && cards->server().connection() == sync::Connection::Online;
   title(tr("refund.title"));
   label((std::string(tr("refund.refundable")) + " " + money(state.refundable)).c_str());
   label(tr(by_card ? "refund.route_card" : "refund.route_manual"));
@@ -103,7 +103,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
   const char* key = state.sending ? "refund.sending" : retry ? "card.retry" : "refund.submit";
   const bool disabled = state.sending || (by_card && !card_available);
   if (disabled) ImGui::BeginDisabled();
-  const bool pressed = ImGui::Button((std::string(tr(key)) + "##refund-submit").c_str());
+  const bool pressed = ImGui::Button(tr_id(key, "refund-submit").c_str());
   if (disabled) ImGui::EndDisabled();
   if (pressed) {
     auto amount = parse_money(state.amount_text);
@@ -117,7 +117,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
     } else if (!on) {
       state.error_key = "error.invalid_date";
     } else if (by_card) {
-      refund_on_card(*backend, state, *amount, *on);
+      refund_on_card(*cards, state, *amount, *on);
     } else {
       app::Json answer = commands.exec({{"cmd", "refund.create"},
                                         {"id", app::new_command_id()},
@@ -136,7 +136,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, Ref
     }
   }
   ImGui::SameLine();
-  if (!state.payment_id.empty() && ImGui::Button((std::string(tr("pay.cancel")) + "##refund-cancel").c_str())) {
+  if (!state.payment_id.empty() && ImGui::Button(tr_id("pay.cancel", "refund-cancel").c_str())) {
     close(state);
   }
   ImGui::EndPopup();

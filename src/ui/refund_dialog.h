@@ -8,7 +8,7 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/card_payments.h"
 
 namespace quittance::ui {
 
@@ -32,6 +32,6 @@ struct RefundDialogState {
 
 // `payment` is a payment.list item.
 void open_refund_dialog(RefundDialogState& state, const app::Json& payment, const std::string& patient_id);
-void draw_refund_dialog(app::CommandLayer& commands, sync::Backend* backend, RefundDialogState& state);
+void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, RefundDialogState& state);
 
 }  // namespace quittance::ui

@@ -32,9 +32,9 @@ void end_notice() {
   ImGui::Spacing();
 }
 
-void draw_unsent(sync::Backend& backend, bool network, SafetyNoticeState& state) {
-  const std::int64_t pending = backend.pending();
-  const bool out_of_reach = !network || backend.connection() == sync::Connection::Offline;
+void draw_unsent(sync::LogSync& log, const sync::ServerLink& server, bool network, SafetyNoticeState& state) {
+  const std::int64_t pending = log.pending();
+  const bool out_of_reach = !network || server.connection() == sync::Connection::Offline;
   if (pending == 0 || !out_of_reach) {
     state.unsent_since = 0;
     return;
@@ -50,8 +50,8 @@ void draw_unsent(sync::Backend& backend, bool network, SafetyNoticeState& state)
 
 // Books that synced with a clinic's server, on a device no longer linked to it (its link lost
 // with IndexedDB, or forgotten): intact, but nothing done here reaches the server any more.
-void draw_unlinked(sync::Backend& backend) {
-  if (backend.books_clinic().empty()) return;
+void draw_unlinked(const sync::LogSync& log) {
+  if (log.books_clinic().empty()) return;
   begin_notice();
   heading(tr("safety.unlinked"));
   label(tr("safety.unlinked_help"));
@@ -70,7 +70,7 @@ void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, 
     begin_notice();
     label(fill(tr("safety.backup_done"), {{"file", state.downloaded}}).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton((std::string(tr("safety.ok")) + "##safety-ok").c_str())) state.downloaded.clear();
+    if (ImGui::SmallButton(tr_id("safety.ok", "safety-ok").c_str())) state.downloaded.clear();
     end_notice();
     return;
   }
@@ -79,13 +79,13 @@ void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, 
   begin_notice();
   heading(tr("safety.only_here"));
   label(tr("safety.backup_help"));
-  if (ImGui::Button((std::string(tr("safety.backup_download")) + "##safety-backup").c_str())) {
+  if (ImGui::Button(tr_id("safety.backup_download", "safety-backup").c_str())) {
     const std::optional<std::string> file = download_backup(commands);
     state.downloaded = file ? *file : std::string();
     state.download_failed = !file;
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-later").c_str())) state.later = true;
+  if (ImGui::Button(tr_id("safety.later", "safety-later").c_str())) state.later = true;
   if (state.download_failed) label(tr("exports.backup.failed"));
   end_notice();
 }
@@ -104,7 +104,7 @@ void draw_persistence(const JournalHead& head, int storage_persisted, SafetyNoti
   begin_notice();
   label(tr("safety.persist_help"));
   if (state.asking) ImGui::BeginDisabled();
-  if (ImGui::Button((std::string(tr("safety.persist_ask")) + "##safety-persist").c_str())) {
+  if (ImGui::Button(tr_id("safety.persist_ask", "safety-persist").c_str())) {
     state.asking = true;
     platform().ask_persistence([&state](bool granted) {  // the state lives as long as the page
       state.asking = false;
@@ -114,7 +114,7 @@ void draw_persistence(const JournalHead& head, int storage_persisted, SafetyNoti
   }
   if (state.asking) ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("safety.later")) + "##safety-persist-later").c_str())) {
+  if (ImGui::Button(tr_id("safety.later", "safety-persist-later").c_str())) {
     state.persistence_put_off = true;
     if (platform().remember) platform().remember(kPersistenceLater, today_iso());
   }
@@ -123,14 +123,14 @@ void draw_persistence(const JournalHead& head, int storage_persisted, SafetyNoti
 
 }  // namespace
 
-void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
-                        bool dashboard, SafetyNoticeState& state) {
-  if (backend && backend->link().paired()) {
-    draw_unsent(*backend, network, state);
+void draw_safety_notice(app::CommandLayer& commands, sync::LogSync* log, const sync::ServerLink* server, bool network,
+                        int storage_persisted, bool dashboard, SafetyNoticeState& state) {
+  if (log && server && server->link().paired()) {
+    draw_unsent(*log, *server, network, state);
     return;
   }
   if (!dashboard) return;
-  if (backend) draw_unlinked(*backend);
+  if (log) draw_unlinked(*log);
   const JournalHead head = journal_head(commands);  // one query a frame for both
   draw_backup_reminder(commands, head, state);
   draw_persistence(head, storage_persisted, state);

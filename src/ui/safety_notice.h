@@ -14,7 +14,8 @@
 #include <string>
 
 #include "app/commands.h"
-#include "sync/backend.h"
+#include "sync/log_sync.h"
+#include "sync/server_link.h"
 
 namespace quittance::ui {
 
@@ -28,11 +29,12 @@ struct SafetyNoticeState {
   bool download_failed = false;  // the database could not be read soundly: nothing handed over
 };
 
-// Draws the notice when one applies (nothing otherwise). `backend` null or unpaired: no server.
+// Draws the notice when one applies (nothing otherwise). `log` and `server` null, or unpaired:
+// no server.
 // `network`: the browser says it is online; `storage_persisted`: AppStatus's. Unsent work is
 // said above every screen; the rest, which lasts, only on the dashboard (`dashboard`), where
 // the app opens: above every screen it would push each one's bottom out of view all day.
-void draw_safety_notice(app::CommandLayer& commands, sync::Backend* backend, bool network, int storage_persisted,
-                        bool dashboard, SafetyNoticeState& state);
+void draw_safety_notice(app::CommandLayer& commands, sync::LogSync* log, const sync::ServerLink* server, bool network,
+                        int storage_persisted, bool dashboard, SafetyNoticeState& state);
 
 }  // namespace quittance::ui

@@ -23,41 +23,41 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
   title(tr("settings.title"));
   if (!ImGui::BeginTabBar("##settings-tabs")) return;
   // "###" ids keep each tab (and what it remembers) the same across languages.
-  if (ImGui::BeginTabItem((std::string(tr("settings.practice.heading")) + "###tab-practice").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("settings.practice.heading", "#tab-practice").c_str())) {
     draw_practice_settings(commands, data_version, state.practice);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("catalog.payment_types")) + "###tab-payment-types").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("catalog.payment_types", "#tab-payment-types").c_str())) {
     draw_payment_types_settings(commands, state.catalog);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("catalog.tax_rates")) + "###tab-tax-rates").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("catalog.tax_rates", "#tab-tax-rates").c_str())) {
     draw_tax_rates_settings(commands, state.catalog);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("catalog.services")) + "###tab-services").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("catalog.services", "#tab-services").c_str())) {
     draw_services_settings(commands, state.catalog);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("appointment.tab")) + "###tab-appointment-categories").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("appointment.tab", "#tab-appointment-categories").c_str())) {
     draw_appointment_settings(commands, state.appointments);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("templates.tab")) + "###tab-templates").c_str())) {
-    draw_templates_settings(commands, state.templates, mail_sender(backend));
+  if (ImGui::BeginTabItem(tr_id("templates.tab", "#tab-templates").c_str())) {
+    draw_templates_settings(commands, state.templates, mail_sender(backend ? &backend->server() : nullptr));
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("users.tab")) + "###tab-users").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("users.tab", "#tab-users").c_str())) {
     draw_users_settings(commands, state.users);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem((std::string(tr("backend.tab")) + "###tab-server").c_str())) {
+  if (ImGui::BeginTabItem(tr_id("backend.tab", "#tab-server").c_str())) {
     draw_backend_settings(backend, state.backend);
     ImGui::EndTabItem();
   }
   const ImGuiTabItemFlags exports_flags = state.open_exports ? ImGuiTabItemFlags_SetSelected : 0;
   state.open_exports = false;
-  if (ImGui::BeginTabItem((std::string(tr("exports.tab")) + "###tab-exports").c_str(), nullptr, exports_flags)) {
+  if (ImGui::BeginTabItem(tr_id("exports.tab", "#tab-exports").c_str(), nullptr, exports_flags)) {
     draw_exports_settings(commands, state.exports);
     ImGui::EndTabItem();
   }

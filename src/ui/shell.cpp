@@ -39,7 +39,7 @@ void draw_navigation(UiState& state) {
   title("Quittance");
   ImGui::Spacing();
   for (const SectionEntry& e : kSections) {
-    std::string text = std::string(tr(key_of("nav.", e.id, ""))) + "##nav-" + e.id;
+    std::string text = tr_id(key_of("nav.", e.id, ""), std::string("nav-") + e.id);
     if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) {
       state.section = e.section;
       // The navigation entry leads to the section's first page, as a practitioner expects.
@@ -66,9 +66,9 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
   bool switch_user = false;
   label(tr(status.online ? "status.online" : "status.offline"));
   ImGui::SameLine(0, 28);
-  if (backend && backend->link().paired()) {
-    const std::string sync = sync_status_text(*backend, status.online);
-    label(sync.empty() ? (std::string(tr("backend.status")) + " " + tr(connection_key(*backend))).c_str()
+  if (backend && backend->server().link().paired()) {
+    const std::string sync = sync_status_text(backend->log(), backend->server(), status.online);
+    label(sync.empty() ? (std::string(tr("backend.status")) + " " + tr(connection_key(backend->server()))).c_str()
                        : sync.c_str());
     ImGui::SameLine(0, 28);
   }
@@ -88,7 +88,7 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
     ImGui::SameLine(0, 28);
     label((std::string(tr("sign_in.user")) + " " + session->user_name + " (" + tr(role_key(session->role)) + ")").c_str());
     ImGui::SameLine();
-    switch_user = ImGui::SmallButton((std::string(tr("sign_in.switch")) + "##switch-user").c_str());
+    switch_user = ImGui::SmallButton(tr_id("sign_in.switch", "switch-user").c_str());
   }
   if (status.update_ready) {
     ImGui::SameLine(0, 28);
@@ -175,7 +175,7 @@ void draw_current_screen(app::CommandLayer& commands, sync::Backend* backend, st
     state.settings.exports.storage_persisted = status.storage_persisted;
     draw_settings_screen(commands, backend, data_version, state.settings);
   } else if (state.section == Section::Patients) {
-    const std::string opened = draw_patients_screen(commands, backend, data_version, state.patients, state.pay);
+    const std::string opened = draw_patients_screen(commands, backend ? &backend->cards() : nullptr, data_version, state.patients, state.pay);
     if (!opened.empty()) open_invoice_page(state.invoice_page, opened);
   } else if (state.section == Section::Invoices) {
     const std::string opened = draw_invoices_screen(commands, data_version, state.invoices, state.pay);
@@ -187,7 +187,7 @@ void draw_current_screen(app::CommandLayer& commands, sync::Backend* backend, st
       state.patients.show_payments_tab = true;
     }
   } else if (state.section == Section::Communications) {
-    draw_communications_screen(commands, data_version, state.communications, mail_sender(backend));
+    draw_communications_screen(commands, data_version, state.communications, mail_sender(backend ? &backend->server() : nullptr));
   } else if (state.section == Section::Dashboard) {
     draw_dashboard_screen(commands, data_version, state.dashboard);
   } else {
@@ -243,10 +243,10 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
     draw_sign_in(*commands, state.session);
   } else {
     const bool dashboard = state.section == Section::Dashboard && state.invoice_page.invoice_id.empty();
-    draw_safety_notice(*commands, backend, status.online, status.storage_persisted, dashboard, state.safety);
+    draw_safety_notice(*commands, backend ? &backend->log() : nullptr, backend ? &backend->server() : nullptr, status.online, status.storage_persisted, dashboard, state.safety);
     draw_current_screen(*commands, backend, data_version, status, state);
   }
-  if (ready) draw_pay_dialog(*commands, backend, state.pay);
+  if (ready) draw_pay_dialog(*commands, backend ? &backend->cards() : nullptr, state.pay);
   ImGui::EndChild();
   ImGui::PopStyleVar();
 

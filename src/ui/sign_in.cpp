@@ -99,7 +99,7 @@ void draw_sign_in(app::CommandLayer& commands, SessionState& s) {
   error_text(s.error_key);
   const bool locked = ImGui::GetTime() < s.locked_until;
   if (locked) ImGui::BeginDisabled();
-  const bool pressed = ImGui::Button((std::string(tr("sign_in.submit")) + "##sign-in").c_str());
+  const bool pressed = ImGui::Button(tr_id("sign_in.submit", "sign-in").c_str());
   if (locked) ImGui::EndDisabled();
   if ((pressed || entered) && !locked) {
     const app::Json check = commands.query({{"cmd", "user.check_pin"}, {"user_id", s.chosen}, {"pin", s.pin}});
@@ -115,7 +115,7 @@ void draw_sign_in(app::CommandLayer& commands, SessionState& s) {
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("sign_in.other_user")) + "##other-user").c_str())) {
+  if (ImGui::Button(tr_id("sign_in.other_user", "other-user").c_str())) {
     s.chosen.clear();
     s.pin.clear();
     s.error_key.clear();

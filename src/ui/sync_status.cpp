@@ -5,25 +5,25 @@
 
 namespace quittance::ui {
 
-std::string sync_status_text(sync::Backend& backend, bool network) {
-  const sync::SyncState state = backend.sync_state();
+std::string sync_status_text(sync::LogSync& log, const sync::ServerLink& server, bool network) {
+  const sync::SyncState state = log.state();
   if (state == sync::SyncState::Off) return "";
-  const std::int64_t pending = backend.pending();
+  const std::int64_t pending = log.pending();
   std::string text;
-  if (backend.connection() == sync::Connection::Revoked) {
+  if (server.connection() == sync::Connection::Revoked) {
     text = tr("backend.revoked");
-  } else if (backend.restoring()) {
+  } else if (log.restoring()) {
     text = tr("sync.restoring");
   } else if (state == sync::SyncState::Syncing) {
     text = tr("sync.syncing");
   } else if (state == sync::SyncState::UpdateRequired) {
     text = tr("sync.update_required");
   } else if (state == sync::SyncState::Failed) {
-    const std::string& why = backend.sync_error();
+    const std::string& why = log.error();
     text = tr(why == "books_need_import" ? "sync.books_need_import"
               : why == "other_clinic"    ? "sync.other_clinic"
                                          : "sync.failed");
-  } else if (backend.connection() == sync::Connection::Offline) {
+  } else if (server.connection() == sync::Connection::Offline) {
     if (network) text = tr("sync.unreachable");
   } else if (state == sync::SyncState::Waiting) {
     text = tr("sync.waiting");
@@ -36,10 +36,10 @@ std::string sync_status_text(sync::Backend& backend, bool network) {
     text += std::to_string(pending) + " " + tr(pending == 1 ? "sync.pending_one" : "sync.pending_many");
   }
   // Refused by the server: kept here, never on the server; said with the newest reason.
-  if (const std::int64_t refused = backend.refused_by_server(); refused > 0) {
+  if (const std::int64_t refused = log.refused_by_server(); refused > 0) {
     if (!text.empty()) text += " — ";
     text += std::to_string(refused) + " " + tr(refused == 1 ? "sync.refused_one" : "sync.refused_many") + " " +
-            backend.last_refusal();
+            log.last_refusal();
   }
   return text;
 }

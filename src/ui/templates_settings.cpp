@@ -151,7 +151,7 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   ImGui::SetNextItemWidth(140);
   if (ImGui::BeginCombo("##template-unit", tr(std::string("templates.unit.") + kUnits[state.unit]))) {
     for (int i = 0; i < 3; ++i) {
-      const std::string text = std::string(tr(std::string("templates.unit.") + kUnits[i])) + "##unit-" + kUnits[i];
+      const std::string text = tr_id(std::string("templates.unit.") + kUnits[i], std::string("unit-") + kUnits[i]);
       if (ImGui::Selectable(text.c_str(), state.unit == i)) state.unit = i;
     }
     ImGui::EndCombo();
@@ -159,7 +159,7 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   name_last_widget(tr("templates.unit"));
   ImGui::SameLine();
   label(tr("templates.after_issue"));
-  ImGui::Checkbox((std::string(tr("templates.attach_pdf")) + "##template-pdf").c_str(), &state.attach_pdf);
+  ImGui::Checkbox(tr_id("templates.attach_pdf", "template-pdf").c_str(), &state.attach_pdf);
   name_last_widget(tr("templates.attach_pdf"));
   ImGui::EndDisabled();
   if (state.delay == "0") {
@@ -189,16 +189,16 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   if (state.with_requests) {
     muted(tr("templates.with_requests"));
   } else {
-    ImGui::Checkbox((std::string(tr("templates.active")) + "##template-active").c_str(), &state.active);
+    ImGui::Checkbox(tr_id("templates.active", "template-active").c_str(), &state.active);
     name_last_widget(tr("templates.active"));
   }
 
-  if (ImGui::Button((std::string(tr("templates.save")) + "##template-save").c_str())) save(commands, state);
+  if (ImGui::Button(tr_id("templates.save", "template-save").c_str())) save(commands, state);
   ImGui::SameLine();
   // Escape closes the editor only when no field is being typed in and no list is open: it
   // would otherwise throw the template away in the middle of a word.
   const bool escape = escape_pressed() && !ImGui::IsAnyItemActive() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopup);
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##template-cancel").c_str()) || escape) {
+  if (ImGui::Button(tr_id("pay.cancel", "template-cancel").c_str()) || escape) {
     state.editing = false;
     state.error_key.clear();
   }
@@ -218,16 +218,16 @@ void draw_confirmations(app::CommandLayer& commands, TemplatesSettingsState& sta
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
     if (id == state.confirm_activate &&
-        ImGui::Button((std::string(tr("templates.activate_at_issue")) + "##confirm-activate").c_str())) {
+        ImGui::Button(tr_id("templates.activate_at_issue", "confirm-activate").c_str())) {
       run(commands, state, {{"cmd", "template.set_active"}, {"template_id", id}, {"active", true}}, "templates.activated");
       state.confirm_activate.clear();
     }
-    if (id == state.confirm_delete && ImGui::Button((std::string(tr("templates.delete")) + "##confirm-delete").c_str())) {
+    if (id == state.confirm_delete && ImGui::Button(tr_id("templates.delete", "confirm-delete").c_str())) {
       run(commands, state, {{"cmd", "template.delete"}, {"template_id", id}}, "templates.deleted");
       state.confirm_delete.clear();
     }
     ImGui::SameLine();
-    if (ImGui::Button((std::string(tr("pay.cancel")) + "##confirm-cancel").c_str())) {
+    if (ImGui::Button(tr_id("pay.cancel", "confirm-cancel").c_str())) {
       state.confirm_activate.clear();
       state.confirm_delete.clear();
     }
@@ -259,7 +259,7 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
   label(tr("templates.help"));
   if (sender == MailSender::Demo) muted(tr("templates.demo"));
   ImGui::PopTextWrapPos();
-  if (ImGui::Button((std::string(tr("templates.create")) + "##template-create").c_str())) {
+  if (ImGui::Button(tr_id("templates.create", "template-create").c_str())) {
     open_editor(state, {{"name", ""}, {"subject", tr("templates.default_subject")}, {"body", tr("templates.default_body")},
                         {"delay_amount", 7}, {"delay_unit", "days"}, {"attach_pdf", true}},
                 false);
@@ -307,16 +307,16 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       }
       if (!with_requests) name_last_widget((std::string(tr("templates.active")) + " — " + name).c_str());
       ImGui::TableNextColumn();
-      if (ImGui::SmallButton((std::string(tr("templates.edit_button")) + "##edit-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("templates.edit_button", std::string("edit-") + id).c_str())) {
         open_editor(state, t, false);
       }
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("templates.duplicate")) + "##duplicate-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str())) {
         open_editor(state, t, true);
       }
       if (!t.value("system", false)) {
         ImGui::SameLine();
-        if (ImGui::SmallButton((std::string(tr("templates.delete")) + "##delete-" + id).c_str())) {
+        if (ImGui::SmallButton(tr_id("templates.delete", std::string("delete-") + id).c_str())) {
           state.confirm_delete = id;
           state.confirm_activate.clear();
         }

@@ -33,7 +33,7 @@ void draw_pin_form(app::CommandLayer& commands, UsersSettingsState& state) {
     ImGui::InputText(id, value, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
     name_last_widget(tr(caption));
   }
-  if (ImGui::Button((std::string(tr("users.pin_save")) + "##pin-save").c_str())) {
+  if (ImGui::Button(tr_id("users.pin_save", "pin-save").c_str())) {
     if (!app::valid_pin(state.pin)) {
       state.error_key = "users.pin_invalid";
     } else if (state.pin != state.pin_again) {
@@ -52,7 +52,7 @@ void draw_pin_form(app::CommandLayer& commands, UsersSettingsState& state) {
     state.pin_again.clear();
   }
   ImGui::SameLine();
-  if (ImGui::Button((std::string(tr("pay.cancel")) + "##pin-cancel").c_str())) state.pin_user.clear();
+  if (ImGui::Button(tr_id("pay.cancel", "pin-cancel").c_str())) state.pin_user.clear();
   ImGui::Unindent();
 }
 
@@ -77,12 +77,12 @@ void draw_users_settings(app::CommandLayer& commands, UsersSettingsState& state)
       if (role_combo("##role", std::string(tr("users.role")) + " — " + u["name"].get<std::string>(), &role))
         run(commands, state, {{"cmd", "user.update"}, {"user_id", id}, {"role", role}}, "users.saved");
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("users.set_pin")) + "##set-pin-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("users.set_pin", std::string("set-pin-") + id).c_str())) {
         state.pin_user = id;
         state.error_key.clear();
       }
       ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("users.archive")) + "##archive-" + id).c_str())) {
+      if (ImGui::SmallButton(tr_id("users.archive", std::string("archive-") + id).c_str())) {
         run(commands, state, {{"cmd", "user.update"}, {"user_id", id}, {"archived", true}}, "users.saved");
       }
     }
@@ -94,7 +94,7 @@ void draw_users_settings(app::CommandLayer& commands, UsersSettingsState& state)
   text_field(tr("users.name"), "##new-user-name", &state.new_name, 320);
   label(tr("users.role"));
   role_combo("##new-user-role", tr("users.role"), &state.new_role);
-  if (ImGui::Button((std::string(tr("users.add_submit")) + "##add-user").c_str())) {
+  if (ImGui::Button(tr_id("users.add_submit", "add-user").c_str())) {
     run(commands, state, {{"cmd", "user.create"}, {"name", state.new_name}, {"role", state.new_role}}, "users.added");
     if (state.error_key.empty()) state.new_name.clear();
   }

@@ -48,7 +48,7 @@ struct PairedDevice {
     const Json code =
         body_of(s.post("/api/devices/pairing-code", "{}", "application/json", ApiServer::bearer(s.admin.device_token)));
     std::optional<sync::CallResult> result;
-    backend.pair(url(), code["code"], "Accueil", [&](const sync::CallResult& r) { result = r; });
+    backend.pairing().pair(url(), code["code"], "Accueil", [&](const sync::CallResult& r) { result = r; });
     REQUIRE(result);
     REQUIRE(result->ok());
   }
@@ -56,14 +56,14 @@ struct PairedDevice {
   // The patient gives a card to Stripe (the double, with a test card) after the device asked.
   void save_card(const std::string& patient, const std::string& test_card) {
     std::optional<sync::CallResult> setup;
-    backend.setup_card(next_command(), patient, "Patient", "", [&](const sync::CallResult& r) { setup = r; });
+    backend.cards().setup_card(next_command(), patient, "Patient", "", [&](const sync::CallResult& r) { setup = r; });
     REQUIRE(setup);
     REQUIRE(setup->status == 201);
     stripe.stripe_post("/v1/setup_intents/" + setup->body["setup_intent_id"].get<std::string>() + "/confirm",
                        {{"payment_method", test_card}});
     for (int i = 0; i < 100 && cards(patient).empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      backend.refresh();
+      backend.server().refresh();
     }
     REQUIRE(cards(patient).size() == 1);
   }
@@ -74,7 +74,7 @@ struct PairedDevice {
   sync::CallResult charge(const std::string& command_id, const std::string& patient, const std::string& invoice) {
     const Json inv = books.invoice_state(invoice);
     std::optional<sync::CallResult> result;
-    backend.charge({command_id, patient, invoice, inv["number"], "EUR", "2026-11-21", inv["due"].get<std::int64_t>()},
+    backend.cards().charge({command_id, patient, invoice, inv["number"], "EUR", "2026-11-21", inv["due"].get<std::int64_t>()},
                    [&](const sync::CallResult& r) { result = r; });
     REQUIRE(result);
     return *result;
@@ -85,10 +85,10 @@ struct PairedDevice {
 
 TEST_CASE("device: paired with a code, it sees that card payments are available") {
   PairedDevice d;
-  CHECK(d.backend.connection() == sync::Connection::Unpaired);
+  CHECK(d.backend.server().connection() == sync::Connection::Unpaired);
   d.pair();
-  CHECK(d.backend.connection() == sync::Connection::Online);
-  CHECK(d.backend.card_payments());
+  CHECK(d.backend.server().connection() == sync::Connection::Online);
+  CHECK(d.backend.server().card_payments());
   REQUIRE(d.saved);
   CHECK(d.saved->paired());
   CHECK(d.saved->clinic_id == d.s.admin.clinic_id);
@@ -97,10 +97,10 @@ TEST_CASE("device: paired with a code, it sees that card payments are available"
   // A wrong code is told, and leaves the device unpaired.
   sync::Backend other{d.http, d.books.commands(), [](const sync::DeviceLink&) {}};
   std::optional<sync::CallResult> refused;
-  other.pair(d.url(), "ZZZZ-ZZZZ", "Cabinet 2", [&](const sync::CallResult& r) { refused = r; });
+  other.pairing().pair(d.url(), "ZZZZ-ZZZZ", "Cabinet 2", [&](const sync::CallResult& r) { refused = r; });
   REQUIRE(refused);
   CHECK(refused->code == "invalid_code");
-  CHECK(other.connection() == sync::Connection::Unpaired);
+  CHECK(other.server().connection() == sync::Connection::Unpaired);
 }
 
 TEST_CASE("device: « Débiter la carte » pays the invoice in the device's books, with the fee, once") {
@@ -121,20 +121,20 @@ TEST_CASE("device: « Débiter la carte » pays the invoice in the device's book
 
   // The webhook's copy and later exchanges record nothing more; the device learnt the card and
   // the payment from the log, and never sent either.
-  d.backend.refresh();
-  d.backend.refresh();
+  d.backend.server().refresh();
+  d.backend.server().refresh();
   CHECK(d.books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"].size() == 1);
   auto facts = d.books.db().prepare(
       "SELECT COUNT(*), COUNT(server_seq) FROM journal WHERE name = 'server_event.apply' AND actor = 'server'");
   REQUIRE(facts.step());
   CHECK(facts.column_int64(0) == 2);  // card.saved, payment.succeeded
   CHECK(facts.column_int64(1) == 2);
-  CHECK(d.backend.pending() == 0);
+  CHECK(d.backend.log().pending() == 0);
   CHECK(d.stripe.stats()["charges"] == 1);
 
   // A refund through Stripe lands in the books as a processor refund.
   std::optional<sync::CallResult> refunded;
-  d.backend.refund({"refund-1", payments[0]["processor_ref"], "Séance annulée", "2026-11-22", 2000},
+  d.backend.cards().refund({"refund-1", payments[0]["processor_ref"], "Séance annulée", "2026-11-22", 2000},
                    [&](const sync::CallResult& x) { refunded = x; });
   REQUIRE(refunded);
   CHECK(refunded->ok());
@@ -165,7 +165,7 @@ TEST_CASE("device: without the server it says offline and retries later; a revok
   gone.server_url = "http://127.0.0.1:" + std::to_string(reserve_port());  // nobody listens there
   sync::Backend offline{d.http, d.books.commands(), [](const sync::DeviceLink&) {}};
   offline.start(gone);
-  CHECK(offline.connection() == sync::Connection::Offline);
+  CHECK(offline.server().connection() == sync::Connection::Offline);
   const int before = d.http.requests;
   offline.tick(1000);  // backoff: not yet
   CHECK(d.http.requests == before);
@@ -176,7 +176,7 @@ TEST_CASE("device: without the server it says offline and retries later; a revok
   revoked.token = std::string(64, 'a');
   sync::Backend stranger{d.http, d.books.commands(), [](const sync::DeviceLink&) {}};
   stranger.start(revoked);
-  CHECK(stranger.connection() == sync::Connection::Revoked);
+  CHECK(stranger.server().connection() == sync::Connection::Revoked);
 }
 
 TEST_CASE("demo: the in-page server simulates card payments in the books, idempotently, with no network") {
@@ -184,40 +184,40 @@ TEST_CASE("demo: the in-page server simulates card payments in the books, idempo
   sync::DemoServer demo;
   demo.restart_at(1000);
   sync::Backend backend{demo, books.commands(), [](const sync::DeviceLink&) {}};
-  backend.set_simulated(true);
+  backend.server().set_simulated(true);
   sync::DeviceLink link;
   link.token = "demo";
   link.events_after = 999;
   backend.start(link);
-  CHECK(backend.connection() == sync::Connection::Online);
-  CHECK(backend.card_payments());
+  CHECK(backend.server().connection() == sync::Connection::Online);
+  CHECK(backend.server().card_payments());
 
   const std::string patient = books.patient("Anaïs Bréhat");
   const std::string invoice = books.invoice(patient, 5000);
   std::optional<sync::CallResult> setup;
-  backend.setup_card("demo-1", patient, "Anaïs Bréhat", "", [&](const sync::CallResult& r) { setup = r; });
+  backend.cards().setup_card("demo-1", patient, "Anaïs Bréhat", "", [&](const sync::CallResult& r) { setup = r; });
   REQUIRE(setup);
   CHECK(setup->status == 201);
-  backend.refresh();
+  backend.server().refresh();
   CHECK(books.query({{"cmd", "card.list"}, {"patient_id", patient}})["items"][0]["last4"] == "4242");
 
   const Json inv = books.invoice_state(invoice);
   std::optional<sync::CallResult> charged;
   const sync::ChargeRequest request{"demo-charge", patient, invoice, inv["number"], "EUR", "2026-11-21", 5000};
-  backend.charge(request, [&](const sync::CallResult& r) { charged = r; });
+  backend.cards().charge(request, [&](const sync::CallResult& r) { charged = r; });
   REQUIRE(charged);
   CHECK(charged->status == 200);
   CHECK(books.status(invoice) == "paid");
-  backend.charge(request, [&](const sync::CallResult& r) { charged = r; });  // the same command again
+  backend.cards().charge(request, [&](const sync::CallResult& r) { charged = r; });  // the same command again
   CHECK(books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"].size() == 1);
 
   const std::string intent = books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"][0]["processor_ref"];
   std::optional<sync::CallResult> refunded;
-  backend.refund({"demo-refund", intent, "Essai", "2026-11-21", 6000}, [&](const sync::CallResult& r) { refunded = r; });
+  backend.cards().refund({"demo-refund", intent, "Essai", "2026-11-21", 6000}, [&](const sync::CallResult& r) { refunded = r; });
   REQUIRE(refunded);
   CHECK(refunded->code == "refund_exceeds_payment");
-  backend.refund({"demo-refund-2", intent, "Essai", "2026-11-21", 1000}, [&](const sync::CallResult& r) { refunded = r; });
+  backend.cards().refund({"demo-refund-2", intent, "Essai", "2026-11-21", 1000}, [&](const sync::CallResult& r) { refunded = r; });
   CHECK(refunded->ok());
   CHECK(books.balance(patient)["refunded"] == 1000);
-  CHECK(backend.blocked_code().empty());
+  CHECK(backend.cards().demo_blocked().empty());
 }

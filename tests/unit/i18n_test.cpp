@@ -51,7 +51,7 @@ TEST_CASE("every catalogue key written in the interface code exists in both cata
       "z0-9_.]*[a-z0-9_]|settings\\.(?:title|practice\\.[a-z_]+|language\\.[a-"
       "z_]+))\"");
   int found = 0;
-  for (const char* folder : {"src/ui", "src/platform/web"}) {
+  for (const char* folder : {"src/ui", "src/session", "src/platform/web"}) {
     for (const auto& entry : fs::directory_iterator(fs::path(QUITTANCE_SOURCE_DIR) / folder)) {
       std::string text = read(entry.path());
       for (std::sregex_iterator it(text.begin(), text.end(), literal), end; it != end; ++it) {

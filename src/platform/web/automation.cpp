@@ -54,16 +54,16 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* quittance_exec(const char* json) {
   auto& app = web_app();
-  if (!app.commands) return quittance::web::not_ready();
-  std::string result = app.commands->exec_text(json);
+  if (!app.clinic.commands()) return quittance::web::not_ready();
+  std::string result = app.clinic.commands()->exec_text(json);
   quittance::web::request_redraw();
   return quittance::web::answer(std::move(result));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* quittance_query(const char* json) {
   auto& app = web_app();
-  if (!app.commands) return quittance::web::not_ready();
-  return quittance::web::answer(app.commands->query_text(json));
+  if (!app.clinic.commands()) return quittance::web::not_ready();
+  return quittance::web::answer(app.clinic.commands()->query_text(json));
 }
 
 EMSCRIPTEN_KEEPALIVE const char* quittance_ui() { return quittance::web::answer(quittance::ui::widget_log_json()); }
@@ -86,20 +86,22 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"updateReady", st.update_ready},
       {"storagePersisted", st.storage_persisted},
   };
-  if (app.backend) {
-    auto& b = *app.backend;
-    state["backend"] = {{"connection", quittance::sync::to_string(b.connection())},
-                        {"cardPayments", b.card_payments()},
-                        {"eventsAfter", b.link().events_after},
-                        {"blocked", b.blocked_code()},
-                        {"series", b.link().series}};
-    state["sync"] = {{"state", quittance::sync::to_string(b.sync_state())},
-                     {"pending", b.pending()},
-                     {"error", b.sync_error()},
-                     {"pulled", b.last_sync().pulled},
-                     {"pushed", b.last_sync().pushed},
-                     {"rebased", b.last_sync().rebased},
-                     {"restoredFromSnapshot", app.restored_from_snapshot}};
+  if (app.clinic.backend()) {
+    auto& b = *app.clinic.backend();
+    const quittance::sync::ServerLink& server = b.server();
+    quittance::sync::LogSync& log = b.log();
+    state["backend"] = {{"connection", quittance::sync::to_string(server.connection())},
+                        {"cardPayments", server.card_payments()},
+                        {"eventsAfter", server.link().events_after},
+                        {"blocked", log.has_parked() ? "parked" : b.cards().demo_blocked()},
+                        {"series", server.link().series}};
+    state["sync"] = {{"state", quittance::sync::to_string(log.state())},
+                     {"pending", log.pending()},
+                     {"error", log.error()},
+                     {"pulled", log.last().pulled},
+                     {"pushed", log.last().pushed},
+                     {"rebased", log.last().rebased},
+                     {"restoredFromSnapshot", app.clinic.restored_from_snapshot()}};
   }
   return quittance::web::answer(state.dump(-1, ' ', false, quittance::app::Json::error_handler_t::replace));
 }
@@ -117,7 +119,7 @@ EMSCRIPTEN_KEEPALIVE void quittance_page_status(int update_ready, int storage_pe
 
 // Starts a sync exchange now (as « Synchroniser maintenant » does); state().sync tells its end.
 EMSCRIPTEN_KEEPALIVE void quittance_sync_now() {
-  if (auto& app = web_app(); app.backend) app.backend->sync_now();
+  if (auto* backend = web_app().clinic.backend()) backend->log().sync_now();
 }
 
 }  // extern "C"

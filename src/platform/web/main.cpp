@@ -67,7 +67,6 @@ FrameLoop g_loop;
 
 void draw_frame(double now_ms);
 void run_pending_restore();
-void install_snapshot_installer(sync::Backend& backend);
 
 EM_BOOL on_animation_frame(double now_ms, void*) {
   g_loop.frame_scheduled = false;
@@ -107,7 +106,7 @@ void draw_frame(double now_ms) {
 
   ImGui::NewFrame();
   ui::widget_log_begin_frame();
-  ui::draw_app(app.commands.get(), app.backend.get(), app.data_version, app.status, app.ui);
+  ui::draw_app(app.clinic.commands(), app.clinic.backend(), app.data_version, app.status, app.ui);
   ui::widget_log_end_frame();
   ImGui::Render();
   if (renderer_render(ImGui::GetDrawData())) ++app.frames_shown;
@@ -152,7 +151,8 @@ void save_device_link(const sync::DeviceLink& link) {
 
 void apply_language_setting() {
   WebApp& app = web_app();
-  if (auto language = store::get_setting(*app.db, "ui.language")) ui::set_language(*language);
+  if (!app.clinic.db()) return;
+  if (auto language = store::get_setting(*app.clinic.db(), "ui.language")) ui::set_language(*language);
 }
 
 // The books changed (a command here, or operations of other devices): screens reload, the
@@ -165,74 +165,44 @@ void books_changed() {
   request_redraw();
 }
 
-// The server link starts once the books are open: events it pulls are recorded in them.
-// Called again after a restore, with a new command layer.
-void start_backend() {
+// The books were started (at open, after a restore): the interface's sign-in is over, its
+// language the books', and the server link gets its timer and the page's pairing link.
+void clinic_started() {
   WebApp& app = web_app();
-  if (qt_demo_mode()) {
-    // The demo (no backend): the server is played in the page, card features are simulated
-    // and say so, and no link is written (a fake token must never meet a real server).
-    app.backend = std::make_unique<sync::Backend>(app.demo_server, *app.commands, [](const sync::DeviceLink&) {});
-    app.backend->set_simulated(true);
-    app.backend->on_change(request_redraw);
-    const auto first_seq = static_cast<std::int64_t>(emscripten_date_now()) * 1000;
-    app.demo_server.restart_at(first_seq);
-    sync::DeviceLink demo;
-    demo.events_after = first_seq - 1;
-    demo.token = "demo";
-    demo.clinic_id = "demo";
-    demo.device_name = ui::tr("backend.pair.default_name");
-    app.backend->start(demo);
-    // The demo opens on a practice with a year of history, loaded once (refused on books that
-    // already hold something: a visitor's own trials are kept).
-    const app::Json patients = app.commands->query({{"cmd", "patient.list"}, {"limit", 1}});
-    if (patients.value("ok", false) && patients["result"].value("total", std::int64_t{-1}) == 0) {
-      app.commands->exec({{"cmd", "demo.load"}, {"id", app::new_command_id()}, {"size", "small"}});
+  // A new command layer runs as the owner until someone signs in: after a restore the books
+  // have their own users, so whoever works picks themselves again (or, alone, goes on unasked).
+  app.ui.session = ui::SessionState{};
+  apply_language_setting();
+  app.status.phase = ui::AppStatus::Phase::Ready;
+  if (sync::Backend* backend = app.clinic.backend()) {
+    backend->on_change(request_redraw);
+    // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
+    if (char* code = qt_demo_mode() ? nullptr : qt_take_pairing_code()) {
+      app.ui.settings.backend.pairing = true;
+      ui::BackendSettingsState* s = &app.ui.settings.backend;
+      backend->pairing().pair("", code, ui::tr("backend.pair.default_name"), [s](const sync::CallResult& r) {
+        s->pairing = false;
+        s->failed = !r.ok();
+        s->message_key = r.ok() ? "backend.pair.done" : "backend.pair.link_refused";
+      });
+      std::free(code);
     }
-    return;
-  }
-  app.backend = std::make_unique<sync::Backend>(app.http, *app.commands, save_device_link, &*app.db);
-  app.backend->on_change(request_redraw);
-  install_snapshot_installer(*app.backend);
-  // Operations of other devices were applied (or ours accepted): screens reload, and the
-  // batch is stored once, not once per operation.
-  app.backend->on_synced(books_changed);
-  app.backend->start(sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{}));
-  // A "#pair=CODE" link (scripts/run prints one) pairs this browser with the page's server.
-  if (char* code = qt_take_pairing_code()) {
-    app.ui.settings.backend.pairing = true;
-    ui::BackendSettingsState* s = &app.ui.settings.backend;
-    app.backend->pair("", code, ui::tr("backend.pair.default_name"), [s](const sync::CallResult& r) {
-      s->pairing = false;
-      s->failed = !r.ok();
-      s->message_key = r.ok() ? "backend.pair.done" : "backend.pair.link_refused";
-    });
-    std::free(code);
   }
   static bool ticking = false;  // one timer for the page, whichever backend is current
-  if (ticking) return;
-  ticking = true;
-  emscripten_set_interval(
-      [](void*) {
-        if (WebApp& a = web_app(); a.backend) a.backend->tick(emscripten_performance_now());
-      },
-      kBackendTickMs, nullptr);
-}
-
-// Closes what start_clinic opened, last first: the server link (its requests still waiting are
-// answered "cancelled" while the objects their callbacks use exist), the command layer, the
-// database.
-void close_clinic() {
-  WebApp& app = web_app();
-  app.http.cancel_all("cancelled");
-  app.backend.reset();
-  app.commands.reset();
-  app.db.reset();
+  if (!ticking) {
+    ticking = true;
+    emscripten_set_interval(
+        [](void*) {
+          if (sync::Backend* b = web_app().clinic.backend()) b->tick(emscripten_performance_now());
+        },
+        kBackendTickMs, nullptr);
+  }
+  request_redraw();
 }
 
 void fail(const std::string& key, const std::string& detail) {
   WebApp& app = web_app();
-  close_clinic();
+  app.clinic.close();
   app.status.phase = ui::AppStatus::Phase::Failed;
   app.status.failure_key = key;
   app.status.failure_detail = detail;
@@ -240,63 +210,7 @@ void fail(const std::string& key, const std::string& detail) {
   request_redraw();
 }
 
-// Opens the clinic database at the storage's path, refusing (never replacing) a file SQLite
-// cannot read or that a newer Quittance wrote, and brings an older one up to date. The checks
-// of start-up and of a restore. False with the catalogue key of the failure and its detail.
-bool open_clinic_database(std::string* key, std::string* detail, bool store_now = true) {
-  WebApp& app = web_app();
-  try {
-    app.db.emplace(store::Database::open(app.storage.database_path()));
-    // This tab is the books' only user (one writer per browser, the Web Lock), so SQLite need
-    // not look for another's changes at every read: in normal locking mode each query's read
-    // transaction stats the file and looks for a hot journal, JavaScript calls into MEMFS that
-    // cost a search keystroke about as much as its query. A larger page cache keeps the
-    // indexes a search walks (FTS, invoices by patient) in SQLite's memory.
-    app.db->exec("PRAGMA locking_mode = EXCLUSIVE");
-    app.db->exec("PRAGMA cache_size = -32768");  // KiB
-    std::string check = app.db->quick_check();
-    if (check != "ok") {
-      *key = "error.database_unreadable";
-      *detail = check;
-      return false;
-    }
-    const int newest = store::clinic_migrations().back().version;
-    if (store::schema_version(*app.db) > newest) {
-      *key = "error.database_newer";
-      *detail = "schema " + std::to_string(store::schema_version(*app.db));
-      return false;
-    }
-    store::migrate(*app.db, store::clinic_migrations());
-    // A new, upgraded or moved-in file is stored now (the storage writes nothing when nothing
-    // changed). Not a swapped-in one: its caller stores it whole, never a part of it.
-    if (store_now) app.storage.flush();
-  } catch (const store::StoreError& e) {
-    *key = "error.database_unreadable";
-    *detail = e.what();
-    return false;
-  }
-  return true;
-}
-
-// The books are open: the command layer over them, the interface's language, the server link.
-void start_clinic() {
-  WebApp& app = web_app();
-  app.commands = std::make_unique<app::CommandLayer>(*app.db);
-  // A new command layer runs as the owner until someone signs in: after a restore the books
-  // have their own users, so whoever works picks themselves again (or, alone, goes on unasked).
-  app.ui.session = ui::SessionState{};
-  app.commands->act_as_an_owner();  // the built-in owner may have been archived
-  app.commands->on_commit([] {
-    books_changed();
-    if (WebApp& a = web_app(); a.backend) a.backend->local_change();  // sent within a second when online
-  });
-  apply_language_setting();
-  start_backend();
-  app.status.phase = ui::AppStatus::Phase::Ready;
-  request_redraw();
-}
-
-// Storage is in place: open the database, refusing (never replacing) one we cannot read.
+// Storage is in place: open the books, refusing (never replacing) ones we cannot read.
 void on_storage_loaded(const std::string& error) {
   WebApp& app = web_app();
   if (error == platform::kBooksLost) {
@@ -313,16 +227,14 @@ void on_storage_loaded(const std::string& error) {
     app.ui.settings.exports.scroll_to_restore = true;
   }
   if (!error.empty()) return fail("error.storage_unavailable", error);
-  // A snapshot download the page was closed during: never installed, never to be.
-  std::remove((web_app().storage.database_path() + ".snapshot").c_str());
-  std::string key, detail;
-  if (!open_clinic_database(&key, &detail)) return fail(key, detail);
-  start_clinic();
+  app.clinic.on_books_changed(books_changed);
+  app.clinic.on_started(clinic_started);
+  if (std::optional<session::OpenFailure> failure = app.clinic.open()) fail(failure->key, failure->detail);
 }
 
 // [SECTION] Backup and restore ---------------------------------------------------------------
 // The interface asks for a restore during a frame; it runs once the frame is drawn, since the
-// frame holds the command layer and the server link the restore closes.
+// frame holds the command layer and the server link the restore replaces.
 
 struct RestoreRequest {
   ui::Bytes bytes;
@@ -330,140 +242,29 @@ struct RestoreRequest {
 };
 std::optional<RestoreRequest> g_restore;
 
-bool write_file(const std::string& path, const ui::Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  return static_cast<bool>(out);
-}
-
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
-
-// Swaps the file `incoming` in as the clinic database and opens it with start-up's checks; on
-// any failure the previous file is put back and reopened. "" or the catalogue key of the
-// refusal. Closes the clinic (command layer, server link) either way: call it between frames.
-std::string swap_database(const std::string& incoming) {
+// A swap that could not even reopen the previous books leaves them closed: said as at start-up.
+void check_still_open() {
   WebApp& app = web_app();
-  const std::string path = app.storage.database_path();
-  const std::string previous = path + ".before-restore";
-  close_clinic();
-  // A cleanly closed database leaves no journal; one found there belongs to the old file.
-  for (const char* suffix : {"-journal", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  std::remove(previous.c_str());
-  const bool moved = std::rename(path.c_str(), previous.c_str()) == 0;
-  std::string key, detail;
-  if (moved && std::rename(incoming.c_str(), path.c_str()) == 0 &&
-      open_clinic_database(&key, &detail, /*store_now=*/false)) {
-    std::remove(previous.c_str());
-    // Whole, before anything is committed on it (the demo loads its practice at start).
-    app.storage.replaced();
-    start_clinic();
+  if (app.clinic.is_open()) {
     ++app.data_version;  // every screen reloads
-    return "";
-  }
-  std::fprintf(stderr, "quittance: restore failed, the previous database is kept: %s %s\n", key.c_str(),
-               detail.c_str());
-  app.db.reset();
-  if (moved || file_exists(previous)) {
-    std::remove(path.c_str());
-    std::rename(previous.c_str(), path.c_str());
-  }
-  std::remove(incoming.c_str());
-  if (!open_clinic_database(&key, &detail, /*store_now=*/false)) {
-    fail(key, detail);
-    return "exports.restore.failed";
-  }
-  app.storage.replaced();  // the same books, but the file was moved twice behind SQLite's back
-  start_clinic();
-  return "exports.restore.failed";
-}
-
-// Replaces the clinic database by backup bytes: checked again, written beside the current
-// file, then swapped in.
-std::string replace_database(ui::Bytes bytes) {
-  WebApp& app = web_app();
-  // The owner's decision only: whoever works now must hold that role.
-  if (!app.commands || ui::result_of(app.commands->query({{"cmd", "app.info"}})).value("role", "") != "owner") {
-    return "exports.restore.owner_only";
-  }
-  try {
-    const store::BackupCheck check = app::check_backup(bytes.data(), bytes.size());
-    if (!check.ok()) return std::string("exports.restore.refused.") + store::to_string(check.status);
-  } catch (const store::StoreError& e) {
-    std::fprintf(stderr, "quittance: restore: %s\n", e.what());
-    return "exports.restore.failed";
-  }
-  // A file saved in WAL mode comes without its -wal file: open it in rollback mode, as the
-  // check read it (checked, so at least 100 bytes).
-  for (std::size_t at : {18, 19}) {
-    if (bytes[at] == 2) bytes[at] = 1;
-  }
-  const std::string incoming = app.storage.database_path() + ".restoring";
-  if (!write_file(incoming, bytes)) {
-    std::remove(incoming.c_str());
-    return "exports.restore.failed";
-  }
-  return swap_database(incoming);
-}
-
-// [SECTION] Restore from the clinic's server --------------------------------------------------
-// A new device of a clinic gets its books as the server's snapshot (sync/backend.h), written
-// by fetch() straight into this file, then swapped in between frames.
-std::optional<std::string> g_snapshot;
-
-void install_snapshot_installer(sync::Backend& backend) {
-  backend.set_snapshot_installer([](const sync::DeviceLink& link, std::function<bool(bool)> finished) {
-    WebApp& app = web_app();
-    const std::string incoming = app.storage.database_path() + ".snapshot";
-    app.http.fetch_to_file(link.server_url + "/api/sync/snapshot", {{"Authorization", "Bearer " + link.token}},
-                           incoming, [incoming, finished](int status) {
-                             // The Backend says whether it still wants it (same link, still restoring).
-                             if (finished(status == 200)) {
-                               g_snapshot = incoming;
-                               request_redraw();
-                             } else {
-                               std::remove(incoming.c_str());
-                             }
-                           });
-  });
-}
-
-void run_pending_snapshot() {
-  if (!g_snapshot) return;
-  const std::string incoming = *g_snapshot;
-  g_snapshot.reset();
-  WebApp& app = web_app();
-  if (!app.db || !app.commands || !app.backend) {
-    std::remove(incoming.c_str());
     return;
   }
-  // Work done here during the download (a patient, a setting) would be lost by the swap: keep
-  // it, and pull the log on top of it instead.
-  bool untouched = false;
-  try {
-    sync::Replica here(*app.db, *app.commands);
-    untouched = !here.has_books() && here.pending_count() == 0;
-  } catch (const store::StoreError&) {
-  }
-  if (!untouched) {
-    std::remove(incoming.c_str());
-    app.backend->snapshot_not_installed();
-    return;
-  }
-  if (swap_database(incoming).empty()) {
-    app.restored_from_snapshot = std::max<std::int64_t>(1, sync::Replica(*app.db, *app.commands).cursor());
-  } else if (app.backend) {
-    app.backend->sync_now();  // the snapshot was refused: the log from the start instead
-  }
-  request_redraw();
+  const std::optional<session::OpenFailure>& failure = app.clinic.failure();
+  fail(failure ? failure->key : "error.database_unreadable", failure ? failure->detail : "");
 }
 
 void run_pending_restore() {
-  run_pending_snapshot();
+  WebApp& app = web_app();
+  // A new device's books, downloaded from the server (sync/log_sync.h), swapped in here.
+  if (app.clinic.install_snapshot() != session::SnapshotOutcome::None) {
+    check_still_open();
+    request_redraw();
+  }
   if (!g_restore) return;
   RestoreRequest request = std::move(*g_restore);
   g_restore.reset();
-  const std::string error_key = replace_database(std::move(request.bytes));
+  const std::string error_key = app.clinic.restore_backup(std::move(request.bytes));
+  check_still_open();
   if (request.done) request.done(error_key);
   request_redraw();
 }
@@ -476,9 +277,9 @@ void install_platform_hooks() {
   ui::Platform& hooks = ui::platform();
   hooks.backup = []() -> std::optional<ui::Bytes> {
     WebApp& app = web_app();
-    if (!app.db) return std::nullopt;
+    if (!app.clinic.db()) return std::nullopt;
     try {
-      return store::serialize_database(*app.db);
+      return store::serialize_database(*app.clinic.db());
     } catch (const store::StoreError& e) {
       std::fprintf(stderr, "quittance: backup: %s\n", e.what());
       return std::nullopt;
@@ -523,6 +324,41 @@ PageStorage::Options storage_options() {
   options.files_dir = "/data";  // the device link; IDBFS gives the demo its own database
   options.legacy_path = "/data/quittance.db";  // where versions before the page store kept it
   return options;
+}
+
+session::ClinicFiles clinic_files(PageStorage& storage) {
+  session::ClinicFiles files;
+  files.database_path = storage.database_path();
+  files.store = [&storage] { storage.flush(); };
+  files.replaced = [&storage] { storage.replaced(); };
+  files.exclusive = true;  // this tab is the books' only user (one writer per browser, the Web Lock)
+  return files;
+}
+
+session::ServerAccess server_access(FetchTransport& http, sync::DemoServer& demo) {
+  session::ServerAccess server;
+  if (qt_demo_mode()) {
+    server.demo = &demo;
+    server.demo_first_seq = static_cast<std::int64_t>(emscripten_date_now()) * 1000;
+    server.demo_device_name = ui::tr("backend.pair.default_name");
+    return server;
+  }
+  server.http = &http;
+  server.read_link = [] {
+    return sync::device_link_from_json(read_file(kDeviceLinkPath)).value_or(sync::DeviceLink{});
+  };
+  server.save_link = save_device_link;
+  // fetch() writes the snapshot straight into the file, with no copy through the wasm heap.
+  server.download_snapshot = [&http](const sync::DeviceLink& link, const std::string& path,
+                                     std::function<void(bool)> done) {
+    http.fetch_to_file(link.server_url + "/api/sync/snapshot", {{"Authorization", "Bearer " + link.token}}, path,
+                       [done, path](int status) {
+                         done(status == 200);
+                         request_redraw();
+                       });
+  };
+  server.cancel_requests = [&http] { http.cancel_all("cancelled"); };
+  return server;
 }
 
 WebApp& web_app() {

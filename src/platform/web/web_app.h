@@ -6,11 +6,9 @@
 #include <memory>
 #include <optional>
 
-#include "app/commands.h"
 #include "platform/web/page_storage.h"
 #include "platform/web/web_http.h"
-#include "store/database.h"
-#include "sync/backend.h"
+#include "session/clinic_session.h"
 #include "sync/demo_server.h"
 #include "ui/shell.h"
 
@@ -18,19 +16,20 @@ namespace quittance::web {
 
 // Where this page keeps the clinic: the page store, and the demo's own IndexedDB databases.
 PageStorage::Options storage_options();
+// The clinic session's file in the page store, and its way to the server (or the demo's).
+session::ClinicFiles clinic_files(PageStorage& storage);
+session::ServerAccess server_access(FetchTransport& http, sync::DemoServer& demo);
 
 struct WebApp {
   PageStorage storage{storage_options()};
-  std::optional<store::Database> db;             // open once storage loaded and checks passed
-  std::unique_ptr<app::CommandLayer> commands;   // over db
   FetchTransport http;
   sync::DemoServer demo_server;                  // the server played in the page (?demo)
-  std::unique_ptr<sync::Backend> backend;        // the clinic's server, once commands exist
+  // The books, their command layer and server link: open once storage loaded and checks passed.
+  session::ClinicSession clinic{clinic_files(storage), server_access(http, demo_server)};
   std::uint64_t data_version = 0;                // bumped at every commit: screens reload
   ui::AppStatus status;
   ui::UiState ui;
   std::string started_over;                      // after a loss, how this page started (PageStorage::start_over)
-  std::int64_t restored_from_snapshot = 0;       // the log position of the snapshot installed here, if any
   std::uint64_t frames = 0;                      // frames drawn since start (idle tabs draw none)
   std::uint64_t frames_shown = 0;                // of which sent to the canvas (not like the last)
   bool first_frame_reported = false;
