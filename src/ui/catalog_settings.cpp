@@ -34,7 +34,7 @@ std::string percent(std::int64_t bp) {
 void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsState& state) {
   heading(tr("catalog.payment_types"));
   // Kept in a local: a range-for over a temporary's member would dangle.
-  const app::Json types = commands.query({{"cmd", "payment_type.list"}})["result"];
+  const app::Json types = list_of(commands.query({{"cmd", "payment_type.list"}}));
   for (const auto& t : types) {
     const std::string id = t["payment_type_id"], text = t["label"];
     std::string line = text;
@@ -59,7 +59,7 @@ void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsSta
 
 void draw_tax_rates_settings(app::CommandLayer& commands, CatalogSettingsState& state) {
   heading(tr("catalog.tax_rates"));
-  const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
+  const app::Json rates = list_of(commands.query({{"cmd", "tax_rate.list"}}));
   for (const auto& r : rates) {
     std::string line = r["name"].get<std::string>() + "   " + percent(r["rate_bp"]);
     if (r["archived"] == true) line += "   " + std::string(tr("catalog.archived"));
@@ -82,7 +82,7 @@ void draw_tax_rates_settings(app::CommandLayer& commands, CatalogSettingsState& 
 
 void draw_services_settings(app::CommandLayer& commands, CatalogSettingsState& state) {
   heading(tr("catalog.services"));
-  const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
+  const app::Json services = list_of(commands.query({{"cmd", "service.list"}}));
   if (services.empty()) label(tr("catalog.no_services"));
   for (const auto& s : services) {
     std::string line = s["code"].get<std::string>() + "   " + s["label"].get<std::string>() + "   " + money(s["unit_price"]);
@@ -94,7 +94,7 @@ void draw_services_settings(app::CommandLayer& commands, CatalogSettingsState& s
   text_field(tr("catalog.service_label"), "##new-service-label", &state.service_label);
   text_field(tr("catalog.service_price"), "##new-service-price", &state.service_price, 120);
   label(tr("editor.tax"));
-  tax_rate_combo("##new-service-tax", commands.query({{"cmd", "tax_rate.list"}})["result"], &state.service_tax_id, 240);
+  tax_rate_combo("##new-service-tax", list_of(commands.query({{"cmd", "tax_rate.list"}})), &state.service_tax_id, 240);
   if (ImGui::Button(tr_id("catalog.add_service", "add-service").c_str())) {
     auto price = parse_money(state.service_price);
     if (!price) {

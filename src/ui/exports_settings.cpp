@@ -204,7 +204,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
   muted(tr("exports.restore.help"));
   // Replacing the whole books is the owner's decision (the platform refuses it to others too).
-  const bool owner = commands.query({{"cmd", "app.info"}})["result"].value("role", std::string()) == "owner";
+  const bool owner = result_of(commands.query({{"cmd", "app.info"}})).value("role", std::string()) == "owner";
   if (!owner) muted(tr("exports.restore.owner_only"));
   ImGui::PopTextWrapPos();
   using R = ExportsState::Restore;

@@ -80,6 +80,11 @@ app::Json result_of(const app::Json& answer) {
   return app::Json::object();
 }
 
+app::Json list_of(const app::Json& answer) {
+  if (answer.value("ok", false) && answer.contains("result") && answer["result"].is_array()) return answer["result"];
+  return app::Json::array();
+}
+
 std::string error_key(const app::Json& answer) {
   std::string key = "error." + answer["error"].value("code", std::string("internal_error"));
   return tr(key) == key ? "error.command_failed" : key;

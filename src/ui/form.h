@@ -34,6 +34,8 @@ bool escape_pressed();
 // An answer's result, or an empty object when the command was refused: screens read it with
 // .value() and never meet a null (which would throw in the middle of a frame).
 app::Json result_of(const app::Json& answer);
+// The result of a query answering a list (service.list, tax_rate.list), or [] when it failed.
+app::Json list_of(const app::Json& answer);
 
 std::string error_key(const app::Json& answer);
 // Draws a catalogue message in the error colour; nothing for "".

@@ -91,7 +91,7 @@ std::string issue_credit_note(app::CommandLayer& commands, const InvoiceEditorSt
 
 // « Facture corrigée »: the patient's issued invoices, or none.
 void draw_corrected_invoice(app::CommandLayer& commands, InvoiceEditorState& state) {
-  const app::Json invoices = commands.query({{"cmd", "invoice.list"}, {"patient_id", state.patient_id}, {"limit", 200}})["result"]["items"];
+  const app::Json invoices = result_of(commands.query({{"cmd", "invoice.list"}, {"patient_id", state.patient_id}, {"limit", 200}})).value("items", app::Json::array());
   std::string current = tr("credit_note.no_invoice");
   for (const auto& inv : invoices) {
     if (inv["invoice_id"] == state.corrects) current = inv["number"].get<std::string>();
@@ -197,8 +197,130 @@ bool open_draft_editor(app::CommandLayer& commands, InvoiceEditorState& state, c
   return true;
 }
 
+namespace {
+
+// The catalogue the lines pick from, read once a frame: services and tax rates.
+struct Catalogue {
+  app::Json services, rates;
+  std::int64_t rate_of(const std::string& id) const {
+    for (const auto& r : rates) {
+      if (r.value("tax_rate_id", std::string()) == id) return r.value("rate_bp", std::int64_t{0});
+    }
+    return 0;
+  }
+};
+
+Catalogue read_catalogue(app::CommandLayer& commands) {
+  return {list_of(commands.query({{"cmd", "service.list"}})), list_of(commands.query({{"cmd", "tax_rate.list"}}))};
+}
+
+// The act: from the catalogue, which fills label, price and tax rate. Captioned like every field
+// (« Ligne libre » alone read as the line's own name).
+void draw_service_picker(LineEdit& l, const app::Json& services) {
+  label(tr("editor.service"));
+  ImGui::SetNextItemWidth(360);
+  const bool choosing = ImGui::BeginCombo("##service", l.service_id.empty() ? tr("editor.free_line") : l.label.c_str());
+  name_last_widget(tr("editor.service"));
+  if (!choosing) return;
+  if (ImGui::Selectable(tr("editor.free_line"), l.service_id.empty())) l.service_id.clear();
+  for (const auto& s : services) {
+    if (s.value("archived", false)) continue;
+    const std::string id = s.value("service_id", std::string());
+    const std::int64_t price = s.value("unit_price", std::int64_t{0});
+    const std::string text = s.value("code", std::string()) + " — " + s.value("label", std::string()) + " — " +
+                             money(price) + "##service-" + id;
+    if (ImGui::Selectable(text.c_str(), l.service_id == id)) {
+      l.service_id = id;
+      l.label = s.value("label", std::string());
+      l.unit_price = input_amount(price);
+      l.tax_rate_id = s.value("tax_rate_id", std::string());
+    }
+  }
+  ImGui::EndCombo();
+}
+
+// Date, quantity, price, discount and tax side by side: labels on one row, fields on the next.
+// Fields carry the line number in their ids ("##qty-2") so each is addressable; the labels stay plain.
+void draw_line_fields(LineEdit& l, const std::string& n, const app::Json& rates) {
+  if (!ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) return;
+  const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
+                            tr("editor.tax")};
+  ImGui::TableNextRow();
+  for (const char* caption : captions) {
+    ImGui::TableNextColumn();
+    label(caption);
+  }
+  ImGui::TableNextRow();
+  struct Field {
+    std::string* value;
+    const char* id;
+    float width;
+  };
+  const Field fields[] = {{&l.service_date, "##date-", 130}, {&l.quantity, "##qty-", 80},
+                          {&l.unit_price, "##price-", 110}, {&l.discount, "##discount-", 80}};
+  for (int f = 0; f < 4; ++f) {
+    ImGui::TableNextColumn();
+    ImGui::SetNextItemWidth(fields[f].width);
+    ImGui::InputText((fields[f].id + n).c_str(), fields[f].value);
+    name_last_widget(captions[f]);
+  }
+  ImGui::TableNextColumn();
+  tax_rate_combo("##tax", rates, &l.tax_rate_id, 180);
+  ImGui::EndTable();
+}
+
+// Line `i`, with its total as the core computes it (nullopt while incomplete). True when the
+// person removed it.
+bool draw_line(InvoiceEditorState& state, std::size_t i, const Catalogue& catalogue,
+               std::optional<core::LineAmounts>* amounts) {
+  LineEdit& l = state.lines[i];
+  const std::string n = std::to_string(i + 1);
+  ImGui::PushID(static_cast<int>(i));
+  heading((std::string(tr("editor.line")) + " " + n).c_str());
+  draw_service_picker(l, catalogue.services);
+  text_field(tr("editor.label"), ("##label-" + n).c_str(), &l.label, 360);
+  draw_line_fields(l, n, catalogue.rates);
+  *amounts = compute(l, catalogue.rate_of(l.tax_rate_id));
+  if (*amounts) {
+    label((std::string(tr("editor.line_total")) + " " + money((*amounts)->total)).c_str());
+  } else {
+    label(tr("editor.line_incomplete"));
+  }
+  const bool removed = state.lines.size() > 1 && ImGui::SmallButton(tr_id("editor.remove_line", "remove").c_str());
+  ImGui::PopID();
+  if (removed) state.lines.erase(state.lines.begin() + static_cast<std::ptrdiff_t>(i));
+  return removed;
+}
+
+// Saves the draft, then issues it: "" or the catalogue key of the refusal.
+std::string save_and_issue(app::CommandLayer& commands, InvoiceEditorState& state) {
+  if (std::string key = save(commands, state); !key.empty()) return key;
+  const app::Json answer =
+      commands.exec({{"cmd", "invoice.issue"}, {"id", app::new_command_id()}, {"invoice_id", state.draft_id}});
+  return answer["ok"] == true ? "" : error_key(answer);
+}
+
+// The buttons: issue the credit note; or save the draft, or issue the invoice; or cancel.
+void draw_actions(app::CommandLayer& commands, InvoiceEditorState& state, bool credit_note) {
+  auto act = [&](std::string error) {
+    state.error_key = std::move(error);
+    if (state.error_key.empty()) state.open = false;
+  };
+  if (credit_note) {
+    if (ImGui::Button(tr_id("credit_note.issue", "issue-credit-note").c_str())) act(issue_credit_note(commands, state));
+  } else {
+    if (ImGui::Button(tr_id("editor.save_draft", "save-draft").c_str())) act(save(commands, state));
+    ImGui::SameLine();
+    if (ImGui::Button(tr_id("editor.issue", "issue").c_str())) act(save_and_issue(commands, state));
+  }
+  ImGui::SameLine();
+  if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
+}
+
+}  // namespace
+
 bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state) {
-  const app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.patient_id}})["result"];
+  const app::Json patient = result_of(commands.query({{"cmd", "patient.get"}, {"patient_id", state.patient_id}}));
   const bool credit_note = state.kind == InvoiceEditorState::Kind::CreditNote;
   title((std::string(tr(credit_note ? "credit_note.title" : "editor.title")) + " — " +
          patient.value("name", std::string()))
@@ -208,84 +330,17 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
   } else {
     draw_billed_to(patient, state);
   }
-  const app::Json services = commands.query({{"cmd", "service.list"}})["result"];
-  const app::Json rates = commands.query({{"cmd", "tax_rate.list"}})["result"];
-  auto rate_of = [&](const std::string& id) -> std::int64_t {
-    for (const auto& r : rates) {
-      if (r["tax_rate_id"] == id) return r["rate_bp"];
-    }
-    return 0;
-  };
-
+  const Catalogue catalogue = read_catalogue(commands);
   std::vector<core::LineAmounts> computed;
   bool all_valid = true;
   for (std::size_t i = 0; i < state.lines.size(); ++i) {
-    LineEdit& l = state.lines[i];
-    const std::string n = std::to_string(i + 1);
-    ImGui::PushID(static_cast<int>(i));
-    heading((std::string(tr("editor.line")) + " " + n).c_str());
-    // The act: from the catalogue, which fills label, price and tax rate. Captioned like every
-    // field (« Ligne libre » alone read as the line's own name).
-    label(tr("editor.service"));
-    ImGui::SetNextItemWidth(360);
-    const bool choosing = ImGui::BeginCombo("##service", l.service_id.empty() ? tr("editor.free_line") : l.label.c_str());
-    name_last_widget(tr("editor.service"));
-    if (choosing) {
-      if (ImGui::Selectable(tr("editor.free_line"), l.service_id.empty())) l.service_id.clear();
-      for (const auto& s : services) {
-        if (s["archived"] == true) continue;
-        const std::string text = s["code"].get<std::string>() + " — " + s["label"].get<std::string>() + " — " +
-                                 money(s["unit_price"]) + "##service-" + s["service_id"].get<std::string>();
-        if (ImGui::Selectable(text.c_str(), l.service_id == s["service_id"])) {
-          l.service_id = s["service_id"];
-          l.label = s["label"];
-          l.unit_price = input_amount(s["unit_price"]);
-          l.tax_rate_id = s["tax_rate_id"];
-        }
-      }
-      ImGui::EndCombo();
-    }
-    // Fields carry the line number in their ids ("##qty-2") so each is addressable; the labels
-    // stay plain.
-    text_field(tr("editor.label"), ("##label-" + n).c_str(), &l.label, 360);
-    // Date, quantity, price, discount and tax side by side: labels on one row, fields on the next.
-    const std::int64_t rate_bp = rate_of(l.tax_rate_id);
-    if (ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) {
-      const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
-                                tr("editor.tax")};
-      ImGui::TableNextRow();
-      for (const char* caption : captions) {
-        ImGui::TableNextColumn();
-        label(caption);
-      }
-      ImGui::TableNextRow();
-      struct Field { std::string* value; const char* id; float width; };
-      const Field fields[] = {{&l.service_date, "##date-", 130}, {&l.quantity, "##qty-", 80},
-                              {&l.unit_price, "##price-", 110}, {&l.discount, "##discount-", 80}};
-      for (int f = 0; f < 4; ++f) {
-        ImGui::TableNextColumn();
-        ImGui::SetNextItemWidth(fields[f].width);
-        ImGui::InputText((fields[f].id + n).c_str(), fields[f].value);
-        name_last_widget(captions[f]);
-      }
-      ImGui::TableNextColumn();
-      tax_rate_combo("##tax", rates, &l.tax_rate_id, 180);
-      ImGui::EndTable();
-    }
-    auto amounts = compute(l, rate_bp);
+    std::optional<core::LineAmounts> amounts;
+    if (draw_line(state, i, catalogue, &amounts)) break;
     if (amounts) {
       computed.push_back(*amounts);
-      label((std::string(tr("editor.line_total")) + " " + money(amounts->total)).c_str());
     } else {
       all_valid = false;
-      label(tr("editor.line_incomplete"));
     }
-    if (state.lines.size() > 1 && ImGui::SmallButton(tr_id("editor.remove_line", "remove").c_str())) {
-      state.lines.erase(state.lines.begin() + static_cast<std::ptrdiff_t>(i));
-      ImGui::PopID();
-      break;
-    }
-    ImGui::PopID();
   }
   ImGui::Spacing();
   if (ImGui::Button(tr_id("editor.add_line", "add-line").c_str())) {
@@ -297,40 +352,14 @@ bool draw_invoice_editor(app::CommandLayer& commands, InvoiceEditorState& state)
   if (credit_note) text_field(tr("credit_note.internal_note"), "##internal-note", &state.internal_note, 600);
 
   ImGui::Separator();
-  auto totals = core::sum_lines(computed);
+  const auto totals = core::sum_lines(computed);
   if (all_valid && totals) {
     label((std::string(tr("editor.net")) + " " + money(totals->net) + "     " + tr("editor.vat") + " " +
            money(totals->tax) + "     " + tr("editor.total") + " " + money(totals->total))
               .c_str());
   }
   error_text(state.error_key);
-  if (credit_note) {
-    if (ImGui::Button(tr_id("credit_note.issue", "issue-credit-note").c_str())) {
-      state.error_key = issue_credit_note(commands, state);
-      if (state.error_key.empty()) state.open = false;
-    }
-    ImGui::SameLine();
-    if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
-    return state.open;
-  }
-  if (ImGui::Button(tr_id("editor.save_draft", "save-draft").c_str())) {
-    state.error_key = save(commands, state);
-    if (state.error_key.empty()) state.open = false;
-  }
-  ImGui::SameLine();
-  if (ImGui::Button(tr_id("editor.issue", "issue").c_str())) {
-    state.error_key = save(commands, state);
-    if (state.error_key.empty()) {
-      app::Json answer = commands.exec({{"cmd", "invoice.issue"}, {"id", app::new_command_id()}, {"invoice_id", state.draft_id}});
-      if (answer["ok"] == true) {
-        state.open = false;
-      } else {
-        state.error_key = error_key(answer);
-      }
-    }
-  }
-  ImGui::SameLine();
-  if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
+  draw_actions(commands, state, credit_note);
   return state.open;
 }
 

@@ -133,7 +133,7 @@ void draw_deposit_form(app::CommandLayer& commands, sync::CardPayments* cards, P
 // The Paiements tab: each payment, what is still unallocated, and « Rembourser » while
 // something of it can be refunded.
 void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
-  const app::Json items = commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})["result"]["items"];
+  const app::Json items = result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})).value("items", app::Json::array());
   if (items.empty()) label(tr("patients.no_payments"));
   for (const auto& pay_row : items) {
     std::string line = date(pay_row["paid_on"]) + "   " + pay_row["type"].get<std::string>() + "   " +
@@ -192,7 +192,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     return opened;
   }
   title(p["name"].get<std::string>().c_str());
-  app::Json b = commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}})["result"];
+  app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}}));
   amount_box(tr("patients.due"), b["due"]);
   amount_box(tr("patients.credit"), b["credit"]);
   amount_box(tr("patients.balance"), b["balance"]);
@@ -239,7 +239,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem(tr_id("patients.tab.credit_notes", "#tab-credit-notes").c_str())) {
-      app::Json items = commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})["result"]["items"];
+      app::Json items = result_of(commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})).value("items", app::Json::array());
       if (items.empty()) label(tr("patients.no_credit_notes"));
       for (const auto& n : items) {
         const std::string number = n["number"];

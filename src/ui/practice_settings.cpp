@@ -88,7 +88,7 @@ void draw_fees(app::CommandLayer& commands) {
 }
 
 void draw_demo_loader(app::CommandLayer& commands, PracticeSettingsState& state) {
-  const app::Json patients = commands.query({{"cmd", "patient.list"}, {"limit", 1}})["result"];
+  const app::Json patients = result_of(commands.query({{"cmd", "patient.list"}, {"limit", 1}}));
   if (patients.value("total", 0) > 0) return;  // only into an empty practice, never mixed with real books
   heading(tr("practice.demo.heading"));
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);

@@ -36,7 +36,7 @@ void sign_in_as(app::CommandLayer& commands, SessionState& s, const app::Json& u
 std::string role_key(const std::string& role) { return "role." + role; }
 
 bool sign_in_needed(app::CommandLayer& commands) {
-  const app::Json users = commands.query({{"cmd", "user.list"}})["result"];
+  const app::Json users = list_of(commands.query({{"cmd", "user.list"}}));
   int active = 0;
   for (const auto& u : users) {
     if (u["archived"] == true) continue;
@@ -47,7 +47,7 @@ bool sign_in_needed(app::CommandLayer& commands) {
 }
 
 void continue_as_current(app::CommandLayer& commands, SessionState& session) {
-  const app::Json users = commands.query({{"cmd", "user.list"}})["result"];
+  const app::Json users = list_of(commands.query({{"cmd", "user.list"}}));
   for (const auto& u : users) {
     if (u["user_id"] == commands.actor()) sign_in_as(commands, session, u);
   }
@@ -59,7 +59,7 @@ void sign_out(app::CommandLayer& commands, SessionState& session) {
 }
 
 void draw_sign_in(app::CommandLayer& commands, SessionState& s) {
-  const app::Json users = commands.query({{"cmd", "user.list"}})["result"];
+  const app::Json users = list_of(commands.query({{"cmd", "user.list"}}));
   title(tr("sign_in.title"));
   ImGui::Spacing();
   if (s.chosen.empty()) {

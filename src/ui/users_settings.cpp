@@ -63,7 +63,7 @@ void draw_users_settings(app::CommandLayer& commands, UsersSettingsState& state)
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   label(tr("users.help"));
   ImGui::PopTextWrapPos();
-  const app::Json users = commands.query({{"cmd", "user.list"}})["result"];
+  const app::Json users = list_of(commands.query({{"cmd", "user.list"}}));
   for (const auto& u : users) {
     const std::string id = u["user_id"];
     ImGui::PushID(id.c_str());

@@ -573,8 +573,12 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
+    # A test that crashed never stops its double: it goes with its parent, instead of holding the
+    # test runner's output pipe open (ctest would wait for it forever).
+    parent = os.getppid()
     while not stop.wait(0.1):  # a timed wait so the signal handler runs promptly
-        pass
+        if os.getppid() != parent:
+            break
     server.shutdown()
     server.server_close()
     if Handler.double.webhooks:

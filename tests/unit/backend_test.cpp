@@ -25,22 +25,13 @@ using quittance::testing::HttplibTransport;
 
 namespace {
 
-struct PairedDevice {
-  int server_port = reserve_port();
-  StripeDouble stripe{server_port, kWebhookSecret};
-  ApiServer s{config(), server_port};
+struct PairedDevice : ServerWithStripe {
   Clinic books{core::Date{2026, 11, 21}};
   HttplibTransport http;
   std::optional<sync::DeviceLink> saved;
   sync::Backend backend{http, books.commands(), [this](const sync::DeviceLink& l) { saved = l; }, &books.db()};
   int commands = 0;
 
-  ServerConfig config() const {
-    ServerConfig c = test_config();
-    c.stripe_secret_key = kStripeKey;
-    c.stripe_api_base = stripe.base();
-    return c;
-  }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(s.port); }
   std::string next_command() { return "device-cmd-" + std::to_string(++commands); }
 

@@ -22,18 +22,7 @@ using namespace quittance::server::testing;
 
 namespace {
 
-struct Clinic {
-  int server_port = reserve_port();
-  StripeDouble stripe{server_port, kWebhookSecret};
-  ApiServer s{config(), server_port};
-
-  ServerConfig config() const {
-    ServerConfig c = test_config();
-    c.stripe_secret_key = kStripeKey;
-    c.stripe_api_base = stripe.base();
-    return c;
-  }
-
+struct Clinic : ServerWithStripe {
   std::int64_t facts_in_log() { return s.count("SELECT COUNT(*) FROM sync_ops WHERE device_id = 'server'"); }
 
   // A card payment made in Stripe's dashboard with the clinic's metadata: only Stripe's
@@ -110,7 +99,8 @@ TEST_CASE("server facts: a webhook while every device is offline reaches both on
         b.query({{"cmd", "payment.list"}, {"patient_id", "p-helene"}})["items"]);
 
   // Stripe delivers the webhook again: nothing more in the log, nothing more in the books.
-  for (const Json& e : c.stripe.control("/_double/events")["data"])
+  const Json stripe_events = c.stripe.control("/_double/events")["data"];  // a copy, kept
+  for (const Json& e : stripe_events)
     if (e["type"] == "payment_intent.succeeded") c.stripe.control("/_double/redeliver", {{"event_id", e["id"]}});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(c.facts_in_log() == 1);

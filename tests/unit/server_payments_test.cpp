@@ -19,19 +19,9 @@ using namespace quittance::server::testing;
 
 namespace {
 
-struct Payments {
-  int server_port = reserve_port();
-  StripeDouble stripe{server_port, kWebhookSecret};
-  ApiServer s{config(), server_port};
+struct Payments : ServerWithStripe {
   httplib::Headers auth = ApiServer::bearer(s.admin.device_token);
   int commands = 0;
-
-  ServerConfig config() const {
-    ServerConfig c = test_config();
-    c.stripe_secret_key = kStripeKey;
-    c.stripe_api_base = stripe.base();
-    return c;
-  }
 
   httplib::Result post(const std::string& path, const Json& body) {
     return s.post(path, body.dump(), "application/json", auth);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "child_process.h"
+#include "server_fixture.h"
 #include "server/stripe/form.h"
 
 namespace quittance::server::testing {
@@ -72,6 +73,21 @@ struct StripeDouble {
     return nlohmann::json::parse(res->body);
   }
   nlohmann::json stats() const { return control("/_double/stats"); }
+};
+
+// The in-process server (server_fixture.h) with Stripe configured against a double of its own,
+// whose webhooks come back to that server.
+struct ServerWithStripe {
+  int server_port = reserve_port();
+  StripeDouble stripe{server_port, kWebhookSecret};
+  ApiServer s{config(), server_port};
+
+  ServerConfig config() const {
+    ServerConfig c = test_config();
+    c.stripe_secret_key = kStripeKey;
+    c.stripe_api_base = stripe.base();
+    return c;
+  }
 };
 
 }  // namespace quittance::server::testing
