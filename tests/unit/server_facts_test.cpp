@@ -3,9 +3,9 @@
 // itself, and devices learn it by pulling. A webhook while every device is offline reaches
 // both once they sync; a replayed webhook writes nothing twice; a fact about a patient still
 // in a device's outbox is parked, not refused, and recorded by every device at the same
-// place; a device older than that, which pushes the facts it learnt, changes nothing; a
-// forged fact is refused at the door; events born before the server wrote them are carried
-// into the log at start-up.
+// place; a device older than that, which pushes the facts it learnt, changes nothing and
+// agrees with a new one; a forged fact is refused at the door; events born before the server
+// wrote them are carried into the log at start-up.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -142,7 +142,7 @@ TEST_CASE("server facts: a payment whose patient is still in a device's outbox i
   CHECK(a.replica.pending_count() == 0);
 }
 
-TEST_CASE("server facts: an older device pushing the facts it pulled changes nothing; a forged one is refused") {
+TEST_CASE("server facts: an older device pushing the facts it pulled agrees with a new one; a forged one is refused") {
   Clinic c;
   SyncedDevice a(c.s, "A");
   a.exec({{"cmd", "patient.create"}, {"id", "p-lea"}, {"name", "Léa Martin"}});
@@ -168,6 +168,14 @@ TEST_CASE("server facts: an older device pushing the facts it pulled changes not
   CHECK(a.sync().ok);
   CHECK(a.replica.pending_count() == 0);
   CHECK(card_payments(a) == 1);
+  // A device of this version beside it: the same payment, under the same id, the same books.
+  SyncedDevice b(c.s, "B");
+  REQUIRE(b.sync().ok);
+  CHECK(card_payments(b) == 1);
+  CHECK(a.query({{"cmd", "payment.list"}, {"patient_id", "p-lea"}})["items"] ==
+        b.query({{"cmd", "payment.list"}, {"patient_id", "p-lea"}})["items"]);
+  CHECK(a.query({{"cmd", "patient.balance"}, {"patient_id", "p-lea"}}) ==
+        b.query({{"cmd", "patient.balance"}, {"patient_id", "p-lea"}}));
 
   // A payment no server learnt, pushed as a fact: refused at the door, in no book.
   Json forged = events[0];
