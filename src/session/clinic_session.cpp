@@ -100,9 +100,10 @@ void ClinicSession::start_backend() {
   if (server_.demo) {
     backend_ = std::make_unique<sync::Backend>(*server_.demo, *commands_, [](const sync::DeviceLink&) {});
     backend_->server().set_simulated(true);
-    server_.demo->restart_at(server_.demo_first_seq);
+    const std::int64_t first_seq = server_.demo_first_seq ? server_.demo_first_seq() : 1;
+    server_.demo->restart_at(first_seq);
     sync::DeviceLink demo;
-    demo.events_after = server_.demo_first_seq - 1;
+    demo.events_after = first_seq - 1;
     demo.token = "demo";
     demo.clinic_id = "demo";
     demo.device_name = server_.demo_device_name;

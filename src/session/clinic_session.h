@@ -44,10 +44,10 @@ struct ServerAccess {
       download_snapshot;
   std::function<void()> cancel_requests;  // the requests still waiting are dropped (closing)
   // The demo (no backend): the server played in the page, card features simulated and said
-  // so, no link written; its events numbered from `demo_first_seq` (a new page load must not
-  // reuse an earlier one's).
+  // so, no link written; its events numbered from `demo_first_seq()`, asked at each start: the
+  // books (a restored backup among them) must never meet an earlier start's event ids.
   sync::DemoServer* demo = nullptr;
-  std::int64_t demo_first_seq = 1;
+  std::function<std::int64_t()> demo_first_seq;
   std::string demo_device_name;
 };
 

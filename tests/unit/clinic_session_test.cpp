@@ -200,7 +200,8 @@ TEST_CASE("session: the demo's practice is seeded once; a visitor's own work is 
   sync::DemoServer demo;
   session::ServerAccess server;
   server.demo = &demo;
-  server.demo_first_seq = 5000;
+  std::int64_t starts = 0;
+  server.demo_first_seq = [&] { return 5000 + 1000 * ++starts; };
   server.demo_device_name = "Démonstration";
   std::int64_t seeded = 0;
   {
@@ -215,6 +216,9 @@ TEST_CASE("session: the demo's practice is seeded once; a visitor's own work is 
   ClinicSession again(b.files(folder.file("demo.db")), server);
   REQUIRE_FALSE(again.open());
   CHECK(patients(again) == seeded + 1);
+  // Each start numbers the simulated events anew: never an id the books already hold.
+  CHECK(starts == 2);
+  CHECK(again.backend()->server().link().events_after == 6999);
 }
 
 namespace {

@@ -339,7 +339,7 @@ session::ServerAccess server_access(FetchTransport& http, sync::DemoServer& demo
   session::ServerAccess server;
   if (qt_demo_mode()) {
     server.demo = &demo;
-    server.demo_first_seq = static_cast<std::int64_t>(emscripten_date_now()) * 1000;
+    server.demo_first_seq = [] { return static_cast<std::int64_t>(emscripten_date_now()) * 1000; };
     server.demo_device_name = ui::tr("backend.pair.default_name");
     return server;
   }
