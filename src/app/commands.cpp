@@ -309,9 +309,7 @@ OpOutcome CommandLayer::apply(const Op& op) {
   try {
     // The role is the actor's, archived since or not; someone the books do not know, or whose
     // role may not do this, is refused (a forged operation changes nothing anywhere).
-    // The server's own operations (kServerActor) record facts it learnt, and nothing else.
-    const bool server_fact = op.actor == kServerActor && op.name == "server_event.apply";
-    const std::optional<core::Role> role = server_fact ? core::Role::ReadOnly : role_of_any(db_, op.actor);
+    const std::optional<core::Role> role = role_of_any(db_, op.actor);
     if (!role) return journal_refusal(op, "forbidden", "unknown user \"" + op.actor + "\"");
     Context ctx{db_, command, op.id, op.actor, *role, clock, op.series};
     ctx.replaying = true;

@@ -28,9 +28,13 @@ Json ok(Json result);
 Json error(std::string_view code, std::string_view message, std::string_view field = "");
 
 // An operation as sync carries it: a journal entry and where it was made (docs/sync.md).
-// The actor and origin of the operations the server writes itself (server_event.apply, the
-// facts it learnt from Stripe or SMTP): no user of the books, allowed that operation only.
-constexpr const char* kServerActor = "server";
+// The operations the server writes itself (server_event.apply, the facts it learnt from Stripe
+// or SMTP) come from the origin "server", acting as the built-in owner: the one user every
+// clinic's books hold and every version of Quittance knows, so that devices of the previous
+// version apply them too (an actor they did not know would be refused there, and the money
+// lost from their books). A device cannot write one: the server's door refuses them.
+constexpr const char* kServerOrigin = "server";
+constexpr const char* kServerFactActor = "owner";
 
 struct Op {
   std::string id, name, actor, body, at, day;  // day: the origin's calendar date (ISO)

@@ -19,10 +19,30 @@ void CardPayments::setup_card(const std::string& command_id, const std::string& 
                      {"patient_id", patient_id},
                      {"patient_name", patient_name},
                      {"email", email}};
-  server_.call("POST", "/api/cards/setup", &body, [this, done = std::move(done)](const CallResult& r) {
-    if (r.ok()) server_.expect_soon();  // the card comes when the patient has given it to Stripe
-    done(r);
-    if (r.ok()) learn();  // it may be there already (a quick patient, the demo)
+  after_outbox(
+      [this, body, done] {
+        server_.call("POST", "/api/cards/setup", &body, [this, done](const CallResult& r) {
+          if (r.ok()) server_.expect_soon();  // the card comes when the patient has given it to Stripe
+          done(r);
+          if (r.ok()) learn();  // it may be there already (a quick patient, the demo)
+        });
+      },
+      done);
+}
+
+void CardPayments::after_outbox(std::function<void()> request, Done done) {
+  if (server_.simulated() || !log_.enabled() || log_.pending() == 0) {
+    request();
+    return;
+  }
+  log_.after_next_exchange([request = std::move(request), done = std::move(done)](bool ok) {
+    if (ok) {
+      request();
+      return;
+    }
+    CallResult unsent;  // nothing reached the server: the same request can be asked again
+    unsent.code = "network";
+    done(unsent);
   });
 }
 
@@ -40,22 +60,27 @@ void CardPayments::simulate_request_payment(const Json& request, const std::stri
 }
 
 void CardPayments::charge(const ChargeRequest& q, Done done) {
-  const Json body = {{"command_id", q.command_id},
-                     {"role", signed_in_role(commands_)},
-                     {"patient_id", q.patient_id},
-                     {"invoice_id", q.invoice_id},
-                     {"invoice_number", q.invoice_number},
-                     {"amount", q.amount},
-                     {"amount_due", q.amount},
-                     {"currency", q.currency},
-                     {"paid_on", q.paid_on},
-                     {"log_after", seen_up_to()}};
-  server_.call("POST", "/api/charges", &body, [this, done = std::move(done)](const CallResult& r) {
-    apply_event_of(r);                          // the demo's payment (or decline) is in the books before the dialog hears of it
-    if (r.status == 202) server_.expect_soon();  // processing at the bank
-    done(r);
-    learn();  // a real server wrote the outcome into the log: it comes with the next pull
-  });
+  Json body = {{"command_id", q.command_id},
+               {"role", signed_in_role(commands_)},
+               {"patient_id", q.patient_id},
+               {"invoice_id", q.invoice_id},
+               {"invoice_number", q.invoice_number},
+               {"amount", q.amount},
+               {"amount_due", q.amount},
+               {"currency", q.currency},
+               {"paid_on", q.paid_on},
+               {"log_after", 0}};
+  after_outbox(
+      [this, body, done]() mutable {
+        body["log_after"] = seen_up_to();  // after the exchange: how far the books have applied the log
+        server_.call("POST", "/api/charges", &body, [this, done](const CallResult& r) {
+          apply_event_of(r);  // the demo's payment (or decline) is in the books before the dialog hears of it
+          if (r.status == 202) server_.expect_soon();  // processing at the bank
+          done(r);
+          learn();  // a real server wrote the outcome into the log: it comes with the next pull
+        });
+      },
+      done);
 }
 
 void CardPayments::refund(const RefundRequest& q, Done done) {
@@ -83,7 +108,7 @@ void CardPayments::learn() {
 std::int64_t CardPayments::seen_up_to() {
   // 0 when the books cannot be read: the server then takes every payment of the invoice as not
   // seen here, and refuses another charge. Safe.
-  return server_.simulated() || !log_.enabled() ? server_.link().events_after : log_.cursor();
+  return server_.simulated() || !log_.enabled() ? server_.link().events_after : log_.applied_through();
 }
 
 void CardPayments::refreshed() {

@@ -32,8 +32,8 @@ class CardPayments {
  public:
   CardPayments(ServerLink& server, LogSync& log, app::CommandLayer& commands);
 
-  // The server is reachable as far as we know and has Stripe configured.
-  bool available() const { return server_.card_payments(); }
+  // The server has Stripe configured, and the books sync (the outcome comes through the log).
+  bool available() const { return server_.card_payments() && !log_.blocked(); }
   bool simulated() const { return server_.simulated(); }
   const ServerLink& server() const { return server_; }
 
@@ -56,6 +56,9 @@ class CardPayments {
 
  private:
   void learn();               // after a card request: what it did comes through the log (or the demo's events)
+  // Sends what was made here first (the patient, the invoice), then `request`: the fact the
+  // server writes about them stands after them in the log. Without an exchange: a network error.
+  void after_outbox(std::function<void()> request, Done done);
   std::int64_t seen_up_to();  // how far this device has read (the log, or the demo's events)
   bool apply_event(const Json& event);  // the demo's; false when the books refused it
   void apply_event_of(const CallResult& result);

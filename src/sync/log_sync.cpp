@@ -2,6 +2,7 @@
 #include "sync/log_sync.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "app/command_id.h"
 
@@ -73,6 +74,9 @@ void LogSync::started() {
 
 void LogSync::forgotten() {
   apply_origin();
+  // Requests waiting for an exchange of the old link: it will not come.
+  for (auto& done : std::exchange(waiting_running_, {})) done(false);
+  for (auto& done : std::exchange(waiting_next_, {})) done(false);
   ever_synced_ = false;
   error_.clear();
   blocked_.clear();
@@ -157,6 +161,16 @@ void LogSync::sync_now() {
   exchange();
 }
 
+void LogSync::after_next_exchange(std::function<void(bool ok)> done) {
+  if (!replica_ || !server_.link().paired() || server_.simulated() || server_.connection() == Connection::Revoked ||
+      restoring_ || !blocked_.empty()) {
+    done(true);  // nothing of this device's goes to the log now: nothing to wait for
+    return;
+  }
+  waiting_next_.push_back(std::move(done));
+  exchange();
+}
+
 void LogSync::tick(double now_ms) {
   if (now_ms >= next_ms_) exchange();
 }
@@ -177,6 +191,8 @@ void LogSync::exchange() {
     return;
   }
   again_ = false;
+  for (auto& done : waiting_next_) waiting_running_.push_back(std::move(done));
+  waiting_next_.clear();
   next_ms_ = server_.now_ms() + kSyncMs;  // until the outcome sets it
   const std::uint64_t generation = server_.generation();
   client_->run(server_.link(), [this, generation](const SyncOutcome& outcome) {
@@ -211,6 +227,8 @@ void LogSync::finished(const SyncOutcome& outcome) {
   if (outcome.pulled > 0 || outcome.pushed > 0 || outcome.rebased > 0 || outcome.refused > 0) {
     if (synced_) synced_();
   }
+  for (auto& done : std::exchange(waiting_running_, {})) done(outcome.ok);
+  if (!waiting_next_.empty()) exchange();
   server_.changed();
 }
 
@@ -248,6 +266,15 @@ std::int64_t LogSync::cursor() {
   if (!replica_) return 0;
   try {
     return replica_->cursor();
+  } catch (const store::StoreError&) {
+    return 0;
+  }
+}
+
+std::int64_t LogSync::applied_through() {
+  if (!replica_) return 0;
+  try {
+    return replica_->applied_through();
   } catch (const store::StoreError&) {
     return 0;
   }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "store/database.h"
@@ -68,6 +69,11 @@ class LogSync {
   void exchange();
   // « Synchroniser maintenant »: an exchange now, the backoff forgotten, the server asked again.
   void sync_now();
+  // Calls `done(ok)` once an exchange that starts from now has ended (at once when this device
+  // does not sync): what was made here is then in the log, before what is asked next.
+  void after_next_exchange(std::function<void(bool ok)> done);
+  // These books may not sync with the clinic (books to import, another clinic's, storage).
+  bool blocked() const { return !blocked_.empty(); }
   void tick(double now_ms);
   // Called after an exchange that changed the books (to reload screens and store them).
   void on_synced(std::function<void()> listener) { synced_ = std::move(listener); }
@@ -87,6 +93,8 @@ class LogSync {
   const SyncOutcome& last() const { return last_; }
   // How far the books have read the log (0 without a database).
   std::int64_t cursor();
+  // How far they have applied all of it: the cursor, or before the first fact parked here.
+  std::int64_t applied_through();
 
   // [Restore] How the platform replaces the books by the clinic's snapshot (GET
   // /api/sync/snapshot): it downloads it, then calls `finished(downloaded)`: true means install
@@ -120,6 +128,8 @@ class LogSync {
   bool refusals_read_ = false, parked_read_ = false, parked_ = false;
   SyncOutcome last_;
   double next_ms_ = 0, backoff_ms_ = 0;
+  // after_next_exchange's callers: for the next exchange to start, for the one running.
+  std::vector<std::function<void(bool)>> waiting_next_, waiting_running_;
 };
 
 }  // namespace quittance::sync

@@ -129,6 +129,7 @@ void Replica::join(const std::string& clinic_id, const std::string& origin) {
   db_.transaction([&] {
     if (clinic() != clinic_id) {
       set_cursor(0);
+      db_.exec("DELETE FROM sync_parked");  // facts of another clinic's log wait for nothing here
       // Numbers of another clinic's log: this one numbers its own from 1.
       db_.exec("UPDATE journal SET server_seq = NULL WHERE server_seq IS NOT NULL");
     }
@@ -282,6 +283,13 @@ std::int64_t Replica::parked_count() {
   auto st = db_.prepare("SELECT COUNT(*) FROM sync_parked");
   st.step();
   return st.column_int64(0);
+}
+
+std::int64_t Replica::applied_through() {
+  auto st = db_.prepare("SELECT MIN(server_seq) FROM sync_parked");
+  st.step();
+  const std::int64_t cursor_now = cursor();
+  return st.column_is_null(0) ? cursor_now : std::min(cursor_now, st.column_int64(0) - 1);
 }
 
 bool Replica::park_if_early(const app::Op& op, const app::OpOutcome& outcome) {

@@ -71,6 +71,8 @@ class Replica {
   // patient comes later in the log): parked, and tried again after each later operation
   // pulled, in the log's order, so that every replica records them at the same place.
   std::int64_t parked_count();
+  // The cursor, or the place before the first parked fact: everything up to it is applied here.
+  std::int64_t applied_through();
   // Operations of this device the server refused, and the newest one's reason.
   std::int64_t refused_by_server_count();
   std::string last_refusal();

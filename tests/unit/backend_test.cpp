@@ -116,12 +116,20 @@ TEST_CASE("device: « Débiter la carte » pays the invoice in the device's book
   d.backend.server().refresh();
   CHECK(d.books.query({{"cmd", "payment.list"}, {"patient_id", patient}})["items"].size() == 1);
   auto facts = d.books.db().prepare(
-      "SELECT COUNT(*), COUNT(server_seq) FROM journal WHERE name = 'server_event.apply' AND actor = 'server'");
+      "SELECT COUNT(*), COUNT(server_seq) FROM journal WHERE name = 'server_event.apply' AND origin = 'server'");
   REQUIRE(facts.step());
   CHECK(facts.column_int64(0) == 2);  // card.saved, payment.succeeded
   CHECK(facts.column_int64(1) == 2);
   CHECK(d.backend.log().pending() == 0);
   CHECK(d.stripe.stats()["charges"] == 1);
+
+  // An invoice made here and charged at once: it is sent before the charge, so that the fact
+  // the server writes stands after it in the log and pays it (not the patient's credit).
+  const std::string next = d.books.invoice(patient, 3000);
+  REQUIRE(d.backend.log().pending() > 0);
+  CHECK(d.charge("charge-2", patient, next).status == 200);
+  CHECK(d.books.status(next) == "paid");
+  CHECK(d.books.balance(patient)["credit"] == 0);
 
   // A refund through Stripe lands in the books as a processor refund.
   std::optional<sync::CallResult> refunded;

@@ -85,6 +85,15 @@ TEST_CASE("server facts: a webhook while every device is offline reaches both on
   // Both devices offline (they do not sync) while Stripe's webhook comes.
   const std::string pi = c.dashboard_payment("p-helene", "inv-1", 6500);
   CHECK(c.s.count("SELECT COUNT(*) FROM sync_ops WHERE op_id LIKE 'srv-%'") == 1);
+  // From the server, acting as the built-in owner every book holds: the previous version, which
+  // refuses an actor it does not know, applies it too.
+  const Json op = Json::parse(c.s.db->with([&](store::Database& d) {
+    auto st = d.prepare("SELECT op FROM sync_ops WHERE op_id LIKE 'srv-%'");
+    REQUIRE(st.step());
+    return st.column_text(0);
+  }));
+  CHECK(op["actor"] == "owner");
+  CHECK(op["origin"] == "server");
 
   // Back online: each learns it by pulling the log, like any operation.
   CHECK(a.sync().ok);

@@ -21,18 +21,19 @@ ServerEvent read_event(store::Statement& s) {
   return e;
 }
 
-// The event as the operation every replica applies: made by the server (app::kServerActor),
+// The event as the operation every replica applies: from the server, as the books' built-in
+// owner (app::kServerOrigin, app::kServerFactActor: devices of the previous version apply it too),
 // on the day of its instant in UTC (the fact carries its own dates: paid_on, refunded_on).
 nlohmann::json fact_op(const std::string& clinic_id, const ServerEvent& e) {
   const std::string id = fact_op_id(clinic_id, e.seq);
   const nlohmann::json body = {{"cmd", "server_event.apply"}, {"id", id}, {"event", e.to_json()}};
   return {{"id", id},
           {"name", "server_event.apply"},
-          {"actor", app::kServerActor},
+          {"actor", app::kServerFactActor},
           {"body", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
           {"at", e.at},
           {"day", e.at.substr(0, 10)},
-          {"origin", app::kServerActor},
+          {"origin", app::kServerOrigin},
           {"series", ""}};
 }
 
