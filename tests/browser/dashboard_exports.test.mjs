@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appSession, click, euros, settle, labels, resultsDir, widget, type } from './harness.mjs';
+import { appSession, click, euros, settle, labels, putOffNotices, resultsDir, widget, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -91,6 +91,7 @@ test('the dashboard shows what is due by age and the month’s takings by type, 
 
   await click(page, 'Patients');
   await click(page, 'Tableau de bord');
+  await putOffNotices(page);
   const s = await query({ cmd: 'dashboard.summary' });
   assert.equal(s.due_total, 124550 - 5000 + 8000 + 4500 + 6000 - 3000);
   assert.equal(s.overdue_total, 124550 - 5000 + 8000 + 4500);

@@ -129,6 +129,12 @@ export async function click(page, label) {
   await settle(page);
 }
 
+// The safety notices (the day's backup from 17:00, the browser's persistence) come and go with
+// the hour and the browser: a test that reads a whole screen puts them off first, as a user would.
+export async function putOffNotices(page) {
+  for (let i = 0; i < 3 && (await labels(page)).includes('Plus tard'); i++) await click(page, 'Plus tard');
+}
+
 // Waits for the frames that follow an input to be drawn.
 export async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
