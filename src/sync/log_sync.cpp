@@ -253,32 +253,22 @@ void LogSync::read_refusals() {
   }
 }
 
-std::int64_t LogSync::pending() {
+// The status bar's figures: an unreadable database reads as zero here and is said elsewhere
+// (the next exchange or command reports the storage error).
+std::int64_t LogSync::count_or_zero(std::int64_t (Replica::*read)()) {
   if (!replica_) return 0;
   try {
-    return replica_->pending_count();
+    return (replica_.get()->*read)();
   } catch (const store::StoreError&) {
     return 0;
   }
 }
 
-std::int64_t LogSync::cursor() {
-  if (!replica_) return 0;
-  try {
-    return replica_->cursor();
-  } catch (const store::StoreError&) {
-    return 0;
-  }
-}
+std::int64_t LogSync::pending() { return count_or_zero(&Replica::pending_count); }
 
-std::int64_t LogSync::applied_through() {
-  if (!replica_) return 0;
-  try {
-    return replica_->applied_through();
-  } catch (const store::StoreError&) {
-    return 0;
-  }
-}
+std::int64_t LogSync::cursor() { return count_or_zero(&Replica::cursor); }
+
+std::int64_t LogSync::applied_through() { return count_or_zero(&Replica::applied_through); }
 
 SyncState LogSync::state() const {
   if (!replica_ || !server_.link().paired() || server_.simulated()) return SyncState::Off;

@@ -108,6 +108,7 @@ class LogSync {
   void snapshot_not_installed();
 
  private:
+  std::int64_t count_or_zero(std::int64_t (Replica::*read)());
   void finished(const SyncOutcome& outcome);
   void check_books();
   void read_refusals();

@@ -292,6 +292,12 @@ std::int64_t Replica::applied_through() {
   return st.column_is_null(0) ? cursor_now : std::min(cursor_now, st.column_int64(0) - 1);
 }
 
+void Replica::unjournal(const std::string& command_id) {
+  auto drop = db_.prepare("DELETE FROM journal WHERE command_id = ?1");
+  drop.bind(1, command_id);
+  drop.step();
+}
+
 bool Replica::park_if_early(const app::Op& op, const app::OpOutcome& outcome) {
   // Only a server fact, and only for what a later operation may bring (its patient, its
   // payment): any other refusal is final, the same on every replica.
@@ -299,9 +305,7 @@ bool Replica::park_if_early(const app::Op& op, const app::OpOutcome& outcome) {
       !op.refused_code.empty()) {
     return false;
   }
-  auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");  // journaled as refused: not yet
-  unjournal.bind(1, op.id);
-  unjournal.step();
+  unjournal(op.id);
   auto park = db_.prepare(
       "INSERT INTO sync_parked(command_id, server_seq, op, code) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT(command_id) DO NOTHING");
@@ -326,9 +330,7 @@ void Replica::retry_parked(PullOutcome& outcome) {
     const app::OpOutcome applied = commands_.apply(op);
     throw_if_storage(applied);
     if (applied.kind == Kind::Refused && applied.code == "not_found") {  // still early: out of the journal again, kept parked
-      auto unjournal = db_.prepare("DELETE FROM journal WHERE command_id = ?1");
-      unjournal.bind(1, op.id);
-      unjournal.step();
+      unjournal(op.id);
       continue;
     }
     unpark.reset();

@@ -99,6 +99,8 @@ class Replica {
   void redo(const app::Op& op);
   // `op`, pulled, was refused: true when it is a fact parked instead (its refusal taken back).
   bool park_if_early(const app::Op& op, const app::OpOutcome& outcome);
+  // A refusal journaled by apply(), taken back out: a parked fact is not yet applied or refused.
+  void unjournal(const std::string& command_id);
   // Tries the parked facts again, oldest first.
   void retry_parked(PullOutcome& outcome);
   store::Database& db_;
