@@ -1,5 +1,6 @@
 """The Stripe resources the double keeps: customers, setup intents, payment methods, payment
-intents, charges, balance transactions, refunds and events, in memory.
+intents, charges, balance transactions, refunds and events, in memory, each in a scope: the
+platform, or one connected account (Stripe Connect; accounts themselves: stripe_connect.py).
 
 No HTTP here: StripeApi.call() takes a method, a path and the already parsed parameters and
 returns (status, object) or raises StripeError; stripe_double.py adds authentication (which
@@ -102,6 +103,7 @@ EXPANDABLE = {
 
 COUNTERS = ("charges", "failed_charges", "payment_intents", "refunds", "customers",
             "setup_intents", "payment_methods")
+CANNOT_CHARGE = "Your account cannot currently make charges."
 
 _SYMBOLS = {"eur": "€", "usd": "$", "gbp": "£"}
 
@@ -245,17 +247,25 @@ def merge_metadata(current, params):
 
 
 class StripeApi:
-    def __init__(self, api_version, on_event, webhooks_enabled):
+    """The resources. Requests are handled one at a time (stripe_double.py holds a lock), so
+    `self.scope`, the account the current request acts in (None: the platform; "acct_...": a
+    connected account, from the Stripe-Account header), is plain state set by call()."""
+
+    def __init__(self, api_version, on_event, webhooks_enabled, connect_webhooks_enabled=False):
         self.api_version = api_version
         self.on_event = on_event  # called with each new event (webhook delivery)
-        self.webhooks_enabled = webhooks_enabled
+        # Whether an endpoint receives the platform's events, and the connected accounts'.
+        self.endpoints = {False: webhooks_enabled, True: connect_webhooks_enabled}
         self.reset()
 
     def reset(self):
         self.objects = {}      # every object by id
+        self.owner = {}        # object id -> its scope (None: the platform)
+        self.scope = None
         self.events = []       # in emission order
         self.outcome = {}      # pm id -> the test card's outcome
-        self.counts = dict.fromkeys(COUNTERS, 0)
+        self.counts = dict.fromkeys(COUNTERS, 0)  # over all scopes
+        self.scope_counts = {}  # scope -> the same counters, for that scope alone
 
     # ---- routing ----
 
@@ -276,10 +286,12 @@ class StripeApi:
         ("GET", r"/v1/charges/([^/]+)", "get_charge"),
         ("POST", r"/v1/refunds", "create_refund"),
         ("GET", r"/v1/refunds/([^/]+)", "get_refund"),
+        ("GET", r"/v1/events", "list_events"),
         ("GET", r"/v1/events/([^/]+)", "get_event"),
     ]
 
     def call(self, method, path, params, ctx):
+        self.scope = ctx.account  # what is made or found from here on belongs to this scope
         for route_method, pattern, name in self.ROUTES:
             match = re.fullmatch(pattern, path)
             if match and route_method == method:
@@ -291,18 +303,39 @@ class StripeApi:
 
     # ---- helpers ----
 
-    def _new(self, prefix, obj_type, **fields):
-        obj = {"id": new_id(prefix), "object": obj_type, "created": int(time.time()),
+    def _new(self, prefix, obj_type, id_length=24, **fields):
+        obj = {"id": new_id(prefix, id_length), "object": obj_type, "created": int(time.time()),
                "livemode": False}
         obj.update(fields)
         self.objects[obj["id"]] = obj
+        self.owner[obj["id"]] = self.scope
         return obj
 
     def _find(self, obj_type, id_, kind, param=None):
+        """An object of the current scope. Another scope's is missing, as with Stripe: an
+        account never learns that an id exists elsewhere."""
         obj = self.objects.get(id_) if isinstance(id_, str) else None
-        if obj is None or obj["object"] != obj_type:
+        if obj is None or obj["object"] != obj_type or self.owner[id_] != self.scope:
             raise no_such(kind, id_, param, status=400 if param else 404)
         return obj
+
+    def _count(self, name):
+        self.counts[name] += 1
+        self.scope_counts.setdefault(self.scope, dict.fromkeys(COUNTERS, 0))[name] += 1
+
+    def counts_of(self, scope):
+        """The counters of one scope, and how many of its payment intents have succeeded."""
+        counts = dict(self.scope_counts.get(scope, dict.fromkeys(COUNTERS, 0)))
+        counts["payment_intents_succeeded"] = sum(
+            1 for id_, o in self.objects.items() if o["object"] == "payment_intent"
+            and o["status"] == "succeeded" and self.owner[id_] == scope)
+        return counts
+
+    def _check_can_charge(self):
+        """A connected account takes payments once Stripe has enabled charges on it."""
+        account = self.objects.get(self.scope) if self.scope else None
+        if account is not None and not account["charges_enabled"]:
+            raise StripeError(400, "invalid_request_error", CANNOT_CHARGE, saved=False)
 
     def _find_intent(self, obj_type, id_, p, ctx):
         """A payment or setup intent named in the URL. Its `client_secret`, when given, must be
@@ -336,15 +369,40 @@ class StripeApi:
                 node = value
         return obj
 
-    def emit(self, type_, obj, ctx):
+    def emit(self, type_, obj, ctx, previous=None):
+        """An event of the current scope; a connected account's carries its id in `account`
+        (and goes to the Connect endpoint), the platform's has no `account`."""
         request = {"id": ctx.request_id, "idempotency_key": ctx.idempotency_key} if ctx \
-            else {"id": None, "idempotency_key": None}  # events caused by /_double/settle
-        event = self._new("evt", "event", api_version=self.api_version,
-                          data={"object": copy.deepcopy(obj)},
-                          pending_webhooks=1 if self.webhooks_enabled else 0,
+            else {"id": None, "idempotency_key": None}  # events caused by a /_double/ control
+        data = {"object": copy.deepcopy(obj)}
+        if previous is not None:
+            data["previous_attributes"] = copy.deepcopy(previous)
+        account = {"account": self.scope} if self.scope else {}
+        event = self._new("evt", "event", **account, api_version=self.api_version, data=data,
+                          pending_webhooks=1 if self.endpoints[bool(self.scope)] else 0,
                           request=request, type=type_)
         self.events.append(event)
         self.on_event(event)
+
+    def list_events(self, p, ctx):
+        """GET /v1/events: the scope's events, newest first (`type`, `limit`, `starting_after`)."""
+        allow(p, {"type", "limit", "starting_after", "expand"})
+        get_expand(p, "event")
+        limit = get_int(p, "limit")
+        limit = 10 if limit is None else limit
+        if limit < 1:
+            raise invalid("This value must be greater than or equal to 1.", "limit")
+        if limit > 100:
+            raise invalid("This value must be less than or equal to 100.", "limit")
+        kind, after = get_str(p, "type"), get_str(p, "starting_after")
+        data = [e for e in reversed(self.events)
+                if self.owner[e["id"]] == self.scope and kind in (None, e["type"])]
+        if after is not None:
+            self._find("event", after, "event", "starting_after")
+            ids = [e["id"] for e in data]
+            data = data[ids.index(after) + 1:] if after in ids else []
+        return {"object": "list", "data": data[:limit], "has_more": len(data) > limit,
+                "url": "/v1/events"}
 
     # ---- customers ----
 
@@ -358,7 +416,7 @@ class StripeApi:
                         invoice_settings={"default_payment_method": None},
                         metadata=get_metadata(p), name=get_str(p, "name"),
                         phone=get_str(p, "phone"), preferred_locales=[], tax_exempt="none")
-        self.counts["customers"] += 1
+        self._count("customers")
         self.emit("customer.created", cus, ctx)
         return cus
 
@@ -392,7 +450,7 @@ class StripeApi:
                                  "fingerprint": new_id("fp", 16)[3:]},
                            customer=None, metadata={})
             self.outcome[pm["id"]] = outcome
-            self.counts["payment_methods"] += 1
+            self._count("payment_methods")
             return pm
         return self._find("payment_method", value, "PaymentMethod", param)
 
@@ -451,7 +509,7 @@ class StripeApi:
                        status="requires_confirmation" if pm else "requires_payment_method",
                        usage=usage)
         si["client_secret"] = f"{si['id']}_secret_{new_id('x', 25)[2:]}"
-        self.counts["setup_intents"] += 1
+        self._count("setup_intents")
         self.emit("setup_intent.created", si, ctx)
         if confirm:
             self._confirm_setup(si, pm, ctx)
@@ -519,6 +577,7 @@ class StripeApi:
         if confirm and not pm_value:
             raise missing("payment_method")
         usage = get_future_usage(p)
+        self._check_can_charge()
         pm = self._payment_method(pm_value) if pm_value else None
         if pm:
             self._check_owner(pm, customer)
@@ -532,7 +591,7 @@ class StripeApi:
                        receipt_email=get_str(p, "receipt_email"), setup_future_usage=usage,
                        status="requires_confirmation" if pm else "requires_payment_method")
         pi["client_secret"] = f"{pi['id']}_secret_{new_id('x', 25)[2:]}"
-        self.counts["payment_intents"] += 1
+        self._count("payment_intents")
         self.emit("payment_intent.created", pi, ctx)
         if confirm:
             self._confirm_payment(pi, pm, off_session, ctx)
@@ -596,6 +655,7 @@ class StripeApi:
         pm_value = get_str(p, "payment_method") or pi["payment_method"]
         if not pm_value:
             raise missing("payment_method")
+        self._check_can_charge()
         pm = self._payment_method(pm_value)
         self._check_owner(pm, pi["customer"])
         # Given at confirmation, these replace what the intent was created with.
@@ -656,7 +716,7 @@ class StripeApi:
                            "risk_level": "normal", "seller_message": "Payment complete.",
                            "type": "authorized"})
         pi.update(status="succeeded", amount_received=pi["amount"])
-        self.counts["charges"] += 1
+        self._count("charges")
         self.emit("charge.succeeded", ch, ctx)
         self.emit("payment_intent.succeeded", pi, ctx)
 
@@ -672,17 +732,18 @@ class StripeApi:
         # After a failed attempt Stripe empties payment_method and keeps the card in the error.
         pi.update(status="requires_payment_method", payment_method=None,
                   last_payment_error=dict(error.body, payment_method=copy.deepcopy(pm)))
-        self.counts["failed_charges"] += 1
+        self._count("failed_charges")
         self.emit("charge.failed", ch, ctx)
         self.emit("payment_intent.payment_failed", pi, ctx)
         error.body.update(payment_intent=copy.deepcopy(pi), payment_method=copy.deepcopy(pm))
         raise error
 
     def settle(self, pi_id, outcome):
-        """/_double/settle: a `processing` payment intent succeeds (or fails)."""
-        pi = self.objects.get(pi_id)
+        """/_double/settle: a `processing` payment intent (of any scope) succeeds (or fails)."""
+        pi = self.objects.get(pi_id) if isinstance(pi_id, str) else None
         if not pi or pi["object"] != "payment_intent" or pi["status"] != "processing":
             raise ValueError(f"{pi_id} is not a payment intent in status processing")
+        self.scope = self.owner[pi_id]  # its events are its account's
         ch = self.objects[pi["latest_charge"]]
         if outcome == "succeeded":
             self._succeed(pi, ch, None)
@@ -752,7 +813,7 @@ class StripeApi:
         txn["source"] = refund["id"]
         ch["amount_refunded"] += amount
         ch["refunded"] = ch["amount_refunded"] == ch["amount"]
-        self.counts["refunds"] += 1
+        self._count("refunds")
         self.emit("charge.refunded", ch, ctx)
         self.emit("refund.created", refund, ctx)
         return self._expand(refund, expand)

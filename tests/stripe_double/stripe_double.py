@@ -3,15 +3,19 @@
 
     /usr/bin/python3 tests/stripe_double/stripe_double.py --port 0 --api-key sk_test_double \
         [--publishable-key pk_test_double] \
-        [--webhook-url http://127.0.0.1:PORT/api/stripe/webhook --webhook-secret whsec_...]
+        [--webhook-url http://127.0.0.1:PORT/api/stripe/webhook --webhook-secret whsec_...] \
+        [--connect-webhook-url http://127.0.0.1:PORT/api/stripe/connect-webhook \
+         --connect-webhook-secret whsec_...]
 
 It listens on 127.0.0.1, prints one line `{"port": N}` once listening, and speaks Stripe's wire
 format: form-encoded bodies with bracket notation, Bearer or Basic authentication (a secret key,
 or a publishable key for what Stripe.js may do), JSON answers and errors, CORS for browsers,
-idempotency keys, and signed webhook deliveries. It also serves, under /v3/, a stand-in for the
-part of Stripe.js a payment page uses (stripe_js/). Routes under /_double/ are the tests'
-controls and are not Stripe. What it covers and what it does not: README.md.
-The resources themselves live in stripe_api.py.
+idempotency keys, signed webhook deliveries, and Stripe Connect (connected accounts, the
+Stripe-Account header, account links, a stand-in for the hosted onboarding form, Connect
+webhooks). It also serves, under /v3/, a stand-in for the part of Stripe.js a payment page uses
+(stripe_js/). Routes under /_double/ are the tests' controls and are not Stripe. What it
+covers and what it does not: README.md. The resources themselves live in stripe_api.py and
+stripe_connect.py, the onboarding and dashboard pages in connect_pages.py.
 """
 
 import argparse
@@ -34,10 +38,15 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
-from stripe_api import StripeApi, StripeError, invalid, new_id  # noqa: E402
+import connect_pages  # noqa: E402
+from stripe_api import StripeError, invalid, new_id  # noqa: E402
+from stripe_connect import OUTCOMES, ConnectApi  # noqa: E402
 
 MAX_BODY = 1 << 20
 STRIPE_JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stripe_js")
+ACCOUNT_INVALID = ("The provided key '{key}' does not have access to account '{account}' (or "
+                   "that account does not exist). Application access may have been revoked.")
+ONBOARD_PREFIX = "/_double/connect/onboard/"
 IDEMPOTENCY_MISMATCH = ("Keys for idempotent requests can only be used with the same parameters "
                         "they were first used with. Try using a key other than '{}' if you meant "
                         "to execute a different request.")
@@ -202,7 +211,8 @@ CORS = [("Access-Control-Allow-Origin", "*"),
         ("Access-Control-Expose-Headers", "Request-Id, Stripe-Version, Idempotent-Replayed")]
 CORS_PREFLIGHT = [("Access-Control-Allow-Origin", "*"),
                   ("Access-Control-Allow-Methods", "GET, POST"),
-                  ("Access-Control-Allow-Headers", "Authorization, Content-Type, Stripe-Version"),
+                  ("Access-Control-Allow-Headers",
+                   "Authorization, Content-Type, Stripe-Version, Stripe-Account"),
                   ("Access-Control-Max-Age", "600")]
 
 # The Stripe.js stand-in's files, by URL: a fixed list, so no path reaches outside stripe_js/.
@@ -222,9 +232,17 @@ FRAME_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; base-uri 
 # ---- the double's state around the API: keys, idempotency, request log, fault injection ----
 
 class Ctx:
-    def __init__(self, request_id, idempotency_key, publishable=False):
+    def __init__(self, request_id, idempotency_key, publishable=False, account=None,
+                 base_url=""):
         self.request_id, self.idempotency_key = request_id, idempotency_key
         self.publishable = publishable  # the caller holds only the publishable key
+        self.account = account  # the connected account acted in (Stripe-Account), or None
+        self.base_url = base_url  # where the double is reached, for account links' URLs
+
+
+def mask(key):
+    """An API key as Stripe shows it in an error: its ends only."""
+    return key[:8] + "*" * max(len(key) - 12, 0) + key[-4:] if len(key) > 12 else "***"
 
 
 class Double:
@@ -233,33 +251,49 @@ class Double:
         self.publishable_key = args.publishable_key
         self.default_version = args.api_version
         self.lock = threading.RLock()  # one request at a time: simple and deterministic
-        self.webhooks = None
+        self.base_url = ""  # set by main() once listening
+        # The platform's endpoint gets the platform's events; the Connect endpoint, those of
+        # the connected accounts (events with `account`), as Stripe's two kinds of endpoint.
+        self.webhooks = self.connect_webhooks = None
         if args.webhook_url:
             self.webhooks = WebhookSender(args.webhook_url, args.webhook_secret,
                                           args.enabled_events, log)
-            self.webhooks.start()
-        self.api = StripeApi(args.api_version, self._on_event, self.webhooks is not None)
+        if args.connect_webhook_url:
+            self.connect_webhooks = WebhookSender(args.connect_webhook_url,
+                                                  args.connect_webhook_secret,
+                                                  args.enabled_events, log)
+        for sender in self.senders():
+            sender.start()
+        self.api = ConnectApi(args.api_version, self._on_event, self.webhooks is not None,
+                              self.connect_webhooks is not None)
         self.reset()
+
+    def senders(self):
+        return [s for s in (self.webhooks, self.connect_webhooks) if s]
+
+    def _sender_for(self, event):
+        return self.connect_webhooks if event.get("account") else self.webhooks
 
     def reset(self):
         with self.lock:
             self.api.reset()
-            self.saved = {}        # (api key, idempotency key) -> saved response
+            self.saved = {}        # (api key, scope, idempotency key) -> saved response
             self.requests = []     # every /v1 request, for the tests' assertions
             self.fail_rules = []
             self.event_bodies = {}
-            if self.webhooks:
-                self.webhooks.reset()
+            for sender in self.senders():
+                sender.reset()
         # Outside the lock: the webhook receiver may be calling the API back, which needs it.
-        if self.webhooks:
-            self.webhooks.wait_idle()
+        for sender in self.senders():
+            sender.wait_idle()
 
     def _on_event(self, event):
         # Stripe sends events pretty-printed; receivers must verify the raw bytes.
         body = json.dumps(event, indent=2).encode()
         self.event_bodies[event["id"]] = body
-        if self.webhooks:
-            self.webhooks.enqueue(event, body)
+        sender = self._sender_for(event)
+        if sender:  # a connected account's event without a Connect endpoint is only recorded
+            sender.enqueue(event, body)
 
     def take_fail_rule(self, method, path):
         with self.lock:
@@ -293,9 +327,18 @@ class Double:
             return key, False
         if hmac.compare_digest(key.encode(), self.publishable_key.encode()):
             return key, True
-        shown = key[:8] + "*" * max(len(key) - 12, 0) + key[-4:] if len(key) > 12 else "***"
         raise StripeError(401, "invalid_request_error",
-                          f"Invalid API Key provided: {shown}", saved=False)
+                          f"Invalid API Key provided: {mask(key)}", saved=False)
+
+    def _scope(self, account, api_key):
+        """The scope a Stripe-Account header names (None: the platform), or Stripe's 403 for an
+        account the platform has no access to (unknown, or deauthorized)."""
+        try:
+            return self.api.scope_for(account)
+        except LookupError:
+            raise StripeError(403, "invalid_request_error",
+                              ACCOUNT_INVALID.format(key=mask(api_key), account=account),
+                              "account_invalid", saved=False) from None
 
     def handle_api(self, method, path, query, headers, body, request_id, dropped=None, via=None):
         """(status, extra headers, body bytes) for one /v1 request. `dropped` only marks the
@@ -303,9 +346,10 @@ class Double:
         request made by a control (/_double/pay) rather than received over HTTP."""
         idem_key = headers.get("Idempotency-Key") if method == "POST" else None
         version = headers.get("Stripe-Version")
+        account = headers.get("Stripe-Account")
         record = {"method": method, "path": path, "idempotency_key": idem_key,
-                  "stripe_version": version, "replayed": False, "status": None,
-                  "dropped": dropped, "publishable": None, "via": via}
+                  "stripe_version": version, "stripe_account": account, "replayed": False,
+                  "status": None, "dropped": dropped, "publishable": None, "via": via}
         out = [("Stripe-Version", version or self.default_version)]
         if idem_key:
             out.append(("Idempotency-Key", idem_key))
@@ -315,6 +359,7 @@ class Double:
             try:
                 api_key, publishable = self._authenticate(headers.get("Authorization"))
                 record["publishable"] = publishable
+                scope = self._scope(account, api_key)
                 if version is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(\.\w+)?",
                                                              version):
                     raise invalid(f"Invalid Stripe API version: {version}")
@@ -324,7 +369,7 @@ class Double:
                 if publishable and not publishable_may(method, path, params):
                     raise StripeError(401, "invalid_request_error", PUBLISHABLE_REFUSED,
                                       saved=False)
-                slot = (api_key, idem_key)
+                slot = (api_key, scope, idem_key)  # each account has its own keys
                 saved = self.saved.get(slot) if idem_key else None
                 if saved:
                     if (saved["method"], saved["path"], saved["params"]) != (method, path, params):
@@ -335,8 +380,8 @@ class Double:
                             ("Original-Request", saved["request_id"])]
                     return saved["status"], out, saved["body"]
                 try:
-                    status, obj = self.api.call(method, path, params,
-                                                Ctx(request_id, idem_key, publishable))
+                    status, obj = self.api.call(method, path, params, Ctx(
+                        request_id, idem_key, publishable, scope, self.base_url))
                     save = True
                 except StripeError as error:
                     save = error.saved
@@ -387,11 +432,17 @@ class Double:
 
     def _control(self, method, path, data):
         if (method, path) == ("GET", "/_double/stats"):
-            hooks = self.webhooks.records if self.webhooks else []
-            return 200, dict(self.api.counts, requests=self.requests, webhooks=[
-                {k: v for k, v in r.items() if k != "generation"} for r in hooks])
+            def records(sender):
+                return [{k: v for k, v in r.items() if k != "generation"}
+                        for r in (sender.records if sender else [])]
+            return 200, dict(self.api.counts, requests=self.requests,
+                             webhooks=records(self.webhooks),
+                             connect_webhooks=records(self.connect_webhooks),
+                             by_scope=self.api.by_scope())
         if (method, path) == ("GET", "/_double/events"):
             return 200, {"data": self.api.events}
+        if path.startswith("/_double/connect/"):
+            return self._connect_control(method, path, data)
         if method != "POST":
             return 404, {"error": f"no control route {method} {path}"}
         if path == "/_double/fail-next":
@@ -413,17 +464,79 @@ class Double:
                 return 400, {"error": str(error)}
         if path == "/_double/redeliver":
             body = self.event_bodies.get(data.get("event_id"))
-            if body is None or not self.webhooks:
-                return 400, {"error": "unknown event, or no --webhook-url"}
-            self.webhooks.enqueue(json.loads(body), body)
+            sender = self._sender_for(json.loads(body)) if body else None
+            if sender is None:
+                return 400, {"error": "unknown event, or no endpoint for it (--webhook-url, "
+                                      "--connect-webhook-url)"}
+            sender.enqueue(json.loads(body), body)
             return 200, {"ok": True}
         if path == "/_double/pay":
             return self._pay(data)
         if path in ("/_double/webhooks/pause", "/_double/webhooks/resume"):
-            if self.webhooks:
-                self.webhooks.set_paused(path.endswith("pause"))
+            for sender in self.senders():
+                sender.set_paused(path.endswith("pause"))
             return 200, {"ok": True}
         return 404, {"error": f"no control route {method} {path}"}
+
+    CONNECT_CONTROLS = re.compile(r"/_double/connect/(accounts|links)/([A-Za-z0-9_]+)/"
+                                  r"(update|deauthorize|expire)")
+
+    def _connect_control(self, method, path, data):
+        """/_double/connect/...: what Stripe or the account holder does, not the platform."""
+        if (method, path) == ("GET", "/_double/connect/accounts"):
+            return 200, {"data": [
+                {"id": a["id"], "deauthorized": a["id"] in self.api.deauthorized,
+                 "account": a, "counts": self.api.counts_of(a["id"])}
+                for a in self.api.connected_accounts()]}
+        match = self.CONNECT_CONTROLS.fullmatch(path)
+        action = match and (match.group(1), match.group(3))
+        if method != "POST" or action not in (("accounts", "update"),
+                                              ("accounts", "deauthorize"), ("links", "expire")):
+            return 404, {"error": f"no control route {method} {path}"}
+        target = match.group(2)
+        try:
+            if action == ("accounts", "update"):
+                return 200, self.api.control_update(target, data)
+            if action == ("accounts", "deauthorize"):
+                self.api.deauthorize(target)
+            else:
+                self.api.expire_link(target)
+        except LookupError:
+            return 404, {"error": f"no such connected account or link {target} (or its "
+                                  "access was revoked)"}
+        except ValueError as error:
+            return 400, {"error": str(error)}
+        return 200, {"ok": True}
+
+    def page(self, method, path, query, body):
+        """(status, headers, HTML) of the hosted pages' stand-ins: the onboarding form an
+        account link leads to, and the dashboard."""
+        with self.lock:
+            if path == "/_double/connect/dashboard" and method == "GET":
+                only = urllib.parse.parse_qs(query).get("account")
+                return 200, [], connect_pages.dashboard_page([
+                    (a, a["id"] in self.api.deauthorized, self.api.payment_intents_of(a["id"]))
+                    for a in self.api.connected_accounts() if not only or a["id"] in only])
+            token = path[len(ONBOARD_PREFIX):] if path.startswith(ONBOARD_PREFIX) else None
+            link, usable = self.api.open_link(token)
+            if link is None or method not in ("GET", "POST"):
+                return 404, [], connect_pages.not_found_page()
+            if not usable:  # expired or used: Stripe sends the user to refresh_url
+                return 303, [("Location", link["refresh_url"])], b""
+            account = self.api.objects[link["account"]]
+            if method == "GET":
+                return 200, [], connect_pages.onboarding_page(token, account)
+            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            values = {k: (form.get(k) or [""])[0].strip()
+                      for k in ("business_name", "iban", "outcome")}
+            if not values["business_name"] or not values["iban"] or \
+                    values["outcome"] not in OUTCOMES:
+                return 400, [], connect_pages.onboarding_page(
+                    token, account, values, "Indiquez le nom de l'activité, l'IBAN et le "
+                                            "résultat de la vérification.")
+            location = self.api.complete_onboarding(token, values["business_name"],
+                                                    values["iban"], values["outcome"])
+            return 303, [("Location", location)], b""
 
     def _pay(self, data):
         """/_double/pay: the patient confirms an intent in the browser, without a browser. The
@@ -438,6 +551,9 @@ class Double:
         body = urllib.parse.urlencode({"payment_method": token, "client_secret": secret})
         headers = {"Authorization": f"Bearer {self.publishable_key}",
                    "Content-Type": "application/x-www-form-urlencoded"}
+        account = self.api.owner.get(match.group(1))
+        if account:  # a connected account's intent: as Stripe.js with stripeAccount sends it
+            headers["Stripe-Account"] = account
         status, _, payload = self.handle_api("POST", f"/v1/{kind}/{match.group(1)}/confirm", "",
                                              headers, body.encode(), new_id("req", 14),
                                              via="/_double/pay")
@@ -485,6 +601,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/v3/"):
             return self._send(404, [], b"not a file of the Stripe.js stand-in\n", request_id,
                               "text/plain; charset=utf-8")
+        if url.path == "/_double/connect/dashboard" or url.path.startswith(ONBOARD_PREFIX):
+            status, headers, page = self.double.page(self.command, url.path, url.query, body)
+            return self._send(status, headers, page, request_id, "text/html; charset=utf-8")
         if url.path.startswith("/_double/"):
             try:
                 data = json.loads(body) if body.strip() else {}
@@ -502,6 +621,7 @@ class Handler(BaseHTTPRequestHandler):
                     "method": self.command, "path": url.path, "dropped": "request",
                     "idempotency_key": self.headers.get("Idempotency-Key"),
                     "stripe_version": self.headers.get("Stripe-Version"),
+                    "stripe_account": self.headers.get("Stripe-Account"),
                     "replayed": False, "status": None})
             return self._cut()
         status, headers, payload = self.double.handle_api(
@@ -551,8 +671,11 @@ def main(argv=None):
                         help="the key Stripe.js (the /v3/ stand-in) uses (default pk_test_double)")
     parser.add_argument("--webhook-url")
     parser.add_argument("--webhook-secret")
+    parser.add_argument("--connect-webhook-url",
+                        help="the Connect endpoint: connected accounts' events go there only")
+    parser.add_argument("--connect-webhook-secret")
     parser.add_argument("--enabled-events", default="*",
-                        help="comma-separated event types the endpoint receives (default *)")
+                        help="comma-separated event types the endpoints receive (default *)")
     parser.add_argument("--api-version", default="2024-06-20",
                         help="the account's API version: events' api_version, and the "
                              "Stripe-Version answered when a request sends none")
@@ -560,6 +683,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if bool(args.webhook_url) != bool(args.webhook_secret):
         parser.error("--webhook-url and --webhook-secret go together")
+    if bool(args.connect_webhook_url) != bool(args.connect_webhook_secret):
+        parser.error("--connect-webhook-url and --connect-webhook-secret go together")
 
     def log(message):
         if args.verbose:
@@ -571,6 +696,7 @@ def main(argv=None):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    Handler.double.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     # A test that crashed never stops its double: it goes with its parent, instead of holding the
@@ -581,8 +707,8 @@ def main(argv=None):
             break
     server.shutdown()
     server.server_close()
-    if Handler.double.webhooks:
-        Handler.double.webhooks.stop()
+    for sender in Handler.double.senders():
+        sender.stop()
     return 0
 
 

@@ -10,6 +10,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,26 +26,29 @@ sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 from stripe_double import parse_form  # noqa: E402  (the parser is also tested on its own)
 
 KEY, SECRET, VERSION = "sk_test_double", "whsec_selftest_secret", "2024-06-20"
+CONNECT_SECRET = "whsec_selftest_connect_secret"
 PK = "pk_test_double"  # the double's default publishable key
 PUBLISHABLE_REFUSED = "This API call cannot be made with a publishable API key."
+PLATFORM_ACCOUNT = "acct_1QuittanceDouble"
 
 
 class Receiver(BaseHTTPRequestHandler):
     """The webhook endpoint: verifies Stripe-Signature over the raw body, as our server must."""
-    deliveries, fail_next, lock = [], 0, threading.Lock()
+    deliveries, fail_next, lock, secret = [], 0, threading.Lock(), SECRET
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         parts = dict(p.split("=", 1) for p in self.headers.get("Stripe-Signature", "").split(","))
-        expected = hmac.new(SECRET.encode(), parts.get("t", "").encode() + b"." + body,
+        expected = hmac.new(self.secret.encode(), parts.get("t", "").encode() + b"." + body,
                             hashlib.sha256).hexdigest()
         verified = hmac.compare_digest(expected, parts.get("v1", "")) and \
             abs(time.time() - int(parts["t"])) < 300
-        with Receiver.lock:
-            failing = Receiver.fail_next > 0
-            Receiver.fail_next -= failing
+        endpoint = type(self)
+        with endpoint.lock:
+            failing = endpoint.fail_next > 0
+            endpoint.fail_next -= failing
             if not failing:
-                Receiver.deliveries.append({"event": json.loads(body), "verified": verified,
+                endpoint.deliveries.append({"event": json.loads(body), "verified": verified,
                                             "content_type": self.headers["Content-Type"]})
         self.send_response(500 if failing else 200)
         self.send_header("Content-Length", "0")
@@ -54,6 +58,11 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
+class ConnectReceiver(Receiver):
+    """The platform's Connect endpoint: connected accounts' events, signed with its own secret."""
+    deliveries, fail_next, lock, secret = [], 0, threading.Lock(), CONNECT_SECRET
+
+
 def start_double(*extra):
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "stripe_double.py"), "--port",
                              "0", "--api-key", KEY, *extra], stdout=subprocess.PIPE, text=True)
@@ -61,20 +70,28 @@ def start_double(*extra):
     return proc, json.loads(line)["port"]
 
 
+def serve(handler):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/api/stripe/webhook"
+
+
 def setUpModule():
-    global RECEIVER, DOUBLE, PORT
-    RECEIVER = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=RECEIVER.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{RECEIVER.server_address[1]}/api/stripe/webhook"
-    DOUBLE, PORT = start_double("--webhook-url", url, "--webhook-secret", SECRET)
+    global RECEIVER, CONNECT_RECEIVER, URL, CONNECT_URL, DOUBLE, PORT
+    RECEIVER, URL = serve(Receiver)
+    CONNECT_RECEIVER, CONNECT_URL = serve(ConnectReceiver)
+    DOUBLE, PORT = start_double("--webhook-url", URL, "--webhook-secret", SECRET,
+                                "--connect-webhook-url", CONNECT_URL,
+                                "--connect-webhook-secret", CONNECT_SECRET)
 
 
 def tearDownModule():
     DOUBLE.terminate()
     DOUBLE.wait(5)
     DOUBLE.stdout.close()
-    RECEIVER.shutdown()
-    RECEIVER.server_close()
+    for server in (RECEIVER, CONNECT_RECEIVER):
+        server.shutdown()
+        server.server_close()
 
 
 class Answer:
@@ -88,11 +105,15 @@ class Answer:
         return self.json["error"]
 
 
-def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None, port=None):
-    """One request to the double; `params` is a list of (name, value) pairs, form-encoded."""
+def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None, port=None,
+         account=None):
+    """One request to the double; `params` is a list of (name, value) pairs, form-encoded;
+    `account`: the Stripe-Account header (a connected account's id)."""
     headers = dict(headers or {})
     if key is not None:
         headers["Authorization"] = f"Bearer {key}"
+    if account is not None:
+        headers["Stripe-Account"] = account
     headers.setdefault("Stripe-Version", VERSION)
     if idem:
         headers["Idempotency-Key"] = idem
@@ -110,8 +131,8 @@ def call(method, path, params=None, key=KEY, idem=None, body=None, headers=None,
         conn.close()
 
 
-def control(method, path, data=None):
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+def control(method, path, data=None, port=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port or PORT, timeout=5)
     try:
         conn.request(method, path, body=json.dumps(data) if data is not None else None)
         answer = conn.getresponse()
@@ -124,16 +145,21 @@ def stats():
     return control("GET", "/_double/stats")[1]
 
 
+def events():
+    return control("GET", "/_double/events")[1]["data"]
+
+
 def event_types():
-    return [e["type"] for e in control("GET", "/_double/events")[1]["data"]]
+    return [e["type"] for e in events()]
 
 
 class DoubleTest(unittest.TestCase):
     def setUp(self):
         self.assertEqual(control("POST", "/_double/reset")[0], 200)
-        with Receiver.lock:
-            Receiver.deliveries.clear()
-            Receiver.fail_next = 0
+        for endpoint in (Receiver, ConnectReceiver):
+            with endpoint.lock:
+                endpoint.deliveries.clear()
+                endpoint.fail_next = 0
 
     def ok(self, *args, **kwargs):
         answer = call(*args, **kwargs)
@@ -155,14 +181,14 @@ class DoubleTest(unittest.TestCase):
             ("payment_method", pm), ("off_session", "true"), ("confirm", "true"),
             ("metadata[invoice_id]", "inv_1"), *extra], idem=idem)
 
-    def wait_deliveries(self, count, timeout=3.0):
+    def wait_deliveries(self, count, timeout=3.0, endpoint=Receiver):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            with Receiver.lock:
-                if len(Receiver.deliveries) >= count:
-                    return list(Receiver.deliveries)
+            with endpoint.lock:
+                if len(endpoint.deliveries) >= count:
+                    return list(endpoint.deliveries)
             time.sleep(0.02)
-        self.fail(f"expected {count} webhook deliveries, got {len(Receiver.deliveries)}")
+        self.fail(f"expected {count} webhook deliveries, got {len(endpoint.deliveries)}")
 
     # ---- tests ----
 
@@ -556,7 +582,8 @@ class DoubleTest(unittest.TestCase):
         self.assertEqual(answer.headers["Access-Control-Allow-Origin"], "*")
         allowed = {h.strip().lower() for h in
                    answer.headers["Access-Control-Allow-Headers"].split(",")}
-        self.assertLessEqual({"authorization", "content-type", "stripe-version"}, allowed)
+        self.assertLessEqual({"authorization", "content-type", "stripe-version",
+                              "stripe-account"}, allowed)
         methods = {m.strip() for m in answer.headers["Access-Control-Allow-Methods"].split(",")}
         self.assertLessEqual({"GET", "POST"}, methods)
         self.assertEqual(stats()["requests"], [])  # a preflight is not an API request
@@ -750,6 +777,527 @@ class DoubleTest(unittest.TestCase):
         for path in ("/v3/stripe_double.py", "/v3/../stripe_double.py", "/v3/x.js"):
             self.assertEqual(call("GET", path, key=None).status, 404, path)  # only its files
         self.assertEqual(stats()["requests"], [])  # none of these is an API request
+
+    # ---- Stripe Connect: accounts, links, onboarding, the Stripe-Account scope ----
+
+    def account(self, *extra, enabled=True):
+        """A connected account (France, Stripe's defaults: a Standard account), charges
+        enabled by the control unless `enabled` is False."""
+        acct = self.ok("POST", "/v1/accounts", [("country", "FR"), ("email", "cab@example.fr"),
+                                                 ("business_profile[name]", "Cabinet"), *extra])
+        if enabled:
+            status, acct = control("POST", f"/_double/connect/accounts/{acct['id']}/update",
+                                   {"charges_enabled": True})
+            self.assertEqual(status, 200, acct)
+        return acct
+
+    def link(self, account, *extra):
+        return self.ok("POST", "/v1/account_links", [
+            ("account", account), ("type", "account_onboarding"),
+            ("refresh_url", "https://cabinet.example/connect/refresh"),
+            ("return_url", "https://cabinet.example/connect/return"), *extra])
+
+    def test_create_and_read_accounts(self):
+        acct = self.ok("POST", "/v1/accounts", [
+            ("country", "FR"), ("email", "cab@example.fr"), ("business_type", "individual"),
+            ("business_profile[name]", "Cabinet Dupré"), ("business_profile[mcc]", "8099"),
+            ("metadata[clinic]", "c1"), ("metadata[x]", "y")])
+        self.assertRegex(acct["id"], r"^acct_[A-Za-z0-9]{16}$")
+        self.assertEqual((acct["object"], acct["country"], acct["default_currency"],
+                          acct["type"], acct["email"], acct["business_type"]),
+                         ("account", "FR", "eur", "standard", "cab@example.fr", "individual"))
+        self.assertEqual(acct["controller"], {
+            "fees": {"payer": "account"}, "is_controller": True,
+            "losses": {"payments": "stripe"}, "requirement_collection": "stripe",
+            "stripe_dashboard": {"type": "full"}, "type": "application"})
+        self.assertEqual((acct["charges_enabled"], acct["payouts_enabled"],
+                          acct["details_submitted"]), (False, False, False))
+        self.assertEqual(acct["capabilities"], {"card_payments": "inactive",
+                                                "transfers": "inactive"})
+        due = ["business_profile.url", "external_account", "representative.first_name",
+               "tos_acceptance.date", "tos_acceptance.ip"]
+        self.assertEqual(acct["requirements"], {
+            "currently_due": due, "eventually_due": due, "past_due": [],
+            "pending_verification": [], "errors": [], "alternatives": [],
+            "disabled_reason": "requirements.past_due", "current_deadline": None})
+        self.assertEqual(acct["business_profile"], {"name": "Cabinet Dupré", "mcc": "8099",
+                                                    "url": None})
+        self.assertEqual(acct["metadata"], {"clinic": "c1", "x": "y"})
+        self.assertIsInstance(acct["created"], int)
+        # Stripe's defaults: the United States; and the legacy type of each dashboard.
+        us = self.ok("POST", "/v1/accounts")
+        self.assertEqual((us["country"], us["default_currency"]), ("US", "usd"))
+        for dashboard, kind, extra in (
+                ("express", "express", []),
+                ("none", "custom", [("controller[requirement_collection]", "application"),
+                                    ("capabilities[card_payments][requested]", "true")])):
+            made = self.ok("POST", "/v1/accounts", [
+                ("controller[stripe_dashboard][type]", dashboard),
+                ("controller[fees][payer]", "application"),
+                ("controller[losses][payments]", "application"), *extra])
+            self.assertEqual((made["type"], made["controller"]["stripe_dashboard"]["type"]),
+                             (kind, dashboard))
+        self.assertEqual(made["capabilities"], {"card_payments": "inactive"})
+        self.assertEqual(made["controller"]["requirement_collection"], "application")
+        # Read back: by id, and /v1/account (the platform's own, or the header's).
+        self.assertEqual(self.ok("GET", f"/v1/accounts/{acct['id']}"), acct)
+        own = self.ok("GET", "/v1/account")
+        self.assertEqual((own["id"], own["charges_enabled"]), (PLATFORM_ACCOUNT, True))
+        self.assertEqual(self.ok("GET", f"/v1/accounts/{PLATFORM_ACCOUNT}"), own)
+        self.assertEqual(self.ok("GET", "/v1/account", account=acct["id"])["id"], acct["id"])
+        self.assertEqual(self.ok("GET", f"/v1/accounts/{acct['id']}", account=acct["id"])["id"],
+                         acct["id"])
+        missing = call("GET", "/v1/accounts/acct_0000000000000000")
+        self.assertEqual((missing.status, missing.error["code"], missing.error["message"]),
+                         (404, "resource_missing", "No such account: 'acct_0000000000000000'"))
+        other = call("GET", f"/v1/accounts/{us['id']}", account=acct["id"])
+        self.assertEqual(other.status, 404)  # a connected account sees itself only
+        self.assertEqual(event_types(), [])  # creating an account emits nothing
+
+    def test_account_creation_is_strict(self):
+        cases = [
+            ([("country", "CN")], 400, "country", None),
+            ([("country", "France")], 400, "country", None),
+            ([("controller[fees][payer]", "platform")], 400, "controller[fees][payer]", None),
+            ([("controller[stripe_dashboard][kind]", "full")], 400,
+             "controller[stripe_dashboard][kind]", "parameter_unknown"),
+            ([("controller[losses][payments]", "application")], 400, "controller[fees][payer]",
+             None),
+            ([("controller[requirement_collection]", "application")], 400,
+             "controller[requirement_collection]", None),
+            ([("controller[stripe_dashboard][type]", "none"), ("controller[fees][payer]",
+              "application"), ("controller[losses][payments]", "application")], 400,
+             "capabilities", "parameter_missing"),
+            ([("business_profile[mcc]", "medical")], 400, "business_profile[mcc]", None),
+            ([("business_profile[support_email]", "a@b.fr")], 400,
+             "business_profile[support_email]", "parameter_unknown"),
+            ([("email", "not-an-email")], 400, "email", "email_invalid"),
+            ([("business_type", "person")], 400, "business_type", None),
+            ([("type", "express")], 400, "type", None),
+            ([("tos_acceptance[date]", "1")], 400, "tos_acceptance", "parameter_unknown"),
+        ]
+        for params, status, param, code in cases:
+            with self.subTest(params=params):
+                answer = call("POST", "/v1/accounts", params)
+                self.assertEqual((answer.status, answer.error["type"], answer.error.get("param")),
+                                 (status, "invalid_request_error", param))
+                if code:
+                    self.assertEqual(answer.error["code"], code)
+        # A connected account does not create accounts.
+        acct = self.account()
+        answer = call("POST", "/v1/accounts", [("country", "FR")], account=acct["id"])
+        self.assertEqual((answer.status, answer.error["type"]), (400, "invalid_request_error"))
+        self.assertEqual(len(control("GET", "/_double/connect/accounts")[1]["data"]), 1)
+
+    def test_update_account_emits_account_updated(self):
+        acct = self.account(enabled=False)
+        updated = self.ok("POST", f"/v1/accounts/{acct['id']}", [
+            ("metadata[clinic]", "c2"), ("email", "new@example.fr"),
+            ("business_profile[url]", "https://cabinet.example")])
+        self.assertEqual((updated["email"], updated["metadata"], updated["business_profile"]),
+                         ("new@example.fr", {"clinic": "c2"},
+                          {"name": "Cabinet", "mcc": None, "url": "https://cabinet.example"}))
+        self.assertNotIn("business_profile.url", updated["requirements"]["currently_due"])
+        event = events()[-1]
+        self.assertEqual((event["type"], event["account"], event["data"]["object"]["id"]),
+                         ("account.updated", acct["id"], acct["id"]))
+        previous = event["data"]["previous_attributes"]
+        self.assertEqual((previous["email"], previous["business_profile"], previous["metadata"]),
+                         ("cab@example.fr", {"url": None}, {"clinic": None}))
+        for params in ([("country", "DE")], [("controller[fees][payer]", "application")]):
+            answer = call("POST", f"/v1/accounts/{acct['id']}", params)
+            self.assertEqual((answer.status, answer.error["code"]), (400, "parameter_unknown"))
+        self.assertEqual(call("POST", "/v1/accounts/acct_0000000000000000",
+                              [("email", "a@b.fr")]).status, 404)
+        count = len(events())
+        self.ok("POST", f"/v1/accounts/{acct['id']}", [("email", "new@example.fr")])
+        self.assertEqual(len(events()), count)  # nothing changed: no event
+
+    def test_objects_belong_to_their_account(self):
+        a, b = self.account()["id"], self.account()["id"]
+        platform_cus = self.ok("POST", "/v1/customers", [("name", "Platform")])["id"]
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")], account=a)["id"]
+        si = self.ok("POST", "/v1/setup_intents", [("customer", cus)], account=a)
+        si = self.ok("POST", f"/v1/setup_intents/{si['id']}/confirm",
+                     [("payment_method", "pm_card_visa")], account=a)  # tokens work everywhere
+        pm = si["payment_method"]
+        pi = self.ok("POST", "/v1/payment_intents", [
+            ("amount", "2500"), ("currency", "eur"), ("customer", cus), ("payment_method", pm),
+            ("confirm", "true"), ("off_session", "true")], account=a)
+        self.assertEqual(pi["status"], "succeeded")
+        refund = self.ok("POST", "/v1/refunds", [("payment_intent", pi["id"]),
+                                                  ("amount", "500")], account=a)
+        event = self.ok("GET", "/v1/events", [("limit", "1")], account=a)["data"][0]
+        self.assertEqual((event["type"], event["account"]), ("refund.created", a))
+        urls = [(f"/v1/customers/{cus}", "customer"),
+                (f"/v1/customers/{cus}/payment_methods", "customer"),
+                (f"/v1/setup_intents/{si['id']}", "setupintent"),
+                (f"/v1/payment_methods/{pm}", "PaymentMethod"),
+                (f"/v1/payment_intents/{pi['id']}", "payment_intent"),
+                (f"/v1/charges/{pi['latest_charge']}", "charge"),
+                (f"/v1/refunds/{refund['id']}", "refund"),
+                (f"/v1/events/{event['id']}", "event")]
+        for path, kind in urls:
+            self.assertEqual(call("GET", path, account=a).status, 200, path)
+            for scope in (None, b):  # the platform and another account: as if it did not exist
+                with self.subTest(path=path, scope=scope):
+                    answer = call("GET", path, account=scope)
+                    self.assertEqual((answer.status, answer.error["code"]),
+                                     (404, "resource_missing"))
+                    self.assertEqual(answer.error["message"],
+                                     f"No such {kind}: '{path.split('/')[3]}'")
+        # References in a request: 400 resource_missing naming the parameter.
+        for path, params, param in (
+                ("/v1/payment_intents", [("amount", "900"), ("currency", "eur"),
+                                         ("customer", platform_cus)], "customer"),
+                ("/v1/setup_intents", [("payment_method", pm)], "payment_method"),
+                ("/v1/refunds", [("payment_intent", pi["id"])], "payment_intent"),
+                ("/v1/refunds", [("charge", pi["latest_charge"])], "charge")):
+            with self.subTest(path=path, param=param):
+                answer = call("POST", path, params, account=b)
+                self.assertEqual((answer.status, answer.error["code"], answer.error["param"]),
+                                 (400, "resource_missing", param))
+        # The browser's side: the client secret is no use outside the intent's account.
+        other = self.ok("POST", "/v1/payment_intents", [
+            ("amount", "4000"), ("currency", "eur"),
+            ("automatic_payment_methods[enabled]", "true")], account=a)
+        for scope in (None, b):
+            answer = call("POST", f"/v1/payment_intents/{other['id']}/confirm", [
+                ("payment_method", "pm_card_visa"), ("client_secret", other["client_secret"])],
+                key=PK, account=scope)
+            self.assertEqual((answer.status, answer.error["code"]), (404, "resource_missing"))
+        paid = call("POST", f"/v1/payment_intents/{other['id']}/confirm", [
+            ("payment_method", "pm_card_visa"), ("client_secret", other["client_secret"])],
+            key=PK, account=a)
+        self.assertEqual((paid.status, paid.json["status"]), (200, "succeeded"))
+        # Events: each scope lists its own.
+        platform_events = self.ok("GET", "/v1/events")["data"]
+        self.assertEqual([e["type"] for e in platform_events], ["customer.created"])
+        self.assertNotIn("account", platform_events[0])
+        listed = self.ok("GET", "/v1/events", [("limit", "100")], account=a)
+        self.assertTrue(all(e["account"] == a for e in listed["data"]))
+        self.assertFalse(listed["has_more"])
+        self.assertEqual([e["type"] for e in self.ok("GET", "/v1/events", account=b)["data"]],
+                         ["account.updated"])  # the control enabling its charges
+        # Counts, per scope: the platform stayed untouched.
+        by_scope = stats()["by_scope"]
+        self.assertEqual(by_scope["platform"], {
+            "charges": 0, "failed_charges": 0, "payment_intents": 0, "refunds": 0,
+            "customers": 1, "setup_intents": 0, "payment_methods": 0,
+            "payment_intents_succeeded": 0})
+        self.assertEqual((by_scope[a]["charges"], by_scope[a]["payment_intents_succeeded"],
+                          by_scope[a]["refunds"], by_scope[b]["payment_intents"]), (2, 2, 1, 0))
+        listing = {r["id"]: r for r in control("GET", "/_double/connect/accounts")[1]["data"]}
+        self.assertEqual((listing[a]["counts"]["customers"], listing[a]["counts"]["setup_intents"],
+                          listing[a]["counts"]["payment_intents"], listing[a]["deauthorized"]),
+                         (1, 1, 2, False))
+        self.assertEqual(listing[b]["account"]["charges_enabled"], True)
+
+    def test_idempotency_keys_are_per_account(self):
+        a = self.account()["id"]
+        params = [("amount", "1500"), ("currency", "eur")]
+        first = call("POST", "/v1/payment_intents", params, idem="same", account=a)
+        platform = call("POST", "/v1/payment_intents", params, idem="same")
+        self.assertEqual((first.status, platform.status), (200, 200))
+        self.assertIsNone(platform.headers["Idempotent-Replayed"])
+        self.assertNotEqual(first.json["id"], platform.json["id"])
+        again = call("POST", "/v1/payment_intents", params, idem="same", account=a)
+        self.assertEqual((again.headers["Idempotent-Replayed"], again.json["id"]),
+                         ("true", first.json["id"]))
+        self.assertEqual(call("GET", f"/v1/payment_intents/{platform.json['id']}").status, 200)
+        self.assertEqual((stats()["by_scope"][a]["payment_intents"],
+                          stats()["by_scope"]["platform"]["payment_intents"]), (1, 1))
+
+    def test_no_charges_until_the_account_may_charge(self):
+        acct = self.account(enabled=False)["id"]
+        for params in ([("amount", "1500"), ("currency", "eur")],
+                       [("amount", "1500"), ("currency", "eur"),
+                        ("payment_method", "pm_card_visa"), ("confirm", "true")]):
+            answer = call("POST", "/v1/payment_intents", params, account=acct)
+            self.assertEqual((answer.status, answer.error["type"], answer.error["message"]),
+                             (400, "invalid_request_error",
+                              "Your account cannot currently make charges."))
+        control("POST", f"/_double/connect/accounts/{acct}/update", {"charges_enabled": True})
+        pi = self.ok("POST", "/v1/payment_intents", [("amount", "1500"), ("currency", "eur")],
+                     account=acct)
+        status, updated = control("POST", f"/_double/connect/accounts/{acct}/update", {
+            "charges_enabled": False, "requirements": {"past_due": ["external_account"],
+                                                       "disabled_reason": "requirements.past_due"}})
+        self.assertEqual((status, updated["capabilities"]["card_payments"],
+                          updated["requirements"]["past_due"]),
+                         (200, "inactive", ["external_account"]))
+        answer = call("POST", f"/v1/payment_intents/{pi['id']}/confirm",
+                      [("payment_method", "pm_card_visa")], account=acct)
+        self.assertEqual((answer.status, answer.error["message"]),
+                         (400, "Your account cannot currently make charges."))
+        self.assertEqual(stats()["charges"], 0)
+        updates = [e for e in events() if e["type"] == "account.updated"]
+        self.assertEqual(updates[-1]["data"]["previous_attributes"]["charges_enabled"], True)
+        for bad in ({"charges_enabled": "yes"}, {"type": "custom"},
+                    {"requirements": {"currently_due": "x"}}):
+            self.assertEqual(control("POST", f"/_double/connect/accounts/{acct}/update",
+                                     bad)[0], 400, bad)
+        self.assertEqual(control("POST", "/_double/connect/accounts/acct_nope/update", {})[0],
+                         404)
+
+    def test_unknown_or_deauthorized_account_is_refused(self):
+        message = ("The provided key 'sk_test_**uble' does not have access to account '{}' (or "
+                   "that account does not exist). Application access may have been revoked.")
+        for key in (KEY, PK):
+            answer = call("GET", "/v1/customers/cus_x", key=key, account="acct_0000000000000000")
+            self.assertEqual((answer.status, answer.error["type"], answer.error["code"]),
+                             (403, "invalid_request_error", "account_invalid"))
+            self.assertNotIn(key, answer.error["message"])  # the key masked
+        self.assertEqual(answer.error["message"], message.format("acct_0000000000000000")
+                         .replace("sk_test_**uble", "pk_test_**uble"))
+        acct = self.account()["id"]
+        pi = self.ok("POST", "/v1/payment_intents", [("amount", "1500"), ("currency", "eur")],
+                     account=acct)
+        self.assertEqual(control("POST", f"/_double/connect/accounts/{acct}/deauthorize")[0], 200)
+        answer = call("GET", f"/v1/payment_intents/{pi['id']}", account=acct)
+        self.assertEqual((answer.status, answer.error["message"]), (403, message.format(acct)))
+        event = events()[-1]
+        self.assertEqual((event["type"], event["account"], event["data"]["object"]),
+                         ("account.application.deauthorized", acct,
+                          {"id": "ca_QuittanceDouble00000000000000000", "object": "application",
+                           "name": "Quittance"}))
+        self.assertEqual(call("GET", f"/v1/accounts/{acct}").status, 404)
+        answer = call("POST", "/v1/account_links", [
+            ("account", acct), ("type", "account_onboarding"),
+            ("refresh_url", "https://c.example/r"), ("return_url", "https://c.example/d")])
+        self.assertEqual((answer.status, answer.error["param"]), (400, "account"))
+        self.assertTrue(control("GET", "/_double/connect/accounts")[1]["data"][0]["deauthorized"])
+        self.assertEqual(control("POST", f"/_double/connect/accounts/{acct}/deauthorize")[0], 404)
+        # The platform's own id is the platform.
+        self.assertEqual(self.ok("GET", "/v1/account", account=PLATFORM_ACCOUNT)["id"],
+                         PLATFORM_ACCOUNT)
+
+    def test_account_links(self):
+        acct = self.account(enabled=False)["id"]
+        link = self.link(acct, ("collection_options[fields]", "eventually_due"),
+                         ("collection_options[future_requirements]", "include"))
+        self.assertEqual(link["object"], "account_link")
+        self.assertEqual(link["expires_at"], link["created"] + 300)
+        self.assertRegex(link["url"],
+                         rf"^http://127\.0\.0\.1:{PORT}/_double/connect/onboard/[A-Za-z0-9]+$")
+        base = [("account", acct), ("type", "account_onboarding"),
+                ("refresh_url", "https://c.example/r"), ("return_url", "https://c.example/d")]
+        without = lambda name: [p for p in base if p[0] != name]  # noqa: E731
+        for params, param, code in (
+                (without("account"), "account", "parameter_missing"),
+                (without("type"), "type", "parameter_missing"),
+                (without("refresh_url"), "refresh_url", "parameter_missing"),
+                (without("return_url"), "return_url", "parameter_missing"),
+                (without("account") + [("account", "acct_0000000000000000")], "account",
+                 "resource_missing"),
+                (without("type") + [("type", "onboarding")], "type", None),
+                (without("return_url") + [("return_url", "javascript:alert(1)")], "return_url",
+                 "url_invalid"),
+                (base + [("collection_options[fields]", "all")], "collection_options[fields]",
+                 None),
+                (base + [("collect", "eventually_due")], "collect", "parameter_unknown"),
+                (without("type") + [("type", "account_update")], "type", None)):
+            with self.subTest(params=params):
+                answer = call("POST", "/v1/account_links", params)
+                self.assertEqual((answer.status, answer.error["type"], answer.error["param"]),
+                                 (400, "invalid_request_error", param))
+                if code:
+                    self.assertEqual(answer.error["code"], code)
+        self.assertEqual(call("POST", "/v1/account_links", base, account=acct).status, 400)
+
+    def onboard(self, link, outcome="active", name="Cabinet Dupré"):
+        body = urllib.parse.urlencode({"business_name": name, "iban": "FR76 3000 6000 0112 3456",
+                                       "outcome": outcome})
+        return call("POST", urllib.parse.urlsplit(link["url"]).path, key=None, body=body,
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def test_onboarding_page(self):
+        acct = self.account(enabled=False)["id"]
+        link = self.link(acct)
+        path = urllib.parse.urlsplit(link["url"]).path
+        page = call("GET", path, key=None)
+        self.assertEqual((page.status, page.headers["Content-Type"]),
+                         (200, "text/html; charset=utf-8"))
+        html = page.body.decode()
+        self.assertIn('<html lang="fr">', html)
+        self.assertIn("<title>Activer les paiements — Stripe (double)</title>", html)
+        self.assertRegex(html, rf'<form method="post" action="{path}">')
+        for field, label in (("business_name", "Nom de l'activité"), ("iban", "IBAN"),
+                             ("outcome", "Résultat de la vérification")):
+            self.assertIn(f'<label for="{field}">{label}</label>', html)
+            self.assertRegex(html, rf'<(input|select) id="{field}" name="{field}"')
+        self.assertRegex(html, r'id="business_name"[^>]*value="Cabinet"')
+        self.assertIn('value="FR1420041010050500013M02606"', html)
+        self.assertIn('<option value="active" selected>Vérifié : paiements actifs</option>', html)
+        self.assertIn('<option value="review">En cours de vérification</option>', html)
+        self.assertIn("<option value=\"restricted\">Pièce d'identité refusée</option>", html)
+        self.assertIn('<button type="submit">Envoyer</button>', html)
+        # Sent without a name: the form again, the error tied to the field.
+        empty = self.onboard(link, name="")
+        self.assertEqual(empty.status, 400)
+        self.assertRegex(empty.body.decode(), r'id="business_name"[^>]*aria-invalid="true"')
+        done = self.onboard(link)
+        self.assertEqual((done.status, done.headers["Location"]),
+                         (303, "https://cabinet.example/connect/return"))
+        acct_now = self.ok("GET", f"/v1/accounts/{acct}")
+        self.assertEqual((acct_now["charges_enabled"], acct_now["payouts_enabled"],
+                          acct_now["details_submitted"], acct_now["business_profile"]["name"]),
+                         (True, True, True, "Cabinet Dupré"))
+        self.assertEqual(acct_now["capabilities"], {"card_payments": "active",
+                                                    "transfers": "active"})
+        self.assertEqual((acct_now["requirements"]["currently_due"],
+                          acct_now["requirements"]["disabled_reason"]), ([], None))
+        self.assertEqual(acct_now["external_accounts"]["data"][0]["last4"], "3456")
+        event = events()[-1]
+        self.assertEqual((event["type"], event["account"],
+                          event["data"]["previous_attributes"]["charges_enabled"]),
+                         ("account.updated", acct, False))
+        # Used: GET or POST go to refresh_url, and nothing changes.
+        for answer in (call("GET", path, key=None), self.onboard(link, "restricted")):
+            self.assertEqual((answer.status, answer.headers["Location"]),
+                             (303, "https://cabinet.example/connect/refresh"))
+        self.assertTrue(self.ok("GET", f"/v1/accounts/{acct}")["charges_enabled"])
+        # Expired: likewise.
+        late = self.link(acct)
+        token = late["url"].rsplit("/", 1)[1]
+        self.assertEqual(control("POST", f"/_double/connect/links/{token}/expire")[0], 200)
+        self.assertEqual(call("GET", urllib.parse.urlsplit(late["url"]).path, key=None)
+                         .headers["Location"], "https://cabinet.example/connect/refresh")
+        self.assertEqual(control("POST", "/_double/connect/links/nope/expire")[0], 404)
+        missing = call("GET", "/_double/connect/onboard/nope", key=None)
+        self.assertEqual((missing.status, missing.headers["Content-Type"]),
+                         (404, "text/html; charset=utf-8"))
+
+    def test_onboarding_outcomes(self):
+        document = "individual.verification.document"
+        acct = self.account(enabled=False)["id"]
+        self.onboard(self.link(acct), "review")
+        review = self.ok("GET", f"/v1/accounts/{acct}")
+        self.assertEqual((review["charges_enabled"], review["payouts_enabled"],
+                          review["details_submitted"]), (False, False, True))
+        self.assertEqual((review["requirements"]["pending_verification"],
+                          review["requirements"]["currently_due"],
+                          review["requirements"]["disabled_reason"]),
+                         ([document], [], "requirements.pending_verification"))
+        self.onboard(self.link(acct), "restricted")
+        restricted = self.ok("GET", f"/v1/accounts/{acct}")["requirements"]
+        self.assertEqual((restricted["currently_due"], restricted["past_due"],
+                          restricted["disabled_reason"]),
+                         ([document], [document], "requirements.past_due"))
+        self.assertEqual(restricted["errors"], [{
+            "requirement": document, "code": "verification_document_failed_other",
+            "reason": "The document could not be verified."}])
+        answer = call("POST", "/v1/payment_intents", [("amount", "900"), ("currency", "eur")],
+                      account=acct)
+        self.assertEqual(answer.status, 400)
+        self.assertEqual(event_types(), ["account.updated"] * 2)  # one for each form sent
+
+    def test_connect_webhooks(self):
+        control("POST", "/_double/webhooks/pause")
+        acct = self.account()["id"]
+        self.ok("POST", "/v1/customers", [("name", "Platform")])
+        pi = self.ok("POST", "/v1/payment_intents", [
+            ("amount", "2000"), ("currency", "eur"), ("payment_method", "pm_card_visa"),
+            ("confirm", "true")], account=acct)
+        emitted = events()
+        connected = [e for e in emitted if e.get("account") == acct]
+        self.assertEqual([e["type"] for e in connected],
+                         ["account.updated", "payment_intent.created", "charge.succeeded",
+                          "payment_intent.succeeded"])
+        self.assertEqual(ConnectReceiver.deliveries, [])
+        control("POST", "/_double/webhooks/resume")
+        got = self.wait_deliveries(len(connected), endpoint=ConnectReceiver)
+        self.assertTrue(all(d["verified"] for d in got))  # signed with the Connect secret
+        self.assertEqual([d["event"]["id"] for d in got], [e["id"] for e in connected])
+        self.assertTrue(all(d["event"]["account"] == acct for d in got))
+        self.assertEqual(got[-1]["event"]["data"]["object"]["id"], pi["id"])
+        platform = self.wait_deliveries(1)
+        time.sleep(0.1)
+        self.assertEqual([d["event"]["type"] for d in Receiver.deliveries], ["customer.created"])
+        self.assertTrue(platform[0]["verified"])
+        self.assertNotIn("account", platform[0]["event"])
+        deliveries = stats()["connect_webhooks"]
+        self.assertEqual([r["event_id"] for r in deliveries], [e["id"] for e in connected])
+        self.assertEqual([r["event_id"] for r in stats()["webhooks"]],
+                         [e["id"] for e in emitted if "account" not in e])
+        control("POST", "/_double/redeliver", {"event_id": connected[-1]["id"]})
+        again = self.wait_deliveries(len(connected) + 1, endpoint=ConnectReceiver)
+        self.assertEqual(again[-1]["event"], got[-1]["event"])
+        self.assertEqual(len(Receiver.deliveries), 1)
+
+    def test_connected_events_without_a_connect_endpoint(self):
+        proc, port = start_double("--webhook-url", URL, "--webhook-secret", SECRET,
+                                  "--enabled-events", "customer.created,account.updated")
+        try:
+            acct = call("POST", "/v1/accounts", [("country", "FR")], port=port).json["id"]
+            control("POST", f"/_double/connect/accounts/{acct}/update", {"charges_enabled": True},
+                    port=port)
+            self.assertEqual(call("POST", "/v1/customers", [("name", "A")], port=port,
+                                  account=acct).status, 200)
+            self.assertEqual(call("POST", "/v1/customers", [("name", "P")], port=port).status,
+                             200)
+            platform = self.wait_deliveries(1)
+            time.sleep(0.2)
+            self.assertEqual([d["event"]["data"]["object"]["name"] for d in Receiver.deliveries],
+                             ["P"])  # the account's customer.created is recorded only
+            self.assertEqual(platform[0]["event"]["pending_webhooks"], 1)
+            recorded = control("GET", "/_double/events", port=port)[1]["data"]
+            self.assertEqual([(e["type"], e.get("account"), e["pending_webhooks"])
+                              for e in recorded],
+                             [("account.updated", acct, 0), ("customer.created", acct, 0),
+                              ("customer.created", None, 1)])
+            self.assertEqual(control("POST", "/_double/redeliver",
+                                     {"event_id": recorded[0]["id"]}, port=port)[0], 400)
+        finally:
+            proc.terminate()
+            proc.wait(5)
+            proc.stdout.close()
+        # --enabled-events applies to the Connect endpoint too.
+        proc, port = start_double("--connect-webhook-url", CONNECT_URL,
+                                  "--connect-webhook-secret", CONNECT_SECRET,
+                                  "--enabled-events", "customer.created")
+        try:
+            acct = call("POST", "/v1/accounts", [("country", "FR")], port=port).json["id"]
+            control("POST", f"/_double/connect/accounts/{acct}/update", {"charges_enabled": True},
+                    port=port)
+            call("POST", "/v1/customers", [("name", "A")], port=port, account=acct)
+            got = self.wait_deliveries(1, endpoint=ConnectReceiver)
+            time.sleep(0.2)
+            self.assertEqual([d["event"]["type"] for d in ConnectReceiver.deliveries],
+                             ["customer.created"])
+            self.assertTrue(got[0]["verified"])
+        finally:
+            proc.terminate()
+            proc.wait(5)
+            proc.stdout.close()
+
+    def test_controls_reach_every_account(self):
+        acct = self.account()["id"]
+        pi = self.ok("POST", "/v1/payment_intents", [("amount", "3000"), ("currency", "eur"),
+                                                      ("description", "Séance")], account=acct)
+        status, paid = control("POST", "/_double/pay", {"client_secret": pi["client_secret"]})
+        self.assertEqual((status, paid["http_status"], paid["intent"]["status"]),
+                         (200, 200, "succeeded"))
+        record = stats()["requests"][-1]
+        self.assertEqual((record["stripe_account"], record["via"]), (acct, "/_double/pay"))
+        cus = self.ok("POST", "/v1/customers", [("name", "Ada")], account=acct)["id"]
+        slow = self.ok("POST", "/v1/payment_intents", [
+            ("amount", "3000"), ("currency", "eur"), ("customer", cus),
+            ("payment_method", "pm_card_processing"), ("confirm", "true")], account=acct)
+        self.assertEqual(slow["status"], "processing")
+        status, settled = control("POST", "/_double/settle", {"payment_intent": slow["id"]})
+        self.assertEqual((status, settled["status"]), (200, "succeeded"))
+        self.assertEqual(events()[-1]["account"], acct)
+        self.assertEqual(stats()["by_scope"][acct]["charges"], 2)
+        self.assertEqual(stats()["by_scope"]["platform"]["charges"], 0)
+        dashboard = call("GET", "/_double/connect/dashboard", key=None)
+        self.assertEqual((dashboard.status, dashboard.headers["Content-Type"]),
+                         (200, "text/html; charset=utf-8"))
+        html = dashboard.body.decode()
+        self.assertIn('<html lang="fr">', html)
+        self.assertIn("<title>Tableau de bord Stripe (double)</title>", html)
+        for text in (acct, pi["id"], slow["id"], "30,00 €", "Séance"):
+            self.assertIn(text, html)
 
     def test_sigterm_exits_cleanly(self):
         url = f"http://127.0.0.1:{RECEIVER.server_address[1]}/unused"

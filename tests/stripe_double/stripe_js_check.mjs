@@ -48,7 +48,11 @@ function writePage(dir, double) {
 </head><body><main><form id="pay"><div id="payment"></div><button>Payer</button></form></main></body></html>`);
   writeFileSync(path.join(dir, 'page.js'), `
 const log = window.checkLog = { changes: [], ready: 0, focus: 0 };
-const stripe = Stripe('${PUBLISHABLE_KEY}', { locale: 'fr' });
+let stripe = Stripe('${PUBLISHABLE_KEY}', { locale: 'fr' });
+// A connected account's intent (a direct charge) is paid with Stripe.js in that account.
+window.useAccount = (stripeAccount) => {
+  stripe = Stripe('${PUBLISHABLE_KEY}', stripeAccount ? { locale: 'fr', stripeAccount } : { locale: 'fr' });
+};
 let elements = null;
 window.mountCard = (clientSecret) => {
   if (elements) elements.getElement('payment').destroy();
@@ -89,12 +93,12 @@ const site = startChild(['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', 
   /port (\d+)/, 'ignore');  // quiet: it logs every request on stderr
 const PAGE = `http://127.0.0.1:${await site.port}/`;
 
-async function api(method, apiPath, params = {}) {
+async function api(method, apiPath, params = {}, account = null) {
   const form = new URLSearchParams(params).toString();
+  const headers = { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (account) headers['Stripe-Account'] = account;
   const res = await fetch(DOUBLE + apiPath + (method === 'GET' ? `?${form}` : ''), {
-    method,
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: method === 'GET' ? undefined : form,
+    method, headers, body: method === 'GET' ? undefined : form,
   });
   return res.json();
 }
@@ -271,10 +275,35 @@ try {
     assert.equal(await other.getByLabel('Numéro de carte').inputValue(), '4242');
   });
 
+  await check('Stripe(pk, {stripeAccount}) pays a connected account\'s intent there, not on the platform', async () => {
+    const account = await api('POST', '/v1/accounts', { country: 'FR', 'business_profile[name]': 'Cabinet Dupré' });
+    await fetch(`${DOUBLE}/_double/connect/accounts/${account.id}/update`,
+      { method: 'POST', body: JSON.stringify({ charges_enabled: true }) });
+    pi = await api('POST', '/v1/payment_intents', { amount: '4500', currency: 'eur',
+      'automatic_payment_methods[enabled]': 'true' }, account.id);
+    const platformCharges = (await stats()).by_scope.platform.charges;
+    await page.evaluate((a) => window.useAccount(a), account.id);
+    await mount(pi.client_secret);
+    await typeCard('4242 4242 4242 4242');
+    const { paymentIntent, error } = await page.evaluate(() => window.pay('payment'));
+    assert.equal(error, undefined, JSON.stringify(error));
+    assert.deepEqual([paymentIntent.id, paymentIntent.status], [pi.id, 'succeeded']);
+    const after = await stats();
+    const confirm = after.requests.at(-1);
+    assert.deepEqual([confirm.path, confirm.publishable, confirm.stripe_account],
+      [`/v1/payment_intents/${pi.id}/confirm`, true, account.id]);
+    assert.deepEqual([after.by_scope[account.id].charges, after.by_scope.platform.charges], [1, platformCharges]);
+    await page.evaluate(() => window.useAccount(null));
+    assert.equal((await page.evaluate((s) => window.retrieve(s), pi.client_secret)).error.code, 'resource_missing');
+    const bad = await page.evaluate(() => { try { Stripe('pk_test_double', { stripeAccount: 'cus_1' }); return null; } catch (e) { return e.name; } });
+    assert.equal(bad, 'IntegrationError');
+  });
+
   await check('no CSP violation or script error', async () => {
-    // Expected: Chromium reports the declines' 402 answers (as with Stripe), and the decoy
-    // frame above addressing http://evil.example.
-    const errors = consoleErrors.filter((e) => !e.includes('evil.example') && !e.includes('status of 402'));
+    // Expected: Chromium reports the declines' 402 answers (as with Stripe), the decoy frame
+    // above addressing http://evil.example, and the 404 of another account's intent.
+    const errors = consoleErrors.filter((e) => !e.includes('evil.example') && !e.includes('status of 402') &&
+      !e.includes('status of 404'));
     assert.deepEqual(errors, []);
   });
 } finally {

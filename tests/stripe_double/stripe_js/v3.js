@@ -89,10 +89,13 @@
 
   // ---- the API, from the page's origin, with the publishable key ----
 
-  function makeApi(key, apiVersion) {
+  // `stripeAccount`: a platform's page paying a connected account's intent (a direct charge)
+  // acts in that account, as Stripe.js does with the Stripe-Account header.
+  function makeApi(key, apiVersion, stripeAccount) {
     return async function call(method, path, params) {
       const headers = { Authorization: 'Bearer ' + key };
       if (apiVersion) headers['Stripe-Version'] = apiVersion;
+      if (stripeAccount) headers['Stripe-Account'] = stripeAccount;
       const form = new URLSearchParams(params).toString();
       let url = ORIGIN + '/v1/' + path;
       const init = { method, headers, credentials: 'omit', cache: 'no-store' };
@@ -306,7 +309,11 @@
       throw new IntegrationError('You should not use your secret key with Stripe.js. Please pass a publishable key instead.');
     }
     const settings = options || {};
-    const api = makeApi(key, settings.apiVersion);
+    if (settings.stripeAccount !== undefined &&
+        (typeof settings.stripeAccount !== 'string' || !/^acct_[A-Za-z0-9]+$/.test(settings.stripeAccount))) {
+      throw new IntegrationError('Invalid value for Stripe(): stripeAccount should be a connected account id (acct_...).');
+    }
+    const api = makeApi(key, settings.apiVersion, settings.stripeAccount);
 
     async function confirm(kind, params) {
       const meta = INTENTS[kind];
