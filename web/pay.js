@@ -474,7 +474,10 @@
       try {
         StripeJs = await loadStripe(d.stripe && d.stripe.js_url);
         if (myGeneration !== generation) return;
-        stripe = StripeJs(d.stripe.publishable_key, { locale: 'fr' });
+        // The practice's own Stripe account (Connect), where its intent was made.
+        const options = { locale: 'fr' };
+        if (d.stripe.account) options.stripeAccount = d.stripe.account;
+        stripe = StripeJs(d.stripe.publishable_key, options);
         elements = stripe.elements({ clientSecret: body.client_secret, locale: 'fr' });
         const element = elements.create('payment');
         cardStep.hidden = false;

@@ -82,6 +82,34 @@ std::string smtp_error(const std::string& url, const std::string& user, const st
   return "";
 }
 
+// STRIPE_MODE, the Connect webhook's secret and the dashboard's address, checked together.
+template <typename Get>
+std::string stripe_mode_error(const Get& get, ServerConfig& config) {
+  const std::string mode = get("STRIPE_MODE");
+  config.stripe_connect_webhook_secret = get("STRIPE_CONNECT_WEBHOOK_SECRET");
+  if (mode != "" && mode != "single" && mode != "platform")
+    return "STRIPE_MODE must be single (one clinic, its own Stripe keys) or platform (Stripe Connect), not '" + mode +
+           "'";
+  if (config.stripe_secret_key.empty()) {
+    if (!mode.empty()) return "STRIPE_MODE is set but STRIPE_SECRET_KEY is not";
+    config.stripe_mode = StripeMode::none;
+  } else {
+    config.stripe_mode = mode == "platform" ? StripeMode::platform : StripeMode::single;
+  }
+  if (config.stripe_mode == StripeMode::platform && config.stripe_connect_webhook_secret.empty())
+    return "STRIPE_MODE=platform needs STRIPE_CONNECT_WEBHOOK_SECRET (the Connect endpoint's signing secret, whsec_...)";
+  if (config.stripe_mode != StripeMode::platform && !config.stripe_connect_webhook_secret.empty())
+    return "STRIPE_CONNECT_WEBHOOK_SECRET is set but STRIPE_MODE is not platform";
+  const bool test_key = config.stripe_secret_key.rfind("sk_test_", 0) == 0 ||
+                        config.stripe_secret_key.rfind("rk_test_", 0) == 0;
+  config.stripe_dashboard_url = test_key ? "https://dashboard.stripe.com/test/dashboard" : "https://dashboard.stripe.com/";
+  if (std::string dashboard = get("STRIPE_DASHBOARD_URL"); !dashboard.empty()) {
+    if (!normalise_url(dashboard)) return "STRIPE_DASHBOARD_URL must be an http:// or https:// URL, not '" + dashboard + "'";
+    config.stripe_dashboard_url = dashboard;
+  }
+  return "";
+}
+
 }  // namespace
 
 ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
@@ -101,6 +129,10 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
       return parsed;
     }
     config.stripe_api_base = *url;
+  }
+  if (std::string error = stripe_mode_error(get, config); !error.empty()) {
+    parsed.error = error;
+    return parsed;
   }
   config.stripe_publishable_key = get("STRIPE_PUBLISHABLE_KEY");
   if (has_blank_or_control(config.stripe_publishable_key)) {
@@ -122,6 +154,16 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
       return parsed;
     }
     config.public_url = *url;
+  }
+  // Stripe sends the practitioner back from its onboarding form to this server's address.
+  if (config.stripe_mode == StripeMode::platform && config.public_url.empty()) {
+    parsed.error = "STRIPE_MODE=platform needs QUITTANCE_PUBLIC_URL: Stripe's onboarding returns there";
+    return parsed;
+  }
+  // Every clinic's patients pay on the payment page, whose Stripe.js needs the platform's key.
+  if (config.stripe_mode == StripeMode::platform && config.stripe_publishable_key.empty()) {
+    parsed.error = "STRIPE_MODE=platform needs STRIPE_PUBLISHABLE_KEY (pk_...): the payment page's Stripe.js";
+    return parsed;
   }
   if (std::string origin = get("QUITTANCE_ALLOWED_ORIGIN"); !origin.empty()) {
     if (!is_origin(origin)) {

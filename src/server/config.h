@@ -13,9 +13,23 @@
 
 namespace quittance::server {
 
+// How the server reaches Stripe (docs/stripe.md). STRIPE_MODE=platform: a hosted server's;
+// STRIPE_SECRET_KEY is the platform's, each clinic is paid into its own connected account
+// (stripe/accounts.h). STRIPE_MODE=single, the default when a key is set: a self-hosted
+// server's one clinic, paid into the key's own account; a server with several clinics refuses
+// to start in it. No key: no card payments.
+enum class StripeMode { none, single, platform };
+
 struct ServerConfig {
+  StripeMode stripe_mode = StripeMode::none;
   std::string stripe_secret_key;      // STRIPE_SECRET_KEY; empty: card routes answer 503
   std::string stripe_webhook_secret;  // STRIPE_WEBHOOK_SECRET ("whsec_..."); empty: webhook answers 503
+  // STRIPE_CONNECT_WEBHOOK_SECRET: the Connect endpoint's (events of the connected accounts);
+  // required in platform mode.
+  std::string stripe_connect_webhook_secret;
+  // STRIPE_DASHBOARD_URL: where « Ouvrir le tableau de bord Stripe » goes (the practitioner signs
+  // in to their own account there); Stripe's, in test mode for a test key, by default.
+  std::string stripe_dashboard_url;
   std::string stripe_api_base = "https://api.stripe.com";  // STRIPE_API_BASE, no trailing '/'
   std::string public_url;                                  // QUITTANCE_PUBLIC_URL, no trailing '/'; empty: not set
   // The patient payment page's Stripe.js: STRIPE_PUBLISHABLE_KEY ("pk_..."; not a secret, the

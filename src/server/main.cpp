@@ -27,6 +27,7 @@
 
 #include "core/schedule.h"
 #include "server/config.h"
+#include "server/stripe/accounts.h"
 #include "server/devices/devices.h"
 #include "server/mail/scheduler.h"
 #include "server/options.h"
@@ -42,6 +43,13 @@ namespace {
 int create_clinic_command(const Options& options) {
   try {
     quittance::store::Database db = open_server_database(options.data_dir);
+    const ParsedConfig config = config_from_environment(process_environment);
+    if (const std::string refusal =
+            stripe_mode_refusal(config.config.stripe_mode, quittance::server::clinic_count(db) + 1);
+        !refusal.empty()) {
+      std::cerr << "quittance-server: create-clinic: " << refusal << '\n';
+      return 2;
+    }
     NewDevice created = create_clinic(db, options.clinic_name, system_now());
     std::cout << Json{{"clinic_id", created.clinic_id},
                       {"device_id", created.device_id},
@@ -158,6 +166,14 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "quittance-server: cannot open the database in " << options.data_dir << ": " << e.what() << '\n';
     return 1;
+  }
+
+  const std::string mode_refusal = db->with([&](quittance::store::Database& d) {
+    return stripe_mode_refusal(config.config.stripe_mode, quittance::server::clinic_count(d));
+  });
+  if (!mode_refusal.empty()) {
+    std::cerr << "quittance-server: " << mode_refusal << '\n';
+    return 2;
   }
 
   std::shared_ptr<SnapshotStore> books = make_books(options);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { click, eventually, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
-import { startServerWithStripe } from './stripe.mjs';
+import { patientSavesCard, startServerWithStripe } from './stripe.mjs';
 
 let env, context, page;
 before(async () => {
@@ -59,22 +59,7 @@ async function saveCard(name, patient, number) {
   assert.ok(request, 'a card request');
   assert.ok((await labels(page)).includes('Lien de paiement créé :'), 'the new link shown under the button');
   await until('the request sent to the server', async () => (await state()).sync?.pending === 0);
-  const phone = await context.newPage();
-  try {
-    await phone.goto(new URL(request.path, env.url).href);
-    await phone.getByLabel(/J'accepte que/).check();
-    await phone.getByRole('button', { name: 'Enregistrer ma carte' }).click();
-    const frame = phone.frameLocator('iframe[title="Formulaire de paiement sécurisé"]');
-    await frame.getByLabel('Numéro de carte').fill(number);
-    await frame.getByLabel("Date d'expiration (MM/AA)").fill('12/34');
-    await frame.getByLabel('Code de sécurité (CVC)').fill('123');
-    const confirm = phone.getByRole('button', { name: "Confirmer l'enregistrement" });
-    await until('the confirm button enabled', () => confirm.isEnabled());
-    await confirm.click();
-    await phone.getByRole('heading', { name: 'Votre carte est enregistrée' }).waitFor({ timeout: 30000 });
-  } finally {
-    await phone.close();
-  }
+  await patientSavesCard(context, new URL(request.path, env.url).href, number, until);
   return shownLabel('Carte enregistrée : ', 30000).then(async (l) => {
     await until('the card on the page', async () => (await labels(page)).some((x) => x.includes('••••')));
     await until('the used link no longer offered', async () => !(await labels(page)).includes('Lien de paiement créé :'));

@@ -24,6 +24,18 @@ out2=$("$server" create-clinic --name=Autre --data="$data")
 [[ $out2 =~ $line_re ]] || fail "second clinic: $out2"
 [ "${BASH_REMATCH[1]}" != "$clinic" ] && [ "${BASH_REMATCH[3]}" != "$token" ] || fail "ids or token repeated"
 
+# One clinic's own Stripe keys (single mode) on a folder of two clinics: a third is refused, and
+# so is starting the server, before anyone is paid into the wrong account.
+status=0
+STRIPE_SECRET_KEY=sk_test_one_clinic "$server" create-clinic --name Trois --data "$data" >"$work/out3" 2>"$work/err" || status=$?
+[ "$status" -eq 2 ] || fail "create-clinic in single Stripe mode with two clinics: exit $status, want 2"
+[ ! -s "$work/out3" ] || fail "create-clinic refused but printed: $(cat "$work/out3")"
+grep -qF "STRIPE_MODE=platform" "$work/err" || fail "the refusal does not say what to do: $(cat "$work/err")"
+status=0
+STRIPE_SECRET_KEY=sk_test_one_clinic timeout 10 "$server" --port 0 --data "$data" --web "$work/web" >/dev/null 2>"$work/err" || status=$?
+[ "$status" -eq 2 ] || fail "the server started in single Stripe mode with two clinics: exit $status"
+grep -qF "STRIPE_MODE=platform" "$work/err" || fail "the start refusal does not say what to do: $(cat "$work/err")"
+
 # The database files hold the token's SHA-256, never the token.
 hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
 cat "$data"/server.db* > "$work/all-db-bytes"

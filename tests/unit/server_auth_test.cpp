@@ -88,6 +88,7 @@ TEST_CASE("a clinic's first device is known by its token, which is stored only h
                              {"series", ""},  // a token for scripts: it issues no documents
                              {"device_role", "owner"},
                              {"card_payments", false},
+                             {"online_payments", {{"mode", "none"}, {"state", "unavailable"}}},  // no Stripe key
                              {"pay_base_url", ""}});  // QUITTANCE_PUBLIC_URL unset
   CHECK(res->get_header_value("Cache-Control") == "no-store");
 
@@ -528,6 +529,36 @@ TEST_CASE("configuration from the environment: defaults, normalised URLs, refuse
   }
   CHECK(from({{"STRIPE_API_BASE", "ftp://x"}}).error.find("STRIPE_API_BASE") != std::string::npos);
   CHECK(from({{"QUITTANCE_PUBLIC_URL", "pay.example.fr"}}).error.find("QUITTANCE_PUBLIC_URL") != std::string::npos);
+  // Stripe's mode: single by default with a key (one clinic's own account), platform on demand
+  // with its Connect secret and public address; none without a key.
+  CHECK(empty.config.stripe_mode == StripeMode::none);
+  CHECK(full.config.stripe_mode == StripeMode::single);
+  CHECK(full.config.stripe_dashboard_url == "https://dashboard.stripe.com/test/dashboard");
+  ParsedConfig platform = from({{"STRIPE_SECRET_KEY", "sk_live_1"},
+                                {"STRIPE_MODE", "platform"},
+                                {"STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"},
+                                {"STRIPE_PUBLISHABLE_KEY", "pk_live_1"},
+                                {"QUITTANCE_PUBLIC_URL", "https://quittance.example.fr"}});
+  REQUIRE(platform.ok());
+  CHECK(platform.config.stripe_mode == StripeMode::platform);
+  CHECK(platform.config.stripe_connect_webhook_secret == "whsec_c");
+  CHECK(platform.config.stripe_dashboard_url == "https://dashboard.stripe.com/");
+  CHECK(from({{"STRIPE_MODE", "platform"}}).error.find("STRIPE_SECRET_KEY") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"}, {"STRIPE_MODE", "connect"}}).error.find("STRIPE_MODE") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"}, {"STRIPE_MODE", "platform"}, {"QUITTANCE_PUBLIC_URL", "https://q.fr"}})
+            .error.find("STRIPE_CONNECT_WEBHOOK_SECRET") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"}, {"STRIPE_MODE", "platform"}, {"STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"}})
+            .error.find("QUITTANCE_PUBLIC_URL") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"},
+              {"STRIPE_MODE", "platform"},
+              {"STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"},
+              {"QUITTANCE_PUBLIC_URL", "https://q.fr"}})
+            .error.find("STRIPE_PUBLISHABLE_KEY") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"}, {"STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"}})
+            .error.find("STRIPE_MODE") != std::string::npos);
+  CHECK(from({{"STRIPE_SECRET_KEY", "sk_1"}, {"STRIPE_DASHBOARD_URL", "dashboard"}}).error.find("STRIPE_DASHBOARD_URL") !=
+        std::string::npos);
+
   // A secret is never part of an error message.
   ParsedConfig secret_and_bad = from({{"STRIPE_SECRET_KEY", "sk_live_SECRET"}, {"STRIPE_API_BASE", "x"}});
   CHECK(secret_and_bad.error.find("sk_live_SECRET") == std::string::npos);

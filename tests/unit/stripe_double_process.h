@@ -37,13 +37,19 @@ struct StripeDouble {
   pid_t pid = -1;
   int port = -1;
 
-  // `webhook_port`: where our server will listen; its webhook receives the double's events.
-  StripeDouble(int webhook_port, const std::string& webhook_secret) {
+  // `webhook_port`: where our server will listen; its webhook receives the double's events, and
+  // with `connect_secret` its Connect endpoint those of the connected accounts.
+  StripeDouble(int webhook_port, const std::string& webhook_secret, const std::string& connect_secret = "") {
     const std::string script = std::string(QUITTANCE_SOURCE_DIR) + "/tests/stripe_double/stripe_double.py";
-    const std::string url = "http://127.0.0.1:" + std::to_string(webhook_port) + "/api/stripe/webhook";
-    const quittance::testing::Child child = quittance::testing::spawn_reading_first_line(
-        {"/usr/bin/python3", script, "--port", "0", "--api-key", kStripeKey, "--webhook-url", url, "--webhook-secret",
-         webhook_secret});
+    const std::string server = "http://127.0.0.1:" + std::to_string(webhook_port);
+    std::vector<std::string> command = {"/usr/bin/python3", script,         "--port",           "0",
+                                        "--api-key",        kStripeKey,     "--webhook-url",    server + "/api/stripe/webhook",
+                                        "--webhook-secret", webhook_secret};
+    if (!connect_secret.empty()) {
+      command.insert(command.end(), {"--connect-webhook-url", server + "/api/stripe/connect-webhook",
+                                     "--connect-webhook-secret", connect_secret});
+    }
+    const quittance::testing::Child child = quittance::testing::spawn_reading_first_line(command);
     pid = child.pid;
     // The one line it prints once listening: {"port": N}.
     REQUIRE(!child.first_line.empty());
@@ -57,10 +63,12 @@ struct StripeDouble {
 
   // A call to the double's Stripe API with the secret key, as the patient's browser (through
   // Stripe.js) or Stripe's dashboard would make it.
-  nlohmann::json stripe_post(const std::string& path, const FormParams& params) const {
+  // `account`: in that connected account (Stripe-Account), as the clinic's own dashboard acts.
+  nlohmann::json stripe_post(const std::string& path, const FormParams& params, const std::string& account = "") const {
     httplib::Client c("127.0.0.1", port);
-    auto res = c.Post(path, {{"Authorization", "Bearer " + kStripeKey}}, form_encode(params),
-                      "application/x-www-form-urlencoded");
+    httplib::Headers headers = {{"Authorization", "Bearer " + kStripeKey}};
+    if (!account.empty()) headers.emplace("Stripe-Account", account);
+    auto res = c.Post(path, headers, form_encode(params), "application/x-www-form-urlencoded");
     REQUIRE(res);
     return nlohmann::json::parse(res->body);
   }
@@ -86,6 +94,29 @@ struct ServerWithStripe {
     ServerConfig c = test_config();
     c.stripe_secret_key = kStripeKey;
     c.stripe_api_base = stripe.base();
+    return c;
+  }
+};
+
+// The in-process server in platform mode (Stripe Connect): each clinic's payments on its own
+// connected account at the double, whose Connect webhooks come back to the server.
+inline const std::string kConnectWebhookSecret = "whsec_connect_0123456789";
+
+struct PlatformWithStripe {
+  int server_port = reserve_port();
+  StripeDouble stripe{server_port, kWebhookSecret, kConnectWebhookSecret};
+  ApiServer s{config(), server_port};
+
+  ServerConfig config() const {
+    ServerConfig c = test_config();
+    c.stripe_mode = StripeMode::platform;
+    c.stripe_secret_key = kStripeKey;
+    c.stripe_api_base = stripe.base();
+    c.stripe_connect_webhook_secret = kConnectWebhookSecret;
+    c.stripe_publishable_key = "pk_test_double";
+    c.stripe_js_url = stripe.base() + "/v3/";
+    c.public_url = "http://127.0.0.1:" + std::to_string(server_port);
+    c.stripe_dashboard_url = stripe.base() + "/_double/connect/dashboard";
     return c;
   }
 };

@@ -15,6 +15,7 @@
 #include "server/http/rate_limit.h"
 #include "server/pay/routes.h"
 #include "server/stripe/card_routes.h"
+#include "server/stripe/connect_routes.h"
 #include "server/stripe/signature.h"
 #include "server/stripe/webhook.h"
 #include "server/sync/routes.h"
@@ -36,10 +37,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 using core::trim;
 
-void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, bool card_payments,
-                   const std::string& pay_base_url) {
+void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDatabase& db,
+                   const StripeAccess& stripe, const std::string& pay_base_url) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
+  // Card payments are this clinic's: in platform mode, once its own account may take charges.
+  const bool card_payments = stripe.payments_active(device->clinic_id);
   send_json(res, 200,
             {{"ok", true},
              {"clinic_id", device->clinic_id},
@@ -48,6 +51,7 @@ void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDa
              {"series", db.with([&](store::Database& d) { return device_series(d, device->id); })},
              {"device_role", core::to_string(device->role)},
              {"card_payments", card_payments},
+             {"online_payments", online_payments_summary(db, stripe, device->clinic_id)},
              // Where patients' payment links point: "" when not set, and the app uses its own origin.
              {"pay_base_url", pay_base_url}});
 }
@@ -243,10 +247,13 @@ void handle_device_role(const httplib::Request& req, httplib::Response& res, Sha
 
 // Stripe's events. Stripe retries anything but a 2xx for days, so a 2xx means "stored for
 // good" and the refusals are for deliveries that no retry will fix (forged, stale, unsigned).
-void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, const ServerConfig& config,
-                           PaymentsContext& ctx) {
-  if (config.stripe_webhook_secret.empty()) {
-    send_api_error(res, 503, "webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set on this server");
+// `secret`: the endpoint's signing secret (STRIPE_WEBHOOK_SECRET, or the Connect endpoint's).
+void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, const std::string& secret,
+                           WebhookEndpoint endpoint, PaymentsContext& ctx) {
+  if (secret.empty()) {
+    send_api_error(res, 503, "webhook_not_configured",
+                   endpoint == WebhookEndpoint::connect ? "STRIPE_CONNECT_WEBHOOK_SECRET is not set on this server"
+                                                        : "STRIPE_WEBHOOK_SECRET is not set on this server");
     return;
   }
   if (!is_json_media_type(req.get_header_value("Content-Type"))) {
@@ -255,7 +262,7 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
   }
   // The raw body, as received: the signature covers these bytes, not a re-serialisation.
   SignatureResult check = verify_stripe_signature(req.get_header_value("Stripe-Signature"), req.body,
-                                                  config.stripe_webhook_secret, ctx.now());
+                                                  secret, ctx.now());
   if (check != SignatureResult::ok) {
     // One line per refusal, for the operator whose secret is wrong; the header itself is not
     // logged (it is an attacker's text half the time, and useless the other half).
@@ -276,7 +283,7 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
     send_api_error(res, 400, "invalid_event", "the event has no \"id\" or no \"type\"");
     return;
   }
-  ApiAnswer answer = apply_stripe_event(ctx, event, req.body);
+  ApiAnswer answer = apply_stripe_event(ctx, event, req.body, endpoint);
   send_json(res, answer.status, answer.body);
 }
 
@@ -285,7 +292,8 @@ void handle_stripe_webhook(const httplib::Request& req, httplib::Response& res, 
 bool is_api_path(std::string_view path) { return path.rfind("/api/", 0) == 0; }
 
 bool needs_device_token(std::string_view path) {
-  return is_api_path(path) && path != kStripeWebhookPath && path.rfind(kPublicApiPrefix, 0) != 0;
+  return is_api_path(path) && path != kStripeWebhookPath && path != kStripeConnectWebhookPath &&
+         path.rfind(kPublicApiPrefix, 0) != 0;
 }
 
 std::string_view bearer_token(std::string_view authorization) {
@@ -317,13 +325,13 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
                         Clock now, std::shared_ptr<SnapshotStore> books) {
   auto clock = std::make_shared<Clock>(std::move(now));
   auto limiter = std::make_shared<FailureLimiter>(kMaxPairingFailures, kPairingFailureWindowSeconds);
-  std::shared_ptr<const StripeClient> stripe;
+  std::shared_ptr<const StripeClient> platform;
   if (!config->stripe_secret_key.empty())
-    stripe = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
+    platform = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
+  auto stripe = std::make_shared<const StripeAccess>(config->stripe_mode, platform, db);
   auto payments = std::make_shared<PaymentsContext>(PaymentsContext{db, stripe, *clock});
-  const bool card_payments = stripe != nullptr;
-  server.Get("/api/whoami", [&db, card_payments, config](const httplib::Request& req, httplib::Response& res) {
-    handle_whoami(req, res, db, card_payments, config->public_url);
+  server.Get("/api/whoami", [&db, stripe, config](const httplib::Request& req, httplib::Response& res) {
+    handle_whoami(req, res, db, *stripe, config->public_url);
   });
   server.Post("/api/devices/pairing-code", [&db, clock](const httplib::Request& req, httplib::Response& res) {
     handle_pairing_code(req, res, db, *clock);
@@ -338,8 +346,14 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
   server.Post("/api/devices/role",
               [&db](const httplib::Request& req, httplib::Response& res) { handle_device_role(req, res, db); });
   server.Post(std::string(kStripeWebhookPath), [payments, config](const httplib::Request& req, httplib::Response& res) {
-    handle_stripe_webhook(req, res, *config, *payments);
+    handle_stripe_webhook(req, res, config->stripe_webhook_secret, WebhookEndpoint::account, *payments);
   });
+  server.Post(std::string(kStripeConnectWebhookPath),
+              [payments, config](const httplib::Request& req, httplib::Response& res) {
+                handle_stripe_webhook(req, res, config->stripe_connect_webhook_secret, WebhookEndpoint::connect,
+                                      *payments);
+              });
+  install_connect_routes(server, ConnectContext{db, stripe, *clock, config});
   install_payment_routes(server, payments);
   // The patient payment page's API (no token), before the fallback.
   auto pay = std::make_shared<PayContext>(

@@ -29,6 +29,8 @@
 namespace quittance::server {
 
 inline constexpr std::string_view kStripeWebhookPath = "/api/stripe/webhook";
+// The Connect endpoint: the events of every clinic's connected account (platform mode).
+inline constexpr std::string_view kStripeConnectWebhookPath = "/api/stripe/connect-webhook";
 inline constexpr std::string_view kPublicApiPrefix = "/api/pay/";
 inline constexpr int kMaxPairingFailures = 10;
 inline constexpr std::int64_t kPairingFailureWindowSeconds = 10 * 60;

@@ -115,7 +115,11 @@ Json page_of(const PayContext& ctx, const Request& r, const std::string& token) 
   for (const char* key : {"request_id", "patient_id", "patient_email"}) page.erase(key);
   page["ok"] = true;
   page["state"] = r.state;
+  // Stripe.js on the page works in the clinic's account (its `stripeAccount`), where the
+  // intent is; none in single mode.
+  const ClinicStripe access = ctx.stripe->for_account(r.clinic_id);
   page["stripe"] = {{"publishable_key", ctx.publishable_key}, {"js_url", ctx.js_url}};
+  if (access.client && !access.client->account().empty()) page["stripe"]["account"] = access.client->account();
   if (r.state == "paid") {
     // What was paid, fee included, rather than what is left (nothing, once the books know).
     if (r.paid_by) {
@@ -176,7 +180,7 @@ ApiAnswer intent_answer(const Request& r, const std::string& mode, const std::st
 }
 
 // The patient's Stripe customer, made the first time (a card kept needs one).
-std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const Request& r) {
+std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const StripeClient& stripe, const Request& r) {
   std::optional<std::string> customer =
       ctx.db.with([&](store::Database& d) { return find_customer(d, r.clinic_id, r.patient_id); });
   if (customer) return *customer;
@@ -185,7 +189,7 @@ std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const Request
                        {"metadata[patient_id]", r.patient_id}};
   if (const std::string email = text(r.view, "patient_email"); core::valid_email_address(email))
     params.emplace_back("email", email);
-  StripeResponse made = ctx.stripe->post("/v1/customers", params, "quittance-customer-pay-" + r.request_id);
+  StripeResponse made = stripe.post("/v1/customers", params, "quittance-customer-pay-" + r.request_id);
   if (!made.answered()) return stripe_unreachable(made, "customer");
   if (!made.ok() || text(made.body, "id").empty()) return stripe_refused(made, "customer");
   return ctx.db.with([&](store::Database& d) {
@@ -205,11 +209,11 @@ std::string describe(const Request& r) {
 
 // A card request: a SetupIntent for the patient's customer, kept in card_setups with the
 // request, so that setup_intent.succeeded becomes card.saved with the request's id.
-ApiAnswer setup_intent(PayContext& ctx, const Request& r) {
+ApiAnswer setup_intent(PayContext& ctx, const StripeClient& stripe, const Request& r) {
   // The latest set-up, while the patient can still confirm it (a reload, a second tab).
   if (!r.setups.empty()) {
     const CardSetup& last = r.setups.front();
-    StripeResponse got = ctx.stripe->get("/v1/setup_intents/" + last.setup_intent_id);
+    StripeResponse got = stripe.get("/v1/setup_intents/" + last.setup_intent_id);
     if (!got.answered()) return stripe_unreachable(got, "setup intent");
     if (got.ok()) {
       const std::string status = text(got.body, "status");
@@ -219,9 +223,9 @@ ApiAnswer setup_intent(PayContext& ctx, const Request& r) {
       return stripe_refused(got, "setup intent");
     }
   }
-  auto customer = customer_for(ctx, r);
+  auto customer = customer_for(ctx, stripe, r);
   if (auto* refusal = std::get_if<ApiAnswer>(&customer)) return *refusal;
-  StripeResponse made = ctx.stripe->post("/v1/setup_intents",
+  StripeResponse made = stripe.post("/v1/setup_intents",
                                          {{"customer", std::get<std::string>(customer)},
                                           {"usage", "off_session"},
                                           {"automatic_payment_methods[enabled]", "true"},
@@ -241,7 +245,7 @@ ApiAnswer setup_intent(PayContext& ctx, const Request& r) {
 
 // Invoices or a deposit: one PaymentIntent for the books' total, reused while the page is
 // reloaded (same amount, same choice about the card), canceled when either changed.
-ApiAnswer payment_intent(PayContext& ctx, const Request& r, bool save_card) {
+ApiAnswer payment_intent(PayContext& ctx, const StripeClient& stripe, const Request& r, bool save_card) {
   const std::int64_t total = integer(r.view, "total");
   if (total <= 0) return error_answer(409, "already_paid", "nothing is left to pay on this request");
   int canceled = 0;
@@ -249,7 +253,7 @@ ApiAnswer payment_intent(PayContext& ctx, const Request& r, bool save_card) {
   for (const ChargeRecord& c : r.charges) {
     if (c.decline_code == "canceled" || c.payment_intent_id.empty()) continue;
     if (c.status != "pending" && c.status != "failed") continue;  // succeeded, processing: seen above
-    StripeResponse got = ctx.stripe->get("/v1/payment_intents/" + c.payment_intent_id);
+    StripeResponse got = stripe.get("/v1/payment_intents/" + c.payment_intent_id);
     if (!got.answered()) return stripe_unreachable(got, "payment intent");
     std::string status = got.ok() ? text(got.body, "status") : "";
     if (!got.ok() && !definitive_refusal(got)) return stripe_refused(got, "payment intent");
@@ -260,12 +264,12 @@ ApiAnswer payment_intent(PayContext& ctx, const Request& r, bool save_card) {
     // Stale: canceled, so that a page left open cannot pay the old amount.
     if (confirmable(status)) {
       StripeResponse cancel =
-          ctx.stripe->post("/v1/payment_intents/" + c.payment_intent_id + "/cancel",
+          stripe.post("/v1/payment_intents/" + c.payment_intent_id + "/cancel",
                            {{"cancellation_reason", "abandoned"}}, "quittance-pay-cancel-" + c.payment_intent_id);
       if (!cancel.answered()) return stripe_unreachable(cancel, "payment intent cancel");
       if (!cancel.ok()) {
         // Confirmed meanwhile, in another tab?
-        StripeResponse again = ctx.stripe->get("/v1/payment_intents/" + c.payment_intent_id);
+        StripeResponse again = stripe.get("/v1/payment_intents/" + c.payment_intent_id);
         if (auto settled = settled_at_stripe(again.ok() ? text(again.body, "status") : "")) return *settled;
         return stripe_refused(cancel, "payment intent cancel");
       }
@@ -286,7 +290,7 @@ ApiAnswer payment_intent(PayContext& ctx, const Request& r, bool save_card) {
                        {"metadata[patient_id]", r.patient_id},
                        {"metadata[surcharge]", std::to_string(fee)}};
   if (save_card) {
-    auto customer = customer_for(ctx, r);
+    auto customer = customer_for(ctx, stripe, r);
     if (auto* refusal = std::get_if<ApiAnswer>(&customer)) return *refusal;
     params.emplace_back("customer", std::get<std::string>(customer));
     params.emplace_back("setup_future_usage", "off_session");
@@ -295,7 +299,7 @@ ApiAnswer payment_intent(PayContext& ctx, const Request& r, bool save_card) {
   // one intent. An intent canceled above is not given back: the key counts them.
   std::string key = "quittance-pay-" + r.request_id + "-" + std::to_string(total) + "-" + (save_card ? "1" : "0");
   if (canceled > 0) key += "-" + std::to_string(canceled);
-  StripeResponse made = ctx.stripe->post("/v1/payment_intents", params, key);
+  StripeResponse made = stripe.post("/v1/payment_intents", params, key);
   if (!made.answered()) return stripe_unreachable(made, "payment intent");
   const std::string id = text(made.body, "id");
   if (!made.ok() || id.empty()) return stripe_refused(made, "payment intent");
@@ -347,11 +351,14 @@ ApiAnswer pay_intent(PayContext& ctx, const std::string& token, const Json& body
     return error_answer(409, "payment_processing", "a payment of this request is being processed by the bank");
   if (r->state == "expired") return error_answer(410, "link_expired", "this payment link has expired");
   if (r->state == "cancelled") return error_answer(410, "link_cancelled", "the practice cancelled this request");
-  if (!ctx.stripe) return error_answer(503, "payments_unavailable", "card payments are not configured on this server");
-  if (r->kind == "card") return setup_intent(ctx, *r);
+  // On the clinic's own account, and only while it may take charges.
+  const ClinicStripe access = ctx.stripe->for_payments(r->clinic_id);
+  if (!access.client)
+    return error_answer(503, "payments_unavailable", "card payments are not available for this practice now");
+  if (r->kind == "card") return setup_intent(ctx, *access.client, *r);
   // Consent counts only where the page offered it.
   const std::string offer = text(r->view, "save_card");
-  return payment_intent(ctx, *r, wants_card && (offer == "offered" || offer == "required"));
+  return payment_intent(ctx, *access.client, *r, wants_card && (offer == "offered" || offer == "required"));
 }
 
 PdfAnswer pay_invoice_pdf(PayContext& ctx, const std::string& token, const std::string& invoice_id) {

@@ -25,7 +25,7 @@ namespace quittance::server {
 struct PayContext {
   SharedDatabase& db;
   SnapshotStore& books;
-  std::shared_ptr<const StripeClient> stripe;  // null when STRIPE_SECRET_KEY is not set
+  std::shared_ptr<const StripeAccess> stripe;  // never null; configured() when STRIPE_SECRET_KEY is set
   Clock now;
   std::string publishable_key;  // STRIPE_PUBLISHABLE_KEY, given to the page
   std::string js_url;           // STRIPE_JS_URL

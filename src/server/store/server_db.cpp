@@ -265,6 +265,22 @@ const std::vector<store::Migration>& server_migrations() {
         INSERT INTO clinic_log_usage(clinic_id, bytes)
           SELECT clinic_id, SUM(length(CAST(op AS BLOB))) FROM sync_ops GROUP BY clinic_id;
       )sql"},
+      {10, R"sql(
+        -- Each clinic's own Stripe account in platform mode (stripe/accounts.h), with what Stripe
+        -- last said of it (fetched at each account.updated: deliveries come in any order).
+        CREATE TABLE stripe_accounts (
+          clinic_id         TEXT PRIMARY KEY NOT NULL REFERENCES clinics(id),
+          account_id        TEXT NOT NULL UNIQUE,
+          country           TEXT NOT NULL,
+          charges_enabled   INTEGER NOT NULL DEFAULT 0,
+          payouts_enabled   INTEGER NOT NULL DEFAULT 0,
+          details_submitted INTEGER NOT NULL DEFAULT 0,
+          requirements      TEXT NOT NULL DEFAULT '{}',
+          deauthorized      INTEGER NOT NULL DEFAULT 0,
+          created_at        TEXT NOT NULL,
+          updated_at        TEXT NOT NULL
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }

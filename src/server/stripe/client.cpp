@@ -55,6 +55,12 @@ void init_http_client() {
 StripeClient::StripeClient(std::string api_base, std::string secret_key)
     : api_base_(std::move(api_base)), secret_key_(std::move(secret_key)) {}
 
+StripeClient StripeClient::on_account(const std::string& account) const {
+  StripeClient scoped = *this;
+  scoped.account_ = account;
+  return scoped;
+}
+
 StripeResponse StripeClient::post(const std::string& path, const FormParams& params,
                                   const std::string& idempotency_key) const {
   return with_retries("POST", api_base_ + path, form_encode(params), idempotency_key);
@@ -93,6 +99,8 @@ StripeResponse StripeClient::send(const std::string& method, const std::string& 
   headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, version.c_str());
   headers = curl_slist_append(headers, "User-Agent: Quittance/1 (quittance-server)");
+  const std::string account = "Stripe-Account: " + account_;
+  if (!account_.empty()) headers = curl_slist_append(headers, account.c_str());
   std::string key_header;
   if (!idempotency_key.empty()) {
     key_header = "Idempotency-Key: " + idempotency_key;

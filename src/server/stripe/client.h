@@ -35,6 +35,13 @@ class StripeClient {
   // `api_base` without a trailing '/', e.g. "https://api.stripe.com" or a test double's URL.
   StripeClient(std::string api_base, std::string secret_key);
 
+  // The same client acting in a connected account (Stripe Connect, direct charges): every
+  // request carries `Stripe-Account: account`, so what it makes lives in the clinic's own
+  // Stripe account and what it reads is that account's only. `account` is "acct_" and letters
+  // or digits (a header's bytes), which the caller has checked (stripe/accounts.h).
+  StripeClient on_account(const std::string& account) const;
+  const std::string& account() const { return account_; }  // "" on the platform's own account
+
   // POST api_base + path with the form body. Retried (same key, same body) after a transport
   // error, a 5xx or Stripe-Should-Retry: true, up to `max_retries` times with a short backoff.
   StripeResponse post(const std::string& path, const FormParams& params, const std::string& idempotency_key) const;
@@ -52,6 +59,7 @@ class StripeClient {
                               const std::string& idempotency_key) const;
   std::string api_base_;
   std::string secret_key_;
+  std::string account_;
 };
 
 // curl_global_init, once per process; main() calls it before any thread starts.

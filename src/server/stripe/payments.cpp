@@ -49,8 +49,9 @@ std::optional<ApiAnswer> refuse_command_id(const std::string& command_id) {
                       {{"field", "command_id"}});
 }
 
-ApiAnswer stripe_not_configured() {
-  return error_answer(503, "stripe_not_configured", "card payments are not configured on this server");
+// No client for this clinic: not configured (503), not activated or not active yet (409).
+ApiAnswer refused_by_access(const ClinicStripe& access) {
+  return error_answer(access.status, access.code, access.message);
 }
 
 // Stripe did not answer (after the client's own retries): the outcome is unknown, and the
@@ -158,7 +159,9 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(command_id)) return *refusal;
   if (auto refusal = refuse_role(device, body, core::Permission::TakePayments)) return *refusal;
-  if (!ctx.stripe) return stripe_not_configured();
+  const ClinicStripe access = ctx.stripe->for_payments(device.clinic_id);
+  if (!access.client) return refused_by_access(access);
+  const StripeClient& stripe = *access.client;
   const Json request = {{"patient_id", patient_id}, {"patient_name", patient_name}, {"email", email}};
   if (auto replay = begin(ctx, device, command_id, "cards/setup", request)) return *replay;
 
@@ -168,14 +171,14 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
     FormParams params = {
         {"name", patient_name}, {"metadata[clinic_id]", device.clinic_id}, {"metadata[patient_id]", patient_id}};
     if (!email.empty()) params.emplace_back("email", email);
-    StripeResponse r = ctx.stripe->post("/v1/customers", params, "quittance-customer-" + command_id);
+    StripeResponse r = stripe.post("/v1/customers", params, "quittance-customer-" + command_id);
     if (!r.answered()) return stripe_unreachable(r, "customer");
     if (!r.ok() || json_text(r.body, "id").empty()) return stripe_error(r, "customer");
     customer = ctx.db.with([&](store::Database& d) {
       return keep_customer(d, device.clinic_id, patient_id, json_text(r.body, "id"), ctx.now());
     });
   }
-  StripeResponse r = ctx.stripe->post("/v1/setup_intents",
+  StripeResponse r = stripe.post("/v1/setup_intents",
                                       {{"customer", *customer},
                                        {"usage", "off_session"},
                                        {"payment_method_types[]", "card"},
@@ -245,7 +248,8 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   if (charge.amount != amount_due)
     return error_answer(400, "amount_mismatch", "the amount charged must be the invoice's amount due",
                         {{"field", "amount"}});
-  if (!ctx.stripe) return stripe_not_configured();
+  const ClinicStripe access = ctx.stripe->for_payments(device.clinic_id);
+  if (!access.client) return refused_by_access(access);
   const Json request = {{"patient_id", charge.patient_id},  {"invoice_id", charge.invoice_id},
                         {"invoice_number", invoice_number}, {"amount", charge.amount},
                         {"currency", charge.currency},      {"paid_on", charge.paid_on}};
@@ -312,7 +316,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
   if (ready.known_outcome) return finish(ctx, device, charge.command_id, *ready.refusal);
   if (ready.refusal) return *ready.refusal;
 
-  StripeResponse r = ctx.stripe->post("/v1/payment_intents",
+  StripeResponse r = access.client->post("/v1/payment_intents",
                                       {{"amount", std::to_string(charge.amount)},
                                        {"currency", lower(charge.currency)},
                                        {"customer", ready.customer},
@@ -375,7 +379,10 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
   if (!f.ok()) return invalid(f);
   if (auto refusal = refuse_command_id(command_id)) return *refusal;
   if (auto refusal = refuse_role(device, body, core::Permission::Refund)) return *refusal;
-  if (!ctx.stripe) return stripe_not_configured();
+  // A refund is of a payment the clinic's account holds: allowed while the account is not
+  // active (restricted), never once the clinic disconnected it.
+  const ClinicStripe access = ctx.stripe->for_account(device.clinic_id);
+  if (!access.client) return refused_by_access(access);
   const Json request = {
       {"payment_intent_id", payment_intent_id}, {"amount", amount}, {"reason", reason}, {"refunded_on", refunded_on}};
   if (auto replay = begin(ctx, device, command_id, "refunds", request)) return *replay;
@@ -403,7 +410,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
     return error_answer(409, "refund_exceeds_payment", "the refund is larger than what is left of the payment",
                         {{"refundable", refundable}});
 
-  StripeResponse r = ctx.stripe->post("/v1/refunds",
+  StripeResponse r = access.client->post("/v1/refunds",
                                       {{"payment_intent", payment_intent_id},
                                        {"amount", std::to_string(amount)},
                                        {"reason", "requested_by_customer"},

@@ -17,13 +17,14 @@
 #include "server/common.h"
 #include "server/devices/devices.h"
 #include "server/store/server_db.h"
+#include "server/stripe/accounts.h"
 #include "server/stripe/client.h"
 
 namespace quittance::server {
 
 struct PaymentsContext {
   SharedDatabase& db;
-  std::shared_ptr<const StripeClient> stripe;  // null when STRIPE_SECRET_KEY is not set
+  std::shared_ptr<const StripeAccess> stripe;  // never null; configured() when STRIPE_SECRET_KEY is set
   Clock now;
 };
 

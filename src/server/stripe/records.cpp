@@ -231,12 +231,13 @@ std::optional<ServerEvent> outcome_event(store::Database& db, const ChargeRecord
 }
 
 std::optional<ServerEvent> record_detached_card(store::Database& db, const std::string& payment_method_id,
-                                                std::int64_t now) {
+                                                std::int64_t now, const std::string& only_clinic) {
   store::Statement s = db.prepare(
       "SELECT clinic_id, patient_id, brand, last4, exp_month, exp_year FROM saved_cards WHERE payment_method_id = ?");
   s.bind(1, payment_method_id);
   if (!s.step()) return std::nullopt;
   const std::string clinic_id = s.column_text(0);
+  if (!only_clinic.empty() && clinic_id != only_clinic) return std::nullopt;
   const Json data = {{"patient_id", s.column_text(1)},
                      {"brand", s.column_text(2)},
                      {"last4", s.column_text(3)},
@@ -248,6 +249,17 @@ std::optional<ServerEvent> record_detached_card(store::Database& db, const std::
     event = emit_event(db, clinic_id, "card_removed:" + payment_method_id, "card.removed", data, now);
   });
   return event;
+}
+
+void forget_clinic_cards(store::Database& db, const std::string& clinic_id, std::int64_t now) {
+  std::vector<std::string> cards;
+  {
+    store::Statement s = db.prepare("SELECT payment_method_id FROM saved_cards WHERE clinic_id = ? AND detached = 0");
+    s.bind(1, clinic_id);
+    while (s.step()) cards.push_back(s.column_text(0));
+  }
+  for (const std::string& card : cards) record_detached_card(db, card, now, clinic_id);
+  db.prepare("DELETE FROM stripe_customers WHERE clinic_id = ?").bind(1, clinic_id).step();
 }
 
 ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,

@@ -78,8 +78,13 @@ ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id,
 // The patient's most recently saved card that is still usable.
 // A card removed in Stripe (payment_method.detached): no longer offered nor charged; emits
 // card.removed once. nullopt when the card is not known.
+// `only_clinic`: the card must be that clinic's (an event routed to it); "" for any.
 std::optional<ServerEvent> record_detached_card(store::Database& db, const std::string& payment_method_id,
-                                                std::int64_t now);
+                                                std::int64_t now, const std::string& only_clinic = "");
+// The clinic's Stripe account is gone (deauthorized): its saved cards and customers lived
+// there. Each card becomes card.removed; the customers are forgotten, so that a new account
+// makes its own.
+void forget_clinic_cards(store::Database& db, const std::string& clinic_id, std::int64_t now);
 std::optional<CardRecord> latest_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id);
 
 std::optional<std::string> find_customer(store::Database& db, const std::string& clinic_id,

@@ -8,6 +8,7 @@
 #include "server/devices/devices.h"
 #include "server/http/json_lenient.h"
 #include "server/store/idempotency.h"
+#include "server/stripe/accounts.h"
 #include "server/stripe/events.h"
 #include "server/stripe/records.h"
 
@@ -33,8 +34,17 @@ struct Retry {};
 // Stripe's answer to a fetch, or Retry when it may come later. A definitive refusal (a
 // deleted object, a key without the permission) is logged and the event acknowledged, so
 // that Stripe does not redeliver it for three days in vain.
-std::optional<Json> fetch(PaymentsContext& ctx, const std::string& path, const FormParams& query = {}) {
-  StripeResponse r = ctx.stripe->get(path, query);
+// The clinic an event is for, and the client that reads that clinic's account (none when card
+// payments are off here, or the account can no longer be reached).
+struct Scope {
+  std::string clinic_id;  // "" in single mode: any clinic of ours (there is one)
+  std::optional<StripeClient> client;
+  bool allows(const std::string& clinic) const { return clinic_id.empty() || clinic == clinic_id; }
+};
+
+std::optional<Json> fetch(const Scope& scope, const std::string& path, const FormParams& query = {}) {
+  if (!scope.client) return std::nullopt;
+  StripeResponse r = scope.client->get(path, query);
   if (r.ok()) return r.body;
   if (!r.answered() || r.status >= 500 || r.status == 429) throw Retry{};
   std::cerr << "quittance-server: Stripe refused a webhook fetch: HTTP " << r.status << '\n';
@@ -44,13 +54,17 @@ std::optional<Json> fetch(PaymentsContext& ctx, const std::string& path, const F
 // The charge a payment intent stands for: by intent id, by the app's command id (the webhook
 // may overtake the API answer), or made from its metadata (a payment begun elsewhere).
 // nullopt for an intent of no clinic of ours.
-std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Json& pi) {
+std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope& scope, const Json& pi) {
   const std::string id = text(pi, "id");
   const Json metadata = pi.value("metadata", Json::object());
   const std::string clinic_id = text(metadata, "clinic_id");
   return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
-    if (auto c = find_charge_by_intent(d, id)) return c;
-    if (clinic_id.empty() || !clinic_exists(d, clinic_id)) return std::nullopt;
+    if (auto c = find_charge_by_intent(d, id)) {
+      if (scope.allows(c->clinic_id)) return c;
+      std::cerr << "quittance-server: a Stripe event for another clinic's payment was not applied\n";
+      return std::nullopt;
+    }
+    if (clinic_id.empty() || !scope.allows(clinic_id) || !clinic_exists(d, clinic_id)) return std::nullopt;
     if (auto c = find_charge_by_command(d, clinic_id, text(metadata, "command_id"))) {
       c->payment_intent_id = id;
       return c;
@@ -79,33 +93,31 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Json& 
 
 // The card a request's payment kept for later (its intent had setup_future_usage), fetched
 // from Stripe; nullopt when none was kept or it cannot be read for good.
-std::optional<CardRecord> card_kept(PaymentsContext& ctx, const ChargeRecord& charge, const Json& pi) {
-  if (charge.request_id.empty() || text(pi, "setup_future_usage") != "off_session" || !ctx.stripe) return std::nullopt;
+std::optional<CardRecord> card_kept(const Scope& scope, const ChargeRecord& charge, const Json& pi) {
+  if (charge.request_id.empty() || text(pi, "setup_future_usage") != "off_session") return std::nullopt;
   std::string payment_method = text(pi, "payment_method");
   if (payment_method.empty() && pi.contains("payment_method")) payment_method = text(pi["payment_method"], "id");
   if (payment_method.empty()) return std::nullopt;
-  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  std::optional<Json> method = fetch(scope, "/v1/payment_methods/" + payment_method);
   if (!method) return std::nullopt;
   const Json card = method->value("card", Json::object());
   return CardRecord{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
                     integer(card, "exp_year")};
 }
 
-void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const Json& pi) {
-  std::optional<ChargeRecord> charge = charge_for_intent(ctx, pi);
+void apply_payment_intent(PaymentsContext& ctx, const Scope& scope, const std::string& type, const Json& pi) {
+  std::optional<ChargeRecord> charge = charge_for_intent(ctx, scope, pi);
   if (!charge) return;
   if (type == "payment_intent.succeeded") {
     std::int64_t fee = 0;
-    if (ctx.stripe) {
-      std::optional<Json> full = fetch(ctx, "/v1/payment_intents/" + charge->payment_intent_id,
-                                       {{"expand[]", "latest_charge.balance_transaction"}});
-      if (full) fee = stripe_fee(*full);
-    }
+    std::optional<Json> full = fetch(scope, "/v1/payment_intents/" + charge->payment_intent_id,
+                                     {{"expand[]", "latest_charge.balance_transaction"}});
+    if (full) fee = stripe_fee(*full);
     // Paid on a request's page: dated the day the money came, not the day the page asked.
     if (!charge->request_id.empty()) charge->paid_on = utc_date(ctx.now());
     // The patient agreed to keep the card (setup_future_usage): Stripe attached it to their
     // customer; it is saved like a card set up from the app, after the payment's event.
-    std::optional<CardRecord> kept = card_kept(ctx, *charge, pi);
+    std::optional<CardRecord> kept = card_kept(scope, *charge, pi);
     ctx.db.with([&](store::Database& d) {
       record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now());
       if (kept) record_saved_card(d, charge->clinic_id, charge->patient_id, *kept, ctx.now());
@@ -122,7 +134,7 @@ void apply_payment_intent(PaymentsContext& ctx, const std::string& type, const J
   }
 }
 
-void apply_refund(PaymentsContext& ctx, const Json& refund) {
+void apply_refund(PaymentsContext& ctx, const Scope& scope, const Json& refund) {
   const std::string status = text(refund, "status");
   if (status != "succeeded" && status != "pending") return;
   const std::string refund_id = text(refund, "id");
@@ -130,7 +142,7 @@ void apply_refund(PaymentsContext& ctx, const Json& refund) {
   if (refund_id.empty() || amount <= 0) return;
   ctx.db.with([&](store::Database& d) {
     std::optional<ChargeRecord> charge = find_charge_by_intent(d, text(refund, "payment_intent"));
-    if (!charge) return;
+    if (!charge || !scope.allows(charge->clinic_id)) return;
     // A refund the app asked for keeps the app's reason and date, even when its webhook
     // arrives before the API's answer.
     const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
@@ -146,13 +158,13 @@ void apply_refund(PaymentsContext& ctx, const Json& refund) {
   });
 }
 
-void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
+void apply_setup_intent(PaymentsContext& ctx, const Scope& scope, const Json& seti) {
   const std::string payment_method = text(seti, "payment_method");
   if (payment_method.empty()) return;
   std::optional<CardSetup> setup =
       ctx.db.with([&](store::Database& d) { return find_card_setup(d, text(seti, "id")); });
-  if (!setup || !ctx.stripe) return;  // not one of ours, or card payments switched off here
-  std::optional<Json> method = fetch(ctx, "/v1/payment_methods/" + payment_method);
+  if (!setup || !scope.allows(setup->clinic_id)) return;  // not one of ours, or another clinic's
+  std::optional<Json> method = fetch(scope, "/v1/payment_methods/" + payment_method);
   if (!method) return;
   const Json card = method->value("card", Json::object());
   CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
@@ -166,9 +178,67 @@ void apply_setup_intent(PaymentsContext& ctx, const Json& seti) {
   });
 }
 
+// A connected account's own events: its state (fetched: the event's copy may be older than
+// one applied already, deliveries come in any order), or its disconnection.
+void apply_account_event(PaymentsContext& ctx, const std::string& type, const std::string& account_id) {
+  std::optional<ConnectedAccount> account =
+      ctx.db.with([&](store::Database& d) { return find_account(d, account_id); });
+  if (!account || account->deauthorized || !ctx.stripe->platform()) return;
+  if (type == "account.updated") {
+    StripeResponse r = ctx.stripe->platform()->get("/v1/accounts/" + account_id);
+    if (!r.answered() || r.status >= 500 || r.status == 429) throw Retry{};
+    if (!r.ok()) return;  // gone or no longer ours: the deauthorization event says so
+    ctx.db.with([&](store::Database& d) { update_account(d, r.body, ctx.now()); });
+  } else if (type == "account.application.deauthorized") {
+    ctx.db.with([&](store::Database& d) {
+      d.transaction([&] {
+        deauthorize_account(d, account_id, ctx.now());
+        forget_clinic_cards(d, account->clinic_id, ctx.now());
+      });
+    });
+  }
+}
+
+// The scope an event applies in, or nullopt when it applies nowhere (logged).
+std::optional<Scope> scope_of(PaymentsContext& ctx, WebhookEndpoint endpoint, const Json& event) {
+  const std::string type = text(event, "type");
+  if (endpoint == WebhookEndpoint::account) {
+    if (ctx.stripe->mode() == StripeMode::platform) {
+      std::cerr << "quittance-server: Stripe event " << type
+                << " of the platform's own account acknowledged, not applied (clinics are paid on their accounts)\n";
+      return std::nullopt;
+    }
+    Scope scope;
+    scope.client = ctx.stripe->for_account("").client;
+    return scope;
+  }
+  const std::string account_id = text(event, "account");
+  std::optional<ConnectedAccount> account =
+      ctx.db.with([&](store::Database& d) { return find_account(d, account_id); });
+  if (!account) {
+    std::cerr << "quittance-server: Stripe event " << type << " of an account of no clinic here ("
+              << (valid_account_id(account_id) ? account_id : std::string("no account")) << ") acknowledged, not applied\n";
+    return std::nullopt;
+  }
+  Scope scope;
+  scope.clinic_id = account->clinic_id;
+  scope.client = ctx.stripe->for_account(account->clinic_id).client;
+  return scope;
+}
+
+void record_applied(PaymentsContext& ctx, const std::string& id, const std::string& type, const std::string& raw_body) {
+  ctx.db.with([&](store::Database& d) {
+    d.transaction([&] {
+      record_stripe_event(d, id, type, raw_body, ctx.now());
+      d.prepare("UPDATE stripe_events SET applied = 1 WHERE id = ?").bind(1, id).step();
+    });
+  });
+}
+
 }  // namespace
 
-ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std::string& raw_body) {
+ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std::string& raw_body,
+                             WebhookEndpoint endpoint) {
   const std::string id = text(event, "id");
   const std::string type = text(event, "type");
   const bool applied = ctx.db.with([&](store::Database& d) {
@@ -181,31 +251,35 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
   const Json object = event.contains("data") && event["data"].is_object()
                           ? event["data"].value("object", Json::object())
                           : Json::object();
+  std::optional<Scope> scope = scope_of(ctx, endpoint, event);
+  if (!scope) {
+    record_applied(ctx, id, type, raw_body);
+    return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}, {"applied", false}}};
+  }
   try {
     if (type == "payment_intent.succeeded" || type == "payment_intent.processing" ||
         type == "payment_intent.payment_failed") {
-      apply_payment_intent(ctx, type, object);
+      apply_payment_intent(ctx, *scope, type, object);
     } else if (type == "refund.created" || type == "refund.updated") {
-      apply_refund(ctx, object);
+      apply_refund(ctx, *scope, object);
     } else if (type == "charge.refunded") {
       // Older API versions embed the refunds; newer ones send refund.created for each.
       const Json refunds = object.value("refunds", Json::object()).value("data", Json::array());
-      for (const Json& refund : refunds) apply_refund(ctx, refund);
+      for (const Json& refund : refunds) apply_refund(ctx, *scope, refund);
     } else if (type == "setup_intent.succeeded") {
-      apply_setup_intent(ctx, object);
+      apply_setup_intent(ctx, *scope, object);
     } else if (type == "payment_method.detached") {
-      ctx.db.with([&](store::Database& d) { record_detached_card(d, text(object, "id"), ctx.now()); });
+      ctx.db.with(
+          [&](store::Database& d) { record_detached_card(d, text(object, "id"), ctx.now(), scope->clinic_id); });
+    } else if (endpoint == WebhookEndpoint::connect &&
+               (type == "account.updated" || type == "account.application.deauthorized")) {
+      apply_account_event(ctx, type, text(event, "account"));
     }
   } catch (const Retry&) {
     std::cerr << "quittance-server: Stripe event " << type << " left for redelivery: Stripe could not be read\n";
     return {503, api_error("stripe_unreachable", "Stripe could not be reached; deliver this event again")};
   }
-  ctx.db.with([&](store::Database& d) {
-    d.transaction([&] {
-      record_stripe_event(d, id, type, raw_body, ctx.now());
-      d.prepare("UPDATE stripe_events SET applied = 1 WHERE id = ?").bind(1, id).step();
-    });
-  });
+  record_applied(ctx, id, type, raw_body);
   return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}}};
 }
 
