@@ -9,7 +9,8 @@ Backend::Backend(HttpTransport& http, app::CommandLayer& commands, SaveLink save
     : server_(http, std::move(save)),
       log_(server_, http, commands, db),
       cards_(server_, log_, commands),
-      pairing_(server_, log_, commands, [this] { forget(); }) {
+      pairing_(server_, log_, commands, [this] { forget(); }),
+      stripe_account_(server_, commands) {
   server_.on_refreshed([this] {
     if (log_.restoring()) return;  // the snapshot brings the books: the operations after it
     cards_.refreshed();
@@ -38,6 +39,7 @@ void Backend::forget() {
   server_.forget();
   log_.forgotten();
   cards_.forgotten();
+  stripe_account_.forgotten();
   server_.changed();
 }
 

@@ -15,6 +15,7 @@
 #include "sync/log_sync.h"
 #include "sync/pairing.h"
 #include "sync/server_link.h"
+#include "sync/stripe_account.h"
 
 namespace quittance::sync {
 
@@ -40,12 +41,14 @@ class Backend {
   const LogSync& log() const { return log_; }
   Pairing& pairing() { return pairing_; }
   CardPayments& cards() { return cards_; }
+  StripeAccount& stripe_account() { return stripe_account_; }
 
  private:
   ServerLink server_;
   LogSync log_;
   CardPayments cards_;
   Pairing pairing_;
+  StripeAccount stripe_account_;
 };
 
 }  // namespace quittance::sync

@@ -30,6 +30,12 @@ void CardPayments::setup_card(const std::string& command_id, const std::string& 
       done);
 }
 
+bool CardPayments::refunds_available() const {
+  if (available()) return true;
+  const std::string& state = server_.online_payments_state();
+  return !log_.blocked() && (state == "restricted" || state == "in_review" || state == "incomplete");
+}
+
 void CardPayments::after_outbox(std::function<void()> request, Done done) {
   if (server_.simulated() || !log_.enabled() || log_.pending() == 0) {
     request();

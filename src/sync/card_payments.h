@@ -34,6 +34,9 @@ class CardPayments {
 
   // The server has Stripe configured, and the books sync (the outcome comes through the log).
   bool available() const { return server_.card_payments() && !log_.blocked(); }
+  // A refund is of a payment the clinic's account holds: possible while that account takes no
+  // new charges (restricted, in review), not once it is disconnected or on no server.
+  bool refunds_available() const;
   bool simulated() const { return server_.simulated(); }
   const ServerLink& server() const { return server_; }
 

@@ -83,6 +83,7 @@ void ServerLink::forget() {
   link_ = std::move(unpaired);
   connection_ = Connection::Unpaired;
   card_payments_ = false;
+  online_payments_state_.clear();
   save_(link_);
 }
 
@@ -125,6 +126,10 @@ void ServerLink::refresh() {
       return;
     }
     card_payments_ = r.body.value("card_payments", false);
+    const Json online = r.body.value("online_payments", Json::object());
+    online_payments_state_ = online.is_object() && online.contains("state") && online["state"].is_string()
+                                 ? online["state"].get<std::string>()
+                                 : (card_payments_ ? "active" : "unavailable");
     pay_base_url_ = r.body.value("pay_base_url", std::string());
     backoff_ms_ = 0;
     next_refresh_ms_ = now_ms_ + (now_ms_ < expect_until_ms_ ? kExpectingRefreshMs : kRefreshMs);

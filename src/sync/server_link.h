@@ -61,7 +61,12 @@ class ServerLink {
   bool simulated() const { return simulated_; }
   Connection connection() const { return connection_; }
   void set_connection(Connection c) { connection_ = c; }
-  bool card_payments() const { return card_payments_; }  // the server has Stripe configured
+  bool card_payments() const { return card_payments_; }  // this clinic may take card payments now
+  // whoami's word on online payments: not_activated, incomplete, in_review, active, restricted,
+  // deauthorized (the clinic's own Stripe account), unavailable (none on this server); "" before
+  // the first answer. A server of the previous version, which does not say, is "active" or
+  // "unavailable" by its card_payments.
+  const std::string& online_payments_state() const { return online_payments_state_; }
   // Where patients open payment links (QUITTANCE_PUBLIC_URL), "" when the server did not say:
   // then the server this device talks to.
   const std::string& pay_base_url() const { return pay_base_url_; }
@@ -97,6 +102,7 @@ class ServerLink {
   DeviceLink link_;
   Connection connection_ = Connection::Unpaired;
   bool card_payments_ = false;
+  std::string online_payments_state_;
   std::string pay_base_url_;
   bool simulated_ = false;
   std::uint64_t generation_ = 0;  // bumped by forget()

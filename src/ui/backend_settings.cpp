@@ -143,7 +143,10 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   const sync::DeviceLink& link = backend->server().link();
   if (link.paired()) {
     label((std::string(tr("backend.device")) + " " + link.device_name).c_str());
-    label(tr(backend->server().card_payments() ? "backend.cards_on" : "backend.cards_off"));
+    const sync::ServerLink& server = backend->server();
+    label(tr(server.card_payments()                          ? "backend.cards_on"
+             : server.online_payments_state() == "unavailable" ? "backend.cards_unconfigured"
+                                                               : "backend.cards_off"));
     if (backend->log().has_parked() || !backend->cards().demo_blocked().empty()) error_text("backend.blocked");
   }
   if (state.failed) {

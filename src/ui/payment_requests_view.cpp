@@ -153,6 +153,15 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
     return;
   }
   heading(tr("request.title"));
+  // Made here even so (the books take it offline too), but the patient could not pay it yet.
+  if (cards && !cards->simulated() && cards->server().link().paired()) {
+    const std::string& online = cards->server().online_payments_state();
+    if (!online.empty() && online != "active") {
+      ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+      error_text("request.online_inactive");
+      ImGui::PopTextWrapPos();
+    }
+  }
   kind_radio(f, "invoices", "request.kind.invoices");
   ImGui::SameLine();
   kind_radio(f, "deposit", "request.kind.deposit");

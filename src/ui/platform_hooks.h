@@ -40,6 +40,9 @@ struct Platform {
   // This page's origin ("https://app.cabinet.fr"): the start of a payment link when the server
   // gave no public address of its own.
   std::function<std::string()> page_origin;
+  // Opens `url`: in this tab (Stripe's onboarding form, which sends the practitioner back to
+  // the app), or in a new one (Stripe's dashboard, beside the app).
+  std::function<void(const std::string& url, bool new_tab)> open_url;
 };
 
 // The hooks of this process (all empty until the platform glue fills them).

@@ -84,7 +84,8 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
     return;
   }
   const bool by_card = !state.processor_ref.empty();
-  const bool card_available = cards && cards->available() && cards->server().connection() == sync::Connection::Online;
+  const bool card_available =
+      cards && cards->refunds_available() && cards->server().connection() == sync::Connection::Online;
   title(tr("refund.title"));
   label((std::string(tr("refund.refundable")) + " " + money(state.refundable)).c_str());
   label(tr(by_card ? "refund.route_card" : "refund.route_manual"));

@@ -9,6 +9,7 @@
 #include "ui/exports_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
+#include "ui/online_payments_settings.h"
 #include "ui/practice_settings.h"
 #include "ui/templates_settings.h"
 #include "ui/theme.h"
@@ -54,6 +55,14 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
   if (ImGui::BeginTabItem(tr_id("backend.tab", "#tab-server").c_str())) {
     draw_backend_settings(backend, state.backend);
     ImGui::EndTabItem();
+  }
+  const ImGuiTabItemFlags online_flags = state.open_online ? ImGuiTabItemFlags_SetSelected : 0;
+  state.open_online = false;
+  if (ImGui::BeginTabItem(tr_id("online.tab", "#tab-online-payments").c_str(), nullptr, online_flags)) {
+    draw_online_payments_settings(commands, backend, state.online);
+    ImGui::EndTabItem();
+  } else {
+    state.online.requested = false;  // asked again when the tab is opened again
   }
   const ImGuiTabItemFlags exports_flags = state.open_exports ? ImGuiTabItemFlags_SetSelected : 0;
   state.open_exports = false;

@@ -15,6 +15,7 @@
 #include "ui/exports_settings.h"
 #include "ui/invoice_page.h"
 #include "ui/invoices_screen.h"
+#include "ui/online_payments_settings.h"
 #include "ui/patients_screen.h"
 #include "ui/pay_dialog.h"
 #include "ui/payments_screen.h"
@@ -51,7 +52,9 @@ struct SettingsState {
   ExportsState exports;                       // « Exports et sauvegarde »
   TemplatesSettingsState templates;           // « Modèles d'e-mails »
   AppointmentSettingsState appointments;      // « Rendez-vous »: categories and payment policies
+  OnlinePaymentsState online;                 // « Paiements en ligne »: the clinic's Stripe account
   bool open_exports = false;                  // select « Exports et sauvegarde » at the next frame
+  bool open_online = false;                   // select « Paiements en ligne » (back from Stripe)
 };
 
 struct UiState {

@@ -92,9 +92,10 @@ test('both pay the same invoice, one offline; back online they converge on the s
   await practitioner.page.screenshot({ path: path.join(resultsDir, 'sync-offline.png') });
 
   await practitioner.context.setOffline(false);
-  const rebased = await syncUntilUpToDate(practitioner.page);
-  // Its payment undone and made again after the reception's (with its own device settings).
-  assert.ok(rebased.rebased >= 1, JSON.stringify(rebased));
+  // Its payment undone and made again after the reception's (with its own device settings): not
+  // counted here, since the automatic sync that follows the network's return may do it before
+  // this exchange; the books below (the second payment left as credit, « À vérifier ») say it.
+  await syncUntilUpToDate(practitioner.page);
   await syncUntilUpToDate(reception.page);
 
   const books = [];

@@ -142,6 +142,27 @@ mergeInto(LibraryManager.library, {
     return ptr;
   },
 
+  // "#stripe=return" or "#stripe=refresh": the server's pages Stripe sends the practitioner
+  // back to lead here (stripe/connect_routes.h). Taken once, like a pairing link.
+  qt_take_stripe_arrival: function() {
+    var match = /^#stripe=(return|refresh)$/.exec(window.location.hash || '');
+    if (!match) return 0;
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    var bytes = lengthBytesUTF8(match[1]) + 1;
+    var ptr = _malloc(bytes);
+    stringToUTF8(match[1], ptr, bytes);
+    return ptr;
+  },
+
+  // Stripe's onboarding form in this tab (it comes back to the app); its dashboard in a new
+  // one, without access to this page (noopener).
+  qt_open_url: function(urlPtr, newTab) {
+    var url = UTF8ToString(urlPtr);
+    if (!/^https?:\/\//.test(url)) return;
+    if (newTab) window.open(url, '_blank', 'noopener');
+    else window.location.assign(url);
+  },
+
   // Small values this device keeps outside the books (ui::Platform::remember/recall), in
   // localStorage; the demo's apart. "" when there is none or localStorage is refused.
   qt_local_set__deps: ['qt_demo_mode'],

@@ -39,6 +39,11 @@ char* qt_take_pairing_code();
 int qt_demo_mode();
 // library_quittance.js: location.origin, malloc'd.
 char* qt_page_origin();
+// library_quittance.js: opens a URL in this tab or a new one.
+void qt_open_url(const char* url, int new_tab);
+// library_quittance.js: "return" or "refresh" for a "#stripe=..." address (back from Stripe's
+// onboarding form), malloc'd, or null.
+char* qt_take_stripe_arrival();
 // library_quittance.js: localStorage, for ui::Platform::remember/recall (malloc'd).
 void qt_local_set(const char* key, const char* value);
 char* qt_local_get(const char* key);
@@ -187,6 +192,14 @@ void clinic_started() {
       });
       std::free(code);
     }
+    // Back from Stripe's onboarding form (stripe/connect_routes.h): « Paiements en ligne ».
+    if (char* arrival = qt_take_stripe_arrival()) {
+      app.ui.section = ui::Section::Settings;
+      app.ui.settings.open_online = true;
+      app.ui.settings.online.arrival = arrival;
+      app.ui.settings.online.requested = false;
+      std::free(arrival);
+    }
   }
   static bool ticking = false;  // one timer for the page, whichever backend is current
   if (!ticking) {
@@ -307,6 +320,7 @@ void install_platform_hooks() {
     std::free(origin);
     return out;
   };
+  hooks.open_url = [](const std::string& url, bool new_tab) { qt_open_url(url.c_str(), new_tab ? 1 : 0); };
   hooks.restore = [](ui::Bytes bytes, std::function<void(const std::string&)> done) {
     g_restore = RestoreRequest{std::move(bytes), std::move(done)};
     request_redraw();
