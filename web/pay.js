@@ -206,6 +206,10 @@
     ], { practice, address: true });
   }
 
+  // A deposit asked at booking, or the whole visit paid at booking (both kind "deposit": money
+  // asked ahead, the invoice made when it comes).
+  const isDeposit = (d) => d.kind === 'deposit' && !(d.appointment && d.appointment.payment === 'full');
+
   function showPaid(d) {
     const practice = practiceOf(d);
     const card = d.kind === 'card';
@@ -215,7 +219,7 @@
         `${practice.name || 'Le cabinet'} pourra l'utiliser pour régler vos prochaines séances. ` +
         'Vous pouvez retirer cet accord à tout moment en le demandant au cabinet.'));
     } else if (d.total > 0) {
-      nodes.push(h('p', { class: 'paid-amount' }, d.kind === 'deposit' ? 'Acompte réglé : ' : 'Montant réglé : ',
+      nodes.push(h('p', { class: 'paid-amount' }, isDeposit(d) ? 'Acompte réglé : ' : 'Montant réglé : ',
         h('strong', null, money(d.total, d.currency))));
     } else {
       // Settled another way (at the desk): the books have nothing left to ask, so no amount.
@@ -287,10 +291,13 @@
         h('h2', { id: 'invoices-title' }, invoices.length > 1 ? 'Factures à régler' : 'Facture à régler'),
         invoices.map((inv) => invoiceBlock(inv, currency))));
     } else if (kind === 'deposit') {
+      const deposit = isDeposit(d);
       nodes.push(h('section', { class: 'block', 'aria-labelledby': 'deposit-title' },
-        h('h2', { id: 'deposit-title' }, 'Acompte'),
+        h('h2', { id: 'deposit-title' }, deposit ? 'Acompte' : 'Règlement du rendez-vous'),
         appointment,
-        h('dl', { class: 'amounts' }, amountRow("Montant de l'acompte", money(d.amount, currency), 'strong'))));
+        h('dl', { class: 'amounts' }, amountRow(deposit ? "Montant de l'acompte" : 'Montant du rendez-vous',
+          money(d.amount, currency), 'strong')),
+        deposit ? null : h('p', { class: 'fine' }, 'Votre facture sera disponible ici dès le paiement confirmé.')));
     } else if (kind === 'card') {
       nodes.push(h('div', { class: 'block' },
         h('p', null, `${practice.name || 'Le cabinet'} vous demande d'enregistrer une carte bancaire pour régler vos ` +
@@ -298,7 +305,7 @@
         h('p', null, h('strong', null, "Aucun montant n'est débité aujourd'hui."))));
     }
     const feeRow = amountRow('Frais de paiement en ligne', money(d.fee, currency));
-    const baseRow = amountRow(kind === 'deposit' ? 'Acompte' : 'Montant dû', money(d.amount, currency));
+    const baseRow = amountRow(isDeposit(d) ? 'Acompte' : 'Montant dû', money(d.amount, currency));
     const totalValue = h('dd', null, money(d.total, currency));
     if (kind !== 'card') {
       if (d.fee > 0) totals.append(baseRow, feeRow);

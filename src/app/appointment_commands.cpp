@@ -1,14 +1,19 @@
 // Appointment categories and their payment policy, and a minimal appointment (seed 004):
 //   appointment_category.create / .update / .archive / .list
-//   appointment.create   with the category's policy: none → confirmed at once; a deposit → a
-//                        deposit request; the whole price → the invoice, issued, and a request
-//                        for it. Pending until the request is paid (server events), expired past
-//                        the request's expiry.
-//   appointment.cancel   its open request is cancelled with it
-//   appointment.list     by date, with the request's state and link
+//   appointment.book     with the category's policy: none → confirmed at once; a deposit or the
+//                        whole price → a request for that amount, and no invoice until it is
+//                        paid (appointments.h says when it is made and numbered). Pending until
+//                        the request is paid (server events), expired past the request's expiry.
+//   appointment.create   the earlier version's booking (the whole price's invoice issued at
+//                        booking), kept for the log's older operations
+//   appointment.cancel   its open request cancelled with it; a paid booking refunded or kept
+//                        (settle), with the credit note that implies
+//   appointment.list     by date, with the request's state and link, and its money (asked, paid,
+//                        invoiced, due)
 #include <cctype>
 #include <optional>
 
+#include "app/appointments.h"
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/invoice_handlers.h"
@@ -39,22 +44,9 @@ std::int64_t require_int(const Json& cmd, const char* field, std::int64_t low, s
   return cmd[field].get<std::int64_t>();
 }
 
-struct Category {
-  std::string id, name, service_id, label, policy;
-  std::int64_t duration_min = 30, price = 0, deposit_value = 0, expiry_hours = 24;
-  bool archived = false;
-};
-
-std::optional<Category> find_category(store::Database& db, const std::string& id) {
-  auto st = db.prepare(
-      "SELECT id, name, COALESCE(service_id, ''), label, policy, duration_min, price, deposit_value, expiry_hours, "
-      "archived FROM appointment_categories WHERE id = ?1");
-  st.bind(1, id);
-  if (!st.step()) return std::nullopt;
-  return Category{st.column_text(0),     st.column_text(1),     st.column_text(2),     st.column_text(3),
-                  st.column_text(4),     st.column_int64(5),    st.column_int64(6),    st.column_int64(7),
-                  st.column_int64(8),    st.column_int64(9) != 0};
-}
+using appointments::Category;
+using appointments::find_category;
+using appointments::run_inner;
 
 // A policy that asks for money needs something to ask: a price, a deposit within it.
 void check_policy(const Category& c) {
@@ -89,17 +81,33 @@ void read_category_fields(Context& ctx, Category& c) {
   if (has(cmd, "policy")) c.policy = require_policy(cmd);
   if (has(cmd, "deposit_value")) c.deposit_value = require_int(cmd, "deposit_value", 0, 99'999'999);
   if (has(cmd, "expiry_hours")) c.expiry_hours = require_int(cmd, "expiry_hours", 1, 720);
+  if (has(cmd, "invoice_at")) {
+    c.invoice_at = require_string(cmd, "invoice_at", 10);
+    if (c.invoice_at != "payment" && c.invoice_at != "session")
+      refuse("invalid_argument", "invoice_at must be payment (issued when the deposit is paid) or session", "invoice_at");
+  }
+  if (has(cmd, "refund_until_hours")) {
+    if (cmd["refund_until_hours"].is_null())
+      c.refund_until_hours.reset();  // the terms keep what was paid
+    else
+      c.refund_until_hours = require_int(cmd, "refund_until_hours", 0, 720);
+  }
   check_policy(c);
 }
 
 void store_category(store::Database& db, const Category& c, bool insert) {
   auto st = db.prepare(insert ? "INSERT INTO appointment_categories(name, duration_min, service_id, label, price, policy, "
-                                "deposit_value, expiry_hours, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                                "deposit_value, expiry_hours, invoice_at, refund_until_hours, id) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                               : "UPDATE appointment_categories SET name = ?1, duration_min = ?2, service_id = ?3, "
-                                "label = ?4, price = ?5, policy = ?6, deposit_value = ?7, expiry_hours = ?8 WHERE id = ?9");
+                                "label = ?4, price = ?5, policy = ?6, deposit_value = ?7, expiry_hours = ?8, "
+                                "invoice_at = ?9, refund_until_hours = ?10 WHERE id = ?11");
   st.bind(1, c.name).bind(2, c.duration_min);
   if (c.service_id.empty()) st.bind_null(3); else st.bind(3, c.service_id);
-  st.bind(4, c.label).bind(5, c.price).bind(6, c.policy).bind(7, c.deposit_value).bind(8, c.expiry_hours).bind(9, c.id);
+  st.bind(4, c.label).bind(5, c.price).bind(6, c.policy).bind(7, c.deposit_value).bind(8, c.expiry_hours);
+  st.bind(9, c.invoice_at);
+  if (c.refund_until_hours) st.bind(10, *c.refund_until_hours); else st.bind_null(10);
+  st.bind(11, c.id);
   st.step();
 }
 
@@ -141,7 +149,9 @@ Json category_list(Context& ctx) {
     const Category c = *find_category(ctx.db, st.column_text(0));
     items.push_back({{"category_id", c.id}, {"name", c.name}, {"duration_min", c.duration_min},
                      {"service_id", c.service_id}, {"label", c.label}, {"price", c.price}, {"policy", c.policy},
-                     {"deposit_value", c.deposit_value}, {"expiry_hours", c.expiry_hours}, {"archived", c.archived}});
+                     {"deposit_value", c.deposit_value}, {"expiry_hours", c.expiry_hours}, {"archived", c.archived},
+                     {"invoice_at", c.invoice_at},
+                     {"refund_until_hours", c.refund_until_hours ? Json(*c.refund_until_hours) : Json()}});
   }
   return Json{{"items", std::move(items)}};
 }
@@ -171,14 +181,11 @@ std::int64_t deposit_of(const Category& c) {
   return (c.price * c.deposit_value + 5000) / 10000;
 }
 
-// Runs another domain's handler inside this command, under a derived id: the appointment and
-// what it creates are one operation, replayed together everywhere.
-Json run_inner(Context& ctx, Json (*handler)(Context&), const Json& cmd, const std::string& id) {
-  Context sub{ctx.db, cmd, id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
-  return handler(sub);
-}
-
-Json appointment_create(Context& ctx) {
+// `legacy`: appointment.create, as Quittance before bookings paid as seed 004 says: the whole
+// price's invoice issued at booking. Kept so that the log's older operations replay as they ran
+// everywhere else; appointment.book is what the app sends now (an older device meeting it in
+// the log stops and asks for an update, rather than booking otherwise).
+Json book(Context& ctx, bool legacy) {
   const std::string patient = require_string(ctx.cmd, "patient_id", 64);
   ledger::require_patient(ctx.db, patient);
   const Category c = require_category(ctx.db, require_string(ctx.cmd, "category_id", 64));
@@ -198,15 +205,20 @@ Json appointment_create(Context& ctx) {
     spec.send_email = optional_bool(ctx.cmd, "send_email", false);
     spec.expires_in_hours = c.expiry_hours;
     spec.appointment_id = id;
-    if (c.policy == "full") {
+    if (legacy && c.policy == "full") {
       invoice_id = id + "-invoice";
-      Json line = {{"unit_price", c.price}, {"service_date", starts_at.substr(0, 10)}};
-      if (!c.service_id.empty()) line["service_id"] = c.service_id;
-      line["label"] = c.label.empty() ? c.name : c.label;
-      run_inner(ctx, invoice_create, {{"patient_id", patient}, {"lines", Json::array({line})}}, invoice_id);
+      const appointments::Appointment a{id, patient, c.id, starts_at, "", "", "", "", c.price};
+      run_inner(ctx, invoice_create,
+                {{"patient_id", patient}, {"lines", Json::array({appointments::invoice_line(c, a)})}}, invoice_id);
       run_inner(ctx, invoice_issue, {{"invoice_id", invoice_id}}, invoice_id + "-issue");
       spec.kind = "invoices";
       spec.invoice_ids = {invoice_id};
+      spec.note = c.name + " " + spoken_start(starts_at);
+    } else if (c.policy == "full") {
+      // Money asked ahead (kind deposit): no invoice, so no number, until it comes
+      // (appointments::on_request_paid).
+      spec.kind = "deposit";
+      spec.deposit = c.price;
       spec.note = c.name + " " + spoken_start(starts_at);
     } else {
       spec.kind = "deposit";
@@ -217,28 +229,31 @@ Json appointment_create(Context& ctx) {
   }
   auto st = ctx.db.prepare(
       "INSERT INTO appointments(id, patient_id, category_id, starts_at, duration_min, status, invoice_id, request_id, "
-      "created_at, confirmed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''), NULLIF(?8, ''), ?9, ?10)");
+      "created_at, confirmed_at, price) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, ''), NULLIF(?8, ''), ?9, ?10, ?11)");
   const bool confirmed = c.policy == "none";
   st.bind(1, id).bind(2, patient).bind(3, c.id).bind(4, starts_at).bind(5, c.duration_min);
   st.bind(6, confirmed ? "confirmed" : "pending").bind(7, invoice_id).bind(8, request_id).bind(9, ctx.clock.now());
   if (confirmed) st.bind(10, ctx.clock.now()); else st.bind_null(10);
+  // The price kept is also what marks a booking of this version (appointments.h: legacy()).
+  if (legacy) st.bind_null(11); else st.bind(11, c.price);
   st.step();
   return Json{{"appointment_id", id}, {"status", confirmed ? "confirmed" : "pending"}, {"invoice_id", invoice_id},
               {"request", request}};
 }
 
+Json appointment_create(Context& ctx) { return book(ctx, /*legacy=*/true); }
+Json appointment_book(Context& ctx) { return book(ctx, /*legacy=*/false); }
+
 Json appointment_cancel(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "appointment_id", 64);
-  auto st = ctx.db.prepare("SELECT status, COALESCE(request_id, '') FROM appointments WHERE id = ?1");
-  st.bind(1, id);
-  if (!st.step()) refuse("not_found", "no appointment \"" + id + "\"", "appointment_id");
-  if (st.column_text(0) == "cancelled") refuse("appointment_cancelled", "the appointment is already cancelled", "appointment_id");
+  const std::optional<appointments::Appointment> a = appointments::find(ctx.db, id);
+  if (!a) refuse("not_found", "no appointment \"" + id + "\"", "appointment_id");
+  if (a->status == "cancelled") refuse("appointment_cancelled", "the appointment is already cancelled", "appointment_id");
+  Json out = appointments::settle_cancellation(ctx, *a, optional_string(ctx.cmd, "settle", 10));
   update_column(ctx.db, "appointments", id, "status", std::string("cancelled"));
-  // A link for a visit that will not happen must not take money any more.
-  auto link = ctx.db.prepare("UPDATE payment_requests SET state = 'cancelled' WHERE id = ?1 AND state != 'paid'");
-  link.bind(1, st.column_text(1));
-  link.step();
-  return Json{{"appointment_id", id}, {"status", "cancelled"}};
+  out["appointment_id"] = id;
+  out["status"] = "cancelled";
+  return out;
 }
 
 Json appointment_list(Context& ctx) {
@@ -278,6 +293,11 @@ Json appointment_list(Context& ctx) {
                      {"category", st.column_text(4)}, {"policy", st.column_text(5)}, {"starts_at", st.column_text(6)},
                      {"duration_min", st.column_int64(7)}, {"status", status}, {"invoice_id", st.column_text(9)},
                      {"invoice_number", st.column_text(10)}, {"request", std::move(request)}});
+    // What was asked, paid, invoiced and is still due: the appointment's money in one place.
+    if (const auto a = appointments::find(ctx.db, st.column_text(0))) {
+      items.back()["money"] = appointments::money_of(ctx.db, *a);
+      items.back()["settlement"] = a->settlement;
+    }
   }
   return Json{{"items", std::move(items)}};
 }
@@ -291,6 +311,7 @@ void add_appointment_commands(Registry& r) {
   r.push_back({"appointment_category.archive", true, Permission::ManageSettings, category_archive});
   r.push_back({"appointment_category.list", false, Permission::View, category_list});
   r.push_back({"appointment.create", true, Permission::WriteInvoices, appointment_create});
+  r.push_back({"appointment.book", true, Permission::WriteInvoices, appointment_book});
   r.push_back({"appointment.cancel", true, Permission::WriteInvoices, appointment_cancel});
   r.push_back({"appointment.list", false, Permission::View, appointment_list});
 }

@@ -1,5 +1,6 @@
 // Invoices: drafts (create, update, delete), issue (numbered, frozen), cancel (by a credit
 // note, never deleted), and the invoice queries.
+#include "app/appointments.h"
 #include "app/args.h"
 #include "app/invoice_handlers.h"
 #include "app/command_error.h"
@@ -97,10 +98,9 @@ Json invoice_issue(Context& ctx) {
   st.bind(1, id).bind(2, number).bind(3, core::format_iso(on)).bind(4, ctx.clock.now());
   st.step();
   ledger::refresh_invoice(ctx.db, id);
+  appointments::after_invoice_issued(ctx, id);  // an appointment's: what was paid at booking goes on it
   return Json{{"invoice_id", id}, {"number", number}, {"issued_on", core::format_iso(on)}};
 }
-
-namespace {
 
 // Cancels an issued invoice: every allocation on it is released (payments go back to account
 // credit), and a credit note for its total, marked as cancelling it, settles it.
@@ -132,6 +132,8 @@ Json invoice_cancel(Context& ctx) {
   ledger::refresh_invoice(ctx.db, id);
   return Json{{"invoice_id", id}, {"credit_note_id", ctx.command_id}, {"credit_note_number", number}};
 }
+
+namespace {
 
 constexpr const char* kListColumns =
     "i.id, COALESCE(i.number, ''), i.patient_id, p.name, COALESCE(i.issued_on, ''), i.total, i.settled, i.status, "

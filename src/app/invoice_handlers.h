@@ -1,6 +1,6 @@
-// The invoice handlers and document blocks shared with other domains: an appointment whose
-// category asks for full payment creates and issues its invoice with the very same code as the
-// editor's « Émettre », and a payment request shows the practice as the invoice's PDF does.
+// The invoice handlers and document blocks shared with other domains: an appointment makes,
+// issues, deletes or cancels its invoice with the very same code as the editor's buttons, and a
+// payment request shows the practice as the invoice's PDF does.
 #pragma once
 #include <string>
 
@@ -11,6 +11,8 @@ namespace quittance::app {
 Json invoice_create(Context& ctx);  // invoice.create: the draft's id is ctx.command_id
 Json invoice_update(Context& ctx);  // invoice.update
 Json invoice_issue(Context& ctx);   // invoice.issue
+Json invoice_delete(Context& ctx);  // invoice.delete (a draft)
+Json invoice_cancel(Context& ctx);  // invoice.cancel (a credit note cancelling it)
 Json invoice_get(Context& ctx);     // invoice.get
 
 // The practice's identity and mentions, as a document shows them.

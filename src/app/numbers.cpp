@@ -28,4 +28,13 @@ std::string next_document_number(store::Database& db, const std::string& series,
   return core::format_document_number(kind, issued_on.year, series, last + 1);
 }
 
+core::Date date_in_series(store::Database& db, const std::string& series, core::DocumentKind kind, core::Date on) {
+  auto st = db.prepare(
+      "SELECT last_date FROM series_counters WHERE kind = ?1 AND series = ?2 ORDER BY last_date DESC LIMIT 1");
+  st.bind(1, std::string(core::prefix_of(kind))).bind(2, series);
+  if (!st.step()) return on;
+  const std::optional<core::Date> last = core::parse_iso_date(st.column_text(0));
+  return last && core::format_iso(*last) > core::format_iso(on) ? *last : on;
+}
+
 }  // namespace quittance::app

@@ -13,5 +13,8 @@ namespace quittance::app {
 // The next number of `series` (the device's: two devices offline never collide) for the year.
 std::string next_document_number(store::Database& db, const std::string& series, core::DocumentKind kind,
                                  core::Date issued_on);
+// `on`, or the series' last document's date if that is later: what a document made by a fact
+// (not typed by a person) is dated, so that it is never refused for arriving after another.
+core::Date date_in_series(store::Database& db, const std::string& series, core::DocumentKind kind, core::Date on);
 
 }  // namespace quittance::app

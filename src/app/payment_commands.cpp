@@ -173,6 +173,8 @@ Json pay_from_account(Context& ctx) {
               {"credit_left", ledger::patient_balance(ctx.db, inv.patient_id).credit}};
 }
 
+}  // namespace
+
 Json credit_note_create(Context& ctx) {
   const std::string patient = require_string(ctx.cmd, "patient_id", 64);
   ledger::require_patient(ctx.db, patient);
@@ -207,7 +209,6 @@ Json credit_note_apply(Context& ctx) {
   return Json{{"credit_note_id", id}, {"applied", amount}, {"left", cn.available() - amount}};
 }
 
-}  // namespace
 
 // A refund of one payment, of one credit note, or of the account's credit (oldest first).
 // A payment's refund takes its unallocated part first, then what it paid, newest invoice first.

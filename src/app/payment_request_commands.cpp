@@ -160,10 +160,14 @@ Json payment_request_view(Context& ctx) {
   Json appointment = nullptr;
   if (!row["appointment_id"].get<std::string>().empty()) {
     auto a = ctx.db.prepare(
-        "SELECT a.starts_at, c.name FROM appointments a JOIN appointment_categories c ON c.id = a.category_id "
+        "SELECT a.starts_at, c.name, c.policy FROM appointments a JOIN appointment_categories c ON c.id = a.category_id "
         "WHERE a.id = ?1");
     a.bind(1, row["appointment_id"].get<std::string>());
-    if (a.step()) appointment = Json{{"starts_at", a.column_text(0)}, {"category", a.column_text(1)}};
+    // "payment": the whole visit paid at booking ("full"), or a deposit on it.
+    if (a.step())
+      appointment = Json{{"starts_at", a.column_text(0)},
+                         {"category", a.column_text(1)},
+                         {"payment", a.column_text(2) == "full" ? "full" : "deposit"}};
   }
   const std::string page_state =
       state == "paid" || state == "cancelled" || state == "expired" ? state : std::string("payable");

@@ -20,6 +20,7 @@
 // Any other kind (a newer server's) is acknowledged and changes nothing.
 #include <algorithm>
 
+#include "app/appointments.h"
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/ledger.h"
@@ -97,7 +98,12 @@ Json record_payment(Context& ctx, const Json& data) {
   if (!allocations.empty()) cmd["allocations"] = std::move(allocations);
   Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
   Json result = payment_create(sub);
-  if (!request_id.empty()) requests::mark_paid(ctx.db, request_id, ctx.command_id, ctx.clock.now());
+  if (!request_id.empty()) {
+    requests::mark_paid(ctx.db, request_id, ctx.command_id, ctx.clock.now());
+    // A booking's: its invoice is made now (and paid by this payment), as its category says.
+    appointments::on_request_paid(ctx, request_id, result.value("payment_id", ctx.command_id),
+                                  data.at("paid_on").get<std::string>());
+  }
   result["applied"] = true;
   return result;
 }

@@ -18,6 +18,10 @@ enum class DocumentKind { Invoice, CreditNote };
 const char* prefix_of(DocumentKind kind);  // "F" or "AV"
 // A series code is one to three upper-case letters.
 bool valid_series_code(std::string_view code);
+// The series of the invoices an online payment issues by itself (an appointment paid at booking:
+// the server's fact, applied by every device in the log's order, numbers it the same
+// everywhere). No device is ever given it.
+inline constexpr std::string_view kOnlineSeries = "WEB";
 std::string format_document_number(DocumentKind kind, int year, std::string_view series, std::int64_t number);
 
 }  // namespace quittance::core

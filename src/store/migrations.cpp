@@ -477,6 +477,26 @@ const std::vector<Migration>& clinic_migrations() {
           code       TEXT NOT NULL    -- why it waits (not_found)
         ) STRICT;
       )sql"},
+      {11, R"sql(
+        -- Bookings pay as seed 004 says (app/appointment_money.h): the appointment's invoice is
+        -- made when its payment comes, issued then (invoice_at 'payment') or left a draft the
+        -- practice issues after the session ('session', a deposit only); a paid deposit or
+        -- booking is refundable on cancellation until refund_until_hours before the start
+        -- (NULL: the practice's terms keep it). Appointments booked before keep their invoices.
+        ALTER TABLE appointment_categories ADD COLUMN invoice_at TEXT NOT NULL DEFAULT 'payment'
+          CHECK (invoice_at IN ('payment', 'session'));
+        ALTER TABLE appointment_categories ADD COLUMN refund_until_hours INTEGER
+          CHECK (refund_until_hours IS NULL OR refund_until_hours BETWEEN 0 AND 720);
+        -- What a cancellation did with the money: kept, or to refund (the card refund is the
+        -- practice's next step, through Stripe).
+        ALTER TABLE appointments ADD COLUMN settlement TEXT NOT NULL DEFAULT ''
+          CHECK (settlement IN ('', 'refund', 'keep'));
+        -- The act's price at booking: the invoice made at payment is for it, whatever the
+        -- category says by then.
+        ALTER TABLE appointments ADD COLUMN price INTEGER CHECK (price IS NULL OR price >= 0);
+        CREATE INDEX appointments_by_invoice ON appointments(invoice_id);
+        CREATE INDEX appointments_by_request ON appointments(request_id);
+      )sql"},
   };
   return migrations;
 }

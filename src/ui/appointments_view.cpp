@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "app/command_id.h"
+#include "ui/appointment_row.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
@@ -78,7 +79,7 @@ void draw_new_appointment(app::CommandLayer& commands, sync::CardPayments* cards
       f.error_key = "appointment.error.time";
     } else {
       // The token is given whatever the policy: a category without one ignores it.
-      app::Json answer = commands.exec({{"cmd", "appointment.create"}, {"id", app::new_command_id()},
+      app::Json answer = commands.exec({{"cmd", "appointment.book"}, {"id", app::new_command_id()},
                                         {"patient_id", patient.value("patient_id", std::string())},
                                         {"category_id", f.category_id}, {"starts_at", *day + "T" + time},
                                         {"token", app::new_link_token()}, {"send_email", f.send_email}});
@@ -113,41 +114,13 @@ void draw_appointments_tab(app::CommandLayer& commands, sync::CardPayments* card
   const app::Json items = result_of(commands.query({{"cmd", "appointment.list"}, {"patient_id", patient_id}}))
                               .value("items", app::Json::array());
   if (items.empty()) label(tr("appointment.none"));
-  for (const auto& a : items) {
-    const std::string id = a.value("appointment_id", std::string());
-    const std::string status = a.value("status", std::string());
-    const std::string starts = a.value("starts_at", std::string());
-    std::string line = date(starts.substr(0, 10)) + " " + (starts.size() >= 16 ? starts.substr(11, 5) : "") + "   " +
-                       a.value("category", std::string()) + "   " + tr("appointment.status." + status);
-    if (a["request"].is_object()) {
-      const app::Json& r = a["request"];
-      line += "   " + std::string(tr("request.kind." + r.value("kind", std::string()))) + " " +
-              money(r.value("amount", std::int64_t{0})) + " : " + tr("request.state." + r.value("state", std::string()));
-    }
-    label(line.c_str());
-    if (status == "cancelled") continue;
-    ImGui::SameLine();
-    if (ImGui::SmallButton(tr_id("appointment.cancel", std::string("cancel-appointment-") + id).c_str())) {
-      app::Json answer = commands.exec({{"cmd", "appointment.cancel"}, {"id", app::new_command_id()},
-                                        {"appointment_id", id}});
-      state.message_key = answer["ok"] == true ? "" : error_key(answer);
-    }
-    if (status == "pending" && a["request"].is_object()) {
-      app::Json r = a["request"];
-      r["patient_id"] = patient_id;
-      ImGui::Indent();
-      label(pay_link(cards, r.value("path", std::string())).c_str());
-      ImGui::SameLine();
-      if (ImGui::SmallButton(tr_id("request.copy", std::string("copy-appointment-") + id).c_str())) {
-        ImGui::SetClipboardText(pay_link(cards, r.value("path", std::string())).c_str());
-        state.links.copied_id = id;
-      }
-      if (state.links.copied_id == id) {
-        ImGui::SameLine();
-        muted(tr("request.copied"));
-      }
-      ImGui::Unindent();
-    }
+  for (const auto& a : items) draw_appointment_row(commands, cards, patient, a, state.rows, state.links);
+  if (state.rows.failed) {
+    error_text(state.rows.message_key);
+  } else if (!state.rows.message_key.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    label(fill(tr(state.rows.message_key), {{"amount", state.rows.message_amount}}).c_str());
+    ImGui::PopTextWrapPos();
   }
   error_text(state.message_key);
 }
@@ -163,8 +136,13 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
     const std::string id = c.value("category_id", std::string());
     std::string line = c.value("name", std::string()) + "   " + std::to_string(c.value("duration_min", 0)) + " min   " +
                        money(c.value("price", std::int64_t{0})) + "   " + policy_text(c);
-    if (c.value("policy", std::string()) != "none")
+    if (c.value("policy", std::string()) != "none") {
       line += "   " + fill(tr("appointment.held_for"), {{"hours", std::to_string(c.value("expiry_hours", 0))}});
+      const app::Json refund = c.value("refund_until_hours", app::Json());
+      line += "   " + (refund.is_number_integer()
+                           ? fill(tr("appointment.refundable_hours"), {{"hours", std::to_string(refund.get<int>())}})
+                           : std::string(tr("appointment.not_refundable")));
+    }
     label(line.c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton(tr_id("catalog.archive", std::string("archive-category-") + id).c_str())) {
@@ -190,6 +168,16 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
                "##category-value", &f.value_text, 160);
   }
   if (f.policy != "none") text_field(tr("appointment.expiry"), "##category-expiry", &f.expiry_text, 100);
+  if (f.policy == "deposit_amount" || f.policy == "deposit_percent") {
+    label(tr("appointment.invoice_at"));
+    for (const char* when : {"payment", "session"}) {
+      const std::string text = tr_id(std::string("appointment.invoice_at.") + when, std::string("invoice-at-") + when);
+      if (ImGui::RadioButton(text.c_str(), f.invoice_at == when)) f.invoice_at = when;
+      ImGui::SameLine();
+    }
+    ImGui::NewLine();
+  }
+  if (f.policy != "none") text_field(tr("appointment.refund_until"), "##category-refund", &f.refund_text, 100);
   error_text(f.error_key);
   if (ImGui::Button(tr_id("appointment.add_category", "category-create").c_str())) {
     app::Json cmd = {{"cmd", "appointment_category.create"}, {"id", app::new_command_id()}, {"name", f.name},
@@ -218,7 +206,14 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
       const long hours = std::strtol(f.expiry_text.c_str(), &end, 10);
       if (f.expiry_text.empty() || *end != '\0') problem = "appointment.error.expiry";
       else cmd["expiry_hours"] = hours;
+      // Empty: what was paid is kept on cancellation (the practice's terms say so).
+      if (!f.refund_text.empty()) {
+        const long refund = std::strtol(f.refund_text.c_str(), &end, 10);
+        if (*end != '\0' || refund < 0 || refund > 720) problem = "appointment.error.refund_until";
+        else cmd["refund_until_hours"] = refund;
+      }
     }
+    if (f.policy == "deposit_amount" || f.policy == "deposit_percent") cmd["invoice_at"] = f.invoice_at;
     if (!problem.empty()) {
       f.error_key = problem;
     } else {

@@ -8,6 +8,7 @@
 
 #include "app/commands.h"
 #include "sync/card_payments.h"
+#include "ui/appointment_row.h"
 #include "ui/payment_requests_view.h"
 
 namespace quittance::ui {
@@ -24,6 +25,7 @@ struct AppointmentsState {
   std::string patient_id;
   NewAppointmentForm form;
   PaymentRequestsState links;  // « Copier le lien » of the pending appointments
+  AppointmentRowState rows;     // a cancellation's choice, a balance link just made
   std::string message_key;
 };
 
@@ -33,6 +35,8 @@ void draw_appointments_tab(app::CommandLayer& commands, sync::CardPayments* card
 struct CategoryForm {
   std::string id;  // "" for a new category
   std::string name, duration_text = "30", price_text, policy = "none", value_text, expiry_text = "24";
+  std::string invoice_at = "payment";  // a deposit's invoice: at payment, or after the session
+  std::string refund_text;             // hours before the start a paid booking is refundable; "": kept
   std::string error_key;
 };
 

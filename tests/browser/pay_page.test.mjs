@@ -153,15 +153,20 @@ test('the patient pays on a phone; the invoice PDF says paid; the app sees both 
   await page.screenshot({ path: path.join(resultsDir, 'requests-tab.png') });
 });
 
-test('a deposit at booking: the appointment waits, the patient pays, the credit pays the next invoice', async () => {
+test('a deposit at booking: the appointment waits, the patient pays, its invoice is made; the balance link pays the rest', async () => {
   await click(page, 'Paramètres');
   await click(page, 'Rendez-vous');
   await type(page, 'Nom (ex. : Première consultation)', 'Première consultation');
   await type(page, 'Prix', '80');
   await click(page, 'Acompte (pourcentage)');
   await type(page, 'Pourcentage du prix', '25');
+  await type(page, 'Remboursable en cas d’annulation jusqu’à (heures avant ; vide : jamais)', '48');
+  const form = await labels(page);
+  assert.ok(form.includes('Émise dès l’acompte payé') && form.includes('Émise après la séance'), form.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'settings-appointment-form.png') });
   await click(page, 'Ajouter la catégorie');
   await shown('Première consultation');
+  assert.ok((await labels(page)).some((l) => l.includes('remboursable jusqu’à 48 h avant')));
   await page.screenshot({ path: path.join(resultsDir, 'settings-appointments.png') });
 
   const p = (await exec(page, { cmd: 'patient.create', id: 'pp-p2', name: 'Mathéo Girard', email: 'matheo@example.fr' })).result.patient_id;
@@ -171,7 +176,7 @@ test('a deposit at booking: the appointment waits, the patient pays, the credit 
   await type(page, 'Date', '12/12/2026');
   await type(page, 'Heure', '14:30');
   await click(page, 'Créer le rendez-vous');
-  await shown('12/12/2026 14:30');
+  await shown('12/12/2026 à 14:30');
   const appointment = (await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0];
   assert.equal(appointment.status, 'pending');
   assert.equal(appointment.request.amount, 2000);
@@ -200,8 +205,52 @@ test('a deposit at booking: the appointment waits, the patient pays, the credit 
 
   await until('the appointment confirmed', async () =>
     (await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0].status === 'confirmed');
-  const balance = (await query(page, { cmd: 'patient.balance', patient_id: p })).result;
-  assert.equal(balance.credit, 2000);
+  // Its invoice, made when the deposit came: the whole price, the deposit on it, the rest due.
+  const booked = (await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0];
+  assert.match(booked.invoice_number, /^F-\d{4}-WEB-\d{6}$/);
+  assert.equal(booked.money.due, 6000);
+  assert.equal((await query(page, { cmd: 'patient.balance', patient_id: p })).result.credit, 0);
+  await click(page, 'Factures');
+  await openPatient('Mathéo Girard', p);
+  await click(page, 'Rendez-vous');
+  const row = await shown(`Demandé 20,00\u00A0€ · Payé 20,00\u00A0€ · Facturé 80,00\u00A0€ (${booked.invoice_number}) · Reste dû 60,00\u00A0€`);
+  assert.ok(row);
+  await page.screenshot({ path: path.join(resultsDir, 'appointment-deposit-paid.png') });
+
+  // « Envoyer un lien pour le solde »: one click, emailed, and shown to copy.
+  await click(page, 'Envoyer un lien pour le solde');
+  await shown('Lien pour le solde envoyé au patient par e-mail :');
+  const requests = (await query(page, { cmd: 'payment_request.list', patient_id: p })).result.items;
+  const balanceRequest = requests.find((r) => r.kind === 'invoices');
+  assert.equal(balanceRequest.amount, 6000);
+  const balanceUrl = (await labels(page)).find((l) => l.endsWith(balanceRequest.path));
+  assert.ok(balanceUrl, 'the balance link is shown');
+  await synced();
+  const second = await openLink(balanceUrl);
+  await second.getByRole('heading', { name: 'Facture à régler' }).waitFor();
+  assert.ok((await second.locator('body').innerText()).includes(booked.invoice_number));
+  await second.screenshot({ path: path.join(resultsDir, 'pay-balance-phone.png'), fullPage: true });
+  await payWithCard(second, '4242 4242 4242 4242');
+  await second.getByRole('heading', { name: 'Merci, votre paiement a été reçu' }).waitFor({ timeout: 30000 });
+  assert.deepEqual(second.problems, []);
+  await second.close();
+  await until('the appointment paid in full', async () =>
+    (await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0].money.due === 0);
+  assert.equal((await query(page, { cmd: 'invoice.get', invoice_id: booked.invoice_id })).result.status, 'paid');
+
+  // « Annuler le rendez-vous » of a paid visit asks what becomes of the money, the terms said.
+  await click(page, 'Annuler le rendez-vous');
+  // Booked for 12/12/2026 14:30, refundable until 48 h before: the refund is proposed first until then.
+  await shown('Ce rendez-vous a été payé. Vos conditions : remboursable jusqu’au 10/12/2026 à 14:30');
+  const choices = await labels(page);
+  const refund = choices.findIndex((l) => l.startsWith('Annuler et rembourser 80,00\u00A0€'));
+  const keep = choices.findIndex((l) => l.startsWith('Annuler et conserver 80,00\u00A0€'));
+  assert.ok(refund >= 0 && keep >= 0, choices.join(' | '));
+  if (new Date() < new Date('2026-12-10T14:30')) assert.ok(refund < keep, 'the terms\' answer first');
+  assert.ok(!choices.includes('Lien pour le solde envoyé au patient par e-mail :'), 'the paid balance link is gone');
+  await page.screenshot({ path: path.join(resultsDir, 'appointment-cancel-choice.png') });
+  await click(page, 'Ne pas annuler');
+  assert.equal((await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0].status, 'confirmed');
 });
 
 test('a tampered link shows nothing of any clinic; a cancelled one says so', async () => {

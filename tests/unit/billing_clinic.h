@@ -12,6 +12,14 @@ namespace quittance::testing {
 
 using app::Json;
 
+// A payment link's token: 43 characters of base64url, different for each `n` (and `fill`).
+inline std::string link_token(int n, char fill = 'A') {
+  std::string t(43, fill);
+  t[0] = static_cast<char>('a' + n % 26);
+  t[1] = static_cast<char>('a' + n / 26 % 26);
+  return t;
+}
+
 class Clinic {
  public:
   explicit Clinic(core::Date today = {2026, 11, 2}) : commands_(db_, app::fixed_clock(today)) {

@@ -10,13 +10,7 @@ using quittance::testing::Clinic;
 
 namespace {
 
-// 43 characters of base64url, different for each `n`.
-std::string token(int n) {
-  std::string t(43, 'A');
-  t[0] = static_cast<char>('a' + n % 26);
-  t[1] = static_cast<char>('a' + n / 26 % 26);
-  return t;
-}
+std::string token(int n) { return quittance::testing::link_token(n); }
 
 Json event(Clinic& c, std::int64_t seq, const std::string& kind, const Json& data) {
   return c.commands().exec({{"cmd", "server_event.apply"},

@@ -348,6 +348,56 @@ TEST_CASE("pay: a deposit paid on the page becomes the patient's account credit"
   CHECK(p.d().request_row(token)["state"] == "paid");
 }
 
+TEST_CASE("pay: a booking's deposit paid on the page makes its invoice; the balance link pays the rest (seed 004)") {
+  Pay p;
+  const std::string patient = p.d().patient("Maëlle Fournier", "maelle@example.fr");
+  const std::string category = p.d().exec({{"cmd", "appointment_category.create"},
+                                           {"name", "Bilan kiné"},
+                                           {"price", 5000},
+                                           {"policy", "deposit_percent"},
+                                           {"deposit_value", 3000}})["category_id"];
+  const std::string booking = new_token();
+  const Json appointment = p.d().exec({{"cmd", "appointment.book"},
+                                       {"patient_id", patient},
+                                       {"category_id", category},
+                                       {"starts_at", "2026-12-18T10:00"},
+                                       {"token", booking}});
+  p.d().push();
+  // The deposit: 30 % of 50 €, asked with the appointment, no invoice yet.
+  const Json page = body_of(p.page(booking));
+  CHECK(page["amount"] == 1500);
+  CHECK(page["appointment"]["payment"] == "deposit");
+  CHECK(page["invoices"].empty());
+  CHECK(p.confirm(p.intent_ok(booking)["client_secret"], "pm_card_visa").first == 200);
+  REQUIRE(p.wait_state(booking, "paid")["total"] == 1500);
+  p.d().sync();
+  Json listed = p.d().query({{"cmd", "appointment.list"}, {"patient_id", patient}})["items"][0];
+  CHECK(listed["status"] == "confirmed");
+  CHECK(listed["invoice_number"].get<std::string>().rfind("F-", 0) == 0);
+  CHECK(listed["invoice_number"].get<std::string>().find("-WEB-") != std::string::npos);
+  CHECK(listed["money"]["due"] == 3500);
+  const std::string invoice = listed["invoice_id"];
+
+  // « Envoyer un lien pour le solde »: the rest of the invoice, paid on its page.
+  const std::string balance = p.d().request({{"patient_id", patient}, {"invoice_ids", {invoice}}});
+  CHECK(body_of(p.page(balance))["amount"] == 3500);
+  CHECK(p.confirm(p.intent_ok(balance)["client_secret"], "pm_card_visa").first == 200);
+  REQUIRE(p.wait_state(balance, "paid")["total"] == 3500);
+  p.d().sync();
+  listed = p.d().query({{"cmd", "appointment.list"}, {"patient_id", patient}})["items"][0];
+  CHECK(listed["money"]["due"] == 0);
+  CHECK(p.d().query({{"cmd", "invoice.get"}, {"invoice_id", invoice}})["status"] == "paid");
+  CHECK(p.d().query({{"cmd", "patient.balance"}, {"patient_id", patient}})["credit"] == 0);
+  // Both pages now give the invoice's PDF.
+  const Json first = body_of(p.page(booking));
+  REQUIRE(first["invoices"].size() == 1);
+  CHECK(first["invoices"][0]["pdf"].get<std::string>().find(invoice) != std::string::npos);
+  auto pdf = p.pdf(booking, invoice);
+  REQUIRE(pdf);
+  CHECK(pdf->status == 200);
+  (void)appointment;
+}
+
 TEST_CASE("pay: a declined card leaves the link payable; another card then pays the same intent") {
   Pay p;
   const std::string patient = p.d().patient("Rose Lambert");

@@ -184,6 +184,10 @@ TEST_CASE("series letters: A to Z, then AA") {
   CHECK(series_for_index(27) == "AB");
   CHECK(series_for_index(51) == "AZ");
   CHECK(series_for_index(52) == "BA");
+  // The online payments' series (core::kOnlineSeries) is never a device's: the next one takes its turn.
+  CHECK(series_for_index(15678) == "WEA");
+  CHECK(series_for_index(15679) == "WEC");
+  for (std::int64_t n = 15000; n < 16500; ++n) CHECK(series_for_index(n) != "WEB");
 }
 
 TEST_CASE("a new device restores from the server's snapshot: the same books, then only what follows") {

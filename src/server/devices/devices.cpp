@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/date.h"
+#include "core/numbering.h"
 #include "core/schedule.h"
 #include "server/devices/tokens.h"
 #include "server/sync/op_log.h"
@@ -146,9 +147,18 @@ PairingCode create_pairing_code(store::Database& db, const std::string& clinic_i
 }
 
 std::string series_for_index(std::int64_t n) {
-  std::string out;
-  for (std::int64_t k = n + 1; k > 0; k = (k - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (k - 1) % 26));
-  return out;
+  auto letters = [](std::int64_t index) {
+    std::string out;
+    for (std::int64_t k = index + 1; k > 0; k = (k - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (k - 1) % 26));
+    return out;
+  };
+  // The online payments' own series is never a device's: the devices after it shift by one.
+  static const std::int64_t reserved = [&] {
+    std::int64_t i = 0;
+    while (letters(i) != core::kOnlineSeries) ++i;
+    return i;
+  }();
+  return letters(n >= reserved ? n + 1 : n);
 }
 
 std::string device_series(store::Database& db, const std::string& device_id) {

@@ -8,8 +8,9 @@
 namespace quittance::server {
 
 bool makes_pay_link(std::string_view op_name) {
-  // appointment.create makes a request when its category asks for money (appointment_commands.cpp).
-  return op_name == "payment_request.create" || op_name == "appointment.create";
+  // A booking makes a request when its category asks for money (appointment_commands.cpp):
+  // appointment.book, or appointment.create in the log's older operations.
+  return op_name == "payment_request.create" || op_name == "appointment.book" || op_name == "appointment.create";
 }
 
 std::string pay_link_hash(std::string_view token) { return core::sha256_hex(token); }

@@ -198,7 +198,10 @@ std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const StripeC
 }
 
 std::string describe(const Request& r) {
-  if (r.kind == "deposit") return "Acompte";
+  if (r.kind == "deposit") {
+    const Json appointment = r.view.value("appointment", Json());
+    return appointment.is_object() && appointment.value("payment", "") == "full" ? "Rendez-vous" : "Acompte";
+  }
   std::string numbers;
   for (const Json& inv : r.view.value("invoices", Json::array())) {
     if (integer(inv, "due") <= 0) continue;

@@ -1,0 +1,177 @@
+// One appointment row. See appointment_row.h.
+#include "ui/appointment_row.h"
+
+#include <imgui.h>
+
+#include <ctime>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+std::int64_t amount(const app::Json& money_block, const char* key) {
+  return money_block.value(key, std::int64_t{0});
+}
+
+// Now, as the practice's clock reads it: "2026-12-11T14:30" (compared with an appointment's
+// local start, as text).
+std::string local_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  if (!localtime_r(&now, &local)) return "";
+  char text[20];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M", &local);
+  return text;
+}
+
+// « 12/12/2026 à 14:30 »
+std::string when(const std::string& local) {
+  return local.size() >= 16 ? date(local.substr(0, 10)) + " " + tr("appointment.at") + " " + local.substr(11, 5) : "";
+}
+
+// « Demandé 15,00 € · Payé 15,00 € · Facturé 50,00 € (F-2026-WEB-000001) · Reste dû 35,00 € »
+std::string money_line(const app::Json& a) {
+  const app::Json& m = a["money"];
+  std::string line;
+  auto part = [&line](const char* key, std::int64_t value) {
+    line += (line.empty() ? "" : " · ") + std::string(tr(key)) + " " + money(value);
+  };
+  if (amount(m, "asked") > 0) part("appointment.money.asked", amount(m, "asked"));
+  if (amount(m, "paid") > 0) part("appointment.money.paid", amount(m, "paid"));
+  if (m.value("invoice_state", std::string()) == "issued") {
+    part("appointment.money.invoiced", amount(m, "invoiced"));
+    line += " (" + a.value("invoice_number", std::string()) + ")";
+    part("appointment.money.due", amount(m, "due"));
+  } else if (m.value("invoice_state", std::string()) == "draft") {
+    line += (line.empty() ? "" : " · ") + std::string(tr("appointment.money.draft"));
+  }
+  return line;
+}
+
+void cancel(app::CommandLayer& commands, const std::string& id, const std::string& settle, AppointmentRowState& state) {
+  app::Json cmd = {{"cmd", "appointment.cancel"}, {"id", app::new_command_id()}, {"appointment_id", id}};
+  if (!settle.empty()) cmd["settle"] = settle;
+  const app::Json answer = commands.exec(cmd);
+  state.cancelling_id.clear();
+  state.failed = answer["ok"] != true;
+  if (state.failed) {
+    state.message_key = error_key(answer);
+    return;
+  }
+  const std::int64_t refund = answer["result"].value("refund_due", std::int64_t{0});
+  state.message_key = refund > 0 ? "appointment.refund_due" : "";
+  state.message_amount = money(refund);
+}
+
+// The choice a paid booking's cancellation asks, the category's terms proposed.
+void draw_settle_choice(app::CommandLayer& commands, const app::Json& a, AppointmentRowState& state) {
+  const std::string id = a.value("appointment_id", std::string());
+  const app::Json& m = a["money"];
+  const std::string until = m.value("refund_until", std::string());
+  const bool refundable = !until.empty() && local_now() <= until;
+  ImGui::Indent();
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(until.empty() ? tr("appointment.terms.kept")
+                      : fill(tr(refundable ? "appointment.terms.refundable" : "appointment.terms.too_late"),
+                             {{"until", when(until)}})
+                            .c_str());
+  ImGui::PopTextWrapPos();
+  const std::string paid = money(amount(m, "paid"));
+  // The terms' answer first: Enter on the first button does what they say.
+  const char* first = refundable ? "refund" : "keep";
+  for (const char* settle : {first, refundable ? "keep" : "refund"}) {
+    const std::string text = fill(tr(std::string("appointment.settle.") + settle), {{"amount", paid}});
+    if (ImGui::Button((text + "##settle-" + settle + "-" + id).c_str())) cancel(commands, id, settle, state);
+    ImGui::SameLine();
+  }
+  if (ImGui::Button(tr_id("appointment.keep_appointment", "keep-appointment-" + id).c_str()) || escape_pressed())
+    state.cancelling_id.clear();
+  ImGui::Unindent();
+}
+
+void request_balance(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
+                     const app::Json& a, AppointmentRowState& state) {
+  const std::string email = patient.value("email", std::string());
+  app::Json cmd = {{"cmd", "payment_request.create"},
+                   {"id", app::new_command_id()},
+                   {"patient_id", patient.value("patient_id", std::string())},
+                   {"kind", "invoices"},
+                   {"invoice_ids", app::Json::array({a.value("invoice_id", std::string())})},
+                   {"token", app::new_link_token()},
+                   {"send_email", !email.empty()},
+                   {"note", std::string(tr("appointment.balance_note")) + " " + a.value("category", std::string())}};
+  const app::Json answer = commands.exec(cmd);
+  state.failed = answer["ok"] != true;
+  if (state.failed) {
+    state.message_key = error_key(answer);
+    return;
+  }
+  state.balance_id = a.value("appointment_id", std::string());
+  state.balance_path = answer["result"].value("path", std::string());
+  state.balance_key = email.empty() ? "appointment.balance_made" : "appointment.balance_sent";
+  state.message_key.clear();
+  if (cards) cards->expect_payment();
+}
+
+}  // namespace
+
+void draw_appointment_row(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
+                          const app::Json& a, AppointmentRowState& state, PaymentRequestsState& links) {
+  const std::string id = a.value("appointment_id", std::string());
+  const std::string status = a.value("status", std::string());
+  const std::string starts = a.value("starts_at", std::string());
+  std::string line = when(starts) + "   " + a.value("category", std::string()) + "   " +
+                     tr("appointment.status." + status);
+  const std::string settlement = a.value("settlement", std::string());
+  if (!settlement.empty()) line += std::string(" — ") + tr("appointment.settlement." + settlement);
+  label(line.c_str());
+  if (status != "cancelled" && state.cancelling_id != id) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("appointment.cancel", "cancel-appointment-" + id).c_str())) {
+      if (amount(a["money"], "paid") > 0)
+        state.cancelling_id = id;  // refund or keep: asked first
+      else
+        cancel(commands, id, "", state);
+    }
+  }
+  ImGui::Indent();
+  if (a.contains("money") && a["money"].is_object()) {
+    const std::string money_text = money_line(a);
+    if (!money_text.empty()) muted(money_text.c_str());
+    const app::Json& m = a["money"];
+    const bool balance_due = status != "cancelled" && m.value("invoice_state", std::string()) == "issued" &&
+                             amount(m, "due") > 0;
+    if (balance_due && state.balance_id == id) {
+      // The link just made, until the balance is paid.
+      label(tr(state.balance_key));
+      label(pay_link(cards, state.balance_path).c_str());
+    } else if (balance_due && ImGui::SmallButton(tr_id("appointment.balance", "balance-" + id).c_str())) {
+      request_balance(commands, cards, patient, a, state);
+    }
+  }
+  // Waiting for its payment: the booking's link, to copy.
+  if (status == "pending" && a["request"].is_object()) {
+    const std::string path = a["request"].value("path", std::string());
+    label(pay_link(cards, path).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("request.copy", "copy-appointment-" + id).c_str())) {
+      ImGui::SetClipboardText(pay_link(cards, path).c_str());
+      links.copied_id = id;
+    }
+    if (links.copied_id == id) {
+      ImGui::SameLine();
+      muted(tr("request.copied"));
+    }
+  }
+  ImGui::Unindent();
+  if (state.cancelling_id == id) draw_settle_choice(commands, a, state);
+}
+
+}  // namespace quittance::ui
