@@ -176,9 +176,10 @@ std::string spoken_start(const std::string& starts_at) {
 }
 
 // The deposit a policy asks for, rounded half up to the cent for a percentage.
-std::int64_t deposit_of(const Category& c) {
+// `price`: what the visit costs (this version: tax included; an earlier one's: the category's price).
+std::int64_t deposit_of(const Category& c, std::int64_t price) {
   if (c.policy == "deposit_amount") return c.deposit_value;
-  return (c.price * c.deposit_value + 5000) / 10000;
+  return (price * c.deposit_value + 5000) / 10000;
 }
 
 // `legacy`: appointment.create, as Quittance before bookings paid as seed 004 says: the whole
@@ -195,6 +196,9 @@ Json book(Context& ctx, bool legacy) {
 
   std::string invoice_id, request_id;
   Json request = nullptr;
+  // What this booking agrees, kept with it (the category may change before the money comes).
+  appointments::ResolvedLine line;
+  if (!legacy) line = appointments::resolve_line(ctx, c, starts_at);
   if (c.policy != "none") {
     requests::Spec spec;
     spec.id = request_id = id + "-request";
@@ -207,22 +211,22 @@ Json book(Context& ctx, bool legacy) {
     spec.appointment_id = id;
     if (legacy && c.policy == "full") {
       invoice_id = id + "-invoice";
-      const appointments::Appointment a{id, patient, c.id, starts_at, "", "", "", "", c.price};
       run_inner(ctx, invoice_create,
-                {{"patient_id", patient}, {"lines", Json::array({appointments::invoice_line(c, a)})}}, invoice_id);
+                {{"patient_id", patient}, {"lines", Json::array({appointments::invoice_line(c, starts_at)})}},
+                invoice_id);
       run_inner(ctx, invoice_issue, {{"invoice_id", invoice_id}}, invoice_id + "-issue");
       spec.kind = "invoices";
       spec.invoice_ids = {invoice_id};
       spec.note = c.name + " " + spoken_start(starts_at);
     } else if (c.policy == "full") {
       // Money asked ahead (kind deposit): no invoice, so no number, until it comes
-      // (appointments::on_request_paid).
+      // (appointments::on_request_paid); the visit's price, tax included.
       spec.kind = "deposit";
-      spec.deposit = c.price;
+      spec.deposit = line.total;
       spec.note = c.name + " " + spoken_start(starts_at);
     } else {
       spec.kind = "deposit";
-      spec.deposit = deposit_of(c);
+      spec.deposit = deposit_of(c, legacy ? c.price : line.total);
       spec.note = "Acompte – " + c.name + " " + spoken_start(starts_at);
     }
     request = requests::create(ctx, spec);
@@ -235,8 +239,13 @@ Json book(Context& ctx, bool legacy) {
   st.bind(6, confirmed ? "confirmed" : "pending").bind(7, invoice_id).bind(8, request_id).bind(9, ctx.clock.now());
   if (confirmed) st.bind(10, ctx.clock.now()); else st.bind_null(10);
   // The price kept is also what marks a booking of this version (appointments.h: legacy()).
-  if (legacy) st.bind_null(11); else st.bind(11, c.price);
+  if (legacy) st.bind_null(11); else st.bind(11, line.total);
   st.step();
+  if (!legacy) {
+    auto terms = ctx.db.prepare("UPDATE appointments SET invoice_line = ?2, policy = ?3, invoice_at = ?4 WHERE id = ?1");
+    terms.bind(1, id).bind(2, line.line.dump()).bind(3, c.policy).bind(4, c.invoice_at);
+    terms.step();
+  }
   return Json{{"appointment_id", id}, {"status", confirmed ? "confirmed" : "pending"}, {"invoice_id", invoice_id},
               {"request", request}};
 }
@@ -297,6 +306,7 @@ Json appointment_list(Context& ctx) {
     if (const auto a = appointments::find(ctx.db, st.column_text(0))) {
       items.back()["money"] = appointments::money_of(ctx.db, *a);
       items.back()["settlement"] = a->settlement;
+      items.back()["legacy"] = appointments::legacy(*a);  // booked by an earlier version, left as it was
     }
   }
   return Json{{"items", std::move(items)}};

@@ -1,19 +1,24 @@
 // Appointments and categories as the books keep them. See appointments.h.
 #include "app/appointments.h"
 
+#include "app/lines.h"
+
 namespace quittance::app::appointments {
 
 namespace {
 
 constexpr const char* kAppointmentColumns =
     "SELECT id, patient_id, category_id, starts_at, status, COALESCE(invoice_id, ''), COALESCE(request_id, ''), "
-    "settlement, price FROM appointments ";
+    "settlement, price, invoice_line, policy, invoice_at FROM appointments ";
 
 std::optional<Appointment> read_one(store::Statement& st) {
   if (!st.step()) return std::nullopt;
   Appointment a{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4),
-                st.column_text(5), st.column_text(6), st.column_text(7), std::nullopt};
+                st.column_text(5), st.column_text(6), st.column_text(7), std::nullopt, Json(), st.column_text(10),
+                st.column_text(11)};
   if (!st.column_is_null(8)) a.price = st.column_int64(8);
+  a.invoice_line = Json::parse(st.column_text(9), nullptr, false);
+  if (!a.invoice_line.is_object()) a.invoice_line = Json();
   return a;
 }
 
@@ -50,11 +55,25 @@ std::optional<Appointment> find_by_invoice(store::Database& db, const std::strin
   return find_where(db, "WHERE invoice_id = ?1", invoice_id);
 }
 
-Json invoice_line(const Category& c, const Appointment& a) {
-  Json line = {{"unit_price", a.price.value_or(c.price)}, {"service_date", a.starts_at.substr(0, 10)}};
+Json invoice_line(const Category& c, const std::string& starts_at) {
+  Json line = {{"unit_price", c.price}, {"service_date", starts_at.substr(0, 10)}};
   if (!c.service_id.empty()) line["service_id"] = c.service_id;
   line["label"] = c.label.empty() ? c.name : c.label;
   return line;
+}
+
+ResolvedLine resolve_line(Context& ctx, const Category& c, const std::string& starts_at) {
+  Json line = invoice_line(c, starts_at);
+  std::string rate = "exempt";
+  if (!c.service_id.empty()) {
+    auto st = ctx.db.prepare("SELECT tax_rate_id FROM services WHERE id = ?1");
+    st.bind(1, c.service_id);
+    if (st.step()) rate = st.column_text(0);
+  }
+  const std::vector<Line> checked = read_lines(ctx, Json::array({line}));  // refuses what an invoice would
+  line.erase("service_id");
+  line["tax_rate_id"] = rate;
+  return {line, totals_of(checked).total};
 }
 
 Json run_inner(Context& ctx, Json (*handler)(Context&), const Json& cmd, const std::string& id) {

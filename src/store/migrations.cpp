@@ -478,7 +478,7 @@ const std::vector<Migration>& clinic_migrations() {
         ) STRICT;
       )sql"},
       {11, R"sql(
-        -- Bookings pay as seed 004 says (app/appointment_money.h): the appointment's invoice is
+        -- Bookings pay as seed 004 says (app/appointments.h): the appointment's invoice is
         -- made when its payment comes, issued then (invoice_at 'payment') or left a draft the
         -- practice issues after the session ('session', a deposit only); a paid deposit or
         -- booking is refundable on cancellation until refund_until_hours before the start
@@ -491,9 +491,15 @@ const std::vector<Migration>& clinic_migrations() {
         -- practice's next step, through Stripe).
         ALTER TABLE appointments ADD COLUMN settlement TEXT NOT NULL DEFAULT ''
           CHECK (settlement IN ('', 'refund', 'keep'));
-        -- The act's price at booking: the invoice made at payment is for it, whatever the
-        -- category says by then.
+        -- What the booking agreed, kept at booking: the invoice made at payment follows it,
+        -- whatever the category says by then. price: the line's total, tax included (what a
+        -- full payment asks; NULL for a booking of an earlier version); invoice_line: the line,
+        -- resolved (label, unit price, tax rate, day: no service, which may be archived since);
+        -- policy and invoice_at: the category's then.
         ALTER TABLE appointments ADD COLUMN price INTEGER CHECK (price IS NULL OR price >= 0);
+        ALTER TABLE appointments ADD COLUMN invoice_line TEXT NOT NULL DEFAULT '';
+        ALTER TABLE appointments ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+        ALTER TABLE appointments ADD COLUMN invoice_at TEXT NOT NULL DEFAULT 'payment';
         CREATE INDEX appointments_by_invoice ON appointments(invoice_id);
         CREATE INDEX appointments_by_request ON appointments(request_id);
       )sql"},

@@ -66,7 +66,8 @@ void cancel(app::CommandLayer& commands, const std::string& id, const std::strin
     return;
   }
   const std::int64_t refund = answer["result"].value("refund_due", std::int64_t{0});
-  state.message_key = refund > 0 ? "appointment.refund_due" : "";
+  const bool credited = !answer["result"].value("credit_note_id", std::string()).empty();
+  state.message_key = refund <= 0 ? "" : credited ? "appointment.refund_due" : "appointment.refund_due_no_invoice";
   state.message_amount = money(refund);
 }
 
@@ -84,7 +85,7 @@ void draw_settle_choice(app::CommandLayer& commands, const app::Json& a, Appoint
                             .c_str());
   ImGui::PopTextWrapPos();
   const std::string paid = money(amount(m, "paid"));
-  // The terms' answer first: Enter on the first button does what they say.
+  // The terms' answer first, where the eye and Tab land first.
   const char* first = refundable ? "refund" : "keep";
   for (const char* settle : {first, refundable ? "keep" : "refund"}) {
     const std::string text = fill(tr(std::string("appointment.settle.") + settle), {{"amount", paid}});
@@ -94,6 +95,19 @@ void draw_settle_choice(app::CommandLayer& commands, const app::Json& a, Appoint
   if (ImGui::Button(tr_id("appointment.keep_appointment", "keep-appointment-" + id).c_str()) || escape_pressed())
     state.cancelling_id.clear();
   ImGui::Unindent();
+}
+
+// The /pay/ path of a link still open for the appointment's invoice, or "".
+std::string open_balance_link(app::CommandLayer& commands, const app::Json& a) {
+  const app::Json items =
+      result_of(commands.query({{"cmd", "payment_request.list"}, {"invoice_id", a.value("invoice_id", std::string())}}))
+          .value("items", app::Json::array());
+  for (const app::Json& r : items) {
+    const std::string s = r.value("state", std::string());
+    if (r.value("kind", std::string()) == "invoices" && (s == "sent" || s == "opened" || s == "failed"))
+      return r.value("path", std::string());
+  }
+  return "";
 }
 
 void request_balance(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& patient,
@@ -114,7 +128,6 @@ void request_balance(app::CommandLayer& commands, sync::CardPayments* cards, con
     return;
   }
   state.balance_id = a.value("appointment_id", std::string());
-  state.balance_path = answer["result"].value("path", std::string());
   state.balance_key = email.empty() ? "appointment.balance_made" : "appointment.balance_sent";
   state.message_key.clear();
   if (cards) cards->expect_payment();
@@ -135,8 +148,10 @@ void draw_appointment_row(app::CommandLayer& commands, sync::CardPayments* cards
   if (status != "cancelled" && state.cancelling_id != id) {
     ImGui::SameLine();
     if (ImGui::SmallButton(tr_id("appointment.cancel", "cancel-appointment-" + id).c_str())) {
-      if (amount(a["money"], "paid") > 0)
-        state.cancelling_id = id;  // refund or keep: asked first
+      // A paid booking of this version: refund or keep, asked first. An earlier version's is
+      // cancelled as it was then (its link only).
+      if (amount(a["money"], "paid") > 0 && !a.value("legacy", false))
+        state.cancelling_id = id;
       else
         cancel(commands, id, "", state);
     }
@@ -148,12 +163,30 @@ void draw_appointment_row(app::CommandLayer& commands, sync::CardPayments* cards
     const app::Json& m = a["money"];
     const bool balance_due = status != "cancelled" && m.value("invoice_state", std::string()) == "issued" &&
                              amount(m, "due") > 0;
-    if (balance_due && state.balance_id == id) {
-      // The link just made, until the balance is paid.
-      label(tr(state.balance_key));
-      label(pay_link(cards, state.balance_path).c_str());
+    const std::string open = balance_due ? open_balance_link(commands, a) : std::string();
+    if (!open.empty()) {
+      // The balance's link, made here or on another device, until it is paid: never a second one.
+      label(tr(state.balance_id == id ? state.balance_key.c_str() : "appointment.balance_open"));
+      label(pay_link(cards, open).c_str());
     } else if (balance_due && ImGui::SmallButton(tr_id("appointment.balance", "balance-" + id).c_str())) {
       request_balance(commands, cards, patient, a, state);
+    }
+  }
+  // Booked by the earlier version, its invoice issued at booking and left as it was: a visit
+  // that will not happen (expired, cancelled) still shows it due, so the practice is told, and
+  // offered to cancel it.
+  if (a.value("legacy", false) && status != "pending" && status != "confirmed" && a.contains("money") &&
+      amount(a["money"], "due") > 0) {
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+    label(tr("appointment.legacy_invoice"));
+    ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton(tr_id("appointment.legacy_cancel_invoice", "legacy-invoice-" + id).c_str())) {
+      const app::Json answer = commands.exec({{"cmd", "invoice.cancel"},
+                                              {"id", app::new_command_id()},
+                                              {"invoice_id", a.value("invoice_id", std::string())},
+                                              {"reason", tr("appointment.legacy_cancel_reason")}});
+      state.failed = answer["ok"] != true;
+      state.message_key = state.failed ? error_key(answer) : "";
     }
   }
   // Waiting for its payment: the booking's link, to copy.

@@ -13,8 +13,7 @@ namespace quittance::ui {
 
 struct AppointmentRowState {
   std::string cancelling_id;  // the appointment whose « refund or keep » choice is open
-  std::string balance_id;     // the appointment whose balance link was just made
-  std::string balance_path;   // that link's /pay/ path
+  std::string balance_id;     // the appointment whose balance link was just made here
   std::string balance_key;    // emailed, or to give by hand
   std::string message_key;     // what the last action did, or why it was refused (failed)
   bool failed = false;

@@ -273,6 +273,51 @@ TEST_CASE("a full booking paid then cancelled late is kept whole; a session depo
   CHECK(p.credit() == 0);
 }
 
+TEST_CASE("what the booking agreed holds at payment: a service archived, a category changed, tax included") {
+  Practice p;
+  const std::string rate = p.c.exec({{"cmd", "tax_rate.create"}, {"name", "TVA 20 %"}, {"rate_bp", 2000}})["tax_rate_id"];
+  const std::string service = p.c.exec({{"cmd", "service.create"},
+                                        {"code", "MASS"},
+                                        {"label", "Massage bien-être"},
+                                        {"unit_price", 5000},
+                                        {"tax_rate_id", rate}})["service_id"];
+  const std::string massage =
+      p.category({{"name", "Massage"}, {"service_id", service}, {"policy", "full"}, {"refund_until_hours", 24}});
+  const Booking b = p.book(massage);
+  CHECK(p.appointment(b.appointment_id)["money"]["asked"] == 6000);  // 50 € + 20 %
+  // Before the money comes, the service is archived and the category asks for nothing.
+  p.c.exec({{"cmd", "service.archive"}, {"service_id", service}});
+  p.c.exec({{"cmd", "appointment_category.update"}, {"category_id", massage}, {"policy", "none"}});
+  REQUIRE(paid(p.c, p.patient, b.request_id, 6000)["ok"] == true);  // never refused: the money is in the books
+  Json a = p.appointment(b.appointment_id);
+  const Json invoice = p.c.invoice_state(a["invoice_id"]);
+  CHECK(invoice["total"] == 6000);
+  CHECK(invoice["status"] == "paid");
+  CHECK(invoice["lines"][0]["label"] == "Massage bien-être");
+  CHECK(p.owed() == 0);
+}
+
+TEST_CASE("a deposit invoiced after the session, cancelled within the terms: the draft goes, the deposit is to refund") {
+  Practice p;
+  const std::string bilan = p.category({{"price", 8000},
+                                        {"policy", "deposit_amount"},
+                                        {"deposit_value", 2000},
+                                        {"invoice_at", "session"},
+                                        {"refund_until_hours", 24}});
+  const Booking b = p.book(bilan);
+  REQUIRE(paid(p.c, p.patient, b.request_id, 2000)["ok"] == true);
+  // The paid page offers no draft to download.
+  CHECK(p.c.query({{"cmd", "payment_request.view"}, {"token", token(1)}})["invoices"].empty());
+  const Json r = p.c.exec({{"cmd", "appointment.cancel"}, {"appointment_id", b.appointment_id}, {"settle", "refund"}});
+  CHECK(r["refund_due"] == 2000);
+  CHECK(r["credit_note_id"] == "");
+  const Json a = p.appointment(b.appointment_id);
+  CHECK(a["invoice_id"] == "");
+  CHECK(a["money"]["paid"] == 2000);
+  CHECK(p.invoices().empty());
+  CHECK(p.credit() == 2000);
+}
+
 TEST_CASE("appointment.create, the earlier version's operation, replays as it ran: invoice at booking, deposit as credit") {
   Practice p;
   const std::string full = p.category({{"price", 6000}, {"policy", "full"}});
@@ -286,6 +331,8 @@ TEST_CASE("appointment.create, the earlier version's operation, replays as it ra
   };
   const Json f = legacy(full, 1);
   CHECK(p.c.status(f["invoice_id"]) == "due");  // issued at booking, as it was
+  CHECK(p.appointment(f["appointment_id"])["legacy"] == true);  // the app says it was left as it was
+  CHECK(p.appointment(p.book(full).appointment_id)["legacy"] == false);
   CHECK(p.owed() == 6000);
   REQUIRE(paid(p.c, p.patient, f["request"]["request_id"], 6000)["ok"] == true);
   CHECK(p.c.status(f["invoice_id"]) == "paid");

@@ -249,6 +249,7 @@ bool set_device_role(store::Database& db, const std::string& clinic_id, const st
 
 bool series_allowed(store::Database& db, const std::string& clinic_id, const std::string& device_id,
                     const std::string& series) {
+  if (series == core::kOnlineSeries) return false;  // the online payments' own: only the server's facts number in it
   if (series == device_series(db, device_id)) return true;
   store::Statement st =
       db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND series = ? AND revoked = 0 AND id <> ?");
