@@ -176,10 +176,15 @@ void draw_online_payments_settings(app::CommandLayer& commands, sync::Backend* b
       if (!r.answered()) s->requested = false;
     };
     // Back from Stripe's form: what Stripe says now (the owner's device asks Stripe itself).
-    if (state.arrival == "return" && signed_in_owner(commands))
-      account.refresh(report_to(state, "online.back_from_stripe"));
-    else
+    if (state.arrival == "return" && signed_in_owner(commands)) {
+      sync::Done back = report_to(state, "online.back_from_stripe");
+      account.refresh([s, back](const sync::CallResult& r) {
+        back(r);
+        if (!r.answered()) s->requested = false;  // asked again once the server is reached
+      });
+    } else {
       account.load(again_when_online);
+    }
   }
   const sync::StripeAccountView& view = account.view();
   if (!view.loaded) {

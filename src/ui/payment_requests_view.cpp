@@ -156,7 +156,7 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
   // Made here even so (the books take it offline too), but the patient could not pay it yet.
   if (cards && !cards->simulated() && cards->server().link().paired()) {
     const std::string& online = cards->server().online_payments_state();
-    if (!online.empty() && online != "active") {
+    if (!online.empty() && online != "active" && online != "unavailable") {
       ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
       error_text("request.online_inactive");
       ImGui::PopTextWrapPos();

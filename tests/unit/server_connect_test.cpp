@@ -273,6 +273,10 @@ TEST_CASE("connect: the owner activates online payments from the app; the state 
   auto refreshed = a.post("/api/stripe/account/refresh", {{"role", "owner"}});
   REQUIRE(refreshed);
   CHECK(body_of(refreshed)["state"] == "active");
+  // The account's events are kept without the practice's identity or bank details.
+  CHECK(p.s.count("SELECT count(*) FROM stripe_events WHERE type = 'account.updated'") > 0);
+  CHECK(p.s.count("SELECT count(*) FROM stripe_events WHERE type = 'account.updated' AND "
+                  "(payload LIKE '%business_profile%' OR payload LIKE '%external_account%')") == 0);
 }
 
 TEST_CASE("connect: an expired link or an unreachable Stripe changes nothing, and says so") {
@@ -490,4 +494,16 @@ TEST_CASE("connect: single mode pays one clinic; a server with two refuses it") 
   CHECK(view["state"] == "active");
   CHECK(error_of(single.s.post("/api/stripe/account/link", Json{{"command_id", "l"}, {"role", "owner"}}.dump(),
                                "application/json", auth)) == Err{409, "not_platform"});
+
+  // A second clinic added while the server runs (it would refuse to start so) is never paid into
+  // the first one's account; the first goes on.
+  const NewDevice other =
+      single.s.db->with([](store::Database& d) { return create_clinic(d, "Cabinet ajouté", system_now() + 5); });
+  const auto other_auth = ApiServer::bearer(other.device_token);
+  CHECK(body_of(single.s.get("/api/whoami", other_auth))["card_payments"] == false);
+  CHECK(error_of(single.s.post("/api/cards/setup",
+                               Json{{"command_id", "s-1"}, {"role", "owner"}, {"patient_id", "p"}, {"patient_name", "P"}}
+                                   .dump(),
+                               "application/json", other_auth)) == Err{409, "payments_not_active"});
+  CHECK(body_of(single.s.get("/api/whoami", auth))["card_payments"] == true);
 }

@@ -213,6 +213,10 @@ StripeAccess::StripeAccess(StripeMode mode, std::shared_ptr<const StripeClient> 
 ClinicStripe StripeAccess::resolve(const std::string& clinic_id, bool to_charge) const {
   if (!platform_) return refusal(503, "stripe_not_configured", "card payments are not configured on this server");
   if (mode_ != StripeMode::platform) {
+    // The keys are one clinic's: the first the server had. One added since, while it runs (the
+    // server refuses to start so), is never paid into that clinic's account.
+    if (clinic_id != single_mode_clinic())
+      return refusal(409, "payments_not_active", "this server's Stripe account is another clinic's");
     ClinicStripe out;
     out.client = *platform_;
     return out;
@@ -233,6 +237,13 @@ ClinicStripe StripeAccess::resolve(const std::string& clinic_id, bool to_charge)
 ClinicStripe StripeAccess::for_account(const std::string& clinic_id) const { return resolve(clinic_id, false); }
 
 ClinicStripe StripeAccess::for_payments(const std::string& clinic_id) const { return resolve(clinic_id, true); }
+
+std::string StripeAccess::single_mode_clinic() const {
+  return db_.with([](store::Database& d) {
+    store::Statement s = d.prepare("SELECT id FROM clinics ORDER BY created_at, rowid LIMIT 1");
+    return s.step() ? s.column_text(0) : std::string();
+  });
+}
 
 bool StripeAccess::payments_active(const std::string& clinic_id) const {
   return for_payments(clinic_id).client.has_value();

@@ -85,6 +85,8 @@ class StripeAccess {
   ClinicStripe for_account(const std::string& clinic_id) const;
   // May the clinic take card payments now (whoami's card_payments)?
   bool payments_active(const std::string& clinic_id) const;
+  // Single mode: the clinic the keys are for (the server's first); "" without any.
+  std::string single_mode_clinic() const;
 
  private:
   ClinicStripe resolve(const std::string& clinic_id, bool to_charge) const;

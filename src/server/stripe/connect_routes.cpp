@@ -115,7 +115,8 @@ std::optional<ConnectedAccount> ensure_account(const ConnectContext& ctx, const 
                        {"metadata[clinic_id]", device.clinic_id}};
   // One account per clinic and country, even when two owners click at once (Stripe keeps the
   // key a day; the table keeps the first account after that).
-  std::string key = "quittance-account-" + device.clinic_id + "-" + country;
+  // Keyed by the clinic alone: two owners, or a retry with another country, get one account.
+  std::string key = "quittance-account-" + device.clinic_id;
   if (known) key += "-after-" + known->account_id;
   StripeResponse r = ctx.stripe->platform()->post("/v1/accounts", params, key);
   const std::string account_id = text(r.body, "id");
@@ -181,29 +182,22 @@ void handle_refresh(const ConnectContext& ctx, const httplib::Request& req, http
   std::optional<ConnectedAccount> account = account_of(ctx.db, device.clinic_id);
   if (account && !account->deauthorized) {
     StripeResponse r = ctx.stripe->platform()->get("/v1/accounts/" + account->account_id);
-    if (r.ok()) {
-      ctx.db.with([&](store::Database& d) { update_account(d, r.body, ctx.now()); });
-    } else if (r.status == 403 || r.status == 404) {
-      // The platform no longer reaches the account: disconnected, as the event would say. (A
-      // 401 is the platform's own key refused: the operator's problem, not the clinic's.)
-      std::cerr << "quittance-server: Stripe no longer gives access to a clinic's account (HTTP " << r.status << ")\n";
-      ctx.db.with([&](store::Database& d) {
-        d.transaction([&] {
-          deauthorize_account(d, account->account_id, ctx.now());
-          forget_clinic_cards(d, device.clinic_id, ctx.now());
-        });
-      });
-    } else {
+    // A refusal here (a key without the permission, another mode's key) is the operator's
+    // problem: said, and nothing changed. Only Stripe's account.application.deauthorized says
+    // the practitioner disconnected Quittance.
+    if (!r.ok()) {
       send_stripe_failure(res, r, "account fetch");
       return;
     }
+    ctx.db.with([&](store::Database& d) { update_account(d, r.body, ctx.now()); });
   }
   send_json(res, 200, account_answer(ctx, device.clinic_id));
 }
 
 // Back from Stripe: the app, which shows the state and asks Stripe for it.
 void redirect_to_app(const ConnectContext& ctx, httplib::Response& res, const char* what) {
-  const std::string app = (ctx.config->allowed_origin.empty() ? std::string() : ctx.config->allowed_origin) + "/";
+  // The app: on its own origin when it has one, else served by this server at its public address.
+  const std::string app = (ctx.config->allowed_origin.empty() ? ctx.config->public_url : ctx.config->allowed_origin) + "/";
   res.status = 303;
   res.set_header("Location", app + "#stripe=" + what);
   res.set_header("Cache-Control", "no-store");

@@ -72,6 +72,9 @@ std::string json_text(const Json& object, const char* name) {
 
 ApiAnswer stripe_error(const StripeResponse& r, const char* what) {
   const Json& e = r.error();  // null when Stripe's answer was not its JSON
+  // The clinic disconnected Quittance from its account (Connect) while this was on its way.
+  if (r.status == 403 && json_text(e, "code") == "account_invalid")
+    return error_answer(409, "stripe_deauthorized", "the clinic disconnected its Stripe account from Quittance");
   std::cerr << "quittance-server: Stripe refused " << what << ": HTTP " << r.status << ' ' << json_text(e, "type")
             << ' ' << json_text(e, "code") << '\n';
   return error_answer(502, "stripe_error", "Stripe refused the request", {{"stripe_code", json_text(e, "code")}});

@@ -208,8 +208,10 @@ std::optional<Scope> scope_of(PaymentsContext& ctx, WebhookEndpoint endpoint, co
                 << " of the platform's own account acknowledged, not applied (clinics are paid on their accounts)\n";
       return std::nullopt;
     }
+    // Single mode: the key's account is the first clinic's, and its events are that clinic's only.
     Scope scope;
-    scope.client = ctx.stripe->for_account("").client;
+    scope.clinic_id = ctx.stripe->single_mode_clinic();
+    scope.client = ctx.stripe->for_account(scope.clinic_id).client;
     return scope;
   }
   const std::string account_id = text(event, "account");
@@ -251,9 +253,16 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
   const Json object = event.contains("data") && event["data"].is_object()
                           ? event["data"].value("object", Json::object())
                           : Json::object();
+  // A connected account's own events carry the practice's identity and bank details: kept
+  // without them (the server fetches the account anyway); the rest as received.
+  const std::string kept = type.rfind("account.", 0) == 0
+                               ? Json{{"id", id}, {"type", type}, {"account", text(event, "account")},
+                                      {"created", integer(event, "created")}, {"redacted", true}}
+                                     .dump()
+                               : raw_body;
   std::optional<Scope> scope = scope_of(ctx, endpoint, event);
   if (!scope) {
-    record_applied(ctx, id, type, raw_body);
+    record_applied(ctx, id, type, kept);
     return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}, {"applied", false}}};
   }
   try {
@@ -279,7 +288,7 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
     std::cerr << "quittance-server: Stripe event " << type << " left for redelivery: Stripe could not be read\n";
     return {503, api_error("stripe_unreachable", "Stripe could not be reached; deliver this event again")};
   }
-  record_applied(ctx, id, type, raw_body);
+  record_applied(ctx, id, type, kept);
   return {200, {{"ok", true}, {"event_id", id}, {"duplicate", false}}};
 }
 
