@@ -113,9 +113,8 @@ std::optional<ConnectedAccount> ensure_account(const ConnectContext& ctx, const 
                        {"controller[stripe_dashboard][type]", "full"},
                        {"controller[requirement_collection]", "stripe"},
                        {"metadata[clinic_id]", device.clinic_id}};
-  // One account per clinic and country, even when two owners click at once (Stripe keeps the
-  // key a day; the table keeps the first account after that).
-  // Keyed by the clinic alone: two owners, or a retry with another country, get one account.
+  // Keyed by the clinic alone: two owners, or a retry with another country, get one account
+  // (Stripe keeps the key a day; the table keeps the first account after that).
   std::string key = "quittance-account-" + device.clinic_id;
   if (known) key += "-after-" + known->account_id;
   StripeResponse r = ctx.stripe->platform()->post("/v1/accounts", params, key);
