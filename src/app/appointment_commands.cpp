@@ -175,8 +175,8 @@ std::string spoken_start(const std::string& starts_at) {
   return "le " + core::format_fr(*core::parse_iso_date(starts_at.substr(0, 10))) + " à " + starts_at.substr(11, 5);
 }
 
-// The deposit a policy asks for, rounded half up to the cent for a percentage.
-// `price`: what the visit costs (this version: tax included; an earlier one's: the category's price).
+// The deposit a policy asks for, rounded half up to the cent for a percentage of `price` (what
+// the visit costs: tax included for appointment.book; the category's price for appointment.create).
 std::int64_t deposit_of(const Category& c, std::int64_t price) {
   if (c.policy == "deposit_amount") return c.deposit_value;
   return (price * c.deposit_value + 5000) / 10000;

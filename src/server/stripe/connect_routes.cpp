@@ -36,6 +36,9 @@ std::optional<ConnectedAccount> account_of(SharedDatabase& db, const std::string
   return db.with([&](store::Database& d) { return find_account_of_clinic(d, clinic_id); });
 }
 
+// A server without its own accounts: its keys are the clinic's (single), or there are none.
+const char* state_without_accounts(StripeMode mode) { return mode == StripeMode::single ? "active" : "unavailable"; }
+
 // GET /api/stripe/account's answer, also given after a link or a refresh.
 Json account_answer(const ConnectContext& ctx, const std::string& clinic_id) {
   Json body = {{"ok", true}, {"mode", mode_name(ctx.stripe->mode())}};
@@ -44,7 +47,7 @@ Json account_answer(const ConnectContext& ctx, const std::string& clinic_id) {
     body.update(account_view(account));
     if (account && !account->deauthorized) body["dashboard_url"] = ctx.config->stripe_dashboard_url;
   } else {
-    body["state"] = ctx.stripe->mode() == StripeMode::single ? "active" : "unavailable";
+    body["state"] = state_without_accounts(ctx.stripe->mode());
     if (ctx.stripe->mode() == StripeMode::single) body["dashboard_url"] = ctx.config->stripe_dashboard_url;
   }
   return body;
@@ -209,10 +212,8 @@ void redirect_to_app(const ConnectContext& ctx, httplib::Response& res, const ch
 
 Json online_payments_summary(SharedDatabase& db, const StripeAccess& stripe, const std::string& clinic_id) {
   Json summary = {{"mode", mode_name(stripe.mode())}};
-  if (stripe.mode() == StripeMode::platform)
-    summary["state"] = to_string(state_of(account_of(db, clinic_id)));
-  else
-    summary["state"] = stripe.mode() == StripeMode::single ? "active" : "unavailable";
+  summary["state"] = stripe.mode() == StripeMode::platform ? to_string(state_of(account_of(db, clinic_id)))
+                                                           : state_without_accounts(stripe.mode());
   return summary;
 }
 
