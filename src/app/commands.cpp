@@ -39,6 +39,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_settings_commands(r);
     add_catalog_commands(r);
     add_patient_commands(r);
+    add_patient_merge_commands(r);
     add_invoice_commands(r);
     add_payment_commands(r);
     add_report_commands(r);

@@ -191,10 +191,11 @@ Json practice_block(store::Database& db) {
   return practice;
 }
 
-// Who a document is addressed to: its « Facturé à » payer (contact_id), else the patient.
+// Who a document is addressed to: its « Facturé à » payer (contact_id), else the patient with
+// the civilité the record gives (« Mme Léa Martin »).
 Json bill_to_block(store::Database& db, const std::string& contact, const std::string& patient,
                    const std::string& patient_name) {
-  auto st = contact.empty() ? db.prepare("SELECT name, address, email FROM patients WHERE id = ?1")
+  auto st = contact.empty() ? db.prepare("SELECT ltrim(title || ' ' || name), address, email FROM patients WHERE id = ?1")
                             : db.prepare("SELECT name, address, email FROM contacts WHERE id = ?1");
   st.bind(1, contact.empty() ? patient : contact);
   if (st.step()) return {{"name", st.column_text(0)}, {"address", st.column_text(1)}, {"email", st.column_text(2)}};

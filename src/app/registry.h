@@ -49,6 +49,7 @@ const CommandSpec* find_command(std::string_view name);
 void add_settings_commands(Registry& r);
 void add_catalog_commands(Registry& r);
 void add_patient_commands(Registry& r);
+void add_patient_merge_commands(Registry& r);  // patient_merge.cpp
 void add_invoice_commands(Registry& r);
 void add_payment_commands(Registry& r);
 void add_report_commands(Registry& r);

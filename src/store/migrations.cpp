@@ -503,6 +503,20 @@ const std::vector<Migration>& clinic_migrations() {
         CREATE INDEX appointments_by_invoice ON appointments(invoice_id);
         CREATE INDEX appointments_by_request ON appointments(request_id);
       )sql"},
+      {12, R"sql(
+        -- The patient record (docs/commands.md, « Patients »): civilité (« Mme », « M. » or
+        -- none), prénom, nom, date de naissance (YYYY-MM-DD or ''), notes for the desk. `name`
+        -- stays the name shown, sorted and searched: « Prénom Nom » once either is given.
+        ALTER TABLE patients ADD COLUMN title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN first_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN last_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+        -- An archived record is out of the patient list and search; its books stay. A record
+        -- merged into another (patient.merge) is archived and names the one kept.
+        ALTER TABLE patients ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+        ALTER TABLE patients ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
+      )sql"},
   };
   return migrations;
 }

@@ -860,3 +860,29 @@ TEST_CASE("a reminder is cancelled once the invoice is paid on its request's pag
   c.sync();
   CHECK(c.message("system-reminder-7d", paid)["error"] == "facture réglée");
 }
+
+TEST_CASE("a patient's email corrected while a reminder waits: the reminder follows it, on the device at once and when sent") {
+  Clinic c;
+  c.activate("system-reminder-7d");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@exmaple.fr");  // mistyped
+  const std::string inv = c.invoice(zoe, 6000);
+  c.sync();
+  c.run();
+  c.sync();
+  REQUIRE(c.message("system-reminder-7d", inv)["state"] == "scheduled");
+  CHECK(c.message("system-reminder-7d", inv)["recipient"] == "zoe@exmaple.fr");
+
+  c.exec({{"cmd", "patient.update"}, {"patient_id", zoe}, {"email", "zoe@example.fr"}});
+  CHECK(c.message("system-reminder-7d", inv)["recipient"] == "zoe@example.fr");  // offline, at once
+  c.sync();
+  c.run();
+  c.sync();  // the server's re-planned row comes back with the same address
+  CHECK(c.message("system-reminder-7d", inv)["recipient"] == "zoe@example.fr");
+  CHECK(c.message("system-reminder-7d", inv)["state"] == "scheduled");
+
+  c.now += 8 * 86400;
+  c.sender->sent.clear();
+  CHECK(c.run().sent == 1);
+  REQUIRE(c.sender->sent.size() == 1);
+  CHECK(c.sender->sent[0].to_address == "zoe@example.fr");
+}

@@ -269,6 +269,12 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         const bool late = row.reminder && row.due_at <= now;
         const bool superseded = late && row.due_at < latest_late[row.invoice_id];
         std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
+        // A corrected address (the patient's or the payer's) re-targets what is still to go,
+        // and the devices see it at once.
+        if (known && known->state == "scheduled" && known->recipient != row.recipient) {
+          known->recipient = row.recipient;
+          save_mail(d, clinic_id, *known, now);
+        }
         if (!known) {
           if (superseded) {
             row.state = "cancelled";
