@@ -110,6 +110,13 @@ Json service_list(Context& ctx) {
 
 Json payment_type_create(Context& ctx) {
   std::string label = require_text(ctx.cmd, "label", 80);
+  // Two entries of one name in every payment form: which one was meant could not be told.
+  auto same = ctx.db.prepare(
+      "SELECT label FROM payment_types WHERE archived = 0 AND lower(trim(label)) = lower(trim(?1))");
+  same.bind(1, label);
+  if (same.step() && !ctx.replaying) {
+    refuse("duplicate_name", "a payment type is already named \"" + same.column_text(0) + "\"", "label");
+  }
   auto st = ctx.db.prepare(
       "INSERT INTO payment_types(id, label, builtin, position) "
       "VALUES (?1, ?2, 0, (SELECT COALESCE(MAX(position), 0) + 1 FROM payment_types))");

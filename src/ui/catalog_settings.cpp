@@ -3,6 +3,11 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
 #include "app/command_id.h"
 #include "core/invoice_math.h"
 #include "ui/form.h"
@@ -29,6 +34,35 @@ std::string percent(std::int64_t bp) {
   return s + " %";
 }
 
+// Words of a label, lower-cased (ASCII letters; accents kept as typed): « Carte bancaire (TPE) »
+// gives carte, bancaire, tpe.
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out(1);
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c >= 0x80) {
+      out.back() += static_cast<char>(std::tolower(c));
+    } else if (!out.back().empty()) {
+      out.emplace_back();
+    }
+  }
+  if (out.back().empty()) out.pop_back();
+  return out;
+}
+
+// An active type the label being typed resembles (a word of three letters or more in common),
+// or "": « TPE » beside « Carte bancaire (TPE) » is most likely the same thing twice.
+std::string resembling(const app::Json& types, const std::string& typed) {
+  const std::vector<std::string> mine = words(typed);
+  for (const auto& t : types) {
+    if (t.value("archived", false)) continue;
+    const std::string label = t.value("label", std::string());
+    for (const std::string& w : words(label)) {
+      if (w.size() >= 3 && std::find(mine.begin(), mine.end(), w) != mine.end()) return label;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsState& state) {
@@ -50,6 +84,9 @@ void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsSta
   }
   ImGui::Spacing();
   text_field(tr("catalog.payment_type_label"), "##new-payment-type", &state.payment_type_label);
+  if (const std::string like = resembling(types, state.payment_type_label); !like.empty()) {
+    label(fill(tr("catalog.payment_type_resembles"), {{"label", like}}).c_str());
+  }
   if (ImGui::Button(tr_id("catalog.add_payment_type", "add-payment-type").c_str()) &&
       run(commands, {{"cmd", "payment_type.create"}, {"label", state.payment_type_label}}, state)) {
     state.payment_type_label.clear();

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/command_id.h"
@@ -155,6 +156,23 @@ void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
   }
 }
 
+// Credit waiting on the patient's account (a deposit, a payment lowered or left over, a
+// credit note's rest) while this invoice is due: offered in one click, never applied unasked.
+void draw_credit_offer(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
+  const app::Json balance =
+      result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", inv.value("patient_id", std::string())}}));
+  const std::int64_t credit = balance.value("credit", std::int64_t{0});
+  if (credit <= 0) return;
+  const std::int64_t amount = std::min(credit, inv.value("due", std::int64_t{0}));
+  const std::string text = fill(tr("invoice_page.apply_credit"), {{"amount", money(amount)}});
+  if (ImGui::Button((text + "##apply-credit").c_str())) {
+    const app::Json answer = commands.exec({{"cmd", "invoice.pay_from_account"}, {"id", app::new_command_id()},
+                                            {"invoice_id", state.invoice_id}, {"amount", amount}});
+    if (!answer.value("ok", false)) state.error_key = error_key(answer);
+  }
+  name_last_widget(text.c_str());
+}
+
 }  // namespace
 
 void open_invoice_page(InvoicePageState& state, const std::string& invoice_id) {
@@ -197,6 +215,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
            tr("pay.due") + " " + money(due))
               .c_str());
   }
+  if (!draft && status != "cancelled" && due > 0) draw_credit_offer(commands, inv, state);
   const std::string notes = inv.value("notes", std::string());
   if (!notes.empty()) muted((std::string(tr("editor.notes")) + " : " + notes).c_str());
   ImGui::Spacing();

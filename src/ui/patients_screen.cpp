@@ -10,6 +10,7 @@
 #include "ui/invoice_table.h"
 #include "ui/payment_type_picker.h"
 #include "ui/pdf_download.h"
+#include "ui/tab_row.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -20,15 +21,24 @@ namespace {
 void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   NewPatientForm& f = state.form;
   heading(tr("patients.new"));
-  text_field(tr("patients.name"), "##new-name", &f.name);
+  ImGui::BeginGroup();
+  text_field(tr("patients.record.first_name"), "##new-first-name", &f.first_name, 240);
+  ImGui::EndGroup();
+  const float top = ImGui::GetItemRectMin().y;  // « Nom » beside « Prénom », captions level
+  ImGui::SameLine();
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, top));
+  ImGui::BeginGroup();
+  text_field(tr("patients.name"), "##new-name", &f.last_name, 240);
+  ImGui::EndGroup();
   text_field(tr("patients.email"), "##new-email", &f.email);
   text_field(tr("patients.phone"), "##new-phone", &f.phone);
   text_field(tr("patients.address"), "##new-address", &f.address);
   error_text(f.error_key);
   if (ImGui::Button(tr_id("patients.create", "new-create").c_str())) {
     const std::string id = app::new_command_id();
-    app::Json answer = commands.exec({{"cmd", "patient.create"}, {"id", id}, {"name", f.name}, {"email", f.email},
-                                      {"phone", f.phone}, {"address", f.address}});
+    app::Json answer = commands.exec({{"cmd", "patient.create"}, {"id", id}, {"first_name", f.first_name},
+                                      {"last_name", f.last_name}, {"email", f.email}, {"phone", f.phone},
+                                      {"address", f.address}});
     if (answer["ok"] == true) {
       state.form = NewPatientForm{};
       state.open_patient = id;
@@ -47,16 +57,18 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
   ImGui::SameLine();
   ImGui::SetCursorPosY(ImGui::GetCursorPosY());
   if (ImGui::Button(tr_id("patients.new", "open-new").c_str())) state.form.open = true;
+  ImGui::SameLine();
+  ImGui::Checkbox(tr_id("patients.show_archived", "show-archived").c_str(), &state.archived);
   if (state.form.open) {
     draw_new_patient_form(commands, state);
     return;
   }
-  app::Json query = {{"cmd", "patient.list"}};
+  app::Json query = {{"cmd", "patient.list"}, {"archived", state.archived}};
   if (!state.search.empty()) query["search"] = state.search;
   state.list.set_query(query, data_version);
   const std::int64_t total = state.list.total(commands);
   if (total == 0) {
-    label(tr(state.search.empty() ? "patients.empty" : "patients.none_found"));
+    label(tr(state.archived ? "patients.none_archived" : state.search.empty() ? "patients.empty" : "patients.none_found"));
     return;
   }
   if (!ImGui::BeginTable("##patients", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
@@ -89,12 +101,20 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
   ImGui::EndTable();
 }
 
-void amount_box(const char* caption, std::int64_t amount) {
+void amount_box(const char* caption, std::int64_t amount, const char* note = nullptr) {
   ImGui::BeginGroup();
   label(caption);
   title(money(amount).c_str());
+  if (note) muted(note);
   ImGui::EndGroup();
   ImGui::SameLine(0, 48);
+}
+
+// What the balance's sign means, said under it: owed by the patient, or in the patient's favour.
+const char* balance_note(std::int64_t balance) {
+  if (balance > 0) return tr("patients.balance_owed");
+  if (balance < 0) return tr("patients.balance_credit");
+  return tr("patients.balance_zero");
 }
 
 // An acompte: money received before any invoice, kept as the patient's credit. Date, type
@@ -172,6 +192,24 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
   }
 }
 
+void draw_credit_notes_tab(app::CommandLayer& commands, PatientsState& state) {
+  const app::Json items = result_of(commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}}))
+                              .value("items", app::Json::array());
+  if (items.empty()) label(tr("patients.no_credit_notes"));
+  for (const auto& n : items) {
+    const std::string number = n["number"];
+    label((number + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " + tr("patients.available") + " " +
+           money(n["available"]))
+              .c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("invoice_page.pdf", std::string("credit-note-pdf-") + number).c_str())) {
+      state.pdf_error = download_pdf(commands, {{"cmd", "credit_note.document"}, {"credit_note_id", n["credit_note_id"]}},
+                                     std::string(tr("patients.credit_note_pdf_name")) + " " + number + ".pdf");
+    }
+  }
+  error_text(state.pdf_error);
+}
+
 // Returns the invoice opened from the patient's table, or "".
 std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
                               PatientsState& state, PayDialogState& pay) {
@@ -191,11 +229,21 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     state.deposit = DepositForm{};
     return opened;
   }
-  title(p["name"].get<std::string>().c_str());
+  if (state.record_of != state.open_patient) {
+    reset_patient_record(state.record);
+    state.record_of = state.open_patient;
+  }
+  title(patient_heading(p).c_str());
+  const std::string instead = draw_patient_record(commands, p, state.record);
+  if (!instead.empty()) {
+    state.open_patient = instead;
+    return opened;
+  }
+  if (state.record.editing || state.record.merging) return opened;
   app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}}));
   amount_box(tr("patients.due"), b["due"]);
   amount_box(tr("patients.credit"), b["credit"]);
-  amount_box(tr("patients.balance"), b["balance"]);
+  amount_box(tr("patients.balance"), b["balance"], balance_note(b.value("balance", std::int64_t{0})));
   ImGui::NewLine();
   draw_patient_contacts(commands, p, state.contact);
   draw_patient_cards(commands, cards, p, state.cards, state.requests);
@@ -216,58 +264,35 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     state.deposit.open = true;
     state.deposit.paid_on = today_input();
   }
-  // The online request on its own line below an open deposit form: not one of that form's buttons.
-  if (state.deposit.open) {
-    draw_deposit_form(commands, cards, state);
-    ImGui::Spacing();
-  } else {
-    ImGui::SameLine();
-  }
+  if (state.deposit.open) draw_deposit_form(commands, cards, state);
+  // The online request apart from the desk's forms: it records nothing, it asks the patient.
+  ImGui::Spacing();
+  muted(tr("request.section"));
   draw_request_form(commands, cards, p, state.requests);
   ImGui::Spacing();
-  if (ImGui::BeginTabBar("##patient-tabs")) {
-    if (ImGui::BeginTabItem(tr_id("patients.tab.invoices", "#tab-invoices").c_str())) {
-      state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
-      opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
-      ImGui::EndTabItem();
-    }
-    const ImGuiTabItemFlags select_payments = state.show_payments_tab ? ImGuiTabItemFlags_SetSelected : 0;
-    state.show_payments_tab = false;
-    if (ImGui::BeginTabItem(tr_id("patients.tab.payments", "#tab-payments").c_str(), nullptr,
-                            select_payments)) {
-      draw_payments_tab(commands, state);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(tr_id("patients.tab.credit_notes", "#tab-credit-notes").c_str())) {
-      app::Json items = result_of(commands.query({{"cmd", "credit_note.list"}, {"patient_id", state.open_patient}})).value("items", app::Json::array());
-      if (items.empty()) label(tr("patients.no_credit_notes"));
-      for (const auto& n : items) {
-        const std::string number = n["number"];
-        label((number + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " + tr("patients.available") + " " +
-               money(n["available"]))
-                  .c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton(tr_id("invoice_page.pdf", std::string("credit-note-pdf-") + number).c_str())) {
-          state.pdf_error = download_pdf(commands, {{"cmd", "credit_note.document"}, {"credit_note_id", n["credit_note_id"]}},
-                                         std::string(tr("patients.credit_note_pdf_name")) + " " + number + ".pdf");
-        }
-      }
-      error_text(state.pdf_error);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(tr_id("request.tab", "#tab-requests").c_str())) {
-      draw_requests_tab(commands, cards, state.open_patient, state.requests);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(tr_id("appointment.tab", "#tab-appointments").c_str())) {
-      draw_appointments_tab(commands, cards, p, state.appointments);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(tr_id("nav.communications", "#tab-communications").c_str())) {
-      draw_communications(commands, data_version, state.communications, state.open_patient, mail_sender(cards ? &cards->server() : nullptr));
-      ImGui::EndTabItem();
-    }
-    ImGui::EndTabBar();
+  if (state.show_payments_tab) state.tab = "#tab-payments";
+  state.show_payments_tab = false;
+  static const std::vector<TabSpec> kTabs = {
+      {"patients.tab.invoices", "#tab-invoices"},         {"patients.tab.payments", "#tab-payments"},
+      {"patients.tab.credit_notes", "#tab-credit-notes"}, {"request.tab", "#tab-requests"},
+      {"appointment.tab", "#tab-appointments"},           {"nav.communications", "#tab-communications"},
+  };
+  tab_row("##patient-tabs", kTabs, &state.tab);
+  const std::string& tab = state.tab;
+  if (tab == "#tab-invoices") {
+    state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
+    opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
+  } else if (tab == "#tab-payments") {
+    draw_payments_tab(commands, state);
+  } else if (tab == "#tab-credit-notes") {
+    draw_credit_notes_tab(commands, state);
+  } else if (tab == "#tab-requests") {
+    draw_requests_tab(commands, cards, state.open_patient, state.requests);
+  } else if (tab == "#tab-appointments") {
+    draw_appointments_tab(commands, cards, p, state.appointments);
+  } else if (tab == "#tab-communications") {
+    draw_communications(commands, data_version, state.communications, state.open_patient,
+                        mail_sender(cards ? &cards->server() : nullptr));
   }
   draw_refund_dialog(commands, cards, state.refund);
   draw_payment_edit(commands, state.payment_edit);

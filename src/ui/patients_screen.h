@@ -12,6 +12,7 @@
 #include "ui/paged_list.h"
 #include "ui/patient_contacts.h"
 #include "ui/patient_cards.h"
+#include "ui/patient_record.h"
 #include "ui/appointments_view.h"
 #include "ui/payment_requests_view.h"
 #include "ui/payment_edit_dialog.h"
@@ -22,7 +23,7 @@ namespace quittance::ui {
 
 struct NewPatientForm {
   bool open = false;
-  std::string name, email, phone, address;
+  std::string first_name, last_name, email, phone, address;
   std::string error_key;
 };
 
@@ -34,9 +35,12 @@ struct DepositForm {
 
 struct PatientsState {
   std::string search;
+  bool archived = false;  // the list shows the archived records instead
   PagedList list;
   NewPatientForm form;
   std::string open_patient;   // the patient page shown, "" for the list
+  PatientRecordState record;  // « Modifier le dossier », « Fusionner un doublon »
+  std::string record_of;      // the patient `record` was opened for
   PagedList invoices;         // the open patient's invoices
   DepositForm deposit;
   InvoiceEditorState editor;  // « Nouvelle facture » for the open patient
@@ -49,6 +53,7 @@ struct PatientsState {
   AppointmentsState appointments;      // « Rendez-vous »
   std::string pdf_error;               // a credit note's PDF that could not be made
   bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
+  std::string tab;                 // the tab shown on the patient page (tab_row.h)
 };
 
 // `cards` is null when the device has no backend. Returns the invoice opened this frame, or "".

@@ -7,6 +7,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/payment_type_picker.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -40,8 +41,12 @@ app::Json command(PaymentEditState& state) {
     state.error_key = "error.invalid_date";
     return nullptr;
   }
-  return {{"cmd", "payment.update"}, {"payment_id", state.payment_id}, {"reason", state.reason}, {"amount", *amount},
-          {"paid_on", *paid_on},     {"reference", state.reference},   {"note", state.note}};
+  app::Json cmd = {{"cmd", "payment.update"}, {"payment_id", state.payment_id}, {"reason", state.reason},
+                   {"amount", *amount},       {"paid_on", *paid_on},         {"reference", state.reference},
+                   {"note", state.note}};
+  // Sent only when changed: a type archived since stays the payment's without being refused.
+  if (state.type_id != state.recorded_type_id) cmd["payment_type_id"] = state.type_id;
+  return cmd;
 }
 
 }  // namespace
@@ -55,6 +60,7 @@ void open_payment_edit(PaymentEditState& state, const app::Json& payment, Paymen
   state.paid_on = date(payment.value("paid_on", std::string()));
   state.reference = payment.value("reference", std::string());
   state.note = payment.value("note", std::string());
+  state.type_id = state.recorded_type_id = payment.value("payment_type_id", std::string());
 }
 
 void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
@@ -79,6 +85,9 @@ void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
   if (!deleting) {
     text_field(tr("pay.amount"), "##edit-amount", &state.amount_text, 200);
     text_field(tr("pay.date"), "##edit-date", &state.paid_on, 200);
+    PaymentTypeChoices choices;
+    choices.keep_id = state.recorded_type_id;
+    payment_type_picker(commands, tr("pay.type"), "##edit-type", &state.type_id, choices);
     text_field(tr("payment_edit.reference"), "##edit-reference", &state.reference, 440);
     text_field(tr("payment_edit.note"), "##edit-note", &state.note, 440);
   }

@@ -14,6 +14,7 @@ struct PaymentEditState {
   bool open_requested = false;
   std::string payment_id;
   std::string amount_text, paid_on, reference, note, reason;
+  std::string type_id, recorded_type_id;  // as chosen, and as the payment was recorded
   std::string error_key;
 };
 

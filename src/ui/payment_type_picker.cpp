@@ -14,8 +14,9 @@ namespace quittance::ui {
 namespace {
 
 bool offered(const app::Json& type, const PaymentTypeChoices& choices) {
-  if (type.value("archived", false)) return false;
   const std::string id = type.value("payment_type_id", std::string());
+  if (!choices.keep_id.empty() && id == choices.keep_id) return true;
+  if (type.value("archived", false)) return false;
   if (id == "account" || id == "credit_note") return choices.from_credit;
   if (id == "card_online") return choices.card_online;
   return true;

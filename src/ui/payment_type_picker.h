@@ -1,5 +1,5 @@
 // The one payment-type choice of every form where money is recorded at the desk (« Payer »,
-// « Enregistrer un acompte »): the practice's active types, built-in and its own, in its order
+// « Enregistrer un acompte », a payment's correction, a refund made by hand): the practice's active types, built-in and its own, in its order
 // (Paramètres → Types de paiement), less those the form cannot use.
 #pragma once
 #include <string>
@@ -16,6 +16,9 @@ struct PaymentTypeChoices {
   bool card_online = false;
   // An entry of the form's own shown first (the pay dialog's saved card): its label and id.
   std::string extra_label, extra_id;
+  // The type a recorded payment already has (its correction, its refund): always offered,
+  // even archived since or online-only, so that opening the form never changes it unasked.
+  std::string keep_id;
 };
 
 // A combo captioned `caption` (its label above it, and the name automation and screen readers

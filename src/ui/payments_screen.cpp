@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/clock.h"
 #include "core/date.h"
 #include "ui/form.h"
@@ -84,13 +86,21 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
                                 ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##payments", 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return "";
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(tr("payments.date"), 0, 0.9f);
-  ImGui::TableSetupColumn(tr("payments.patient"), 0, 1.8f);
-  ImGui::TableSetupColumn(tr("payments.type"), 0, 1.4f);
-  ImGui::TableSetupColumn(tr("payments.reference"), 0, 1.2f);
-  ImGui::TableSetupColumn(tr("payments.amount"), 0, 0.9f);
-  ImGui::TableSetupColumn(tr("payments.unallocated"), 0, 0.9f);
-  ImGui::TableSetupColumn("", 0, 0.9f);
+  // Dates, amounts and the button keep their width; names, types and references share the
+  // rest and are cut with « … » (whole on hover) rather than push the button out of sight.
+  const std::string open_text = tr("payments.open_patient");
+  const float pad = ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().CellPadding.x * 2;
+  auto fixed = [&](const char* header, const std::string& widest) {
+    const float w = std::max(ImGui::CalcTextSize(header).x, ImGui::CalcTextSize(widest.c_str()).x) + pad;
+    ImGui::TableSetupColumn(header, ImGuiTableColumnFlags_WidthFixed, w);
+  };
+  fixed(tr("payments.date"), "00/00/0000");
+  ImGui::TableSetupColumn(tr("payments.patient"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn(tr("payments.type"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn(tr("payments.reference"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  fixed(tr("payments.amount"), money(999999));
+  fixed(tr("payments.unallocated"), money(999999));
+  fixed("", open_text);
   table_headers();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));
@@ -104,14 +114,14 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
       ImGui::TableNextColumn();
       label(date(r.value("paid_on", std::string())).c_str());
       ImGui::TableNextColumn();
-      label(r.value("patient_name", std::string()).c_str());
+      label_fitted(r.value("patient_name", std::string()));
       ImGui::TableNextColumn();
-      label(r.value("type", std::string()).c_str());
+      label_fitted(r.value("type", std::string()));
       ImGui::TableNextColumn();
       if (deleted) {
         muted(tr("payments.deleted"));
       } else {
-        label(r.value("reference", std::string()).c_str());
+        label_fitted(r.value("reference", std::string()));
       }
       ImGui::TableNextColumn();
       right_aligned(money(r.value("amount", std::int64_t{0})));
@@ -119,7 +129,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
       const std::int64_t credit = r.value("credit", std::int64_t{0});
       right_aligned(credit > 0 ? money(credit) : std::string());
       ImGui::TableNextColumn();
-      const std::string button = std::string(tr("payments.open_patient")) + "##open-payment-" +
+      const std::string button = open_text + "##open-payment-" +
                                  r.value("payment_id", std::string());
       if (ImGui::SmallButton(button.c_str())) open_patient = r.value("patient_id", std::string());
     }

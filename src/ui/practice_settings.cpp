@@ -2,6 +2,8 @@
 #include "ui/practice_settings.h"
 
 #include <imgui.h>
+
+#include <algorithm>
 #include <imgui_stdlib.h>
 
 #include "app/command_id.h"
@@ -119,6 +121,7 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   // Caption and field side by side, one row each: the whole identity fits on one screen.
   if (ImGui::BeginTable("##practice-fields", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("caption", ImGuiTableColumnFlags_WidthFixed, 330);
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
     for (const Field& f : kFields) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -126,10 +129,12 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
       label(tr(f.caption));
       ImGui::TableNextColumn();
       const std::string id = std::string("##") + f.key;
+      // As wide as asked, or the room left in a narrow window.
+      const float width = std::min(f.width, ImGui::GetContentRegionAvail().x);
       if (f.multiline) {
-        ImGui::InputTextMultiline(id.c_str(), &state.values[f.key], ImVec2(f.width, ImGui::GetTextLineHeight() * 2.6f));
+        ImGui::InputTextMultiline(id.c_str(), &state.values[f.key], ImVec2(width, ImGui::GetTextLineHeight() * 2.6f));
       } else {
-        ImGui::SetNextItemWidth(f.width);
+        ImGui::SetNextItemWidth(width);
         ImGui::InputText(id.c_str(), &state.values[f.key]);
       }
       name_last_widget(tr(f.caption));

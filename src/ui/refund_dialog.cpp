@@ -8,6 +8,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/payment_type_picker.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -55,7 +56,7 @@ void open_refund_dialog(RefundDialogState& state, const app::Json& payment, cons
   state.unknown_refunds = std::move(unknown);
   state.payment_id = payment.value("payment_id", std::string());
   state.patient_id = patient_id;
-  state.payment_type_id = payment.value("payment_type_id", std::string());
+  state.payment_type_id = state.recorded_type_id = payment.value("payment_type_id", std::string());
   state.processor_ref = payment.value("processor_ref", std::string());
   state.refundable = payment.value("refundable", std::int64_t{0});
   state.amount_text = input_amount(state.refundable);
@@ -88,7 +89,9 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
       cards && cards->refunds_available() && cards->server().connection() == sync::Connection::Online;
   title(tr("refund.title"));
   label((std::string(tr("refund.refundable")) + " " + money(state.refundable)).c_str());
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440);
   label(tr(by_card ? "refund.route_card" : "refund.route_manual"));
+  ImGui::PopTextWrapPos();
   ImGui::Spacing();
   // A refund awaiting its outcome is asked again as it was: its fields cannot change meanwhile.
   const bool frozen = by_card && !state.command_id.empty();
@@ -97,6 +100,13 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
   text_field(tr("refund.reason"), "##refund-reason", &state.reason, 440);
   text_field(tr("refund.details"), "##refund-details", &state.details, 440);
   text_field(tr("refund.date"), "##refund-date", &state.refunded_on, 200);
+  // By hand, the money goes back as the practice chooses (cash, a transfer…); a card refund
+  // goes back on the card, through Stripe.
+  if (!by_card) {
+    PaymentTypeChoices choices;
+    choices.keep_id = state.recorded_type_id;
+    payment_type_picker(commands, tr("refund.type"), "##refund-type", &state.payment_type_id, choices);
+  }
   if (frozen) ImGui::EndDisabled();
   error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
   ImGui::Spacing();

@@ -22,6 +22,7 @@ struct RefundDialogState {
   std::string payment_id;  // "" when closed
   bool open_requested = false;
   std::string patient_id, payment_type_id, processor_ref;
+  std::string recorded_type_id;  // the refunded payment's type, offered even if archived since
   std::int64_t refundable = 0;
   std::string amount_text, reason, details, refunded_on;
   std::string error_key;

@@ -11,6 +11,7 @@
 #include "ui/i18n.h"
 #include "ui/online_payments_settings.h"
 #include "ui/practice_settings.h"
+#include "ui/tab_row.h"
 #include "ui/templates_settings.h"
 #include "ui/theme.h"
 #include "ui/users_settings.h"
@@ -22,55 +23,42 @@ namespace quittance::ui {
 void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
                           SettingsState& state) {
   title(tr("settings.title"));
-  if (!ImGui::BeginTabBar("##settings-tabs")) return;
+  if (state.open_online) state.tab = "#tab-online-payments";
+  if (state.open_exports) state.tab = "#tab-exports";
+  state.open_online = state.open_exports = false;
   // "###" ids keep each tab (and what it remembers) the same across languages.
-  if (ImGui::BeginTabItem(tr_id("settings.practice.heading", "#tab-practice").c_str())) {
+  static const std::vector<TabSpec> kTabs = {
+      {"settings.practice.heading", "#tab-practice"}, {"catalog.payment_types", "#tab-payment-types"},
+      {"catalog.tax_rates", "#tab-tax-rates"},        {"catalog.services", "#tab-services"},
+      {"appointment.tab", "#tab-appointment-categories"}, {"templates.tab", "#tab-templates"},
+      {"users.tab", "#tab-users"},                    {"backend.tab", "#tab-server"},
+      {"online.tab", "#tab-online-payments"},         {"exports.tab", "#tab-exports"},
+  };
+  tab_row("##settings-tabs", kTabs, &state.tab);
+  ImGui::Spacing();
+  const std::string& tab = state.tab;
+  if (tab != "#tab-online-payments") state.online.requested = false;  // asked again when the tab is opened again
+  if (tab == "#tab-practice") {
     draw_practice_settings(commands, data_version, state.practice);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("catalog.payment_types", "#tab-payment-types").c_str())) {
+  } else if (tab == "#tab-payment-types") {
     draw_payment_types_settings(commands, state.catalog);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("catalog.tax_rates", "#tab-tax-rates").c_str())) {
+  } else if (tab == "#tab-tax-rates") {
     draw_tax_rates_settings(commands, state.catalog);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("catalog.services", "#tab-services").c_str())) {
+  } else if (tab == "#tab-services") {
     draw_services_settings(commands, state.catalog);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("appointment.tab", "#tab-appointment-categories").c_str())) {
+  } else if (tab == "#tab-appointment-categories") {
     draw_appointment_settings(commands, state.appointments);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("templates.tab", "#tab-templates").c_str())) {
+  } else if (tab == "#tab-templates") {
     draw_templates_settings(commands, state.templates, mail_sender(backend ? &backend->server() : nullptr));
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("users.tab", "#tab-users").c_str())) {
+  } else if (tab == "#tab-users") {
     draw_users_settings(commands, state.users);
-    ImGui::EndTabItem();
-  }
-  if (ImGui::BeginTabItem(tr_id("backend.tab", "#tab-server").c_str())) {
+  } else if (tab == "#tab-server") {
     draw_backend_settings(backend, state.backend);
-    ImGui::EndTabItem();
-  }
-  const ImGuiTabItemFlags online_flags = state.open_online ? ImGuiTabItemFlags_SetSelected : 0;
-  state.open_online = false;
-  if (ImGui::BeginTabItem(tr_id("online.tab", "#tab-online-payments").c_str(), nullptr, online_flags)) {
+  } else if (tab == "#tab-online-payments") {
     draw_online_payments_settings(commands, backend, state.online);
-    ImGui::EndTabItem();
-  } else {
-    state.online.requested = false;  // asked again when the tab is opened again
-  }
-  const ImGuiTabItemFlags exports_flags = state.open_exports ? ImGuiTabItemFlags_SetSelected : 0;
-  state.open_exports = false;
-  if (ImGui::BeginTabItem(tr_id("exports.tab", "#tab-exports").c_str(), nullptr, exports_flags)) {
+  } else if (tab == "#tab-exports") {
     draw_exports_settings(commands, state.exports);
-    ImGui::EndTabItem();
   }
-  ImGui::EndTabBar();
 }
 
 }  // namespace quittance::ui

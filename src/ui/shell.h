@@ -55,6 +55,7 @@ struct SettingsState {
   OnlinePaymentsState online;                 // « Paiements en ligne »: the clinic's Stripe account
   bool open_exports = false;                  // select « Exports et sauvegarde » at the next frame
   bool open_online = false;                   // select « Paiements en ligne » (back from Stripe)
+  std::string tab;                            // the tab shown (tab_row.h), "" for the first
 };
 
 struct UiState {

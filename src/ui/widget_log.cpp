@@ -67,6 +67,27 @@ void label(const char* text) {
   if (ImGui::IsItemVisible()) record(0, "text", text, r, true, false);
 }
 
+void label_fitted(const std::string& text) {
+  const float room = ImGui::GetContentRegionAvail().x;
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) {
+    label(text.c_str());
+    return;
+  }
+  // The longest start of the text, cut between characters, that fits with « … ».
+  const char* const ellipsis = "\u2026";
+  std::size_t fits = 0;
+  for (std::size_t at = 1; at <= text.size(); ++at) {
+    if (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // inside a character
+    if (ImGui::CalcTextSize((text.substr(0, at) + ellipsis).c_str()).x > room) break;
+    fits = at;
+  }
+  const std::string shown = text.substr(0, fits) + ellipsis;
+  ImGui::TextUnformatted(shown.c_str());
+  const ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  if (ImGui::IsItemVisible()) record(0, "text", text.c_str(), r, true, false);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
 void name_last_widget(const char* text) {
   const ImGuiID id = ImGui::GetItemID();
   if (!g_log.building.empty() && g_log.building.back().id == id) {

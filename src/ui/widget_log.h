@@ -23,6 +23,8 @@ void widget_log_end_frame();
 const std::vector<WidgetInfo>& widget_log_last_frame();
 // Draws text and records it (ImGui's text items have no hook).
 void label(const char* text);
+// A label cut with « … » to the room left (a table cell), the whole text on hover and in the log.
+void label_fitted(const std::string& text);
 // Gives the widget just drawn a visible label (for fields whose label is drawn above them), and
 // records it if ImGui has no hook for its kind (combo boxes): call it right after the widget.
 void name_last_widget(const char* text);

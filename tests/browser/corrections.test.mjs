@@ -108,7 +108,9 @@ test('« Rembourser » a cash deposit: recorded as a cash refund, the credit goe
   await openPatient('Zoé Lefèvre', p);
   await click(page, 'Paiements et acomptes');
   await click(page, 'Rembourser##refund-corr-deposit');
-  assert.ok((await labels(page)).some((l) => l.startsWith('Le remboursement est enregistré avec le même moyen de paiement')));
+  const shown = await labels(page);
+  assert.ok(shown.some((l) => l.startsWith('Rendez l’argent au patient')), shown.join(' | '));
+  assert.ok(shown.includes('Remboursé par'), shown.join(' | '));
   await type(page, 'Montant', '30');
   await click(page, 'Rembourser##refund-submit');
   assert.ok((await labels(page)).includes('Indiquez le motif du remboursement.'));

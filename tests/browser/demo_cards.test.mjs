@@ -50,7 +50,7 @@ test('a payment link in the demo: « Simuler le paiement (démonstration) » pla
   await exec(page, { cmd: 'invoice.issue', id: 'demo-link-iss', invoice_id: 'demo-link-inv' });
   await click(page, 'Patients');
   await click(page, `Loïc Prévost##patient-${p}`);
-  await click(page, 'Effectuer un paiement');
+  await click(page, 'Demander un paiement en ligne');
   await click(page, 'Créer le lien de paiement');
   await click(page, 'Demandes de paiement');
   const shown = await labels(page);

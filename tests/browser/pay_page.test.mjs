@@ -80,7 +80,7 @@ async function payWithCard(phone, number, { consent = false } = {}) {
 }
 
 let links;
-test('« Effectuer un paiement » on the patient page makes a link for the unpaid invoices', async () => {
+test('« Demander un paiement en ligne » on the patient page makes a link for the unpaid invoices', async () => {
   await until('paired', async () => (await page.evaluate(() => window.quittance.state())).backend?.connection === 'online');
   await exec(page, { cmd: 'settings.set', id: 'pp-name', key: 'practice.name', value: 'Cabinet de kinésithérapie Dupré' });
   await exec(page, { cmd: 'settings.set', id: 'pp-cgv', key: 'practice.cgv_url', value: 'https://cabinet-dupre.example/cgv' });
@@ -90,7 +90,7 @@ test('« Effectuer un paiement » on the patient page makes a link for the unpai
     await exec(page, { cmd: 'invoice.issue', id: `pp-iss-${n}`, invoice_id: `pp-inv-${n}` });
   }
   await openPatient('Éloïse Dupré', p);
-  await click(page, 'Effectuer un paiement');
+  await click(page, 'Demander un paiement en ligne');
   const ticked = (await page.evaluate(() => window.quittance.ui())).filter((w) => w.kind === 'checkbox' && w.key.includes('##request-invoice-'));
   assert.equal(ticked.length, 2);
   assert.ok(ticked.every((w) => w.checked), 'every unpaid invoice is ticked at first');

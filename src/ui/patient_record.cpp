@@ -1,0 +1,248 @@
+// The patient record on the patient page. See patient_record.h.
+#include "ui/patient_record.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/command_id.h"
+#include "ui/form.h"
+#include "ui/format.h"
+#include "ui/i18n.h"
+#include "ui/theme.h"
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+std::string text_of(const app::Json& j, const char* key) { return j.value(key, std::string()); }
+
+// One line for an address typed on several.
+std::string one_line(std::string text) {
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, ", ");
+  return text;
+}
+
+void open_editor(PatientRecordState& state, const app::Json& p) {
+  state = PatientRecordState{};
+  state.editing = true;
+  state.title = text_of(p, "title");
+  state.first_name = text_of(p, "first_name");
+  state.last_name = text_of(p, "last_name");
+  // A record made with one name (before the parts existed): that name, as the « Nom ».
+  if (state.first_name.empty() && state.last_name.empty()) state.last_name = text_of(p, "name");
+  state.birth_date = date(text_of(p, "birth_date"));
+  state.email = text_of(p, "email");
+  state.phone = text_of(p, "phone");
+  state.address = text_of(p, "address");
+  state.notes = text_of(p, "notes");
+  for (const auto& c : p.value("contacts", app::Json::array())) {
+    state.contacts.push_back({text_of(c, "contact_id"), text_of(c, "name"), text_of(c, "relation"), text_of(c, "email"),
+                              text_of(c, "address")});
+  }
+}
+
+// A field captioned above, in a group so that two can stand side by side: `next` puts it to
+// the right of the previous one, its caption on the same line as that one's.
+void side_field(const char* caption, const char* id, std::string* value, float width, bool next = false) {
+  if (next) {
+    const float top = ImGui::GetItemRectMin().y;  // the previous group's
+    ImGui::SameLine();
+    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, top));
+  }
+  ImGui::BeginGroup();
+  text_field(caption, id, value, width);
+  ImGui::EndGroup();
+}
+
+void multiline_field(const char* caption, const char* id, std::string* value) {
+  label(caption);
+  ImGui::InputTextMultiline(id, value, ImVec2(500, ImGui::GetTextLineHeight() * 3.2f));
+  name_last_widget(caption);
+}
+
+// Saves the record and each payer changed; stops at the first refusal, which it shows.
+void save(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
+  std::string birth;
+  if (!state.birth_date.empty()) {
+    const std::optional<std::string> iso = input_date_to_iso(state.birth_date);
+    if (!iso) {
+      state.error_key = "patients.record.bad_birth_date";
+      return;
+    }
+    birth = *iso;
+  }
+  const std::string id = text_of(p, "patient_id");
+  const app::Json answer = commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()},
+                                          {"patient_id", id}, {"title", state.title},
+                                          {"first_name", state.first_name}, {"last_name", state.last_name},
+                                          {"birth_date", birth}, {"email", state.email}, {"phone", state.phone},
+                                          {"address", state.address}, {"notes", state.notes}});
+  if (answer.value("ok", false) != true) {
+    state.error_key = error_key(answer);
+    return;
+  }
+  const app::Json before = p.value("contacts", app::Json::array());
+  for (std::size_t i = 0; i < state.contacts.size() && i < before.size(); ++i) {
+    const ContactEdit& c = state.contacts[i];
+    if (c.name == text_of(before[i], "name") && c.relation == text_of(before[i], "relation") &&
+        c.email == text_of(before[i], "email") && c.address == text_of(before[i], "address")) {
+      continue;
+    }
+    const app::Json done = commands.exec({{"cmd", "contact.update"}, {"id", app::new_command_id()},
+                                          {"contact_id", c.id}, {"name", c.name}, {"relation", c.relation},
+                                          {"email", c.email}, {"address", c.address}});
+    if (done.value("ok", false) != true) {
+      state.error_key = error_key(done);
+      return;
+    }
+  }
+  state = PatientRecordState{};
+}
+
+void draw_editor(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
+  heading(tr("patients.record.edit_title"));
+  label(tr("patients.record.title"));
+  name_last_widget(tr("patients.record.title"));
+  for (const auto& [value, key] : {std::pair{"Mme", "patients.record.title_mme"}, std::pair{"M.", "patients.record.title_m"},
+                                   std::pair{"", "patients.record.title_none"}}) {
+    if (ImGui::RadioButton(tr_id(key, std::string("title-") + key).c_str(), state.title == value)) state.title = value;
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  side_field(tr("patients.record.first_name"), "##record-first-name", &state.first_name, 240);
+  side_field(tr("patients.record.last_name"), "##record-last-name", &state.last_name, 240, true);
+  side_field(tr("patients.record.birth_date"), "##record-birth-date", &state.birth_date, 160, true);
+  side_field(tr("patients.email"), "##record-email", &state.email, 300);
+  side_field(tr("patients.phone"), "##record-phone", &state.phone, 200, true);
+  multiline_field(tr("patients.address"), "##record-address", &state.address);
+  multiline_field(tr("patients.record.notes"), "##record-notes", &state.notes);
+  for (std::size_t i = 0; i < state.contacts.size(); ++i) {
+    ContactEdit& c = state.contacts[i];
+    ImGui::PushID(static_cast<int>(i));
+    heading(tr("contacts.edit_title"));
+    side_field(tr("contacts.name"), "##contact-name", &c.name, 240);
+    side_field(tr("contacts.relation"), "##contact-relation", &c.relation, 300, true);
+    side_field(tr("contacts.email"), "##contact-email", &c.email, 300);
+    side_field(tr("contacts.address"), "##contact-address", &c.address, 400, true);
+    ImGui::PopID();
+  }
+  error_text(state.error_key);
+  if (ImGui::Button(tr_id("patients.record.save", "record-save").c_str())) save(commands, p, state);
+  ImGui::SameLine();
+  if (ImGui::Button(tr_id("pay.cancel", "record-cancel").c_str()) || escape_pressed()) state = PatientRecordState{};
+}
+
+// « Fusionner un doublon »: find the record made twice, see what will move, confirm.
+void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
+  const std::string id = text_of(p, "patient_id");
+  heading(tr("patients.merge.title"));
+  muted(fill(tr("patients.merge.help"), {{"name", text_of(p, "name")}}).c_str());
+  text_field(tr("patients.merge.search"), "##merge-search", &state.merge_search, 360);
+  if (state.merge_pick.empty() && !state.merge_search.empty()) {
+    const app::Json found = result_of(commands.query({{"cmd", "patient.list"}, {"search", state.merge_search}, {"limit", 8}}))
+                                .value("items", app::Json::array());
+    for (const auto& other : found) {
+      const std::string other_id = text_of(other, "patient_id");
+      if (other_id == id) continue;
+      const std::string contact = text_of(other, "email").empty() ? text_of(other, "phone") : text_of(other, "email");
+      const std::string text = text_of(other, "name") + (contact.empty() ? "" : "  —  " + contact) + "##merge-" + other_id;
+      if (ImGui::Selectable(text.c_str())) {
+        state.merge_pick = other_id;
+        state.merge_pick_name = text_of(other, "name");
+      }
+    }
+  }
+  if (!state.merge_pick.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 640);
+    label(fill(tr("patients.merge.confirm_text"), {{"duplicate", state.merge_pick_name}, {"name", text_of(p, "name")}}).c_str());
+    ImGui::PopTextWrapPos();
+    error_text(state.error_key);
+    if (ImGui::Button(tr_id("patients.merge.confirm", "merge-confirm").c_str())) {
+      const app::Json answer = commands.exec({{"cmd", "patient.merge"}, {"id", app::new_command_id()},
+                                              {"patient_id", id}, {"duplicate_id", state.merge_pick}});
+      if (answer.value("ok", false) == true) {
+        const app::Json moved = answer["result"].value("moved", app::Json::object());
+        auto n = [&](const char* k) { return std::to_string(moved.value(k, std::int64_t{0})); };
+        const std::string notice = fill(tr("patients.merge.done"), {{"duplicate", state.merge_pick_name},
+                                                                    {"invoices", n("invoices")},
+                                                                    {"payments", n("payments")},
+                                                                    {"credit_notes", n("credit_notes")}});
+        state = PatientRecordState{};
+        state.notice = notice;
+      } else {
+        state.error_key = error_key(answer);
+      }
+    }
+    ImGui::SameLine();
+  }
+  if (ImGui::Button(tr_id("pay.cancel", "merge-cancel").c_str()) || escape_pressed()) state = PatientRecordState{};
+}
+
+}  // namespace
+
+void reset_patient_record(PatientRecordState& state) { state = PatientRecordState{}; }
+
+std::string patient_heading(const app::Json& p) {
+  const std::string title = text_of(p, "title");
+  return (title.empty() ? "" : title + " ") + text_of(p, "name");
+}
+
+std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
+  const std::string id = text_of(p, "patient_id");
+  // Merged: this record is only a pointer to the one kept.
+  if (!text_of(p, "merged_into").empty()) {
+    label(fill(tr("patients.record.merged_into"), {{"name", text_of(p, "merged_into_name")}}).c_str());
+    if (ImGui::Button(tr_id("patients.record.open_merged", "open-merged").c_str())) return text_of(p, "merged_into");
+  } else if (p.value("archived", false)) {
+    label(tr("patients.record.archived"));
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("patients.record.unarchive", "unarchive").c_str())) {
+      commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", false}});
+    }
+  }
+  if (state.editing) {
+    draw_editor(commands, p, state);
+    return "";
+  }
+  if (state.merging) {
+    draw_merge(commands, p, state);
+    return "";
+  }
+  // What the desk needs at a glance: born, reachable at, lives at; the notes below.
+  std::string details;
+  auto add = [&](const std::string& part) {
+    if (part.empty()) return;
+    if (!details.empty()) details += "   ·   ";
+    details += part;
+  };
+  if (!text_of(p, "birth_date").empty()) {
+    const std::string title = text_of(p, "title");
+    add(fill(tr(title == "M." ? "patients.record.born_m" : title == "Mme" ? "patients.record.born_f" : "patients.record.born"),
+             {{"date", date(text_of(p, "birth_date"))}}));
+  }
+  add(text_of(p, "email").empty() ? std::string(tr("patients.record.no_email")) : text_of(p, "email"));
+  add(text_of(p, "phone"));
+  add(one_line(text_of(p, "address")));
+  ImGui::PushTextWrapPos(0.0f);  // a long address wraps at the window's edge
+  label(details.c_str());
+  if (!text_of(p, "notes").empty()) muted(text_of(p, "notes").c_str());
+  ImGui::PopTextWrapPos();
+  if (!state.notice.empty()) label(state.notice.c_str());
+  if (!text_of(p, "merged_into").empty()) return "";
+  if (ImGui::SmallButton(tr_id("patients.record.edit", "record-edit").c_str())) open_editor(state, p);
+  ImGui::SameLine();
+  if (ImGui::SmallButton(tr_id("patients.merge.open", "merge-open").c_str())) {
+    state = PatientRecordState{};
+    state.merging = true;
+  }
+  if (!p.value("archived", false)) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("patients.record.archive", "archive").c_str())) {
+      commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", true}});
+    }
+  }
+  return "";
+}
+
+}  // namespace quittance::ui

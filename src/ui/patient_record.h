@@ -1,0 +1,37 @@
+// The patient record on the patient page: who the patient is and how to reach them, shown
+// under the name and corrected in place (« Modifier le dossier », the « Facturé à » payers
+// with it), archived, or merged with a record made twice for the same person.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+namespace quittance::ui {
+
+// A « Facturé à » payer as the edit form holds it.
+struct ContactEdit {
+  std::string id, name, relation, email, address;
+};
+
+struct PatientRecordState {
+  bool editing = false;
+  std::string title, first_name, last_name, name, birth_date, email, phone, address, notes;
+  std::vector<ContactEdit> contacts;
+  bool merging = false;
+  std::string merge_search, merge_pick, merge_pick_name;
+  std::string error_key;
+  std::string notice;  // what the last merge moved, shown once
+};
+
+// Start a new patient's form empty and forget a merge in progress (another patient opened).
+void reset_patient_record(PatientRecordState& state);
+
+// `patient` is patient.get's result. Returns the patient to open instead ("" to stay): the
+// record this one was merged into, when the practitioner asks for it.
+std::string draw_patient_record(app::CommandLayer& commands, const app::Json& patient, PatientRecordState& state);
+
+// The name a page shows: « Mme Léa Martin ».
+std::string patient_heading(const app::Json& patient);
+
+}  // namespace quittance::ui
