@@ -137,8 +137,10 @@ void draw_editor(app::CommandLayer& commands, const app::Json& p, PatientRecordS
 void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
   const std::string id = text_of(p, "patient_id");
   heading(tr("patients.merge.title"));
+  ImGui::PushTextWrapPos(0.0f);
   muted(fill(tr("patients.merge.help"), {{"name", text_of(p, "name")}}).c_str());
-  text_field(tr("patients.merge.search"), "##merge-search", &state.merge_search, 360);
+  ImGui::PopTextWrapPos();
+  if (state.merge_pick.empty()) text_field(tr("patients.merge.search"), "##merge-search", &state.merge_search, 360);
   if (state.merge_pick.empty() && !state.merge_search.empty()) {
     const app::Json found = result_of(commands.query({{"cmd", "patient.list"}, {"search", state.merge_search}, {"limit", 8}}))
                                 .value("items", app::Json::array());
@@ -150,10 +152,23 @@ void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordSt
       if (ImGui::Selectable(text.c_str())) {
         state.merge_pick = other_id;
         state.merge_pick_name = text_of(other, "name");
+        state.merge_pick_contact = contact;
       }
     }
   }
   if (!state.merge_pick.empty()) {
+    // The record chosen, with what it holds: two records of one name are told apart here.
+    const app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", state.merge_pick}}));
+    label(fill(tr("patients.merge.picked"),
+               {{"name", state.merge_pick_name + (state.merge_pick_contact.empty() ? "" : " — " + state.merge_pick_contact)},
+                {"due", money(b.value("due", std::int64_t{0}))},
+                {"credit", money(b.value("credit", std::int64_t{0}))}})
+              .c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("patients.merge.other", "merge-other").c_str())) {
+      state.merge_pick.clear();
+      return;
+    }
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 640);
     label(fill(tr("patients.merge.confirm_text"), {{"duplicate", state.merge_pick_name}, {"name", text_of(p, "name")}}).c_str());
     ImGui::PopTextWrapPos();
@@ -179,6 +194,24 @@ void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordSt
   if (ImGui::Button(tr_id("pay.cancel", "merge-cancel").c_str()) || escape_pressed()) state = PatientRecordState{};
 }
 
+// « Modifier le dossier », « Fusionner un doublon », « Archiver le dossier », beside the name.
+void draw_actions(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
+  const std::string id = text_of(p, "patient_id");
+  ImGui::SameLine(0, 24);
+  if (ImGui::SmallButton(tr_id("patients.record.edit", "record-edit").c_str())) open_editor(state, p);
+  ImGui::SameLine();
+  if (ImGui::SmallButton(tr_id("patients.merge.open", "merge-open").c_str())) {
+    state = PatientRecordState{};
+    state.merging = true;
+  }
+  if (!p.value("archived", false)) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton(tr_id("patients.record.archive", "archive").c_str())) {
+      commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", true}});
+    }
+  }
+}
+
 }  // namespace
 
 void reset_patient_record(PatientRecordState& state) { state = PatientRecordState{}; }
@@ -190,10 +223,27 @@ std::string patient_heading(const app::Json& p) {
 
 std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
   const std::string id = text_of(p, "patient_id");
+  const bool merged = !text_of(p, "merged_into").empty();
+  title(patient_heading(p).c_str());
+  if (!merged && !state.editing && !state.merging) draw_actions(commands, p, state);
   // Merged: this record is only a pointer to the one kept.
-  if (!text_of(p, "merged_into").empty()) {
+  if (merged) {
     label(fill(tr("patients.record.merged_into"), {{"name", text_of(p, "merged_into_name")}}).c_str());
     if (ImGui::Button(tr_id("patients.record.open_merged", "open-merged").c_str())) return text_of(p, "merged_into");
+    // Something reached this record after the merge (made offline on a device that had not
+    // heard of it): moved on in one click, as the merge did.
+    const app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", id}}));
+    bool holds = false;
+    for (const char* k : {"invoiced", "credited", "paid", "refunded"}) holds = holds || b.value(k, std::int64_t{0}) != 0;
+    if (holds) {
+      ImGui::SameLine();
+      if (ImGui::Button(tr_id("patients.record.merge_again", "merge-again").c_str())) {
+        const app::Json answer = commands.exec({{"cmd", "patient.merge"}, {"id", app::new_command_id()},
+                                                {"patient_id", text_of(p, "merged_into")}, {"duplicate_id", id}});
+        if (answer.value("ok", false) != true) state.error_key = error_key(answer);
+      }
+      error_text(state.error_key);
+    }
   } else if (p.value("archived", false)) {
     label(tr("patients.record.archived"));
     ImGui::SameLine();
@@ -229,19 +279,6 @@ std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p,
   if (!text_of(p, "notes").empty()) muted(text_of(p, "notes").c_str());
   ImGui::PopTextWrapPos();
   if (!state.notice.empty()) label(state.notice.c_str());
-  if (!text_of(p, "merged_into").empty()) return "";
-  if (ImGui::SmallButton(tr_id("patients.record.edit", "record-edit").c_str())) open_editor(state, p);
-  ImGui::SameLine();
-  if (ImGui::SmallButton(tr_id("patients.merge.open", "merge-open").c_str())) {
-    state = PatientRecordState{};
-    state.merging = true;
-  }
-  if (!p.value("archived", false)) {
-    ImGui::SameLine();
-    if (ImGui::SmallButton(tr_id("patients.record.archive", "archive").c_str())) {
-      commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", true}});
-    }
-  }
   return "";
 }
 

@@ -19,7 +19,7 @@ struct PatientRecordState {
   std::string title, first_name, last_name, name, birth_date, email, phone, address, notes;
   std::vector<ContactEdit> contacts;
   bool merging = false;
-  std::string merge_search, merge_pick, merge_pick_name;
+  std::string merge_search, merge_pick, merge_pick_name, merge_pick_contact;
   std::string error_key;
   std::string notice;  // what the last merge moved, shown once
 };
@@ -27,8 +27,9 @@ struct PatientRecordState {
 // Start a new patient's form empty and forget a merge in progress (another patient opened).
 void reset_patient_record(PatientRecordState& state);
 
-// `patient` is patient.get's result. Returns the patient to open instead ("" to stay): the
-// record this one was merged into, when the practitioner asks for it.
+// The patient's name as the page's title, the record's actions beside it, then its details (or
+// the editor, or the merge). `patient` is patient.get's result. Returns the patient to open
+// instead ("" to stay): the record this one was merged into, when the practitioner asks for it.
 std::string draw_patient_record(app::CommandLayer& commands, const app::Json& patient, PatientRecordState& state);
 
 // The name a page shows: « Mme Léa Martin ».

@@ -2,6 +2,7 @@
 #include "ui/patients_screen.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // SeparatorEx: a vertical rule between two groups of buttons
 
 #include "app/command_id.h"
 #include "ui/form.h"
@@ -104,8 +105,11 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
 void amount_box(const char* caption, std::int64_t amount, const char* note = nullptr) {
   ImGui::BeginGroup();
   label(caption);
+  if (note) {
+    ImGui::SameLine();
+    muted(note);
+  }
   title(money(amount).c_str());
-  if (note) muted(note);
   ImGui::EndGroup();
   ImGui::SameLine(0, 48);
 }
@@ -233,7 +237,6 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     reset_patient_record(state.record);
     state.record_of = state.open_patient;
   }
-  title(patient_heading(p).c_str());
   const std::string instead = draw_patient_record(commands, p, state.record);
   if (!instead.empty()) {
     state.open_patient = instead;
@@ -264,10 +267,27 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     state.deposit.open = true;
     state.deposit.paid_on = today_input();
   }
-  if (state.deposit.open) draw_deposit_form(commands, cards, state);
-  // The online request apart from the desk's forms: it records nothing, it asks the patient.
-  ImGui::Spacing();
-  muted(tr("request.section"));
+  // The online request apart from the desk's forms (it records nothing, it asks the patient):
+  // after a separator and its caption, on the same row when it fits and no desk form is open.
+  if (state.deposit.open) {
+    draw_deposit_form(commands, cards, state);
+    ImGui::Spacing();
+  } else if (!state.requests.form.open) {
+    ImGui::SameLine(0, 16);
+    const float room = ImGui::GetContentRegionAvail().x;
+    const float needed = ImGui::CalcTextSize(tr("request.section")).x + ImGui::CalcTextSize(tr("request.open")).x + 60;
+    if (room > needed) {
+      ImGui::SeparatorEx(ImGuiSeparatorFlags_Vertical);
+      ImGui::SameLine(0, 16);
+    } else {
+      ImGui::NewLine();
+    }
+  }
+  if (!state.requests.form.open) {
+    ImGui::AlignTextToFramePadding();
+    muted(tr("request.section"));
+    ImGui::SameLine();
+  }
   draw_request_form(commands, cards, p, state.requests);
   ImGui::Spacing();
   if (state.show_payments_tab) state.tab = "#tab-payments";

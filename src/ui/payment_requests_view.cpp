@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include "app/command_id.h"
 #include "ui/form.h"
@@ -77,19 +78,16 @@ app::Json request_command(const RequestFormState& f, std::string* error_key, std
 }
 
 // The link's line: the address, « Copier le lien », and in the demo « Simuler le paiement ».
-void draw_link(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& request,
-               PaymentRequestsState& state) {
+// The link's buttons, then its address, cut with « … » to the room left (whole on hover): a
+// long address never pushes « Annuler la demande » out of the window. `more` draws the
+// caller's own buttons after these.
+void draw_link(sync::CardPayments* cards, const app::Json& request, PaymentRequestsState& state,
+               const std::function<void()>& more = {}) {
   const std::string id = request.value("request_id", std::string());
   const std::string url = pay_link(cards, request.value("path", std::string()));
-  label(url.c_str());
-  ImGui::SameLine();
   if (ImGui::SmallButton(tr_id("request.copy", std::string("copy-") + id).c_str())) {
     ImGui::SetClipboardText(url.c_str());
     state.copied_id = id;
-  }
-  if (state.copied_id == id) {
-    ImGui::SameLine();
-    muted(tr("request.copied"));
   }
   const std::string st = request.value("state", std::string());
   if (cards && cards->simulated() && link_usable(st)) {
@@ -101,7 +99,16 @@ void draw_link(app::CommandLayer& commands, sync::CardPayments* cards, const app
       });
     }
   }
-  (void)commands;
+  if (more) {
+    ImGui::SameLine();
+    more();
+  }
+  if (state.copied_id == id) {
+    ImGui::SameLine();
+    muted(tr("request.copied"));
+  }
+  ImGui::SameLine();
+  label_fitted(url);
 }
 
 }  // namespace
@@ -147,7 +154,9 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
       // « Demandes de paiement » tab says what became of it.
       if (!items.empty() && link_usable(items[0].value("state", std::string()))) {
         label(tr("request.created"));
-        draw_link(commands, cards, items[0], state);
+        ImGui::PushID("created");  // the same request's buttons are also in its tab, below
+        draw_link(cards, items[0], state);
+        ImGui::PopID();
       }
     }
     return;
@@ -265,13 +274,13 @@ void draw_requests_tab(app::CommandLayer& commands, sync::CardPayments* cards, c
     }
     if (link_usable(st)) {
       ImGui::Indent();
-      draw_link(commands, cards, r, state);
-      ImGui::SameLine();
-      if (ImGui::SmallButton((std::string(tr("request.cancel")) + id_suffix("cancel-request-" + id)).c_str())) {
-        app::Json answer = commands.exec({{"cmd", "payment_request.cancel"}, {"id", app::new_command_id()},
-                                          {"request_id", id}});
-        state.message_key = answer["ok"] == true ? "" : error_key(answer);
-      }
+      draw_link(cards, r, state, [&] {
+        if (ImGui::SmallButton((std::string(tr("request.cancel")) + id_suffix("cancel-request-" + id)).c_str())) {
+          app::Json answer = commands.exec({{"cmd", "payment_request.cancel"}, {"id", app::new_command_id()},
+                                            {"request_id", id}});
+          state.message_key = answer["ok"] == true ? "" : error_key(answer);
+        }
+      });
       ImGui::Unindent();
     }
   }

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appSession, click, euros, settle, labels, putOffNotices, resultsDir, widget, type } from './harness.mjs';
+import { appSession, click, euros, findOnScreen, settle, labels, putOffNotices, resultsDir, widget, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -33,16 +33,8 @@ function daysAgo(n) {
 
 
 // Waits until a label satisfying `match` (a string or a RegExp) is on screen; returns it.
-async function waitForLabel(match, timeoutMs = 10000) {
-  const start = Date.now();
-  for (;;) {
-    const shown = await labels(page);
-    const found = shown.find((l) => (typeof match === 'string' ? l === match : match.test(l)));
-    if (found) return found;
-    if (Date.now() - start > timeoutMs) throw new Error(`"${match}" never shown; on screen: ${shown.join(' | ')}`);
-    await page.waitForTimeout(50);
-  }
-}
+const waitForLabel = (match, timeout = 10000) => findOnScreen(page,
+  (shown) => shown.find((l) => (typeof match === 'string' ? l === match : match.test(l))), { timeout, what: `"${match}"` });
 
 async function download(label) {
   const [file] = await Promise.all([page.waitForEvent('download'), click(page, label)]);

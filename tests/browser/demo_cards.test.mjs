@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { click, labels, launch, newProfile, openApp, resultsDir, settle, startServer, exec, query } from './harness.mjs';
+import { click, findOnScreen, labels, launch, newProfile, openApp, resultsDir, settle, startServer, exec, query } from './harness.mjs';
 
 let server, context, page;
 before(async () => {
@@ -53,9 +53,8 @@ test('a payment link in the demo: « Simuler le paiement (démonstration) » pla
   await click(page, 'Demander un paiement en ligne');
   await click(page, 'Créer le lien de paiement');
   await click(page, 'Demandes de paiement');
-  const shown = await labels(page);
-  assert.ok(shown.some((l) => l.startsWith('Démonstration : ces liens ne mènent à aucune page')), shown.join(' | '));
-  await click(page, (await labels(page)).find((l) => l.startsWith('Simuler le paiement')));
+  await findOnScreen(page, (shown) => shown.some((l) => l.startsWith('Démonstration : ces liens ne mènent à aucune page')));
+  await click(page, await findOnScreen(page, (shown) => shown.find((l) => l.startsWith('Simuler le paiement'))));
   for (let i = 0; i < 50 && (await query(page, { cmd: 'invoice.get', invoice_id: 'demo-link-inv' })).result.status !== 'paid'; i++) {
     await page.waitForTimeout(100);
   }

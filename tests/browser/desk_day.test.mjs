@@ -173,6 +173,7 @@ test('a day at the desk, by clicks: set-up, invoice, payments, deposit, credit, 
   await click(page, 'Fusionner un doublon');
   await type(page, 'Dossier en double', 'Lea');
   await click(page, (await labels(page)).find((l) => l.startsWith('Lea Martin  —  06 12 34 56 78')));
+  await waitForLabels(page, [`Dossier en double : Lea Martin — 06 12 34 56 78 (à payer ${euros(0)}, crédit ${euros(1500)})`]);
   await page.screenshot({ path: path.join(resultsDir, 'desk-day-merge.png') });
   await click(page, 'Fusionner dans ce dossier');
   await waitForLabels(page, ['Fusion faite : 0 facture(s), 1 paiement(s) et 0 avoir(s) de « Lea Martin » sont maintenant dans ce dossier.']);

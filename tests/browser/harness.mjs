@@ -112,10 +112,25 @@ export function appSession() {
 
 // The widget whose visible label is `label` (or whose full ImGui key is), from the last frame.
 // An interactive widget wins over a text with the same words (a field and its label above it).
+// Only what is in view is drawn: a widget below (or above) the fold is scrolled to, with the
+// mouse wheel over the screen's scroll bar, as a user would.
 export async function widget(page, label) {
-  const widgets = await page.evaluate(() => window.quittance.ui());
-  const matches = widgets.filter((w) => w.label === label || w.key === label);
-  const found = matches.find((w) => w.kind !== 'text') || matches[0];
+  const { height } = page.viewportSize();
+  const find = async () => {
+    const widgets = await page.evaluate(() => window.quittance.ui());
+    const matches = widgets.filter((w) => w.label === label || w.key === label);
+    const found = matches.find((w) => w.kind !== 'text') || matches[0];
+    // Whole, and above the status bar (the bottom 30 pixels).
+    const inView = found && found.y >= 0 && found.y + found.h <= height - 30;
+    return { widgets, found: inView ? found : undefined };
+  };
+  let { widgets, found } = await find();
+  for (const [steps, dy] of [[8, 300], [16, -300]]) {
+    for (let i = 0; !found && i < steps; i++) {
+      await scroll(page, dy);
+      ({ widgets, found } = await find());
+    }
+  }
   if (!found) {
     throw new Error(`no widget "${label}" among: ${widgets.map((w) => w.label).join(' | ')}`);
   }
@@ -157,19 +172,46 @@ export async function eventually(probe, { timeout = 5000, what = 'condition' } =
   }
 }
 
-// Waits until every one of `texts` is on screen; the error lists what the screen shows.
+// One turn of the mouse wheel over the screen's scroll bar (down for dy > 0).
+export async function scroll(page, dy) {
+  const { width, height } = page.viewportSize();
+  await page.mouse.move(width - 6, height / 2);
+  await page.mouse.wheel(0, dy);
+  await settle(page);
+}
+
+// Polls `find(labels)` until it returns a truthy value, which it returns. Only what is in view
+// is drawn: between two looks the screen is scrolled, six turns down then twelve up, so a text
+// below the fold is read as a user reads it.
+export async function findOnScreen(page, find, { timeout = 5000, what = 'text' } = {}) {
+  const deadline = Date.now() + timeout;
+  const turns = [...Array(6).fill(300), ...Array(12).fill(-300)];
+  for (let i = 0; ; i++) {
+    const shown = await labels(page);
+    const found = find(shown);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`${what} not on screen: ${shown.join(' | ')}`);
+    if (i % 2 === 1) await scroll(page, turns[(i >> 1) % turns.length]);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Waits until every one of `texts` has been on screen (scrolled to if needed); returns the
+// labels of the last look. The error names what is missing and lists what the screen shows.
 export async function waitForLabels(page, texts, { timeout = 5000 } = {}) {
-  let shown = [];
+  const seen = new Set();
+  let last = [];
   try {
-    await eventually(async () => {
-      shown = await labels(page);
-      return texts.every((t) => shown.includes(t));
+    await findOnScreen(page, (shown) => {
+      last = shown;
+      for (const t of texts) if (shown.includes(t)) seen.add(t);
+      return texts.every((t) => seen.has(t));
     }, { timeout });
   } catch {
-    const missing = texts.filter((t) => !shown.includes(t));
-    throw new Error(`${missing.map((t) => `"${t}"`).join(', ')} not on screen: ${shown.join(' | ')}`);
+    const missing = texts.filter((t) => !seen.has(t));
+    throw new Error(`${missing.map((t) => `"${t}"`).join(', ')} not on screen: ${last.join(' | ')}`);
   }
-  return shown;
+  return last;
 }
 
 // The page's command layer (window.quittance.exec / query), as the tests set up their data.

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { click, euros, eventually, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
+import { click, euros, eventually, findOnScreen, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
 import { startServerWithStripe } from './stripe.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,10 +34,8 @@ after(async () => {
 // Polls `check` (truthy when done) for up to `ms`: the harness's eventually(), with the long
 // waits a webhook or a sync takes.
 const until = (what, check, ms = 30000) => eventually(check, { timeout: ms, what });
-const shown = async (text) => until(`« ${text} » on screen`, async () => {
-  await settle(page);
-  return (await labels(page)).find((l) => l.startsWith(text));
-});
+const shown = async (text) => findOnScreen(page, (labels) => labels.find((l) => l.startsWith(text)),
+  { timeout: 30000, what: `« ${text} »` });
 // The device's operations reached the server (the link works from then on).
 const synced = () => until('the operations sent', async () => {
   const s = await page.evaluate(() => window.quittance.state());
