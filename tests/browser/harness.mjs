@@ -120,8 +120,10 @@ export async function widget(page, label) {
     const widgets = await page.evaluate(() => window.quittance.ui());
     const matches = widgets.filter((w) => w.label === label || w.key === label);
     const found = matches.find((w) => w.kind !== 'text') || matches[0];
-    // Whole, and above the status bar (the bottom 30 pixels).
-    const inView = found && found.y >= 0 && found.y + found.h <= height - 30;
+    // Whole, and either above the status bar (the bottom 30 pixels) or in it: not half hidden
+    // under it.
+    const inView = found && found.y >= 0 && found.y + found.h <= height &&
+      (found.y + found.h <= height - 30 || found.y >= height - 30);
     return { widgets, found: inView ? found : undefined };
   };
   let { widgets, found } = await find();
