@@ -93,7 +93,7 @@ void run_export(app::CommandLayer& commands, ExportsState& state, const ExportKi
 
 void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   heading(tr("exports.csv.heading"));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  push_wrap(760);
   muted(tr("exports.csv.help"));
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
@@ -152,7 +152,7 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
 
 void draw_backup(app::CommandLayer& commands, ExportsState& state) {
   heading(tr("exports.backup.heading"));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  push_wrap(760);
   muted(tr("exports.backup.help"));
   ImGui::PopTextWrapPos();
   const bool can = platform().download && platform().backup;
@@ -201,7 +201,7 @@ void picked(ExportsState* state, std::string name, Bytes bytes) {
 
 void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   heading(tr("exports.restore.heading"));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  push_wrap(760);
   muted(tr("exports.restore.help"));
   // Replacing the whole books is the owner's decision (the platform refuses it to others too).
   const bool owner = result_of(commands.query({{"cmd", "app.info"}})).value("role", std::string()) == "owner";
@@ -218,7 +218,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   }
   if (!can || busy) ImGui::EndDisabled();
 
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 760);
+  push_wrap(760);
   switch (state.restore) {
     case R::None:
       break;

@@ -3,6 +3,8 @@
 
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 #include "ui/i18n.h"
 #include "ui/sign_in.h"
 #include "ui/widget_log.h"
@@ -15,6 +17,10 @@ bool text_field(const char* text, const char* id, std::string* value, float widt
   const bool entered = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
   name_last_widget(text);
   return entered;
+}
+
+void push_wrap(float width) {
+  ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + width, ImGui::GetContentRegionMax().x));
 }
 
 void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width) {

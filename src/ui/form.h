@@ -22,6 +22,9 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
+// Text wraps at `width` from here, or sooner at the window's edge (a narrow window); pair with
+// ImGui::PopTextWrapPos().
+void push_wrap(float width);
 // A label pushed to the right of the space left (an amount in a table cell).
 void right_aligned(const std::string& text);
 // ImGui::TableHeadersRow(), each header recorded under its name so a test can click it to sort.

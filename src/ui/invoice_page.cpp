@@ -135,7 +135,7 @@ void draw_identity_warning(app::CommandLayer& commands) {
 
 void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
   ImGui::Spacing();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 600);
+  push_wrap(600);
   label(tr("invoice_page.cancel_help"));
   ImGui::PopTextWrapPos();
   text_field(tr("invoice_page.cancel_reason"), "##cancel-reason", &state.cancel_reason, 500);

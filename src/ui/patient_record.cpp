@@ -169,7 +169,7 @@ void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordSt
       state.merge_pick.clear();
       return;
     }
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 640);
+    push_wrap(640);
     label(fill(tr("patients.merge.confirm_text"), {{"duplicate", state.merge_pick_name}, {"name", text_of(p, "name")}}).c_str());
     ImGui::PopTextWrapPos();
     error_text(state.error_key);

@@ -78,7 +78,7 @@ void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
   }
   const bool deleting = state.mode == PaymentEditState::Mode::Delete;
   title(tr(deleting ? "payment_edit.delete_title" : "payment_edit.edit_title"));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440);
+  push_wrap(440);
   label(tr(deleting ? "payment_edit.delete_help" : "payment_edit.edit_help"));
   ImGui::PopTextWrapPos();
   ImGui::Spacing();

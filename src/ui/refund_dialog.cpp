@@ -89,7 +89,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
       cards && cards->refunds_available() && cards->server().connection() == sync::Connection::Online;
   title(tr("refund.title"));
   label((std::string(tr("refund.refundable")) + " " + money(state.refundable)).c_str());
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 440);
+  push_wrap(440);
   label(tr(by_card ? "refund.route_card" : "refund.route_manual"));
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
