@@ -42,6 +42,18 @@ void require_patient(store::Database& db, const std::string& patient_id) {
   }
 }
 
+std::string current_record(store::Database& db, const std::string& patient_id) {
+  std::string id = patient_id;
+  // Merging into a merged record is refused, so chains end; the bound is a guard, not a rule.
+  for (int hop = 0; hop < 32; ++hop) {
+    auto st = db.prepare("SELECT merged_into FROM patients WHERE id = ?1");
+    st.bind(1, id);
+    if (!st.step() || st.column_text(0).empty()) break;
+    id = st.column_text(0);
+  }
+  return id;
+}
+
 Invoice require_invoice(store::Database& db, const std::string& invoice_id) {
   auto st = db.prepare(
       "SELECT id, patient_id, state, currency, COALESCE(issued_on, ''), total, settled FROM invoices WHERE id = ?1");

@@ -33,6 +33,10 @@ struct Source {
 };
 
 void require_patient(store::Database& db, const std::string& patient_id);
+// The record a patient id stands for now: itself, or the record it was merged into (followed
+// to the end: patient.merge). A fact the server writes names the patient as it knew them when
+// the payment began, perhaps before a device merged that record. An unknown id is returned as is.
+std::string current_record(store::Database& db, const std::string& patient_id);
 Invoice require_invoice(store::Database& db, const std::string& invoice_id);
 Source require_source(store::Database& db, SourceKind kind, const std::string& id);
 std::string practice_currency(store::Database& db);

@@ -8,6 +8,7 @@
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/message_events.h"
+#include "app/ledger.h"
 #include "app/registry.h"
 
 namespace quittance::app {
@@ -109,7 +110,9 @@ Json record_message_update(Context& ctx, const Json& data) {
       "sent_at = excluded.sent_at, error = excluded.error, attempts = excluded.attempts, template_name = "
       "excluded.template_name, cancel_requested = cancel_requested AND excluded.state = 'scheduled', "
       "retry_requested = CASE WHEN excluded.state = 'failed' AND excluded.attempts = attempts THEN retry_requested END");
-  st.bind(1, id).bind(2, require_string(data, "invoice_id", 64)).bind(3, require_string(data, "patient_id", 64));
+  // The server's outbox keeps the patient it planned for; a record merged since is the kept one's.
+  st.bind(1, id).bind(2, require_string(data, "invoice_id", 64));
+  st.bind(3, ledger::current_record(ctx.db, require_string(data, "patient_id", 64)));
   st.bind(4, require_string(data, "template_id", 64)).bind(5, optional_string(data, "template_name", 200));
   st.bind(6, optional_string(data, "recipient", 300)).bind(7, require_string(data, "due_at", 30)).bind(8, state);
   st.bind(9, optional_string(data, "sent_at", 30)).bind(10, optional_string(data, "error", 500));

@@ -4,6 +4,7 @@
 #include "core/date.h"
 #include "core/email_address.h"
 #include "app/ledger.h"
+#include "app/patient_merge.h"
 #include "app/registry.h"
 #include "app/update_column.h"
 
@@ -71,11 +72,19 @@ std::string display_name(const std::string& first, const std::string& last, cons
 
 bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
+// A name part as typed, without the spaces around it (« Léa » and « Martin », never « Léa  Martin »).
+std::string name_part(const Json& cmd, const char* field) {
+  const std::string s = optional_string(cmd, field, 100);
+  const std::size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 Json patient_create(Context& ctx) {
-  const std::string first = optional_string(ctx.cmd, "first_name", 100);
-  const std::string last = optional_string(ctx.cmd, "last_name", 100);
-  const std::string name = blank(first) && blank(last) ? require_text(ctx.cmd, "name")
-                                                        : display_name(first, last, "");
+  const std::string first = name_part(ctx.cmd, "first_name");
+  const std::string last = name_part(ctx.cmd, "last_name");
+  const std::string name = first.empty() && last.empty() ? require_text(ctx.cmd, "name")
+                                                         : display_name(first, last, "");
   auto st = ctx.db.prepare(
       "INSERT INTO patients(id, name, email, phone, address, reminders, created_at, title, first_name, last_name, "
       "birth_date, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -95,14 +104,18 @@ Json patient_create(Context& ctx) {
 void retarget_mail(store::Database& db, const std::string& patient_id, const std::string& contact_id,
                    const std::string& old_address, const std::string& new_address) {
   if (old_address == new_address || old_address.empty()) return;
+  // Failed ones too: a wrong address is the usual reason, and « Réessayer » sends to the new one.
   auto m = db.prepare(
-      "UPDATE messages SET recipient = ?3 WHERE patient_id = ?1 AND state = 'scheduled' AND recipient = ?2 AND "
-      "COALESCE((SELECT contact_id FROM invoices WHERE id = messages.invoice_id), '') = ?4");
+      "UPDATE messages SET recipient = ?3 WHERE patient_id = ?1 AND state IN ('scheduled', 'failed') AND "
+      "recipient = ?2 AND COALESCE((SELECT contact_id FROM invoices WHERE id = messages.invoice_id), '') = ?4");
   m.bind(1, patient_id).bind(2, old_address).bind(3, new_address).bind(4, contact_id);
   m.step();
+  // A payment request's email not sent yet (an open request whose email the server has not
+  // reported sent): one sent already keeps the address it went to.
   auto r = db.prepare(
       "UPDATE payment_requests SET recipient = ?3 WHERE patient_id = ?1 AND recipient = ?2 AND send_email = 1 AND "
-      "state IN ('sent', 'opened', 'failed')");
+      "state IN ('sent', 'opened', 'failed') AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.state = 'sent' AND "
+      "m.id LIKE '%:' || payment_requests.id)");  // a request's email is "<template>:<request>"
   r.bind(1, patient_id).bind(2, old_address).bind(3, new_address);
   r.step();
 }
@@ -118,11 +131,11 @@ Json patient_update(Context& ctx) {
   ledger::require_patient(ctx.db, id);
   auto set = [&](const char* column, const auto& value) { update_column(ctx.db, "patients", id, column, value); };
   if (has(ctx.cmd, "first_name") || has(ctx.cmd, "last_name")) {
-    const std::string first = has(ctx.cmd, "first_name") ? optional_string(ctx.cmd, "first_name", 100)
+    const std::string first = has(ctx.cmd, "first_name") ? name_part(ctx.cmd, "first_name")
                                                           : column_of(ctx.db, "patients", "first_name", id);
-    const std::string last = has(ctx.cmd, "last_name") ? optional_string(ctx.cmd, "last_name", 100)
+    const std::string last = has(ctx.cmd, "last_name") ? name_part(ctx.cmd, "last_name")
                                                         : column_of(ctx.db, "patients", "last_name", id);
-    if (blank(first) && blank(last) && !has(ctx.cmd, "name")) {
+    if (first.empty() && last.empty() && !has(ctx.cmd, "name")) {
       refuse("invalid_argument", "a patient keeps a first or a last name", "last_name");
     }
     set("first_name", first);
@@ -164,6 +177,7 @@ Json patient_get(Context& ctx) {
   p["contacts"] = std::move(contacts);
   if (!p["merged_into"].get<std::string>().empty()) {
     p["merged_into_name"] = column_of(ctx.db, "patients", "name", p["merged_into"]);
+    p["left_behind"] = rows_naming(ctx.db, id);
   }
   return p;
 }

@@ -1,5 +1,7 @@
 // Archiving a patient's record, and merging two records made for one person
 // (docs/commands.md, « Patients »): the books are never deleted, only moved to the record kept.
+#include "app/patient_merge.h"
+
 #include "app/args.h"
 #include "app/command_error.h"
 #include "app/ledger.h"
@@ -52,15 +54,28 @@ constexpr std::pair<const char*, const char*> kMoved[] = {
     {"card_attempts", "card_attempts"},
 };
 
+}  // namespace
+
+std::int64_t rows_naming(store::Database& db, const std::string& patient_id) {
+  std::int64_t n = 0;
+  for (const auto& [table, label] : kMoved) {
+    n += count_of(db, std::string("SELECT COUNT(*) FROM ") + table + " WHERE patient_id = ?1", patient_id);
+  }
+  return n;
+}
+
+namespace {
+
 // The duplicate's details fill what the kept record lacks; the kept record's own win. Notes
-// are put together, the duplicate's after.
-void fill_blanks(store::Database& db, const std::string& kept, const std::string& duplicate) {
+// are put together, the duplicate's after, once: `first` is false when merging again.
+void fill_blanks(store::Database& db, const std::string& kept, const std::string& duplicate, bool first) {
   for (const char* column : {"email", "phone", "address", "title", "birth_date"}) {
     auto st = db.prepare(std::string("UPDATE patients SET ") + column + " = (SELECT " + column +
                          " FROM patients WHERE id = ?2) WHERE id = ?1 AND " + column + " = ''");
     st.bind(1, kept).bind(2, duplicate);
     st.step();
   }
+  if (!first) return;
   auto notes = db.prepare(
       "UPDATE patients SET notes = ltrim(notes || char(10) || (SELECT notes FROM patients WHERE id = ?2), char(10)) "
       "WHERE id = ?1 AND (SELECT notes FROM patients WHERE id = ?2) != ''");
@@ -98,7 +113,7 @@ Json patient_merge(Context& ctx) {
     st.step();
     moved[label] = ctx.db.total_changes() - before;
   }
-  fill_blanks(ctx.db, kept, duplicate);
+  fill_blanks(ctx.db, kept, duplicate, d.merged_into.empty());
   auto st = ctx.db.prepare("UPDATE patients SET archived = 1, merged_into = ?1 WHERE id = ?2");
   st.bind(1, kept).bind(2, duplicate);
   st.step();

@@ -56,8 +56,11 @@ std::string by_processor_ref(store::Database& db, const char* table, const std::
 }
 
 Json record_payment(Context& ctx, const Json& data) {
-  const std::string patient = require_string(data, "patient_id", 64);
-  ledger::require_patient(ctx.db, patient);
+  // The record kept, when the patient's was merged while the payment was under way: the
+  // request and the invoice moved there with it.
+  const std::string named = require_string(data, "patient_id", 64);
+  ledger::require_patient(ctx.db, named);
+  const std::string patient = ledger::current_record(ctx.db, named);
   const std::string intent = require_string(data, "payment_intent_id", 255);
   if (std::string known = by_processor_ref(ctx.db, "payments", intent); !known.empty())
     return Json{{"applied", false}, {"payment_id", known}};
@@ -174,8 +177,9 @@ Json remove_card(Context& ctx, const Json& data) {
 }
 
 Json record_attempt(Context& ctx, const std::string& status, const Json& data) {
-  const std::string patient = require_string(data, "patient_id", 64);
-  if (!patient_exists(ctx.db, patient)) return Json{{"applied", false}};
+  const std::string named = require_string(data, "patient_id", 64);
+  if (!patient_exists(ctx.db, named)) return Json{{"applied", false}};
+  const std::string patient = ledger::current_record(ctx.db, named);
   auto st = ctx.db.prepare(
       "INSERT INTO card_attempts(id, patient_id, invoice_id, amount, status, decline_code, at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");

@@ -4,6 +4,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <map>
+
 #include "app/command_id.h"
 #include "ui/form.h"
 #include "ui/format.h"
@@ -23,6 +25,8 @@ std::string one_line(std::string text) {
   return text;
 }
 
+std::map<std::string, std::string> record_fields(const PatientRecordState& state, const std::string& birth_iso);
+
 void open_editor(PatientRecordState& state, const app::Json& p) {
   state = PatientRecordState{};
   state.editing = true;
@@ -40,6 +44,8 @@ void open_editor(PatientRecordState& state, const app::Json& p) {
     state.contacts.push_back({text_of(c, "contact_id"), text_of(c, "name"), text_of(c, "relation"), text_of(c, "email"),
                               text_of(c, "address")});
   }
+  state.contacts_before = state.contacts;
+  state.before = record_fields(state, text_of(p, "birth_date"));
 }
 
 // A field captioned above, in a group so that two can stand side by side: `next` puts it to
@@ -61,7 +67,16 @@ void multiline_field(const char* caption, const char* id, std::string* value) {
   name_last_widget(caption);
 }
 
-// Saves the record and each payer changed; stops at the first refusal, which it shows.
+// The record's fields as patient.update names them, from the form (birth date as ISO).
+std::map<std::string, std::string> record_fields(const PatientRecordState& state, const std::string& birth_iso) {
+  return {{"title", state.title},       {"first_name", state.first_name}, {"last_name", state.last_name},
+          {"birth_date", birth_iso},    {"email", state.email},           {"phone", state.phone},
+          {"address", state.address},   {"notes", state.notes}};
+}
+
+// Saves what was changed in the form, the record then each payer, and nothing else: a
+// correction another device made meanwhile to another field is not undone. Stops at the first
+// refusal, which it shows.
 void save(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
   std::string birth;
   if (!state.birth_date.empty()) {
@@ -72,26 +87,33 @@ void save(app::CommandLayer& commands, const app::Json& p, PatientRecordState& s
     }
     birth = *iso;
   }
-  const std::string id = text_of(p, "patient_id");
-  const app::Json answer = commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()},
-                                          {"patient_id", id}, {"title", state.title},
-                                          {"first_name", state.first_name}, {"last_name", state.last_name},
-                                          {"birth_date", birth}, {"email", state.email}, {"phone", state.phone},
-                                          {"address", state.address}, {"notes", state.notes}});
-  if (answer.value("ok", false) != true) {
-    state.error_key = error_key(answer);
-    return;
+  app::Json cmd = {{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", text_of(p, "patient_id")}};
+  const auto now = record_fields(state, birth);
+  for (const auto& [field, value] : now) {
+    if (state.before.at(field) != value) cmd[field] = value;
   }
-  const app::Json before = p.value("contacts", app::Json::array());
-  for (std::size_t i = 0; i < state.contacts.size() && i < before.size(); ++i) {
-    const ContactEdit& c = state.contacts[i];
-    if (c.name == text_of(before[i], "name") && c.relation == text_of(before[i], "relation") &&
-        c.email == text_of(before[i], "email") && c.address == text_of(before[i], "address")) {
-      continue;
+  // The name is made of both parts: one changed sends the other with it.
+  if (cmd.contains("first_name") || cmd.contains("last_name")) {
+    cmd["first_name"] = state.first_name;
+    cmd["last_name"] = state.last_name;
+  }
+  if (cmd.size() > 3) {
+    const app::Json answer = commands.exec(cmd);
+    if (answer.value("ok", false) != true) {
+      state.error_key = error_key(answer);
+      return;
     }
-    const app::Json done = commands.exec({{"cmd", "contact.update"}, {"id", app::new_command_id()},
-                                          {"contact_id", c.id}, {"name", c.name}, {"relation", c.relation},
-                                          {"email", c.email}, {"address", c.address}});
+  }
+  for (std::size_t i = 0; i < state.contacts.size() && i < state.contacts_before.size(); ++i) {
+    const ContactEdit& c = state.contacts[i];
+    const ContactEdit& was = state.contacts_before[i];
+    app::Json update = {{"cmd", "contact.update"}, {"id", app::new_command_id()}, {"contact_id", c.id}};
+    if (c.name != was.name) update["name"] = c.name;
+    if (c.relation != was.relation) update["relation"] = c.relation;
+    if (c.email != was.email) update["email"] = c.email;
+    if (c.address != was.address) update["address"] = c.address;
+    if (update.size() == 3) continue;
+    const app::Json done = commands.exec(update);
     if (done.value("ok", false) != true) {
       state.error_key = error_key(done);
       return;
@@ -232,10 +254,7 @@ std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p,
     if (ImGui::Button(tr_id("patients.record.open_merged", "open-merged").c_str())) return text_of(p, "merged_into");
     // Something reached this record after the merge (made offline on a device that had not
     // heard of it): moved on in one click, as the merge did.
-    const app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", id}}));
-    bool holds = false;
-    for (const char* k : {"invoiced", "credited", "paid", "refunded"}) holds = holds || b.value(k, std::int64_t{0}) != 0;
-    if (holds) {
+    if (p.value("left_behind", std::int64_t{0}) > 0) {
       ImGui::SameLine();
       if (ImGui::Button(tr_id("patients.record.merge_again", "merge-again").c_str())) {
         const app::Json answer = commands.exec({{"cmd", "patient.merge"}, {"id", app::new_command_id()},

@@ -2,6 +2,7 @@
 // under the name and corrected in place (« Modifier le dossier », the « Facturé à » payers
 // with it), archived, or merged with a record made twice for the same person.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ struct ContactEdit {
 struct PatientRecordState {
   bool editing = false;
   std::string title, first_name, last_name, name, birth_date, email, phone, address, notes;
-  std::vector<ContactEdit> contacts;
+  std::vector<ContactEdit> contacts, contacts_before;  // as edited, and as the form opened
+  std::map<std::string, std::string> before;          // the record's fields as the form opened
   bool merging = false;
   std::string merge_search, merge_pick, merge_pick_name, merge_pick_contact;
   std::string error_key;

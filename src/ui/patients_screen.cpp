@@ -72,14 +72,16 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
     label(tr(state.archived ? "patients.none_archived" : state.search.empty() ? "patients.empty" : "patients.none_found"));
     return;
   }
-  if (!ImGui::BeginTable("##patients", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+  // The birth date tells two patients of one name apart.
+  if (!ImGui::BeginTable("##patients", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
                          ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     return;
   }
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(tr("patients.name"));
-  ImGui::TableSetupColumn(tr("patients.email"));
-  ImGui::TableSetupColumn(tr("patients.phone"));
+  ImGui::TableSetupColumn(tr("patients.name"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn(tr("patients.record.born_column"), ImGuiTableColumnFlags_WidthStretch, 0.6f);
+  ImGui::TableSetupColumn(tr("patients.email"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn(tr("patients.phone"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));
@@ -94,9 +96,11 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
         state.open_patient = id;
       }
       ImGui::TableNextColumn();
-      label((*row)["email"].get<std::string>().c_str());
+      label(date(row->value("birth_date", std::string())).c_str());
       ImGui::TableNextColumn();
-      label((*row)["phone"].get<std::string>().c_str());
+      label_fitted(row->value("email", std::string()));
+      ImGui::TableNextColumn();
+      label_fitted(row->value("phone", std::string()));
     }
   }
   ImGui::EndTable();
@@ -214,42 +218,10 @@ void draw_credit_notes_tab(app::CommandLayer& commands, PatientsState& state) {
   error_text(state.pdf_error);
 }
 
-// Returns the invoice opened from the patient's table, or "".
-std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
-                              PatientsState& state, PayDialogState& pay) {
-  std::string opened;
-  app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
-  if (patient["ok"] != true) {
-    state.open_patient.clear();
-    return opened;
-  }
-  const app::Json& p = patient["result"];
-  if (state.editor.open) {
-    draw_invoice_editor(commands, state.editor);
-    return opened;
-  }
-  if (ImGui::Button(tr_id("patients.back", "back").c_str())) {
-    state.open_patient.clear();
-    state.deposit = DepositForm{};
-    return opened;
-  }
-  if (state.record_of != state.open_patient) {
-    reset_patient_record(state.record);
-    state.record_of = state.open_patient;
-  }
-  const std::string instead = draw_patient_record(commands, p, state.record);
-  if (!instead.empty()) {
-    state.open_patient = instead;
-    return opened;
-  }
-  if (state.record.editing || state.record.merging) return opened;
-  app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}}));
-  amount_box(tr("patients.due"), b["due"]);
-  amount_box(tr("patients.credit"), b["credit"]);
-  amount_box(tr("patients.balance"), b["balance"], balance_note(b.value("balance", std::int64_t{0})));
-  ImGui::NewLine();
-  draw_patient_contacts(commands, p, state.contact);
-  draw_patient_cards(commands, cards, p, state.cards, state.requests);
+// Reminders, and what the desk does for this patient: an invoice, a credit note, a deposit,
+// and apart from them the online request.
+void draw_desk_actions(app::CommandLayer& commands, sync::CardPayments* cards, const app::Json& p,
+                       PatientsState& state) {
   bool reminders = p["reminders"];
   if (ImGui::Checkbox(tr_id("patients.reminders", "reminders").c_str(), &reminders)) {
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
@@ -289,6 +261,46 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     ImGui::SameLine();
   }
   draw_request_form(commands, cards, p, state.requests);
+}
+
+// Returns the invoice opened from the patient's table, or "".
+std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* cards, std::uint64_t data_version,
+                              PatientsState& state, PayDialogState& pay) {
+  std::string opened;
+  app::Json patient = commands.query({{"cmd", "patient.get"}, {"patient_id", state.open_patient}});
+  if (patient["ok"] != true) {
+    state.open_patient.clear();
+    return opened;
+  }
+  const app::Json& p = patient["result"];
+  if (state.editor.open) {
+    draw_invoice_editor(commands, state.editor);
+    return opened;
+  }
+  if (ImGui::Button(tr_id("patients.back", "back").c_str())) {
+    state.open_patient.clear();
+    state.deposit = DepositForm{};
+    return opened;
+  }
+  if (state.record_of != state.open_patient) {
+    reset_patient_record(state.record);
+    state.record_of = state.open_patient;
+  }
+  const std::string instead = draw_patient_record(commands, p, state.record);
+  if (!instead.empty()) {
+    state.open_patient = instead;
+    return opened;
+  }
+  if (state.record.editing || state.record.merging) return opened;
+  app::Json b = result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", state.open_patient}}));
+  amount_box(tr("patients.due"), b["due"]);
+  amount_box(tr("patients.credit"), b["credit"]);
+  amount_box(tr("patients.balance"), b["balance"], balance_note(b.value("balance", std::int64_t{0})));
+  ImGui::NewLine();
+  draw_patient_contacts(commands, p, state.contact);
+  draw_patient_cards(commands, cards, p, state.cards, state.requests);
+  // A merged record takes no new work: its page only says where everything went.
+  if (p.value("merged_into", std::string()).empty()) draw_desk_actions(commands, cards, p, state);
   ImGui::Spacing();
   if (state.show_payments_tab) state.tab = "#tab-payments";
   state.show_payments_tab = false;

@@ -207,7 +207,9 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
   if (f.kind != "card") ImGui::Checkbox(tr_id("request.save_card", "request-save-card").c_str(), &f.save_card);
   const std::string email = patient.value("email", std::string());
   if (email.empty()) ImGui::BeginDisabled();
-  ImGui::Checkbox((std::string(tr("request.send_email")) + " " + email + "##request-send-email").c_str(), &f.send_email);
+  const std::string send = email.empty() ? std::string(tr("request.send_email_plain"))
+                                          : std::string(tr("request.send_email")) + " " + email;
+  ImGui::Checkbox((send + "##request-send-email").c_str(), &f.send_email);
   if (email.empty()) {
     ImGui::EndDisabled();
     ImGui::SameLine();

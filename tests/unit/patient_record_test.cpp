@@ -166,3 +166,62 @@ TEST_CASE("merges that would lose track are refused") {
   CHECK(c.refusal({{"cmd", "patient.merge"}, {"patient_id", a}, {"duplicate_id", other}}) == "card_on_duplicate");
   c.exec({{"cmd", "patient.merge"}, {"patient_id", other}, {"duplicate_id", a}});  // the other way round
 }
+
+namespace {
+
+// A fact the server writes, applied as a device applies it.
+Json apply_fact(Clinic& c, std::int64_t seq, const std::string& kind, const Json& data) {
+  return c.commands().exec({{"cmd", "server_event.apply"},
+                            {"id", "srv-" + std::to_string(seq)},
+                            {"event", {{"seq", seq}, {"kind", kind}, {"data", data}}}});
+}
+
+}  // namespace
+
+TEST_CASE("money and emails the server began for a record merged meanwhile reach the record kept") {
+  Clinic c;
+  const std::string kept = c.patient("Léa Martin");
+  const std::string twice = c.exec({{"cmd", "patient.create"}, {"name", "Lea Martin"}, {"email", "lea@example.fr"}})["patient_id"];
+  const std::string inv = c.invoice(twice, 6000);
+  // A link for the invoice, opened by the patient before the merge, paid after it.
+  const std::string request = c.exec({{"cmd", "payment_request.create"}, {"patient_id", twice},
+                                      {"token", quittance::testing::link_token(1)}, {"invoice_ids", {inv}}})["request_id"];
+  c.exec({{"cmd", "patient.merge"}, {"patient_id", kept}, {"duplicate_id", twice}});
+  const Json paid = apply_fact(c, 1, "payment.succeeded",
+                               {{"payment_intent_id", "pi_late"}, {"request_id", request}, {"invoice_id", ""},
+                                {"patient_id", twice}, {"amount", 6000}, {"fee", 90}, {"paid_on", "2026-11-02"}});
+  REQUIRE_MESSAGE(paid["ok"] == true, paid.dump());
+  CHECK(paid["result"]["applied"] == true);
+  CHECK(c.status(inv) == "paid");
+  CHECK(c.balance(kept)["paid"] == 6000);
+  CHECK(c.balance(twice)["paid"] == 0);
+
+  // A card payment at the desk under way during the merge, for the invoice that moved.
+  const std::string inv2 = c.invoice(kept, 4000);
+  REQUIRE(apply_fact(c, 2, "payment.succeeded",
+                     {{"payment_intent_id", "pi_desk"}, {"invoice_id", inv2}, {"patient_id", twice}, {"amount", 4000},
+                      {"fee", 60}, {"paid_on", "2026-11-02"}})["ok"] == true);
+  CHECK(c.status(inv2) == "paid");
+
+  // The server's outbox planned a reminder for the duplicate: the device files it under the kept record.
+  REQUIRE(apply_fact(c, 3, "message.update",
+                     {{"message_id", "system-reminder-7d:" + inv}, {"invoice_id", inv}, {"patient_id", twice},
+                      {"template_id", "system-reminder-7d"}, {"template_name", "Relance à 7 jours"},
+                      {"recipient", "lea@example.fr"}, {"due_at", "2026-11-09T10:00:00Z"}, {"state", "scheduled"}})["ok"] == true);
+  CHECK(c.query({{"cmd", "message.list"}, {"patient_id", kept}})["total"] == 1);
+  CHECK(patient(c, twice)["left_behind"] == 0);
+}
+
+TEST_CASE("merging again moves what came late without repeating the notes; names are trimmed") {
+  Clinic c;
+  const std::string kept = c.exec({{"cmd", "patient.create"}, {"first_name", "  Léa "}, {"last_name", "Martin "}})["patient_id"];
+  CHECK(patient(c, kept)["name"] == "Léa Martin");
+  CHECK(patient(c, kept)["first_name"] == "Léa");
+  const std::string twice = c.exec({{"cmd", "patient.create"}, {"name", "Lea Martin"}, {"notes", "Doublon"}})["patient_id"];
+  c.exec({{"cmd", "patient.merge"}, {"patient_id", kept}, {"duplicate_id", twice}});
+  c.invoice(twice, 3000);  // made offline elsewhere, after the merge in the log's order
+  CHECK(patient(c, twice)["left_behind"] == 1);
+  c.exec({{"cmd", "patient.merge"}, {"patient_id", kept}, {"duplicate_id", twice}});
+  CHECK(patient(c, kept)["notes"] == "Doublon");
+  CHECK(patient(c, twice)["left_behind"] == 0);
+}

@@ -154,9 +154,15 @@ class World {
               {"reason", "Erreur"}});
     } else if (what < 88) {
       d.exec({{"cmd", "settings.set"}, {"id", d.next_id("set")}, {"key", "practice.name"}, {"value", "Cabinet " + d.id}});
-    } else {
+    } else if (what < 96 || patients.size() < 2) {
       d.exec({{"cmd", "patient.update"}, {"id", d.next_id("upd")}, {"patient_id", patients[pick(patients.size())]},
               {"email", d.id + "@example.fr"}});
+    } else {
+      // Two records merged on one device while others still bill the duplicate: in the log's
+      // order, what reached it before moves, what came after stays, and a merge another device
+      // made first may refuse this one — the same on every replica.
+      const std::string kept = patients[pick(patients.size())], duplicate = patients[pick(patients.size())];
+      d.exec({{"cmd", "patient.merge"}, {"id", d.next_id("merge")}, {"patient_id", kept}, {"duplicate_id", duplicate}});
     }
   }
 

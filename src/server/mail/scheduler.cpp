@@ -1,6 +1,7 @@
 // The mail scheduler. See mail/scheduler.h.
 #include "server/mail/scheduler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -270,10 +271,15 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         const bool superseded = late && row.due_at < latest_late[row.invoice_id];
         std::optional<OutboxRow> known = find_mail(d, clinic_id, row.id);
         // A corrected address (the patient's or the payer's) re-targets what is still to go,
-        // and the devices see it at once.
+        // and the devices see it at once; a row also moved this pass is saved once, below.
         if (known && known->state == "scheduled" && known->recipient != row.recipient) {
-          known->recipient = row.recipient;
-          save_mail(d, clinic_id, *known, now);
+          auto also_moved = std::find_if(moved.begin(), moved.end(), [&](const OutboxRow& m) { return m.id == row.id; });
+          if (also_moved != moved.end()) {
+            also_moved->recipient = row.recipient;
+          } else {
+            known->recipient = row.recipient;
+            save_mail(d, clinic_id, *known, now);
+          }
         }
         if (!known) {
           if (superseded) {
