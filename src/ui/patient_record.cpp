@@ -52,9 +52,10 @@ void open_editor(PatientRecordState& state, const app::Json& p) {
 // the right of the previous one, its caption on the same line as that one's.
 void side_field(const char* caption, const char* id, std::string* value, float width, bool next = false) {
   if (next) {
-    const float top = ImGui::GetItemRectMin().y;  // the previous group's
-    ImGui::SameLine();
-    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, top));
+    // Beside the previous group, at its top. Not SameLine(): a line that held a field offsets
+    // its text by the frame's padding, and the caption would sit lower than its neighbour's.
+    const ImVec2 top_right(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y);
+    ImGui::SetCursorScreenPos(top_right);
   }
   ImGui::BeginGroup();
   text_field(caption, id, value, width);

@@ -25,9 +25,8 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   ImGui::BeginGroup();
   text_field(tr("patients.record.first_name"), "##new-first-name", &f.first_name, 240);
   ImGui::EndGroup();
-  const float top = ImGui::GetItemRectMin().y;  // « Nom » beside « Prénom », captions level
-  ImGui::SameLine();
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, top));
+  // « Nom » beside « Prénom », captions level (not SameLine: see patient_record.cpp side_field).
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y));
   ImGui::BeginGroup();
   text_field(tr("patients.name"), "##new-name", &f.last_name, 240);
   ImGui::EndGroup();
