@@ -37,13 +37,6 @@ std::optional<ledger::Invoice> invoice_of(store::Database& db, const Appointment
   return ledger::require_invoice(db, a.invoice_id);
 }
 
-// The payments' credit the patient has: what a cancellation gives back is its increase.
-std::int64_t payments_credit(store::Database& db, const std::string& patient_id) {
-  std::int64_t credit = 0;
-  for (const ledger::Source& s : ledger::available_sources(db, patient_id, false)) credit += s.available();
-  return credit;
-}
-
 // The credit note line that takes `amount` (tax included) off an invoice of the booking's
 // line: its label and tax rate, the unit price before tax worked back from the amount.
 Json credit_line(store::Database& db, const Appointment& a, const std::string& label, std::int64_t amount) {
@@ -159,10 +152,10 @@ Json settle_cancellation(Context& ctx, const Appointment& a, const std::string& 
   out["payment_id"] = paid->id;
   if (settle == "refund") {
     // What cancelling the invoice gave back: the payments on it (the deposit, a balance paid
-    // since); a payment never on an invoice was credit already.
-    const std::int64_t before = payments_credit(ctx.db, a.patient_id);
+    // since), the increase of the payments' credit; a payment never on an invoice was credit already.
+    const std::int64_t before = ledger::payments_credit(ctx.db, a.patient_id);
     drop_invoice();
-    const std::int64_t released = payments_credit(ctx.db, a.patient_id) - before;
+    const std::int64_t released = ledger::payments_credit(ctx.db, a.patient_id) - before;
     out["refund_due"] = inv && inv->state == "issued" ? released : paid->available();
   } else if (inv && inv->state == "draft") {
     // Invoiced after the session, which will not take place: the deposit kept is what is owed.

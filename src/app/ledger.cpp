@@ -194,6 +194,12 @@ void refresh_source(store::Database& db, SourceKind kind, const std::string& id)
   st.step();
 }
 
+std::int64_t payments_credit(store::Database& db, const std::string& patient_id) {
+  std::int64_t credit = 0;
+  for (const Source& s : available_sources(db, patient_id, false)) credit += s.available();
+  return credit;
+}
+
 std::vector<Source> available_sources(store::Database& db, const std::string& patient_id, bool with_credit_notes) {
   std::vector<Source> out;
   auto st = db.prepare(

@@ -76,5 +76,8 @@ struct Balance {
   std::int64_t balance() const { return due - credit; }  // > 0: the patient owes
 };
 Balance patient_balance(store::Database& db, const std::string& patient_id);
+// The payments' part of the account credit (their unallocated rest, less refunds): what
+// invoice.pay_from_account takes. A credit note's rest is applied as the credit note.
+std::int64_t payments_credit(store::Database& db, const std::string& patient_id);
 
 }  // namespace quittance::app::ledger

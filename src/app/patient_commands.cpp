@@ -3,6 +3,7 @@
 #include "app/command_error.h"
 #include "core/date.h"
 #include "core/email_address.h"
+#include "core/text.h"
 #include "app/ledger.h"
 #include "app/patient_merge.h"
 #include "app/registry.h"
@@ -70,14 +71,9 @@ std::string display_name(const std::string& first, const std::string& last, cons
   return first + " " + last;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
 // A name part as typed, without the spaces around it (« Léa » and « Martin », never « Léa  Martin »).
 std::string name_part(const Json& cmd, const char* field) {
-  const std::string s = optional_string(cmd, field, 100);
-  const std::size_t first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+  return std::string(core::trim(optional_string(cmd, field, 100), " \t\r\n"));
 }
 
 Json patient_create(Context& ctx) {

@@ -19,7 +19,8 @@ Json patient_balance(Context& ctx) {
   ledger::require_patient(ctx.db, patient);
   const ledger::Balance b = ledger::patient_balance(ctx.db, patient);
   return Json{{"invoiced", b.invoiced}, {"credited", b.credited}, {"paid", b.paid}, {"refunded", b.refunded},
-              {"due", b.due}, {"credit", b.credit}, {"balance", b.balance()}};
+              {"due", b.due}, {"credit", b.credit}, {"balance", b.balance()},
+              {"payments_credit", ledger::payments_credit(ctx.db, patient)}};
 }
 
 core::Date as_of_or_today(Context& ctx) {

@@ -19,6 +19,18 @@ bool text_field(const char* text, const char* id, std::string* value, float widt
   return entered;
 }
 
+void side_field(const char* text, const char* id, std::string* value, float width, bool beside) {
+  if (beside) {
+    // Not SameLine(): a line that held a field offsets its text by the frame's padding, and
+    // the caption would sit lower than its neighbour's.
+    ImGui::SetCursorScreenPos(
+        ImVec2(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y));
+  }
+  ImGui::BeginGroup();
+  text_field(text, id, value, width);
+  ImGui::EndGroup();
+}
+
 void push_wrap(float width) {
   ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + width, ImGui::GetContentRegionMax().x));
 }

@@ -22,6 +22,9 @@ void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rat
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
+// A text_field in a group, so that two or three stand side by side: `beside` puts it to the
+// right of the previous item, its caption level with that one's.
+void side_field(const char* label, const char* id, std::string* value, float width, bool beside = false);
 // Text wraps at `width` from here, or sooner at the window's edge (a narrow window); pair with
 // ImGui::PopTextWrapPos().
 void push_wrap(float width);

@@ -160,14 +160,9 @@ void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
 // this invoice is due: offered in one click, never applied unasked. Only the payments' rest,
 // which is what « Payer depuis le compte » takes; a credit note's is applied from « Payer ».
 void draw_credit_offer(app::CommandLayer& commands, const app::Json& inv, InvoicePageState& state) {
-  const app::Json payments = result_of(commands.query({{"cmd", "payment.list"},
-                                                       {"patient_id", inv.value("patient_id", std::string())},
-                                                       {"limit", 500}}))
-                                 .value("items", app::Json::array());
-  std::int64_t credit = 0;
-  for (const auto& p : payments) {
-    if (!p.value("deleted", false)) credit += p.value("credit", std::int64_t{0});
-  }
+  const std::int64_t credit =
+      result_of(commands.query({{"cmd", "patient.balance"}, {"patient_id", inv.value("patient_id", std::string())}}))
+          .value("payments_credit", std::int64_t{0});
   if (credit <= 0) return;
   const std::int64_t amount = std::min(credit, inv.value("due", std::int64_t{0}));
   const std::string text = fill(tr("invoice_page.apply_credit"), {{"amount", money(amount)}});

@@ -48,20 +48,6 @@ void open_editor(PatientRecordState& state, const app::Json& p) {
   state.before = record_fields(state, text_of(p, "birth_date"));
 }
 
-// A field captioned above, in a group so that two can stand side by side: `next` puts it to
-// the right of the previous one, its caption on the same line as that one's.
-void side_field(const char* caption, const char* id, std::string* value, float width, bool next = false) {
-  if (next) {
-    // Beside the previous group, at its top. Not SameLine(): a line that held a field offsets
-    // its text by the frame's padding, and the caption would sit lower than its neighbour's.
-    const ImVec2 top_right(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y);
-    ImGui::SetCursorScreenPos(top_right);
-  }
-  ImGui::BeginGroup();
-  text_field(caption, id, value, width);
-  ImGui::EndGroup();
-}
-
 void multiline_field(const char* caption, const char* id, std::string* value) {
   label(caption);
   ImGui::InputTextMultiline(id, value, ImVec2(500, ImGui::GetTextLineHeight() * 3.2f));

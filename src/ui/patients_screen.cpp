@@ -22,14 +22,8 @@ namespace {
 void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
   NewPatientForm& f = state.form;
   heading(tr("patients.new"));
-  ImGui::BeginGroup();
-  text_field(tr("patients.record.first_name"), "##new-first-name", &f.first_name, 240);
-  ImGui::EndGroup();
-  // « Nom » beside « Prénom », captions level (not SameLine: see patient_record.cpp side_field).
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y));
-  ImGui::BeginGroup();
-  text_field(tr("patients.name"), "##new-name", &f.last_name, 240);
-  ImGui::EndGroup();
+  side_field(tr("patients.record.first_name"), "##new-first-name", &f.first_name, 240);
+  side_field(tr("patients.name"), "##new-name", &f.last_name, 240, true);
   text_field(tr("patients.email"), "##new-email", &f.email);
   text_field(tr("patients.phone"), "##new-phone", &f.phone);
   text_field(tr("patients.address"), "##new-address", &f.address);
@@ -117,7 +111,8 @@ void amount_box(const char* caption, std::int64_t amount, const char* note = nul
   ImGui::SameLine(0, 48);
 }
 
-// What the balance's sign means, said under it: owed by the patient, or in the patient's favour.
+// What the balance's sign means, said beside its caption: owed by the patient, or in the
+// patient's favour.
 const char* balance_note(std::int64_t balance) {
   if (balance > 0) return tr("patients.balance_owed");
   if (balance < 0) return tr("patients.balance_credit");
@@ -301,10 +296,8 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
   // A merged record takes no new work: its page only says where everything went.
   if (p.value("merged_into", std::string()).empty()) draw_desk_actions(commands, cards, p, state);
   ImGui::Spacing();
-  if (state.show_payments_tab) state.tab = "#tab-payments";
-  state.show_payments_tab = false;
   static const std::vector<TabSpec> kTabs = {
-      {"patients.tab.invoices", "#tab-invoices"},         {"patients.tab.payments", "#tab-payments"},
+      {"patients.tab.invoices", "#tab-invoices"},         {"patients.tab.payments", kPatientPaymentsTab},
       {"patients.tab.credit_notes", "#tab-credit-notes"}, {"request.tab", "#tab-requests"},
       {"appointment.tab", "#tab-appointments"},           {"nav.communications", "#tab-communications"},
   };
@@ -313,7 +306,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
   if (tab == "#tab-invoices") {
     state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
     opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
-  } else if (tab == "#tab-payments") {
+  } else if (tab == kPatientPaymentsTab) {
     draw_payments_tab(commands, state);
   } else if (tab == "#tab-credit-notes") {
     draw_credit_notes_tab(commands, state);

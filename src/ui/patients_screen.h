@@ -33,6 +33,9 @@ struct DepositForm {
   std::string paid_on;  // as typed (dd/mm/yyyy); today when the form opens
 };
 
+// « Paiements et acomptes », which « Paiements » opens a patient on.
+inline constexpr const char* kPatientPaymentsTab = "#tab-payments";
+
 struct PatientsState {
   std::string search;
   bool archived = false;  // the list shows the archived records instead
@@ -52,8 +55,7 @@ struct PatientsState {
   PaymentRequestsState requests;       // « Effectuer un paiement » and the payment links
   AppointmentsState appointments;      // « Rendez-vous »
   std::string pdf_error;               // a credit note's PDF that could not be made
-  bool show_payments_tab = false;  // selects « Paiements et acomptes » once (coming from « Paiements »)
-  std::string tab;                 // the tab shown on the patient page (tab_row.h)
+  std::string tab;  // the tab shown on the patient page (tab_row.h), "" for the first
 };
 
 // `cards` is null when the device has no backend. Returns the invoice opened this frame, or "".

@@ -23,21 +23,18 @@ namespace quittance::ui {
 void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, std::uint64_t data_version,
                           SettingsState& state) {
   title(tr("settings.title"));
-  if (state.open_online) state.tab = "#tab-online-payments";
-  if (state.open_exports) state.tab = "#tab-exports";
-  state.open_online = state.open_exports = false;
   // "###" ids keep each tab (and what it remembers) the same across languages.
   static const std::vector<TabSpec> kTabs = {
       {"settings.practice.heading", "#tab-practice"}, {"catalog.payment_types", "#tab-payment-types"},
       {"catalog.tax_rates", "#tab-tax-rates"},        {"catalog.services", "#tab-services"},
       {"appointment.tab", "#tab-appointment-categories"}, {"templates.tab", "#tab-templates"},
       {"users.tab", "#tab-users"},                    {"backend.tab", "#tab-server"},
-      {"online.tab", "#tab-online-payments"},         {"exports.tab", "#tab-exports"},
+      {"online.tab", kOnlinePaymentsTab},             {"exports.tab", kExportsTab},
   };
   tab_row("##settings-tabs", kTabs, &state.tab);
   ImGui::Spacing();
   const std::string& tab = state.tab;
-  if (tab != "#tab-online-payments") state.online.requested = false;  // asked again when the tab is opened again
+  if (tab != kOnlinePaymentsTab) state.online.requested = false;  // asked again when the tab is opened again
   if (tab == "#tab-practice") {
     draw_practice_settings(commands, data_version, state.practice);
   } else if (tab == "#tab-payment-types") {
@@ -54,9 +51,9 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
     draw_users_settings(commands, state.users);
   } else if (tab == "#tab-server") {
     draw_backend_settings(backend, state.backend);
-  } else if (tab == "#tab-online-payments") {
+  } else if (tab == kOnlinePaymentsTab) {
     draw_online_payments_settings(commands, backend, state.online);
-  } else if (tab == "#tab-exports") {
+  } else if (tab == kExportsTab) {
     draw_exports_settings(commands, state.exports);
   }
 }

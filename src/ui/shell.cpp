@@ -184,7 +184,7 @@ void draw_current_screen(app::CommandLayer& commands, sync::Backend* backend, st
     const std::string patient = draw_payments_screen(commands, data_version, state.payments);
     if (!patient.empty()) {
       open_patient_page(state, patient);
-      state.patients.show_payments_tab = true;
+      state.patients.tab = kPatientPaymentsTab;
     }
   } else if (state.section == Section::Communications) {
     draw_communications_screen(commands, data_version, state.communications, mail_sender(backend ? &backend->server() : nullptr));

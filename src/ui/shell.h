@@ -53,10 +53,12 @@ struct SettingsState {
   TemplatesSettingsState templates;           // « Modèles d'e-mails »
   AppointmentSettingsState appointments;      // « Rendez-vous »: categories and payment policies
   OnlinePaymentsState online;                 // « Paiements en ligne »: the clinic's Stripe account
-  bool open_exports = false;                  // select « Exports et sauvegarde » at the next frame
-  bool open_online = false;                   // select « Paiements en ligne » (back from Stripe)
   std::string tab;                            // the tab shown (tab_row.h), "" for the first
 };
+// Tabs other screens open: « Paiements en ligne » (back from Stripe), « Exports et sauvegarde »
+// (a restore started over).
+inline constexpr const char* kOnlinePaymentsTab = "#tab-online-payments";
+inline constexpr const char* kExportsTab = "#tab-exports";
 
 struct UiState {
   Section section = Section::Dashboard;

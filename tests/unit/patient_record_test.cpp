@@ -120,6 +120,7 @@ TEST_CASE("merging two records of one person moves every invoice, payment, credi
   const Json balance = c.balance(kept);
   CHECK(balance["due"] == due_before);
   CHECK(balance["credit"] == 2000);
+  CHECK(balance["payments_credit"] == 2000);
   CHECK(c.query({{"cmd", "invoice.get"}, {"invoice_id", b}})["patient_id"] == kept);
   const Json gone = patient(c, twice);
   CHECK(gone["archived"] == true);
@@ -224,4 +225,18 @@ TEST_CASE("merging again moves what came late without repeating the notes; names
   c.exec({{"cmd", "patient.merge"}, {"patient_id", kept}, {"duplicate_id", twice}});
   CHECK(patient(c, kept)["notes"] == "Doublon");
   CHECK(patient(c, twice)["left_behind"] == 0);
+}
+
+TEST_CASE("payments_credit is what « Payer depuis le compte » can take: not a credit note's rest") {
+  Clinic c;
+  const std::string p = c.patient("Léa Martin");
+  const std::string inv = c.invoice(p, 5000);
+  c.exec({{"cmd", "payment.create"}, {"patient_id", p}, {"payment_type_id", "cash"}, {"amount", 1500}});
+  c.exec({{"cmd", "credit_note.create"}, {"patient_id", p}, {"lines", {{{"label", "Geste"}, {"unit_price", 1000}}}}});
+  const Json b = c.balance(p);
+  CHECK(b["credit"] == 2500);
+  CHECK(b["payments_credit"] == 1500);
+  CHECK(c.refusal({{"cmd", "invoice.pay_from_account"}, {"invoice_id", inv}, {"amount", 2500}}) == "insufficient_credit");
+  c.exec({{"cmd", "invoice.pay_from_account"}, {"invoice_id", inv}, {"amount", b["payments_credit"]}});
+  CHECK(c.due(inv) == 3500);
 }

@@ -195,7 +195,7 @@ void clinic_started() {
     // Back from Stripe's onboarding form (stripe/connect_routes.h): « Paiements en ligne ».
     if (char* arrival = qt_take_stripe_arrival()) {
       app.ui.section = ui::Section::Settings;
-      app.ui.settings.open_online = true;
+      app.ui.settings.tab = ui::kOnlinePaymentsTab;
       app.ui.settings.online.arrival = arrival;
       app.ui.settings.online.requested = false;
       std::free(arrival);
@@ -236,7 +236,7 @@ void on_storage_loaded(const std::string& error) {
   // Started over to restore a backup: the page where it is done.
   if (app.started_over == "backup") {
     app.ui.section = ui::Section::Settings;
-    app.ui.settings.open_exports = true;
+    app.ui.settings.tab = ui::kExportsTab;
     app.ui.settings.exports.scroll_to_restore = true;
   }
   if (!error.empty()) return fail("error.storage_unavailable", error);
