@@ -54,7 +54,7 @@ void draw_new_appointment(app::CommandLayer& commands, sync::CardPayments* cards
     const std::string id = c.value("category_id", std::string());
     if (f.category_id.empty()) f.category_id = id;
     const std::string text = c.value("name", std::string()) + " — " + policy_text(c) + "##appointment-category-" + id;
-    if (ImGui::RadioButton(text.c_str(), f.category_id == id)) f.category_id = id;
+    if (radio(text.c_str(), f.category_id == id)) f.category_id = id;
   }
   if (!any) {
     label(tr("appointment.no_category"));
@@ -159,7 +159,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
   label(tr("appointment.policy"));
   for (const char* policy : {"none", "deposit_amount", "deposit_percent", "full"}) {
     const std::string text = tr_id(std::string("appointment.policy_choice.") + policy, std::string("policy-") + policy);
-    if (ImGui::RadioButton(text.c_str(), f.policy == policy)) f.policy = policy;
+    if (radio(text.c_str(), f.policy == policy)) f.policy = policy;
     ImGui::SameLine();
   }
   ImGui::NewLine();
@@ -172,7 +172,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
     label(tr("appointment.invoice_at"));
     for (const char* when : {"payment", "session"}) {
       const std::string text = tr_id(std::string("appointment.invoice_at.") + when, std::string("invoice-at-") + when);
-      if (ImGui::RadioButton(text.c_str(), f.invoice_at == when)) f.invoice_at = when;
+      if (radio(text.c_str(), f.invoice_at == when)) f.invoice_at = when;
       ImGui::SameLine();
     }
     ImGui::NewLine();

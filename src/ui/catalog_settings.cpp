@@ -131,7 +131,7 @@ void draw_services_settings(app::CommandLayer& commands, CatalogSettingsState& s
   text_field(tr("catalog.service_label"), "##new-service-label", &state.service_label);
   text_field(tr("catalog.service_price"), "##new-service-price", &state.service_price, 120);
   label(tr("editor.tax"));
-  tax_rate_combo("##new-service-tax", list_of(commands.query({{"cmd", "tax_rate.list"}})), &state.service_tax_id, 240);
+  tax_rate_combo("##new-service-tax", tr("editor.tax"), list_of(commands.query({{"cmd", "tax_rate.list"}})), &state.service_tax_id, 240);
   if (ImGui::Button(tr_id("catalog.add_service", "add-service").c_str())) {
     auto price = parse_money(state.service_price);
     if (!price) {

@@ -56,7 +56,7 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
     if (i > 0) ImGui::SameLine();
     const std::string text = std::string(tr(std::string("comms.filter.") + (i == 0 ? "all" : kFilters[i]))) +
                              "##comms-filter-" + std::to_string(i);
-    if (ImGui::RadioButton(text.c_str(), state.filter == i)) state.filter = i;
+    if (radio(text.c_str(), state.filter == i)) state.filter = i;
   }
   app::Json query = {{"cmd", "message.list"}};
   if (!patient_id.empty()) query["patient_id"] = patient_id;

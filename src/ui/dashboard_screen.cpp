@@ -96,10 +96,10 @@ void draw_card(const Figure& f, float width) {
   ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + 5, pos.y + kCardHeight), f.accent, 6.0f,
                                             ImDrawFlags_RoundCornersLeft);
   ImGui::PushTextWrapPos(0.0f);
-  label(tr(f.caption));
+  heading_label(tr(f.caption), 2);  // in the body's size: a card's name, its figure below
   const bool warn = f.alarming && f.value != 0;
   if (warn) ImGui::PushStyleColor(ImGuiCol_Text, rgb4(168, 40, 32));
-  title(money(f.value).c_str());
+  figure(money(f.value).c_str());
   if (warn) ImGui::PopStyleColor();
   muted(f.note);
   ImGui::PopTextWrapPos();

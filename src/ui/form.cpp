@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "ui/announce.h"
 #include "ui/i18n.h"
 #include "ui/sign_in.h"
 #include "ui/widget_log.h"
@@ -17,6 +18,12 @@ bool text_field(const char* text, const char* id, std::string* value, float widt
   const bool entered = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
   name_last_widget(text);
   return entered;
+}
+
+bool radio(const char* text, bool active) {
+  const bool pressed = ImGui::RadioButton(text, active);
+  last_widget_is("radio", active);
+  return pressed;
 }
 
 void side_field(const char* text, const char* id, std::string* value, float width, bool beside) {
@@ -35,13 +42,15 @@ void push_wrap(float width) {
   ImGui::PushTextWrapPos(std::min(ImGui::GetCursorPosX() + width, ImGui::GetContentRegionMax().x));
 }
 
-void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width) {
+void tax_rate_combo(const char* id, const char* name, const app::Json& rates, std::string* tax_rate_id, float width) {
   std::string current;
   for (const auto& r : rates) {
     if (r["tax_rate_id"] == *tax_rate_id) current = r["name"];
   }
   ImGui::SetNextItemWidth(width);
-  if (!ImGui::BeginCombo(id, current.c_str())) return;
+  const bool open = ImGui::BeginCombo(id, current.c_str());
+  name_last_widget(name, current.c_str());
+  if (!open) return;
   for (const auto& r : rates) {
     if (r["archived"] == true) continue;
     const std::string text = r["name"].get<std::string>() + "##rate-" + r["tax_rate_id"].get<std::string>();
@@ -55,7 +64,7 @@ bool role_combo(const char* id, const std::string& name, std::string* role) {
   bool changed = false;
   ImGui::SetNextItemWidth(200);
   const bool open = ImGui::BeginCombo(id, tr(role_key(*role)));
-  name_last_widget(name.c_str());
+  name_last_widget(name.c_str(), tr(role_key(*role)));
   if (open) {
     for (const char* r : kRoles) {
       if (ImGui::Selectable(tr_id(role_key(r), std::string("role-") + r).c_str(), *role == r)) {
@@ -113,6 +122,7 @@ void error_text(const std::string& key) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
   label(tr(key));
   ImGui::PopStyleColor();
+  message_shown(tr(key), true);
 }
 
 }  // namespace quittance::ui

@@ -9,6 +9,9 @@
 
 namespace quittance::ui {
 
+// ImGui::RadioButton, said to be a radio button checked or not (ImGui cannot tell it from a button).
+bool radio(const char* label, bool active);
+
 // A labelled single-line text field; `id` ("##practice-name") keeps it unique on the screen.
 // Returns true when the user pressed Enter in it.
 bool text_field(const char* label, const char* id, std::string* value, float width = 360.0f);
@@ -18,7 +21,7 @@ bool text_field(const char* label, const char* id, std::string* value, float wid
 // A role picker (Titulaire, Facturation, Praticien, Lecture seule), named `name` for the widget
 // log; true when changed.
 bool role_combo(const char* id, const std::string& name, std::string* role);
-void tax_rate_combo(const char* id, const app::Json& rates, std::string* tax_rate_id, float width);
+void tax_rate_combo(const char* id, const char* name, const app::Json& rates, std::string* tax_rate_id, float width);
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".

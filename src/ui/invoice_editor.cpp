@@ -99,7 +99,7 @@ void draw_corrected_invoice(app::CommandLayer& commands, InvoiceEditorState& sta
   label(tr("credit_note.corrects"));
   ImGui::SetNextItemWidth(360);
   const bool choosing = ImGui::BeginCombo("##corrects", current.c_str());
-  name_last_widget(tr("credit_note.corrects"));
+  name_last_widget(tr("credit_note.corrects"), current.c_str());
   if (!choosing) return;
   if (ImGui::Selectable(tr("credit_note.no_invoice"), state.corrects.empty())) state.corrects.clear();
   for (const auto& inv : invoices) {
@@ -122,7 +122,7 @@ void draw_billed_to(const app::Json& patient, InvoiceEditorState& state) {
   label(tr("editor.billed_to"));
   ImGui::SetNextItemWidth(360);
   const bool choosing = ImGui::BeginCombo("##billed-to", current.c_str());
-  name_last_widget(tr("editor.billed_to"));
+  name_last_widget(tr("editor.billed_to"), current.c_str());
   if (!choosing) return;
   if (ImGui::Selectable((patient.value("name", std::string()) + "##billed-patient").c_str(), state.contact_id.empty())) {
     state.contact_id.clear();
@@ -219,8 +219,9 @@ Catalogue read_catalogue(app::CommandLayer& commands) {
 void draw_service_picker(LineEdit& l, const app::Json& services) {
   label(tr("editor.service"));
   ImGui::SetNextItemWidth(360);
-  const bool choosing = ImGui::BeginCombo("##service", l.service_id.empty() ? tr("editor.free_line") : l.label.c_str());
-  name_last_widget(tr("editor.service"));
+  const char* shown = l.service_id.empty() ? tr("editor.free_line") : l.label.c_str();
+  const bool choosing = ImGui::BeginCombo("##service", shown);
+  name_last_widget(tr("editor.service"), shown);
   if (!choosing) return;
   if (ImGui::Selectable(tr("editor.free_line"), l.service_id.empty())) l.service_id.clear();
   for (const auto& s : services) {
@@ -243,6 +244,7 @@ void draw_service_picker(LineEdit& l, const app::Json& services) {
 // Fields carry the line number in their ids ("##qty-2") so each is addressable; the labels stay plain.
 void draw_line_fields(LineEdit& l, const std::string& n, const app::Json& rates) {
   if (!ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) return;
+  layout_table();
   const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
                             tr("editor.tax")};
   ImGui::TableNextRow();
@@ -265,7 +267,7 @@ void draw_line_fields(LineEdit& l, const std::string& n, const app::Json& rates)
     name_last_widget(captions[f]);
   }
   ImGui::TableNextColumn();
-  tax_rate_combo("##tax", rates, &l.tax_rate_id, 180);
+  tax_rate_combo("##tax", captions[4], rates, &l.tax_rate_id, 180);
   ImGui::EndTable();
 }
 

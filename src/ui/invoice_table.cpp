@@ -59,6 +59,7 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
 
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));
+  table_row_count(static_cast<int>(total));
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const app::Json* row = list.row(commands, i);
@@ -66,6 +67,7 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
       const app::Json& r = *row;
       const std::string invoice_id = r["invoice_id"], number = r["number"];
       ImGui::TableNextRow();
+      table_row_index(i);
       ImGui::TableNextColumn();
       const std::string text = std::string(number.empty() ? tr("status.draft") : number.c_str()) + "##open-" + invoice_id;
       if (ImGui::Selectable(text.c_str())) opened = invoice_id;

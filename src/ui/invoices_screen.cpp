@@ -24,7 +24,7 @@ std::string draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data
     if (i > 0) ImGui::SameLine();
     const std::string text = std::string(i == 0 ? tr("invoices.all") : status_label(kStatuses[i])) + "##filter-" +
                              std::to_string(i);
-    if (ImGui::RadioButton(text.c_str(), state.status == i)) state.status = i;
+    if (radio(text.c_str(), state.status == i)) state.status = i;
   }
   // The search, then « Du » and « Au » (issue dates) beside it: the labels on one line, the
   // fields on the next (a group per field would offset the labels by a frame's padding).

@@ -78,7 +78,7 @@ void country_combo(OnlinePaymentsState& state) {
   ImGui::SetNextItemWidth(260);
   const std::string current = tr(std::string("country.") + kCountries[state.country]);
   const bool open = ImGui::BeginCombo("##online-country", current.c_str());
-  name_last_widget(tr("online.country"));
+  name_last_widget(tr("online.country"), current.c_str());
   if (!open) return;
   for (int i = 0; i < kCountryCount; ++i) {
     const std::string code = kCountries[i];

@@ -115,7 +115,7 @@ void draw_editor(app::CommandLayer& commands, const app::Json& p, PatientRecordS
   name_last_widget(tr("patients.record.title"));
   for (const auto& [value, key] : {std::pair{"Mme", "patients.record.title_mme"}, std::pair{"M.", "patients.record.title_m"},
                                    std::pair{"", "patients.record.title_none"}}) {
-    if (ImGui::RadioButton(tr_id(key, std::string("title-") + key).c_str(), state.title == value)) state.title = value;
+    if (radio(tr_id(key, std::string("title-") + key).c_str(), state.title == value)) state.title = value;
     ImGui::SameLine();
   }
   ImGui::NewLine();

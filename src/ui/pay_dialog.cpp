@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "app/command_id.h"
+#include "ui/announce.h"
 #include "ui/card_messages.h"
 #include "ui/form.h"
 #include "ui/format.h"
@@ -37,6 +38,16 @@ InvoiceToPay read_invoice(app::CommandLayer& commands, const std::string& invoic
   const app::Json inv = result_of(commands.query({{"cmd", "invoice.get"}, {"invoice_id", invoice_id}}));
   return {invoice_id, inv.value("patient_id", std::string()), inv.value("number", std::string()),
           inv.value("currency", std::string("EUR")), inv.value("due", std::int64_t{0})};
+}
+
+// Says what the payment did to the invoice, for a practitioner who does not see the table
+// change: « Paiement enregistré, facture F-2026-0042 réglée » (or what is still due).
+void announce_payment(app::CommandLayer& commands, const InvoiceToPay& paid) {
+  const InvoiceToPay now = read_invoice(commands, paid.id);
+  std::string text = std::string(tr("a11y.payment_recorded")) + " " + now.number;
+  text += now.due == 0 ? std::string(" ") + tr("a11y.invoice_settled")
+                       : std::string(", ") + tr("a11y.still_due") + " " + money(now.due);
+  announce(text);
 }
 
 // Asks the server to charge the patient's saved card for the invoice's amount due.
@@ -121,7 +132,7 @@ void draw_source(app::CommandLayer& commands, PayDialogState& state, const std::
       any = true;
       const std::string id = n.value("credit_note_id", std::string());
       const std::string text = n.value("number", std::string()) + " — " + money(available) + "##cn-" + id;
-      if (ImGui::RadioButton(text.c_str(), state.credit_note_id == id)) state.credit_note_id = id;
+      if (radio(text.c_str(), state.credit_note_id == id)) state.credit_note_id = id;
     }
     if (!any) label(tr("pay.no_credit_note"));
   }
@@ -217,6 +228,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::CardPayments* cards, Pay
     if (const std::optional<app::Json> cmd = payment_command(state, invoice, &state.error_key)) {
       const app::Json answer = commands.exec(*cmd);
       if (answer["ok"] == true) {
+        announce_payment(commands, invoice);
         close(state);
       } else {
         state.error_key = error_key(answer);

@@ -41,7 +41,7 @@ app::Json unpaid_invoices(app::CommandLayer& commands, const std::string& patien
 std::string id_suffix(const std::string& id) { return "##" + id; }
 
 void kind_radio(RequestFormState& f, const char* kind, const char* key) {
-  if (ImGui::RadioButton(tr_id(key, std::string("request-kind-") + kind).c_str(), f.kind == kind)) f.kind = kind;
+  if (radio(tr_id(key, std::string("request-kind-") + kind).c_str(), f.kind == kind)) f.kind = kind;
 }
 
 // The form's command, or a catalogue key saying what is wrong with it.

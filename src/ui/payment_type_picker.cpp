@@ -45,7 +45,7 @@ bool payment_type_picker(app::CommandLayer& commands, const char* caption, const
   ImGui::SetNextItemWidth(width);
   bool changed = false;
   const bool open = ImGui::BeginCombo(id, current.c_str());
-  name_last_widget(caption);
+  name_last_widget(caption, current.c_str());
   if (open) {
     for (const auto& [entry_id, text] : entries) {
       if (ImGui::Selectable((text + "##type-" + entry_id).c_str(), entry_id == *type_id) && entry_id != *type_id) {

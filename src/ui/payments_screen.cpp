@@ -41,7 +41,7 @@ void type_filter(app::CommandLayer& commands, PaymentsState& state) {
   }
   ImGui::SetNextItemWidth(300);
   const bool open = ImGui::BeginCombo("##payments-type", current.c_str());
-  name_last_widget(tr("payments.type"));
+  name_last_widget(tr("payments.type"), current.c_str());
   if (!open) return;
   if (ImGui::Selectable(tr_id("payments.all_types", "type-all").c_str(), state.type_id.empty())) {
     state.type_id.clear();
@@ -61,7 +61,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   for (int i = 0; i < static_cast<int>(std::size(kPeriods)); ++i) {
     if (i > 0) ImGui::SameLine();
     const std::string text = tr_id(kPeriods[i], std::string("period-") + std::to_string(i));
-    if (ImGui::RadioButton(text.c_str(), state.period == i)) state.period = i;
+    if (radio(text.c_str(), state.period == i)) state.period = i;
   }
   ImGui::SameLine(0, 30);
   type_filter(commands, state);

@@ -120,6 +120,7 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   heading(tr("settings.practice.heading"));
   // Caption and field side by side, one row each: the whole identity fits on one screen.
   if (ImGui::BeginTable("##practice-fields", 2, ImGuiTableFlags_SizingFixedFit)) {
+    layout_table();
     ImGui::TableSetupColumn("caption", ImGuiTableColumnFlags_WidthFixed, 330);
     ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch);
     for (const Field& f : kFields) {
@@ -149,10 +150,10 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   ImGui::Separator();
   heading(tr("settings.language.heading"));
   // Each language is named in itself, in both catalogues.
-  if (ImGui::RadioButton(tr_id("language.fr", "lang-fr").c_str(), language() == "fr"))
+  if (radio(tr_id("language.fr", "lang-fr").c_str(), language() == "fr"))
     save_language(commands, "fr");
   ImGui::SameLine();
-  if (ImGui::RadioButton(tr_id("language.en", "lang-en").c_str(), language() == "en"))
+  if (radio(tr_id("language.en", "lang-en").c_str(), language() == "en"))
     save_language(commands, "en");
   ImGui::Separator();
   draw_fees(commands);

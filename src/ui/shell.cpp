@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "core/version.h"
+#include "ui/announce.h"
 #include "ui/card_messages.h"
 #include "ui/form.h"
 #include "ui/platform_hooks.h"
@@ -40,7 +41,9 @@ void draw_navigation(UiState& state) {
   ImGui::Spacing();
   for (const SectionEntry& e : kSections) {
     std::string text = tr_id(key_of("nav.", e.id, ""), std::string("nav-") + e.id);
-    if (ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30))) {
+    const bool pressed = ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30));
+    last_widget_is("link", state.section == e.section);
+    if (pressed) {
       state.section = e.section;
       // The navigation entry leads to the section's first page, as a practitioner expects.
       state.invoice_page.invoice_id.clear();
@@ -65,21 +68,28 @@ void draw_coming_soon(Section section) {
 bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const SessionState* session) {
   bool switch_user = false;
   label(tr(status.online ? "status.online" : "status.offline"));
+  message_shown(tr(status.online ? "status.online" : "status.offline"));
   ImGui::SameLine(0, 28);
   if (backend && backend->server().link().paired()) {
     const std::string sync = sync_status_text(backend->log(), backend->server(), status.online);
-    label(sync.empty() ? (std::string(tr("backend.status")) + " " + tr(connection_key(backend->server()))).c_str()
-                       : sync.c_str());
+    const std::string shown =
+        sync.empty() ? std::string(tr("backend.status")) + " " + tr(connection_key(backend->server())) : sync;
+    label(shown.c_str());
+    message_shown(shown);
     ImGui::SameLine(0, 28);
   }
   if (status.phase == AppStatus::Phase::Ready) {
     switch (status.save) {
-      case platform::SaveState::Saved: label(tr("status.saved")); break;
+      case platform::SaveState::Saved:
+        label(tr("status.saved"));
+        message_shown(tr("status.saved"));
+        break;
       case platform::SaveState::Saving: label(tr("status.saving")); break;
       case platform::SaveState::Failed:
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
         label(tr("status.save_failed"));
         ImGui::PopStyleColor();
+        message_shown(tr("status.save_failed"), true);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.save_error.c_str());
         break;
     }

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "ui/i18n.h"
+#include "ui/widget_log.h"
 
 namespace quittance::ui {
 
@@ -27,7 +28,9 @@ bool tab_row(const char* row_id, const std::vector<TabSpec>& tabs, std::string* 
     const bool on = t.id == *selected;
     ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[on ? ImGuiCol_TabActive : ImGuiCol_Tab]);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, style.Colors[ImGuiCol_TabHovered]);
-    if (ImGui::Button(tr_id(t.key, t.id).c_str()) && !on) {
+    const bool pressed = ImGui::Button(tr_id(t.key, t.id).c_str());
+    last_widget_is("tab", on);
+    if (pressed && !on) {
       *selected = t.id;
       changed = true;
     }

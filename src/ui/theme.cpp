@@ -79,18 +79,25 @@ bool load_fonts(const char* font_path, float pixel_ratio) {
 }
 
 namespace {
-void text_in(ImFont* font, const char* text) {
+// A heading drawn in `font`, recorded as a heading of `level` for screen readers.
+void text_in(ImFont* font, const char* text, int level) {
   if (font) ImGui::PushFont(font);
-  label(text);
+  heading_label(text, level);
   if (font) ImGui::PopFont();
 }
 }  // namespace
 
-void title(const char* text) { text_in(g_title_font, text); }
+void title(const char* text) { text_in(g_title_font, text, 1); }
 
 void heading(const char* text) {
   ImGui::Spacing();
-  text_in(g_heading_font, text);
+  text_in(g_heading_font, text, 2);
+}
+
+void figure(const char* text) {
+  if (g_title_font) ImGui::PushFont(g_title_font);
+  label(text);
+  if (g_title_font) ImGui::PopFont();
 }
 
 void muted(const char* text) {

@@ -12,6 +12,8 @@ bool load_fonts(const char* font_path, float pixel_ratio);
 void title(const char* text);
 // Draws a section heading inside a screen, between title and body size.
 void heading(const char* text);
+// Draws a key figure (a dashboard amount) in the title's size; read as text, not a heading.
+void figure(const char* text);
 // Draws secondary text (a hint, a date of reading) in the disabled colour, recorded like label().
 void muted(const char* text);
 

@@ -1,7 +1,10 @@
-// The last frame's visible widgets, for window.quittance.ui(): browser tests find a widget by
-// its label and click the middle of its rectangle, as a user would.
+// The last frame's visible widgets, with what each means: the accessibility layer mirrors them
+// into ARIA elements beside the canvas (semantics.h), and browser tests find a widget by its
+// label and click the middle of its rectangle, as a user would.
 // Interactive widgets are recorded through ImGui's test-engine item hooks
-// (IMGUI_ENABLE_TEST_ENGINE); plain text is recorded by ui::label().
+// (IMGUI_ENABLE_TEST_ENGINE), their role read from how ImGui added them (a field is
+// « inputable », a tab belongs to a tab bar, an entry of a combo's list sits in its popup);
+// plain text is recorded by ui::label(), headings by theme.h's title() and heading().
 #pragma once
 #include <string>
 #include <vector>
@@ -16,18 +19,56 @@ struct WidgetInfo {
   float x = 0, y = 0, w = 0, h = 0;  // CSS pixels from the canvas' top-left corner
   bool enabled = true;
   bool checked = false;   // for checkboxes, radio buttons and selected entries
+  // What the widget is to a screen reader (WAI-ARIA role): "button", "textbox", "checkbox",
+  // "radio", "combobox", "tab", "link" (the navigation), "option", "columnheader", "heading",
+  // "text" or "caption" (the visible label of the field that follows: the field carries the
+  // name, the caption is not read twice).
+  std::string role;
+  std::string value;      // a combo's chosen entry
+  int expanded = -1;      // -1: cannot open; 0 closed; 1 open (a combo's list)
+  bool selected = false;  // the tab shown, the radio button chosen, the section open, the option chosen
+  int level = 0;          // headings: 1 a screen's title, 2 a section
+  unsigned root = 0;      // its region (container): the screen, the navigation, a dialog, a combo's list
+  unsigned window = 0;    // the ImGui window drawing it (a child window of its region, or the region)
+  unsigned table = 0;     // the table it sits in (0: none), its row and column there
+  int row = -1, column = -1;
+  int row_index = -1;     // its row's place among all the table's rows (table_row_index), -1 unknown
+};
+
+// The windows and tables last frame's widgets sit in: the accessibility layer groups widgets
+// under them (a dialog, a list, a table's rows and cells).
+struct ContainerInfo {
+  unsigned id = 0;
+  std::string role;  // "main", "dialog", "listbox" (a combo's list), "menu", "table"
+  float x = 0, y = 0, w = 0, h = 0;
+  int rows = -1;     // tables: the row count the screen declared (table_row_count), -1 unknown
 };
 
 void widget_log_begin_frame();
 void widget_log_end_frame();
 const std::vector<WidgetInfo>& widget_log_last_frame();
+const std::vector<ContainerInfo>& widget_log_last_containers();
 // Draws text and records it (ImGui's text items have no hook).
 void label(const char* text);
+// Draws text in the current font and records it as a heading of `level` (theme.h).
+void heading_label(const char* text, int level);
 // A label cut with « … » to the room left (a table cell), the whole text on hover and in the log.
 void label_fitted(const std::string& text);
 // Gives the widget just drawn a visible label (for fields whose label is drawn above them), and
-// records it if ImGui has no hook for its kind (combo boxes): call it right after the widget.
-void name_last_widget(const char* text);
+// records it if ImGui has no hook for its kind (combo boxes, then with `value`, the entry
+// shown): call it right after the widget. A caption drawn just before with the same text
+// becomes the field's caption.
+void name_last_widget(const char* text, const char* value = nullptr);
+// Says what the widget just drawn is when ImGui cannot tell (a button drawn as a tab).
+void last_widget_is(const char* role, bool selected = false);
+// The table being drawn holds `rows` rows in all, of which it draws the few in view (a list
+// clipped to the screen); table_row_index gives the row begun last its place among them. A
+// screen reader then hears the real count and position (« ligne 4 521 sur 100 000 »).
+void table_row_count(int rows);
+// The table being drawn only lays widgets out (captions beside fields): no table for a screen
+// reader. Call it right after BeginTable.
+void layout_table();
+void table_row_index(int index);
 // The last frame's widgets as a JSON array.
 std::string widget_log_json();
 

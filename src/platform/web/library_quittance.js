@@ -69,9 +69,9 @@ mergeInto(LibraryManager.library, {
       });
     }
   },
+  // On the body: the canvas and the accessibility tree's elements over it inherit it.
   qt_set_cursor: function(ptr) {
-    var canvas = document.getElementById('canvas');
-    if (canvas) canvas.style.cursor = UTF8ToString(ptr);
+    document.body.style.cursor = UTF8ToString(ptr);
   },
 
   // [SECTION] HTTP ----------------------------------------------------------------------

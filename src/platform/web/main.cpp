@@ -31,6 +31,7 @@
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
+#include "platform/web/a11y_bridge.h"
 
 extern "C" {
 // library_quittance.js: the code of a "#pair=CODE" address, malloc'd, or null.
@@ -116,6 +117,7 @@ void draw_frame(double now_ms) {
   ImGui::Render();
   if (renderer_render(ImGui::GetDrawData())) ++app.frames_shown;
   input_end_frame();
+  a11y_end_frame();
   ++app.frames;
   run_pending_restore();
 
@@ -396,6 +398,7 @@ int main() {
   ui::apply_theme();
   web::load_catalogs();
   web::input_init(web::kCanvas, web::request_redraw, web::draw_frame_now);
+  web::a11y_init(web::draw_frame_now);
   web::input_new_frame(emscripten_performance_now());
   if (!ui::load_fonts(web::kFontPath, web::input_pixel_ratio())) {
     std::fprintf(stderr, "quittance: font %s missing, using ImGui's default\n", web::kFontPath);

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "ui/keyboard_focus.h"
+
 // Implemented in library_quittance.js.
 extern "C" {
 void qt_text_sink_update(int want_text, float x, float y, float line_height);
@@ -78,6 +80,19 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
   const bool shortcut = (e->ctrlKey || e->metaKey) && !e->altKey;
   // Ctrl+V is left to the browser: its paste event brings the clipboard's text.
   if (shortcut && code == 'V') return EM_FALSE;
+  // Tab goes through every widget and Enter presses the focused one (keyboard_focus.h);
+  // ImGui 1.86's own Tab would visit only the text fields.
+  if (code == kKeyTab) {
+    if (down && !e->ctrlKey && !e->altKey && !e->metaKey) {
+      ui::focus_step(e->shiftKey);
+      g.frame_now();
+    }
+    return EM_TRUE;
+  }
+  if (down && code == kKeyEnter && !io.WantTextInput && ui::activate_focused()) {
+    g.frame_now();
+    return EM_TRUE;
+  }
   io.KeysDown[code] = down;
   // In a text field, a character key's text comes with the text sink's input event, which
   // draws its frame: a frame here, or one asked for, would redraw the screen as it was, and the
@@ -231,15 +246,17 @@ void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow fram
   const char* document = EMSCRIPTEN_EVENT_TARGET_DOCUMENT;
   emscripten_set_keydown_callback(window, nullptr, EM_TRUE, on_key);
   emscripten_set_keyup_callback(window, nullptr, EM_TRUE, on_key);
-  emscripten_set_mousedown_callback(canvas_selector, nullptr, EM_TRUE, on_mouse_button);
+  // Presses, wheel and touches on the document: over a widget they land on its element in the
+  // accessibility tree (library_a11y.js), laid over the canvas, and bubble up to here.
+  emscripten_set_mousedown_callback(document, nullptr, EM_TRUE, on_mouse_button);
   emscripten_set_mouseup_callback(document, nullptr, EM_TRUE, on_mouse_button);
   emscripten_set_mousemove_callback(document, nullptr, EM_TRUE, on_mouse_move);
   emscripten_set_mouseleave_callback(document, nullptr, EM_TRUE, on_mouse_leave);
-  emscripten_set_wheel_callback(canvas_selector, nullptr, EM_TRUE, on_wheel);
-  emscripten_set_touchstart_callback(canvas_selector, nullptr, EM_TRUE, on_touch);
-  emscripten_set_touchmove_callback(canvas_selector, nullptr, EM_TRUE, on_touch);
-  emscripten_set_touchend_callback(canvas_selector, nullptr, EM_TRUE, on_touch);
-  emscripten_set_touchcancel_callback(canvas_selector, nullptr, EM_TRUE, on_touch);
+  emscripten_set_wheel_callback(document, nullptr, EM_TRUE, on_wheel);
+  emscripten_set_touchstart_callback(document, nullptr, EM_TRUE, on_touch);
+  emscripten_set_touchmove_callback(document, nullptr, EM_TRUE, on_touch);
+  emscripten_set_touchend_callback(document, nullptr, EM_TRUE, on_touch);
+  emscripten_set_touchcancel_callback(document, nullptr, EM_TRUE, on_touch);
   emscripten_set_resize_callback(window, nullptr, EM_FALSE, on_resize);
   emscripten_set_blur_callback(window, nullptr, EM_FALSE, on_blur);
 }

@@ -1,0 +1,249 @@
+// The accessibility layer's page half (linked with --js-library): the widgets ImGui drew in
+// the last frame (ui/semantics.h sends them as JSON when they change) mirrored into ARIA
+// elements laid exactly over the canvas, transparent, so that a screen reader reads them, its
+// focus and clicks reach the widgets, and a pointer still reaches the canvas' own handlers
+// (they listen on the document, and the elements let events bubble).
+// Only what changed is touched: each element remembers the attributes it was given.
+// See docs/accessibility.md.
+
+mergeInto(LibraryManager.library, {
+  $QuittanceA11y: {
+    root: null,
+    polite: null,
+    urgent: null,
+    elements: {},       // key -> element, for every element of the last tree
+    focusedId: 0,       // the widget the page last moved the focus to
+    quiet: false,       // the page itself is moving the focus: no echo to the app
+    regionRoles: {main: 'main', navigation: 'navigation', contentinfo: 'contentinfo', dialog: 'dialog',
+                  listbox: 'listbox', menu: 'menu'},
+    setup: function() {
+      var a = QuittanceA11y;
+      a.root = document.getElementById('a11y-tree');
+      a.polite = document.getElementById('a11y-status');
+      a.urgent = document.getElementById('a11y-alert');
+    },
+    // Sets attributes (null removes one) and the text, only where they differ from last time.
+    apply: function(el, attrs, text) {
+      var last = el.qtAttrs || (el.qtAttrs = {});
+      for (var name in attrs) {
+        var value = attrs[name];
+        if (last[name] === value) continue;
+        last[name] = value;
+        if (value === null || value === undefined || value === false) el.removeAttribute(name);
+        else el.setAttribute(name, value === true ? 'true' : String(value));
+      }
+      if (text !== undefined && el.qtText !== text) {
+        el.qtText = text;
+        el.textContent = text;
+      }
+    },
+    place: function(el, box, origin) {
+      var s = (box.x - origin.x) + ',' + (box.y - origin.y) + ',' + box.w + ',' + box.h;
+      if (el.qtBox === s) return;
+      el.qtBox = s;
+      el.style.left = (box.x - origin.x) + 'px';
+      el.style.top = (box.y - origin.y) + 'px';
+      el.style.width = Math.max(1, box.w) + 'px';
+      el.style.height = Math.max(1, box.h) + 'px';
+    },
+    element: function(key, tag, seen) {
+      var a = QuittanceA11y;
+      var el = a.elements[key];
+      if (!el) {
+        el = document.createElement(tag);
+        el.qtKey = key;
+        a.elements[key] = el;
+      }
+      seen[key] = true;
+      return el;
+    },
+    // Puts `el` as the next child of `parent` (after `previous`), moving it only if needed.
+    order: function(parent, el, previous) {
+      var want = previous ? previous.nextSibling : parent.firstChild;
+      if (el.parentNode !== parent || want !== el) parent.insertBefore(el, want);
+      return el;
+    },
+    union: function(boxes) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      boxes.forEach(function(b) {
+        x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+        x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+      });
+      return {x: x0, y: y0, w: x1 - x0, h: y1 - y0};
+    },
+    widget: function(n, seen, used) {
+      var a = QuittanceA11y;
+      // Texts have no ImGui id: keyed by their region, text and rank among equal ones.
+      var key = n.id ? 'w' + n.id : 'x' + n.region + ':' + n.name;
+      if (!n.id) { used[key] = (used[key] || 0) + 1; key += ':' + used[key]; }
+      var el = a.element(key, 'div', seen);
+      var interactive = n.role !== 'text' && n.role !== 'heading';
+      var role = n.role === 'text' ? null : n.role === 'columnheader' ? 'button' : n.role;
+      a.apply(el, {
+        role: role,
+        tabindex: interactive ? '-1' : null,
+        'aria-label': interactive ? n.name : null,
+        'aria-level': n.level || null,
+        'aria-disabled': n.disabled ? 'true' : null,
+        'aria-checked': n.role === 'checkbox' ? (n.checked ? 'true' : 'false') : n.role === 'radio' ? (n.selected ? 'true' : 'false') : null,
+        'aria-expanded': n.expanded === undefined ? null : (n.expanded ? 'true' : 'false'),
+        'aria-haspopup': n.role === 'combobox' ? 'listbox' : null,
+        'aria-selected': n.role === 'tab' || n.role === 'option' ? (n.selected ? 'true' : 'false') : null,
+        'aria-current': n.role === 'link' && n.selected ? 'page' : null,
+        'data-id': n.id || null,
+      }, n.role === 'combobox' ? (n.value || '') : interactive ? '' : n.name);
+      if (interactive && !el.qtListening) {
+        el.qtListening = true;
+        el.addEventListener('focus', function() {
+          var id = Number(el.getAttribute('data-id'));
+          if (a.quiet || !id || id === a.focusedId) return;
+          a.focusedId = id;
+          _quittance_a11y_focus(id);
+        });
+        // A pointer's click reached the canvas' handlers already (detail counts the clicks);
+        // one with no pointer (a screen reader's, Enter on the element) presses the widget.
+        el.addEventListener('click', function(e) {
+          if (e.detail !== 0) return;
+          var id = Number(el.getAttribute('data-id'));
+          if (id) _quittance_a11y_activate(id);
+        });
+      }
+      return el;
+    },
+    update: function(doc) {
+      var a = QuittanceA11y;
+      if (!a.root) a.setup();
+      var seen = {}, used = {};
+      var dialog = doc.regions.some(function(r) { return r.role === 'dialog'; });
+      var regionEls = {}, regionBoxes = {}, previousRegion = null;
+      doc.regions.forEach(function(r) {
+        if (r.role === 'table') return;
+        var el = a.element('r' + r.id, 'div', seen);
+        a.apply(el, {
+          role: a.regionRoles[r.role] || null,
+          'aria-modal': r.role === 'dialog' ? 'true' : null,
+          'aria-label': r.role === 'dialog' ? (r.name || null) : null,
+          // Behind an open dialog, the rest of the app is out of reach, as it is on screen.
+          'aria-hidden': dialog && r.role !== 'dialog' && r.role !== 'listbox' ? 'true' : null,
+          inert: dialog && r.role !== 'dialog' && r.role !== 'listbox' ? true : null,
+          class: 'a11y-region',
+        });
+        a.place(el, r, {x: 0, y: 0});
+        previousRegion = a.order(a.root, el, previousRegion);
+        regionEls[r.id] = el;
+        regionBoxes[r.id] = r;
+      });
+      var tables = {};
+      doc.regions.forEach(function(r) { if (r.role === 'table') tables[r.id] = r; });
+      // Rows' and cells' rectangles are their widgets'.
+      var rowBoxes = {}, cellBoxes = {};
+      doc.nodes.forEach(function(n) {
+        if (!n.table) return;
+        var rk = n.table + ':' + n.row, ck = rk + ':' + n.column;
+        (rowBoxes[rk] = rowBoxes[rk] || []).push(n);
+        (cellBoxes[ck] = cellBoxes[ck] || []).push(n);
+      });
+      // Tabs side by side form a tab list, radio buttons a group: each run of them gets one,
+      // over their rectangles.
+      var groupRoles = {tab: 'tablist', radio: 'radiogroup'};
+      var runOf = [], runs = [], run = null;
+      doc.nodes.forEach(function(n, i) {
+        if (!groupRoles[n.role] || n.table) { run = null; return; }
+        if (!run || run.region !== n.region || run.role !== n.role)
+          runs.push(run = {region: n.region, role: n.role, nodes: [], index: runs.length});
+        run.nodes.push(n);
+        runOf[i] = run;
+      });
+      var last = {};  // per parent key, the child placed last
+      var put = function(parent, el) {
+        var k = parent.qtKey;
+        last[k] = a.order(parent, el, last[k] || null);
+        return el;
+      };
+      doc.nodes.forEach(function(n, i) {
+        var region = regionEls[n.region];
+        if (!region) return;
+        var parent = region, origin = regionBoxes[n.region];
+        if (runOf[i]) {
+          var listEl = a.element('l' + n.region + ':' + runOf[i].index, 'div', seen);
+          var listBox = a.union(runOf[i].nodes);
+          a.apply(listEl, {role: groupRoles[runOf[i].role]});
+          a.place(listEl, listBox, origin);
+          put(region, listEl);
+          parent = listEl;
+          origin = listBox;
+        }
+        if (n.table) {
+          var t = tables[n.table] || {x: origin.x, y: origin.y, w: 0, h: 0};
+          var tableEl = a.element('t' + n.table, 'div', seen);
+          a.apply(tableEl, {role: 'table', 'aria-rowcount': t.rows >= 0 ? t.rows + 1 : null});
+          a.place(tableEl, t, origin);
+          put(region, tableEl);
+          var rk = n.table + ':' + n.row, header = n.role === 'columnheader';
+          var rowEl = a.element('t' + rk, 'div', seen);
+          var rowBox = a.union(rowBoxes[rk]);
+          // Row 1 is the headers'; a clipped list says where its rows stand among all.
+          a.apply(rowEl, {role: 'row', 'aria-rowindex': t.rows >= 0 ? (header ? 1 : n.row_index >= 0 ? n.row_index + 2 : null) : null});
+          a.place(rowEl, rowBox, t);
+          put(tableEl, rowEl);
+          var cellEl = a.element('t' + rk + ':' + n.column, 'div', seen);
+          var cellBox = a.union(cellBoxes[rk + ':' + n.column]);
+          a.apply(cellEl, {role: header ? 'columnheader' : 'cell'});
+          a.place(cellEl, cellBox, rowBox);
+          put(rowEl, cellEl);
+          parent = cellEl;
+          origin = cellBox;
+        }
+        var el = a.widget(n, seen, used);
+        a.place(el, n, origin);
+        put(parent, el);
+      });
+      for (var key in a.elements) {
+        if (seen[key]) continue;
+        var gone = a.elements[key];
+        if (gone.parentNode) gone.parentNode.removeChild(gone);
+        delete a.elements[key];
+      }
+      a.follow(doc);
+    },
+    // The screen reader follows ImGui's focus: the element of the focused widget takes the
+    // DOM focus; a field being typed in is the text sink, named after the field.
+    follow: function(doc) {
+      var a = QuittanceA11y;
+      var sink = document.getElementById('text-sink');
+      var node = null;
+      doc.nodes.forEach(function(n) { if (n.id && n.id === doc.focus) node = n; });
+      if (doc.editing) {
+        if (sink && node) sink.setAttribute('aria-label', node.name);
+        a.focusedId = doc.focus;
+        return;
+      }
+      if (!doc.focus || doc.focus === a.focusedId && document.activeElement && document.activeElement.getAttribute('data-id') == doc.focus) return;
+      var el = a.elements['w' + doc.focus];
+      if (!el) return;
+      a.focusedId = doc.focus;
+      a.quiet = true;
+      el.focus({preventScroll: true});
+      a.quiet = false;
+    },
+    say: function(text, urgent) {
+      var a = QuittanceA11y;
+      if (!a.root) a.setup();
+      var region = urgent ? a.urgent : a.polite;
+      if (!region) return;
+      // A new element per message: the same words twice are said twice.
+      var p = document.createElement('p');
+      p.textContent = text;
+      region.appendChild(p);
+      while (region.childNodes.length > 3) region.removeChild(region.firstChild);
+    },
+  },
+  qt_a11y_update__deps: ['$QuittanceA11y'],
+  qt_a11y_update: function(ptr) {
+    QuittanceA11y.update(JSON.parse(UTF8ToString(ptr)));
+  },
+  qt_a11y_announce__deps: ['$QuittanceA11y'],
+  qt_a11y_announce: function(ptr, urgent) {
+    QuittanceA11y.say(UTF8ToString(ptr), urgent !== 0);
+  },
+});

@@ -1,0 +1,120 @@
+// Keyboard and assistive-technology focus. See keyboard_focus.h.
+#include "ui/keyboard_focus.h"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <cstring>
+#include <vector>
+
+#include "ui/widget_log.h"
+
+namespace quittance::ui {
+
+namespace {
+
+bool takes_focus(const WidgetInfo& w) {
+  if (w.id == 0 || !w.enabled) return false;
+  static constexpr const char* kRoles[] = {"button", "textbox", "checkbox", "radio", "combobox", "tab", "option", "link", "columnheader"};
+  for (const char* role : kRoles) {
+    if (w.role == role) return true;
+  }
+  return false;
+}
+
+const WidgetInfo* find(unsigned id) {
+  if (id == 0) return nullptr;
+  for (const WidgetInfo& w : widget_log_last_frame()) {
+    if (w.id == id) return &w;
+  }
+  return nullptr;
+}
+
+const ContainerInfo* container_of(unsigned id) {
+  for (const ContainerInfo& c : widget_log_last_containers()) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+// Tab stays in the open dialog, as a modal dialog's focus does; without one, it goes through
+// the app's regions but not into a combo's list (arrows and Enter choose there).
+bool in_scope(const WidgetInfo& w, const ImGuiWindow* modal) {
+  if (modal) return w.root == modal->ID;
+  const ContainerInfo* c = container_of(w.root);
+  return !c || (c->role != "listbox" && c->role != "menu");
+}
+
+ImRect rect_of(const WidgetInfo& w) { return ImRect(w.x, w.y, w.x + w.w, w.y + w.h); }
+
+// ImGui's keyboard focus on a widget that is not a text field: shown, scrolled into view.
+bool set_nav_focus(const WidgetInfo& w) {
+  ImGuiWindow* window = ImGui::FindWindowByID(w.window);
+  if (!window) return false;
+  ImGuiContext& g = *GImGui;
+  if (g.ActiveId != 0 && g.ActiveId != w.id) ImGui::ClearActiveID();
+  if (g.NavWindow != window) ImGui::FocusWindow(window);
+  ImGui::SetFocusID(w.id, window);
+  window->NavRectRel[g.NavLayer] = ImGui::WindowRectAbsToRel(window, rect_of(w));
+  g.NavDisableHighlight = false;
+  g.NavDisableMouseHover = true;
+  ImGui::ScrollToRect(window, rect_of(w), ImGuiScrollFlags_None);
+  return true;
+}
+
+}  // namespace
+
+unsigned focused_widget() {
+  const ImGuiContext& g = *GImGui;
+  if (g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId) return g.ActiveId;
+  return g.NavWindow ? g.NavId : 0;
+}
+
+bool focus_widget(unsigned id) {
+  const WidgetInfo* w = find(id);
+  if (!w || !takes_focus(*w)) return false;
+  if (w->role == "textbox") return activate_widget(id);
+  return set_nav_focus(*w);
+}
+
+bool activate_widget(unsigned id) {
+  const WidgetInfo* w = find(id);
+  if (!w || !w->enabled) return false;
+  if (w->role != "textbox" && !set_nav_focus(*w)) return false;
+  if (w->role == "textbox") {
+    ImGuiWindow* window = ImGui::FindWindowByID(w->window);
+    if (window) ImGui::ScrollToRect(window, rect_of(*w), ImGuiScrollFlags_None);
+  }
+  ImGui::ActivateItem(id);
+  // A text field takes the caret rather than being « pressed ».
+  if (w->role == "textbox") GImGui->NavNextActivateFlags = ImGuiActivateFlags_PreferInput;
+  return true;
+}
+
+bool focus_step(bool backwards) {
+  const ImGuiWindow* modal = ImGui::GetTopMostPopupModal();
+  std::vector<const WidgetInfo*> order;
+  for (const WidgetInfo& w : widget_log_last_frame()) {
+    if (takes_focus(w) && in_scope(w, modal)) order.push_back(&w);
+  }
+  if (order.empty()) return false;
+  const unsigned current = focused_widget();
+  int at = -1;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i]->id == current) at = static_cast<int>(i);
+  }
+  const int n = static_cast<int>(order.size());
+  const int next = at < 0 ? (backwards ? n - 1 : 0) : (at + (backwards ? n - 1 : 1)) % n;
+  return focus_widget(order[next]->id);
+}
+
+bool activate_focused() {
+  const ImGuiContext& g = *GImGui;
+  if (g.ActiveId != 0 || g.NavId == 0 || g.NavDisableHighlight) return false;
+  const WidgetInfo* w = find(g.NavId);
+  if (!w || w->role == "textbox" || !takes_focus(*w)) return false;
+  ImGui::ActivateItem(g.NavId);
+  return true;
+}
+
+}  // namespace quittance::ui
