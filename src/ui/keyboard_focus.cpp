@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -93,12 +94,25 @@ bool activate_widget(unsigned id) {
 
 bool focus_step(bool backwards) {
   const ImGuiWindow* modal = ImGui::GetTopMostPopupModal();
+  const unsigned current = focused_widget();
+  const WidgetInfo* now = find(current);
+  // A table is one stop, as an ARIA grid is: Tab enters it at the widget focused there last
+  // (or its first), arrows move inside (ImGui's directional navigation), Tab leaves it. A
+  // list of 100,000 invoices is not 100,000 presses of Tab.
   std::vector<const WidgetInfo*> order;
+  std::vector<unsigned> tables_met;
   for (const WidgetInfo& w : widget_log_last_frame()) {
-    if (takes_focus(w) && in_scope(w, modal)) order.push_back(&w);
+    if (!takes_focus(w) || !in_scope(w, modal)) continue;
+    if (w.table) {
+      if (std::find(tables_met.begin(), tables_met.end(), w.table) != tables_met.end()) {
+        if (now && now->table == w.table && w.id == current) order.back() = &w;
+        continue;
+      }
+      tables_met.push_back(w.table);
+    }
+    order.push_back(&w);
   }
   if (order.empty()) return false;
-  const unsigned current = focused_widget();
   int at = -1;
   for (std::size_t i = 0; i < order.size(); ++i) {
     if (order[i]->id == current) at = static_cast<int>(i);

@@ -9,7 +9,8 @@
 namespace quittance::ui {
 
 // Moves the focus to the next (or previous) widget that takes it, inside the open dialog if
-// there is one; from nothing, to the first (or last). False when there is none.
+// there is one; from nothing, to the first (or last). A table is one stop (arrows move inside
+// it). False when there is none.
 bool focus_step(bool backwards);
 // Focuses the widget `id` drawn last frame, scrolled into view; a text field is also
 // activated for typing. False when the last frame did not draw it.

@@ -59,7 +59,7 @@ std::string semantics_json() {
   }
   const unsigned focus = focused_widget();
   const ImGuiContext& g = *GImGui;
-  const bool editing = focus != 0 && g.ActiveId == focus;
+  const bool editing = focus != 0 && g.ActiveId == focus && g.InputTextState.ID == focus;
   return json{{"regions", std::move(regions)}, {"nodes", std::move(nodes)}, {"focus", focus}, {"editing", editing}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }

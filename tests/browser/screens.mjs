@@ -23,8 +23,9 @@ export async function outsideTheWindow(page, name) {
 
 // Opens the app in a fresh browser of that size on `url`, loads the demo clinic, and calls
 // `shown(page, name)` on each screen; returns the browser context (closed by the caller).
-export async function visitScreens(url, [width, height], shown) {
-  const context = await launch(newProfile(), { viewport: { width, height } });
+// `options` go to the browser context (bypassCSP, to inject axe-core).
+export async function visitScreens(url, [width, height], shown, options = {}) {
+  const context = await launch(newProfile(), { viewport: { width, height }, ...options });
   const { page } = await openApp(context, url);
   await run(page, { cmd: 'demo.load', id: `demo-${width}` });
   await settle(page);

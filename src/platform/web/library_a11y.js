@@ -91,7 +91,7 @@ mergeInto(LibraryManager.library, {
         'aria-selected': n.role === 'tab' || n.role === 'option' ? (n.selected ? 'true' : 'false') : null,
         'aria-current': n.role === 'link' && n.selected ? 'page' : null,
         'data-id': n.id || null,
-      }, n.role === 'combobox' ? (n.value || '') : interactive ? '' : n.name);
+      }, n.role === 'combobox' ? (n.value || '') : n.role === 'textbox' ? '' : n.name);
       if (interactive && !el.qtListening) {
         el.qtListening = true;
         el.addEventListener('focus', function() {
@@ -136,9 +136,12 @@ mergeInto(LibraryManager.library, {
       var tables = {};
       doc.regions.forEach(function(r) { if (r.role === 'table') tables[r.id] = r; });
       // Rows' and cells' rectangles are their widgets'.
-      var rowBoxes = {}, cellBoxes = {};
+      // A table with widgets to use is a grid (Tab enters it once, arrows move inside:
+      // keyboard_focus.h); one of text only, a table.
+      var rowBoxes = {}, cellBoxes = {}, grids = {};
       doc.nodes.forEach(function(n) {
         if (!n.table) return;
+        if (n.role !== 'text') grids[n.table] = true;
         var rk = n.table + ':' + n.row, ck = rk + ':' + n.column;
         (rowBoxes[rk] = rowBoxes[rk] || []).push(n);
         (cellBoxes[ck] = cellBoxes[ck] || []).push(n);
@@ -176,7 +179,7 @@ mergeInto(LibraryManager.library, {
         if (n.table) {
           var t = tables[n.table] || {x: origin.x, y: origin.y, w: 0, h: 0};
           var tableEl = a.element('t' + n.table, 'div', seen);
-          a.apply(tableEl, {role: 'table', 'aria-rowcount': t.rows >= 0 ? t.rows + 1 : null});
+          a.apply(tableEl, {role: grids[n.table] ? 'grid' : 'table', 'aria-rowcount': t.rows >= 0 ? t.rows + 1 : null});
           a.place(tableEl, t, origin);
           put(region, tableEl);
           var rk = n.table + ':' + n.row, header = n.role === 'columnheader';
@@ -188,7 +191,7 @@ mergeInto(LibraryManager.library, {
           put(tableEl, rowEl);
           var cellEl = a.element('t' + rk + ':' + n.column, 'div', seen);
           var cellBox = a.union(cellBoxes[rk + ':' + n.column]);
-          a.apply(cellEl, {role: header ? 'columnheader' : 'cell'});
+          a.apply(cellEl, {role: header ? 'columnheader' : grids[n.table] ? 'gridcell' : 'cell'});
           a.place(cellEl, cellBox, rowBox);
           put(rowEl, cellEl);
           parent = cellEl;
