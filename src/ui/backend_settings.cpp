@@ -152,7 +152,7 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   if (state.failed) {
     error_text(state.message_key);
   } else if (!state.message_key.empty()) {
-    label(tr(state.message_key));
+    outcome_text(state.message_key);
   }
   ImGui::Spacing();
   if (!link.paired() || backend->server().connection() == sync::Connection::Revoked) {
@@ -180,7 +180,7 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
   }
   if (!state.new_code.empty()) {
     // Shown in two halves, as people read a code out to each other.
-    title((state.new_code.substr(0, 4) + "-" + state.new_code.substr(4)).c_str());
+    figure((state.new_code.substr(0, 4) + "-" + state.new_code.substr(4)).c_str());
     label(tr("backend.code.help"));
   }
   ImGui::Spacing();

@@ -17,6 +17,7 @@ bool text_field(const char* text, const char* id, std::string* value, float widt
   ImGui::SetNextItemWidth(width);
   const bool entered = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
   name_last_widget(text);
+  field_value(*value);
   return entered;
 }
 
@@ -122,7 +123,14 @@ void error_text(const std::string& key) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
   label(tr(key));
   ImGui::PopStyleColor();
+  field_error(tr(key));
   message_shown(tr(key), true);
+}
+
+void outcome_text(const std::string& key) {
+  if (key.empty()) return;
+  label(tr(key));
+  message_shown(tr(key));
 }
 
 }  // namespace quittance::ui

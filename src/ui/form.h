@@ -47,7 +47,11 @@ app::Json result_of(const app::Json& answer);
 app::Json list_of(const app::Json& answer);
 
 std::string error_key(const app::Json& answer);
-// Draws a catalogue message in the error colour; nothing for "".
+// Draws a catalogue message in the error colour; nothing for "". A screen reader hears it at
+// once when it appears, and the field drawn just before it is marked invalid.
 void error_text(const std::string& key);
+// Draws the catalogue message saying what an action did (« Informations du cabinet
+// enregistrées. »); nothing for "". A screen reader hears it when it appears.
+void outcome_text(const std::string& key);
 
 }  // namespace quittance::ui

@@ -265,6 +265,7 @@ void draw_line_fields(LineEdit& l, const std::string& n, const app::Json& rates)
     ImGui::SetNextItemWidth(fields[f].width);
     ImGui::InputText((fields[f].id + n).c_str(), fields[f].value);
     name_last_widget(captions[f]);
+    field_value(*fields[f].value);
   }
   ImGui::TableNextColumn();
   tax_rate_combo("##tax", captions[4], rates, &l.tax_rate_id, 180);

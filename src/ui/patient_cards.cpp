@@ -61,7 +61,7 @@ void draw_patient_cards(app::CommandLayer& commands, sync::CardPayments* cards, 
     error_text(state.message_key);
   } else if (!state.message_key.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-    label(tr(state.message_key));
+    outcome_text(state.message_key);
     ImGui::PopTextWrapPos();
   }
 }

@@ -106,7 +106,7 @@ void amount_box(const char* caption, std::int64_t amount, const char* note = nul
     ImGui::SameLine();
     muted(note);
   }
-  title(money(amount).c_str());
+  figure(money(amount).c_str());
   ImGui::EndGroup();
   ImGui::SameLine(0, 48);
 }
@@ -175,22 +175,25 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
     label(line.c_str());
     if (pay_row["deleted"] == true) continue;
     const std::string id = pay_row["payment_id"];
+    // Each button says which payment it acts on to a screen reader.
+    const std::string about = pay_row["type"].get<std::string>() + " " + money(pay_row["amount"]) + " " +
+                              tr("patients.paid_on") + " " + date(pay_row["paid_on"]);
     if (pay_row.value("refundable", std::int64_t{0}) > 0) {
       ImGui::SameLine();
-      if (ImGui::SmallButton(tr_id("refund.open", std::string("refund-") + id).c_str())) {
-        open_refund_dialog(state.refund, pay_row, state.open_patient);
-      }
+      const bool refund = ImGui::SmallButton(tr_id("refund.open", std::string("refund-") + id).c_str());
+      widget_about(about);
+      if (refund) open_refund_dialog(state.refund, pay_row, state.open_patient);
     }
     // A card payment through Stripe is corrected by a refund: Stripe holds the truth of it.
     if (!pay_row.value("processor_ref", std::string()).empty()) continue;
     ImGui::SameLine();
-    if (ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-payment-") + id).c_str())) {
-      open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Edit);
-    }
+    const bool edit = ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-payment-") + id).c_str());
+    widget_about(about);
+    if (edit) open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Edit);
     ImGui::SameLine();
-    if (ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-payment-") + id).c_str())) {
-      open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Delete);
-    }
+    const bool remove = ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-payment-") + id).c_str());
+    widget_about(about);
+    if (remove) open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Delete);
   }
 }
 

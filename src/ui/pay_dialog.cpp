@@ -220,7 +220,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::CardPayments* cards, Pay
     submit_by_enter = text_field(tr("pay.amount"), "##pay-amount", &state.amount_text, 200);
   }
   error_text(by_card && !card_available ? std::string("card.unavailable") : state.error_key);
-  if (!state.notice_key.empty()) label(tr(state.notice_key));
+  outcome_text(state.notice_key);
   ImGui::Spacing();
   if (by_card) {
     draw_card_submit(*cards, state, invoice, card_available);

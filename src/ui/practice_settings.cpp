@@ -139,13 +139,14 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
         ImGui::InputText(id.c_str(), &state.values[f.key]);
       }
       name_last_widget(tr(f.caption));
+      field_value(state.values[f.key]);
       if (state.error_field == f.key) error_text(state.error_key);
     }
     ImGui::EndTable();
   }
   if (ImGui::Button(tr_id("settings.practice.save", "practice-save").c_str())) save(commands, state);
   if (state.error_field.empty()) error_text(state.error_key);
-  if (!state.message_key.empty()) label(tr(state.message_key));
+  outcome_text(state.message_key);
 
   ImGui::Separator();
   heading(tr("settings.language.heading"));

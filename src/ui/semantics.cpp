@@ -41,9 +41,11 @@ std::string semantics_json() {
   json nodes = json::array();
   for (const WidgetInfo& w : widget_log_last_frame()) {
     if (w.role == "caption" || (w.label.empty() && w.role == "text")) continue;
-    json n = {{"id", w.id}, {"key", w.key}, {"role", w.role}, {"name", w.label}, {"region", w.root},
+    const std::string name = w.about.empty() ? w.label : w.label + " \u2014 " + w.about;
+    json n = {{"id", w.id}, {"key", w.key}, {"role", w.role}, {"name", name}, {"region", w.root},
               {"x", px(w.x)}, {"y", px(w.y)}, {"w", px(w.w)}, {"h", px(w.h)}};
     if (!w.value.empty()) n["value"] = w.value;
+    if (!w.error.empty()) n["error"] = w.error;
     if (w.table) {
       n["table"] = w.table;
       n["row"] = w.row;

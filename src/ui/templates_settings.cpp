@@ -242,7 +242,7 @@ void draw_errors(const TemplatesSettingsState& state) {
   } else {
     error_text(state.error_key);
   }
-  if (!state.message_key.empty()) label(tr(state.message_key));
+  outcome_text(state.message_key);
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ void draw_users_settings(app::CommandLayer& commands, UsersSettingsState& state)
     if (state.error_key.empty()) state.new_name.clear();
   }
   error_text(state.error_key);
-  if (!state.message_key.empty()) label(tr(state.message_key));
+  outcome_text(state.message_key);
 }
 
 }  // namespace quittance::ui

@@ -243,6 +243,25 @@ void name_last_widget(const char* text, const char* value) {
   mark_caption(g_log.building.size() - 1, text);
 }
 
+void field_value(const std::string& value) {
+  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
+  g_log.building.back().value = value;
+}
+
+void field_error(const std::string& message) {
+  // The message's own text was recorded last; the field is the interactive widget before it.
+  for (auto w = g_log.building.rbegin(); w != g_log.building.rend(); ++w) {
+    if (w->id == 0) continue;
+    if (w->role == "textbox" || w->role == "combobox") w->error = message;
+    return;
+  }
+}
+
+void widget_about(const std::string& what) {
+  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
+  g_log.building.back().about = what;
+}
+
 void last_widget_is(const char* role, bool selected) {
   if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
   g_log.building.back().role = role;

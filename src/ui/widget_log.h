@@ -24,7 +24,9 @@ struct WidgetInfo {
   // "text" or "caption" (the visible label of the field that follows: the field carries the
   // name, the caption is not read twice).
   std::string role;
-  std::string value;      // a combo's chosen entry
+  std::string value;      // a combo's chosen entry, a field's text
+  std::string error;      // why the field's content is refused (field_error): it is invalid
+  std::string about;      // what it acts on (widget_about), said after its label
   int expanded = -1;      // -1: cannot open; 0 closed; 1 open (a combo's list)
   bool selected = false;  // the tab shown, the radio button chosen, the section open, the option chosen
   int level = 0;          // headings: 1 a screen's title, 2 a section
@@ -59,6 +61,14 @@ void label_fitted(const std::string& text);
 // shown): call it right after the widget. A caption drawn just before with the same text
 // becomes the field's caption.
 void name_last_widget(const char* text, const char* value = nullptr);
+// The text in the field just drawn, for a screen reader to read it out.
+void field_value(const std::string& value);
+// `message` (drawn just now, under a field) says what is wrong with the field drawn before
+// it: the field is marked invalid, with the message as its description.
+void field_error(const std::string& message);
+// What the widget just drawn acts on, when its label alone does not say it (« Rembourser » on a
+// line of payments): a screen reader hears « Rembourser — Espèces 30,00 € du 07/12/2026 ».
+void widget_about(const std::string& what);
 // Says what the widget just drawn is when ImGui cannot tell (a button drawn as a tab).
 void last_widget_is(const char* role, bool selected = false);
 // The table being drawn holds `rows` rows in all, of which it draws the few in view (a list

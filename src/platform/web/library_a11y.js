@@ -90,15 +90,23 @@ mergeInto(LibraryManager.library, {
         'aria-haspopup': n.role === 'combobox' ? 'listbox' : null,
         'aria-selected': n.role === 'tab' || n.role === 'option' ? (n.selected ? 'true' : 'false') : null,
         'aria-current': n.role === 'link' && n.selected ? 'page' : null,
+        'aria-invalid': n.error ? 'true' : null,
+        'aria-description': n.error || null,
         'data-id': n.id || null,
-      }, n.role === 'combobox' ? (n.value || '') : n.role === 'textbox' ? '' : n.name);
+      }, n.role === 'combobox' || n.role === 'textbox' ? (n.value || '') : n.name);
       if (interactive && !el.qtListening) {
         el.qtListening = true;
         el.addEventListener('focus', function() {
           var id = Number(el.getAttribute('data-id'));
-          if (a.quiet || !id || id === a.focusedId) return;
+          if (!id) return;
+          // A field that takes the focus is typed into, as with Tab, even when the app moved
+          // the focus there itself (a dialog opening on its first field): then a moment later,
+          // not inside the frame that moved it.
+          var field = el.getAttribute('role') === 'textbox';
+          if (!field && (a.quiet || id === a.focusedId)) return;
           a.focusedId = id;
-          _quittance_a11y_focus(id);
+          if (a.quiet) setTimeout(function() { _quittance_a11y_focus(id); }, 0);
+          else _quittance_a11y_focus(id);
         });
         // A pointer's click reached the canvas' handlers already (detail counts the clicks);
         // one with no pointer (a screen reader's, Enter on the element) presses the widget.

@@ -89,7 +89,8 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
     }
     return EM_TRUE;
   }
-  if (down && code == kKeyEnter && !io.WantTextInput && ui::activate_focused()) {
+  // (Not while a field is being typed in: activate_focused() leaves Enter to it.)
+  if (down && code == kKeyEnter && ui::activate_focused()) {
     g.frame_now();
     return EM_TRUE;
   }
