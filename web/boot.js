@@ -72,12 +72,15 @@
     exec: (json) => call('quittance_exec', json),
     // Runs a read-only command; a command that writes is refused.
     query: (json) => call('quittance_query', json),
-    // The last frame's visible widgets: [{id, kind, label, key, x, y, w, h, enabled, checked}].
+    // The last frame's visible widgets: [{id, kind, role, label, key, x, y, w, h, enabled, checked}].
     ui: () => JSON.parse(Module.ccall('quittance_ui', 'string', [], [])),
     // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames (drawn),
     //  framesShown (of which sent to the canvas: not like the last), version,
     //  backend: {connection, series, …}, sync: {state, pending, error, pulled, pushed, rebased}}
     state,
+    // The accessibility layer on (true, the default) or off: for the benchmark measuring its
+    // cost per frame (tests/bench/browser_bench.mjs), never for users.
+    accessibility: (on) => Module._quittance_set_accessibility(on ? 1 : 0),
     // Starts a sync exchange with the clinic's server now (when paired).
     syncNow: () => Module._quittance_sync_now(),
     // Resolves once every committed change is durable in IndexedDB.

@@ -197,6 +197,7 @@ test('by keyboard alone: Tab reaches every widget of each screen from its start,
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
+  await settle(page);  // a dialog sizes itself to its content over its first frames
   const inside = new Set(await dialog.locator('[tabindex]').evaluateAll((els) => els.map((el) => `${el.getAttribute('role')}: ${el.getAttribute('aria-label')}`)));
   for (let i = 0; i < inside.size + 2; i++) {
     await page.keyboard.press('Tab');

@@ -88,7 +88,18 @@ export async function openApp(context, url, { init } = {}) {
   page.on('pageerror', (e) => errors.push(e.message));
   if (init) await page.addInitScript(init);
   await page.goto(url);
-  const state = await page.evaluate(() => window.quittance.ready);
+  // A start that takes a downloaded update reloads the page on it (boot.js): the page asked
+  // first is gone, the one after it is asked again.
+  let state;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      state = await page.evaluate(() => window.quittance.ready);
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !/Execution context was destroyed/.test(e.message)) throw e;
+      await page.waitForLoadState('load');
+    }
+  }
   page.pageErrors = errors;
   return { page, state };
 }

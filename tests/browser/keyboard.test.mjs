@@ -34,6 +34,7 @@ test('Ctrl+F then typing searches patients; Tab, amount, Enter pays; Escape clos
 
   await click(page, `Payer##pay-${number}`);
   await click(page, 'Date du paiement');
+  await page.keyboard.press('Tab');  // to the payment type (Tab goes through every widget)
   await page.keyboard.press('Tab');  // to the amount, prefilled with what is due
   await page.keyboard.press('Control+A');
   await page.keyboard.type('20');

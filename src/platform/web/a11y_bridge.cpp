@@ -20,7 +20,8 @@ namespace quittance::web {
 namespace {
 struct Bridge {
   A11yFrameNow frame_now = nullptr;
-  std::string sent;  // the document the page holds
+  std::string sent;    // the document the page holds
+  bool enabled = true; // off only for the benchmark that measures what the layer costs
 };
 Bridge g_bridge;
 }  // namespace
@@ -29,6 +30,10 @@ void a11y_init(A11yFrameNow frame_now) { g_bridge.frame_now = frame_now; }
 
 void a11y_end_frame() {
   ui::announcements_end_frame();
+  if (!g_bridge.enabled) {
+    ui::take_announcements();
+    return;
+  }
   std::string doc = ui::semantics_json();
   if (doc != g_bridge.sent) {
     g_bridge.sent.swap(doc);
@@ -47,4 +52,15 @@ extern "C" EMSCRIPTEN_KEEPALIVE void quittance_a11y_focus(unsigned id) {
 // A widget's element was clicked without a pointer (a screen reader, Enter on the element).
 extern "C" EMSCRIPTEN_KEEPALIVE void quittance_a11y_activate(unsigned id) {
   if (quittance::ui::activate_widget(id) && quittance::web::g_bridge.frame_now) quittance::web::g_bridge.frame_now();
+}
+
+// The layer off (0) or on (1), for tests/bench/browser_bench.mjs to measure its cost per frame;
+// off empties the page's tree.
+extern "C" EMSCRIPTEN_KEEPALIVE void quittance_set_accessibility(int on) {
+  quittance::web::Bridge& b = quittance::web::g_bridge;
+  b.enabled = on != 0;
+  if (!b.enabled) {
+    b.sent = R"({"regions":[],"nodes":[],"focus":0,"editing":false})";
+    qt_a11y_update(b.sent.c_str());
+  }
 }
