@@ -2,7 +2,7 @@
 # new build is a new service worker, which the browser then installs (sw.js.in says how).
 # cmake -DWEB_DIR=... -DTEMPLATE=... -P stamp_sw.cmake
 set(_all "")
-foreach(_file index.html boot.js app.js app.wasm app.data app.css favicon.svg manifest.webmanifest)
+foreach(_file index.html skip_link.js boot.js app.js app.wasm app.data app.css favicon.svg manifest.webmanifest)
   if(EXISTS "${WEB_DIR}/${_file}")
     file(SHA256 "${WEB_DIR}/${_file}" _hash)
     string(APPEND _all "${_hash}")

@@ -111,7 +111,7 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
       label(m.value("recipient", std::string()).c_str());
       ImGui::TableNextColumn();
       ImGui::PushTextWrapPos(0.0f);
-      if (st == "failed") ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+      if (st == "failed") ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
       label(state_text(m).c_str());
       if (st == "failed") ImGui::PopStyleColor();
       ImGui::PopTextWrapPos();

@@ -29,7 +29,6 @@ constexpr float kBarHeight = 26.0f;
 constexpr float kBarGap = 10.0f;
 
 ImU32 rgb(int r, int g, int b) { return IM_COL32(r, g, b, 255); }
-ImVec4 rgb4(int r, int g, int b) { return ImVec4(r / 255.0f, g / 255.0f, b / 255.0f, 1.0f); }
 
 // The ages of amounts due, youngest first as dashboard.summary lists them, warmer as they age.
 struct BucketStyle {
@@ -98,7 +97,7 @@ void draw_card(const Figure& f, float width) {
   ImGui::PushTextWrapPos(0.0f);
   heading_label(tr(f.caption), 2);  // in the body's size: a card's name, its figure below
   const bool warn = f.alarming && f.value != 0;
-  if (warn) ImGui::PushStyleColor(ImGuiCol_Text, rgb4(168, 40, 32));
+  if (warn) ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
   figure(money(f.value).c_str());
   if (warn) ImGui::PopStyleColor();
   muted(f.note);
@@ -281,7 +280,7 @@ void draw_reviews(app::CommandLayer& commands, DashboardState& state) {
   ImGui::PushTextWrapPos(std::min(ImGui::GetContentRegionAvail().x, kContentMaxWidth));
   for (const app::Json& r : state.reviews) {
     const std::string cmd = r.value("command_id", std::string()), invoice = r.value("invoice_id", std::string());
-    ImGui::PushStyleColor(ImGuiCol_Text, rgb4(160, 90, 0));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
     label((std::string(tr("dashboard.review.surplus")) + " " + r.value("invoice_number", std::string()) + " (" +
            r.value("patient_name", std::string()) + ") : " + money(r.value("amount", std::int64_t{0})) + " " +
            tr("dashboard.review.surplus_kept"))

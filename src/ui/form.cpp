@@ -1,6 +1,7 @@
 // Form widgets. See form.h.
 #include "ui/form.h"
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "ui/i18n.h"
 #include "ui/sign_in.h"
 #include "ui/widget_log.h"
+#include "ui/theme.h"
 
 namespace quittance::ui {
 
@@ -83,6 +85,13 @@ bool search_shortcut() {
   return (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('F', false);
 }
 
+bool alt_shortcut(char letter) {
+  widget_shortcut(std::string("Alt+") + letter);
+  const ImGuiIO& io = ImGui::GetIO();
+  return io.KeyAlt && !io.KeyCtrl && !io.KeySuper && ImGui::IsKeyPressed(letter, false) &&
+         !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+}
+
 bool escape_pressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
 
 void right_aligned(const std::string& text) {
@@ -91,11 +100,20 @@ void right_aligned(const std::string& text) {
   label(text.c_str());
 }
 
-void table_headers() {
+void table_headers(std::initializer_list<int> right) {
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  const ImGuiTable* table = ImGui::GetCurrentTable();
   for (int column = 0; column < ImGui::TableGetColumnCount(); ++column) {
     if (!ImGui::TableSetColumnIndex(column)) continue;
     const char* name = ImGui::TableGetColumnName(column);
+    if (std::find(right.begin(), right.end(), column) != right.end()) {
+      // ImGui draws a sortable column's arrow at the cell's right end: the name stops before it.
+      const bool sortable = (table->Flags & ImGuiTableFlags_Sortable) &&
+                            !(ImGui::TableGetColumnFlags(column) & ImGuiTableColumnFlags_NoSort);
+      const float arrow = sortable ? ImFloor(ImGui::GetFontSize() * 0.65f + ImGui::GetStyle().FramePadding.x) : 0.0f;
+      const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(name).x - arrow;
+      if (room > 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + room);
+    }
     ImGui::PushID(column);
     ImGui::TableHeader(name);
     if (*name) name_last_widget(name);
@@ -120,7 +138,7 @@ std::string error_key(const app::Json& answer) {
 
 void error_text(const std::string& key) {
   if (key.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
   label(tr(key));
   ImGui::PopStyleColor();
   field_error(tr(key));

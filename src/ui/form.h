@@ -1,6 +1,7 @@
 // Form widgets laid out as a French practitioner expects them: the label above the field.
 // The field is recorded under that label in the widget log, so tests find it by what it says.
 #pragma once
+#include <initializer_list>
 #include <string>
 
 #include <imgui.h>
@@ -33,10 +34,16 @@ void side_field(const char* label, const char* id, std::string* value, float wid
 void push_wrap(float width);
 // A label pushed to the right of the space left (an amount in a table cell).
 void right_aligned(const std::string& text);
-// ImGui::TableHeadersRow(), each header recorded under its name so a test can click it to sort.
-void table_headers();
+// ImGui::TableHeadersRow(), each header recorded under its name so a test can click it to sort;
+// the headers of the columns in `right` (amounts, drawn with right_aligned) stand right, over
+// their figures.
+void table_headers(std::initializer_list<int> right = {});
 // Ctrl+F (or Cmd+F) was pressed this frame: the screen's search field takes the focus.
 bool search_shortcut();
+// Alt+`letter` was pressed this frame, no dialog open: a screen's shortcut (Alt+N « Nouvelle
+// facture » on a patient's page, Alt+P « Payer » on an invoice's). Call it right after the
+// button it presses: the button then tells screen readers its shortcut (aria-keyshortcuts).
+bool alt_shortcut(char letter);
 // Escape was pressed this frame: the open dialog closes, as its « Annuler » would.
 bool escape_pressed();
 

@@ -42,7 +42,7 @@ void draw_lines(const app::Json& inv) {
   ImGui::TableSetupColumn(tr("editor.unit_price"), 0, 0.9f);
   ImGui::TableSetupColumn(tr("editor.tax"), 0, 0.9f);
   ImGui::TableSetupColumn(tr("invoices.total"), 0, 0.9f);
-  table_headers();
+  table_headers({2, 3, 5});
   for (const auto& l : inv.value("lines", app::Json::array())) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -124,7 +124,7 @@ void draw_identity_warning(app::CommandLayer& commands) {
   for (const char* key : {"practice.name", "practice.address", "practice.siret"}) {
     if (settings.value(key, std::string()).empty()) {
       ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.36f, 0.0f, 1.0f));
+      ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
       label(tr("invoice_page.identity_missing"));
       ImGui::PopStyleColor();
       ImGui::PopTextWrapPos();
@@ -242,8 +242,9 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     if (status != "cancelled") ImGui::SameLine();
   }
   if (!draft && status != "cancelled") {
-    if (due > 0 && ImGui::Button(tr_id("invoices.pay", "invoice-pay").c_str())) {
-      open_pay_dialog(pay, state.invoice_id, due);
+    if (due > 0) {
+      const bool pay_now = ImGui::Button(tr_id("invoices.pay", "invoice-pay").c_str());
+      if (alt_shortcut('P') || pay_now) open_pay_dialog(pay, state.invoice_id, due);
     }
     if (due > 0) ImGui::SameLine();
     if (due > 0 && ImGui::Button(tr_id("request.for_invoice", "invoice-request").c_str())) {

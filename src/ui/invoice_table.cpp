@@ -54,7 +54,8 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
   ImGui::TableSetupColumn(tr("invoices.due"), ImGuiTableColumnFlags_PreferSortDescending, 1.0f, 4);
   ImGui::TableSetupColumn(tr("invoices.status"), no_sort, 1.3f, 5);
   ImGui::TableSetupColumn("", no_sort, 0.8f, 6);
-  table_headers();
+  const int total_column = show_patient ? 3 : 2;
+  table_headers({total_column, total_column + 1});
   if (sort) read_sort(*sort);
 
   ImGuiListClipper clipper;

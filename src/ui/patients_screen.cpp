@@ -224,9 +224,8 @@ void draw_desk_actions(app::CommandLayer& commands, sync::CardPayments* cards, c
     commands.exec({{"cmd", "patient.update"}, {"id", app::new_command_id()}, {"patient_id", state.open_patient},
                    {"reminders", reminders}});
   }
-  if (ImGui::Button(tr_id("patients.new_invoice", "new-invoice").c_str())) {
-    open_invoice_editor(state.editor, state.open_patient);
-  }
+  const bool new_invoice = ImGui::Button(tr_id("patients.new_invoice", "new-invoice").c_str());
+  if ((alt_shortcut('N') && !state.editor.open) || new_invoice) open_invoice_editor(state.editor, state.open_patient);
   ImGui::SameLine();
   if (ImGui::Button(tr_id("patients.new_credit_note", "new-credit-note").c_str())) {
     open_credit_note_editor(state.editor, state.open_patient);

@@ -101,7 +101,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   fixed(tr("payments.amount"), money(999999));
   fixed(tr("payments.unallocated"), money(999999));
   fixed("", open_text);
-  table_headers();
+  table_headers({4, 5});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(total));
   while (clipper.Step()) {

@@ -7,6 +7,7 @@
 #include <imgui_stdlib.h>
 
 #include "app/command_id.h"
+#include "ui/display_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/theme.h"
@@ -80,7 +81,7 @@ void draw_fees(app::CommandLayer& commands) {
   }
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   if (pass) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.65f, 0.35f, 0.0f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
     label(tr("practice.fees.eu_warning"));
     ImGui::PopStyleColor();
   } else {
@@ -156,6 +157,8 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   ImGui::SameLine();
   if (radio(tr_id("language.en", "lang-en").c_str(), language() == "en"))
     save_language(commands, "en");
+  ImGui::Separator();
+  draw_display_settings();
   ImGui::Separator();
   draw_fees(commands);
 }

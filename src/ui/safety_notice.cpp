@@ -21,7 +21,7 @@ constexpr const char* kPersistenceRefused = "persistence.refused";  // platform(
 constexpr const char* kPersistenceLater = "persistence.later";      // the day « Plus tard » was clicked
 
 void begin_notice() {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.25f, 0.0f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
 }
 

@@ -46,6 +46,7 @@ std::string semantics_json() {
               {"x", px(w.x)}, {"y", px(w.y)}, {"w", px(w.w)}, {"h", px(w.h)}};
     if (!w.value.empty()) n["value"] = w.value;
     if (!w.error.empty()) n["error"] = w.error;
+    if (!w.shortcut.empty()) n["shortcut"] = w.shortcut;
     if (w.table) {
       n["table"] = w.table;
       n["row"] = w.row;

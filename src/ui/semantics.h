@@ -8,7 +8,7 @@
 namespace quittance::ui {
 
 // {"regions":[{id, role, name?, x, y, w, h, rows?}],
-//  "nodes":[{id, key, role, name, value?, error?, region, table?, row?, column?, row_index?, x, y, w, h,
+//  "nodes":[{id, key, role, name, value?, error?, shortcut?, region, table?, row?, column?, row_index?, x, y, w, h,
 //            disabled?, checked?, expanded?, selected?, level?}],
 //  "focus": id of the widget with the keyboard focus (0: none), "editing": 1 if it is a field
 //  being typed in}. Captions (a field's visible label) are left out: the field carries the name.

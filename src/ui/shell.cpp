@@ -86,7 +86,7 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
         break;
       case platform::SaveState::Saving: label(tr("status.saving")); break;
       case platform::SaveState::Failed:
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
         label(tr("status.save_failed"));
         ImGui::PopStyleColor();
         message_shown(tr("status.save_failed"), true);
@@ -147,7 +147,7 @@ void draw_centered_message(const AppStatus& status, UiState& state) {
   if (status.phase == AppStatus::Phase::Loading) {
     title(tr("app.loading"));
   } else {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.65f, 0.10f, 0.10f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
     title(tr("error.title"));
     ImGui::PopStyleColor();
     ImGui::Spacing();
@@ -234,7 +234,7 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   if (ready && !state.session.signed_in && !shared) continue_as_current(*commands, state.session);
   const bool signing_in = ready && !state.session.signed_in;
 
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.92f, 0.94f, 0.97f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, colour(palette().nav));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 14));
   ImGui::BeginChild("##nav", ImVec2(kNavWidth, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
   if (!ready || signing_in) ImGui::BeginDisabled();
@@ -260,7 +260,7 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   ImGui::EndChild();
   ImGui::PopStyleVar();
 
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.88f, 0.91f, 0.95f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, colour(palette().status));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(14, 7));
   ImGui::BeginChild("##status", ImVec2(0, 0), false,
                     ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);

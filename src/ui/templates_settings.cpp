@@ -164,7 +164,7 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   ImGui::EndDisabled();
   if (state.delay == "0") {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.36f, 0.0f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
     label(tr("templates.at_issue_warning"));
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
@@ -209,7 +209,7 @@ void draw_confirmations(app::CommandLayer& commands, TemplatesSettingsState& sta
     const std::string id = t.value("template_id", std::string());
     if (id != state.confirm_activate && id != state.confirm_delete) continue;
     ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.36f, 0.0f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().warning));
     if (id == state.confirm_activate) {
       label(fill(tr("templates.confirm_at_issue"), {{"name", t.value("name", std::string())}}).c_str());
     } else {
@@ -236,7 +236,7 @@ void draw_confirmations(app::CommandLayer& commands, TemplatesSettingsState& sta
 
 void draw_errors(const TemplatesSettingsState& state) {
   if (!state.error_detail.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.10f, 0.10f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
     label(fill(tr(state.error_key), {{"field", state.error_detail}}).c_str());
     ImGui::PopStyleColor();
   } else {

@@ -16,10 +16,12 @@ constexpr float kHeadingSize = 19.0f;
 ImFont* g_title_font = nullptr;
 ImFont* g_heading_font = nullptr;
 
-ImVec4 rgb(int r, int g, int b, float a = 1.0f) { return ImVec4(r / 255.0f, g / 255.0f, b / 255.0f, a); }
+bool g_high_contrast = false;
 }  // namespace
 
-void apply_theme() {
+void apply_theme(bool high_contrast) {
+  g_high_contrast = high_contrast;
+  const Palette& p = palette();
   ImGui::StyleColorsLight();
   ImGuiStyle& s = ImGui::GetStyle();
   s.WindowRounding = 0;
@@ -31,25 +33,37 @@ void apply_theme() {
   s.WindowBorderSize = 0;
   s.SelectableTextAlign = ImVec2(0.0f, 0.5f);  // navigation entries are taller than their text
   ImVec4* c = s.Colors;
-  c[ImGuiCol_WindowBg] = rgb(250, 251, 252);
-  c[ImGuiCol_ChildBg] = rgb(250, 251, 252);
-  c[ImGuiCol_Text] = rgb(28, 35, 48);
-  c[ImGuiCol_TextDisabled] = rgb(110, 118, 130);
-  c[ImGuiCol_FrameBg] = rgb(255, 255, 255);
-  c[ImGuiCol_FrameBgHovered] = rgb(235, 241, 250);
-  c[ImGuiCol_FrameBgActive] = rgb(225, 234, 248);
-  c[ImGuiCol_Border] = rgb(205, 211, 220);
+  c[ImGuiCol_WindowBg] = colour(p.window);
+  c[ImGuiCol_ChildBg] = colour(p.window);
+  c[ImGuiCol_PopupBg] = colour(p.field);
+  c[ImGuiCol_Text] = colour(p.text);
+  c[ImGuiCol_TextDisabled] = colour(p.muted);
+  c[ImGuiCol_FrameBg] = colour(p.field);
+  c[ImGuiCol_FrameBgHovered] = colour(p.button_hovered);
+  c[ImGuiCol_FrameBgActive] = colour(p.button_active);
+  c[ImGuiCol_Border] = colour(p.border);
   // Light buttons keep the dark text readable (ImGui has one text colour for everything).
-  c[ImGuiCol_Button] = rgb(214, 228, 247);
-  c[ImGuiCol_ButtonHovered] = rgb(190, 212, 242);
-  c[ImGuiCol_ButtonActive] = rgb(166, 196, 236);
-  c[ImGuiCol_Header] = rgb(221, 232, 247);
-  c[ImGuiCol_HeaderHovered] = rgb(206, 222, 244);
-  c[ImGuiCol_HeaderActive] = rgb(190, 210, 240);
-  c[ImGuiCol_CheckMark] = rgb(31, 94, 168);
-  c[ImGuiCol_Separator] = rgb(220, 224, 230);
-  s.FrameBorderSize = 1.0f;
+  c[ImGuiCol_Button] = colour(p.button);
+  c[ImGuiCol_ButtonHovered] = colour(p.button_hovered);
+  c[ImGuiCol_ButtonActive] = colour(p.button_active);
+  c[ImGuiCol_Header] = colour(p.header);
+  c[ImGuiCol_HeaderHovered] = colour(p.header_hovered);
+  c[ImGuiCol_HeaderActive] = colour(p.header_active);
+  c[ImGuiCol_TableHeaderBg] = colour(p.header);
+  c[ImGuiCol_Tab] = colour(p.button);
+  c[ImGuiCol_TabHovered] = colour(p.header_hovered);
+  c[ImGuiCol_TabActive] = colour(p.header_active);
+  c[ImGuiCol_CheckMark] = colour(p.check);
+  c[ImGuiCol_Separator] = colour(p.border);
+  c[ImGuiCol_NavHighlight] = colour(p.focus);
+  s.FrameBorderSize = p.border_size;
 }
+
+bool high_contrast() { return g_high_contrast; }
+
+const Palette& palette() { return g_high_contrast ? kHighContrastPalette : kStandardPalette; }
+
+ImVec4 colour(Rgb c) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f); }
 
 bool load_fonts(const char* font_path, float pixel_ratio) {
   ImGuiIO& io = ImGui::GetIO();

@@ -1,10 +1,18 @@
 // Quittance's look: colours, spacing and fonts (DejaVu Sans, which covers French, « », œ and
 // the euro sign). Fonts are rasterised at the screen's pixel ratio so text stays crisp.
 #pragma once
+#include <imgui.h>
+
+#include "ui/palette.h"
 
 namespace quittance::ui {
 
-void apply_theme();
+// Applies the standard palette, or the high-contrast one (palette.h).
+void apply_theme(bool high_contrast = false);
+bool high_contrast();
+// The palette in use: screens take their few colours of their own from it.
+const Palette& palette();
+ImVec4 colour(Rgb c);
 // (Re)builds the font atlas for `pixel_ratio` from the font file; false if the file is missing
 // (ImGui's built-in font is used then, without accents beyond Latin-1).
 bool load_fonts(const char* font_path, float pixel_ratio);

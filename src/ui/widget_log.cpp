@@ -262,6 +262,11 @@ void widget_about(const std::string& what) {
   g_log.building.back().about = what;
 }
 
+void widget_shortcut(const std::string& keys) {
+  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
+  g_log.building.back().shortcut = keys;
+}
+
 void last_widget_is(const char* role, bool selected) {
   if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
   g_log.building.back().role = role;

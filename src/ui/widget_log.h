@@ -27,6 +27,7 @@ struct WidgetInfo {
   std::string value;      // a combo's chosen entry, a field's text
   std::string error;      // why the field's content is refused (field_error): it is invalid
   std::string about;      // what it acts on (widget_about), said after its label
+  std::string shortcut;   // the keys that press it (widget_shortcut)
   int expanded = -1;      // -1: cannot open; 0 closed; 1 open (a combo's list)
   bool selected = false;  // the tab shown, the radio button chosen, the section open, the option chosen
   int level = 0;          // headings: 1 a screen's title, 2 a section
@@ -69,6 +70,8 @@ void field_error(const std::string& message);
 // What the widget just drawn acts on, when its label alone does not say it (« Rembourser » on a
 // line of payments): a screen reader hears « Rembourser — Espèces 30,00 € du 07/12/2026 ».
 void widget_about(const std::string& what);
+// The keyboard shortcut that presses the widget just drawn ("Alt+N").
+void widget_shortcut(const std::string& keys);
 // Says what the widget just drawn is when ImGui cannot tell (a button drawn as a tab).
 void last_widget_is(const char* role, bool selected = false);
 // The table being drawn holds `rows` rows in all, of which it draws the few in view (a list

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launch, newProfile, openApp, resultsDir, root, settle, startServer } from './harness.mjs';
+import { decodePng } from './png.mjs';
 import { visitScreens } from './screens.mjs';
 
 const axeSource = readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -207,4 +208,52 @@ test('by keyboard alone: Tab reaches every widget of each screen from its start,
   }
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
+
+  // The shortcuts: Alt+P « Payer » on an invoice's page, Alt+N « Nouvelle facture » on a
+  // patient's; their buttons say so.
+  await page.getByRole('grid').getByRole('button', { name: /^F-\d{4}-/ }).first().press('Enter');
+  await page.getByRole('heading', { name: /^Facture F-\d{4}-/, level: 1 }).waitFor();
+  const pay = page.getByRole('button', { name: 'Payer', exact: true });
+  assert.equal(await pay.getAttribute('aria-keyshortcuts'), 'Alt+P');
+  await page.keyboard.press('Alt+P');
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Voir le patient' }).press('Enter');
+  await page.keyboard.press('Alt+N');
+  await page.getByRole('textbox', { name: 'Libellé', exact: true }).first().waitFor();
+});
+
+test('low vision: high contrast from the system or by choice, kept by the device; a skip link to the screen', async (t) => {
+  // A system asking for more contrast gets the high-contrast palette at once (white screen).
+  const page = await demoClinic(t, { contrast: 'more' });
+  const screen = async () => {
+    const img = decodePng(await page.screenshot());
+    const i = (600 * img.width + 100) * img.channels;  // the navigation panel, below its links
+    return [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]].join(',');
+  };
+  await page.getByRole('link', { name: 'Patients' }).click();
+  await settle(page);
+  assert.equal(await screen(), '255,255,255');
+  await page.getByRole('link', { name: 'Paramètres' }).click();
+  const box = page.getByRole('checkbox', { name: /^Contraste élevé/ });
+  assert.equal(await box.getAttribute('aria-checked'), 'true');
+
+  // Turned off by the practitioner: the standard palette, kept after a reload despite the system.
+  await box.press('Space');
+  await settle(page);
+  assert.equal(await box.getAttribute('aria-checked'), 'false');
+  await page.reload();
+  await page.evaluate(() => window.quittance.ready);
+  await settle(page);
+  assert.equal(await screen(), '235,240,247');
+
+  // The first Tab of the page offers « Aller au contenu principal »; Enter goes to the screen.
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Aller au contenu principal' });
+  assert.equal(await skip.evaluate((el) => el === document.activeElement), true);
+  await page.keyboard.press('Enter');
+  await settle(page);
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement.closest('[role=main]'))), true,
+    'the focus is on the screen, past the navigation');
 });

@@ -91,6 +91,7 @@ mergeInto(LibraryManager.library, {
         'aria-selected': n.role === 'tab' || n.role === 'option' ? (n.selected ? 'true' : 'false') : null,
         'aria-current': n.role === 'link' && n.selected ? 'page' : null,
         'aria-invalid': n.error ? 'true' : null,
+        'aria-keyshortcuts': n.shortcut || null,
         'aria-description': n.error || null,
         'data-id': n.id || null,
       }, n.role === 'combobox' || n.role === 'textbox' ? (n.value || '') : n.name);

@@ -30,6 +30,7 @@
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
+#include "ui/display_settings.h"
 #include "ui/widget_log.h"
 #include "platform/web/a11y_bridge.h"
 
@@ -121,7 +122,7 @@ void draw_frame(double now_ms) {
   ++app.frames;
   run_pending_restore();
 
-  if (ImGui::GetIO().WantTextInput) schedule_blink();
+  if (ImGui::GetIO().WantTextInput && ImGui::GetIO().ConfigInputTextCursorBlink) schedule_blink();
   if (!app.first_frame_reported && app.status.phase != ui::AppStatus::Phase::Loading) {
     app.first_frame_reported = true;
     EM_ASM({ if (window.quittanceBoot) window.quittanceBoot.firstFrame(); });
@@ -409,6 +410,10 @@ int main() {
     return 1;
   }
   web::install_platform_hooks();
+  // The system's wishes: more contrast (the high-contrast palette, until the user chooses) and
+  // less motion (no blinking caret).
+  ui::apply_display_preferences(EM_ASM_INT({ return matchMedia('(prefers-contrast: more)').matches ? 1 : 0; }) != 0);
+  ImGui::GetIO().ConfigInputTextCursorBlink = EM_ASM_INT({ return matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 1; }) != 0;
   web::web_app().storage.on_change(web::request_redraw);
   web::web_app().storage.load(web::on_storage_loaded);
   web::request_redraw();
