@@ -1,8 +1,9 @@
 // The accessibility tree a screen reader reads (library_a11y.js), checked as one would meet it:
 // through the page's ARIA elements only, never window.quittance. axe-core on every desk screen
 // and dialog of the demo clinic (tests/browser/screens.mjs); each screen's tree named in French
-// (and in English after the switch), saved to test-results/a11y/ for a look; every widget of a
-// screen reached by Tab from the screen's start; Enter, Escape and the announcements.
+// (and in English after the switch), compared with the expected trees of a11y_snapshots/ and
+// saved whole to test-results/a11y/ for a look; every widget of a screen reached by Tab from the
+// screen's start; Enter, Escape, the shortcuts, high contrast and the skip link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,54 @@ import { visitScreens } from './screens.mjs';
 
 const axeSource = readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const snapshots = path.join(resultsDir, 'a11y');
+// The expected trees: tests/browser/a11y_snapshots/<language>/<screen>.yml. After a deliberate
+// change to a screen, rewrite them with UPDATE_SNAPSHOTS=1 and read the diff before committing.
+const expectedDir = path.join(root, 'tests/browser/a11y_snapshots');
+const updating = process.env.UPDATE_SNAPSHOTS === '1';
+
+// A screen's tree without what changes with the day and the data: the main region and any
+// dialog (not the navigation, the same everywhere, nor the status bar's passing state), a
+// table or grid reduced to its name and headers, every digit a « # ».
+async function skeleton(page) {
+  const parts = [];
+  for (const region of ['main', 'dialog']) {
+    const locator = page.getByRole(region);
+    if (await locator.count()) parts.push(await locator.first().ariaSnapshot());
+  }
+  const out = [];
+  let skipDeeperThan = -1;
+  for (const line of parts.join('\n').split('\n')) {
+    const depth = line.search(/\S/);
+    if (skipDeeperThan >= 0 && depth > skipDeeperThan) {
+      if (/^\s*- columnheader /.test(line)) out.push(line);
+      continue;
+    }
+    skipDeeperThan = /^\s*- (grid|table)\b/.test(line) ? depth : -1;
+    out.push(line);
+  }
+  return out.join('\n').replace(/\d/g, '#') + '\n';
+}
+
+// Compares a screen's skeleton with the expected one (or writes it when updating); returns the
+// difference as text, '' when equal.
+function compareSnapshot(language, name, actual) {
+  const file = path.join(expectedDir, language, `${name}.yml`);
+  if (updating) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+    return '';
+  }
+  let expected;
+  try {
+    expected = readFileSync(file, 'utf8');
+  } catch {
+    return `${language}/${name}: no expected tree (${path.relative(root, file)}); run with UPDATE_SNAPSHOTS=1`;
+  }
+  if (expected === actual) return '';
+  const a = actual.split('\n'), e = expected.split('\n');
+  const at = a.findIndex((line, i) => line !== e[i]);
+  return `${language}/${name}: differs from line ${at + 1}: expected « ${e[at]} », got « ${a[at]} »`;
+}
 
 // The widgets a screen reader can reach now (not behind an open dialog), as « role: name »;
 // `tabStops` counts a grid once (« grid 1 »), as Tab does: arrows move inside it.
@@ -83,6 +132,11 @@ test('axe-core finds no serious or critical problem on any desk screen or dialog
     const tree = await page.locator('#a11y-tree').ariaSnapshot();
     if (!/heading ".+" \[level=1\]/.test(tree)) problems.push(`${name}: no title (heading of level 1)`);
     writeFileSync(path.join(snapshots, `${name}.yml`), tree);
+    // The screens whose widgets do not depend on which demo patient is shown.
+    if (!name.startsWith('patient') && !['deposit-form', 'online-request-form', 'payment-edit', 'refund-dialog'].includes(name)) {
+      const difference = compareSnapshot('fr', name, await skeleton(page));
+      if (difference) problems.push(difference);
+    }
   }, { bypassCSP: true });
   await context.close();
   assert.ok(screens.length >= 20, screens.join(', '));
@@ -146,7 +200,11 @@ test('each screen reads as a practitioner expects: landmarks, titles, tables, di
     assert.ok(english.includes(words), `${words} in\n${english}`);
   }
   assert.ok(!english.includes('Factures'), english);
+  const differences = [compareSnapshot('en', 'invoices', await skeleton(page))];
   await nav.getByRole('link', { name: 'Settings' }).click();
+  await main.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  differences.push(compareSnapshot('en', 'settings-practice', await skeleton(page)));
+  assert.deepEqual(differences.filter(Boolean), []);
   await page.getByRole('radio', { name: 'Français' }).click();
   await nav.getByRole('link', { name: 'Factures' }).waitFor();
 });

@@ -167,8 +167,11 @@ mergeInto(LibraryManager.library, {
         runOf[i] = run;
       });
       var last = {};  // per parent key, the child placed last
+      // A table, row, cell or tab list is put once, before its first widget: the widgets after
+      // it in the same container meet it as the child placed last, and leave it where it is.
       var put = function(parent, el) {
         var k = parent.qtKey;
+        if (last[k] === el) return el;
         last[k] = a.order(parent, el, last[k] || null);
         return el;
       };

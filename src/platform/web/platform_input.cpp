@@ -264,8 +264,11 @@ void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow fram
 
 bool input_new_frame(double now_ms) {
   ImGuiIO& io = ImGui::GetIO();
-  double css_w = 0, css_h = 0;
-  emscripten_get_element_css_size(g.canvas.c_str(), &css_w, &css_h);
+  // The canvas fills the window (app.css): its CSS size is the window's, read without asking
+  // the page for a layout (getBoundingClientRect would lay out, inside this frame, whatever
+  // the page changed since the last: the accessibility tree's moved elements).
+  const double css_w = EM_ASM_DOUBLE({ return window.innerWidth; });
+  const double css_h = EM_ASM_DOUBLE({ return window.innerHeight; });
   const float ratio = (float)emscripten_get_device_pixel_ratio();
   const int fb_w = (int)std::lround(css_w * ratio), fb_h = (int)std::lround(css_h * ratio);
   int cur_w = 0, cur_h = 0;
