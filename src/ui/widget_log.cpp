@@ -1,4 +1,4 @@
-// Widget recording for the automation surface. See widget_log.h.
+// Widget recording for the accessibility layer and the automation surface. See widget_log.h.
 #include "ui/widget_log.h"
 
 #include <imgui.h>

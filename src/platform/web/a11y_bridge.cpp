@@ -3,7 +3,9 @@
 
 #include <emscripten/emscripten.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ui/announce.h"
 #include "ui/keyboard_focus.h"
@@ -12,6 +14,7 @@
 // Implemented in library_a11y.js.
 extern "C" {
 void qt_a11y_update(const char* json);
+void qt_a11y_boxes(const std::int32_t* boxes, int count);
 void qt_a11y_announce(const char* text, int urgent);
 }
 
@@ -20,8 +23,9 @@ namespace quittance::web {
 namespace {
 struct Bridge {
   A11yFrameNow frame_now = nullptr;
-  std::string sent;    // the document the page holds
-  bool enabled = true; // off only for the benchmark that measures what the layer costs
+  std::uint64_t sent = 0;                  // the fingerprint of the structure the page holds
+  std::vector<std::int32_t> boxes, shown;  // this frame's boxes, and those the page holds
+  bool enabled = true;                     // off only for the benchmark measuring the layer's cost
 };
 Bridge g_bridge;
 }  // namespace
@@ -34,10 +38,16 @@ void a11y_end_frame() {
     ui::take_announcements();
     return;
   }
-  std::string doc = ui::semantics_json();
-  if (doc != g_bridge.sent) {
-    g_bridge.sent.swap(doc);
-    qt_a11y_update(g_bridge.sent.c_str());
+  const std::uint64_t fingerprint = ui::semantics_fingerprint();
+  const bool structure = fingerprint != g_bridge.sent;
+  if (structure) {
+    g_bridge.sent = fingerprint;
+    qt_a11y_update(ui::semantics_json().c_str());
+  }
+  ui::semantics_boxes(&g_bridge.boxes);
+  if (structure || g_bridge.boxes != g_bridge.shown) {
+    g_bridge.shown = g_bridge.boxes;
+    qt_a11y_boxes(g_bridge.shown.data(), static_cast<int>(g_bridge.shown.size()));
   }
   for (const ui::Announcement& a : ui::take_announcements()) qt_a11y_announce(a.text.c_str(), a.urgent ? 1 : 0);
 }
@@ -59,8 +69,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE void quittance_a11y_activate(unsigned id) {
 extern "C" EMSCRIPTEN_KEEPALIVE void quittance_set_accessibility(int on) {
   quittance::web::Bridge& b = quittance::web::g_bridge;
   b.enabled = on != 0;
-  if (!b.enabled) {
-    b.sent = R"({"regions":[],"nodes":[],"focus":0,"editing":false})";
-    qt_a11y_update(b.sent.c_str());
-  }
+  b.sent = 0;  // sent again whole when turned back on
+  if (!b.enabled) qt_a11y_update(R"({"regions":[],"nodes":[],"focus":0,"editing":false})");
 }

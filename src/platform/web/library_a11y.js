@@ -1,6 +1,6 @@
 // The accessibility layer's page half (linked with --js-library): the widgets ImGui drew in
-// the last frame (ui/semantics.h sends them as JSON when they change) mirrored into ARIA
-// elements laid exactly over the canvas, transparent, so that a screen reader reads them, its
+// the last frame (ui/semantics.h sends their structure as JSON when it changes, their boxes
+// every frame they move) mirrored into ARIA elements laid exactly over the canvas, transparent, so that a screen reader reads them, its
 // focus and clicks reach the widgets, and a pointer still reaches the canvas' own handlers
 // (they listen on the document, and the elements let events bubble).
 // Only what changed is touched: each element remembers the attributes it was given.
@@ -119,14 +119,30 @@ mergeInto(LibraryManager.library, {
       }
       return el;
     },
+    // Builds the elements for a new structure, in order, and the plan the boxes follow: each
+    // element with its parent's place in the plan (parents first) and where its box comes
+    // from — a region's own, a widget's own, or the union of some widgets' (a row, a cell, a
+    // tab list).
     update: function(doc) {
       var a = QuittanceA11y;
       if (!a.root) a.setup();
-      var seen = {}, used = {};
+      var seen = {}, used = {}, plan = [], planOf = {};
+      var entry = function(key, el, parent, from) {
+        if (planOf[key] === undefined) {
+          planOf[key] = plan.length;
+          plan.push({el: el, parent: parent, region: from.region, node: from.node, nodes: from.nodes !== undefined ? [] : null});
+        }
+        var e = plan[planOf[key]];
+        if (from.nodes !== undefined) e.nodes.push(from.nodes);
+        return planOf[key];
+      };
       var dialog = doc.regions.some(function(r) { return r.role === 'dialog'; });
-      var regionEls = {}, regionBoxes = {}, previousRegion = null;
-      doc.regions.forEach(function(r) {
-        if (r.role === 'table') return;
+      var regionEls = {}, regionPlan = {}, tableRegion = {}, previousRegion = null;
+      doc.regions.forEach(function(r, index) {
+        if (r.role === 'table') {
+          tableRegion[r.id] = index;
+          return;
+        }
         var el = a.element('r' + r.id, 'div', seen);
         a.apply(el, {
           role: a.regionRoles[r.role] || null,
@@ -137,33 +153,22 @@ mergeInto(LibraryManager.library, {
           inert: dialog && r.role !== 'dialog' && r.role !== 'listbox' ? true : null,
           class: 'a11y-region',
         });
-        a.place(el, r, {x: 0, y: 0});
         previousRegion = a.order(a.root, el, previousRegion);
         regionEls[r.id] = el;
-        regionBoxes[r.id] = r;
+        regionPlan[r.id] = entry(el.qtKey, el, -1, {region: index});
       });
       var tables = {};
       doc.regions.forEach(function(r) { if (r.role === 'table') tables[r.id] = r; });
-      // Rows' and cells' rectangles are their widgets'.
       // A table with widgets to use is a grid (Tab enters it once, arrows move inside:
       // keyboard_focus.h); one of text only, a table.
-      var rowBoxes = {}, cellBoxes = {}, grids = {};
-      doc.nodes.forEach(function(n) {
-        if (!n.table) return;
-        if (n.role !== 'text') grids[n.table] = true;
-        var rk = n.table + ':' + n.row, ck = rk + ':' + n.column;
-        (rowBoxes[rk] = rowBoxes[rk] || []).push(n);
-        (cellBoxes[ck] = cellBoxes[ck] || []).push(n);
-      });
-      // Tabs side by side form a tab list, radio buttons a group: each run of them gets one,
-      // over their rectangles.
+      var grids = {};
+      doc.nodes.forEach(function(n) { if (n.table && n.role !== 'text') grids[n.table] = true; });
+      // Tabs side by side form a tab list, radio buttons a group: each run of them gets one.
       var groupRoles = {tab: 'tablist', radio: 'radiogroup'};
-      var runOf = [], runs = [], run = null;
+      var runOf = [], runs = 0, run = null;
       doc.nodes.forEach(function(n, i) {
         if (!groupRoles[n.role] || n.table) { run = null; return; }
-        if (!run || run.region !== n.region || run.role !== n.role)
-          runs.push(run = {region: n.region, role: n.role, nodes: [], index: runs.length});
-        run.nodes.push(n);
+        if (!run || run.region !== n.region || run.role !== n.role) run = {region: n.region, role: n.role, index: runs++};
         runOf[i] = run;
       });
       var last = {};  // per parent key, the child placed last
@@ -178,40 +183,37 @@ mergeInto(LibraryManager.library, {
       doc.nodes.forEach(function(n, i) {
         var region = regionEls[n.region];
         if (!region) return;
-        var parent = region, origin = regionBoxes[n.region];
+        var parent = region, parentPlan = regionPlan[n.region];
         if (runOf[i]) {
           var listEl = a.element('l' + n.region + ':' + runOf[i].index, 'div', seen);
-          var listBox = a.union(runOf[i].nodes);
           a.apply(listEl, {role: groupRoles[runOf[i].role]});
-          a.place(listEl, listBox, origin);
           put(region, listEl);
+          parentPlan = entry(listEl.qtKey, listEl, parentPlan, {nodes: i});
           parent = listEl;
-          origin = listBox;
         }
         if (n.table) {
-          var t = tables[n.table] || {x: origin.x, y: origin.y, w: 0, h: 0};
+          var t = tables[n.table] || {};
           var tableEl = a.element('t' + n.table, 'div', seen);
           a.apply(tableEl, {role: grids[n.table] ? 'grid' : 'table', 'aria-rowcount': t.rows >= 0 ? t.rows + 1 : null});
-          a.place(tableEl, t, origin);
           put(region, tableEl);
+          var tablePlan = tableRegion[n.table] !== undefined
+            ? entry(tableEl.qtKey, tableEl, parentPlan, {region: tableRegion[n.table]})
+            : entry(tableEl.qtKey, tableEl, parentPlan, {nodes: i});
           var rk = n.table + ':' + n.row, header = n.role === 'columnheader';
           var rowEl = a.element('t' + rk, 'div', seen);
-          var rowBox = a.union(rowBoxes[rk]);
           // Row 1 is the headers'; a clipped list says where its rows stand among all.
           a.apply(rowEl, {role: 'row', 'aria-rowindex': t.rows >= 0 ? (header ? 1 : n.row_index >= 0 ? n.row_index + 2 : null) : null});
-          a.place(rowEl, rowBox, t);
           put(tableEl, rowEl);
+          var rowPlan = entry(rowEl.qtKey, rowEl, tablePlan, {nodes: i});
           var cellEl = a.element('t' + rk + ':' + n.column, 'div', seen);
-          var cellBox = a.union(cellBoxes[rk + ':' + n.column]);
           a.apply(cellEl, {role: header ? 'columnheader' : grids[n.table] ? 'gridcell' : 'cell'});
-          a.place(cellEl, cellBox, rowBox);
           put(rowEl, cellEl);
+          parentPlan = entry(cellEl.qtKey, cellEl, rowPlan, {nodes: i});
           parent = cellEl;
-          origin = cellBox;
         }
         var el = a.widget(n, seen, used);
-        a.place(el, n, origin);
         put(parent, el);
+        entry(el.qtKey, el, parentPlan, {node: i});
       });
       for (var key in a.elements) {
         if (seen[key]) continue;
@@ -219,7 +221,33 @@ mergeInto(LibraryManager.library, {
         if (gone.parentNode) gone.parentNode.removeChild(gone);
         delete a.elements[key];
       }
+      a.plan = plan;
+      a.regionCount = doc.regions.length;
       a.follow(doc);
+    },
+    // Places every element over its widgets: `boxes` holds x, y, w, h for each region, then
+    // each widget, of the last structure (ui/semantics.h). Each element is placed relative to
+    // its parent's box.
+    layout: function(boxes) {
+      var a = QuittanceA11y;
+      if (!a.plan) return;
+      var placed = new Array(a.plan.length);
+      var boxAt = function(index) {
+        var o = index * 4;
+        return {x: boxes[o], y: boxes[o + 1], w: boxes[o + 2], h: boxes[o + 3]};
+      };
+      a.plan.forEach(function(e, i) {
+        var box;
+        if (e.region !== undefined) {
+          box = boxAt(e.region);
+        } else if (e.node !== undefined) {
+          box = boxAt(a.regionCount + e.node);
+        } else {
+          box = a.union(e.nodes.map(function(n) { return boxAt(a.regionCount + n); }));
+        }
+        placed[i] = box;
+        a.place(e.el, box, e.parent >= 0 ? placed[e.parent] : {x: 0, y: 0});
+      });
     },
     // The screen reader follows ImGui's focus: the element of the focused widget takes the
     // DOM focus; a field being typed in is the text sink, named after the field.
@@ -256,6 +284,10 @@ mergeInto(LibraryManager.library, {
   qt_a11y_update__deps: ['$QuittanceA11y'],
   qt_a11y_update: function(ptr) {
     QuittanceA11y.update(JSON.parse(UTF8ToString(ptr)));
+  },
+  qt_a11y_boxes__deps: ['$QuittanceA11y'],
+  qt_a11y_boxes: function(ptr, count) {
+    QuittanceA11y.layout(HEAP32.subarray(ptr >> 2, (ptr >> 2) + count));
   },
   qt_a11y_announce__deps: ['$QuittanceA11y'],
   qt_a11y_announce: function(ptr, urgent) {
