@@ -1,8 +1,9 @@
 // The accessibility layer's page half (linked with --js-library): the widgets ImGui drew in
 // the last frame (ui/semantics.h sends their structure as JSON when it changes, their boxes
-// every frame they move) mirrored into ARIA elements laid exactly over the canvas, transparent, so that a screen reader reads them, its
-// focus and clicks reach the widgets, and a pointer still reaches the canvas' own handlers
-// (they listen on the document, and the elements let events bubble).
+// every frame they move) mirrored into ARIA elements laid exactly over the canvas,
+// transparent, so that a screen reader reads them, its focus and clicks reach the widgets, and
+// a pointer still reaches the canvas' own handlers (they listen on the document, and the
+// elements let events bubble).
 // Only what changed is touched: each element remembers the attributes it was given.
 // See docs/accessibility.md.
 
