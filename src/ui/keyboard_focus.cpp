@@ -81,14 +81,16 @@ bool focus_widget(unsigned id) {
 bool activate_widget(unsigned id) {
   const WidgetInfo* w = find(id);
   if (!w || !w->enabled) return false;
-  if (w->role != "textbox" && !set_nav_focus(*w)) return false;
-  if (w->role == "textbox") {
-    ImGuiWindow* window = ImGui::FindWindowByID(w->window);
-    if (window) ImGui::ScrollToRect(window, rect_of(*w), ImGuiScrollFlags_None);
+  const bool field = w->role == "textbox";
+  if (field) {
+    // Activated, it takes ImGui's focus itself; only brought into view here.
+    if (ImGuiWindow* window = ImGui::FindWindowByID(w->window)) ImGui::ScrollToRect(window, rect_of(*w), ImGuiScrollFlags_None);
+  } else if (!set_nav_focus(*w)) {
+    return false;
   }
   ImGui::ActivateItem(id);
   // A text field takes the caret rather than being « pressed ».
-  if (w->role == "textbox") GImGui->NavNextActivateFlags = ImGuiActivateFlags_PreferInput;
+  if (field) GImGui->NavNextActivateFlags = ImGuiActivateFlags_PreferInput;
   return true;
 }
 

@@ -29,9 +29,7 @@ std::string region_name(unsigned region) {
   }
   return first_text;
 }
-}  // namespace
 
-namespace {
 // The widgets a screen reader is told of: not a field's caption (the field carries the name),
 // not an empty text.
 bool exposed(const WidgetInfo& w) { return w.role != "caption" && !(w.label.empty() && w.role == "text"); }

@@ -41,9 +41,12 @@ ContainerInfo* container(unsigned id) {
 
 // The landmark a region of the app is to a screen reader: a dialog, a combo's list, or one of
 // the shell's three child windows (shell.cpp): the navigation, the screen, the status bar.
+// A combo's list: ImGui names its popup window "##Combo_NN" (BeginComboPopup).
+bool is_combo_list(const ImGuiWindow* window) { return std::strncmp(window->Name, "##Combo_", 8) == 0; }
+
 const char* region_role(const ImGuiWindow* region) {
   if (region->Flags & ImGuiWindowFlags_Modal) return "dialog";
-  if (region->Flags & ImGuiWindowFlags_Popup) return std::strncmp(region->Name, "##Combo_", 8) == 0 ? "listbox" : "menu";
+  if (region->Flags & ImGuiWindowFlags_Popup) return is_combo_list(region) ? "listbox" : "menu";
   if (std::strstr(region->Name, "/##nav")) return "navigation";
   if (std::strstr(region->Name, "/##status")) return "contentinfo";
   return "main";
@@ -216,6 +219,12 @@ void table_row_index(int index) {
 }
 
 namespace {
+// The record of the widget just drawn, or nullptr when ImGui's last item was not recorded.
+WidgetInfo* last_widget() {
+  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return nullptr;
+  return &g_log.building.back();
+}
+
 // A text drawn right before the field, saying the same, is its caption (form.h's text_field).
 void mark_caption(std::size_t field_index, const char* text) {
   if (field_index == 0) return;
@@ -226,8 +235,8 @@ void mark_caption(std::size_t field_index, const char* text) {
 
 void name_last_widget(const char* text, const char* value) {
   const ImGuiID id = ImGui::GetItemID();
-  if (!g_log.building.empty() && g_log.building.back().id == id) {
-    g_log.building.back().label = text;
+  if (WidgetInfo* w = last_widget()) {
+    w->label = text;
     mark_caption(g_log.building.size() - 1, text);
     return;
   }
@@ -244,8 +253,7 @@ void name_last_widget(const char* text, const char* value) {
 }
 
 void field_value(const std::string& value) {
-  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
-  g_log.building.back().value = value;
+  if (WidgetInfo* w = last_widget()) w->value = value;
 }
 
 void field_error(const std::string& message) {
@@ -258,19 +266,18 @@ void field_error(const std::string& message) {
 }
 
 void widget_about(const std::string& what) {
-  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
-  g_log.building.back().about = what;
+  if (WidgetInfo* w = last_widget()) w->about = what;
 }
 
 void widget_shortcut(const std::string& keys) {
-  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
-  g_log.building.back().shortcut = keys;
+  if (WidgetInfo* w = last_widget()) w->shortcut = keys;
 }
 
 void last_widget_is(const char* role, bool selected) {
-  if (g_log.building.empty() || g_log.building.back().id != ImGui::GetItemID()) return;
-  g_log.building.back().role = role;
-  g_log.building.back().selected = selected;
+  WidgetInfo* w = last_widget();
+  if (!w) return;
+  w->role = role;
+  w->selected = selected;
 }
 
 std::string widget_log_json() {
@@ -306,7 +313,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* lab
   } else if (ctx->CurrentTabBar && ImGui::TabBarFindTabByID(ctx->CurrentTabBar, id)) {
     role = "tab";
     selected = ctx->CurrentTabBar->SelectedTabId == id;
-  } else if (window && std::strncmp(window->RootWindow->Name, "##Combo_", 8) == 0) {
+  } else if (window && quittance::ui::is_combo_list(window->RootWindow)) {
     role = "option";
   }
   quittance::ui::WidgetInfo& w = quittance::ui::record(id, checkable ? "checkbox" : "item", role, label, item.Rect,
