@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -146,7 +147,7 @@ void draw_appointment_row(app::CommandLayer& commands, sync::CardPayments* cards
   if (!settlement.empty()) line += std::string(" — ") + tr("appointment.settlement." + settlement);
   label(line.c_str());
   if (status != "cancelled" && state.cancelling_id != id) {
-    ImGui::SameLine();
+    beside(button_width(tr_id("appointment.cancel", "cancel-appointment-" + id).c_str()));
     if (ImGui::SmallButton(tr_id("appointment.cancel", "cancel-appointment-" + id).c_str())) {
       // A paid booking of this version: refund or keep, asked first. An earlier version's is
       // cancelled as it was then (its link only).
@@ -193,7 +194,7 @@ void draw_appointment_row(app::CommandLayer& commands, sync::CardPayments* cards
   if (status == "pending" && a["request"].is_object()) {
     const std::string path = a["request"].value("path", std::string());
     label(pay_link(cards, path).c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("request.copy", "copy-appointment-" + id).c_str()));
     if (ImGui::SmallButton(tr_id("request.copy", "copy-appointment-" + id).c_str())) {
       ImGui::SetClipboardText(pay_link(cards, path).c_str());
       links.copied_id = id;

@@ -4,12 +4,14 @@
 #include <imgui.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "app/command_id.h"
 #include "ui/appointment_row.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -91,7 +93,7 @@ void draw_new_appointment(app::CommandLayer& commands, sync::CardPayments* cards
       }
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "appointment-cancel-form").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "appointment-cancel-form").c_str()) || escape_pressed())
     f = NewAppointmentForm{};
 }
@@ -144,7 +146,7 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
                            : std::string(tr("appointment.not_refundable")));
     }
     label(line.c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("catalog.archive", std::string("archive-category-") + id).c_str()));
     if (ImGui::SmallButton(tr_id("catalog.archive", std::string("archive-category-") + id).c_str())) {
       app::Json answer = commands.exec({{"cmd", "appointment_category.archive"}, {"id", app::new_command_id()},
                                         {"category_id", id}});
@@ -157,12 +159,12 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
   text_field(tr("appointment.duration"), "##category-duration", &f.duration_text, 100);
   text_field(tr("appointment.price"), "##category-price", &f.price_text, 160);
   label(tr("appointment.policy"));
+  name_next_group(tr("appointment.policy"));
   for (const char* policy : {"none", "deposit_amount", "deposit_percent", "full"}) {
     const std::string text = tr_id(std::string("appointment.policy_choice.") + policy, std::string("policy-") + policy);
+    if (std::strcmp(policy, "none") != 0) beside(choice_width(text.c_str()));
     if (radio(text.c_str(), f.policy == policy)) f.policy = policy;
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
   if (f.policy == "deposit_amount" || f.policy == "deposit_percent") {
     text_field(tr(f.policy == "deposit_amount" ? "appointment.deposit_amount" : "appointment.deposit_percent"),
                "##category-value", &f.value_text, 160);
@@ -170,12 +172,12 @@ void draw_appointment_settings(app::CommandLayer& commands, AppointmentSettingsS
   if (f.policy != "none") text_field(tr("appointment.expiry"), "##category-expiry", &f.expiry_text, 100);
   if (f.policy == "deposit_amount" || f.policy == "deposit_percent") {
     label(tr("appointment.invoice_at"));
+    name_next_group(tr("appointment.invoice_at"));
     for (const char* when : {"payment", "session"}) {
       const std::string text = tr_id(std::string("appointment.invoice_at.") + when, std::string("invoice-at-") + when);
+      if (std::strcmp(when, "payment") != 0) beside(choice_width(text.c_str()));
       if (radio(text.c_str(), f.invoice_at == when)) f.invoice_at = when;
-      ImGui::SameLine();
     }
-    ImGui::NewLine();
   }
   if (f.policy != "none") text_field(tr("appointment.refund_until"), "##category-refund", &f.refund_text, 100);
   error_text(f.error_key);

@@ -7,6 +7,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/sign_in.h"
 #include "ui/sync_status.h"
 #include "ui/theme.h"
@@ -195,7 +196,7 @@ void draw_backend_settings(sync::Backend* backend, BackendSettingsState& state) 
     backend->forget();
     state = BackendSettingsState{};
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "forget-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "forget-cancel").c_str())) state.confirm_forget = false;
 }
 

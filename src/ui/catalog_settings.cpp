@@ -13,6 +13,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -76,7 +77,7 @@ void draw_payment_types_settings(app::CommandLayer& commands, CatalogSettingsSta
     if (t["archived"] == true) line += "   " + std::string(tr("catalog.archived"));
     label(line.c_str());
     if (t["builtin"] != true && t["archived"] != true) {
-      ImGui::SameLine();
+      beside(button_width(tr_id("catalog.archive", std::string("archive-type-") + id).c_str()));
       if (ImGui::SmallButton(tr_id("catalog.archive", std::string("archive-type-") + id).c_str())) {
         run(commands, {{"cmd", "payment_type.archive"}, {"payment_type_id", id}}, state);
       }

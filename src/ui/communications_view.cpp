@@ -7,6 +7,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -52,10 +53,11 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
     muted(tr(sender == MailSender::Demo ? "comms.demo" : "comms.not_paired"));
     ImGui::PopTextWrapPos();
   }
+  name_next_group(tr("comms.state"));
   for (int i = 0; i < static_cast<int>(std::size(kFilters)); ++i) {
-    if (i > 0) ImGui::SameLine();
     const std::string text = std::string(tr(std::string("comms.filter.") + (i == 0 ? "all" : kFilters[i]))) +
                              "##comms-filter-" + std::to_string(i);
+    if (i > 0) beside(choice_width(text.c_str()));
     if (radio(text.c_str(), state.filter == i)) state.filter = i;
   }
   app::Json query = {{"cmd", "message.list"}};
@@ -72,9 +74,10 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
     return;
   }
   const bool all_patients = patient_id.empty();
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##messages", all_patients ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_SizingStretchProp;
+  const float inner = table_width(all_patients ? 700.0f : 600.0f, &flags);
+  if (!ImGui::BeginTable("##messages", all_patients ? 7 : 6, flags, ImVec2(0, table_height()), inner)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   // Dates, numbers and the button keep their width; names and the state share the rest.
   const auto fixed = [](const char* text) { return ImGui::CalcTextSize(text).x + 16.0f; };

@@ -15,6 +15,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -286,7 +287,7 @@ void draw_reviews(app::CommandLayer& commands, DashboardState& state) {
            tr("dashboard.review.surplus_kept"))
               .c_str());
     ImGui::PopStyleColor();
-    ImGui::SameLine();
+    beside(button_width(tr_id("dashboard.review.seen", std::string("review-") + cmd + "-" + invoice).c_str()));
     if (ImGui::SmallButton(tr_id("dashboard.review.seen", std::string("review-") + cmd + "-" + invoice).c_str())) {
       const app::Json answer = commands.exec(
           {{"cmd", "review.dismiss"}, {"id", app::new_command_id()}, {"command_id", cmd}, {"invoice_id", invoice}});

@@ -18,6 +18,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -99,18 +100,9 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   ImGui::Spacing();
 
   // « Du » and « Au » side by side, each above its field.
-  constexpr float kDateWidth = 150.0f, kDateGap = 20.0f;
-  const float left = ImGui::GetCursorPosX();
-  label(tr("exports.from"));
-  ImGui::SameLine(left + kDateWidth + kDateGap);
-  label(tr("exports.to"));
-  ImGui::SetNextItemWidth(kDateWidth);
-  ImGui::InputText("##export-from", &state.from);
-  name_last_widget(tr("exports.from"));
-  ImGui::SameLine(left + kDateWidth + kDateGap);
-  ImGui::SetNextItemWidth(kDateWidth);
-  ImGui::InputText("##export-to", &state.to);
-  name_last_widget(tr("exports.to"));
+  constexpr float kDateWidth = 150.0f;
+  side_field(tr("exports.from"), "##export-from", &state.from, kDateWidth);
+  side_field(tr("exports.to"), "##export-to", &state.to, kDateWidth, true);
   // Periods an accountant asks for, in one click.
   const core::Date t = today();
   const core::Date this_month{t.year, t.month, 1};
@@ -118,15 +110,15 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   if (ImGui::SmallButton(tr_id("exports.period.this_month", "period-this-month").c_str())) {
     set_period(state, this_month, month_end(this_month));
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("exports.period.last_month", "period-last-month").c_str()));
   if (ImGui::SmallButton(tr_id("exports.period.last_month", "period-last-month").c_str())) {
     set_period(state, last_month, month_end(last_month));
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("exports.period.this_year", "period-this-year").c_str()));
   if (ImGui::SmallButton(tr_id("exports.period.this_year", "period-this-year").c_str())) {
     set_period(state, core::Date{t.year, 1, 1}, core::Date{t.year, 12, 31});
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("exports.period.last_year", "period-last-year").c_str()));
   if (ImGui::SmallButton(tr_id("exports.period.last_year", "period-last-year").c_str())) {
     set_period(state, core::Date{t.year - 1, 1, 1}, core::Date{t.year - 1, 12, 31});
   }
@@ -249,7 +241,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
         });
         state.bytes.clear();
       }
-      ImGui::SameLine();
+      beside(button_width(tr_id("exports.restore.cancel", "restore-cancel").c_str()));
       if (ImGui::Button(tr_id("exports.restore.cancel", "restore-cancel").c_str())) {
         state.restore = R::None;
         state.bytes.clear();

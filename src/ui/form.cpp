@@ -8,6 +8,7 @@
 
 #include "ui/announce.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/sign_in.h"
 #include "ui/widget_log.h"
 #include "ui/theme.h"
@@ -16,7 +17,7 @@ namespace quittance::ui {
 
 bool text_field(const char* text, const char* id, std::string* value, float width) {
   label(text);
-  ImGui::SetNextItemWidth(width);
+  ImGui::SetNextItemWidth(fit(width));
   const bool entered = ImGui::InputText(id, value, ImGuiInputTextFlags_EnterReturnsTrue);
   name_last_widget(text);
   field_value(*value);
@@ -29,14 +30,20 @@ bool radio(const char* text, bool active) {
   return pressed;
 }
 
-void side_field(const char* text, const char* id, std::string* value, float width, bool beside) {
-  if (beside) {
+void begin_side_group(float width, bool next_to) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+  // Beside the previous group when the line has room (not in a narrow window: it goes under).
+  if (next_to && ImGui::GetItemRectMax().x + gap + width <= right_edge) {
     // Not SameLine(): a line that held a field offsets its text by the frame's padding, and
     // the caption would sit lower than its neighbour's.
-    ImGui::SetCursorScreenPos(
-        ImVec2(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x, ImGui::GetItemRectMin().y));
+    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetItemRectMax().x + gap, ImGui::GetItemRectMin().y));
   }
   ImGui::BeginGroup();
+}
+
+void side_field(const char* text, const char* id, std::string* value, float width, bool next_to) {
+  begin_side_group(width, next_to);
   text_field(text, id, value, width);
   ImGui::EndGroup();
 }
@@ -65,7 +72,7 @@ void tax_rate_combo(const char* id, const char* name, const app::Json& rates, st
 bool role_combo(const char* id, const std::string& name, std::string* role) {
   static constexpr const char* kRoles[] = {"owner", "billing", "practitioner", "read_only"};
   bool changed = false;
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(fit(200));
   const bool open = ImGui::BeginCombo(id, tr(role_key(*role)));
   name_last_widget(name.c_str(), tr(role_key(*role)));
   if (open) {

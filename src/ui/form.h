@@ -14,7 +14,7 @@ namespace quittance::ui {
 bool radio(const char* label, bool active);
 
 // A labelled single-line text field; `id` ("##practice-name") keeps it unique on the screen.
-// Returns true when the user pressed Enter in it.
+// It is `width` wide, or as wide as the room left. Returns true when the user pressed Enter in it.
 bool text_field(const char* label, const char* id, std::string* value, float width = 360.0f);
 
 // A drop-down of the tax rates not archived (`rates` as tax_rate.list answers), showing and
@@ -26,9 +26,12 @@ void tax_rate_combo(const char* id, const char* name, const app::Json& rates, st
 
 // The catalogue key explaining a refused command: "error.<code>" when the catalogue has it,
 // else the generic "error.command_failed".
-// A text_field in a group, so that two or three stand side by side: `beside` puts it to the
-// right of the previous item, its caption level with that one's.
-void side_field(const char* label, const char* id, std::string* value, float width, bool beside = false);
+// Starts a group (a caption over its field) `width` wide: `next_to` puts it to the right of the
+// previous item, its caption level with that one's, when the line has room for it. End it with
+// ImGui::EndGroup().
+void begin_side_group(float width, bool next_to);
+// A text_field in such a group, so that two or three stand side by side.
+void side_field(const char* label, const char* id, std::string* value, float width, bool next_to = false);
 // Text wraps at `width` from here, or sooner at the window's edge (a narrow window); pair with
 // ImGui::PopTextWrapPos().
 void push_wrap(float width);

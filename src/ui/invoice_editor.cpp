@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -97,7 +98,7 @@ void draw_corrected_invoice(app::CommandLayer& commands, InvoiceEditorState& sta
     if (inv["invoice_id"] == state.corrects) current = inv["number"].get<std::string>();
   }
   label(tr("credit_note.corrects"));
-  ImGui::SetNextItemWidth(360);
+  ImGui::SetNextItemWidth(fit(360));
   const bool choosing = ImGui::BeginCombo("##corrects", current.c_str());
   name_last_widget(tr("credit_note.corrects"), current.c_str());
   if (!choosing) return;
@@ -120,7 +121,7 @@ void draw_billed_to(const app::Json& patient, InvoiceEditorState& state) {
     if (c.value("contact_id", std::string()) == state.contact_id) current = c.value("name", std::string());
   }
   label(tr("editor.billed_to"));
-  ImGui::SetNextItemWidth(360);
+  ImGui::SetNextItemWidth(fit(360));
   const bool choosing = ImGui::BeginCombo("##billed-to", current.c_str());
   name_last_widget(tr("editor.billed_to"), current.c_str());
   if (!choosing) return;
@@ -218,7 +219,7 @@ Catalogue read_catalogue(app::CommandLayer& commands) {
 // (« Ligne libre » alone read as the line's own name).
 void draw_service_picker(LineEdit& l, const app::Json& services) {
   label(tr("editor.service"));
-  ImGui::SetNextItemWidth(360);
+  ImGui::SetNextItemWidth(fit(360));
   const char* shown = l.service_id.empty() ? tr("editor.free_line") : l.label.c_str();
   const bool choosing = ImGui::BeginCombo("##service", shown);
   name_last_widget(tr("editor.service"), shown);
@@ -243,33 +244,28 @@ void draw_service_picker(LineEdit& l, const app::Json& services) {
 // Date, quantity, price, discount and tax side by side: labels on one row, fields on the next.
 // Fields carry the line number in their ids ("##qty-2") so each is addressable; the labels stay plain.
 void draw_line_fields(LineEdit& l, const std::string& n, const app::Json& rates) {
-  if (!ImGui::BeginTable("##line-fields", 5, ImGuiTableFlags_SizingFixedFit)) return;
-  layout_table();
-  const char* captions[] = {tr("editor.date"), tr("editor.quantity"), tr("editor.unit_price"), tr("editor.discount"),
-                            tr("editor.tax")};
-  ImGui::TableNextRow();
-  for (const char* caption : captions) {
-    ImGui::TableNextColumn();
-    label(caption);
-  }
-  ImGui::TableNextRow();
+  // Side by side, each caption over its field, going on to the next line when the window is
+  // narrow (reflow.h).
   struct Field {
+    const char* caption;
     std::string* value;
     const char* id;
     float width;
   };
-  const Field fields[] = {{&l.service_date, "##date-", 130}, {&l.quantity, "##qty-", 80},
-                          {&l.unit_price, "##price-", 110}, {&l.discount, "##discount-", 80}};
-  for (int f = 0; f < 4; ++f) {
-    ImGui::TableNextColumn();
-    ImGui::SetNextItemWidth(fields[f].width);
-    ImGui::InputText((fields[f].id + n).c_str(), fields[f].value);
-    name_last_widget(captions[f]);
-    field_value(*fields[f].value);
+  const Field fields[] = {{tr("editor.date"), &l.service_date, "##date-", 130},
+                          {tr("editor.quantity"), &l.quantity, "##qty-", 80},
+                          {tr("editor.unit_price"), &l.unit_price, "##price-", 110},
+                          {tr("editor.discount"), &l.discount, "##discount-", 80}};
+  bool first = true;
+  for (const Field& f : fields) {
+    side_field(f.caption, (f.id + n).c_str(), f.value, f.width, !first);
+    first = false;
   }
-  ImGui::TableNextColumn();
-  tax_rate_combo("##tax", captions[4], rates, &l.tax_rate_id, 180);
-  ImGui::EndTable();
+  constexpr float kTaxWidth = 180.0f;
+  begin_side_group(kTaxWidth, true);
+  label(tr("editor.tax"));
+  tax_rate_combo("##tax", tr("editor.tax"), rates, &l.tax_rate_id, kTaxWidth);
+  ImGui::EndGroup();
 }
 
 // Line `i`, with its total as the core computes it (nullopt while incomplete). True when the
@@ -313,10 +309,10 @@ void draw_actions(app::CommandLayer& commands, InvoiceEditorState& state, bool c
     if (ImGui::Button(tr_id("credit_note.issue", "issue-credit-note").c_str())) act(issue_credit_note(commands, state));
   } else {
     if (ImGui::Button(tr_id("editor.save_draft", "save-draft").c_str())) act(save(commands, state));
-    ImGui::SameLine();
+    beside(button_width(tr_id("editor.issue", "issue").c_str()));
     if (ImGui::Button(tr_id("editor.issue", "issue").c_str())) act(save_and_issue(commands, state));
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "editor-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "editor-cancel").c_str())) state.open = false;
 }
 

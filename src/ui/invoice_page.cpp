@@ -13,6 +13,7 @@
 #include "ui/invoice_table.h"
 #include "ui/pdf_download.h"
 #include "ui/platform_hooks.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -35,14 +36,17 @@ std::string billed_to(app::CommandLayer& commands, const app::Json& inv) {
 
 void draw_lines(const app::Json& inv) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##invoice-lines", 6, flags)) return;
+  // A narrow window (a phone, 200 % text) leaves each line's tax to the totals under the table
+  // (« TVA : »), and the act's words wrap in their cell.
+  const bool taxed = !narrow_window();
+  if (!ImGui::BeginTable("##invoice-lines", taxed ? 6 : 5, flags)) return;
   ImGui::TableSetupColumn(tr("invoice_page.act"), 0, 2.4f);
   ImGui::TableSetupColumn(tr("invoices.date"), 0, 0.9f);
   ImGui::TableSetupColumn(tr("editor.quantity"), 0, 0.6f);
   ImGui::TableSetupColumn(tr("editor.unit_price"), 0, 0.9f);
-  ImGui::TableSetupColumn(tr("editor.tax"), 0, 0.9f);
+  if (taxed) ImGui::TableSetupColumn(tr("editor.tax"), 0, 0.9f);
   ImGui::TableSetupColumn(tr("invoices.total"), 0, 0.9f);
-  table_headers({2, 3, 5});
+  table_headers({2, 3, taxed ? 5 : 4});
   for (const auto& l : inv.value("lines", app::Json::array())) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -50,15 +54,19 @@ void draw_lines(const app::Json& inv) {
     if (l.value("discount", std::int64_t{0}) > 0) {
       text += "  (" + std::string(tr("invoice_page.discount")) + " " + money(l.value("discount", std::int64_t{0})) + ")";
     }
+    ImGui::PushTextWrapPos(0.0f);
     label(text.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::TableNextColumn();
     label(date(l.value("service_date", std::string())).c_str());
     ImGui::TableNextColumn();
     right_aligned(decimal_text(l.value("quantity_milli", std::int64_t{1000}), 1000, language() == "en" ? '.' : ','));
     ImGui::TableNextColumn();
     right_aligned(money(l.value("unit_price", std::int64_t{0})));
-    ImGui::TableNextColumn();
-    label(l.value("tax_name", std::string()).c_str());
+    if (taxed) {
+      ImGui::TableNextColumn();
+      label(l.value("tax_name", std::string()).c_str());
+    }
     ImGui::TableNextColumn();
     right_aligned(money(l.value("total", std::int64_t{0})));
   }
@@ -100,11 +108,11 @@ void draw_payments(app::CommandLayer& commands, const app::Json& inv, InvoicePag
     // A card payment through Stripe is corrected by a refund from the patient's page.
     if (payment.empty() || !payment.value("processor_ref", std::string()).empty()) continue;
     const std::string n = std::to_string(row);
-    ImGui::SameLine();
+    beside(button_width(tr_id("payment_edit.edit", std::string("edit-allocation-") + n).c_str()));
     if (ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-allocation-") + n).c_str())) {
       open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Edit);
     }
-    ImGui::SameLine();
+    beside(button_width(tr_id("payment_edit.delete", std::string("delete-allocation-") + n).c_str()));
     if (ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-allocation-") + n).c_str())) {
       open_payment_edit(state.payment_edit, payment, PaymentEditState::Mode::Delete);
     }
@@ -149,7 +157,7 @@ void draw_cancel_form(app::CommandLayer& commands, InvoicePageState& state) {
       state.error_key = error_key(answer);
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "cancel-abandon").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "cancel-abandon").c_str()) || escape_pressed()) {
     state.cancelling = false;
     state.error_key.clear();
@@ -199,7 +207,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
   label((std::string(tr("invoices.status")) + " : " + status_label(status)).c_str());
   if (!draft) label((std::string(tr("invoice_page.issued_on")) + " " + date(inv.value("issued_on", std::string()))).c_str());
   label((std::string(tr("invoice_page.patient")) + " " + inv.value("patient_name", std::string())).c_str());
-  ImGui::SameLine();
+  beside(button_width(tr_id("payments.open_patient", "invoice-patient").c_str()));
   if (ImGui::SmallButton(tr_id("payments.open_patient", "invoice-patient").c_str())) {
     request.patient = inv.value("patient_id", std::string());
   }
@@ -225,7 +233,7 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
     if (ImGui::Button(tr_id("invoice_page.edit_draft", "edit-draft").c_str())) {
       request.edit_draft = state.invoice_id;
     }
-    ImGui::SameLine();
+    beside(button_width(tr_id("invoice_page.delete_draft", "delete-draft").c_str()));
     if (ImGui::Button(tr_id("invoice_page.delete_draft", "delete-draft").c_str())) {
       const app::Json deleted = commands.exec({{"cmd", "invoice.delete"}, {"id", app::new_command_id()},
                                                {"invoice_id", state.invoice_id}});
@@ -246,12 +254,12 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
       const bool pay_now = ImGui::Button(tr_id("invoices.pay", "invoice-pay").c_str());
       if (alt_shortcut('P') || pay_now) open_pay_dialog(pay, state.invoice_id, due);
     }
-    if (due > 0) ImGui::SameLine();
+    if (due > 0) beside(button_width(tr_id("request.for_invoice", "invoice-request").c_str()));
     if (due > 0 && ImGui::Button(tr_id("request.for_invoice", "invoice-request").c_str())) {
       request.request_payment = state.invoice_id;
       request.patient = inv.value("patient_id", std::string());
     }
-    if (due > 0) ImGui::SameLine();
+    if (due > 0) beside(button_width(tr_id("invoice_page.cancel", "invoice-cancel").c_str()));
     if (!state.cancelling && ImGui::Button(tr_id("invoice_page.cancel", "invoice-cancel").c_str())) {
       state.cancelling = true;
     }

@@ -6,6 +6,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/widget_log.h"
 
 namespace quittance::ui {
@@ -43,18 +44,24 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
   ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_SizingStretchProp;
   if (sort) flags |= ImGuiTableFlags_Sortable;
-  if (!ImGui::BeginTable(id, show_patient ? 7 : 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return opened;
+  // A narrow window (a phone, 200 % text) leaves the date to the invoice's page: the number,
+  // the amounts, the status and « Payer » keep their room.
+  const bool dated = !narrow_window();
+  const int columns = 5 + (show_patient ? 1 : 0) + (dated ? 1 : 0);
+  const float inner = table_width(show_patient ? 600.0f : 480.0f, &flags);
+  if (!ImGui::BeginTable(id, columns, flags, ImVec2(0, table_height()), inner)) return opened;
   ImGui::TableSetupScrollFreeze(0, 1);
   const ImGuiTableColumnFlags by_default = ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
   const ImGuiTableColumnFlags no_sort = ImGuiTableColumnFlags_NoSort;
   ImGui::TableSetupColumn(tr("invoices.number"), ImGuiTableColumnFlags_PreferSortDescending, 1.6f, 0);
-  ImGui::TableSetupColumn(tr("invoices.date"), by_default, 1.0f, 1);
+  if (dated) ImGui::TableSetupColumn(tr("invoices.date"), by_default, 1.0f, 1);
   if (show_patient) ImGui::TableSetupColumn(tr("invoices.patient"), 0, 1.8f, 2);
   ImGui::TableSetupColumn(tr("invoices.total"), ImGuiTableColumnFlags_PreferSortDescending, 1.0f, 3);
   ImGui::TableSetupColumn(tr("invoices.due"), ImGuiTableColumnFlags_PreferSortDescending, 1.0f, 4);
   ImGui::TableSetupColumn(tr("invoices.status"), no_sort, 1.3f, 5);
-  ImGui::TableSetupColumn("", no_sort, 0.8f, 6);
-  const int total_column = show_patient ? 3 : 2;
+  const float button = button_width(tr("invoices.pay")) + 2 * ImGui::GetStyle().CellPadding.x;
+  ImGui::TableSetupColumn("", no_sort | ImGuiTableColumnFlags_WidthFixed, button, 6);
+  const int total_column = (dated ? 2 : 1) + (show_patient ? 1 : 0);
   table_headers({total_column, total_column + 1});
   if (sort) read_sort(*sort);
 
@@ -72,8 +79,10 @@ std::string draw_invoice_table(app::CommandLayer& commands, PagedList& list, Pay
       ImGui::TableNextColumn();
       const std::string text = std::string(number.empty() ? tr("status.draft") : number.c_str()) + "##open-" + invoice_id;
       if (ImGui::Selectable(text.c_str())) opened = invoice_id;
-      ImGui::TableNextColumn();
-      label(date(r["issued_on"]).c_str());
+      if (dated) {
+        ImGui::TableNextColumn();
+        label(date(r["issued_on"]).c_str());
+      }
       if (show_patient) {
         ImGui::TableNextColumn();
         label(r["patient_name"].get<std::string>().c_str());

@@ -8,6 +8,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/invoice_table.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -20,34 +21,19 @@ constexpr const char* kStatuses[] = {"", "draft", "due", "partly_paid", "paid", 
 std::string draw_invoices_screen(app::CommandLayer& commands, std::uint64_t data_version, InvoicesState& state,
                                  PayDialogState& pay) {
   title(tr("nav.invoices"));
+  name_next_group(tr("invoices.status"));
   for (int i = 0; i < static_cast<int>(std::size(kStatuses)); ++i) {
-    if (i > 0) ImGui::SameLine();
     const std::string text = std::string(i == 0 ? tr("invoices.all") : status_label(kStatuses[i])) + "##filter-" +
                              std::to_string(i);
+    if (i > 0) beside(choice_width(text.c_str()));
     if (radio(text.c_str(), state.status == i)) state.status = i;
   }
-  // The search, then « Du » and « Au » (issue dates) beside it: the labels on one line, the
-  // fields on the next (a group per field would offset the labels by a frame's padding).
-  constexpr float kSearchWidth = 360.0f, kDateWidth = 150.0f, kGap = 20.0f;
-  const float left = ImGui::GetCursorPosX();
-  const float from_x = left + kSearchWidth + kGap, to_x = from_x + kDateWidth + kGap;
-  label(tr("invoices.search"));
-  ImGui::SameLine(from_x);
-  label(tr("invoices.from"));
-  ImGui::SameLine(to_x);
-  label(tr("invoices.to"));
+  // The search, then « Du » and « Au » (issue dates) beside it, or under it in a narrow window.
+  constexpr float kSearchWidth = 360.0f, kDateWidth = 150.0f;
   if (search_shortcut()) ImGui::SetKeyboardFocusHere();
-  ImGui::SetNextItemWidth(kSearchWidth);
-  ImGui::InputText("##invoice-search", &state.search);
-  name_last_widget(tr("invoices.search"));
-  ImGui::SameLine(from_x);
-  ImGui::SetNextItemWidth(kDateWidth);
-  ImGui::InputText("##invoice-from", &state.from);
-  name_last_widget(tr("invoices.from"));
-  ImGui::SameLine(to_x);
-  ImGui::SetNextItemWidth(kDateWidth);
-  ImGui::InputText("##invoice-to", &state.to);
-  name_last_widget(tr("invoices.to"));
+  side_field(tr("invoices.search"), "##invoice-search", &state.search, kSearchWidth);
+  side_field(tr("invoices.from"), "##invoice-from", &state.from, kDateWidth, true);
+  side_field(tr("invoices.to"), "##invoice-to", &state.to, kDateWidth, true);
   app::Json query = {{"cmd", "invoice.list"}, {"sort", state.sort.column},
                      {"order", state.sort.descending ? "desc" : "asc"}};
   if (state.status > 0) query["status"] = kStatuses[state.status];

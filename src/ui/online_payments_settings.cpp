@@ -10,6 +10,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -75,7 +76,7 @@ void draw_requirements(const sync::StripeAccountView& view) {
 }
 
 void country_combo(OnlinePaymentsState& state) {
-  ImGui::SetNextItemWidth(260);
+  ImGui::SetNextItemWidth(fit(260));
   const std::string current = tr(std::string("country.") + kCountries[state.country]);
   const bool open = ImGui::BeginCombo("##online-country", current.c_str());
   name_last_widget(tr("online.country"), current.c_str());

@@ -6,6 +6,7 @@
 #include "app/command_id.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -21,7 +22,7 @@ void draw_patient_contacts(app::CommandLayer& commands, const app::Json& patient
   ImGui::AlignTextToFramePadding();
   label(line.c_str());
   if (!form.open) {
-    ImGui::SameLine();
+    beside(button_width(tr_id("contacts.add", "add-contact").c_str()));
     if (ImGui::SmallButton(tr_id("contacts.add", "add-contact").c_str())) form.open = true;
     return;
   }
@@ -43,7 +44,7 @@ void draw_patient_contacts(app::CommandLayer& commands, const app::Json& patient
       form.error_key = error_key(answer);
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "contact-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "contact-cancel").c_str())) form = ContactForm{};
 }
 

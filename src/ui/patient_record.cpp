@@ -10,6 +10,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -50,8 +51,9 @@ void open_editor(PatientRecordState& state, const app::Json& p) {
 
 void multiline_field(const char* caption, const char* id, std::string* value) {
   label(caption);
-  ImGui::InputTextMultiline(id, value, ImVec2(500, ImGui::GetTextLineHeight() * 3.2f));
+  ImGui::InputTextMultiline(id, value, ImVec2(fit(500), ImGui::GetTextLineHeight() * 3.2f));
   name_last_widget(caption);
+  field_value(*value, true);
 }
 
 // The record's fields as patient.update names them, from the form (birth date as ISO).
@@ -112,13 +114,15 @@ void save(app::CommandLayer& commands, const app::Json& p, PatientRecordState& s
 void draw_editor(app::CommandLayer& commands, const app::Json& p, PatientRecordState& state) {
   heading(tr("patients.record.edit_title"));
   label(tr("patients.record.title"));
-  name_last_widget(tr("patients.record.title"));
+  name_next_group(tr("patients.record.title"));
+  bool first = true;
   for (const auto& [value, key] : {std::pair{"Mme", "patients.record.title_mme"}, std::pair{"M.", "patients.record.title_m"},
                                    std::pair{"", "patients.record.title_none"}}) {
-    if (radio(tr_id(key, std::string("title-") + key).c_str(), state.title == value)) state.title = value;
-    ImGui::SameLine();
+    const std::string text = tr_id(key, std::string("title-") + key);
+    if (!first) beside(choice_width(text.c_str()));
+    first = false;
+    if (radio(text.c_str(), state.title == value)) state.title = value;
   }
-  ImGui::NewLine();
   side_field(tr("patients.record.first_name"), "##record-first-name", &state.first_name, 240);
   side_field(tr("patients.record.last_name"), "##record-last-name", &state.last_name, 240, true);
   side_field(tr("patients.record.birth_date"), "##record-birth-date", &state.birth_date, 160, true);
@@ -138,7 +142,7 @@ void draw_editor(app::CommandLayer& commands, const app::Json& p, PatientRecordS
   }
   error_text(state.error_key);
   if (ImGui::Button(tr_id("patients.record.save", "record-save").c_str())) save(commands, p, state);
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "record-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "record-cancel").c_str()) || escape_pressed()) state = PatientRecordState{};
 }
 
@@ -173,7 +177,7 @@ void draw_merge(app::CommandLayer& commands, const app::Json& p, PatientRecordSt
                 {"due", money(b.value("due", std::int64_t{0}))},
                 {"credit", money(b.value("credit", std::int64_t{0}))}})
               .c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("patients.merge.other", "merge-other").c_str()));
     if (ImGui::SmallButton(tr_id("patients.merge.other", "merge-other").c_str())) {
       state.merge_pick.clear();
       return;
@@ -208,13 +212,13 @@ void draw_actions(app::CommandLayer& commands, const app::Json& p, PatientRecord
   const std::string id = text_of(p, "patient_id");
   ImGui::SameLine(0, 24);
   if (ImGui::SmallButton(tr_id("patients.record.edit", "record-edit").c_str())) open_editor(state, p);
-  ImGui::SameLine();
+  beside(button_width(tr_id("patients.merge.open", "merge-open").c_str()));
   if (ImGui::SmallButton(tr_id("patients.merge.open", "merge-open").c_str())) {
     state = PatientRecordState{};
     state.merging = true;
   }
   if (!p.value("archived", false)) {
-    ImGui::SameLine();
+    beside(button_width(tr_id("patients.record.archive", "archive").c_str()));
     if (ImGui::SmallButton(tr_id("patients.record.archive", "archive").c_str())) {
       commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", true}});
     }
@@ -242,7 +246,7 @@ std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p,
     // Something reached this record after the merge (made offline on a device that had not
     // heard of it): moved on in one click, as the merge did.
     if (p.value("left_behind", std::int64_t{0}) > 0) {
-      ImGui::SameLine();
+      beside(button_width(tr_id("patients.record.merge_again", "merge-again").c_str()));
       if (ImGui::Button(tr_id("patients.record.merge_again", "merge-again").c_str())) {
         const app::Json answer = commands.exec({{"cmd", "patient.merge"}, {"id", app::new_command_id()},
                                                 {"patient_id", text_of(p, "merged_into")}, {"duplicate_id", id}});
@@ -252,7 +256,7 @@ std::string draw_patient_record(app::CommandLayer& commands, const app::Json& p,
     }
   } else if (p.value("archived", false)) {
     label(tr("patients.record.archived"));
-    ImGui::SameLine();
+    beside(button_width(tr_id("patients.record.unarchive", "unarchive").c_str()));
     if (ImGui::SmallButton(tr_id("patients.record.unarchive", "unarchive").c_str())) {
       commands.exec({{"cmd", "patient.archive"}, {"id", app::new_command_id()}, {"patient_id", id}, {"archived", false}});
     }

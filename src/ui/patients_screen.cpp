@@ -11,6 +11,7 @@
 #include "ui/invoice_table.h"
 #include "ui/payment_type_picker.h"
 #include "ui/pdf_download.h"
+#include "ui/reflow.h"
 #include "ui/tab_row.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -40,7 +41,7 @@ void draw_new_patient_form(app::CommandLayer& commands, PatientsState& state) {
       f.error_key = error_key(answer);
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "new-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "new-cancel").c_str())) state.form = NewPatientForm{};
 }
 
@@ -48,11 +49,11 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
   title(tr("nav.patients"));
   if (search_shortcut()) ImGui::SetKeyboardFocusHere();  // the next focusable widget: the field, not its label
   text_field(tr("patients.search"), "##patient-search", &state.search);
-  ImGui::SameLine();
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY());
-  if (ImGui::Button(tr_id("patients.new", "open-new").c_str())) state.form.open = true;
-  ImGui::SameLine();
-  ImGui::Checkbox(tr_id("patients.show_archived", "show-archived").c_str(), &state.archived);
+  const std::string create = tr_id("patients.new", "open-new"), archived = tr_id("patients.show_archived", "show-archived");
+  beside(button_width(create.c_str()));
+  if (ImGui::Button(create.c_str())) state.form.open = true;
+  beside(choice_width(archived.c_str()));
+  ImGui::Checkbox(archived.c_str(), &state.archived);
   if (state.form.open) {
     draw_new_patient_form(commands, state);
     return;
@@ -67,7 +68,7 @@ void draw_list(app::CommandLayer& commands, std::uint64_t data_version, Patients
   }
   // The birth date tells two patients of one name apart.
   if (!ImGui::BeginTable("##patients", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
-                         ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+                         ImVec2(0, table_height()))) {
     return;
   }
   ImGui::TableSetupScrollFreeze(0, 1);
@@ -148,7 +149,7 @@ void draw_deposit_form(app::CommandLayer& commands, sync::CardPayments* cards, P
       }
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "deposit-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "deposit-cancel").c_str())) d = DepositForm{};
 }
 
@@ -179,18 +180,18 @@ void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
     const std::string about = pay_row["type"].get<std::string>() + " " + money(pay_row["amount"]) + " " +
                               tr("patients.paid_on") + " " + date(pay_row["paid_on"]);
     if (pay_row.value("refundable", std::int64_t{0}) > 0) {
-      ImGui::SameLine();
+      beside(button_width(tr_id("refund.open", std::string("refund-") + id).c_str()));
       const bool refund = ImGui::SmallButton(tr_id("refund.open", std::string("refund-") + id).c_str());
       widget_about(about);
       if (refund) open_refund_dialog(state.refund, pay_row, state.open_patient);
     }
     // A card payment through Stripe is corrected by a refund: Stripe holds the truth of it.
     if (!pay_row.value("processor_ref", std::string()).empty()) continue;
-    ImGui::SameLine();
+    beside(button_width(tr_id("payment_edit.edit", std::string("edit-payment-") + id).c_str()));
     const bool edit = ImGui::SmallButton(tr_id("payment_edit.edit", std::string("edit-payment-") + id).c_str());
     widget_about(about);
     if (edit) open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Edit);
-    ImGui::SameLine();
+    beside(button_width(tr_id("payment_edit.delete", std::string("delete-payment-") + id).c_str()));
     const bool remove = ImGui::SmallButton(tr_id("payment_edit.delete", std::string("delete-payment-") + id).c_str());
     widget_about(about);
     if (remove) open_payment_edit(state.payment_edit, pay_row, PaymentEditState::Mode::Delete);
@@ -206,7 +207,7 @@ void draw_credit_notes_tab(app::CommandLayer& commands, PatientsState& state) {
     label((number + "   " + date(n["issued_on"]) + "   " + money(n["total"]) + "   " + tr("patients.available") + " " +
            money(n["available"]))
               .c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("invoice_page.pdf", std::string("credit-note-pdf-") + number).c_str()));
     if (ImGui::SmallButton(tr_id("invoice_page.pdf", std::string("credit-note-pdf-") + number).c_str())) {
       state.pdf_error = download_pdf(commands, {{"cmd", "credit_note.document"}, {"credit_note_id", n["credit_note_id"]}},
                                      std::string(tr("patients.credit_note_pdf_name")) + " " + number + ".pdf");
@@ -226,11 +227,11 @@ void draw_desk_actions(app::CommandLayer& commands, sync::CardPayments* cards, c
   }
   const bool new_invoice = ImGui::Button(tr_id("patients.new_invoice", "new-invoice").c_str());
   if ((alt_shortcut('N') && !state.editor.open) || new_invoice) open_invoice_editor(state.editor, state.open_patient);
-  ImGui::SameLine();
+  beside(button_width(tr_id("patients.new_credit_note", "new-credit-note").c_str()));
   if (ImGui::Button(tr_id("patients.new_credit_note", "new-credit-note").c_str())) {
     open_credit_note_editor(state.editor, state.open_patient);
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("patients.deposit", "open-deposit").c_str()));
   if (!state.deposit.open && ImGui::Button(tr_id("patients.deposit", "open-deposit").c_str())) {
     state.deposit.open = true;
     state.deposit.paid_on = today_input();

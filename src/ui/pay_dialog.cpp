@@ -13,6 +13,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/payment_type_picker.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -178,7 +179,7 @@ void draw_pay_dialog(app::CommandLayer& commands, sync::CardPayments* cards, Pay
     ImGui::OpenPopup(kPopup);
     state.open_requested = false;
   }
-  ImGui::SetNextWindowSize(ImVec2(520, 0));
+  ImGui::SetNextWindowSize(ImVec2(dialog_width(520), 0));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) {
     return;
   }

@@ -8,6 +8,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/payment_type_picker.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -69,7 +70,7 @@ void draw_payment_edit(app::CommandLayer& commands, PaymentEditState& state) {
     ImGui::OpenPopup(kPopup);
     state.open_requested = false;
   }
-  ImGui::SetNextWindowSize(ImVec2(500, 0));
+  ImGui::SetNextWindowSize(ImVec2(dialog_width(500), 0));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) return;
   if (escape_pressed()) {
     close(state);

@@ -12,6 +12,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -40,8 +41,10 @@ app::Json unpaid_invoices(app::CommandLayer& commands, const std::string& patien
 
 std::string id_suffix(const std::string& id) { return "##" + id; }
 
-void kind_radio(RequestFormState& f, const char* kind, const char* key) {
-  if (radio(tr_id(key, std::string("request-kind-") + kind).c_str(), f.kind == kind)) f.kind = kind;
+void kind_radio(RequestFormState& f, const char* kind, const char* key, bool next_to = false) {
+  const std::string text = tr_id(key, std::string("request-kind-") + kind);
+  if (next_to) beside(choice_width(text.c_str()));
+  if (radio(text.c_str(), f.kind == kind)) f.kind = kind;
 }
 
 // The form's command, or a catalogue key saying what is wrong with it.
@@ -91,7 +94,7 @@ void draw_link(sync::CardPayments* cards, const app::Json& request, PaymentReque
   }
   const std::string st = request.value("state", std::string());
   if (cards && cards->simulated() && link_usable(st)) {
-    ImGui::SameLine();
+    beside(button_width(tr_id("request.simulate", std::string("simulate-") + id).c_str()));
     if (ImGui::SmallButton(tr_id("request.simulate", std::string("simulate-") + id).c_str())) {
       PaymentRequestsState* s = &state;
       cards->simulate_request_payment(request, today_iso(), [s](const sync::CallResult& r) {
@@ -172,10 +175,8 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
     }
   }
   kind_radio(f, "invoices", "request.kind.invoices");
-  ImGui::SameLine();
-  kind_radio(f, "deposit", "request.kind.deposit");
-  ImGui::SameLine();
-  kind_radio(f, "card", "request.kind.card");
+  kind_radio(f, "deposit", "request.kind.deposit", true);
+  kind_radio(f, "card", "request.kind.card", true);
 
   if (f.kind == "invoices") {
     const app::Json unpaid = unpaid_invoices(commands, patient_id);
@@ -237,7 +238,7 @@ void draw_request_form(app::CommandLayer& commands, sync::CardPayments* cards, c
       }
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "request-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "request-cancel").c_str()) || escape_pressed())
     f = RequestFormState{};
 }

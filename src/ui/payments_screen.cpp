@@ -10,6 +10,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -39,7 +40,7 @@ void type_filter(app::CommandLayer& commands, PaymentsState& state) {
   for (const auto& t : types) {
     if (t.value("payment_type_id", std::string()) == state.type_id) current = t.value("label", std::string());
   }
-  ImGui::SetNextItemWidth(300);
+  ImGui::SetNextItemWidth(fit(300));
   const bool open = ImGui::BeginCombo("##payments-type", current.c_str());
   name_last_widget(tr("payments.type"), current.c_str());
   if (!open) return;
@@ -58,12 +59,13 @@ void type_filter(app::CommandLayer& commands, PaymentsState& state) {
 
 std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data_version, PaymentsState& state) {
   title(tr("nav.payments"));
+  name_next_group(tr("payments.period"));
   for (int i = 0; i < static_cast<int>(std::size(kPeriods)); ++i) {
-    if (i > 0) ImGui::SameLine();
     const std::string text = tr_id(kPeriods[i], std::string("period-") + std::to_string(i));
+    if (i > 0) beside(choice_width(text.c_str()));
     if (radio(text.c_str(), state.period == i)) state.period = i;
   }
-  ImGui::SameLine(0, 30);
+  beside(300, 30);
   type_filter(commands, state);
 
   app::Json query = {{"cmd", "payment.list"}};
@@ -82,9 +84,12 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   ImGui::Spacing();
 
   std::string open_patient;
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##payments", 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return "";
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_SizingStretchProp;
+  // A narrow window (a phone, 200 % text) leaves what is unallocated to the patient's page.
+  const bool wide = !narrow_window();
+  const float inner = table_width(wide ? 700.0f : 560.0f, &flags);
+  if (!ImGui::BeginTable("##payments", wide ? 7 : 6, flags, ImVec2(0, table_height()), inner)) return "";
   ImGui::TableSetupScrollFreeze(0, 1);
   // Dates, amounts and the button keep their width; names, types and references share the
   // rest and are cut with « … » (whole on hover) rather than push the button out of sight.
@@ -99,7 +104,7 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
   ImGui::TableSetupColumn(tr("payments.type"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
   ImGui::TableSetupColumn(tr("payments.reference"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
   fixed(tr("payments.amount"), money(999999));
-  fixed(tr("payments.unallocated"), money(999999));
+  if (wide) fixed(tr("payments.unallocated"), money(999999));
   fixed("", open_text);
   table_headers({4, 5});
   ImGuiListClipper clipper;
@@ -125,9 +130,11 @@ std::string draw_payments_screen(app::CommandLayer& commands, std::uint64_t data
       }
       ImGui::TableNextColumn();
       right_aligned(money(r.value("amount", std::int64_t{0})));
-      ImGui::TableNextColumn();
-      const std::int64_t credit = r.value("credit", std::int64_t{0});
-      right_aligned(credit > 0 ? money(credit) : std::string());
+      if (wide) {
+        ImGui::TableNextColumn();
+        const std::int64_t credit = r.value("credit", std::int64_t{0});
+        right_aligned(credit > 0 ? money(credit) : std::string());
+      }
       ImGui::TableNextColumn();
       const std::string button = open_text + "##open-payment-" +
                                  r.value("payment_id", std::string());

@@ -10,6 +10,7 @@
 #include "ui/display_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -140,7 +141,7 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
         ImGui::InputText(id.c_str(), &state.values[f.key]);
       }
       name_last_widget(tr(f.caption));
-      field_value(state.values[f.key]);
+      field_value(state.values[f.key], f.multiline);
       if (state.error_field == f.key) error_text(state.error_key);
     }
     ImGui::EndTable();
@@ -151,10 +152,11 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
 
   ImGui::Separator();
   heading(tr("settings.language.heading"));
+  name_next_group(tr("settings.language.heading"));
   // Each language is named in itself, in both catalogues.
   if (radio(tr_id("language.fr", "lang-fr").c_str(), language() == "fr"))
     save_language(commands, "fr");
-  ImGui::SameLine();
+  beside(choice_width(tr_id("language.en", "lang-en").c_str()));
   if (radio(tr_id("language.en", "lang-en").c_str(), language() == "en"))
     save_language(commands, "en");
   ImGui::Separator();

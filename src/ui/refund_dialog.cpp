@@ -9,6 +9,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/payment_type_picker.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -77,7 +78,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
     ImGui::OpenPopup(kPopup);
     state.open_requested = false;
   }
-  ImGui::SetNextWindowSize(ImVec2(500, 0));
+  ImGui::SetNextWindowSize(ImVec2(dialog_width(500), 0));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) return;
   if (state.done || escape_pressed()) {
     close(state);
@@ -146,7 +147,7 @@ void draw_refund_dialog(app::CommandLayer& commands, sync::CardPayments* cards, 
       }
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "refund-cancel").c_str()));
   if (!state.payment_id.empty() && ImGui::Button(tr_id("pay.cancel", "refund-cancel").c_str())) {
     close(state);
   }

@@ -8,6 +8,7 @@
 #include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -69,7 +70,7 @@ void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, 
   if (!state.downloaded.empty()) {
     begin_notice();
     label(fill(tr("safety.backup_done"), {{"file", state.downloaded}}).c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("safety.ok", "safety-ok").c_str()));
     if (ImGui::SmallButton(tr_id("safety.ok", "safety-ok").c_str())) state.downloaded.clear();
     end_notice();
     return;
@@ -84,7 +85,7 @@ void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, 
     state.downloaded = file ? *file : std::string();
     state.download_failed = !file;
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("safety.later", "safety-later").c_str()));
   if (ImGui::Button(tr_id("safety.later", "safety-later").c_str())) state.later = true;
   if (state.download_failed) label(tr("exports.backup.failed"));
   end_notice();
@@ -113,7 +114,7 @@ void draw_persistence(const JournalHead& head, int storage_persisted, SafetyNoti
     });
   }
   if (state.asking) ImGui::EndDisabled();
-  ImGui::SameLine();
+  beside(button_width(tr_id("safety.later", "safety-persist-later").c_str()));
   if (ImGui::Button(tr_id("safety.later", "safety-persist-later").c_str())) {
     state.persistence_put_off = true;
     if (platform().remember) platform().remember(kPersistenceLater, today_iso());

@@ -83,6 +83,8 @@ std::uint64_t semantics_fingerprint() {
     f.value(w.enabled);
     f.value(w.checked);
     f.value(w.expanded);
+    f.value(w.multiline);
+    f.text(w.group);
     f.value(w.selected);
     f.value(w.level);
   }
@@ -117,6 +119,8 @@ std::string semantics_json() {
     if (!w.enabled) n["disabled"] = true;
     if (w.kind == "checkbox") n["checked"] = w.checked;
     if (w.expanded >= 0) n["expanded"] = w.expanded == 1;
+    if (w.multiline) n["multiline"] = true;
+    if (!w.group.empty()) n["group"] = w.group;
     if (w.selected) n["selected"] = true;
     if (w.level) n["level"] = w.level;
     nodes.push_back(std::move(n));

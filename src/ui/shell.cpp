@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/platform_hooks.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/settings_screen.h"
 #include "ui/sign_in.h"
 #include "ui/sync_status.h"
@@ -36,12 +37,44 @@ std::string key_of(const char* prefix, const char* id, const char* suffix) {
   return std::string(prefix) + id + suffix;
 }
 
-void draw_navigation(UiState& state) {
-  title("Quittance");
-  ImGui::Spacing();
+constexpr float kNavEntryHeight = 30.0f;
+const ImVec2 kNavPadding(12, 14);
+const ImVec2 kNavPaddingAcross(12, 8);
+
+std::string nav_text(const SectionEntry& e) { return tr_id(key_of("nav.", e.id, ""), std::string("nav-") + e.id); }
+// An entry's width when the navigation runs across the top: its words and some air.
+float nav_entry_width(const std::string& text) { return ImGui::CalcTextSize(text.c_str(), nullptr, true).x + 12; }
+constexpr float kNavGapAcross = 4.0f;
+
+// The height of the navigation across the top of a window `width` wide: its entries wrap.
+float navigation_height(float width) {
+  const float room = width - 2 * kNavPaddingAcross.x, gap = kNavGapAcross;
+  int lines = 1;
+  float x = 0;
   for (const SectionEntry& e : kSections) {
-    std::string text = tr_id(key_of("nav.", e.id, ""), std::string("nav-") + e.id);
-    const bool pressed = ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(0, 30));
+    const float w = nav_entry_width(nav_text(e));
+    if (x > 0 && x + gap + w > room) {
+      ++lines;
+      x = 0;
+    }
+    x += (x > 0 ? gap : 0) + w;
+  }
+  return 2 * kNavPaddingAcross.y + lines * kNavEntryHeight + (lines - 1) * ImGui::GetStyle().ItemSpacing.y;
+}
+
+// Down the left in a desk-size window, under the app's name; across the top of a narrow one.
+void draw_navigation(UiState& state, bool across) {
+  if (!across) {
+    title("Quittance");
+    ImGui::Spacing();
+  }
+  bool first = true;
+  for (const SectionEntry& e : kSections) {
+    std::string text = nav_text(e);
+    const float width = across ? nav_entry_width(text) : 0.0f;
+    if (across && !first) beside(width, kNavGapAcross);
+    first = false;
+    const bool pressed = ImGui::Selectable(text.c_str(), state.section == e.section, 0, ImVec2(width, kNavEntryHeight));
     last_widget_is("link", state.section == e.section);
     if (pressed) {
       state.section = e.section;
@@ -97,16 +130,20 @@ bool draw_status_bar(const AppStatus& status, sync::Backend* backend, const Sess
   if (session) {
     ImGui::SameLine(0, 28);
     label((std::string(tr("sign_in.user")) + " " + session->user_name + " (" + tr(role_key(session->role)) + ")").c_str());
-    ImGui::SameLine();
+    beside(button_width(tr_id("sign_in.switch", "switch-user").c_str()));
     switch_user = ImGui::SmallButton(tr_id("sign_in.switch", "switch-user").c_str());
   }
   if (status.update_ready) {
     ImGui::SameLine(0, 28);
     label(tr("status.update_ready"));
   }
+  // The version stands at the right end, when the bar has room left for it.
   std::string version = std::string("Quittance ") + kVersion;
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x);
-  label(version.c_str());
+  const float version_x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(version.c_str()).x;
+  if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 28 <= version_x) {
+    ImGui::SameLine(version_x);
+    label(version.c_str());
+  }
   return switch_user;
 }
 
@@ -137,7 +174,7 @@ void draw_lost_books_choices(const AppStatus& status, UiState& state) {
   }
   label(tr("error.lost.confirm_empty"));
   if (ImGui::Button(tr("error.lost.confirm_empty_button"))) platform().start_over("empty");
-  ImGui::SameLine();
+  beside(button_width(tr("common.cancel")));
   if (ImGui::Button(tr("common.cancel"))) state.confirm_start_empty = false;
 }
 
@@ -234,19 +271,32 @@ void draw_app(app::CommandLayer* commands, sync::Backend* backend, std::uint64_t
   if (ready && !state.session.signed_in && !shared) continue_as_current(*commands, state.session);
   const bool signing_in = ready && !state.session.signed_in;
 
+  // A narrow window (a phone, or the desk at 200 % text) has the navigation across the top.
+  const bool across = narrow_window();
+  const float nav_height = across ? navigation_height(vp->Size.x) : body_height;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, colour(palette().nav));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 14));
-  ImGui::BeginChild("##nav", ImVec2(kNavWidth, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, across ? kNavPaddingAcross : kNavPadding);
+  ImGui::BeginChild("##nav", ImVec2(across ? 0.0f : kNavWidth, nav_height), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
   if (!ready || signing_in) ImGui::BeginDisabled();
-  draw_navigation(state);
+  draw_navigation(state, across);
   if (!ready || signing_in) ImGui::EndDisabled();
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
 
-  ImGui::SameLine(0, 0);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 22));
-  ImGui::BeginChild("##screen", ImVec2(0, body_height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  if (!across) ImGui::SameLine(0, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, across ? ImVec2(14, 12) : ImVec2(28, 22));
+  const float screen_height = across ? body_height - nav_height - ImGui::GetStyle().ItemSpacing.y : body_height;
+  ImGui::BeginChild("##screen", ImVec2(0, screen_height), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding);
+  // Another section, patient or invoice opens at its top, not where the last page was scrolled.
+  const std::string page = std::string(section_id(state.section)) + "/" + state.patients.open_patient + "/" +
+                           state.invoice_page.invoice_id;
+  if (page != state.page_shown) {
+    state.page_shown = page;
+    ImGui::SetScrollY(0.0f);
+  }
   if (!ready) {
     draw_centered_message(status, state);
   } else if (signing_in) {

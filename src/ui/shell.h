@@ -73,6 +73,7 @@ struct UiState {
   InvoicePageState invoice_page;  // an invoice opened from a table: shown over its section
   bool confirm_start_empty = false;  // the loss screen's « Repartir sans données », clicked once
   SafetyNoticeState safety;          // above the screen: what could still lose work
+  std::string page_shown;            // the page the screen showed last frame: another starts at its top
 };
 
 // Draws one frame of the whole interface. `commands` is null unless status.phase is Ready;

@@ -6,6 +6,7 @@
 
 #include "ui/form.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -89,7 +90,7 @@ void draw_sign_in(app::CommandLayer& commands, SessionState& s) {
   }
   heading(chosen["name"].get<std::string>().c_str());
   label(tr("sign_in.pin"));
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(fit(200));
   // The PIN field is the screen's one field: the user types at once.
   if (s.pin.empty() && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
   const bool entered = ImGui::InputText(
@@ -114,7 +115,7 @@ void draw_sign_in(app::CommandLayer& commands, SessionState& s) {
       s.error_key = "sign_in.locked";
     }
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("sign_in.other_user", "other-user").c_str()));
   if (ImGui::Button(tr_id("sign_in.other_user", "other-user").c_str())) {
     s.chosen.clear();
     s.pin.clear();

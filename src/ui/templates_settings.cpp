@@ -9,6 +9,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
 
@@ -116,7 +117,7 @@ void save(app::CommandLayer& commands, TemplatesSettingsState& state) {
 
 void field_picker(TemplatesSettingsState& state) {
   label(tr("templates.insert_field"));
-  ImGui::SetNextItemWidth(300);
+  ImGui::SetNextItemWidth(fit(300));
   const bool open = ImGui::BeginCombo("##insert-field", tr("templates.choose_field"));
   name_last_widget(tr("templates.insert_field"));
   if (!open) return;
@@ -144,11 +145,12 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   ImGui::BeginDisabled(state.system);
   text_field(tr("templates.name"), "##template-name", &state.name, 420);
   label(tr("templates.when"));
-  ImGui::SetNextItemWidth(80);
+  ImGui::SetNextItemWidth(fit(80));
   ImGui::InputText("##template-delay", &state.delay, ImGuiInputTextFlags_CharsDecimal);
   name_last_widget(tr("templates.delay"));
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(140);
+  field_value(state.delay);
+  beside(140);
+  ImGui::SetNextItemWidth(fit(140));
   if (ImGui::BeginCombo("##template-unit", tr(std::string("templates.unit.") + kUnits[state.unit]))) {
     for (int i = 0; i < 3; ++i) {
       const std::string text = tr_id(std::string("templates.unit.") + kUnits[i], std::string("unit-") + kUnits[i]);
@@ -157,7 +159,7 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
     ImGui::EndCombo();
   }
   name_last_widget(tr("templates.unit"));
-  ImGui::SameLine();
+  beside(ImGui::CalcTextSize(tr("templates.after_issue")).x);
   label(tr("templates.after_issue"));
   ImGui::Checkbox(tr_id("templates.attach_pdf", "template-pdf").c_str(), &state.attach_pdf);
   name_last_widget(tr("templates.attach_pdf"));
@@ -180,12 +182,14 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
                    &state.subject_cursor);
   if (ImGui::IsItemActive()) state.field_target = 0;
   name_last_widget(tr("templates.subject"));
+  field_value(state.subject);
   field_picker(state);
   label(tr("templates.body"));
   ImGui::InputTextMultiline("##template-body", &state.body, ImVec2(-1, 150), ImGuiInputTextFlags_CallbackAlways,
                             keep_cursor, &state.body_cursor);
   if (ImGui::IsItemActive()) state.field_target = 1;
   name_last_widget(tr("templates.body"));
+  field_value(state.body, true);
   if (state.with_requests) {
     muted(tr("templates.with_requests"));
   } else {
@@ -226,7 +230,7 @@ void draw_confirmations(app::CommandLayer& commands, TemplatesSettingsState& sta
       run(commands, state, {{"cmd", "template.delete"}, {"template_id", id}}, "templates.deleted");
       state.confirm_delete.clear();
     }
-    ImGui::SameLine();
+    beside(button_width(tr_id("pay.cancel", "confirm-cancel").c_str()));
     if (ImGui::Button(tr_id("pay.cancel", "confirm-cancel").c_str())) {
       state.confirm_activate.clear();
       state.confirm_delete.clear();
@@ -310,12 +314,12 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       if (ImGui::SmallButton(tr_id("templates.edit_button", std::string("edit-") + id).c_str())) {
         open_editor(state, t, false);
       }
-      ImGui::SameLine();
+      beside(button_width(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str()));
       if (ImGui::SmallButton(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str())) {
         open_editor(state, t, true);
       }
       if (!t.value("system", false)) {
-        ImGui::SameLine();
+        beside(button_width(tr_id("templates.delete", std::string("delete-") + id).c_str()));
         if (ImGui::SmallButton(tr_id("templates.delete", std::string("delete-") + id).c_str())) {
           state.confirm_delete = id;
           state.confirm_activate.clear();

@@ -8,6 +8,7 @@
 #include "app/pin.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
+#include "ui/reflow.h"
 #include "ui/sign_in.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -29,7 +30,7 @@ void draw_pin_form(app::CommandLayer& commands, UsersSettingsState& state) {
   for (auto [caption, value, id] : {std::tuple{"users.pin", &state.pin, "##new-pin"},
                                     std::tuple{"users.pin_again", &state.pin_again, "##new-pin-again"}}) {
     label(tr(caption));
-    ImGui::SetNextItemWidth(160);
+    ImGui::SetNextItemWidth(fit(160));
     ImGui::InputText(id, value, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
     name_last_widget(tr(caption));
   }
@@ -51,7 +52,7 @@ void draw_pin_form(app::CommandLayer& commands, UsersSettingsState& state) {
     state.pin.clear();
     state.pin_again.clear();
   }
-  ImGui::SameLine();
+  beside(button_width(tr_id("pay.cancel", "pin-cancel").c_str()));
   if (ImGui::Button(tr_id("pay.cancel", "pin-cancel").c_str())) state.pin_user.clear();
   ImGui::Unindent();
 }
@@ -76,12 +77,12 @@ void draw_users_settings(app::CommandLayer& commands, UsersSettingsState& state)
       std::string role = u["role"];
       if (role_combo("##role", std::string(tr("users.role")) + " — " + u["name"].get<std::string>(), &role))
         run(commands, state, {{"cmd", "user.update"}, {"user_id", id}, {"role", role}}, "users.saved");
-      ImGui::SameLine();
+      beside(button_width(tr_id("users.set_pin", std::string("set-pin-") + id).c_str()));
       if (ImGui::SmallButton(tr_id("users.set_pin", std::string("set-pin-") + id).c_str())) {
         state.pin_user = id;
         state.error_key.clear();
       }
-      ImGui::SameLine();
+      beside(button_width(tr_id("users.archive", std::string("archive-") + id).c_str()));
       if (ImGui::SmallButton(tr_id("users.archive", std::string("archive-") + id).c_str())) {
         run(commands, state, {{"cmd", "user.update"}, {"user_id", id}, {"archived", true}}, "users.saved");
       }

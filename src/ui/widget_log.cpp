@@ -20,6 +20,7 @@ struct Log {
   // are laid out, so their rectangles are taken from here once the frame is complete.
   std::unordered_map<ImGuiID, ImRect> rects;
   std::string combo_value;  // the entry the combo drawn last shows: its list's selected option
+  std::string group_name;   // the name the next radio button or tab gives its group
   // The row begun last and its place among all the table's rows (table_row_index).
   unsigned indexed_table = 0;
   int indexed_row = -1, row_index = -1;
@@ -121,6 +122,7 @@ WidgetInfo& record(unsigned id, const char* kind, const char* role, const char* 
 
 void widget_log_begin_frame() {
   g_log.building.clear();
+  g_log.group_name.clear();
   g_log.containers_building.clear();
   g_log.rects.clear();
   g_log.combo_value.clear();
@@ -160,14 +162,26 @@ void widget_log_end_frame() {
 const std::vector<WidgetInfo>& widget_log_last_frame() { return g_log.last; }
 const std::vector<ContainerInfo>& widget_log_last_containers() { return g_log.containers_last; }
 
-void label(const char* text) {
+namespace {
+// Outside a table, a text given no wrap position of its own wraps at the window's edge rather
+// than run past it (a narrow window, 200 % text). In a table it keeps to one line, cut by its
+// cell: rows keep the one height the list clipper counts on.
+void text_in_window(const char* text) {
+  const bool wrap = !GImGui->CurrentTable && ImGui::GetCurrentWindow()->DC.TextWrapPos < 0.0f;
+  if (wrap) ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text);
+  if (wrap) ImGui::PopTextWrapPos();
+}
+}  // namespace
+
+void label(const char* text) {
+  text_in_window(text);
   ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   if (ImGui::IsItemVisible()) record(0, "text", "text", text, r, true, false);
 }
 
 void heading_label(const char* text, int level) {
-  ImGui::TextUnformatted(text);
+  text_in_window(text);
   ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   if (!ImGui::IsItemVisible()) return;
   WidgetInfo& w = record(0, "text", "heading", text, r, true, false);
@@ -252,8 +266,11 @@ void name_last_widget(const char* text, const char* value) {
   mark_caption(g_log.building.size() - 1, text);
 }
 
-void field_value(const std::string& value) {
-  if (WidgetInfo* w = last_widget()) w->value = value;
+void field_value(const std::string& value, bool multiline) {
+  if (WidgetInfo* w = last_widget()) {
+    w->value = value;
+    w->multiline = multiline;
+  }
 }
 
 void field_error(const std::string& message) {
@@ -278,13 +295,25 @@ void last_widget_is(const char* role, bool selected) {
   if (!w) return;
   w->role = role;
   w->selected = selected;
+  if (!g_log.group_name.empty() && (w->role == "radio" || w->role == "tab")) {
+    w->group = std::move(g_log.group_name);
+    g_log.group_name.clear();
+  }
 }
 
-std::string widget_log_json() {
+void name_next_group(const char* name) {
+  if (!g_log.building.empty()) {
+    WidgetInfo& before = g_log.building.back();
+    if (before.role == "text" && before.label == name) before.role = "caption";
+  }
+  g_log.group_name = name;
+}
+
+std::string widget_log_json(float scale) {
   nlohmann::json out = nlohmann::json::array();
   for (const WidgetInfo& w : g_log.last) {
-    out.push_back({{"id", w.id}, {"kind", w.kind}, {"role", w.role}, {"label", w.label}, {"key", w.key}, {"x", w.x},
-                   {"y", w.y}, {"w", w.w}, {"h", w.h}, {"enabled", w.enabled}, {"checked", w.checked}});
+    out.push_back({{"id", w.id}, {"kind", w.kind}, {"role", w.role}, {"label", w.label}, {"key", w.key}, {"x", w.x * scale},
+                   {"y", w.y * scale}, {"w", w.w * scale}, {"h", w.h * scale}, {"enabled", w.enabled}, {"checked", w.checked}});
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -28,7 +28,9 @@ struct WidgetInfo {
   std::string error;      // why the field's content is refused (field_error): it is invalid
   std::string about;      // what it acts on (widget_about), said after its label
   std::string shortcut;   // the keys that press it (widget_shortcut)
+  std::string group;      // the name of the radio group or tab list it starts (name_next_group)
   int expanded = -1;      // -1: cannot open; 0 closed; 1 open (a combo's list)
+  bool multiline = false; // a text box of several lines (Enter starts a new line)
   bool selected = false;  // the tab shown, the radio button chosen, the section open, the option chosen
   int level = 0;          // headings: 1 a screen's title, 2 a section
   unsigned root = 0;      // its region (container): the screen, the navigation, a dialog, a combo's list
@@ -51,7 +53,8 @@ void widget_log_begin_frame();
 void widget_log_end_frame();
 const std::vector<WidgetInfo>& widget_log_last_frame();
 const std::vector<ContainerInfo>& widget_log_last_containers();
-// Draws text and records it (ImGui's text items have no hook).
+// Draws text and records it (ImGui's text items have no hook). Outside a table it wraps at the
+// window's edge unless a wrap position was pushed.
 void label(const char* text);
 // Draws text in the current font and records it as a heading of `level` (theme.h).
 void heading_label(const char* text, int level);
@@ -62,8 +65,12 @@ void label_fitted(const std::string& text);
 // shown): call it right after the widget. A caption drawn just before with the same text
 // becomes the field's caption.
 void name_last_widget(const char* text, const char* value = nullptr);
-// The text in the field just drawn, for a screen reader to read it out.
-void field_value(const std::string& value);
+// The radio buttons (or tabs) drawn next form a group a screen reader names `name`: « Taille du
+// texte », « Langue de l'interface ». A caption just drawn saying the same is then not read twice.
+void name_next_group(const char* name);
+// The text in the field just drawn, for a screen reader to read it out; `multiline` for an
+// ImGui::InputTextMultiline (where Enter starts a new line).
+void field_value(const std::string& value, bool multiline = false);
 // `message` (drawn just now, under a field) says what is wrong with the field drawn before
 // it: the field is marked invalid, with the message as its description.
 void field_error(const std::string& message);
@@ -82,7 +89,8 @@ void table_row_count(int rows);
 // reader. Call it right after BeginTable.
 void layout_table();
 void table_row_index(int index);
-// The last frame's widgets as a JSON array.
-std::string widget_log_json();
+// The last frame's widgets as a JSON array, their boxes multiplied by `scale` (the page's
+// pixels per ImGui unit).
+std::string widget_log_json(float scale = 1.0f);
 
 }  // namespace quittance::ui

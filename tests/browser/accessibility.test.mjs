@@ -129,6 +129,12 @@ test('axe-core finds no serious or critical problem on any desk screen or dialog
     for (const widget of await reachable(page)) {
       if (/: (null|)$/.test(widget) || widget.includes('##')) problems.push(`${name}: badly named « ${widget} »`);
     }
+    if (name === 'patient-record-edit') {
+      // A field of several lines says so (Enter starts a new line there), and reads its text.
+      const address = page.getByRole('textbox', { name: 'Adresse postale' });
+      if (await address.getAttribute('aria-multiline') !== 'true') problems.push(`${name}: « Adresse postale » not multi-line`);
+      if (!(await address.innerText()).trim()) problems.push(`${name}: « Adresse postale » reads no text`);
+    }
     const tree = await page.locator('#a11y-tree').ariaSnapshot();
     if (!/heading ".+" \[level=1\]/.test(tree)) problems.push(`${name}: no title (heading of level 1)`);
     writeFileSync(path.join(snapshots, `${name}.yml`), tree);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/web/platform_input.h"
 #include "ui/announce.h"
 #include "ui/keyboard_focus.h"
 #include "ui/semantics.h"
@@ -16,6 +17,7 @@ extern "C" {
 void qt_a11y_update(const char* json);
 void qt_a11y_boxes(const std::int32_t* boxes, int count);
 void qt_a11y_announce(const char* text, int urgent);
+void qt_a11y_zoom(float zoom);
 }
 
 namespace quittance::web {
@@ -26,6 +28,7 @@ struct Bridge {
   std::uint64_t sent = 0;                  // the fingerprint of the structure the page holds
   std::vector<std::int32_t> boxes, shown;  // this frame's boxes, and those the page holds
   bool enabled = true;                     // off only for the benchmark measuring the layer's cost
+  float zoom = 1;                          // the zoom the page scales the tree by
 };
 Bridge g_bridge;
 }  // namespace
@@ -43,6 +46,11 @@ void a11y_end_frame() {
   if (structure) {
     g_bridge.sent = fingerprint;
     qt_a11y_update(ui::semantics_json().c_str());
+  }
+  // The tree is laid out in ImGui's units: the page scales it by the interface's zoom.
+  if (input_zoom() != g_bridge.zoom) {
+    g_bridge.zoom = input_zoom();
+    qt_a11y_zoom(g_bridge.zoom);
   }
   ui::semantics_boxes(&g_bridge.boxes);
   if (structure || g_bridge.boxes != g_bridge.shown) {

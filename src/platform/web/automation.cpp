@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/version.h"
+#include "platform/web/platform_input.h"
 #include "platform/web/web_app.h"
 #include "ui/i18n.h"
 #include "ui/widget_log.h"
@@ -66,7 +67,10 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_query(const char* json) {
   return quittance::web::answer(app.clinic.commands()->query_text(json));
 }
 
-EMSCRIPTEN_KEEPALIVE const char* quittance_ui() { return quittance::web::answer(quittance::ui::widget_log_json()); }
+// The widgets' boxes in CSS pixels (ImGui's units times the text size's zoom), where a test's pointer lands.
+EMSCRIPTEN_KEEPALIVE const char* quittance_ui() {
+  return quittance::web::answer(quittance::ui::widget_log_json(quittance::web::input_zoom()));
+}
 
 EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
   auto& app = web_app();

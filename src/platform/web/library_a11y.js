@@ -89,6 +89,7 @@ mergeInto(LibraryManager.library, {
         'aria-checked': n.role === 'checkbox' ? (n.checked ? 'true' : 'false') : n.role === 'radio' ? (n.selected ? 'true' : 'false') : null,
         'aria-expanded': n.expanded === undefined ? null : (n.expanded ? 'true' : 'false'),
         'aria-haspopup': n.role === 'combobox' ? 'listbox' : null,
+        'aria-multiline': n.multiline ? 'true' : null,
         'aria-selected': n.role === 'tab' || n.role === 'option' ? (n.selected ? 'true' : 'false') : null,
         'aria-current': n.role === 'link' && n.selected ? 'page' : null,
         'aria-invalid': n.error ? 'true' : null,
@@ -164,12 +165,15 @@ mergeInto(LibraryManager.library, {
       // keyboard_focus.h); one of text only, a table.
       var grids = {};
       doc.nodes.forEach(function(n) { if (n.table && n.role !== 'text') grids[n.table] = true; });
-      // Tabs side by side form a tab list, radio buttons a group: each run of them gets one.
+      // Tabs side by side form a tab list, radio buttons a group: each run of them gets one,
+      // named as the screen named it (« Taille du texte », ui/widget_log.h name_next_group).
       var groupRoles = {tab: 'tablist', radio: 'radiogroup'};
       var runOf = [], runs = 0, run = null;
       doc.nodes.forEach(function(n, i) {
         if (!groupRoles[n.role] || n.table) { run = null; return; }
-        if (!run || run.region !== n.region || run.role !== n.role) run = {region: n.region, role: n.role, index: runs++};
+        if (!run || run.region !== n.region || run.role !== n.role || n.group) {
+          run = {region: n.region, role: n.role, index: runs++, name: n.group || null};
+        }
         runOf[i] = run;
       });
       var last = {};  // per parent key, the child placed last
@@ -187,7 +191,7 @@ mergeInto(LibraryManager.library, {
         var parent = region, parentPlan = regionPlan[n.region];
         if (runOf[i]) {
           var listEl = a.element('l' + n.region + ':' + runOf[i].index, 'div', seen);
-          a.apply(listEl, {role: groupRoles[runOf[i].role]});
+          a.apply(listEl, {role: groupRoles[runOf[i].role], 'aria-label': runOf[i].name});
           put(region, listEl);
           parentPlan = entry(listEl.qtKey, listEl, parentPlan, {nodes: i});
           parent = listEl;
@@ -289,6 +293,14 @@ mergeInto(LibraryManager.library, {
   qt_a11y_boxes__deps: ['$QuittanceA11y'],
   qt_a11y_boxes: function(ptr, count) {
     QuittanceA11y.layout(HEAP32.subarray(ptr >> 2, (ptr >> 2) + count));
+  },
+  // The interface's zoom (the text size setting): the tree's boxes are in ImGui's units.
+  qt_a11y_zoom__deps: ['$QuittanceA11y'],
+  qt_a11y_zoom: function(zoom) {
+    var a = QuittanceA11y;
+    if (!a.root) a.setup();
+    a.root.style.transformOrigin = '0 0';
+    a.root.style.transform = zoom === 1 ? '' : 'scale(' + zoom + ')';
   },
   qt_a11y_announce__deps: ['$QuittanceA11y'],
   qt_a11y_announce: function(ptr, urgent) {

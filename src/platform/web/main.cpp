@@ -26,11 +26,11 @@
 #include "store/settings.h"
 #include "sync/device_link.h"
 #include "sync/replica.h"
+#include "ui/display_settings.h"
 #include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
-#include "ui/display_settings.h"
 #include "ui/widget_log.h"
 #include "platform/web/a11y_bridge.h"
 
@@ -103,6 +103,7 @@ bool is_online() { return EM_ASM_INT({ return navigator.onLine ? 1 : 0; }) != 0;
 
 void draw_frame(double now_ms) {
   WebApp& app = web_app();
+  input_set_zoom(ui::text_scale());
   if (input_new_frame(now_ms)) {
     ui::load_fonts(kFontPath, input_pixel_ratio());
     renderer_reload_fonts();

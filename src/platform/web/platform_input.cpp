@@ -29,7 +29,8 @@ struct Platform {
   RedrawRequest redraw = nullptr;  // asks the app for a frame
   FrameNow frame_now = nullptr;    // runs a frame inside a press's event handler
   double last_frame_ms = 0;        // timestamp of the previous frame
-  float pixel_ratio = 0;           // devicePixelRatio at the previous frame
+  float pixel_ratio = 0;           // device pixels per ImGui unit at the previous frame
+  float zoom = 1;                  // CSS pixels per ImGui unit (the text size setting)
   std::string clipboard;           // what ImGui last copied (navigator.clipboard is write-only here)
   ImGuiMouseCursor cursor = -2;    // the CSS cursor currently set
   ImVec2 ime_pos{0, 0};            // where ImGui's text cursor was last reported
@@ -118,6 +119,9 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
 // Moves the pointer, drawing a frame there first if it moved: ImGui decides what is hovered
 // from the previous frame, and some widgets (tabs) ignore a press on what was not hovered. A
 // tap on a touch screen, or a click right after a jump of the pointer, has no such frame.
+// A point of the page (CSS pixels) in ImGui's units.
+ImVec2 to_ui(double x, double y) { return ImVec2((float)(x / g.zoom), (float)(y / g.zoom)); }
+
 void move_pointer_before_press(ImVec2 pos) {
   ImGuiIO& io = ImGui::GetIO();
   // MousePosPrev is where the last drawn frame saw the pointer (a move only queues a frame).
@@ -128,7 +132,7 @@ void move_pointer_before_press(ImVec2 pos) {
 
 EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
   ImGuiIO& io = ImGui::GetIO();
-  const ImVec2 pos((float)e->clientX, (float)e->clientY);
+  const ImVec2 pos = to_ui(e->clientX, e->clientY);
   if (type == EMSCRIPTEN_EVENT_MOUSEDOWN) move_pointer_before_press(pos);
   io.MousePos = pos;
   const int button = e->button == 0 ? 0 : e->button == 2 ? 1 : e->button == 1 ? 2 : -1;
@@ -140,7 +144,7 @@ EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
 }
 
 EM_BOOL on_mouse_move(int, const EmscriptenMouseEvent* e, void*) {
-  ImGui::GetIO().MousePos = ImVec2((float)e->clientX, (float)e->clientY);
+  ImGui::GetIO().MousePos = to_ui(e->clientX, e->clientY);
   g.redraw();
   return EM_FALSE;
 }
@@ -165,7 +169,7 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   if (e->numTouches < 1) return EM_FALSE;
   const EmscriptenTouchPoint& t = e->touches[0];
   ImGuiIO& io = ImGui::GetIO();
-  const ImVec2 pos((float)t.clientX, (float)t.clientY);
+  const ImVec2 pos = to_ui(t.clientX, t.clientY);
   if (type == EMSCRIPTEN_EVENT_TOUCHSTART) move_pointer_before_press(pos);
   io.MousePos = pos;
   if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
@@ -269,12 +273,14 @@ bool input_new_frame(double now_ms) {
   // the page changed since the last: the accessibility tree's moved elements).
   const double css_w = EM_ASM_DOUBLE({ return window.innerWidth; });
   const double css_h = EM_ASM_DOUBLE({ return window.innerHeight; });
-  const float ratio = (float)emscripten_get_device_pixel_ratio();
-  const int fb_w = (int)std::lround(css_w * ratio), fb_h = (int)std::lround(css_h * ratio);
+  const float device_ratio = (float)emscripten_get_device_pixel_ratio();
+  const int fb_w = (int)std::lround(css_w * device_ratio), fb_h = (int)std::lround(css_h * device_ratio);
   int cur_w = 0, cur_h = 0;
   emscripten_get_canvas_element_size(g.canvas.c_str(), &cur_w, &cur_h);
   if (cur_w != fb_w || cur_h != fb_h) emscripten_set_canvas_element_size(g.canvas.c_str(), fb_w, fb_h);
-  io.DisplaySize = ImVec2((float)css_w, (float)css_h);
+  // ImGui lays out in CSS pixels / zoom: at 200 % a 1280-pixel window is 640 units wide.
+  const float ratio = device_ratio * g.zoom;
+  io.DisplaySize = ImVec2((float)(css_w / g.zoom), (float)(css_h / g.zoom));
   io.DisplayFramebufferScale = ImVec2(ratio, ratio);
   // Frames are drawn on demand: a long idle gap is not a long animation step.
   double dt = g.last_frame_ms > 0 ? (now_ms - g.last_frame_ms) / 1000.0 : 1.0 / 60.0;
@@ -287,13 +293,19 @@ bool input_new_frame(double now_ms) {
 
 void input_end_frame() {
   ImGuiIO& io = ImGui::GetIO();
-  qt_text_sink_update(io.WantTextInput ? 1 : 0, g.ime_pos.x, g.ime_pos.y, ImGui::GetFontSize());
+  qt_text_sink_update(io.WantTextInput ? 1 : 0, g.ime_pos.x * g.zoom, g.ime_pos.y * g.zoom, ImGui::GetFontSize() * g.zoom);
   ImGuiMouseCursor cursor = io.MouseDrawCursor ? ImGuiMouseCursor_None : ImGui::GetMouseCursor();
   if (cursor != g.cursor) {
     g.cursor = cursor;
     qt_set_cursor(css_cursor(cursor));
   }
 }
+
+void input_set_zoom(float zoom) {
+  if (zoom > 0) g.zoom = zoom;
+}
+
+float input_zoom() { return g.zoom; }
 
 float input_pixel_ratio() { return g.pixel_ratio > 0 ? g.pixel_ratio : 1.0f; }
 

@@ -4,6 +4,8 @@
 //
 // Implemented features:
 //  [X] Canvas sized to its CSS size x devicePixelRatio: crisp text on HiDPI screens.
+//  [X] A zoom of its own (the text size setting): ImGui lays out in CSS pixels / zoom, the
+//      pointer and the text sink are converted, the fonts rasterised for the zoomed size.
 //  [X] Mouse, wheel and single-finger touch; drags keep working outside the canvas.
 //  [X] Keys through io.KeysDown (indexed by DOM keyCode) for navigation and shortcuts.
 //  [X] Text from a focused hidden textarea's input and composition events: dead keys, AltGr,
@@ -24,12 +26,17 @@ using RedrawRequest = void (*)();
 using FrameNow = void (*)();
 
 void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow frame_now);
-// Before ImGui::NewFrame: display size, pixel ratio, time step. True when the pixel ratio
-// changed since the last frame (the fonts should be rebuilt for it).
+// The interface's zoom (1 = 100 %), from the next frame on.
+void input_set_zoom(float zoom);
+float input_zoom();
+// Before ImGui::NewFrame: display size, pixel ratio, time step. True when the pixels per
+// ImGui unit (device pixel ratio x zoom) changed since the last frame (the fonts should be
+// rebuilt for it).
 bool input_new_frame(double now_ms);
 // After ImGui::Render: focuses the text sink while ImGui wants text, blurs it otherwise, and
 // places it at the text cursor so that IME candidate windows appear where the user types.
 void input_end_frame();
+// Device pixels per ImGui unit: devicePixelRatio x zoom, what the fonts are rasterised for.
 float input_pixel_ratio();
 
 }  // namespace quittance::web
