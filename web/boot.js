@@ -81,6 +81,10 @@
     // The accessibility layer on (true, the default) or off: for the benchmark measuring its
     // cost per frame (tests/bench/browser_bench.mjs), never for users.
     accessibility: (on) => Module._quittance_set_accessibility(on ? 1 : 0),
+    // What the layer cost so far, for that benchmark: {structures (sent), coalesced (of which
+    // sent from the timer, after a frame), structure_ms, boxes_ms, frame_ms (its time in each
+    // frame since the last call)}.
+    accessibilityStats: () => JSON.parse(Module.ccall('quittance_a11y_stats', 'string', [], [])),
     // Starts a sync exchange with the clinic's server now (when paired).
     syncNow: () => Module._quittance_sync_now(),
     // Resolves once every committed change is durable in IndexedDB.

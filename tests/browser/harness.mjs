@@ -163,9 +163,11 @@ export async function putOffNotices(page) {
   for (let i = 0; i < 3 && (await labels(page)).includes('Plus tard'); i++) await click(page, 'Plus tard');
 }
 
-// Waits for the frames that follow an input to be drawn.
+// Waits for the frames that follow an input to be drawn, and for the accessibility tree to
+// show them (it is busy while a structure still changing waits to be sent: a11y_bridge.cpp).
 export async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))));
+  await page.waitForFunction(() => !document.getElementById('a11y-tree')?.hasAttribute('aria-busy'), null, { polling: 20 });
 }
 
 export async function labels(page) {

@@ -4,6 +4,7 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -18,19 +19,74 @@ void qt_a11y_update(const char* json);
 void qt_a11y_boxes(const std::int32_t* boxes, int count);
 void qt_a11y_announce(const char* text, int urgent);
 void qt_a11y_zoom(float zoom);
+void qt_a11y_busy(int busy);
 }
 
 namespace quittance::web {
 
 namespace {
+// A new structure is sent from a timer right after the frame (the frame is painted first), and
+// no sooner than this after the one before: the page's tree follows a fast scroll or a search
+// typed ten times a second instead of sixty, the frames stay free of it, and the page has it
+// within a tenth of a second. A move of the focus is sent at once, in the frame: keyboard
+// users and screen readers follow it exactly.
+constexpr double kCoalesceMs = 100.0;
+
 struct Bridge {
   A11yFrameNow frame_now = nullptr;
   std::uint64_t sent = 0;                  // the fingerprint of the structure the page holds
+  unsigned focus_sent = 0;                 // the focused widget in that structure
+  double sent_at = -1e9;                   // when it was sent (ms)
+  bool pending = false;                    // the page's structure is behind the last frame's
+  bool timer = false;                      // a send is scheduled
   std::vector<std::int32_t> boxes, shown;  // this frame's boxes, and those the page holds
   bool enabled = true;                     // off only for the benchmark measuring the layer's cost
   float zoom = 1;                          // the zoom the page scales the tree by
+  // For the benchmark: structures sent (and of those, from the timer, after a frame) and the
+  // time spent on them and on the boxes, in ms.
+  int structures = 0, coalesced = 0;
+  double structure_ms = 0, boxes_ms = 0;
+  std::vector<float> frame_ms;  // the layer's time in each frame since the last stats
 };
 Bridge g_bridge;
+
+// The page's tree is behind the last frame (true) or up to date: it says so (aria-busy).
+void set_pending(bool pending) {
+  if (pending == g_bridge.pending) return;
+  g_bridge.pending = pending;
+  qt_a11y_busy(pending ? 1 : 0);
+}
+
+// Sends the boxes of the last frame when they moved (or when `always`, with a new structure).
+void send_boxes(bool always) {
+  const double start = emscripten_get_now();
+  ui::semantics_boxes(&g_bridge.boxes);
+  if (always || g_bridge.boxes != g_bridge.shown) {
+    g_bridge.shown = g_bridge.boxes;
+    qt_a11y_boxes(g_bridge.shown.data(), static_cast<int>(g_bridge.shown.size()));
+  }
+  g_bridge.boxes_ms += emscripten_get_now() - start;
+}
+
+// Sends the last complete frame's structure, whose fingerprint is `fingerprint`, and its boxes.
+void send_structure(std::uint64_t fingerprint) {
+  const double start = emscripten_get_now();
+  g_bridge.sent = fingerprint;
+  g_bridge.focus_sent = ui::focused_widget();
+  qt_a11y_update(ui::semantics_json().c_str());
+  set_pending(false);
+  g_bridge.sent_at = emscripten_get_now();
+  g_bridge.structure_ms += g_bridge.sent_at - start;
+  ++g_bridge.structures;
+  send_boxes(true);
+}
+
+void send_pending(void*) {
+  g_bridge.timer = false;
+  if (!g_bridge.enabled || !g_bridge.pending) return;
+  ++g_bridge.coalesced;
+  send_structure(ui::semantics_fingerprint());
+}
 }  // namespace
 
 void a11y_init(A11yFrameNow frame_now) { g_bridge.frame_now = frame_now; }
@@ -41,23 +97,29 @@ void a11y_end_frame() {
     ui::take_announcements();
     return;
   }
-  const std::uint64_t fingerprint = ui::semantics_fingerprint();
-  const bool structure = fingerprint != g_bridge.sent;
-  if (structure) {
-    g_bridge.sent = fingerprint;
-    qt_a11y_update(ui::semantics_json().c_str());
-  }
+  const double start = emscripten_get_now();
   // The tree is laid out in ImGui's units: the page scales it by the interface's zoom.
   if (input_zoom() != g_bridge.zoom) {
     g_bridge.zoom = input_zoom();
     qt_a11y_zoom(g_bridge.zoom);
   }
-  ui::semantics_boxes(&g_bridge.boxes);
-  if (structure || g_bridge.boxes != g_bridge.shown) {
-    g_bridge.shown = g_bridge.boxes;
-    qt_a11y_boxes(g_bridge.shown.data(), static_cast<int>(g_bridge.shown.size()));
+  const std::uint64_t fingerprint = ui::semantics_fingerprint();
+  const double since = emscripten_get_now() - g_bridge.sent_at;
+  if (fingerprint == g_bridge.sent) {
+    set_pending(false);  // back to what the page holds (scrolled back)
+    send_boxes(false);
+  } else if (ui::focused_widget() != g_bridge.focus_sent) {
+    send_structure(fingerprint);
+  } else {
+    // The page keeps its last structure, and its boxes (this frame's belong to another).
+    set_pending(true);
+    if (!g_bridge.timer) {
+      g_bridge.timer = true;
+      emscripten_async_call(send_pending, nullptr, since >= kCoalesceMs ? 0 : static_cast<int>(kCoalesceMs - since) + 1);
+    }
   }
   for (const ui::Announcement& a : ui::take_announcements()) qt_a11y_announce(a.text.c_str(), a.urgent ? 1 : 0);
+  if (g_bridge.frame_ms.size() < 100000) g_bridge.frame_ms.push_back(static_cast<float>(emscripten_get_now() - start));
 }
 
 }  // namespace quittance::web
@@ -78,5 +140,25 @@ extern "C" EMSCRIPTEN_KEEPALIVE void quittance_set_accessibility(int on) {
   quittance::web::Bridge& b = quittance::web::g_bridge;
   b.enabled = on != 0;
   b.sent = 0;  // sent again whole when turned back on
+  quittance::web::set_pending(false);
   if (!b.enabled) qt_a11y_update(R"({"regions":[],"nodes":[],"focus":0,"editing":false})");
+}
+
+// What the layer cost so far, for the benchmark: {"structures", "coalesced", "structure_ms",
+// "boxes_ms", "frame_ms": [its time in each frame since the last call]}.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* quittance_a11y_stats() {
+  static std::string text;
+  quittance::web::Bridge& b = quittance::web::g_bridge;
+  char head[160];
+  std::snprintf(head, sizeof head, R"({"structures":%d,"coalesced":%d,"structure_ms":%.1f,"boxes_ms":%.1f,"frame_ms":[)",
+                b.structures, b.coalesced, b.structure_ms, b.boxes_ms);
+  text = head;
+  for (std::size_t i = 0; i < b.frame_ms.size(); ++i) {
+    char figure[24];
+    std::snprintf(figure, sizeof figure, "%s%.3f", i ? "," : "", b.frame_ms[i]);
+    text += figure;
+  }
+  text += "]}";
+  b.frame_ms.clear();
+  return text.c_str();
 }

@@ -13,6 +13,7 @@ mergeInto(LibraryManager.library, {
     polite: null,
     urgent: null,
     elements: {},       // key -> element, for every element of the last tree
+    byId: {},           // widget id -> its element, in the last tree
     focusedId: 0,       // the widget the page last moved the focus to
     quiet: false,       // the page itself is moving the focus: no echo to the app
     regionRoles: {main: 'main', navigation: 'navigation', contentinfo: 'contentinfo', dialog: 'dialog',
@@ -74,10 +75,14 @@ mergeInto(LibraryManager.library, {
     },
     widget: function(n, seen, used) {
       var a = QuittanceA11y;
-      // Texts have no ImGui id: keyed by their region, text and rank among equal ones.
-      var key = n.id ? 'w' + n.id : 'x' + n.region + ':' + n.name;
-      if (!n.id) { used[key] = (used[key] || 0) + 1; key += ':' + used[key]; }
+      // In a table, an element is kept by its place (cell, rank in it), not by what it shows:
+      // rows scrolling through the same cells change their words, not the page's elements.
+      // Elsewhere a widget is keyed by its ImGui id; a text (it has none) by its region, words
+      // and rank among equal ones.
+      var key = n.table ? 'c' + n.table + ':' + n.row + ':' + n.column : n.id ? 'w' + n.id : 'x' + n.region + ':' + n.name;
+      if (n.table || !n.id) { used[key] = (used[key] || 0) + 1; key += ':' + used[key]; }
       var el = a.element(key, 'div', seen);
+      if (n.id) a.byId[n.id] = el;
       var interactive = n.role !== 'text' && n.role !== 'heading';
       var role = n.role === 'text' ? null : n.role === 'columnheader' ? 'button' : n.role;
       a.apply(el, {
@@ -129,6 +134,7 @@ mergeInto(LibraryManager.library, {
       var a = QuittanceA11y;
       if (!a.root) a.setup();
       var seen = {}, used = {}, plan = [], planOf = {};
+      a.byId = {};
       var entry = function(key, el, parent, from) {
         if (planOf[key] === undefined) {
           planOf[key] = plan.length;
@@ -267,10 +273,13 @@ mergeInto(LibraryManager.library, {
         return;
       }
       if (!doc.focus || doc.focus === a.focusedId && document.activeElement && document.activeElement.getAttribute('data-id') == doc.focus) return;
-      var el = a.elements['w' + doc.focus];
+      var el = a.byId[doc.focus];
       if (!el) return;
       a.focusedId = doc.focus;
       a.quiet = true;
+      // The focused element may now show another widget (a row scrolled into its cell): it
+      // takes the focus again, for the screen reader to say the new one.
+      if (document.activeElement === el) el.blur();
       el.focus({preventScroll: true});
       a.quiet = false;
     },
@@ -301,6 +310,15 @@ mergeInto(LibraryManager.library, {
     if (!a.root) a.setup();
     a.root.style.transformOrigin = '0 0';
     a.root.style.transform = zoom === 1 ? '' : 'scale(' + zoom + ')';
+  },
+  // The tree is behind the app for a moment (a structure still changing, sent when it holds
+  // still: a11y_bridge.cpp): assistive technologies may wait for it (and tests do).
+  qt_a11y_busy__deps: ['$QuittanceA11y'],
+  qt_a11y_busy: function(busy) {
+    var a = QuittanceA11y;
+    if (!a.root) a.setup();
+    if (busy) a.root.setAttribute('aria-busy', 'true');
+    else a.root.removeAttribute('aria-busy');
   },
   qt_a11y_announce__deps: ['$QuittanceA11y'],
   qt_a11y_announce: function(ptr, urgent) {

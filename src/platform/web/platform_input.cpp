@@ -31,6 +31,7 @@ struct Platform {
   double last_frame_ms = 0;        // timestamp of the previous frame
   float pixel_ratio = 0;           // device pixels per ImGui unit at the previous frame
   float zoom = 1;                  // CSS pixels per ImGui unit (the text size setting)
+  double css_w = 0, css_h = 0;     // the window's inner size, from the last resize event
   std::string clipboard;           // what ImGui last copied (navigator.clipboard is write-only here)
   ImGuiMouseCursor cursor = -2;    // the CSS cursor currently set
   ImVec2 ime_pos{0, 0};            // where ImGui's text cursor was last reported
@@ -184,7 +185,9 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   return EM_TRUE;  // no emulated mouse events, no page scroll
 }
 
-EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
+EM_BOOL on_resize(int, const EmscriptenUiEvent* e, void*) {
+  g.css_w = e->windowInnerWidth;
+  g.css_h = e->windowInnerHeight;
   g.redraw();
   return EM_FALSE;
 }
@@ -228,6 +231,8 @@ void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow fram
   g.canvas = canvas_selector;
   g.redraw = redraw;
   g.frame_now = frame_now;
+  g.css_w = EM_ASM_DOUBLE({ return window.innerWidth; });
+  g.css_h = EM_ASM_DOUBLE({ return window.innerHeight; });
   ImGuiIO& io = ImGui::GetIO();
   io.BackendPlatformName = "quittance_html5";
   io.BackendFlags |= ImGuiBackendFlags_HasMouseCursors;
@@ -268,11 +273,11 @@ void input_init(const char* canvas_selector, RedrawRequest redraw, FrameNow fram
 
 bool input_new_frame(double now_ms) {
   ImGuiIO& io = ImGui::GetIO();
-  // The canvas fills the window (app.css): its CSS size is the window's, read without asking
-  // the page for a layout (getBoundingClientRect would lay out, inside this frame, whatever
-  // the page changed since the last: the accessibility tree's moved elements).
-  const double css_w = EM_ASM_DOUBLE({ return window.innerWidth; });
-  const double css_h = EM_ASM_DOUBLE({ return window.innerHeight; });
+  // The canvas fills the window (app.css): its CSS size is the window's, as the last resize
+  // event gave it. Reading it here (innerWidth, getBoundingClientRect) would make the browser
+  // lay out, inside this frame, whatever the page changed since the last: the accessibility
+  // tree's elements.
+  const double css_w = g.css_w, css_h = g.css_h;
   const float device_ratio = (float)emscripten_get_device_pixel_ratio();
   const int fb_w = (int)std::lround(css_w * device_ratio), fb_h = (int)std::lround(css_h * device_ratio);
   int cur_w = 0, cur_h = 0;
