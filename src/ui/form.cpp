@@ -32,9 +32,8 @@ bool radio(const char* text, bool active) {
 
 void begin_side_group(float width, bool next_to) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float right_edge = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
   // Beside the previous group when the line has room (not in a narrow window: it goes under).
-  if (next_to && ImGui::GetItemRectMax().x + gap + width <= right_edge) {
+  if (next_to && room_beside(width, gap)) {
     // Not SameLine(): a line that held a field offsets its text by the frame's padding, and
     // the caption would sit lower than its neighbour's.
     ImGui::SetCursorScreenPos(ImVec2(ImGui::GetItemRectMax().x + gap, ImGui::GetItemRectMin().y));

@@ -15,9 +15,11 @@ float right_edge() { return ImGui::GetWindowPos().x + ImGui::GetContentRegionMax
 
 bool narrow_window() { return ImGui::GetMainViewport()->Size.x < kNarrowWidth; }
 
+bool room_beside(float width, float gap) { return ImGui::GetItemRectMax().x + gap + width <= right_edge(); }
+
 bool beside(float width, float spacing) {
   const float gap = spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing;
-  if (ImGui::GetItemRectMax().x + gap + width > right_edge()) return false;
+  if (!room_beside(width, gap)) return false;
   ImGui::SameLine(0, gap);
   return true;
 }

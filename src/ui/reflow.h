@@ -15,6 +15,8 @@ bool narrow_window();
 // negative spacing is the style's) when the line has room for it, else leaves it on a new line.
 // True when it went beside.
 bool beside(float width, float spacing = -1.0f);
+// Whether the line of the previous item has room for one `width` wide after a `gap`.
+bool room_beside(float width, float gap);
 // The width of a button (or a small one) showing `label`, its ##id not counted.
 float button_width(const char* label);
 // The width of a radio button or a checkbox captioned `label`.

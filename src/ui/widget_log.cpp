@@ -302,10 +302,7 @@ void last_widget_is(const char* role, bool selected) {
 }
 
 void name_next_group(const char* name) {
-  if (!g_log.building.empty()) {
-    WidgetInfo& before = g_log.building.back();
-    if (before.role == "text" && before.label == name) before.role = "caption";
-  }
+  mark_caption(g_log.building.size(), name);  // the text drawn last, when it says the same
   g_log.group_name = name;
 }
 
