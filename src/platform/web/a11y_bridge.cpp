@@ -3,6 +3,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -25,18 +26,22 @@ void qt_a11y_busy(int busy);
 namespace quittance::web {
 
 namespace {
-// A new structure is sent from a timer right after the frame (the frame is painted first), and
-// no sooner than this after the one before: the page's tree follows a fast scroll or a search
-// typed ten times a second instead of sixty, the frames stay free of it, and the page has it
-// within a tenth of a second. A move of the focus is sent at once, in the frame: keyboard
-// users and screen readers follow it exactly.
-constexpr double kCoalesceMs = 100.0;
+// A structure that changed without the focus moving is sent from a timer, once the frames have
+// left it unchanged for kQuietMs, or kMaxLagMs after the page's tree fell behind if it keeps
+// changing: a table scrolled by the wheel or a search being typed is described once it
+// stops, not at every step nobody could listen to, and the frames stay free of it. The page's
+// tree says it is behind meanwhile (aria-busy). A move of the focus is sent at once, in the
+// frame: keyboard users and screen readers follow it exactly.
+constexpr double kQuietMs = 150.0;
+constexpr double kMaxLagMs = 500.0;
 
 struct Bridge {
   A11yFrameNow frame_now = nullptr;
   std::uint64_t sent = 0;                  // the fingerprint of the structure the page holds
   unsigned focus_sent = 0;                 // the focused widget in that structure
-  double sent_at = -1e9;                   // when it was sent (ms)
+  std::uint64_t last = 0;                  // the fingerprint of the last frame's structure
+  double changed_at = 0;                   // when the last frame that changed it ended (ms)
+  double behind_since = 0;                 // when the page's tree fell behind (ms)
   bool pending = false;                    // the page's structure is behind the last frame's
   bool timer = false;                      // a send is scheduled
   std::vector<std::int32_t> boxes, shown;  // this frame's boxes, and those the page holds
@@ -75,15 +80,25 @@ void send_structure(std::uint64_t fingerprint) {
   g_bridge.focus_sent = ui::focused_widget();
   qt_a11y_update(ui::semantics_json().c_str());
   set_pending(false);
-  g_bridge.sent_at = emscripten_get_now();
-  g_bridge.structure_ms += g_bridge.sent_at - start;
+  g_bridge.structure_ms += emscripten_get_now() - start;
   ++g_bridge.structures;
   send_boxes(true);
+}
+
+// When the structure the page is behind on is due: held still long enough, or behind too long.
+double due_at() { return std::min(g_bridge.changed_at + kQuietMs, g_bridge.behind_since + kMaxLagMs); }
+
+void send_pending(void*);
+void schedule_send() {
+  if (g_bridge.timer) return;
+  g_bridge.timer = true;
+  emscripten_async_call(send_pending, nullptr, static_cast<int>(std::max(0.0, due_at() - emscripten_get_now())) + 1);
 }
 
 void send_pending(void*) {
   g_bridge.timer = false;
   if (!g_bridge.enabled || !g_bridge.pending) return;
+  if (emscripten_get_now() < due_at()) return schedule_send();  // changed again since
   ++g_bridge.coalesced;
   send_structure(ui::semantics_fingerprint());
 }
@@ -104,7 +119,8 @@ void a11y_end_frame() {
     qt_a11y_zoom(g_bridge.zoom);
   }
   const std::uint64_t fingerprint = ui::semantics_fingerprint();
-  const double since = emscripten_get_now() - g_bridge.sent_at;
+  if (fingerprint != g_bridge.last) g_bridge.changed_at = start;
+  g_bridge.last = fingerprint;
   if (fingerprint == g_bridge.sent) {
     set_pending(false);  // back to what the page holds (scrolled back)
     send_boxes(false);
@@ -112,11 +128,9 @@ void a11y_end_frame() {
     send_structure(fingerprint);
   } else {
     // The page keeps its last structure, and its boxes (this frame's belong to another).
+    if (!g_bridge.pending) g_bridge.behind_since = start;
     set_pending(true);
-    if (!g_bridge.timer) {
-      g_bridge.timer = true;
-      emscripten_async_call(send_pending, nullptr, since >= kCoalesceMs ? 0 : static_cast<int>(kCoalesceMs - since) + 1);
-    }
+    schedule_send();
   }
   for (const ui::Announcement& a : ui::take_announcements()) qt_a11y_announce(a.text.c_str(), a.urgent ? 1 : 0);
   if (g_bridge.frame_ms.size() < 100000) g_bridge.frame_ms.push_back(static_cast<float>(emscripten_get_now() - start));

@@ -311,8 +311,8 @@ mergeInto(LibraryManager.library, {
     a.root.style.transformOrigin = '0 0';
     a.root.style.transform = zoom === 1 ? '' : 'scale(' + zoom + ')';
   },
-  // The tree is behind the app for a moment (a new structure is sent just after the frame, ten
-  // a second at most: a11y_bridge.cpp): assistive technologies may wait for it (and tests do).
+  // The tree is behind the app for a moment (a structure still changing is sent once it holds
+  // still: a11y_bridge.cpp): assistive technologies may wait for it (and tests do).
   qt_a11y_busy__deps: ['$QuittanceA11y'],
   qt_a11y_busy: function(busy) {
     var a = QuittanceA11y;
