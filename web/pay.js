@@ -6,16 +6,21 @@
 (function () {
   // ---- Formatting (French) --------------------------------------------------------------------
 
-  // "1 234,56 €" from integer minor units: narrow no-break spaces between thousands, a no-break
-  // space before the symbol. Integer arithmetic only (exact below 2^53).
+  // "1 234,56 €", "5 000 XPF" from integer minor units: narrow no-break spaces between
+  // thousands, a no-break space before the symbol, the currency's own decimals (core/money.cpp
+  // knows the same currencies). Integer arithmetic only (exact below 2^53).
+  const symbols = { EUR: '€', GBP: '£', USD: '$' };
+  const zeroDecimal = new Set(['XPF']);
   function money(minor, currency) {
     if (!Number.isSafeInteger(minor)) return '—';
+    const code = String(currency || 'EUR').toUpperCase();
+    const scale = zeroDecimal.has(code) ? 1 : 100;
     const negative = minor < 0;
     const abs = negative ? -minor : minor;
-    const cents = abs % 100;
-    const whole = String((abs - cents) / 100).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202F');
-    const code = String(currency || 'EUR').toUpperCase();
-    return (negative ? '-' : '') + whole + ',' + String(cents).padStart(2, '0') + '\u00A0' + (code === 'EUR' ? '€' : code);
+    const fraction = abs % scale;
+    const whole = String((abs - fraction) / scale).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202F');
+    const decimals = scale === 1 ? '' : ',' + String(fraction).padStart(2, '0');
+    return (negative ? '-' : '') + whole + decimals + '\u00A0' + (symbols[code] || code);
   }
 
   const two = (n) => String(n).padStart(2, '0');

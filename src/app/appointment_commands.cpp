@@ -21,6 +21,7 @@
 #include "app/payment_requests.h"
 #include "app/registry.h"
 #include "app/update_column.h"
+#include "core/money.h"
 #include "core/date.h"
 
 namespace quittance::app {
@@ -79,7 +80,7 @@ void read_category_fields(Context& ctx, Category& c) {
   if (has(cmd, "label")) c.label = optional_string(cmd, "label", 200);
   if (has(cmd, "price")) c.price = require_amount(cmd, "price", true);
   if (has(cmd, "policy")) c.policy = require_policy(cmd);
-  if (has(cmd, "deposit_value")) c.deposit_value = require_int(cmd, "deposit_value", 0, 99'999'999);
+  if (has(cmd, "deposit_value")) c.deposit_value = require_int(cmd, "deposit_value", 0, core::kMaxAmount);
   if (has(cmd, "expiry_hours")) c.expiry_hours = require_int(cmd, "expiry_hours", 1, 720);
   if (has(cmd, "invoice_at")) {
     c.invoice_at = require_string(cmd, "invoice_at", 10);

@@ -13,6 +13,10 @@ namespace {
 [[noreturn]] void bad(const char* field, const std::string& why) {
   refuse("invalid_argument", std::string("\"") + field + "\" " + why, field);
 }
+std::string too_large(const char* field) {
+  return std::string("\"") + field + "\" is more than the largest amount (" + std::to_string(core::kMaxAmount) +
+         " in minor units)";
+}
 }  // namespace
 
 bool has(const Json& cmd, const char* field) { return cmd.contains(field) && !cmd[field].is_null(); }
@@ -49,11 +53,11 @@ std::optional<std::int64_t> optional_amount(const Json& cmd, const char* field, 
     refuse("invalid_amount", std::string("\"") + field + "\" must be an integer number of cents", field);
   }
   if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-    refuse("amount_too_large", std::string("\"") + field + "\" is more than 999 999,99", field);
+    refuse("amount_too_large", too_large(field), field);
   }
   const std::int64_t amount = v.get<std::int64_t>();
   if (amount > core::kMaxAmount) {
-    refuse("amount_too_large", std::string("\"") + field + "\" is more than 999 999,99", field);
+    refuse("amount_too_large", too_large(field), field);
   }
   if (amount < 0 || (amount == 0 && !zero_allowed)) {
     refuse("invalid_amount", std::string("\"") + field + (zero_allowed ? "\" must not be negative" : "\" must be positive"),

@@ -2,6 +2,7 @@
 #include "app/csv.h"
 
 #include "core/date.h"
+#include "core/money.h"
 
 namespace quittance::app {
 
@@ -26,19 +27,6 @@ std::string csv_quote(std::string_view value) {
   return out;
 }
 
-std::string decimal_comma(std::int64_t minor, int minor_digits) {
-  // Through unsigned, so the most negative int64 has a magnitude too.
-  const bool negative = minor < 0;
-  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
-  std::string digits = std::to_string(magnitude);
-  if (minor_digits > 0) {
-    const std::size_t d = static_cast<std::size_t>(minor_digits);
-    if (digits.size() <= d) digits.insert(0, d + 1 - digits.size(), '0');
-    digits.insert(digits.size() - d, ",");
-  }
-  return negative ? "-" + digits : digits;
-}
-
 CsvWriter::CsvWriter(int minor_digits) : out_("\xEF\xBB\xBF"), minor_digits_(minor_digits) {}
 
 void CsvWriter::field(std::string_view raw) {
@@ -53,7 +41,7 @@ CsvWriter& CsvWriter::text(std::string_view value) {
 }
 
 CsvWriter& CsvWriter::amount(std::int64_t minor) {
-  field(decimal_comma(minor, minor_digits_));
+  field(core::decimal_comma(minor, minor_digits_));
   return *this;
 }
 

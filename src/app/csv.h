@@ -37,6 +37,5 @@ class CsvWriter {
 // The pieces, for tests and other exports.
 std::string csv_quote(std::string_view value);                    // RFC 4180: quoted only if it must be
 std::string csv_guard(std::string_view value);                    // the formula-injection guard alone
-std::string decimal_comma(std::int64_t minor, int minor_digits);  // -5 -> "-0,05"
 
 }  // namespace quittance::app

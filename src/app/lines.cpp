@@ -106,7 +106,7 @@ std::vector<Line> read_lines(Context& ctx, const Json& lines) {
   }());
   // The same ceiling as every other amount (core::kMaxAmount), checked on the sum.
   if (!totals || totals->total > core::kMaxAmount || totals->net > core::kMaxAmount) {
-    refuse("amount_too_large", "the document's total is more than 999 999,99", "lines");
+    refuse("amount_too_large", "the document's total is more than the largest amount", "lines");
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "app/payment_handlers.h"
 #include "app/registry.h"
 #include "app/update_column.h"
+#include "core/money.h"
 
 namespace quittance::app {
 
@@ -64,7 +65,9 @@ Json payment_create(Context& ctx) {
   const core::Date paid_on = has(ctx.cmd, "paid_on") ? require_date(ctx.cmd, "paid_on") : ctx.clock.today();
   const std::vector<Allocation> allocations = read_allocations(ctx.cmd);
   std::int64_t allocated = 0;
-  for (const Allocation& a : allocations) allocated += a.amount;  // each within kMaxAmount, 200 at most
+  for (const Allocation& a : allocations) {
+    if (!core::add_to(allocated, a.amount)) refuse("amount_too_large", "the allocations add up to too much", "allocations");
+  }
   if (allocated > amount) refuse("allocation_exceeds_payment", "the allocations add up to more than the payment", "allocations");
   // The processor's fee (a card terminal's, Stripe's): kept for the accounts, never deducted
   // from what the patient paid.

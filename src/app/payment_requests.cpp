@@ -9,6 +9,7 @@
 #include "app/invoice_handlers.h"
 #include "app/ledger.h"
 #include "core/email_address.h"
+#include "core/money.h"
 #include "core/schedule.h"
 
 namespace quittance::app::requests {
@@ -101,9 +102,9 @@ Json create(Context& ctx, const Spec& spec) {
     if (inv.state == "draft") refuse("invoice_not_issued", "a draft cannot be paid: issue it first", field);
     if (inv.state == "cancelled") refuse("invoice_cancelled", "the invoice is cancelled", field);
     if (inv.due() <= 0) refuse("invoice_not_payable", "the invoice is paid already", field);
-    amount += inv.due();
+    if (!core::add_to(amount, inv.due())) refuse("amount_too_large", "the invoices add up to too much", field);
   }
-  if (amount > 99'999'999) refuse("amount_too_large", "a request is at most 999 999,99", "amount");
+  if (amount > core::kMaxAmount) refuse("amount_too_large", "a request is at most the largest amount", "amount");
 
   const std::string recipient = recipient_of(ctx.db, spec);
   if (spec.send_email) {

@@ -97,7 +97,7 @@ Json record_payment(Context& ctx, const Json& data) {
               {"processor_ref", intent}};
   if (surcharge > 0)
     cmd["note"] = "Frais de paiement en ligne payés par le patient : " +
-                  core::format_fr(core::Money{surcharge, core::euro()}) + " (non comptés ici)";
+                  core::format_fr(core::Money{surcharge, core::currency_from_code(ledger::practice_currency(ctx.db)).value_or(core::euro())}) + " (non comptés ici)";
   if (!allocations.empty()) cmd["allocations"] = std::move(allocations);
   Context sub{ctx.db, cmd, ctx.command_id, ctx.actor, ctx.role, ctx.clock, ctx.series, ctx.replaying};
   Json result = payment_create(sub);

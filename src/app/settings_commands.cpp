@@ -83,7 +83,8 @@ Json app_info(Context& ctx) {
   auto st = ctx.db.prepare("SELECT seq, at FROM journal ORDER BY seq DESC LIMIT 1");
   if (st.step()) head = {{"seq", st.column_int64(0)}, {"at", st.column_text(1)}};
   return Json{{"version", kVersion}, {"schema", store::schema_version(ctx.db)}, {"actor", ctx.actor},
-              {"role", core::to_string(ctx.role)}, {"journal_head", std::move(head)}};
+              {"role", core::to_string(ctx.role)}, {"journal_head", std::move(head)},
+              {"has_documents", has_documents(ctx.db)}};
 }
 
 // The whole file checked by SQLite (the storage's kill test asks it after every kill).

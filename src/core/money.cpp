@@ -33,6 +33,13 @@ const char* to_string(MoneyError e) {
   return "unknown";
 }
 
+bool add_to(std::int64_t& total, std::int64_t amount) {
+  std::int64_t sum;
+  if (__builtin_add_overflow(total, amount, &sum)) return false;
+  total = sum;
+  return true;
+}
+
 Result<Money> add(const Money& a, const Money& b) {
   if (a.currency != b.currency) return {std::nullopt, MoneyError::DifferentCurrencies};
   std::int64_t sum;
@@ -103,6 +110,19 @@ std::string format_en(const Money& m) {
   out += group(whole, ",");
   if (m.currency.minor_digits > 0) out += "." + fraction(frac, m.currency.minor_digits);
   return out;
+}
+
+std::string decimal_comma(std::int64_t minor, int minor_digits) {
+  // Through unsigned, so the most negative int64 has a magnitude too.
+  const bool negative = minor < 0;
+  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  std::string digits = std::to_string(magnitude);
+  if (minor_digits > 0) {
+    const std::size_t d = static_cast<std::size_t>(minor_digits);
+    if (digits.size() <= d) digits.insert(0, d + 1 - digits.size(), '0');
+    digits.insert(digits.size() - d, ",");
+  }
+  return negative ? "-" + digits : digits;
 }
 
 namespace {

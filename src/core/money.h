@@ -28,6 +28,11 @@ Currency euro();
 // 64-bit limit: 2^63 is ninety billion such amounts.
 inline constexpr std::int64_t kMaxAmount = 99'999'999;
 
+// `total += amount`, or false (total unchanged) when the sum would leave 64 bits. Sums of
+// amounts taken from a command go through it: each amount's ceiling keeps today's sums far
+// from the limit, and a checked sum keeps them safe if the ceiling or the counts change.
+[[nodiscard]] bool add_to(std::int64_t& total, std::int64_t amount);
+
 struct Money {
   std::int64_t minor = 0;  // amount in minor units: 1234 EUR = 12,34 €
   Currency currency;
@@ -51,6 +56,10 @@ Result<Money> subtract(const Money& a, const Money& b);
 std::string format_fr(const Money& m);
 // "€1,234.56" for the English interface.
 std::string format_en(const Money& m);
+// The bare figure, as a field is prefilled with it or a CSV holds it: no symbol, no thousands
+// separator, a decimal comma only where the currency has decimals. 4500 EUR -> "45,00",
+// -5 EUR -> "-0,05", 5000 XPF -> "5000".
+std::string decimal_comma(std::int64_t minor, int minor_digits);
 
 // Parses what a user types into an amount in `currency`: either decimal separator, spaces
 // (ordinary or no-break) between thousands, an optional currency symbol or code, an optional

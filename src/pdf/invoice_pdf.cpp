@@ -47,7 +47,10 @@ std::int64_t int_of(const Json& j, const char* key) {
   return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
-std::string euros(std::int64_t minor) { return core::format_fr(core::Money{minor, core::euro()}); }
+// In the document's own currency: "1 234,56 €", "5 000 XPF".
+std::string amount_in(std::int64_t minor, const core::Currency& currency) {
+  return core::format_fr(core::Money{minor, currency});
+}
 
 std::string date_fr(const std::string& iso) {
   const auto d = core::parse_iso_date(iso);
@@ -192,6 +195,8 @@ void draw(Writer& w, const Json& doc) {
   const std::string number = text_of(inv, "number");
   const bool cancelled = !credit && text_of(inv, "status") == "cancelled";
   const bool taxed = int_of(inv, "tax") != 0;
+  const core::Currency currency = core::currency_from_code(text_of(inv, "currency")).value_or(core::euro());
+  const auto money = [&currency](std::int64_t minor) { return amount_in(minor, currency); };
 
   // Header: the document on the right, the practice on the left (its name with the « EI »
   // mention, as the law wants it next to the name).
@@ -267,9 +272,9 @@ void draw(Writer& w, const Json& doc) {
     const float row = w.y;
     if (!text_of(line, "service_date").empty()) w.text(kColDate, row, date_fr(text_of(line, "service_date")), 10);
     w.right(kColQty, row, quantity(int_of(line, "quantity_milli")), 10);
-    w.right(kColUnit, row, euros(int_of(line, "unit_price")), 10);
-    if (int_of(line, "discount") != 0) w.right(kColDiscount, row, "-" + euros(int_of(line, "discount")), 10);
-    w.right(kColTotal, row, euros(taxed ? int_of(line, "net") : int_of(line, "total")), 10);
+    w.right(kColUnit, row, money(int_of(line, "unit_price")), 10);
+    if (int_of(line, "discount") != 0) w.right(kColDiscount, row, "-" + money(int_of(line, "discount")), 10);
+    w.right(kColTotal, row, money(taxed ? int_of(line, "net") : int_of(line, "total")), 10);
     for (const std::string& l : label) {
       w.text(kMargin, w.y, l, 10);
       w.y += 13;
@@ -282,10 +287,10 @@ void draw(Writer& w, const Json& doc) {
 
   // Totals, payments received, what remains.
   const float label_x = 360;
-  auto amount_line = [&w, label_x](const std::string& label, std::int64_t amount, bool strong, float size = 10) {
+  auto amount_line = [&w, &money, label_x](const std::string& label, std::int64_t amount, bool strong, float size = 10) {
     w.ensure(size + 5);
     w.text(label_x, w.y, label, size, strong);
-    w.right(kRight, w.y, euros(amount), size, strong);
+    w.right(kRight, w.y, money(amount), size, strong);
     w.y += size + 5;
   };
   if (taxed) {
@@ -296,7 +301,7 @@ void draw(Writer& w, const Json& doc) {
               int_of(inv, "total"), true);
   // A titled list of dated or named amounts: the payments an invoice received, the invoices a
   // credit note paid.
-  auto amount_list = [&w](const char* title, const std::vector<std::pair<std::string, std::int64_t>>& rows) {
+  auto amount_list = [&w, &money](const char* title, const std::vector<std::pair<std::string, std::int64_t>>& rows) {
     if (rows.empty()) return;
     w.y += 6;
     w.ensure(28);
@@ -305,7 +310,7 @@ void draw(Writer& w, const Json& doc) {
     for (const auto& [what, amount] : rows) {
       w.ensure(13);
       w.text(kMargin, w.y, what, 10);
-      w.right(kRight, w.y, euros(amount), 10);
+      w.right(kRight, w.y, money(amount), 10);
       w.y += 13;
     }
     w.y += 4;

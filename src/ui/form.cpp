@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "core/money.h"
 #include "ui/announce.h"
+#include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/reflow.h"
 #include "ui/sign_in.h"
@@ -144,11 +146,15 @@ std::string error_key(const app::Json& answer) {
 
 void error_text(const std::string& key) {
   if (key.empty()) return;
+  // « au plus {max} », « par exemple {example} »: in the practice's currency ("45,00", "45").
+  std::int64_t example = 45;
+  for (int i = 0; i < currency().minor_digits; ++i) example *= 10;
+  const std::string text = fill(tr(key), {{"max", money(core::kMaxAmount)}, {"example", input_amount(example)}});
   ImGui::PushStyleColor(ImGuiCol_Text, colour(palette().error));
-  label(tr(key));
+  label(text.c_str());
   ImGui::PopStyleColor();
-  field_error(tr(key));
-  message_shown(tr(key), true);
+  field_error(text);
+  message_shown(text, true);
 }
 
 void outcome_text(const std::string& key) {

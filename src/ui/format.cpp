@@ -11,9 +11,19 @@
 
 namespace quittance::ui {
 
-std::string money(std::int64_t minor) {
-  core::Money m{minor, core::euro()};
-  return language() == "en" ? core::format_en(m) : core::format_fr(m);
+namespace {
+core::Currency g_currency = core::euro();
+
+std::string formatted(const core::Money& m) { return language() == "en" ? core::format_en(m) : core::format_fr(m); }
+}  // namespace
+
+void set_currency(const core::Currency& currency) { g_currency = currency; }
+const core::Currency& currency() { return g_currency; }
+
+std::string money(std::int64_t minor) { return formatted(core::Money{minor, g_currency}); }
+
+std::string money(std::int64_t minor, const std::string& code) {
+  return formatted(core::Money{minor, core::currency_from_code(code).value_or(g_currency)});
 }
 
 std::string whole_number(std::int64_t n) {
@@ -45,7 +55,7 @@ std::string fill(std::string text, std::initializer_list<std::pair<const char*, 
 }
 
 std::optional<std::int64_t> parse_money(const std::string& text) {
-  auto r = core::parse_amount(text, core::euro());
+  auto r = core::parse_amount(text, g_currency);
   if (!r.ok()) return std::nullopt;
   return r.value->minor;
 }
@@ -86,9 +96,6 @@ std::optional<std::string> input_date_to_iso(const std::string& text) {
   return std::nullopt;
 }
 
-std::string input_amount(std::int64_t minor) {
-  std::string s = std::to_string(minor / 100) + "," + std::to_string(100 + minor % 100).substr(1);
-  return s;
-}
+std::string input_amount(std::int64_t minor) { return core::decimal_comma(minor, g_currency.minor_digits); }
 
 }  // namespace quittance::ui

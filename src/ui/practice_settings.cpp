@@ -9,6 +9,7 @@
 #include "app/command_id.h"
 #include "ui/display_settings.h"
 #include "ui/form.h"
+#include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/reflow.h"
 #include "ui/theme.h"
@@ -71,6 +72,41 @@ void save(app::CommandLayer& commands, PracticeSettingsState& state) {
   state.message_key = "practice.saved";
 }
 
+// The currencies offered, each with every amount of the app, PDFs, emails, exports and Stripe
+// in its own minor unit (core/money.h knows a few more, for the command line).
+struct CurrencyChoice {
+  const char* code;
+  const char* caption;  // its catalogue key
+};
+constexpr CurrencyChoice kCurrencies[] = {
+    {"EUR", "practice.currency.eur"}, {"CHF", "practice.currency.chf"}, {"XPF", "practice.currency.xpf"}};
+
+// Chosen once, before the first invoice or payment: the books refuse to change it afterwards
+// (settings_commands.cpp), and the choice says so instead of offering what would be refused.
+void draw_currency(app::CommandLayer& commands, PracticeSettingsState& state) {
+  heading(tr("practice.currency.heading"));
+  const std::string current(currency().view());
+  name_next_group(tr("practice.currency.heading"));
+  bool first = true;
+  for (const CurrencyChoice& c : kCurrencies) {
+    const std::string caption = tr_id(c.caption, c.code);
+    if (!first) beside(choice_width(caption.c_str()));
+    first = false;
+    ImGui::BeginDisabled(state.currency_locked && current != c.code);
+    if (radio(caption.c_str(), current == c.code) && current != c.code) {
+      const app::Json answer =
+          commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "practice.currency"}, {"value", c.code}});
+      state.error_field = "practice.currency";
+      state.error_key = answer["ok"] == true ? "" : error_key(answer);
+    }
+    ImGui::EndDisabled();
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr(state.currency_locked ? "practice.currency.locked" : "practice.currency.help"));
+  ImGui::PopTextWrapPos();
+  if (state.error_field == "practice.currency") error_text(state.error_key);
+}
+
 void draw_fees(app::CommandLayer& commands) {
   heading(tr("practice.fees.heading"));
   bool pass = setting(commands, "billing.pass_fees") == "1";
@@ -115,6 +151,7 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   // half-typed address.
   if (state.loaded_version != data_version && !ImGui::IsAnyItemActive()) {
     for (const Field& f : kFields) state.values[f.key] = setting(commands, f.key);
+    state.currency_locked = result_of(commands.query({{"cmd", "app.info"}})).value("has_documents", false);
     state.loaded_version = data_version;
   }
   // First, while the practice is empty: trying Quittance on realistic data is what a newcomer wants.
@@ -159,6 +196,8 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
   beside(choice_width(tr_id("language.en", "lang-en").c_str()));
   if (radio(tr_id("language.en", "lang-en").c_str(), language() == "en"))
     save_language(commands, "en");
+  ImGui::Separator();
+  draw_currency(commands, state);
   ImGui::Separator();
   draw_display_settings();
   ImGui::Separator();

@@ -15,6 +15,7 @@ namespace quittance::ui {
 struct PracticeSettingsState {
   std::map<std::string, std::string> values;  // setting key -> as edited
   std::uint64_t loaded_version = UINT64_MAX;
+  bool currency_locked = false;  // the books hold a document: their currency is fixed
   std::string error_key, error_field;  // the first refused field
   std::string message_key;
 };

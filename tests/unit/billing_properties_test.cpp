@@ -15,6 +15,7 @@
 
 #include "billing_clinic.h"
 #include "core/invoice_status.h"
+#include "core/money.h"
 
 using quittance::testing::Clinic;
 using quittance::testing::Json;
@@ -101,7 +102,7 @@ Json amount(std::mt19937_64& rng, std::int64_t typical) {
   switch (rng() % 12) {
     case 0: return -static_cast<std::int64_t>(rng() % 1000);
     case 1: return 0;
-    case 10: return rng() % 2 ? std::int64_t{99'999'999} + 1 : std::numeric_limits<std::int64_t>::max();
+    case 10: return rng() % 2 ? quittance::core::kMaxAmount + 1 : std::numeric_limits<std::int64_t>::max();
     case 11: return std::uint64_t{18'446'744'073'709'551'615u};
     case 2: return typical + 1 + static_cast<std::int64_t>(rng() % 5000);
     default: return 1 + static_cast<std::int64_t>(rng() % std::max<std::int64_t>(typical, 1));

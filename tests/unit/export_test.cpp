@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "app/csv.h"
+#include "core/money.h"
 #include "billing_clinic.h"
 
 using quittance::testing::Clinic;
@@ -167,6 +168,7 @@ TEST_CASE("export.csv refuses a bad kind or range, and any role that reads may e
 
 TEST_CASE("the CSV writer's pieces: decimal comma, RFC 4180 quoting, the formula guard") {
   using namespace quittance::app;
+  using quittance::core::decimal_comma;
   CHECK(decimal_comma(0, 2) == "0,00");
   CHECK(decimal_comma(5, 2) == "0,05");
   CHECK(decimal_comma(-5, 2) == "-0,05");

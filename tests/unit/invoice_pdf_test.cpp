@@ -99,6 +99,27 @@ TEST_CASE("pdf: an invoice paid in part, billed to a payer, in French") {
   }
 }
 
+TEST_CASE("pdf: an invoice of a practice counting in CFP francs shows whole XPF, never euros") {
+  Clinic c({2026, 11, 21});
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.currency"}, {"value", "XPF"}});
+  const std::string patient = c.patient("Teva Tehei");
+  const std::string invoice = c.exec({{"cmd", "invoice.create"},
+                                      {"patient_id", patient},
+                                      {"lines", {{{"label", "Séance d’ostéopathie"}, {"unit_price", 5000}}}}})["invoice_id"];
+  c.exec({{"cmd", "invoice.issue"}, {"invoice_id", invoice}, {"issued_on", "2026-11-21"}});
+  c.exec({{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", "cash"}, {"amount", 2000},
+          {"allocations", {{{"invoice_id", invoice}, {"amount", 2000}}}}});
+  const quittance::pdf::PdfResult pdf = quittance::pdf::invoice_pdf(c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}}));
+  REQUIRE_MESSAGE(pdf.ok(), pdf.error);
+  const std::string text = pdf_text(pdf.bytes);
+  CAPTURE(text);
+  for (const char* expected : {"5 000 XPF", "2 000 XPF", "3 000 XPF"}) {
+    CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing: ", expected);
+  }
+  CHECK(text.find("€") == std::string::npos);
+  CHECK(text.find("50,00") == std::string::npos);
+}
+
 TEST_CASE("pdf: a credit note names the invoice it corrects, where its credit went and what is left") {
   Clinic c({2026, 11, 21});
   c.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Hélène Crête"}});

@@ -76,3 +76,30 @@ TEST_CASE("currencies") {
   CHECK_FALSE(currency_from_code("ZZZ").has_value());
   CHECK(parse_amount("12,5", *currency_from_code("XPF")).error == MoneyError::TooManyDecimals);
 }
+
+TEST_CASE("a currency without decimals and one without a symbol: XPF and CHF") {
+  const Currency xpf = *currency_from_code("XPF");
+  const Currency chf = *currency_from_code("CHF");
+  CHECK(format_fr(Money{5000, xpf}) == "5\u202F000\u00A0XPF");
+  CHECK(format_en(Money{5000, xpf}) == "XPF 5,000");
+  CHECK(format_fr(Money{123456, chf}) == "1\u202F234,56\u00A0CHF");
+  CHECK(parse_amount("5 000", xpf).value->minor == 5000);
+  CHECK(parse_amount("5\u202F000 XPF", xpf).value->minor == 5000);
+  CHECK(parse_amount("1 234,56 CHF", chf).value->minor == 123456);
+  CHECK(parse_amount("5 000,50", xpf).error == MoneyError::TooManyDecimals);  // never rounded away
+  CHECK(decimal_comma(5000, xpf.minor_digits) == "5000");
+  CHECK(decimal_comma(4500, 2) == "45,00");
+}
+
+TEST_CASE("checked sums: add_to refuses what would leave 64 bits and leaves the total as it was") {
+  std::int64_t total = kMaxAmount;
+  CHECK(add_to(total, kMaxAmount));
+  CHECK(total == 2 * kMaxAmount);
+  total = std::numeric_limits<std::int64_t>::max() - 1;
+  CHECK(add_to(total, 1));
+  CHECK_FALSE(add_to(total, 1));
+  CHECK(total == std::numeric_limits<std::int64_t>::max());
+  total = std::numeric_limits<std::int64_t>::min();
+  CHECK_FALSE(add_to(total, -1));
+  CHECK(total == std::numeric_limits<std::int64_t>::min());
+}

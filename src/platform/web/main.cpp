@@ -17,6 +17,7 @@
 
 #include "app/backup_check.h"
 #include "app/command_id.h"
+#include "core/money.h"
 #include "platform/web/platform_input.h"
 #include "platform/web/web_app.h"
 #include "platform/web/web_files.h"
@@ -28,6 +29,7 @@
 #include "sync/replica.h"
 #include "ui/display_settings.h"
 #include "ui/form.h"
+#include "ui/format.h"
 #include "ui/i18n.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
@@ -158,18 +160,22 @@ void save_device_link(const sync::DeviceLink& link) {
   web_app().storage.flush_files();
 }
 
-void apply_language_setting() {
+// The books' language and currency, which the interface speaks and counts in (another device may
+// have changed them: both travel with the operations).
+void apply_practice_settings() {
   WebApp& app = web_app();
   if (!app.clinic.db()) return;
   if (auto language = store::get_setting(*app.clinic.db(), "ui.language")) ui::set_language(*language);
+  const auto code = store::get_setting(*app.clinic.db(), "practice.currency");
+  ui::set_currency(core::currency_from_code(code.value_or("EUR")).value_or(core::euro()));
 }
 
 // The books changed (a command here, or operations of other devices): screens reload, the
-// language may have changed, and the database is stored once for the whole change.
+// language or currency may have changed, and the database is stored once for the whole change.
 void books_changed() {
   WebApp& app = web_app();
   ++app.data_version;
-  apply_language_setting();
+  apply_practice_settings();
   app.storage.flush();
   request_redraw();
 }
@@ -181,7 +187,7 @@ void clinic_started() {
   // A new command layer runs as the owner until someone signs in: after a restore the books
   // have their own users, so whoever works picks themselves again (or, alone, goes on unasked).
   app.ui.session = ui::SessionState{};
-  apply_language_setting();
+  apply_practice_settings();
   app.status.phase = ui::AppStatus::Phase::Ready;
   if (sync::Backend* backend = app.clinic.backend()) {
     backend->on_change(request_redraw);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "app/command_id.h"
+#include "core/money.h"
 #include "core/roles.h"
 #include "server/http/body_fields.h"
 #include "server/store/idempotency.h"
@@ -14,7 +15,7 @@ namespace quittance::server {
 
 namespace {
 
-constexpr std::int64_t kMaxAmount = 99'999'999;  // 999 999,99: the command layer's own ceiling
+using core::kMaxAmount;  // the command layer's own ceiling
 // A charge asked for and not answered for this long is taken as abandoned, and no longer
 // keeps another charge of its invoice waiting (its own retry still finds its outcome).
 constexpr std::int64_t kPendingChargeWindow = 10 * 60;
