@@ -4,6 +4,7 @@
 #include "app/args.h"
 #include "app/invoice_handlers.h"
 #include "app/command_error.h"
+#include "app/frozen_documents.h"
 #include "app/ledger.h"
 #include "app/lines.h"
 #include "app/numbers.h"
@@ -97,6 +98,7 @@ Json invoice_issue(Context& ctx) {
       "UPDATE invoices SET state = 'issued', number = ?2, issued_on = ?3, issued_at = ?4 WHERE id = ?1");
   st.bind(1, id).bind(2, number).bind(3, core::format_iso(on)).bind(4, ctx.clock.now());
   st.step();
+  freeze_invoice(ctx.db, id);  // what it prints, as it is now, for good
   ledger::refresh_invoice(ctx.db, id);
   appointments::after_invoice_issued(ctx, id);  // an appointment's: what was paid at booking goes on it
   return Json{{"invoice_id", id}, {"number", number}, {"issued_on", core::format_iso(on)}};
@@ -124,6 +126,7 @@ Json invoice_cancel(Context& ctx) {
   st.bind(6, inv.currency).bind(7, t.net).bind(8, t.tax).bind(9, t.total).bind(10, reason).bind(11, ctx.clock.now());
   st.step();
   store_lines(ctx.db, "credit_note_lines", "credit_note_id", ctx.command_id, lines);
+  freeze_credit_note(ctx.db, ctx.command_id);
   if (t.total > 0) {
     ledger::allocate(ctx.db, id, ledger::require_source(ctx.db, ledger::SourceKind::CreditNote, ctx.command_id), t.total,
                      ctx.command_id);
@@ -206,11 +209,17 @@ namespace {
 
 // Everything an invoice's PDF shows (pdf/invoice_pdf.h): the invoice, the practice's identity
 // and mentions, and who is billed (its « Facturé à » payer, else the patient).
+// An issued invoice prints what was frozen at issue (app/frozen_documents.h).
 Json invoice_document(Context& ctx) {
   Json invoice = invoice_get(ctx);
-  Json bill_to = bill_to_block(ctx.db, invoice.value("contact_id", ""), invoice.value("patient_id", ""),
-                               invoice.value("patient_name", ""));
-  return Json{{"kind", "invoice"}, {"practice", practice_block(ctx.db)}, {"bill_to", bill_to}, {"invoice", invoice}};
+  auto st = ctx.db.prepare("SELECT frozen FROM invoices WHERE id = ?1");
+  st.bind(1, invoice.value("invoice_id", ""));
+  const std::string frozen = st.step() ? st.column_text(0) : std::string();
+  PrintedParties printed = printed_parties(ctx.db, frozen, invoice.value("contact_id", ""),
+                                           invoice.value("patient_id", ""), invoice.value("patient_name", ""));
+  invoice["patient_name"] = printed.patient_name;
+  return Json{{"kind", "invoice"}, {"practice", std::move(printed.practice)}, {"bill_to", std::move(printed.bill_to)},
+              {"invoice", std::move(invoice)}};
 }
 
 // A credit note's PDF: the same blocks, its lines and totals, the invoice it corrects (to the
@@ -219,7 +228,7 @@ Json credit_note_document(Context& ctx) {
   const std::string id = require_string(ctx.cmd, "credit_note_id", 64);
   auto st = ctx.db.prepare(
       "SELECT c.number, c.issued_on, c.currency, c.net, c.tax, c.total, c.used, c.note, c.cancels, c.patient_id, "
-      "p.name, COALESCE(i.number, ''), COALESCE(i.issued_on, ''), COALESCE(i.contact_id, '') FROM credit_notes c "
+      "p.name, COALESCE(i.number, ''), COALESCE(i.issued_on, ''), COALESCE(i.contact_id, ''), c.frozen FROM credit_notes c "
       "JOIN patients p ON p.id = c.patient_id LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.id = ?1");
   st.bind(1, id);
   if (!st.step()) refuse("not_found", "no credit note \"" + id + "\"", "credit_note_id");
@@ -238,8 +247,10 @@ Json credit_note_document(Context& ctx) {
   a.bind(1, id);
   while (a.step()) applied.push_back({{"invoice_number", a.column_text(0)}, {"amount", a.column_int64(1)}});
   note["applied"] = std::move(applied);
-  Json bill_to = bill_to_block(ctx.db, st.column_text(13), note["patient_id"], note["patient_name"]);
-  return Json{{"kind", "credit_note"}, {"practice", practice_block(ctx.db)}, {"bill_to", bill_to},
+  PrintedParties printed =
+      printed_parties(ctx.db, st.column_text(14), st.column_text(13), note["patient_id"], note["patient_name"]);
+  note["patient_name"] = printed.patient_name;
+  return Json{{"kind", "credit_note"}, {"practice", std::move(printed.practice)}, {"bill_to", std::move(printed.bill_to)},
               {"credit_note", std::move(note)}};
 }
 

@@ -4,6 +4,7 @@
 // command with a reason, and the invoices it paid follow.
 #include "app/args.h"
 #include "app/command_error.h"
+#include "app/frozen_documents.h"
 #include "app/ledger.h"
 #include "app/lines.h"
 #include "app/numbers.h"
@@ -201,6 +202,7 @@ Json credit_note_create(Context& ctx) {
   st.bind(11, optional_string(ctx.cmd, "internal_note", 2000)).bind(12, ctx.clock.now());
   st.step();
   store_lines(ctx.db, "credit_note_lines", "credit_note_id", ctx.command_id, lines);
+  freeze_credit_note(ctx.db, ctx.command_id);  // what it prints, as it is now, for good
   return Json{{"credit_note_id", ctx.command_id}, {"number", number}, {"total", t.total}};
 }
 

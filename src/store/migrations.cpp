@@ -517,6 +517,43 @@ const std::vector<Migration>& clinic_migrations() {
         ALTER TABLE patients ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
         ALTER TABLE patients ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
       )sql"},
+      {13, R"sql(
+        -- An issued document keeps what it prints of the practice, its addressee and its patient
+        -- as they were at issue (app/frozen_documents.h): JSON, '' for a draft. Documents issued
+        -- before this version are frozen here with what they print today, a setting never set
+        -- as null (its default, then).
+        ALTER TABLE invoices ADD COLUMN frozen TEXT NOT NULL DEFAULT '';
+        ALTER TABLE credit_notes ADD COLUMN frozen TEXT NOT NULL DEFAULT '';
+        CREATE TEMP VIEW frozen_practice AS SELECT json_object(
+              'name', (SELECT value FROM settings WHERE key = 'practice.name'),
+              'address', (SELECT value FROM settings WHERE key = 'practice.address'),
+              'siret', (SELECT value FROM settings WHERE key = 'practice.siret'),
+              'rpps', (SELECT value FROM settings WHERE key = 'practice.rpps'),
+              'adeli', (SELECT value FROM settings WHERE key = 'practice.adeli'),
+              'ei_mention', (SELECT value FROM settings WHERE key = 'practice.ei_mention'),
+              'vat_mention', (SELECT value FROM settings WHERE key = 'practice.vat_mention'),
+              'cgv_url', (SELECT value FROM settings WHERE key = 'practice.cgv_url'),
+              'cancellation_terms', (SELECT value FROM settings WHERE key = 'practice.cancellation_terms')) AS practice;
+        UPDATE invoices SET frozen = json_object(
+            'practice', json((SELECT practice FROM frozen_practice)),
+            'bill_to', json(CASE WHEN contact_id IS NULL OR contact_id = ''
+              THEN (SELECT json_object('name', ltrim(title || ' ' || name), 'address', address) FROM patients p
+                    WHERE p.id = invoices.patient_id)
+              ELSE (SELECT json_object('name', name, 'address', address) FROM contacts c WHERE c.id = invoices.contact_id)
+              END),
+            'patient_name', (SELECT name FROM patients p WHERE p.id = invoices.patient_id))
+          WHERE state != 'draft';
+        UPDATE credit_notes SET frozen = json_object(
+            'practice', json((SELECT practice FROM frozen_practice)),
+            'bill_to', json(CASE WHEN COALESCE((SELECT contact_id FROM invoices i WHERE i.id = credit_notes.invoice_id), '') = ''
+              THEN (SELECT json_object('name', ltrim(title || ' ' || name), 'address', address) FROM patients p
+                    WHERE p.id = credit_notes.patient_id)
+              ELSE (SELECT json_object('name', c.name, 'address', c.address) FROM contacts c
+                    JOIN invoices i ON i.contact_id = c.id WHERE i.id = credit_notes.invoice_id)
+              END),
+            'patient_name', (SELECT name FROM patients p WHERE p.id = credit_notes.patient_id));
+        DROP VIEW frozen_practice;
+      )sql"},
   };
   return migrations;
 }
