@@ -29,11 +29,13 @@ const char* status_fr(const std::string& status) {
 // « Payé » counts money only (payments' active allocations); what credit notes settled is in
 // the credit-note export. A cancelled invoice thus shows 0 paid and 0 due. INDEXED BY: with no
 // statistics SQLite would look allocations up by source kind, reading every payment's.
+// Names as the documents print them (frozen at issue: app/frozen_documents.h).
 void write_invoices(store::Database& db, const Range& r, CsvWriter& csv) {
   csv.text("Numéro").text("Date").text("Patient").text("Facturé à").text("Statut");
   csv.text("HT").text("TVA").text("TTC").text("Payé").text("Reste dû").end_row();
   auto st = db.prepare(
-      "SELECT i.number, i.issued_on, p.name, COALESCE(c.name, p.name), i.status, i.net, i.tax, i.total,"
+      "SELECT i.number, i.issued_on, COALESCE(json_extract(NULLIF(i.frozen, ''), '$.patient_name'), p.name),"
+      " COALESCE(json_extract(NULLIF(i.frozen, ''), '$.bill_to.name'), c.name, p.name), i.status, i.net, i.tax, i.total,"
       " (SELECT COALESCE(SUM(a.amount), 0) FROM allocations a INDEXED BY allocations_by_invoice"
       "  WHERE a.invoice_id = i.id AND a.source_kind = 'payment' AND a.reversed = 0),"
       " CASE WHEN i.state = 'issued' THEN i.total - i.settled ELSE 0 END "
@@ -71,7 +73,8 @@ void write_payments(store::Database& db, const Range& r, CsvWriter& csv) {
 void write_credit_notes(store::Database& db, const Range& r, CsvWriter& csv) {
   csv.text("Numéro").text("Date").text("Patient").text("Facture corrigée").text("Montant").end_row();
   auto st = db.prepare(
-      "SELECT c.number, c.issued_on, p.name, COALESCE(i.number, ''), c.total "
+      "SELECT c.number, c.issued_on, COALESCE(json_extract(NULLIF(c.frozen, ''), '$.patient_name'), p.name),"
+      " COALESCE(i.number, ''), c.total "
       "FROM credit_notes c JOIN patients p ON p.id = c.patient_id LEFT JOIN invoices i ON i.id = c.invoice_id "
       "WHERE c.issued_on >= ?1 AND c.issued_on <= ?2 ORDER BY c.issued_on, c.number");
   st.bind(1, r.from).bind(2, r.to);

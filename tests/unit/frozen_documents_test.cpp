@@ -65,6 +65,15 @@ TEST_CASE("frozen documents: a change of the practice, the payer or the patient 
   // Where it is sent is not what it prints: the corrected address gets the next email.
   CHECK(doc["bill_to"]["email"] == "agnes.martin@example.fr");
 
+  // The accountant's export names them as the documents do.
+  const std::string csv = c.query({{"cmd", "export.csv"}, {"kind", "invoices"}, {"from", "2026-11-01"},
+                                   {"to", "2026-11-30"}})["csv"];
+  CHECK(csv.find("Zoé Lefèvre;Agnès Lefèvre") != std::string::npos);
+  CHECK(csv.find("Martin") == std::string::npos);
+  const std::string notes_csv = c.query({{"cmd", "export.csv"}, {"kind", "credit_notes"}, {"from", "2026-11-01"},
+                                         {"to", "2026-11-30"}})["csv"];
+  CHECK(notes_csv.find("Zoé Lefèvre") != std::string::npos);
+
   // A document issued now prints what the practice is now.
   const std::string next = c.invoice(patient, 4000, "Séance", "2026-11-21");
   const Json fresh = c.query({{"cmd", "invoice.document"}, {"invoice_id", next}});
