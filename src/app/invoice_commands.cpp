@@ -1,5 +1,7 @@
 // Invoices: drafts (create, update, delete), issue (numbered, frozen), cancel (by a credit
 // note, never deleted), and the invoice queries.
+#include <algorithm>
+
 #include "app/appointments.h"
 #include "app/args.h"
 #include "app/invoice_handlers.h"
@@ -209,17 +211,39 @@ namespace {
 
 // Everything an invoice's PDF shows (pdf/invoice_pdf.h): the invoice, the practice's identity
 // and mentions, and who is billed (its « Facturé à » payer, else the patient).
-// An issued invoice prints what was frozen at issue (app/frozen_documents.h).
+// « Acquittée le … par … »: the day the invoice was settled (its last allocation's date) and
+// the ways it was paid, in the order they came.
+Json receipt_block(const Json& invoice) {
+  std::string paid_on;
+  Json methods = Json::array();
+  for (const Json& a : invoice["allocations"]) {
+    paid_on = std::max(paid_on, a.value("date", std::string()));
+    const std::string method = a.value("credit_note_number", std::string()).empty()
+                                   ? a.value("type", std::string())
+                                   : "avoir " + a.value("credit_note_number", std::string());
+    if (std::find(methods.begin(), methods.end(), Json(method)) == methods.end()) methods.push_back(method);
+  }
+  return Json{{"paid_on", paid_on}, {"methods", std::move(methods)}};
+}
+
+// An issued invoice prints what was frozen at issue (app/frozen_documents.h). With `receipt`,
+// the « facture acquittée » a patient sends their mutuelle: only for an invoice paid in full.
 Json invoice_document(Context& ctx) {
+  const bool receipt = optional_bool(ctx.cmd, "receipt", false);
   Json invoice = invoice_get(ctx);
+  if (receipt && (invoice.value("status", "") != "paid" || invoice.value("due", std::int64_t{1}) != 0)) {
+    refuse("invoice_not_paid", "a receipt is for an invoice paid in full", "invoice_id");
+  }
   auto st = ctx.db.prepare("SELECT frozen FROM invoices WHERE id = ?1");
   st.bind(1, invoice.value("invoice_id", ""));
   const std::string frozen = st.step() ? st.column_text(0) : std::string();
   PrintedParties printed = printed_parties(ctx.db, frozen, invoice.value("contact_id", ""),
                                            invoice.value("patient_id", ""), invoice.value("patient_name", ""));
   invoice["patient_name"] = printed.patient_name;
-  return Json{{"kind", "invoice"}, {"practice", std::move(printed.practice)}, {"bill_to", std::move(printed.bill_to)},
-              {"invoice", std::move(invoice)}};
+  Json doc = {{"kind", "invoice"}, {"practice", std::move(printed.practice)}, {"bill_to", std::move(printed.bill_to)}};
+  if (receipt) doc["receipt"] = receipt_block(invoice);
+  doc["invoice"] = std::move(invoice);
+  return doc;
 }
 
 // A credit note's PDF: the same blocks, its lines and totals, the invoice it corrects (to the

@@ -57,6 +57,16 @@ std::string date_fr(const std::string& iso) {
   return d ? core::format_fr(*d) : iso;
 }
 
+// « Espèces », « Espèces et Chèque », « Espèces, Chèque et Carte bancaire ».
+std::string joined(const Json& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " et " : ", ";
+    out += words[i].is_string() ? words[i].get<std::string>() : std::string();
+  }
+  return out;
+}
+
 // "1,5" for 1500 thousandths.
 std::string quantity(std::int64_t milli) {
   std::string out = std::to_string(milli / 1000);
@@ -200,7 +210,13 @@ void draw(Writer& w, const Json& doc) {
 
   // Header: the document on the right, the practice on the left (its name with the « EI »
   // mention, as the law wants it next to the name).
-  const std::string title = credit ? "AVOIR" : number.empty() ? "BROUILLON DE FACTURE" : cancelled ? "FACTURE ANNULÉE" : "FACTURE";
+  // A receipt (« facture acquittée »): the paid invoice, titled so, saying when and how.
+  const bool receipt = !credit && doc.contains("receipt");
+  const std::string title = credit      ? "AVOIR"
+                            : number.empty() ? "BROUILLON DE FACTURE"
+                            : cancelled      ? "FACTURE ANNULÉE"
+                            : receipt        ? "FACTURE ACQUITTÉE"
+                                             : "FACTURE";
   w.right(kRight, kMargin + 10, title, 18, true);
   if (!number.empty()) w.right(kRight, kMargin + 32, "N° " + number, 11, true);
   if (!text_of(inv, "issued_on").empty()) w.right(kRight, kMargin + 48, "Date : " + date_fr(text_of(inv, "issued_on")), 10);
@@ -333,6 +349,12 @@ void draw(Writer& w, const Json& doc) {
   if (!credit) {
     amount_line("Réglé", int_of(inv, "settled"), false);
     amount_line("Reste dû", int_of(inv, "due"), true, 11);
+  }
+  if (receipt) {
+    const Json r = doc["receipt"];
+    w.y += 4;
+    w.paragraph(kMargin, "Acquittée le " + date_fr(text_of(r, "paid_on")) + " par " + joined(r.value("methods", Json::array())) + ".",
+                kRight - kMargin, 11, true);
   }
   if (cancelled) {
     w.y += 4;

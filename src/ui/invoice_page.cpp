@@ -246,6 +246,15 @@ InvoicePageRequest draw_invoice_page(app::CommandLayer& commands, InvoicePageSta
   } else {
     if (!platform().download) ImGui::BeginDisabled();
     if (ImGui::Button(tr_id("invoice_page.pdf", "invoice-pdf").c_str())) download_invoice_pdf(commands, inv, state);
+    // Paid in full: the receipt a patient sends their mutuelle.
+    if (status == "paid") {
+      beside(button_width(tr_id("invoice_page.receipt", "invoice-receipt").c_str()));
+      if (ImGui::Button(tr_id("invoice_page.receipt", "invoice-receipt").c_str())) {
+        state.error_key = download_pdf(
+            commands, {{"cmd", "invoice.document"}, {"invoice_id", state.invoice_id}, {"receipt", true}},
+            std::string(tr("invoice_page.receipt_name")) + " " + inv.value("number", std::string()) + ".pdf");
+      }
+    }
     if (!platform().download) ImGui::EndDisabled();
     if (status != "cancelled") ImGui::SameLine();
   }

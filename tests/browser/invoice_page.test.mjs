@@ -128,3 +128,25 @@ test('« Télécharger le PDF » gives the invoice as a PDF, made in the page', 
   }
   execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'invoice-pdf')]);
 });
+
+test('« Reçu (facture acquittée) » on a paid invoice: the receipt a patient sends their mutuelle', async () => {
+  const p = (await run(page, { cmd: 'patient.create', id: 'p-receipt', name: 'Inès Roux' })).patient_id;
+  await run(page, { cmd: 'invoice.create', id: 'inv-receipt', patient_id: p,
+    lines: [{ label: 'Séance de psychothérapie', unit_price: 6000 }] });
+  const { number } = await run(page, { cmd: 'invoice.issue', id: 'iss-receipt', invoice_id: 'inv-receipt' });
+  await click(page, 'Factures');
+  await click(page, `${number}##open-inv-receipt`);
+  assert.ok(!(await labels(page)).includes('Reçu (facture acquittée)'), 'no receipt before it is paid');
+  await run(page, { cmd: 'payment.create', id: 'pay-receipt', patient_id: p, payment_type_id: 'transfer', amount: 6000,
+    allocations: [{ invoice_id: 'inv-receipt', amount: 6000 }] });
+  const [file] = await Promise.all([page.waitForEvent('download'), click(page, 'Reçu (facture acquittée)')]);
+  assert.equal(file.suggestedFilename(), `Reçu ${number}.pdf`);
+  const saved = path.join(resultsDir, 'receipt.pdf');
+  await file.saveAs(saved);
+  const text = execFileSync('pdftotext', ['-layout', saved, '-']).toString().replace(/[\u00A0\u202F]/g, ' ');
+  for (const expected of ['FACTURE ACQUITTÉE', `N° ${number}`, 'Inès Roux', 'Séance de psychothérapie', '60,00 €',
+    'Acquittée le', 'par Virement.']) {
+    assert.ok(text.includes(expected), `"${expected}" not in the receipt:\n${text}`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'receipt-pdf')]);
+});

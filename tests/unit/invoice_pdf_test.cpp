@@ -120,6 +120,31 @@ TEST_CASE("pdf: an invoice of a practice counting in CFP francs shows whole XPF,
   CHECK(text.find("50,00") == std::string::npos);
 }
 
+TEST_CASE("pdf: the receipt of a paid invoice says « acquittée », when and how; an unpaid one has none") {
+  Clinic c({2026, 11, 21});
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Hélène Crête"}});
+  const std::string patient = c.patient("Zoé Lefèvre");
+  const std::string invoice = c.invoice(patient, 6500, "Séance d’ostéopathie", "2026-11-18");
+  CHECK(c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}}).contains("receipt") == false);
+  c.exec({{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", "cash"}, {"amount", 2000},
+          {"paid_on", "2026-11-18"}, {"allocations", {{{"invoice_id", invoice}, {"amount", 2000}}}}});
+  const Json refused = c.commands().query({{"cmd", "invoice.document"}, {"invoice_id", invoice}, {"receipt", true}});
+  CHECK(refused["error"]["code"] == "invoice_not_paid");
+  c.exec({{"cmd", "payment.create"}, {"patient_id", patient}, {"payment_type_id", "cheque"}, {"amount", 4500},
+          {"paid_on", "2026-11-20"}, {"allocations", {{{"invoice_id", invoice}, {"amount", 4500}}}}});
+
+  const Json doc = c.query({{"cmd", "invoice.document"}, {"invoice_id", invoice}, {"receipt", true}});
+  CHECK(doc["receipt"]["paid_on"] == "2026-11-20");
+  const quittance::pdf::PdfResult pdf = quittance::pdf::invoice_pdf(doc);
+  REQUIRE_MESSAGE(pdf.ok(), pdf.error);
+  const std::string text = pdf_text(pdf.bytes);
+  CAPTURE(text);
+  for (const char* expected : {"FACTURE ACQUITTÉE", "Acquittée le 20/11/2026 par Espèces et Chèque.", "Reste dû",
+                               "0,00 €", "Séance d’ostéopathie", "65,00 €"}) {
+    CHECK_MESSAGE(text.find(expected) != std::string::npos, "missing: ", expected);
+  }
+}
+
 TEST_CASE("pdf: a credit note names the invoice it corrects, where its credit went and what is left") {
   Clinic c({2026, 11, 21});
   c.exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Hélène Crête"}});
