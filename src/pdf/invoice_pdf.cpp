@@ -6,13 +6,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <memory>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "core/date.h"
 #include "core/money.h"
+#include "pdf/page_writer.h"
 #include "pdf/winansi.h"
 
 namespace quittance::pdf {
@@ -20,23 +19,6 @@ namespace quittance::pdf {
 namespace {
 
 using Json = nlohmann::json;
-
-constexpr float kPageWidth = 595.0f, kPageHeight = 842.0f;  // A4, in points
-constexpr float kMargin = 50.0f;
-constexpr float kRight = kPageWidth - kMargin;
-
-// libharu reports errors through a C callback: kept here, checked after each step.
-struct ErrorSink {
-  HPDF_STATUS status = HPDF_OK;
-  HPDF_STATUS detail = 0;
-};
-void on_error(HPDF_STATUS status, HPDF_STATUS detail, void* user) {
-  auto* sink = static_cast<ErrorSink*>(user);
-  if (sink->status == HPDF_OK) {
-    sink->status = status;
-    sink->detail = detail;
-  }
-}
 
 std::string text_of(const Json& j, const char* key) {
   auto it = j.find(key);
@@ -74,120 +56,6 @@ std::string quantity(std::int64_t milli) {
   while (!decimals.empty() && decimals.back() == '0') decimals.pop_back();
   return decimals.empty() ? out : out + "," + decimals;
 }
-
-constexpr float kBottom = kPageHeight - kMargin - 20;  // below it: the page number
-
-// Text drawing in WinAnsi, top-down coordinates (y from the top of the page), on as many pages
-// as the content needs: ensure() starts a new page when what comes next would not fit.
-class Writer {
- public:
-  Writer(HPDF_Doc doc, HPDF_Font regular, HPDF_Font bold) : doc_(doc), regular_(regular), bold_(bold) { add_page(); }
-
-  float y = kMargin;
-  // Called at the top of every page after the first (the continued title, the table header).
-  std::function<void()> on_new_page;
-
-  void ensure(float height) {
-    if (y + height <= kBottom) return;
-    add_page();
-    y = kMargin;
-    if (on_new_page) on_new_page();
-  }
-  void text(float x, float at, const std::string& utf8, float size = 10, bool strong = false) {
-    const std::string s = to_winansi(utf8);
-    HPDF_Page_BeginText(page_);
-    HPDF_Page_SetFontAndSize(page_, strong ? bold_ : regular_, size);
-    HPDF_Page_TextOut(page_, x, kPageHeight - at, s.c_str());
-    HPDF_Page_EndText(page_);
-  }
-  void right(float x, float at, const std::string& utf8, float size = 10, bool strong = false) {
-    text(x - width(utf8, size, strong), at, utf8, size, strong);
-  }
-  float width(const std::string& utf8, float size, bool strong) {
-    HPDF_Font font = strong ? bold_ : regular_;
-    return HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(to_winansi(utf8).c_str()),
-                               static_cast<HPDF_UINT>(to_winansi(utf8).size()))
-               .width *
-           size / 1000.0f;
-  }
-  // The lines `utf8` takes at `max_width` (words kept whole unless one alone is wider; a line
-  // break in the text starts a line).
-  std::vector<std::string> wrap(const std::string& utf8, float max_width, float size, bool strong = false) {
-    std::vector<std::string> lines;
-    std::string line;
-    auto add_word = [&](std::string word) {
-      if (word.empty()) return;
-      const std::string candidate = line.empty() ? word : line + " " + word;
-      if (width(candidate, size, strong) <= max_width) {
-        line = candidate;
-        return;
-      }
-      if (!line.empty()) lines.push_back(line);
-      line.clear();
-      // A word wider than the box (an address of the terms of sale) is cut where it must.
-      while (width(word, size, strong) > max_width && word.size() > 1) {
-        std::size_t cut = word.size() - 1;
-        while (cut > 1 && (width(word.substr(0, cut), size, strong) > max_width ||
-                           (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80)) {
-          --cut;
-        }
-        lines.push_back(word.substr(0, cut));
-        word = word.substr(cut);
-      }
-      line = word;
-    };
-    std::string word;
-    for (char c : utf8) {
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-        add_word(word);
-        word.clear();
-        if (c == '\n') {
-          lines.push_back(line);
-          line.clear();
-        }
-        continue;
-      }
-      word += c;
-    }
-    add_word(word);
-    if (!line.empty()) lines.push_back(line);
-    return lines;
-  }
-  // Wrapped text from x at the current y, moving y below it (and to new pages as needed).
-  void paragraph(float x, const std::string& utf8, float max_width, float size = 9, bool strong = false) {
-    for (const std::string& line : wrap(utf8, max_width, size, strong)) {
-      ensure(size + 3);
-      if (!line.empty()) text(x, y, line, size, strong);
-      y += size + 3;
-    }
-  }
-  void rule(float at, float gray = 0.6f) {
-    HPDF_Page_SetGrayStroke(page_, gray);
-    HPDF_Page_SetLineWidth(page_, 0.5f);
-    HPDF_Page_MoveTo(page_, kMargin, kPageHeight - at);
-    HPDF_Page_LineTo(page_, kRight, kPageHeight - at);
-    HPDF_Page_Stroke(page_);
-  }
-  // « Page 1 / 2 » at the foot of every page, once all are drawn.
-  void number_pages() {
-    for (std::size_t i = 0; i < pages_.size(); ++i) {
-      page_ = pages_[i];
-      right(kRight, kPageHeight - kMargin + 10, "Page " + std::to_string(i + 1) + " / " + std::to_string(pages_.size()),
-            8);
-    }
-  }
-
- private:
-  void add_page() {
-    page_ = HPDF_AddPage(doc_);
-    HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-    pages_.push_back(page_);
-  }
-  HPDF_Doc doc_;
-  HPDF_Page page_ = nullptr;
-  std::vector<HPDF_Page> pages_;
-  HPDF_Font regular_, bold_;
-};
 
 // Columns of the lines' table, right edges for the numbers: 70 points apart, room for
 // « -12 345,67 € » in 10-point Helvetica.
@@ -380,52 +248,11 @@ void draw(Writer& w, const Json& doc) {
 }  // namespace
 
 PdfResult invoice_pdf(const nlohmann::json& document) {
-  PdfResult result;
-  if (!document.is_object()) {
-    result.error = "not a document";
-    return result;
-  }
-  ErrorSink sink;
-  // Freed on every path, exceptions included.
-  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(HPDF_New(on_error, &sink), &HPDF_Free);
-  if (!pdf) {
-    result.error = "libharu could not start";
-    return result;
-  }
-  try {
-    HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_CREATOR, "Quittance");
-    // ASCII: the document information is read as PDFDocEncoding, not WinAnsi.
-    const bool credit = text_of(document, "kind") == "credit_note";
-    std::string title = (credit ? "Avoir " : "Facture ") +
-                        text_of(document.value(credit ? "credit_note" : "invoice", Json::object()), "number");
-    for (char& c : title) {
-      if (static_cast<unsigned char>(c) >= 0x80) c = '?';
-    }
-    HPDF_SetInfoAttr(pdf.get(), HPDF_INFO_TITLE, title.c_str());
-    HPDF_Font regular = HPDF_GetFont(pdf.get(), "Helvetica", "WinAnsiEncoding");
-    HPDF_Font bold = HPDF_GetFont(pdf.get(), "Helvetica-Bold", "WinAnsiEncoding");
-    if (sink.status == HPDF_OK) {
-      Writer w(pdf.get(), regular, bold);
-      draw(w, document);
-    }
-    if (sink.status == HPDF_OK && HPDF_SaveToStream(pdf.get()) == HPDF_OK && HPDF_ResetStream(pdf.get()) == HPDF_OK) {
-      const HPDF_UINT32 size = HPDF_GetStreamSize(pdf.get());
-      result.bytes.resize(size);
-      HPDF_UINT32 read = size;
-      if (size == 0 || HPDF_ReadFromStream(pdf.get(), result.bytes.data(), &read) != HPDF_OK || read != size) {
-        result.bytes.clear();
-      }
-    }
-  } catch (const std::exception& e) {  // a document of the wrong shape, memory: told, never thrown
-    result.bytes.clear();
-    result.error = e.what();
-    return result;
-  }
-  if (sink.status != HPDF_OK || result.bytes.empty()) {
-    result.bytes.clear();
-    result.error = "libharu error " + std::to_string(sink.status) + " (" + std::to_string(sink.detail) + ")";
-  }
-  return result;
+  if (!document.is_object()) return PdfResult{{}, "not a document"};
+  const bool credit = text_of(document, "kind") == "credit_note";
+  const std::string title = (credit ? "Avoir " : "Facture ") +
+                            text_of(document.value(credit ? "credit_note" : "invoice", Json::object()), "number");
+  return render_pdf(title, [&document](Writer& w) { draw(w, document); });
 }
 
 }  // namespace quittance::pdf

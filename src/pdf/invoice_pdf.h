@@ -10,13 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace quittance::pdf {
+#include "pdf/pdf_result.h"
 
-struct PdfResult {
-  std::vector<unsigned char> bytes;  // the file; empty on failure
-  std::string error;                 // libharu's error, when it failed
-  bool ok() const { return !bytes.empty(); }
-};
+namespace quittance::pdf {
 
 PdfResult invoice_pdf(const nlohmann::json& document);
 
