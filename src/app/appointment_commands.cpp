@@ -37,14 +37,6 @@ std::string require_policy(const Json& cmd) {
   refuse("invalid_argument", "policy must be none, deposit_amount, deposit_percent or full", "policy");
 }
 
-std::int64_t require_int(const Json& cmd, const char* field, std::int64_t low, std::int64_t high) {
-  if (!has(cmd, field) || !cmd[field].is_number_integer() || cmd[field].get<std::int64_t>() < low ||
-      cmd[field].get<std::int64_t>() > high)
-    refuse("invalid_argument", std::string(field) + " must be an integer from " + std::to_string(low) + " to " +
-                                   std::to_string(high), field);
-  return cmd[field].get<std::int64_t>();
-}
-
 using appointments::Category;
 using appointments::find_category;
 using appointments::run_inner;

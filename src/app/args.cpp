@@ -127,4 +127,12 @@ std::string patient_name_match(const std::string& column, int param) {
          std::to_string(param) + ")";
 }
 
+std::int64_t require_int(const Json& cmd, const char* field, std::int64_t low, std::int64_t high) {
+  if (!has(cmd, field) || !cmd[field].is_number_integer() || cmd[field].get<std::int64_t>() < low ||
+      cmd[field].get<std::int64_t>() > high)
+    refuse("invalid_argument", std::string(field) + " must be an integer from " + std::to_string(low) + " to " +
+                                   std::to_string(high), field);
+  return cmd[field].get<std::int64_t>();
+}
+
 }  // namespace quittance::app

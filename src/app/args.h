@@ -22,6 +22,8 @@ std::string require_text(const Json& cmd, const char* field, std::size_t max_byt
 bool optional_bool(const Json& cmd, const char* field, bool fallback);
 // An amount in minor units, > 0 (or >= 0 when zero_allowed).
 std::int64_t require_amount(const Json& cmd, const char* field, bool zero_allowed = false);
+// An integer from `low` to `high` (a year, a duration, a count).
+std::int64_t require_int(const Json& cmd, const char* field, std::int64_t low, std::int64_t high);
 std::optional<std::int64_t> optional_amount(const Json& cmd, const char* field, bool zero_allowed = false);
 core::Date require_date(const Json& cmd, const char* field);
 std::optional<core::Date> optional_date(const Json& cmd, const char* field);

@@ -48,6 +48,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_message_commands(r);
     add_payment_request_commands(r);
     add_appointment_commands(r);
+    add_attestation_commands(r);
     add_server_event_commands(r);
     add_export_commands(r);
     add_demo_commands(r);

@@ -61,5 +61,6 @@ void add_template_commands(Registry& r);
 void add_message_commands(Registry& r);
 void add_payment_request_commands(Registry& r);
 void add_appointment_commands(Registry& r);
+void add_attestation_commands(Registry& r);  // attestation_commands.cpp
 
 }  // namespace quittance::app

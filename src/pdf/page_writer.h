@@ -110,6 +110,13 @@ class Writer {
     HPDF_Page_LineTo(page_, kRight, kPageHeight - at);
     HPDF_Page_Stroke(page_);
   }
+  // A frame whose top left corner is at (x, top), for a signature.
+  void box(float x, float top, float width, float height, float gray = 0.6f) {
+    HPDF_Page_SetGrayStroke(page_, gray);
+    HPDF_Page_SetLineWidth(page_, 0.5f);
+    HPDF_Page_Rectangle(page_, x, kPageHeight - top - height, width, height);
+    HPDF_Page_Stroke(page_);
+  }
   // « Page 1 / 2 » at the foot of every page, once all are drawn.
   void number_pages() {
     for (std::size_t i = 0; i < pages_.size(); ++i) {

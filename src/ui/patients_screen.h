@@ -54,7 +54,7 @@ struct PatientsState {
   CommunicationsState communications;  // the open patient's emails
   PaymentRequestsState requests;       // « Effectuer un paiement » and the payment links
   AppointmentsState appointments;      // « Rendez-vous »
-  std::string pdf_error;               // a credit note's PDF that could not be made
+  std::string pdf_error;               // a PDF (credit note, attestation) that could not be made
   std::string tab;  // the tab shown on the patient page (tab_row.h), "" for the first
 };
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "pdf/attestation_pdf.h"
 #include "pdf/invoice_pdf.h"
 #include "ui/form.h"
 #include "ui/platform_hooks.h"
@@ -14,7 +15,8 @@ std::string download_pdf(app::CommandLayer& commands, const app::Json& document_
   if (!platform().download) return "invoice_page.pdf_failed";  // a platform without downloads
   const app::Json document = commands.query(document_query);
   if (document.value("ok", false) != true) return error_key(document);
-  const pdf::PdfResult file = pdf::invoice_pdf(document["result"]);
+  const pdf::PdfResult file = document_query.value("cmd", "") == "patient.attestation" ? pdf::attestation_pdf(document["result"])
+                                                                                     : pdf::invoice_pdf(document["result"]);
   if (!file.ok()) {
     std::fprintf(stderr, "quittance: PDF: %s\n", file.error.c_str());
     return "invoice_page.pdf_failed";

@@ -1,5 +1,5 @@
-// A document (invoice or credit note) as a PDF file, made in the page (no network needed) and
-// handed to the browser as a download.
+// A document (invoice, credit note, receipt, yearly attestation) as a PDF file, made in the page
+// (no network needed) and handed to the browser as a download.
 #pragma once
 #include <string>
 
@@ -7,7 +7,8 @@
 
 namespace quittance::ui {
 
-// `document_query`: {"cmd": "invoice.document", "invoice_id": …} or the credit note's. Returns
+// `document_query`: {"cmd": "invoice.document", "invoice_id": …}, the credit note's, or
+// {"cmd": "patient.attestation", "patient_id": …, "year": …}. Returns
 // the catalogue key of what went wrong, or "" when the file was handed over.
 std::string download_pdf(app::CommandLayer& commands, const app::Json& document_query, const std::string& filename);
 

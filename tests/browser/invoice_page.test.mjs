@@ -150,3 +150,27 @@ test('« Reçu (facture acquittée) » on a paid invoice: the receipt a patient 
   }
   execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'receipt-pdf')]);
 });
+
+test('« Attestation de paiement » on a patient\'s payments: the year\'s payments and acts, for the mutuelle', async () => {
+  const year = new Date().getFullYear();
+  const p = (await run(page, { cmd: 'patient.create', id: 'p-attest', title: 'Mme', first_name: 'Agathe',
+    last_name: 'Morel' })).patient_id;
+  await run(page, { cmd: 'invoice.create', id: 'inv-attest', patient_id: p,
+    lines: [{ label: 'Consultation diététique', unit_price: 5500 }] });
+  await run(page, { cmd: 'invoice.issue', id: 'iss-attest', invoice_id: 'inv-attest' });
+  await run(page, { cmd: 'payment.create', id: 'pay-attest', patient_id: p, payment_type_id: 'cheque', amount: 5500,
+    allocations: [{ invoice_id: 'inv-attest', amount: 5500 }] });
+  await openPatient('Agathe Morel', p);
+  await click(page, 'Paiements et acomptes');
+  const [file] = await Promise.all([page.waitForEvent('download'), click(page, `Attestation de paiement ${year}`)]);
+  assert.equal(file.suggestedFilename(), `Attestation de paiement ${year}.pdf`);
+  const saved = path.join(resultsDir, 'attestation.pdf');
+  await file.saveAs(saved);
+  // One line of words: the attestation's sentence wraps where the page's width says.
+  const text = execFileSync('pdftotext', ['-layout', saved, '-']).toString().replace(/[\s\u00A0\u202F]+/g, ' ');
+  for (const expected of ['ATTESTATION DE PAIEMENT', `Année ${year}`, 'Mme Agathe Morel', 'la somme de 55,00 €',
+    'Consultation diététique', 'Chèque', `Total réglé en ${year}`, 'Signature et cachet']) {
+    assert.ok(text.includes(expected), `"${expected}" not in the attestation:\n${text}`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'attestation-pdf')]);
+});
