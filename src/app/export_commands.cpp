@@ -6,6 +6,7 @@
 #include "app/command_error.h"
 #include "app/csv.h"
 #include "app/ledger.h"
+#include "app/receipts_journal.h"
 #include "app/registry.h"
 #include "core/money.h"
 
@@ -97,6 +98,16 @@ void write_refunds(store::Database& db, const Range& r, CsvWriter& csv) {
   }
 }
 
+// « Livre-journal des recettes » (app/receipts_journal.h): one line per receipt, refunds negative.
+void write_receipts(store::Database& db, const Range& r, CsvWriter& csv) {
+  csv.text("Date").text("Patient").text("Payeur").text("Factures réglées").text("Moyen de paiement");
+  csv.text("Référence").text("Montant").end_row();
+  for (const Receipt& e : receipts_between(db, r.from, r.to)) {
+    csv.date(e.date).text(e.patient).text(e.payer).text(e.invoices).text(e.refund ? "Remboursement (" + e.method + ")" : e.method);
+    csv.text(e.reference).amount(e.amount).end_row();
+  }
+}
+
 struct ExportKind {
   const char* kind;       // the "kind" argument
   const char* file_stem;  // the file name's start, in French for the accountant
@@ -108,6 +119,7 @@ constexpr ExportKind kKinds[] = {
     {"payments", "paiements", write_payments},
     {"credit_notes", "avoirs", write_credit_notes},
     {"refunds", "remboursements", write_refunds},
+    {"receipts", "livre-journal", write_receipts},
 };
 
 Json export_csv(Context& ctx) {
@@ -116,7 +128,7 @@ Json export_csv(Context& ctx) {
   for (const ExportKind& k : kKinds) {
     if (kind == k.kind) chosen = &k;
   }
-  if (!chosen) refuse("invalid_argument", "kind must be invoices, payments, credit_notes or refunds", "kind");
+  if (!chosen) refuse("invalid_argument", "kind must be invoices, payments, credit_notes, refunds or receipts", "kind");
   const core::Date from = require_date(ctx.cmd, "from");
   const core::Date to = require_date(ctx.cmd, "to");
   if (to < from) refuse("invalid_argument", "\"to\" is before \"from\"", "to");

@@ -62,5 +62,6 @@ void add_message_commands(Registry& r);
 void add_payment_request_commands(Registry& r);
 void add_appointment_commands(Registry& r);
 void add_attestation_commands(Registry& r);  // attestation_commands.cpp
+void add_receipts_journal_commands(Registry& r);  // receipts_journal.cpp
 
 }  // namespace quittance::app

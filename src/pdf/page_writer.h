@@ -28,9 +28,12 @@ class Writer {
   float y = kMargin;
   // Called at the top of every page after the first (the continued title, the table header).
   std::function<void()> on_new_page;
+  // Called at the foot of a page the content runs on from (a total carried over), below kBottom.
+  std::function<void()> on_page_end;
 
   void ensure(float height) {
     if (y + height <= kBottom) return;
+    if (on_page_end) on_page_end();
     add_page();
     y = kMargin;
     if (on_new_page) on_new_page();

@@ -18,6 +18,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/pdf_download.h"
 #include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -61,6 +62,7 @@ struct ExportKind {
   const char* description;
 };
 constexpr ExportKind kKinds[] = {
+    {"receipts", "exports.csv.receipts", "exports.csv.receipts.help"},
     {"invoices", "exports.csv.invoices", "exports.csv.invoices.help"},
     {"payments", "exports.csv.payments", "exports.csv.payments.help"},
     {"credit_notes", "exports.csv.credit_notes", "exports.csv.credit_notes.help"},
@@ -90,6 +92,17 @@ void run_export(app::CommandLayer& commands, ExportsState& state, const ExportKi
   for (std::size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) ++lines;
   say(state.csv_message,
       fill(tr("exports.csv.done"), {{"file", filename}, {"lines", count(lines < 0 ? 0 : lines, "lines")}}), false);
+}
+
+// The « livre-journal des recettes » of the period as a PDF, made here.
+void run_journal_pdf(app::CommandLayer& commands, ExportsState& state) {
+  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
+  if (!from || !to) return say(state.csv_message, tr("error.invalid_date"), true);
+  if (*to < *from) return say(state.csv_message, tr("exports.csv.bad_range"), true);
+  const std::string filename = std::string(tr("exports.journal.pdf_name")) + " " + *from + " " + *to + ".pdf";
+  const std::string error = download_pdf(commands, {{"cmd", "receipts.journal"}, {"from", *from}, {"to", *to}}, filename);
+  if (!error.empty()) return say(state.csv_message, tr(error), true);
+  say(state.csv_message, fill(tr("exports.journal.done"), {{"file", filename}}), false);
 }
 
 void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
@@ -128,7 +141,15 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   if (!can_download) ImGui::BeginDisabled();
   float button_w = 0;
   for (const ExportKind& k : kKinds) button_w = std::max(button_w, ImGui::CalcTextSize(tr(k.button)).x);
+  button_w = std::max(button_w, ImGui::CalcTextSize(tr("exports.journal.pdf")).x);
   button_w += 2 * ImGui::GetStyle().FramePadding.x;
+  // The receipts book as the practitioner keeps it (BNC): a PDF to print or archive, first.
+  if (ImGui::Button(tr_id("exports.journal.pdf", "export-journal-pdf").c_str(), ImVec2(button_w, 0))) {
+    run_journal_pdf(commands, state);
+  }
+  ImGui::SameLine(0, 16);
+  ImGui::AlignTextToFramePadding();
+  muted(tr("exports.journal.pdf.help"));
   for (const ExportKind& k : kKinds) {
     const std::string text = tr_id(k.button, std::string("export-") + k.kind);
     if (ImGui::Button(text.c_str(), ImVec2(button_w, 0))) run_export(commands, state, k);

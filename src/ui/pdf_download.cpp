@@ -6,6 +6,7 @@
 
 #include "pdf/attestation_pdf.h"
 #include "pdf/invoice_pdf.h"
+#include "pdf/receipts_journal_pdf.h"
 #include "ui/form.h"
 #include "ui/platform_hooks.h"
 
@@ -15,8 +16,10 @@ std::string download_pdf(app::CommandLayer& commands, const app::Json& document_
   if (!platform().download) return "invoice_page.pdf_failed";  // a platform without downloads
   const app::Json document = commands.query(document_query);
   if (document.value("ok", false) != true) return error_key(document);
-  const pdf::PdfResult file = document_query.value("cmd", "") == "patient.attestation" ? pdf::attestation_pdf(document["result"])
-                                                                                     : pdf::invoice_pdf(document["result"]);
+  const std::string cmd = document_query.value("cmd", "");
+  const pdf::PdfResult file = cmd == "patient.attestation" ? pdf::attestation_pdf(document["result"])
+                              : cmd == "receipts.journal"  ? pdf::receipts_journal_pdf(document["result"])
+                                                           : pdf::invoice_pdf(document["result"]);
   if (!file.ok()) {
     std::fprintf(stderr, "quittance: PDF: %s\n", file.error.c_str());
     return "invoice_page.pdf_failed";

@@ -1,4 +1,4 @@
-// A document (invoice, credit note, receipt, yearly attestation) as a PDF file, made in the page
+// A document (invoice, credit note, receipt, yearly attestation, receipts book) as a PDF file, made in the page
 // (no network needed) and handed to the browser as a download.
 #pragma once
 #include <string>
@@ -8,7 +8,8 @@
 namespace quittance::ui {
 
 // `document_query`: {"cmd": "invoice.document", "invoice_id": …}, the credit note's, or
-// {"cmd": "patient.attestation", "patient_id": …, "year": …}. Returns
+// {"cmd": "patient.attestation", "patient_id": …, "year": …}, or {"cmd": "receipts.journal",
+// "from": …, "to": …}. Returns
 // the catalogue key of what went wrong, or "" when the file was handed over.
 std::string download_pdf(app::CommandLayer& commands, const app::Json& document_query, const std::string& filename);
 

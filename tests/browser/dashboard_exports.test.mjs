@@ -4,6 +4,7 @@
 // are not backups refused in French with nothing changed; only the owner may restore.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appSession, click, euros, findOnScreen, settle, labels, putOffNotices, resultsDir, widget, type } from './harness.mjs';
@@ -162,6 +163,27 @@ test('« Exports et sauvegarde »: a CSV of the month’s invoices for the accou
   lines = csv.bytes.toString('utf8').slice(1).split('\r\n').filter((l) => l);
   assert.equal(lines[0], 'Date;Patient;Type;Montant;Référence;Factures réglées;Supprimé');
   assert.ok(lines.some((l) => l.startsWith(`${daysAgo(0).fr};Léa Moreau;Espèces;50,00;`)), lines.join('\n'));
+});
+
+test('« Livre-journal des recettes »: the month\'s receipts book as a PDF and a CSV, its total the dashboard\'s takings', async () => {
+  await click(page, 'Paramètres');
+  await click(page, 'Exports et sauvegarde');
+  await click(page, 'Mois en cours');
+  const month = daysAgo(0).iso.slice(0, 7);
+  const pdf = await download('Télécharger le livre-journal des recettes (PDF)');
+  assert.match(pdf.name, new RegExp(`^Livre-journal ${month}-01 ${month}-\\d\\d\\.pdf$`));
+  const text = execFileSync('pdftotext', ['-layout', pdf.path, '-']).toString().replace(/[\s\u00A0\u202F]+/g, ' ');
+  const takings = (await query({ cmd: 'dashboard.summary' })).takings_total;
+  for (const expected of ['LIVRE-JOURNAL DES RECETTES', 'Léa Moreau', 'Espèces', 'Totaux par mode de paiement',
+    `Total des recettes de la période ${euros(takings).replace(/[\u00A0\u202F]/g, ' ')}`]) {
+    assert.ok(text.includes(expected), `"${expected}" not in the book:\n${text}`);
+  }
+  const csv = await download('Télécharger le livre-journal (CSV)');
+  const lines = csv.bytes.toString('utf8').slice(1).split('\r\n').filter((l) => l);
+  assert.equal(lines[0], 'Date;Patient;Payeur;Factures réglées;Moyen de paiement;Référence;Montant');
+  const sum = lines.slice(1).reduce((total, l) => total + Number(l.split(';').at(-1).replace(',', '')), 0);
+  assert.equal(sum, takings, lines.join('\n'));
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', pdf.path, path.join(resultsDir, 'livre-journal-pdf')]);
 });
 
 test('a backup downloaded, a change made, the backup restored: the change is gone, the rest is as it was', async () => {
