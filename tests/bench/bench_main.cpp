@@ -332,6 +332,42 @@ int main(int argc, char** argv) {
       std::printf("audit.verify: %lld journal entries, intact, in %.0f ms\n",
                   static_cast<long long>(audit["result"]["entries"].get<std::int64_t>()), audit_ms);
     }
+
+    // The livre-journal reconciles to the cent with the dashboard's takings (the month of the
+    // last payment), and over every date with the payments and refunds themselves.
+    {
+      auto last = db.prepare("SELECT COALESCE(MAX(paid_on), '') FROM payments");
+      last.step();
+      const std::string as_of = last.column_text(0);
+      if (!as_of.empty()) {
+        const std::string month = as_of.substr(0, 7) + "-01";
+        const auto started = std::chrono::steady_clock::now();
+        const Json journal = Json::parse(layer.query_text(
+            Json{{"cmd", "receipts.journal"}, {"from", month}, {"to", as_of}}.dump()));
+        const double journal_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        const Json dashboard = Json::parse(layer.query_text(Json{{"cmd", "dashboard.summary"}, {"as_of", as_of}}.dump()));
+        const Json all = Json::parse(layer.query_text(
+            Json{{"cmd", "receipts.journal"}, {"from", "2000-01-01"}, {"to", "2100-12-31"}}.dump()));
+        auto sum = db.prepare(
+            "SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE deleted = 0) -"
+            " (SELECT COALESCE(SUM(amount), 0) FROM refunds)");
+        sum.step();
+        const bool month_ok = journal["ok"] == true && dashboard["ok"] == true &&
+                              journal["result"]["total"] == dashboard["result"]["takings_total"];
+        const bool all_ok = all["ok"] == true && all["result"]["total"].get<std::int64_t>() == sum.column_int64(0);
+        if (month_ok && all_ok) {
+          std::printf("livre-journal: %zu receipts from %s to %s (%.0f ms), total %lld = the dashboard's takings; "
+                      "%zu receipts in all = payments less refunds\n",
+                      journal["result"]["entries"].size(), month.c_str(), as_of.c_str(), journal_ms,
+                      static_cast<long long>(journal["result"]["total"].get<std::int64_t>()),
+                      all["result"]["entries"].size());
+        } else {
+          std::printf("FAILED: the livre-journal does not reconcile: %s / %s\n", journal.dump().substr(0, 300).c_str(),
+                      dashboard.dump().substr(0, 300).c_str());
+          ++failures;
+        }
+      }
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "quittance-bench: %s\n", e.what());
     return 1;
