@@ -50,6 +50,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_appointment_commands(r);
     add_attestation_commands(r);
     add_receipts_journal_commands(r);
+    add_statement_commands(r);
     add_server_event_commands(r);
     add_export_commands(r);
     add_demo_commands(r);

@@ -155,14 +155,19 @@ void draw_deposit_form(app::CommandLayer& commands, sync::CardPayments* cards, P
 
 // The Paiements tab: each payment, what is still unallocated, and « Rembourser » while
 // something of it can be refunded.
-// « Attestation de paiement » for this year and the last (asked for in January): the PDF a
+// The patient's documents: « Relevé de compte » (the whole account to date), and
+// « Attestation de paiement » for this year and the last (asked for in January), the PDF a
 // patient sends their mutuelle.
-void draw_attestation_buttons(app::CommandLayer& commands, PatientsState& state) {
+void draw_account_documents(app::CommandLayer& commands, PatientsState& state) {
+  if (ImGui::Button(tr_id("patients.statement", "statement-pdf").c_str())) {
+    state.pdf_error = download_pdf(commands, {{"cmd", "patient.statement"}, {"patient_id", state.open_patient}},
+                                   std::string(tr("patients.statement_name")) + " " + today_iso() + ".pdf");
+  }
   const int year = std::stoi(today_iso().substr(0, 4));
   for (int y : {year, year - 1}) {
     const std::string caption = fill(tr("patients.attestation"), {{"year", std::to_string(y)}});
     const std::string id = caption + "##attestation-" + std::to_string(y);
-    if (y != year) beside(button_width(id.c_str()));
+    beside(button_width(id.c_str()));
     if (ImGui::Button(id.c_str())) {
       state.pdf_error = download_pdf(commands, {{"cmd", "patient.attestation"}, {"patient_id", state.open_patient}, {"year", y}},
                                      caption + ".pdf");
@@ -172,7 +177,7 @@ void draw_attestation_buttons(app::CommandLayer& commands, PatientsState& state)
 }
 
 void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
-  draw_attestation_buttons(commands, state);
+  draw_account_documents(commands, state);
   const app::Json items = result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})).value("items", app::Json::array());
   if (items.empty()) label(tr("patients.no_payments"));
   for (const auto& pay_row : items) {

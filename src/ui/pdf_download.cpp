@@ -7,6 +7,7 @@
 #include "pdf/attestation_pdf.h"
 #include "pdf/invoice_pdf.h"
 #include "pdf/receipts_journal_pdf.h"
+#include "pdf/statement_pdf.h"
 #include "ui/form.h"
 #include "ui/platform_hooks.h"
 
@@ -19,6 +20,7 @@ std::string download_pdf(app::CommandLayer& commands, const app::Json& document_
   const std::string cmd = document_query.value("cmd", "");
   const pdf::PdfResult file = cmd == "patient.attestation" ? pdf::attestation_pdf(document["result"])
                               : cmd == "receipts.journal"  ? pdf::receipts_journal_pdf(document["result"])
+                              : cmd == "patient.statement" ? pdf::statement_pdf(document["result"])
                                                            : pdf::invoice_pdf(document["result"]);
   if (!file.ok()) {
     std::fprintf(stderr, "quittance: PDF: %s\n", file.error.c_str());

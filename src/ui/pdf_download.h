@@ -1,5 +1,6 @@
-// A document (invoice, credit note, receipt, yearly attestation, receipts book) as a PDF file, made in the page
-// (no network needed) and handed to the browser as a download.
+// A document (invoice, credit note, receipt, yearly attestation, receipts book, statement of
+// account) as a PDF file, made in the page (no network needed) and handed to the browser as a
+// download.
 #pragma once
 #include <string>
 
@@ -7,10 +8,10 @@
 
 namespace quittance::ui {
 
-// `document_query`: {"cmd": "invoice.document", "invoice_id": …}, the credit note's, or
-// {"cmd": "patient.attestation", "patient_id": …, "year": …}, or {"cmd": "receipts.journal",
-// "from": …, "to": …}. Returns
-// the catalogue key of what went wrong, or "" when the file was handed over.
+// `document_query`: {"cmd": "invoice.document", "invoice_id": …}, the credit note's,
+// {"cmd": "patient.attestation", "patient_id": …, "year": …}, {"cmd": "receipts.journal",
+// "from": …, "to": …} or {"cmd": "patient.statement", "patient_id": …}. Returns the catalogue
+// key of what went wrong, or "" when the file was handed over.
 std::string download_pdf(app::CommandLayer& commands, const app::Json& document_query, const std::string& filename);
 
 }  // namespace quittance::ui

@@ -173,4 +173,15 @@ test('« Attestation de paiement » on a patient\'s payments: the year\'s paymen
     assert.ok(text.includes(expected), `"${expected}" not in the attestation:\n${text}`);
   }
   execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', saved, path.join(resultsDir, 'attestation-pdf')]);
+
+  // The statement of account, from the same tab: the invoice, the cheque, a settled account.
+  const [statement] = await Promise.all([page.waitForEvent('download'), click(page, 'Relevé de compte (PDF)')]);
+  assert.match(statement.suggestedFilename(), /^Relevé de compte \d{4}-\d\d-\d\d\.pdf$/);
+  const statementFile = path.join(resultsDir, 'statement.pdf');
+  await statement.saveAs(statementFile);
+  const words = execFileSync('pdftotext', ['-layout', statementFile, '-']).toString().replace(/[\s\u00A0\u202F]+/g, ' ');
+  for (const expected of ['RELEVÉ DE COMPTE', 'Mme Agathe Morel', 'Paiement – Chèque', 'Compte soldé au']) {
+    assert.ok(words.includes(expected), `"${expected}" not in the statement:\n${words}`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-singlefile', statementFile, path.join(resultsDir, 'statement-pdf')]);
 });
