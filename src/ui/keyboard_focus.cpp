@@ -63,7 +63,73 @@ bool set_nav_focus(const WidgetInfo& w) {
   return true;
 }
 
+// Only drawn widgets are in the log, so Tab must not take what a window's scroll position
+// happens to show for all of it: leaving a window with more of it below (above, for Shift+Tab)
+// scrolls it on and looks again; entering a window lands on its first widget (its last), the
+// window scrolled to its start (end) first. Either way the focus is placed once a frame has
+// drawn the window there (focus_end_frame). Tables are one stop, their scroll their own.
+struct Entry {
+  ImGuiID window = 0;
+  bool backwards = false;
+  unsigned after = 0;  // continuing in the window after (before) this widget; 0: entering it
+};
+Entry g_entry;
+
+bool enter_scrolled(const WidgetInfo& target, bool backwards) {
+  ImGuiWindow* window = target.table ? nullptr : ImGui::FindWindowByID(target.window);
+  if (!window) return false;
+  const bool away = backwards ? window->Scroll.y < window->ScrollMax.y - 0.5f : window->Scroll.y > 0.5f;
+  if (!away) return false;
+  ImGui::SetScrollY(window, backwards ? window->ScrollMax.y : 0.0f);
+  g_entry = Entry{target.window, backwards, 0};
+  return true;
+}
+
+bool continue_scrolled(const WidgetInfo& now, bool backwards) {
+  ImGuiWindow* window = now.table ? nullptr : ImGui::FindWindowByID(now.window);
+  if (!window) return false;
+  const bool more = backwards ? window->Scroll.y > 0.5f : window->Scroll.y < window->ScrollMax.y - 0.5f;
+  if (!more) return false;
+  const float step = window->InnerRect.GetHeight() * 0.5f;
+  ImGui::SetScrollY(window, ImClamp(window->Scroll.y + (backwards ? -step : step), 0.0f, window->ScrollMax.y));
+  g_entry = Entry{now.window, backwards, now.id};
+  return true;
+}
+
 }  // namespace
+
+bool focus_end_frame() {
+  if (g_entry.window == 0) return false;
+  const Entry entry = g_entry;
+  g_entry = Entry{};
+  const ImGuiWindow* modal = ImGui::GetTopMostPopupModal();
+  const std::vector<WidgetInfo>& log = widget_log_last_frame();
+  auto fits = [&](const WidgetInfo& w) { return w.window == entry.window && takes_focus(w) && in_scope(w, modal); };
+  const WidgetInfo* chosen = nullptr;
+  std::size_t at = log.size();
+  for (std::size_t i = 0; entry.after != 0 && i < log.size(); ++i) {
+    if (log[i].id == entry.after) at = i;
+  }
+  if (at == log.size()) {  // entering the window (or the widget left was scrolled away)
+    for (const WidgetInfo& w : log) {
+      if (fits(w) && (!chosen || entry.backwards)) chosen = &w;
+    }
+  } else {
+    if (entry.backwards) {
+      for (std::size_t i = at; i-- > 0 && !chosen;) {
+        if (fits(log[i])) chosen = &log[i];
+      }
+    } else {
+      for (std::size_t i = at + 1; i < log.size() && !chosen; ++i) {
+        if (fits(log[i])) chosen = &log[i];
+      }
+    }
+    // Nothing more came into view yet: on, as a Tab from where the focus is (it scrolls again,
+    // or leaves the window once at its end).
+    if (!chosen) return focus_step(entry.backwards);
+  }
+  return chosen && focus_widget(chosen->id);
+}
 
 unsigned focused_widget() {
   const ImGuiContext& g = *GImGui;
@@ -121,6 +187,10 @@ bool focus_step(bool backwards) {
   }
   const int n = static_cast<int>(order.size());
   const int next = at < 0 ? (backwards ? n - 1 : 0) : (at + (backwards ? n - 1 : 1)) % n;
+  if (now && order[next]->window != now->window &&
+      (continue_scrolled(*now, backwards) || enter_scrolled(*order[next], backwards))) {
+    return true;
+  }
   return focus_widget(order[next]->id);
 }
 

@@ -12,6 +12,9 @@ namespace quittance::ui {
 // there is one; from nothing, to the first (or last). A table is one stop (arrows move inside
 // it). False when there is none.
 bool focus_step(bool backwards);
+// After a frame is drawn: completes a Tab into a window that had to be scrolled to its start
+// (its end for Shift+Tab) first. True when it moved the focus (another frame should be drawn).
+bool focus_end_frame();
 // Focuses the widget `id` drawn last frame, scrolled into view; a text field is also
 // activated for typing. False when the last frame did not draw it.
 bool focus_widget(unsigned id);

@@ -69,7 +69,8 @@ async function reachable(page, { tabStops = false } = {}) {
   return page.$$eval('#a11y-tree [tabindex]', (elements, stops) => {
     const grids = [...document.querySelectorAll('#a11y-tree [role=grid]')];
     return elements
-      .filter((el) => !el.closest('[aria-hidden="true"]'))
+      // A disabled widget is read but is no Tab stop (« Monnaie du cabinet » once locked).
+      .filter((el) => !el.closest('[aria-hidden="true"]') && !(stops && el.getAttribute('aria-disabled') === 'true'))
       .map((el) => (stops && el.closest('[role=grid]') ? `grid ${grids.indexOf(el.closest('[role=grid]')) + 1}`
         : `${el.getAttribute('role')}: ${el.getAttribute('aria-label')}`));
   }, tabStops);

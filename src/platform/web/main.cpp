@@ -31,6 +31,7 @@
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
+#include "ui/keyboard_focus.h"
 #include "ui/platform_hooks.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
@@ -118,11 +119,13 @@ void draw_frame(double now_ms) {
   ui::widget_log_begin_frame();
   ui::draw_app(app.clinic.commands(), app.clinic.backend(), app.data_version, app.status, app.ui);
   ui::widget_log_end_frame();
+  const bool focus_moved = ui::focus_end_frame();  // a Tab into a window scrolled to its start
   ImGui::Render();
   if (renderer_render(ImGui::GetDrawData())) ++app.frames_shown;
   input_end_frame();
   a11y_end_frame();
   ++app.frames;
+  if (focus_moved) request_redraw();
   run_pending_restore();
 
   if (ImGui::GetIO().WantTextInput && ImGui::GetIO().ConfigInputTextCursorBlink) schedule_blink();
