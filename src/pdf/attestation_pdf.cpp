@@ -5,6 +5,7 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "pdf/document_fields.h"
 #include "pdf/page_writer.h"
 
 namespace quittance::pdf {
@@ -13,18 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string text_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-std::int64_t int_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-std::string date_fr(const std::string& iso) {
-  const auto d = core::parse_iso_date(iso);
-  return d ? core::format_fr(*d) : iso;
-}
 
 // Columns: date, what, reference (left edges), amount (right edge).
 constexpr float kColWhat = kMargin + 75, kColRef = kRight - 190;
@@ -33,20 +22,13 @@ void draw(Writer& w, const Json& a) {
   const Json practice = a.value("practice", Json::object());
   const Json patient = a.value("patient", Json::object());
   const std::string year = std::to_string(int_of(a, "year"));
-  const core::Currency currency = core::currency_from_code(text_of(a, "currency")).value_or(core::euro());
-  const auto money = [&currency](std::int64_t minor) { return core::format_fr(core::Money{minor, currency}); };
+  const core::Currency currency = currency_of(a);
+  const auto money = [&currency](std::int64_t minor) { return amount_fr(minor, currency); };
 
   // The practice on the left, the document on the right.
   w.right(kRight, kMargin + 10, "ATTESTATION DE PAIEMENT", 16, true);
   w.right(kRight, kMargin + 30, "Année " + year, 11, true);
-  std::string name = text_of(practice, "name");
-  if (!name.empty() && !text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
-  w.y = kMargin + 10;
-  for (const std::string& line : w.wrap(name, 260, 13, true)) {
-    w.text(kMargin, w.y, line, 13, true);
-    w.y += 15;
-  }
-  w.paragraph(kMargin, text_of(practice, "address"), 260, 10);
+  draw_practice(w, practice);
   std::string numbers;  // how the mutuelle identifies the practitioner
   for (const auto& [key, label] : {std::pair{"rpps", "RPPS : "}, std::pair{"adeli", "ADELI : "}, std::pair{"siret", "SIRET : "}}) {
     if (!text_of(practice, key).empty()) {

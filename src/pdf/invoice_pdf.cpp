@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "pdf/document_fields.h"
 #include "pdf/page_writer.h"
 #include "pdf/winansi.h"
 
@@ -20,24 +21,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string text_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-std::int64_t int_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
 
-// In the document's own currency: "1 234,56 €", "5 000 XPF".
-std::string amount_in(std::int64_t minor, const core::Currency& currency) {
-  return core::format_fr(core::Money{minor, currency});
-}
-
-std::string date_fr(const std::string& iso) {
-  const auto d = core::parse_iso_date(iso);
-  return d ? core::format_fr(*d) : iso;
-}
 
 // « Espèces », « Espèces et Chèque », « Espèces, Chèque et Carte bancaire ».
 std::string joined(const Json& words) {
@@ -73,8 +57,8 @@ void draw(Writer& w, const Json& doc) {
   const std::string number = text_of(inv, "number");
   const bool cancelled = !credit && text_of(inv, "status") == "cancelled";
   const bool taxed = int_of(inv, "tax") != 0;
-  const core::Currency currency = core::currency_from_code(text_of(inv, "currency")).value_or(core::euro());
-  const auto money = [&currency](std::int64_t minor) { return amount_in(minor, currency); };
+  const core::Currency currency = currency_of(inv);
+  const auto money = [&currency](std::int64_t minor) { return amount_fr(minor, currency); };
 
   // Header: the document on the right, the practice on the left (its name with the « EI »
   // mention, as the law wants it next to the name).
@@ -88,8 +72,7 @@ void draw(Writer& w, const Json& doc) {
   w.right(kRight, kMargin + 10, title, 18, true);
   if (!number.empty()) w.right(kRight, kMargin + 32, "N° " + number, 11, true);
   if (!text_of(inv, "issued_on").empty()) w.right(kRight, kMargin + 48, "Date : " + date_fr(text_of(inv, "issued_on")), 10);
-  std::string name = text_of(practice, "name");
-  if (!name.empty() && !text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
+  const std::string name = practice_name(practice);
   w.y = kMargin + 10;
   const float header_width = kRight - kMargin - w.width(title, 18, true) - 20;
   for (const std::string& line : w.wrap(name, header_width, 14, true)) {

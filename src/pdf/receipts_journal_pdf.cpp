@@ -6,6 +6,7 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "pdf/document_fields.h"
 #include "pdf/page_writer.h"
 
 namespace quittance::pdf {
@@ -14,18 +15,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string text_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-std::int64_t int_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-std::string date_fr(const std::string& iso) {
-  const auto d = core::parse_iso_date(iso);
-  return d ? core::format_fr(*d) : iso;
-}
 // "2026-11" -> « novembre 2026 ».
 std::string month_fr(const std::string& ym) {
   static const char* const kMonths[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
@@ -39,10 +28,9 @@ constexpr float kColWho = kMargin + 58, kColInvoices = kMargin + 205, kColMethod
 
 void draw(Writer& w, const Json& j) {
   const Json practice = j.value("practice", Json::object());
-  const core::Currency currency = core::currency_from_code(text_of(j, "currency")).value_or(core::euro());
-  const auto money = [&currency](std::int64_t minor) { return core::format_fr(core::Money{minor, currency}); };
-  std::string name = text_of(practice, "name");
-  if (!name.empty() && !text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
+  const core::Currency currency = currency_of(j);
+  const auto money = [&currency](std::int64_t minor) { return amount_fr(minor, currency); };
+  const std::string name = practice_name(practice);
   const std::string period = "Du " + date_fr(text_of(j, "from")) + " au " + date_fr(text_of(j, "to"));
 
   // On every page: who keeps the book, and which; the columns' header.

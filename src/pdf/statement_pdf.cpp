@@ -6,6 +6,7 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "pdf/document_fields.h"
 #include "pdf/page_writer.h"
 
 namespace quittance::pdf {
@@ -14,18 +15,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string text_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-std::int64_t int_of(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-std::string date_fr(const std::string& iso) {
-  const auto d = core::parse_iso_date(iso);
-  return d ? core::format_fr(*d) : iso;
-}
 
 // Right edges of the amounts; the label runs from kColLabel to before the debit.
 constexpr float kColLabel = kMargin + 70, kColDebit = kRight - 160, kColCredit = kRight - 80;
@@ -33,21 +22,14 @@ constexpr float kColLabel = kMargin + 70, kColDebit = kRight - 160, kColCredit =
 void draw(Writer& w, const Json& s) {
   const Json practice = s.value("practice", Json::object());
   const Json patient = s.value("patient", Json::object());
-  const core::Currency currency = core::currency_from_code(text_of(s, "currency")).value_or(core::euro());
-  const auto money = [&currency](std::int64_t minor) { return core::format_fr(core::Money{minor, currency}); };
+  const core::Currency currency = currency_of(s);
+  const auto money = [&currency](std::int64_t minor) { return amount_fr(minor, currency); };
 
   w.right(kRight, kMargin + 10, "RELEVÉ DE COMPTE", 16, true);
   const std::string period = text_of(s, "from").empty() ? "Au " + date_fr(text_of(s, "to"))
                                                          : "Du " + date_fr(text_of(s, "from")) + " au " + date_fr(text_of(s, "to"));
   w.right(kRight, kMargin + 30, period, 10);
-  std::string name = text_of(practice, "name");
-  if (!name.empty() && !text_of(practice, "ei_mention").empty()) name += " – " + text_of(practice, "ei_mention");
-  w.y = kMargin + 10;
-  for (const std::string& line : w.wrap(name, 260, 13, true)) {
-    w.text(kMargin, w.y, line, 13, true);
-    w.y += 15;
-  }
-  w.paragraph(kMargin, text_of(practice, "address"), 260, 10);
+  draw_practice(w, practice);
   const float top = std::max(w.y, kMargin + 60.0f) + 14;
   w.y = top;
   w.paragraph(320, text_of(patient, "name") + "\n" + text_of(patient, "address"), kRight - 320, 10);

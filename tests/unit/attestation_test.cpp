@@ -12,30 +12,12 @@
 #include <fstream>
 
 #include "billing_clinic.h"
+#include "pdf_text.h"
 
 using quittance::testing::Clinic;
 using quittance::testing::Json;
+using quittance::testing::pdf_text;
 
-namespace {
-std::string pdf_text(const std::vector<unsigned char>& bytes) {
-  const auto file = std::filesystem::temp_directory_path() / ("quittance-attestation-" + std::to_string(getpid()) + ".pdf");
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  }
-  std::string text;
-  if (FILE* p = popen(("pdftotext -layout '" + file.string() + "' - 2>&1").c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
-    pclose(p);
-  }
-  std::filesystem::remove(file);
-  for (const std::string& nbsp : {std::string("\u00A0"), std::string("\u202F")}) {
-    for (std::size_t at; (at = text.find(nbsp)) != std::string::npos;) text.replace(at, nbsp.size(), " ");
-  }
-  return text;
-}
-}  // namespace
 
 TEST_CASE("attestation: a year's payments less its refunds, the acts they paid, the practitioner's numbers") {
   Clinic c({2026, 12, 7});

@@ -14,10 +14,12 @@
 #include <sstream>
 
 #include "billing_clinic.h"
+#include "pdf_text.h"
 #include "core/money.h"
 
 using quittance::testing::Clinic;
 using quittance::testing::Json;
+using quittance::testing::pdf_text;
 
 namespace {
 
@@ -48,24 +50,6 @@ std::int64_t csv_sum(const std::string& csv, std::size_t amount_column, int skip
   return sum;
 }
 
-std::string pdf_text(const std::vector<unsigned char>& bytes) {
-  const auto file = std::filesystem::temp_directory_path() / ("quittance-journal-" + std::to_string(getpid()) + ".pdf");
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  }
-  std::string text;
-  if (FILE* p = popen(("pdftotext -layout '" + file.string() + "' - 2>&1").c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
-    pclose(p);
-  }
-  std::filesystem::remove(file);
-  for (const std::string& nbsp : {std::string("\u00A0"), std::string("\u202F")}) {
-    for (std::size_t at; (at = text.find(nbsp)) != std::string::npos;) text.replace(at, nbsp.size(), " ");
-  }
-  return text;
-}
 
 }  // namespace
 

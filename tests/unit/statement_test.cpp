@@ -12,9 +12,11 @@
 #include <fstream>
 
 #include "billing_clinic.h"
+#include "pdf_text.h"
 
 using quittance::testing::Clinic;
 using quittance::testing::Json;
+using quittance::testing::pdf_text;
 
 TEST_CASE("statement: every movement with the running balance, brought forward, ending at patient.balance") {
   Clinic c({2026, 12, 7});
@@ -52,21 +54,7 @@ TEST_CASE("statement: every movement with the running balance, brought forward, 
 
   const quittance::pdf::PdfResult pdf = quittance::pdf::statement_pdf(autumn);
   REQUIRE_MESSAGE(pdf.ok(), pdf.error);
-  const auto file = std::filesystem::temp_directory_path() / ("quittance-statement-" + std::to_string(getpid()) + ".pdf");
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(pdf.bytes.data()), static_cast<std::streamsize>(pdf.bytes.size()));
-  }
-  std::string text;
-  if (FILE* p = popen(("pdftotext -layout '" + file.string() + "' - 2>&1").c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) text.append(buffer, n);
-    pclose(p);
-  }
-  std::filesystem::remove(file);
-  for (const std::string& nbsp : {std::string("\u00A0"), std::string("\u202F")}) {
-    for (std::size_t at; (at = text.find(nbsp)) != std::string::npos;) text.replace(at, nbsp.size(), " ");
-  }
+  const std::string text = pdf_text(pdf.bytes);
   CAPTURE(text);
   for (const char* expected : {"RELEVÉ DE COMPTE", "Du 01/10/2026 au 31/10/2026", "Mme Léa Martin", "Solde reporté",
                                "Avoir", "Paiement – Chèque (n° 1234567)", "80,00 €", "Solde à régler au 31/10/2026",
