@@ -2,38 +2,31 @@
 #include "app/clock.h"
 
 #include <chrono>
-#include <ctime>
+
+#include "app/settings_keys.h"
+#include "core/schedule.h"
+#include "zone/local_time.h"
+#include "zone/zones.h"
 
 namespace quittance::app {
 
 namespace {
-std::tm now_tm(bool local) {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  if (local) {
-    localtime_r(&t, &tm);
-  } else {
-    gmtime_r(&t, &tm);
-  }
-  return tm;
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 }  // namespace
 
-Clock system_clock() {
+Clock system_clock(std::function<std::string()> zone) {
   return Clock{
-      [] {
-        std::tm tm = now_tm(false);
-        char buf[32];
-        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        return std::string(buf);
-      },
-      [] {
-        // The calendar date where the practice is (in the browser, the device's time zone):
-        // a payment taken at 00:30 in Paris is dated today, not yesterday in UTC.
-        std::tm tm = now_tm(true);
-        return core::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-      },
+      [] { return core::format_utc_instant(unix_now()); },
+      // The calendar date where the practice is, not the device's nor UTC's: a payment taken at
+      // 00:30 in Paris is dated today, and a laptop set to another zone changes nothing.
+      [zone = std::move(zone)] { return zone::local_date(unix_now(), zone ? zone() : zone::kDefault); },
   };
+}
+
+Clock practice_clock(store::Database& db) {
+  return system_clock([&db] { return setting_or_default(db, "practice.time_zone"); });
 }
 
 Clock fixed_clock(core::Date date) {

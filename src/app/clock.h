@@ -6,6 +6,10 @@
 
 #include "core/date.h"
 
+namespace quittance::store {
+class Database;
+}
+
 namespace quittance::app {
 
 struct Clock {
@@ -13,8 +17,12 @@ struct Clock {
   std::function<core::Date()> today; // the practice's calendar date
 };
 
-// The machine's clock: instants in UTC, the date in the local time zone.
-Clock system_clock();
+// The machine's clock: instants in UTC, the date in the time zone `zone()` names (an IANA name
+// from zone/zones.h; the default zone, Paris, when there is none or it is not offered).
+Clock system_clock(std::function<std::string()> zone = {});
+// The machine's clock with the date in the practice's time zone, the books' setting
+// « practice.time_zone » read at each call (a change from another device counts at once).
+Clock practice_clock(store::Database& db);
 // A clock stuck at `date`, 09:00 UTC: for tests and generators.
 Clock fixed_clock(core::Date date);
 

@@ -53,6 +53,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_statement_commands(r);
     add_server_event_commands(r);
     add_export_commands(r);
+    add_fec_export_commands(r);
     add_demo_commands(r);
     std::map<std::string, CommandSpec, std::less<>> byName;
     for (const CommandSpec& spec : r) byName.emplace(spec.name, spec);
@@ -104,7 +105,8 @@ const CommandSpec* find_command(std::string_view name) {
   return it == commands().end() ? nullptr : &it->second;
 }
 
-CommandLayer::CommandLayer(store::Database& db, Clock clock) : db_(db), clock_(std::move(clock)) {}
+CommandLayer::CommandLayer(store::Database& db, Clock clock)
+    : db_(db), clock_(clock.now ? std::move(clock) : practice_clock(db)) {}
 
 bool CommandLayer::set_actor(const std::string& user_id) {
   try {

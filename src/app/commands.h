@@ -65,7 +65,8 @@ struct OpOutcome {
 
 class CommandLayer {
  public:
-  explicit CommandLayer(store::Database& db, Clock clock = system_clock());
+  // Without a clock, the machine's, dated in the practice's time zone (practice_clock).
+  explicit CommandLayer(store::Database& db, Clock clock = {});
 
   // Runs any command, read-only or not.
   Json exec(const Json& command);

@@ -16,8 +16,8 @@ std::vector<Receipt> receipts_between(store::Database& db, const std::string& fr
   std::vector<Receipt> out;
   // The payer: the addressees of the invoices it settles other than the patient, as printed.
   auto st = db.prepare(
-      "SELECT m.day, pt.name, m.invoices, m.payers, t.label, m.type, m.reference, m.amount, m.refund FROM ("
-      " SELECT p.paid_on AS day, p.patient_id AS patient, p.payment_type_id AS type, p.reference AS reference,"
+      "SELECT m.day, pt.name, m.invoices, m.payers, t.label, m.type, m.reference, m.amount, m.refund, m.id, m.patient FROM ("
+      " SELECT p.id AS id, p.paid_on AS day, p.patient_id AS patient, p.payment_type_id AS type, p.reference AS reference,"
       "  p.amount AS amount, 0 AS refund, p.rowid AS seq,"
       "  (SELECT COALESCE(GROUP_CONCAT(number, ', ' ORDER BY number), '') FROM (SELECT DISTINCT i.number"
       "   FROM allocations a JOIN invoices i ON i.id = a.invoice_id"
@@ -27,7 +27,7 @@ std::vector<Receipt> receipts_between(store::Database& db, const std::string& fr
       "   WHERE a.source_kind = 'payment' AND a.source_id = p.id AND a.reversed = 0)) AS payers"
       " FROM payments p WHERE p.deleted = 0 AND p.paid_on >= ?1 AND p.paid_on <= ?2"
       " UNION ALL"
-      " SELECT r.refunded_on, r.patient_id, r.payment_type_id, r.reason, -r.amount, 1, r.rowid, '', ''"
+      " SELECT r.id, r.refunded_on, r.patient_id, r.payment_type_id, r.reason, -r.amount, 1, r.rowid, '', ''"
       " FROM refunds r WHERE r.refunded_on >= ?1 AND r.refunded_on <= ?2) m"
       " JOIN patients pt ON pt.id = m.patient JOIN payment_types t ON t.id = m.type"
       " ORDER BY m.day, m.refund, m.seq");
@@ -43,6 +43,8 @@ std::vector<Receipt> receipts_between(store::Database& db, const std::string& fr
     r.reference = st.column_text(6);
     r.amount = st.column_int64(7);
     r.refund = st.column_int64(8) != 0;
+    r.id = st.column_text(9);
+    r.patient_id = st.column_text(10);
     out.push_back(std::move(r));
   }
   return out;

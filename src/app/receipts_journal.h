@@ -13,6 +13,8 @@
 namespace quittance::app {
 
 struct Receipt {
+  std::string id;               // the payment's or the refund's
+  std::string patient_id;
   std::string date;             // ISO
   std::string patient;          // the patient's name
   std::string payer;            // who the settled invoices are addressed to, when not the patient

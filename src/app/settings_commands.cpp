@@ -4,6 +4,7 @@
 #include <map>
 
 #include "app/args.h"
+#include "app/chart_of_accounts.h"
 #include "app/command_error.h"
 #include "app/registry.h"
 #include "app/pin.h"
@@ -15,6 +16,7 @@
 #include "core/version.h"
 #include "store/migrations.h"
 #include "store/settings.h"
+#include "zone/zones.h"
 
 namespace quittance::app {
 
@@ -66,6 +68,11 @@ std::string validated(Context& ctx, const std::string& key, const std::string& v
     if (value != setting_or_default(ctx.db, key) && has_documents(ctx.db)) {
       refuse("currency_locked", "the currency cannot change once invoices or payments exist", "value");
     }
+  } else if (key == "accounting.accounts") {
+    if (const std::string why = chart_error(value); !why.empty()) bad(why);
+  } else if (key == "practice.time_zone") {
+    // Only the zones the app embeds: a name the browser could not read would date nothing.
+    if (!zone::is_offered(value)) bad("is not one of the offered time zones (zone/zones.h)");
   } else if (key == "device.series") {
     if (!core::valid_series_code(value)) bad("must be one to three capital letters");
     // Refused when typed; an earlier version's operation in the log replays as it ran.

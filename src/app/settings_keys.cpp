@@ -17,6 +17,7 @@ const std::vector<SettingKey>& known_settings() {
       {"practice.adeli", "", Permission::ManageSettings, 9},
       {"practice.ei_mention", "EI", Permission::ManageSettings, 100},
       {"practice.currency", "EUR", Permission::ManageSettings, 3},
+      {"practice.time_zone", "Europe/Paris", Permission::ManageSettings, 40},
       // Medical and paramedical care is exempt (art. 261-4-1° CGI); this is not the
       // art. 293 B « franchise en base » mention, which would be wrong for these practices.
       {"practice.vat_mention", "Exonération de TVA – article 261-4-1° du CGI", Permission::ManageSettings, 300},
@@ -25,6 +26,8 @@ const std::vector<SettingKey>& known_settings() {
       // Passing card fees to patients is forbidden for consumer cards in the EU: off by default.
       {"billing.pass_fees", "0", Permission::ManageSettings, 1},
       {"device.series", "A", Permission::ManageSettings, 3},
+      // The FEC export's accounts, only those changed (app/chart_of_accounts.h).
+      {"accounting.accounts", "", Permission::ManageSettings, 4000},
   };
   return keys;
 }

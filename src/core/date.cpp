@@ -87,6 +87,17 @@ std::string format_iso(const Date& d) { return padded(d.year, 4) + "-" + padded(
 
 std::string format_fr(const Date& d) { return padded(d.day, 2) + "/" + padded(d.month, 2) + "/" + padded(d.year, 4); }
 
+const char* month_name_fr(int month) {
+  static const char* const kMonths[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                                        "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+  return month >= 1 && month <= 12 ? kMonths[month - 1] : "";
+}
+
+std::string format_long_fr(const Date& d) {
+  return (d.day == 1 ? std::string("1er") : std::to_string(d.day)) + " " + month_name_fr(d.month) + " " +
+         std::to_string(d.year);
+}
+
 // http://howardhinnant.github.io/date_algorithms.html#days_from_civil: years counted from
 // 1 March, so the leap day is the last day of the "year" and each 400-year era is identical.
 std::int64_t days_from_civil(const Date& d) {

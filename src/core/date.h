@@ -37,6 +37,10 @@ std::optional<Date> parse_fr_date(std::string_view text);
 
 std::string format_iso(const Date& d);  // "2026-11-21"
 std::string format_fr(const Date& d);   // "21/11/2026"
+// « décembre » for 12; "" outside 1..12.
+const char* month_name_fr(int month);
+// « 12 décembre 2026 », « 1er décembre 2026 »: how a letter or a statement dates itself.
+std::string format_long_fr(const Date& d);
 
 // Days since 1970-01-01 (negative before) and back; exact for any year an int holds.
 std::int64_t days_from_civil(const Date& d);

@@ -17,10 +17,8 @@ using Json = nlohmann::json;
 
 // "2026-11" -> « novembre 2026 ».
 std::string month_fr(const std::string& ym) {
-  static const char* const kMonths[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
-                                        "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
   const int m = ym.size() == 7 ? std::stoi(ym.substr(5, 2)) : 0;
-  return m >= 1 && m <= 12 ? std::string(kMonths[m - 1]) + " " + ym.substr(0, 4) : ym;
+  return m >= 1 && m <= 12 ? std::string(core::month_name_fr(m)) + " " + ym.substr(0, 4) : ym;
 }
 
 // Columns' left edges; the amount's right edge is kRight.

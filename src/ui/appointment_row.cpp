@@ -3,7 +3,7 @@
 
 #include <imgui.h>
 
-#include <ctime>
+#include <cstdio>
 
 #include "app/command_id.h"
 #include "ui/form.h"
@@ -23,13 +23,11 @@ std::int64_t amount(const app::Json& money_block, const char* key) {
 
 // Now, as the practice's clock reads it: "2026-12-11T14:30" (compared with an appointment's
 // local start, as text).
-std::string local_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  if (!localtime_r(&now, &local)) return "";
-  char text[20];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M", &local);
-  return text;
+std::string local_now_text() {
+  const zone::LocalTime now = local_now();
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", now.hour, now.minute);
+  return core::format_iso(now.date) + "T" + hm;
 }
 
 // « 12/12/2026 à 14:30 »
@@ -77,7 +75,7 @@ void draw_settle_choice(app::CommandLayer& commands, const app::Json& a, Appoint
   const std::string id = a.value("appointment_id", std::string());
   const app::Json& m = a["money"];
   const std::string until = m.value("refund_until", std::string());
-  const bool refundable = !until.empty() && local_now() <= until;
+  const bool refundable = !until.empty() && local_now_text() <= until;
   ImGui::Indent();
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
   label(until.empty() ? tr("appointment.terms.kept")

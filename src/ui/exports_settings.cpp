@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "app/backup_check.h"
-#include "app/clock.h"
 #include "core/date.h"
 #include "ui/backup_download.h"
 #include "ui/form.h"
@@ -45,7 +44,6 @@ std::string count(std::int64_t n, const char* noun) {
   return fill(tr(std::string("exports.") + noun + form), {{"n", whole_number(n)}});
 }
 
-core::Date today() { return app::system_clock().today(); }
 
 void set_period(ExportsState& state, core::Date from, core::Date to) {
   state.from = date(core::format_iso(from));
@@ -105,7 +103,7 @@ void run_journal_pdf(app::CommandLayer& commands, ExportsState& state) {
   say(state.csv_message, fill(tr("exports.journal.done"), {{"file", filename}}), false);
 }
 
-void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
+void draw_csv_exports(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state) {
   heading(tr("exports.csv.heading"));
   push_wrap(760);
   muted(tr("exports.csv.help"));
@@ -141,7 +139,9 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
   if (!can_download) ImGui::BeginDisabled();
   float button_w = 0;
   for (const ExportKind& k : kKinds) button_w = std::max(button_w, ImGui::CalcTextSize(tr(k.button)).x);
-  button_w = std::max(button_w, ImGui::CalcTextSize(tr("exports.journal.pdf")).x);
+  for (const char* key : {"exports.journal.pdf", "exports.fec.cash", "exports.fec.accrual"}) {
+    button_w = std::max(button_w, ImGui::CalcTextSize(tr(key)).x);
+  }
   button_w += 2 * ImGui::GetStyle().FramePadding.x;
   // The receipts book as the practitioner keeps it (BNC): a PDF to print or archive, first.
   if (ImGui::Button(tr_id("exports.journal.pdf", "export-journal-pdf").c_str(), ImVec2(button_w, 0))) {
@@ -158,6 +158,7 @@ void draw_csv_exports(app::CommandLayer& commands, ExportsState& state) {
     muted(tr(k.description));
   }
   if (!can_download) ImGui::EndDisabled();
+  draw_fec_exports(commands, data_version, state, button_w);
   draw_message(state.csv_message);
 }
 
@@ -291,12 +292,12 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
 
 }  // namespace
 
-void draw_exports_settings(app::CommandLayer& commands, ExportsState& state) {
+void draw_exports_settings(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state) {
   if (state.from.empty() && state.to.empty()) {
     const core::Date t = today();
     set_period(state, core::Date{t.year, t.month, 1}, month_end(t));
   }
-  draw_csv_exports(commands, state);
+  draw_csv_exports(commands, data_version, state);
   ImGui::Spacing();
   ImGui::Separator();
   draw_backup(commands, state);

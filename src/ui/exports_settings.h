@@ -1,5 +1,6 @@
-// « Exports et sauvegarde » in « Paramètres »: CSV files for the accountant over a period
-// (export.csv: invoices, payments, credit notes, refunds), a backup of the whole clinic
+// « Exports et sauvegarde » in « Paramètres »: files for the accountant over a period (the
+// livre-journal as PDF and CSV, export.csv: invoices, payments, credit notes, refunds; the FEC
+// files, fec_exports.h), a backup of the whole clinic
 // database, and the restore of a backup — checked first (app::check_backup), shown (« Sauvegarde
 // du 21/11/2026 : 12 patients, 340 factures »), and applied only once the user confirms.
 // Files go to and come from the user through the platform's hooks (platform_hooks.h).
@@ -8,6 +9,7 @@
 
 #include "app/commands.h"
 #include "store/backup.h"
+#include "ui/fec_exports.h"
 #include "ui/platform_hooks.h"
 
 namespace quittance::ui {
@@ -19,7 +21,8 @@ struct ExportsState {
     bool error = false;
   };
   std::string from, to;    // the export period as typed (dd/mm/yyyy); the current month at first
-  Message csv_message;     // the last CSV export's
+  Message csv_message;     // the last CSV, PDF or FEC export's
+  FecState fec;            // the FEC downloads' accounts
   Message backup_message;  // the last backup's
   int storage_persisted = -1;  // the browser's persistence of its storage (AppStatus), shown with the backup
 
@@ -39,6 +42,6 @@ struct ExportsState {
   bool scroll_to_restore = false;  // bring the restore's news into view at the next frame
 };
 
-void draw_exports_settings(app::CommandLayer& commands, ExportsState& state);
+void draw_exports_settings(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state);
 
 }  // namespace quittance::ui

@@ -1,18 +1,21 @@
 // Display formats. See format.h.
 #include "ui/format.h"
 
-#include <ctime>
+#include <cstdio>
 
 #include "app/clock.h"
 #include "core/date.h"
 #include "core/money.h"
 #include "core/schedule.h"
 #include "ui/i18n.h"
+#include "zone/local_time.h"
+#include "zone/zones.h"
 
 namespace quittance::ui {
 
 namespace {
 core::Currency g_currency = core::euro();
+std::string g_time_zone = zone::kDefault;
 
 std::string formatted(const core::Money& m) { return language() == "en" ? core::format_en(m) : core::format_fr(m); }
 }  // namespace
@@ -66,27 +69,33 @@ std::string date(const std::string& iso) {
   return language() == "en" ? core::format_iso(*d) : core::format_fr(*d);
 }
 
+void set_time_zone(const std::string& zone) { g_time_zone = zone::offered_or_default(zone); }
+
+const std::string& time_zone() { return g_time_zone; }
+
 std::string date_time(const std::string& utc) {
   const std::optional<std::int64_t> t = core::parse_utc_instant(utc);
   if (!t) return utc;
-  const std::time_t seconds = static_cast<std::time_t>(*t);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char buf[32];
-  std::strftime(buf, sizeof buf, language() == "en" ? "%Y-%m-%d %H:%M" : "%d/%m/%Y %H:%M", &local);
-  return buf;
+  const zone::LocalTime local = zone::local_time(*t, g_time_zone);
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", local.hour, local.minute);
+  return (language() == "en" ? core::format_iso(local.date) : core::format_fr(local.date)) + " " + hm;
 }
 
 std::string local_day(const std::string& utc) {
   const std::optional<std::int64_t> t = core::parse_utc_instant(utc);
   if (!t) return utc.substr(0, 10);
-  const std::time_t seconds = static_cast<std::time_t>(*t);
-  std::tm local{};
-  if (!localtime_r(&seconds, &local)) return utc.substr(0, 10);
-  return core::format_iso(core::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
+  return core::format_iso(zone::local_date(*t, g_time_zone));
 }
 
-std::string today_iso() { return core::format_iso(app::system_clock().today()); }
+core::Date today() { return app::system_clock([] { return g_time_zone; }).today(); }
+
+zone::LocalTime local_now() {
+  const std::optional<std::int64_t> now = core::parse_utc_instant(app::system_clock().now());
+  return zone::local_time(now.value_or(0), g_time_zone);
+}
+
+std::string today_iso() { return core::format_iso(today()); }
 
 std::string today_input() { return date(today_iso()); }
 

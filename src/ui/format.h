@@ -7,7 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "core/date.h"
 #include "core/money.h"
+#include "zone/local_time.h"
 
 namespace quittance::ui {
 
@@ -27,10 +29,16 @@ std::string fill(std::string text, std::initializer_list<std::pair<const char*, 
 // What the user typed, in the practice's currency: "45", "45,5", "1 234,56 €", "5 000".
 std::optional<std::int64_t> parse_money(const std::string& text);
 std::string date(const std::string& iso);            // "" stays ""
-// A UTC instant ("2026-11-21T13:45:07Z") in the device's time zone: "21/11/2026 14:45"; "" stays "".
+// The practice's time zone (the setting « practice.time_zone », an IANA name from zone/zones.h):
+// every time and « today » the interface shows are the practice's, not the device's.
+void set_time_zone(const std::string& zone);
+const std::string& time_zone();
+// A UTC instant ("2026-11-21T13:45:07Z") in the practice's time zone: "21/11/2026 14:45"; "" stays "".
 std::string date_time(const std::string& utc);
-// The calendar day (ISO) of a UTC instant where this device is; the instant's own date if unreadable.
+// The calendar day (ISO) of a UTC instant where the practice is; the instant's own date if unreadable.
 std::string local_day(const std::string& utc);
+core::Date today();                                  // the practice's calendar date
+zone::LocalTime local_now();                         // the practice's date and time now
 std::string today_iso();
 std::string today_input();                           // today as a date field shows it (21/11/2026)
 // A date as typed in a field: dd/mm/yyyy (or ISO); nullopt when it is not a real date.

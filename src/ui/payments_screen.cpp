@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "app/clock.h"
 #include "core/date.h"
 #include "ui/form.h"
 #include "ui/format.h"
@@ -23,7 +22,7 @@ constexpr const char* kPeriods[] = {"payments.period.this_month", "payments.peri
 
 // The query's date range for the chosen period, from today.
 void add_period(app::Json& query, int period) {
-  const core::Date t = app::system_clock().today();
+  const core::Date t = today();
   core::Date from{t.year, t.month, 1};
   if (period == 1) from = core::add_months(from, -1);
   if (period == 2) from = core::Date{t.year, 1, 1};

@@ -14,6 +14,7 @@
 #include "ui/reflow.h"
 #include "ui/theme.h"
 #include "ui/widget_log.h"
+#include "zone/zones.h"
 
 namespace quittance::ui {
 
@@ -107,6 +108,35 @@ void draw_currency(app::CommandLayer& commands, PracticeSettingsState& state) {
   if (state.error_field == "practice.currency") error_text(state.error_key);
 }
 
+// Where the practice is: its « today », the times the app shows and when its emails go out.
+// Offered: metropolitan France and the overseas territories (zone/zones.h), named in French.
+void draw_time_zone(app::CommandLayer& commands, PracticeSettingsState& state) {
+  heading(tr("practice.time_zone.heading"));
+  const std::string& current = time_zone();
+  const char* shown = current.c_str();
+  for (const zone::Offered& z : zone::offered()) {
+    if (current == z.id) shown = z.label;
+  }
+  ImGui::SetNextItemWidth(std::min(420.0f, ImGui::GetContentRegionAvail().x));
+  const bool open = ImGui::BeginCombo("##practice-time-zone", shown);
+  name_last_widget(tr("practice.time_zone.heading"), shown);
+  if (open) {
+    for (const zone::Offered& z : zone::offered()) {
+      if (ImGui::Selectable((std::string(z.label) + "##zone-" + z.id).c_str(), current == z.id) && current != z.id) {
+        const app::Json answer =
+            commands.exec({{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "practice.time_zone"}, {"value", z.id}});
+        state.error_field = "practice.time_zone";
+        state.error_key = answer["ok"] == true ? "" : error_key(answer);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x);
+  label(tr("practice.time_zone.help"));
+  ImGui::PopTextWrapPos();
+  if (state.error_field == "practice.time_zone") error_text(state.error_key);
+}
+
 void draw_fees(app::CommandLayer& commands) {
   heading(tr("practice.fees.heading"));
   bool pass = setting(commands, "billing.pass_fees") == "1";
@@ -198,6 +228,8 @@ void draw_practice_settings(app::CommandLayer& commands, std::uint64_t data_vers
     save_language(commands, "en");
   ImGui::Separator();
   draw_currency(commands, state);
+  ImGui::Separator();
+  draw_time_zone(commands, state);
   ImGui::Separator();
   draw_display_settings();
   ImGui::Separator();

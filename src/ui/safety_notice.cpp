@@ -60,10 +60,7 @@ void draw_unlinked(const sync::LogSync& log) {
 }
 
 bool end_of_day_for(const JournalHead& head) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  if (!localtime_r(&now, &local)) return false;
-  return local.tm_hour >= kEndOfDayHour || local_day(head.at) < today_iso();
+  return local_now().hour >= kEndOfDayHour || local_day(head.at) < today_iso();
 }
 
 void draw_backup_reminder(app::CommandLayer& commands, const JournalHead& head, SafetyNoticeState& state) {

@@ -54,7 +54,7 @@ void draw_settings_screen(app::CommandLayer& commands, sync::Backend* backend, s
   } else if (tab == kOnlinePaymentsTab) {
     draw_online_payments_settings(commands, backend, state.online);
   } else if (tab == kExportsTab) {
-    draw_exports_settings(commands, state.exports);
+    draw_exports_settings(commands, data_version, state.exports);
   }
 }
 

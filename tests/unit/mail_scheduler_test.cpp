@@ -420,8 +420,10 @@ TEST_CASE("temporary failures are retried with backoff, then failed; a refusal i
   CHECK(capped.sent == 2);
   CHECK(capped.postponed == 1);
   c.now += 3600;
-  CHECK(c.run().sent == 0);  // held until the next day
-  c.now = at("2026-03-11T00:00:00Z");
+  CHECK(c.run().sent == 0);  // held until the next day, in the window: 08:00 in Paris (07:00 UTC)
+  c.now = at("2026-03-11T06:59:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-03-11T07:00:00Z");
   CHECK(c.run().sent == 1);
 }
 
@@ -636,10 +638,10 @@ TEST_CASE("a payment request's email over real SMTP: once, to the payer, with it
   CHECK(text.find("Bonjour Jean Lefèvre,") != std::string::npos);
   CHECK(text.find("Cabinet Ébène vous envoie un lien de paiement en ligne (carte, Google Pay ou Apple Pay) ; montant : 105,00\u00a0€.") != std::string::npos);
   CHECK(text.find(":\r\n" + link + "\r\n") != std::string::npos);  // on a line of its own, whole
-  CHECK(text.find("Le lien est valable jusqu'au 02/02/2026 à 10:00 (UTC).") != std::string::npos);
+  CHECK(text.find("Le lien est valable jusqu'au 2 février 2026 à 11:00.") != std::string::npos);  // Paris time
   const std::string html = m["html"];
   CHECK(html.find("<a href=\"" + link + "\">" + link + "</a>") != std::string::npos);
-  CHECK(html.find("jusqu&#39;au 02/02/2026") != std::string::npos);
+  CHECK(html.find("jusqu&#39;au 2 février 2026") != std::string::npos);
   CHECK(sink.raw(1).find("\r\nReply-To: accueil@ebene.fr\r\n") != std::string::npos);
 
   // The devices see it in Communications, for the request's invoice.
@@ -721,7 +723,7 @@ TEST_CASE("a request's email is cancelled, never sent, once the request is paid,
   c.exec({{"cmd", "payment_request.cancel"}, {"request_id", cancelled.id}});
   const Json desk = c.device.query({{"cmd", "payment_request.list"}, {"request_id", paid_at_desk.id}});
   c.pay(zoe, desk["result"]["items"][0]["invoices"][0]["invoice_id"], 6000);
-  c.now = at("2026-02-01T01:00:00Z");  // the next day, held messages are due; the 1-hour request expired
+  c.now = at("2026-02-01T08:00:00Z");  // the next day, held messages are due; the 1-hour request expired
   c.sync();
   c.restart_with("https://cabinet.example.fr");  // no cap: what still applies goes now
   const MailPass second = c.run();
@@ -831,7 +833,7 @@ TEST_CASE("an invoice email fills the link fields with the invoice's open reques
     if (m.subject.find(c.number(with_link)) != std::string::npos) {
       const std::string link = "https://cabinet.example.fr/pay/" + latest.token;
       CHECK(m.text ==
-            "Reste 60,00\u00a0€. Payez [60,00\u00a0€] ici : [" + link + "] avant le [03/02/2026 à 10:01 (UTC)].");
+            "Reste 60,00\u00a0€. Payez [60,00\u00a0€] ici : [" + link + "] avant le [3 février 2026 à 11:01].");
       CHECK(m.html.find("<a href=\"" + link + "\">") != std::string::npos);
     } else {
       CHECK(m.subject.find(c.number(without)) != std::string::npos);
@@ -885,4 +887,65 @@ TEST_CASE("a patient's email corrected while a reminder waits: the reminder foll
   CHECK(c.run().sent == 1);
   REQUIRE(c.sender->sent.size() == 1);
   CHECK(c.sender->sent[0].to_address == "zoe@example.fr");
+}
+
+// [SECTION] The practice's time zone
+
+TEST_CASE("the practice's time zone: a month later keeps its hour across DST; nothing goes out at night there") {
+  Clinic c;
+  c.now = at("2026-03-20T09:00:00Z");  // 10:00 in Paris, winter time
+  c.activate("system-invoice");
+  c.activate("system-reminder-1m");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string inv = c.invoice(zoe, 6000);
+  c.sync();
+  CHECK(c.run().sent == 1);
+  c.sync();
+  // A month later is 20 April at 10:00 in Paris, summer time: 08:00 UTC, not 09:00.
+  CHECK(c.message("system-reminder-1m", inv)["due_at"] == "2026-04-20T08:00:00Z");
+  c.now = at("2026-04-20T07:59:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-04-20T08:00:00Z");
+  CHECK(c.run().sent == 1);
+
+  // The practice is in Nouméa (UTC+11): an invoice issued at 10:00 UTC is issued at 21:00
+  // there, and its email waits for 08:00 the next morning, 21:00 UTC.
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.time_zone"}, {"value", "Pacific/Noumea"}});
+  c.now = at("2026-04-21T10:00:00Z");
+  const std::string late = c.invoice(zoe, 3000);
+  c.sync();
+  const MailPass night = c.run();
+  CHECK(night.sent == 0);
+  CHECK(night.postponed == 1);
+  c.sync();
+  const Json held = c.message("system-invoice", late);
+  CHECK(held["state"] == "scheduled");
+  CHECK(held["error"] == "Envoi le 22 avril 2026 à 08:00 : aucun e-mail entre 20 h et 8 h, heure du cabinet.");
+  c.now = at("2026-04-21T20:59:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-04-21T21:00:00Z");
+  CHECK(c.run().sent == 1);
+  CHECK(c.sender->sent.back().subject.find(c.number(late)) != std::string::npos);
+}
+
+TEST_CASE("the practice's time zone: the daily cap counts the practice's day, from its midnight") {
+  Clinic c;
+  c.options.daily_cap = 1;
+  c.stop();
+  c.start();
+  c.exec({{"cmd", "settings.set"}, {"key", "practice.time_zone"}, {"value", "Indian/Reunion"}});  // UTC+4
+  c.activate("system-invoice");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  c.now = at("2026-06-10T15:00:00Z");  // 19:00 at La Réunion
+  c.invoice(zoe, 1000);
+  c.invoice(zoe, 2000);
+  c.sync();
+  const MailPass first = c.run();
+  CHECK(first.sent == 1);
+  CHECK(first.postponed == 1);
+  // 20:30 UTC is already the next day at La Réunion (00:30), but before its window: 04:00 UTC.
+  c.now = at("2026-06-10T20:30:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-06-11T04:00:00Z");
+  CHECK(c.run().sent == 1);
 }

@@ -30,6 +30,7 @@
 #include "ui/display_settings.h"
 #include "ui/form.h"
 #include "ui/format.h"
+#include "zone/zones.h"
 #include "ui/i18n.h"
 #include "ui/keyboard_focus.h"
 #include "ui/platform_hooks.h"
@@ -163,14 +164,15 @@ void save_device_link(const sync::DeviceLink& link) {
   web_app().storage.flush_files();
 }
 
-// The books' language and currency, which the interface speaks and counts in (another device may
-// have changed them: both travel with the operations).
+// The books' language, currency and time zone, which the interface speaks, counts and dates in
+// (another device may have changed them: all travel with the operations).
 void apply_practice_settings() {
   WebApp& app = web_app();
   if (!app.clinic.db()) return;
   if (auto language = store::get_setting(*app.clinic.db(), "ui.language")) ui::set_language(*language);
   const auto code = store::get_setting(*app.clinic.db(), "practice.currency");
   ui::set_currency(core::currency_from_code(code.value_or("EUR")).value_or(core::euro()));
+  ui::set_time_zone(store::get_setting(*app.clinic.db(), "practice.time_zone").value_or(zone::kDefault));
 }
 
 // The books changed (a command here, or operations of other devices): screens reload, the

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "app/bounded_json.h"
+#include "app/settings_keys.h"
 #include "core/roles.h"
 #include "core/schedule.h"
 #include "core/text.h"
@@ -329,7 +330,17 @@ void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerCon
   if (!config->stripe_secret_key.empty())
     platform = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);
   auto stripe = std::make_shared<const StripeAccess>(config->stripe_mode, platform, db);
-  auto payments = std::make_shared<PaymentsContext>(PaymentsContext{db, stripe, *clock});
+  auto payments = std::make_shared<PaymentsContext>(PaymentsContext{db, stripe, *clock, {}});
+  payments->practice_zone = [&db, books](const std::string& clinic_id) {
+    try {
+      return books->read(db, clinic_id, [](store::Database& b, app::CommandLayer&) {
+        return app::setting_or_default(b, "practice.time_zone");
+      });
+    } catch (const std::exception& e) {  // unreadable books: the default zone, said
+      std::cerr << "quittance-server: the time zone of clinic " << clinic_id << ": " << e.what() << '\n';
+      return std::string();
+    }
+  };
   server.Get("/api/whoami", [&db, stripe, config](const httplib::Request& req, httplib::Response& res) {
     handle_whoami(req, res, db, *stripe, config->public_url);
   });

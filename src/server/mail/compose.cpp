@@ -32,9 +32,10 @@ MailTemplate read_template(store::Statement& s) {
   return t;
 }
 
+// « 12 décembre 2026 », as a letter dates.
 std::string fr_date(const std::string& iso) {
   const auto d = core::parse_iso_date(iso);
-  return d ? core::format_fr(*d) : iso;
+  return d ? core::format_long_fr(*d) : iso;
 }
 
 // A subject is one line, whatever the template or a value holds.

@@ -1,8 +1,10 @@
 // The payment request email. See mail/request_mail.h.
 #include "server/mail/request_mail.h"
 
+#include "app/settings_keys.h"
 #include "core/schedule.h"
 #include "server/stripe/records.h"
+#include "zone/local_time.h"
 
 namespace quittance::server {
 
@@ -15,11 +17,10 @@ constexpr const char* kNoPublicUrl =
 // app/payment_requests.h). Instants compare as text: both are "YYYY-MM-DDTHH:MM:SSZ".
 constexpr const char* kWaiting = "r.state IN ('sent', 'opened', 'failed') AND r.expires_at > ?";
 
-// "2026-12-11T10:00:00Z" → "11/12/2026 à 10:00 (UTC)": the server has no time zone yet, so it
-// says which one it writes (docs/emails.md).
-std::string fr_instant(const std::string& iso) {
-  if (!core::parse_utc_instant(iso)) return iso;
-  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) + " à " + iso.substr(11, 5) + " (UTC)";
+// "2026-12-11T10:00:00Z" → « 11 décembre 2026 à 11:00 », at the practice's (the patient's) time.
+std::string fr_instant(const std::string& iso, const std::string& zone) {
+  const std::string text = zone::date_time_fr(iso, zone);
+  return text.empty() ? iso : text;
 }
 
 std::string link_of(const std::string& public_url, const std::string& token) { return public_url + "/pay/" + token; }
@@ -106,6 +107,7 @@ RequestFacts request_facts(store::Database& books, app::CommandLayer& commands, 
   r.expires_at = s.column_text(3);
   r.recipient = s.column_text(4);
   r.recipient_name = s.column_text(5);
+  r.time_zone = app::setting_or_default(books, "practice.time_zone");
   r.view = view_of(commands, r.token);
   r.exists = r.view.is_object();
   return r;
@@ -144,7 +146,7 @@ ComposedMail compose_request_mail(const RequestFacts& r, const MailTemplate& t, 
       {"cabinet", practice.value("name", std::string())},
       {"montant_demande", amount_of(r.view)},
       {"lien_paiement", link_of(public_url, r.token)},
-      {"date_limite", fr_instant(r.expires_at)},
+      {"date_limite", fr_instant(r.expires_at, r.time_zone)},
   };
   return fill_mail(
       t, values,
@@ -167,7 +169,7 @@ std::map<std::string, std::string> invoice_link_fields(store::Database& books, a
   if (state.empty() || state == "paid" || state == "cancelled") return out;
   out["montant_demande"] = amount_of(view);
   out["lien_paiement"] = link_of(public_url, s.column_text(0));
-  out["date_limite"] = fr_instant(s.column_text(1));
+  out["date_limite"] = fr_instant(s.column_text(1), app::setting_or_default(books, "practice.time_zone"));
   return out;
 }
 

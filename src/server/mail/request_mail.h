@@ -46,6 +46,7 @@ struct RequestFacts {
   std::string state;  // as stored: sent, opened, paid, failed, cancelled
   std::string token, expires_at, recipient;
   std::string recipient_name;  // the first invoice's « Facturé à » contact, else the patient
+  std::string time_zone;       // the practice's: the expiry is said at its time
   app::Json view;              // payment_request.view's result (what the page asks now)
 };
 RequestFacts request_facts(store::Database& books, app::CommandLayer& commands, const std::string& request_id);

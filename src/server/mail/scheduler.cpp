@@ -9,9 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/payment_requests.h"
+#include "app/settings_keys.h"
 #include "core/schedule.h"
 #include "server/mail/request_mail.h"
 #include "server/sync/op_log.h"
+#include "zone/local_time.h"
 
 namespace quittance::server {
 
@@ -196,6 +198,8 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
   std::map<std::string, PlanMark> marks;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer&) {
     const std::int64_t cursor = books_cursor(b);
+    // Delays in days and months count on the practice's calendar, at its time of day.
+    const std::string time_zone = app::setting_or_default(b, "practice.time_zone");
     for (const MailTemplate& t : active_templates(b)) {
       const std::optional<core::DelayUnit> unit = core::delay_unit_from_string(t.delay_unit);
       if (!unit) continue;
@@ -208,7 +212,7 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
       });
       for (OutboxRow& row : open) {
         if (row.state != "scheduled") continue;
-        const std::int64_t due = core::schedule_at(row.issued_at, amount, *unit);
+        const std::int64_t due = zone::schedule_at(row.issued_at, amount, *unit, time_zone);
         if (row.due_at == due && row.template_name == t.name) continue;
         if (row.next_attempt_at == row.due_at) row.next_attempt_at = due;
         row.due_at = due;
@@ -246,7 +250,7 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
         row.template_name = t.name;
         row.reminder = t.reminder();
         row.issued_at = *issued;
-        row.due_at = core::schedule_at(*issued, amount, *unit);
+        row.due_at = zone::schedule_at(*issued, amount, *unit, time_zone);
         row.recipient = s.column_text(3);
         plans.push_back(std::move(row));
       }
@@ -319,8 +323,11 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
   std::vector<OutboxRow> changes;
   std::vector<Job> jobs;
   std::int64_t decided_at_seq = 0;
+  std::string time_zone;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer& commands) {
     decided_at_seq = books_cursor(b);
+    time_zone = app::setting_or_default(b, "practice.time_zone");
+    const std::int64_t window_opens = zone::within_hours(now, options_.window_opens, options_.window_closes, time_zone);
     const std::optional<MailTemplate> request_t = request_template(b);
     auto cancel = [&](OutboxRow& row, const std::string& reason) {
       row.state = "cancelled";
@@ -328,8 +335,18 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       changes.push_back(row);
       ++pass.cancelled;
     };
-    auto sendable = [&](const OutboxRow& row) {
-      return row.due_at <= now && row.next_attempt_at <= now && jobs.size() < static_cast<std::size_t>(options_.batch);
+    auto sendable = [&](OutboxRow& row) {
+      if (row.due_at > now || row.next_attempt_at > now) return false;
+      if (window_opens > now) {  // night at the practice: held, once, to the window's opening
+        row.next_attempt_at = window_opens;
+        row.error = "Envoi le " + zone::date_time_fr(core::format_utc_instant(window_opens), time_zone) +
+                    " : aucun e-mail entre " + std::to_string(options_.window_closes) + " h et " +
+                    std::to_string(options_.window_opens) + " h, heure du cabinet.";
+        changes.push_back(row);
+        ++pass.postponed;
+        return false;
+      }
+      return jobs.size() < static_cast<std::size_t>(options_.batch);
     };
     for (OutboxRow& row : open) {
       const InvoiceFacts facts = invoice_facts(b, row.invoice_id, row.id);
@@ -403,14 +420,15 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     if (overtaken) break;
     try {
       attach_invoice_pdf(job.composed);
-      send_one(clinic_id, job.row, job.composed, pass);
+      send_one(clinic_id, time_zone, job.row, job.composed, pass);
     } catch (const std::exception& e) {
       std::cerr << "quittance-server: email " << job.row.id << " of clinic " << clinic_id << ": " << e.what() << '\n';
     }
   }
 }
 
-void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass) {
+void MailScheduler::send_one(const std::string& clinic_id, const std::string& time_zone, OutboxRow row,
+                             ComposedMail& composed, MailPass& pass) {
   const std::int64_t now = now_();
   auto save = [&](const OutboxRow& r) {
     db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
@@ -424,10 +442,12 @@ void MailScheduler::send_one(const std::string& clinic_id, OutboxRow row, Compos
     ++pass.failed;
     return;
   }
-  const std::int64_t day_start = now - ((now % kDay) + kDay) % kDay;
+  // The practice's day: from its midnight, and the rest go at the next morning's opening.
+  const std::int64_t day_start = zone::day_start(now, time_zone);
   const std::int64_t sent_today = db_.with([&](store::Database& d) { return sent_since(d, clinic_id, day_start); });
   if (sent_today >= options_.daily_cap) {
-    row.next_attempt_at = day_start + kDay;
+    row.next_attempt_at =
+        zone::within_hours(zone::next_day_start(now, time_zone), options_.window_opens, options_.window_closes, time_zone);
     row.error = "Reporté au lendemain : limite de " + std::to_string(options_.daily_cap) + " e-mails par jour atteinte.";
     save(row);
     ++pass.postponed;

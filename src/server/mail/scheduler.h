@@ -29,7 +29,10 @@
 namespace quittance::server {
 
 struct MailSchedulerOptions {
-  std::int64_t daily_cap = 200;  // messages per clinic per UTC day; past it, the rest wait a day
+  std::int64_t daily_cap = 200;  // messages per clinic per day, the practice's; past it, the rest wait a day
+  // The sending window, in hours of the practice's time zone: no email reaches a patient at
+  // night; one due outside it waits for the next opening.
+  int window_opens = 8, window_closes = 20;
   int max_attempts = 5;          // temporary failures (4xx, no answer) before « Échec »
   int batch = 50;                // messages sent per clinic per pass
   int pass_seconds = 120;        // a pass stops sending after that long; the next one goes on
@@ -57,7 +60,8 @@ class MailScheduler {
  private:
   void plan_clinic(const std::string& clinic_id, MailPass& pass);
   void run_clinic(const std::string& clinic_id, MailPass& pass);
-  void send_one(const std::string& clinic_id, OutboxRow row, ComposedMail& composed, MailPass& pass);
+  void send_one(const std::string& clinic_id, const std::string& time_zone, OutboxRow row, ComposedMail& composed,
+                MailPass& pass);
   SharedDatabase& db_;
   SnapshotStore& books_;
   std::shared_ptr<MailSender> sender_;

@@ -26,6 +26,9 @@ struct PaymentsContext {
   SharedDatabase& db;
   std::shared_ptr<const StripeAccess> stripe;  // never null; configured() when STRIPE_SECRET_KEY is set
   Clock now;
+  // The clinic's time zone (its books' « practice.time_zone »), which dates what Stripe alone
+  // saw; unset or "" reads as the default zone. Must not be called holding `db`.
+  std::function<std::string(const std::string& clinic_id)> practice_zone;
 };
 
 struct ApiAnswer {

@@ -11,6 +11,7 @@
 #include "server/stripe/accounts.h"
 #include "server/stripe/events.h"
 #include "server/stripe/records.h"
+#include "zone/local_time.h"
 
 namespace quittance::server {
 
@@ -19,8 +20,12 @@ namespace {
 using lenient::integer;
 using lenient::text;
 
-// "2026-11-21" for a Unix time, in UTC: the date of a payment that no device dated.
-std::string utc_date(std::int64_t unix_seconds) { return core::format_utc_instant(unix_seconds).substr(0, 10); }
+// "2026-11-21" for a Unix time, on the practice's calendar: the date of a payment that no device
+// dated (a card paid at 00:30 on 1 January in Paris belongs to the new year's books).
+std::string practice_date(PaymentsContext& ctx, const std::string& clinic_id, std::int64_t unix_seconds) {
+  const std::string zone = ctx.practice_zone ? ctx.practice_zone(clinic_id) : "";
+  return core::format_iso(zone::local_date(unix_seconds, zone));
+}
 
 bool clinic_exists(store::Database& d, const std::string& clinic_id) {
   store::Statement s = d.prepare("SELECT 1 FROM clinics WHERE id = ?");
@@ -58,6 +63,11 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope&
   const std::string id = text(pi, "id");
   const Json metadata = pi.value("metadata", Json::object());
   const std::string clinic_id = text(metadata, "clinic_id");
+  // Read before the server's database is taken: the books' copy takes it too to catch up.
+  std::string paid_on = text(metadata, "paid_on");
+  if (paid_on.empty() && !clinic_id.empty() && scope.allows(clinic_id)) {
+    paid_on = practice_date(ctx, clinic_id, integer(pi, "created"));
+  }
   return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
     if (auto c = find_charge_by_intent(d, id)) {
       if (scope.allows(c->clinic_id)) return c;
@@ -77,8 +87,7 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope&
     c.amount = integer(pi, "amount");
     c.currency = text(pi, "currency");
     for (char& ch : c.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    c.paid_on = text(metadata, "paid_on");
-    if (c.paid_on.empty()) c.paid_on = utc_date(integer(pi, "created"));
+    c.paid_on = paid_on;
     // A payment page's intent whose record was lost (a crash between Stripe's answer and ours):
     // its metadata still names the request and the fee passed on.
     c.request_id = text(metadata, "request_id");
@@ -114,7 +123,7 @@ void apply_payment_intent(PaymentsContext& ctx, const Scope& scope, const std::s
                                      {{"expand[]", "latest_charge.balance_transaction"}});
     if (full) fee = stripe_fee(*full);
     // Paid on a request's page: dated the day the money came, not the day the page asked.
-    if (!charge->request_id.empty()) charge->paid_on = utc_date(ctx.now());
+    if (!charge->request_id.empty()) charge->paid_on = practice_date(ctx, charge->clinic_id, ctx.now());
     // The patient agreed to keep the card (setup_future_usage): Stripe attached it to their
     // customer; it is saved like a card set up from the app, after the payment's event.
     std::optional<CardRecord> kept = card_kept(scope, *charge, pi);
@@ -140,14 +149,16 @@ void apply_refund(PaymentsContext& ctx, const Scope& scope, const Json& refund) 
   const std::string refund_id = text(refund, "id");
   const std::int64_t amount = integer(refund, "amount");
   if (refund_id.empty() || amount <= 0) return;
+  const std::optional<ChargeRecord> charge =
+      ctx.db.with([&](store::Database& d) { return find_charge_by_intent(d, text(refund, "payment_intent")); });
+  if (!charge || !scope.allows(charge->clinic_id)) return;
+  const std::string created_on = practice_date(ctx, charge->clinic_id, integer(refund, "created"));
   ctx.db.with([&](store::Database& d) {
-    std::optional<ChargeRecord> charge = find_charge_by_intent(d, text(refund, "payment_intent"));
-    if (!charge || !scope.allows(charge->clinic_id)) return;
     // A refund the app asked for keeps the app's reason and date, even when its webhook
     // arrives before the API's answer.
     const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
     std::string reason = "Remboursement fait dans Stripe";
-    std::string refunded_on = utc_date(integer(refund, "created"));
+    std::string refunded_on = created_on;
     if (!command_id.empty()) {
       if (std::optional<Json> asked = find_request(d, charge->clinic_id, command_id)) {
         reason = asked->value("reason", reason);

@@ -7,10 +7,13 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/settings_keys.h"
+#include "core/schedule.h"
 #include "server/pay/links.h"
 #include "server/sync/op_log.h"
 #include "store/migrations.h"
 #include "sync/replica.h"
+#include "zone/local_time.h"
 
 namespace quittance::server {
 
@@ -34,7 +37,8 @@ ImportedBooks import_books(store::Database& server, const std::string& clinic_id
 
     // Entries made before sync recorded where they came from are the import's, numbered in the
     // series the books used then (the device setting as it changed along the journal), on the
-    // day of their instant (UTC: see docs/sync.md). Settings of the device itself are not sent.
+    // day of their instant in the practice's time zone. Settings of the device itself are not sent.
+    const std::string time_zone = app::setting_or_default(books, "practice.time_zone");
     std::vector<nlohmann::json> ops;
     std::string series = "A";
     {
@@ -54,7 +58,10 @@ ImportedBooks import_books(store::Database& server, const std::string& clinic_id
           }
         }
         op.at = st.column_text(4);
-        op.day = st.column_text(5).empty() ? op.at.substr(0, 10) : st.column_text(5);
+        if (op.day = st.column_text(5); op.day.empty()) {
+          const std::optional<std::int64_t> at = core::parse_utc_instant(op.at);
+          op.day = at ? core::format_iso(zone::local_date(*at, time_zone)) : op.at.substr(0, 10);
+        }
         op.origin = st.column_text(6).empty() ? "import" : st.column_text(6);
         op.series = st.column_text(7).empty() ? series : st.column_text(7);
         ops.push_back(sync::op_to_json(op));

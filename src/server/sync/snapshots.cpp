@@ -58,7 +58,7 @@ Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_i
   std::lock_guard<std::mutex> lock(mutex_);
   store::Database& db = open(clinic_id);
   // No origin: the server makes no operation of its own, it only applies the log's.
-  app::CommandLayer commands(db, app::system_clock());
+  app::CommandLayer commands(db);
   const std::int64_t cursor = catch_up(server, clinic_id, db, commands);
   Snapshot snapshot{cursor, store::serialize_database(db)};
   // A device opens it as a lone file: in rollback mode, whatever mode this copy runs in.

@@ -38,7 +38,7 @@ class SnapshotStore {
   auto read(SharedDatabase& server, const std::string& clinic_id, Body&& body) {
     std::lock_guard<std::mutex> lock(mutex_);
     store::Database& db = open(clinic_id);
-    app::CommandLayer commands(db, app::system_clock());
+    app::CommandLayer commands(db);  // dated in the practice's time zone
     catch_up(server, clinic_id, db, commands);
     commands.act_as_an_owner();  // its queries read everything, whoever the clinic archived
     return body(db, commands);
