@@ -170,7 +170,7 @@ Json export_fec(Context& ctx) {
   for (const Journal& j : journals) {
     std::int64_t number = 0;
     for (const Entry& e : j.entries) {  // already in date order
-      char num[16];
+      char num[32];
       std::snprintf(num, sizeof num, "%s%06lld", j.code, static_cast<long long>(++number));
       const std::string date = yyyymmdd(e.date);
       for (const Posting& p : e.postings) {

@@ -64,6 +64,7 @@ void add_appointment_commands(Registry& r);
 void add_attestation_commands(Registry& r);  // attestation_commands.cpp
 void add_receipts_journal_commands(Registry& r);  // receipts_journal.cpp
 void add_fec_export_commands(Registry& r);        // fec_export.cpp
+void add_document_email_commands(Registry& r);    // document_email_commands.cpp
 void add_statement_commands(Registry& r);  // statement_commands.cpp
 
 }  // namespace quittance::app

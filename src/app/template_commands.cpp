@@ -16,7 +16,12 @@ namespace quittance::app {
 
 namespace {
 
-constexpr const char* kRequestTemplate = "payment_request";  // system_key of « Demande de paiement »
+// The system templates sent with each request or document that asks for them, never per
+// invoice: « Demande de paiement », « Attestation de paiement », « Relevé de compte ». They have
+// no on/off (turned on, the scheduler would take them for invoice emails).
+bool sent_on_request(const std::string& system_key) {
+  return system_key == "payment_request" || system_key == "attestation" || system_key == "statement";
+}
 
 constexpr std::size_t kMaxBody = 20000;
 
@@ -67,8 +72,8 @@ Json template_save(Context& ctx) {
     for (const char* fixed : {"name", "delay_amount", "delay_unit", "attach_pdf"}) {
       if (has(ctx.cmd, fixed)) refuse("system_template_fixed", "a system template's settings are fixed", fixed);
     }
-    if (row->system_key == kRequestTemplate && active != row->active)
-      refuse("system_template_fixed", "the payment request email is sent with each request that asks for it", "active");
+    if (sent_on_request(row->system_key) && active != row->active)
+      refuse("system_template_fixed", "this email is sent with each request or document that asks for it", "active");
     auto st = ctx.db.prepare("UPDATE message_templates SET subject = ?2, body = ?3 WHERE id = ?1");
     st.bind(1, id).bind(2, subject).bind(3, body);
     st.step();
@@ -105,10 +110,8 @@ Json template_set_active(Context& ctx) {
   if (!has(ctx.cmd, "active") || !ctx.cmd["active"].is_boolean()) {
     refuse("invalid_argument", "\"active\" must be true or false", "active");
   }
-  // « Demande de paiement » is sent when a request asks for it, never per invoice: it has no
-  // on/off (turned on, the scheduler would take it for an invoice email).
-  if (row.system_key == kRequestTemplate && ctx.cmd["active"].get<bool>() != row.active) {
-    refuse("system_template_fixed", "the payment request email is sent with each request that asks for it", "active");
+  if (sent_on_request(row.system_key) && ctx.cmd["active"].get<bool>() != row.active) {
+    refuse("system_template_fixed", "this email is sent with each request or document that asks for it", "active");
   }
   set_active(ctx, id, row.active, ctx.cmd["active"].get<bool>());
   return Json{{"template_id", id}, {"active", ctx.cmd["active"]}};
@@ -134,7 +137,8 @@ Json template_list(Context& ctx) {
   while (st.step()) {
     items.push_back({{"template_id", st.column_text(0)},
                      {"system", !st.column_text(1).empty()},
-                     {"with_requests", st.column_text(1) == kRequestTemplate},  // no on/off: sent per request
+                     {"with_requests", sent_on_request(st.column_text(1))},  // no on/off: sent per request or document
+                     {"with_documents", st.column_text(1) == "attestation" || st.column_text(1) == "statement"},
                      {"name", st.column_text(2)},
                      {"subject", st.column_text(3)},
                      {"body", st.column_text(4)},

@@ -2,6 +2,7 @@
 #include "server/config.h"
 #include "server/http/hardened_server.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <tuple>
 #include <utility>
@@ -178,6 +179,18 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
   if (std::string proxies = get("QUITTANCE_TRUSTED_PROXIES"); !proxies.empty()) {
     config.trusted_proxies = parse_trusted_proxies(proxies, &parsed.error);
     if (!parsed.ok()) return parsed;
+  }
+  if (std::string hours = get("MAIL_HOURS"); !hours.empty()) {
+    int opens = -1, closes = -1;
+    char rest = 0;
+    if (std::sscanf(hours.c_str(), "%d-%d%c", &opens, &closes, &rest) != 2 || opens < 0 || closes > 24 ||
+        opens >= closes) {
+      parsed.error = "MAIL_HOURS must be two hours such as 8-20 (from 0 to 24, the first before the second), not '" +
+                     hours + "'";
+      return parsed;
+    }
+    config.mail_opens = opens;
+    config.mail_closes = closes;
   }
   const std::string smtp_url = get("SMTP_URL"), smtp_from = get("SMTP_FROM");
   config.smtp.user = get("SMTP_USER");

@@ -48,6 +48,9 @@ struct ServerConfig {
   // SMTP_URL, SMTP_USER, SMTP_PASSWORD, SMTP_FROM ("addr" or "Name <addr>", split into
   // from_name and from_address). Empty url: mail not configured.
   SmtpConfig smtp;
+  // MAIL_HOURS: the sending window, "8-20" (default): no email before 08:00 or from 20:00 at the
+  // practice (its time zone); "0-24" sends at any hour (the browser tests, which run whenever).
+  int mail_opens = 8, mail_closes = 20;
 };
 
 struct ParsedConfig {

@@ -214,6 +214,8 @@ int main(int argc, char** argv) {
   MailSchedulerOptions mail_options;
   mail_options.stopping = [&] { return mail_stop.load(); };  // checked between two messages
   mail_options.public_url = config.config.public_url;         // the payment links' host
+  mail_options.window_opens = config.config.mail_opens;       // MAIL_HOURS, at the practice
+  mail_options.window_closes = config.config.mail_closes;
   MailScheduler mail(*db, *books, sender, system_now, mail_options);
   std::thread mailer([&] {
     std::int64_t seen_head = -1;

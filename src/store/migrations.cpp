@@ -554,6 +554,35 @@ const std::vector<Migration>& clinic_migrations() {
             'patient_name', (SELECT name FROM patients p WHERE p.id = credit_notes.patient_id));
         DROP VIEW frozen_practice;
       )sql"},
+      {14, R"sql(
+        -- A patient's attestation or statement asked for by email (patient.email_document, and
+        -- the year's attestations for all, attestation.email_all): the server sends each once,
+        -- with its PDF, through its outbox (server/mail/document_mail.h).
+        CREATE TABLE document_emails (
+          id          TEXT PRIMARY KEY NOT NULL,
+          patient_id  TEXT NOT NULL REFERENCES patients(id),
+          kind        TEXT NOT NULL CHECK (kind IN ('attestation', 'statement')),
+          period_from TEXT NOT NULL,  -- ISO dates: the attestation's year, the statement's period
+          period_to   TEXT NOT NULL,
+          recipient   TEXT NOT NULL,
+          created_at  TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX document_emails_by_created ON document_emails(created_at);
+        -- Their emails: sent with each document asked for, never per invoice (no on/off, no delay).
+        INSERT INTO message_templates(id, system_key, name, subject, body, attach_pdf, delay_amount, delay_unit, active)
+          VALUES ('system-attestation', 'attestation', 'Attestation de paiement',
+           'Attestation de paiement – {{cabinet}}',
+           'Bonjour {{patient}},' || char(10) || char(10) ||
+           'Veuillez trouver ci-joint votre attestation de paiement, à transmettre à votre mutuelle.' ||
+           char(10) || char(10) || 'Cordialement,' || char(10) || '{{cabinet}}',
+           1, 0, 'hours', 1),
+           ('system-statement', 'statement', 'Relevé de compte',
+           'Relevé de compte – {{cabinet}}',
+           'Bonjour {{patient}},' || char(10) || char(10) ||
+           'Veuillez trouver ci-joint le relevé de votre compte : factures, paiements, avoirs et remboursements, ' ||
+           'avec le solde.' || char(10) || char(10) || 'Cordialement,' || char(10) || '{{cabinet}}',
+           1, 0, 'hours', 1);
+      )sql"},
   };
   return migrations;
 }

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "app/command_id.h"
+#include "ui/announce.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
@@ -133,9 +134,56 @@ void draw_communications(app::CommandLayer& commands, std::uint64_t data_version
   ImGui::EndTable();
 }
 
+namespace {
+
+// The year whose attestations patients ask for: last year's until the end of March, then this one's.
+int attestation_year() {
+  const core::Date t = today();
+  return t.month <= 3 ? t.year - 1 : t.year;
+}
+
+void draw_attestation_round(app::CommandLayer& commands, CommunicationsState& state) {
+  const std::string year = std::to_string(attestation_year());
+  push_wrap(760);
+  muted(fill(tr("communications.attestations.help"), {{"year", year}}).c_str());
+  ImGui::PopTextWrapPos();
+  if (!state.confirm_attestations) {
+    const std::string ask = fill(tr("communications.attestations.send"), {{"year", year}}) + "##attestations-all";
+    if (ImGui::Button(ask.c_str())) {
+      state.confirm_attestations = true;
+      state.attestations_sent.clear();
+    }
+  } else {
+    label(fill(tr("communications.attestations.confirm_text"), {{"year", year}}).c_str());
+    if (ImGui::Button(tr_id("communications.attestations.confirm", "attestations-confirm").c_str())) {
+      const app::Json answer = commands.exec(
+          {{"cmd", "attestation.email_all"}, {"id", app::new_command_id()}, {"year", attestation_year()}});
+      state.confirm_attestations = false;
+      state.error_key = answer["ok"] == true ? "" : error_key(answer);
+      if (answer["ok"] == true) {
+        state.attestations_sent =
+            fill(tr("communications.attestations.queued"),
+                 {{"n", whole_number(answer["result"].value("queued", std::int64_t{0}))},
+                  {"without", whole_number(answer["result"].value("without_email", std::int64_t{0}))}});
+      }
+    }
+    beside(button_width(tr_id("pay.cancel", "attestations-cancel").c_str()));
+    if (ImGui::Button(tr_id("pay.cancel", "attestations-cancel").c_str())) state.confirm_attestations = false;
+  }
+  if (!state.attestations_sent.empty()) {
+    label(state.attestations_sent.c_str());
+    message_shown(state.attestations_sent);
+  }
+  ImGui::Separator();
+}
+
+}  // namespace
+
 void draw_communications_screen(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
                                 MailSender sender) {
   title(tr("nav.communications"));
+  // Only where a server sends: elsewhere the screen says how to get one.
+  if (sender == MailSender::Server) draw_attestation_round(commands, state);
   draw_communications(commands, data_version, state, "", sender);
 }
 

@@ -16,6 +16,8 @@ struct CommunicationsState {
   int filter = 0;  // index in the state choices: all, scheduled, sent, failed, cancelled
   PagedList list;
   std::string error_key;
+  bool confirm_attestations = false;  // « Envoyer les attestations … » asked, not confirmed yet
+  std::string attestations_sent;      // what the round queued
 };
 
 // Who sends this device's emails: no one yet (not paired), the clinic's server, or no one
@@ -27,6 +29,8 @@ MailSender mail_sender(const sync::ServerLink* server);
 void draw_communications(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
                          const std::string& patient_id, MailSender sender);
 
+// The practice's emails, below the year's attestations for every patient who paid (the January
+// round for the mutuelles: attestation.email_all), confirmed before anything is queued.
 void draw_communications_screen(app::CommandLayer& commands, std::uint64_t data_version, CommunicationsState& state,
                                 MailSender sender);
 

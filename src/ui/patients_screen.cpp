@@ -5,6 +5,7 @@
 #include <imgui_internal.h>  // SeparatorEx: a vertical rule between two groups of buttons
 
 #include "app/command_id.h"
+#include "ui/announce.h"
 #include "ui/form.h"
 #include "ui/format.h"
 #include "ui/i18n.h"
@@ -173,7 +174,33 @@ void draw_account_documents(app::CommandLayer& commands, PatientsState& state) {
                                      caption + ".pdf");
     }
   }
+  // The same documents by email, sent by the server (its outbox: Communications).
+  ImGui::AlignTextToFramePadding();
+  label(tr("patients.email_documents"));
+  auto send = [&](app::Json cmd) {
+    cmd["cmd"] = "patient.email_document";
+    cmd["id"] = app::new_command_id();
+    cmd["patient_id"] = state.open_patient;
+    const app::Json answer = commands.exec(cmd);
+    state.pdf_error = answer["ok"] == true ? "" : error_key(answer);
+    state.document_sent = answer["ok"] == true ? fill(tr("patients.email_document_queued"),
+                                                      {{"email", answer["result"].value("recipient", std::string())}})
+                                               : "";
+  };
+  const std::string statement = tr_id("patients.email_statement", "statement-email");
+  beside(button_width(statement.c_str()));
+  if (ImGui::Button(statement.c_str())) send({{"kind", "statement"}});
+  for (int y : {year, year - 1}) {
+    const std::string id = fill(tr("patients.email_attestation"), {{"year", std::to_string(y)}}) + "##attestation-email-" +
+                           std::to_string(y);
+    beside(button_width(id.c_str()));
+    if (ImGui::Button(id.c_str())) send({{"kind", "attestation"}, {"year", y}});
+  }
   error_text(state.pdf_error);
+  if (!state.document_sent.empty()) {
+    label(state.document_sent.c_str());
+    message_shown(state.document_sent);
+  }
 }
 
 void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {

@@ -55,6 +55,7 @@ struct PatientsState {
   PaymentRequestsState requests;       // « Effectuer un paiement » and the payment links
   AppointmentsState appointments;      // « Rendez-vous »
   std::string pdf_error;               // a PDF (credit note, attestation) that could not be made
+  std::string document_sent;           // « … partira à … »: a document asked for by email
   std::string tab;  // the tab shown on the patient page (tab_row.h), "" for the first
 };
 

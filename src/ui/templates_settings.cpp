@@ -56,6 +56,7 @@ void open_editor(TemplatesSettingsState& state, const app::Json& t, bool duplica
   state.template_id = duplicate ? "" : t.value("template_id", std::string());
   state.system = !duplicate && t.value("system", false);
   state.with_requests = !duplicate && t.value("with_requests", false);
+  state.with_documents = !duplicate && t.value("with_documents", false);
   state.name = t.value("name", std::string());
   if (duplicate) state.name = fill(tr("templates.copy_of"), {{"name", state.name}});
   state.subject = t.value("subject", std::string());
@@ -191,7 +192,7 @@ void draw_editor(app::CommandLayer& commands, TemplatesSettingsState& state) {
   name_last_widget(tr("templates.body"));
   field_value(state.body, true);
   if (state.with_requests) {
-    muted(tr("templates.with_requests"));
+    muted(tr(state.with_documents ? "templates.with_documents" : "templates.with_requests"));
   } else {
     ImGui::Checkbox(tr_id("templates.active", "template-active").c_str(), &state.active);
     name_last_widget(tr("templates.active"));
@@ -293,13 +294,16 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       ImGui::TableNextColumn();
       const std::int64_t delay = t.value("delay_amount", std::int64_t{0});
       const bool with_requests = t.value("with_requests", false);
-      label(with_requests ? tr("templates.when_request") : when_text(delay, t.value("delay_unit", std::string())).c_str());
+      const bool with_documents = t.value("with_documents", false);
+      label(with_documents  ? tr("templates.when_document")
+            : with_requests ? tr("templates.when_request")
+                            : when_text(delay, t.value("delay_unit", std::string())).c_str());
       ImGui::TableNextColumn();
       label(tr(t.value("attach_pdf", false) ? "templates.yes" : "templates.no"));
       ImGui::TableNextColumn();
       bool active = t.value("active", false);
       if (with_requests) {
-        muted(tr("templates.with_requests_short"));
+        muted(tr(with_documents ? "templates.with_documents_short" : "templates.with_requests_short"));
       } else if (ImGui::Checkbox(("##active-" + id).c_str(), &active)) {
         if (active && delay == 0) {
           state.confirm_activate = id;  // asked first: it concerns every new invoice

@@ -16,7 +16,8 @@ struct TemplatesSettingsState {
   bool editing = false;
   std::string template_id;
   bool system = false;
-  bool with_requests = false;  // « Demande de paiement »: sent with each request, no on/off
+  bool with_requests = false;  // « Demande de paiement » and the documents': sent with each, no on/off
+  bool with_documents = false; // the attestation's and the statement's
   std::string name, subject, body, delay = "7";
   int unit = 1;  // 0 hours, 1 days, 2 months
   bool attach_pdf = true, active = true;

@@ -136,3 +136,41 @@ test('an issued invoice is emailed by the server with its PDF; Communications sh
   await page.screenshot({ path: path.join(resultsDir, 'patient-communications.png') });
   assert.equal(received(2), null);  // nothing else was sent
 });
+
+test('an attestation sent from the patient page reaches the patient with its PDF; the January round from « Communications »', async () => {
+  await run(page, { cmd: 'payment.create', id: 'pay-zoe', patient_id: 'p-zoe', payment_type_id: 'cash', amount: 6500,
+    allocations: [{ invoice_id: 'inv-zoe', amount: 6500 }] });
+  const year = new Date().getFullYear();
+  // The messages the SMTP server holds so far (1.json, 2.json, …).
+  let already = 0;
+  while (received(already + 1)) already += 1;
+
+  await click(page, 'Patients');
+  await click(page, 'Zoé Lefèvre##patient-p-zoe');
+  await click(page, 'Paiements et acomptes');
+  await click(page, `Attestation ${year}##attestation-email-${year}`);
+  await waitForLabels(page, ['Envoi demandé : l’e-mail partira vers zoe@example.fr (suivi dans Communications).']);
+  await page.screenshot({ path: path.join(resultsDir, 'attestation-email.png') });
+  await syncNow();
+  const mail = await eventually(() => received(already + 1), { timeout: 20000, what: 'the attestation at the SMTP server' });
+  assert.equal(mail.subject, 'Attestation de paiement – Cabinet Ébène');
+  assert.equal(mail.to.address, 'zoe@example.fr');
+  assert.equal(mail.attachments.length, 1);
+  const pdf = execFileSync('pdftotext', ['-layout', mail.attachments[0].path, '-']).toString().replace(/[\u00a0\u202f]/g, ' ');
+  assert.ok(pdf.includes('ATTESTATION DE PAIEMENT') && pdf.includes('65,00 €') && pdf.includes('Zoé Lefèvre'), pdf);
+
+  // « Communications »: the year's attestations for every payer, after a confirmation: last
+  // year's until the end of March (nobody here paid then), this year's after.
+  const roundYear = new Date().getMonth() < 3 ? year - 1 : year;
+  await click(page, 'Communications');
+  await click(page, `Envoyer les attestations ${roundYear} à tous les patients…`);
+  await click(page, 'Confirmer l’envoi');
+  const queued = roundYear === year ? 1 : 0;
+  await waitForLabels(page, [`Attestations mises en file d’envoi : ${queued}. Patients sans adresse e-mail valide : 0.`]);
+  await page.screenshot({ path: path.join(resultsDir, 'attestations-round.png') });
+  if (queued) {
+    await syncNow();
+    const second = await eventually(() => received(already + 2), { timeout: 20000, what: 'the round\'s attestation' });
+    assert.equal(second.subject, 'Attestation de paiement – Cabinet Ébène');
+  }
+});

@@ -26,7 +26,8 @@ export async function startServer({ port = 0, data, env = {}, web = webDir } = {
   data = data || mkdtempSync(path.join(tmpdir(), 'quittance-server-'));
   const server = spawn(serverBinary,
     ['--port', String(port), '--data', data, '--web', web],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    // Emails at any hour: the tests run whenever (the window has its own tests, mail_scheduler_test).
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { MAIL_HOURS: '0-24', ...process.env, ...env } });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {

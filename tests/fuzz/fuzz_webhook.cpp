@@ -21,7 +21,7 @@ using namespace quittance::server;
 struct Server {
   quittance::fuzzing::TempServer temp{"webhook"};
   PaymentsContext ctx{*temp.db, std::make_shared<const StripeAccess>(StripeMode::none, nullptr, *temp.db),
-                      [] { return quittance::fuzzing::kNow; }};
+                      [] { return quittance::fuzzing::kNow; }, {}};
 };
 
 std::shared_ptr<const StripeClient> unreachable_stripe() {
@@ -34,7 +34,7 @@ std::shared_ptr<const StripeClient> unreachable_stripe() {
 struct Platform {
   quittance::fuzzing::TempServer temp{"webhook-connect"};
   PaymentsContext ctx{*temp.db, std::make_shared<const StripeAccess>(StripeMode::platform, unreachable_stripe(), *temp.db),
-                      [] { return quittance::fuzzing::kNow; }};
+                      [] { return quittance::fuzzing::kNow; }, {}};
   Platform() {
     temp.db->with([](quittance::store::Database& d) {
       quittance::store::Statement s = d.prepare("SELECT id FROM clinics");

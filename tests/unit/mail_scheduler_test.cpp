@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <memory>
 
 #include "app/commands.h"
@@ -948,4 +950,63 @@ TEST_CASE("the practice's time zone: the daily cap counts the practice's day, fr
   CHECK(c.run().sent == 0);
   c.now = at("2026-06-11T04:00:00Z");
   CHECK(c.run().sent == 1);
+}
+
+// [SECTION] Documents by email: attestations and statements
+
+TEST_CASE("an attestation and a statement asked for by email go once, each with its PDF; the January round queues each payer once") {
+  Clinic c;
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string paul = c.patient("Paul Martin", "paul@example.fr");
+  const std::string lea = c.patient("Léa Moreau", "");  // no address
+  const std::string ines = c.patient("Inès Roux", "ines@example.fr");  // paid nothing this year
+  c.pay(zoe, c.invoice(zoe, 6000), 6000);
+  c.pay(paul, c.invoice(paul, 4500), 4500);
+  c.pay(lea, c.invoice(lea, 3000), 3000);
+  c.invoice(ines, 2000);
+  const Json attestation = c.exec({{"cmd", "patient.email_document"}, {"patient_id", zoe}, {"kind", "attestation"}, {"year", 2026}});
+  CHECK(attestation["recipient"] == "zoe@example.fr");
+  const Json statement = c.exec({{"cmd", "patient.email_document"}, {"patient_id", zoe}, {"kind", "statement"}});
+  const Json refused = c.device.exec({{"cmd", "patient.email_document"}, {"id", "no-address"}, {"patient_id", lea},
+                                      {"kind", "attestation"}, {"year", 2026}});
+  CHECK(refused["error"]["code"] == "no_email_address");
+  c.sync();
+
+  const MailPass pass = c.run();
+  CHECK(pass.sent == 2);
+  REQUIRE(c.sender->sent.size() == 2);
+  std::map<std::string, MailMessage> by_subject;
+  for (const MailMessage& m : c.sender->sent) by_subject[m.subject] = m;
+  const MailMessage& a = by_subject["Attestation de paiement – Cabinet Ébène"];
+  CHECK(a.to_address == "zoe@example.fr");
+  CHECK(a.text.find("Bonjour Zoé Lefèvre,") != std::string::npos);
+  REQUIRE(a.attachments.size() == 1);
+  CHECK(a.attachments[0].filename == "Attestation de paiement 2026.pdf");
+  const MailMessage& s = by_subject["Relevé de compte – Cabinet Ébène"];
+  REQUIRE(s.attachments.size() == 1);
+  CHECK(s.attachments[0].filename == "Relevé de compte 2026-01-31.pdf");
+  // The PDFs are the documents: the attestation's amount, the statement's balance.
+  const quittance::server::testing::TempDir files;
+  for (const MailAttachment& file : {a.attachments[0], s.attachments[0]}) {
+    const std::string path = (files.path / file.filename).string();
+    std::ofstream(path, std::ios::binary) << file.data;
+    const std::string text = pdftotext(path);
+    CHECK(text.find("Zoé Lefèvre") != std::string::npos);
+    CHECK(text.find("60,00 €") != std::string::npos);
+  }
+  c.sync();
+  CHECK(c.message("system-attestation", attestation["document_email_id"])["state"] == "sent");
+  CHECK(c.message("system-statement", statement["document_email_id"])["state"] == "sent");
+  CHECK(c.run().sent == 0);  // once
+
+  // The January round: Zoé and Paul (who paid and have an address), not Léa (no address) nor
+  // Inès (paid nothing); asked twice, queued once.
+  const Json round = c.exec({{"cmd", "attestation.email_all"}, {"year", 2026}});
+  CHECK(round["queued"] == 2);
+  CHECK(round["without_email"] == 1);
+  CHECK(c.exec({{"cmd", "attestation.email_all"}, {"year", 2026}})["queued"] == 0);
+  c.sync();
+  CHECK(c.run().sent == 2);
+  CHECK(c.sender->count_to("Attestation de paiement") == 3);
+  CHECK(c.sender->sent.back().attachments.size() == 1);
 }

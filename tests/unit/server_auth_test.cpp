@@ -583,6 +583,18 @@ TEST_CASE("configuration from the environment: defaults, normalised URLs, refuse
 
   auto error_of = [&from](std::map<std::string, std::string> env) { return from(std::move(env)).error; };
   const std::string from_ok = "a@b.fr";
+
+  // MAIL_HOURS: the sending window, 08:00–20:00 unless set to two hours in order.
+  CHECK(empty.config.mail_opens == 8);
+  CHECK(empty.config.mail_closes == 20);
+  const ParsedConfig always = from({{"MAIL_HOURS", "0-24"}});
+  REQUIRE(always.ok());
+  CHECK(always.config.mail_opens == 0);
+  CHECK(always.config.mail_closes == 24);
+  for (const char* bad : {"20-8", "8-25", "-1-20", "8", "8-20h", "huit-vingt", "8-8"}) {
+    CAPTURE(bad);
+    CHECK(error_of({{"MAIL_HOURS", bad}}).find("MAIL_HOURS") != std::string::npos);
+  }
   CHECK(error_of({{"SMTP_URL", "smtp://h:587"}}).find("SMTP_FROM") != std::string::npos);
   for (const char* url : {"http://h", "h:587", "smtp://", "smtp://h 1", "smtp:///x", "smtps://user:pw-SECRET@h:465"}) {
     CAPTURE(url);

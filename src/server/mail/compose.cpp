@@ -51,7 +51,7 @@ std::string one_line(std::string s) {
 std::vector<MailTemplate> active_templates(store::Database& books) {
   store::Statement s = books.prepare(std::string("SELECT ") + kTemplateColumns +
                                      " FROM message_templates WHERE active = 1 AND active_since IS NOT NULL "
-                                     "AND system_key != 'payment_request' ORDER BY id");
+                                     "AND system_key NOT IN ('payment_request', 'attestation', 'statement') ORDER BY id");
   std::vector<MailTemplate> out;
   while (s.step()) out.push_back(read_template(s));
   return out;

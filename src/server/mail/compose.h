@@ -22,7 +22,8 @@ struct MailTemplate {
 };
 
 // The invoice emails and reminders turned on. Never « Demande de paiement » (system_key
-// payment_request): it is sent per payment request, not per invoice (mail/request_mail.h).
+// payment_request) nor the documents' (attestation, statement): they are sent per request or
+// document asked for, not per invoice (mail/request_mail.h, mail/document_mail.h).
 std::vector<MailTemplate> active_templates(store::Database& books);
 std::optional<MailTemplate> find_template(store::Database& books, const std::string& id);
 

@@ -11,6 +11,7 @@
 #include "app/payment_requests.h"
 #include "app/settings_keys.h"
 #include "core/schedule.h"
+#include "server/mail/document_mail.h"
 #include "server/mail/request_mail.h"
 #include "server/sync/op_log.h"
 #include "zone/local_time.h"
@@ -37,6 +38,7 @@ struct Job {
   std::int64_t charges = 0;  // the server's card payments for the invoice (and its requests) when decided
   std::string request_id;    // a request email's: sent only while the server has no payment of it
   std::vector<std::string> invoice_requests;  // an invoice email's: the requests its invoice is in
+  bool document = false;     // an attestation's or a statement's: no payment overtakes it
 };
 
 // Card payments the server took, per invoice: a reminder must not chase money already paid,
@@ -261,6 +263,10 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
     if (const std::optional<MailTemplate> t = request_template(b)) {
       for (OutboxRow& row : request_mail_plans(b, *t, now)) plans.push_back(std::move(row));
     }
+    // The attestations and statements asked for by email, likewise.
+    for (const MailTemplate& t : document_templates(b)) {
+      for (OutboxRow& row : document_mail_plans(b, t, now)) plans.push_back(std::move(row));
+    }
   });
   // Of an invoice's reminders planned after their time, only the latest goes (once): a patient
   // is never sent the 7-day, 1-month and 2-month reminders in one burst.
@@ -329,6 +335,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     time_zone = app::setting_or_default(b, "practice.time_zone");
     const std::int64_t window_opens = zone::within_hours(now, options_.window_opens, options_.window_closes, time_zone);
     const std::optional<MailTemplate> request_t = request_template(b);
+    const std::vector<MailTemplate> document_ts = document_templates(b);
     auto cancel = [&](OutboxRow& row, const std::string& reason) {
       row.state = "cancelled";
       row.error = reason;
@@ -359,6 +366,18 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
           row.attempts = 0;
           row.error.clear();
           changes.push_back(row);
+        }
+        continue;
+      }
+      if (const std::string document = document_of(row, document_ts); !document.empty()) {
+        if (facts.cancel_requested) {
+          cancel(row, "à la demande du cabinet");
+        } else if (sendable(row)) {
+          const MailTemplate& t = *std::find_if(document_ts.begin(), document_ts.end(),
+                                                [&](const MailTemplate& d) { return d.id == row.template_id; });
+          Job job{row, compose_document_mail(b, commands, t, document), 0, "", {}};
+          job.document = true;
+          jobs.push_back(std::move(job));
         }
         continue;
       }
@@ -410,6 +429,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       // The server's own facts (this pass's emails among them) overtake nothing; a card
       // payment's is caught by the charges below.
       if (devices_wrote_after(d, clinic_id, decided_at_seq)) return true;
+      if (job.document) return false;
       if (!job.request_id.empty()) {
         const RequestPayments online = request_payments(d, clinic_id, job.request_id);
         return online.paid || online.under_way;
