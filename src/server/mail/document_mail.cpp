@@ -32,15 +32,7 @@ std::vector<OutboxRow> document_mail_plans(store::Database& books, const MailTem
   while (s.step()) {
     const std::optional<std::int64_t> created = core::parse_utc_instant(s.column_text(3));
     if (!created) continue;
-    OutboxRow row;
-    row.id = t.id + ":" + s.column_text(0);
-    row.template_id = t.id;
-    row.patient_id = s.column_text(1);
-    row.template_name = t.name;
-    row.issued_at = *created;
-    row.due_at = *created;
-    row.recipient = s.column_text(2);
-    out.push_back(std::move(row));
+    out.push_back(asked_row(t.id, t.name, s.column_text(0), s.column_text(1), *created, s.column_text(2)));
   }
   return out;
 }

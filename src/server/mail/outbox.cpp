@@ -60,6 +60,19 @@ std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clini
   return read_row(s);
 }
 
+OutboxRow asked_row(const std::string& template_id, const std::string& template_name, const std::string& what,
+                    const std::string& patient_id, std::int64_t asked_at, const std::string& recipient) {
+  OutboxRow row;
+  row.id = template_id + ":" + what;
+  row.template_id = template_id;
+  row.patient_id = patient_id;
+  row.template_name = template_name;
+  row.issued_at = asked_at;
+  row.due_at = asked_at;  // at once; one synced late goes at the first pass after
+  row.recipient = recipient;
+  return row;
+}
+
 bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
   if (find_mail(db, clinic_id, planned.id)) return false;
   OutboxRow row = planned;

@@ -25,6 +25,11 @@ struct OutboxRow {
   std::int64_t version = 0;
 };
 
+// The row of a message sent once, at once, when asked (a payment request's, a document's): id
+// "<template>:<what>", due at the asking instant, no reminder.
+OutboxRow asked_row(const std::string& template_id, const std::string& template_name, const std::string& what,
+                    const std::string& patient_id, std::int64_t asked_at, const std::string& recipient);
+
 // Inserts the row (scheduled, unless planned cancelled; next attempt at its due time unless
 // set) and tells the devices; false when it was already there.
 bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);

@@ -57,15 +57,8 @@ std::vector<OutboxRow> request_mail_plans(store::Database& books, const MailTemp
   while (s.step()) {
     const std::optional<std::int64_t> created = core::parse_utc_instant(s.column_text(3));
     if (!created) continue;
-    OutboxRow row;
-    row.id = t.id + ":" + s.column_text(0);
-    row.template_id = t.id;
+    OutboxRow row = asked_row(t.id, t.name, s.column_text(0), s.column_text(1), *created, s.column_text(2));
     row.invoice_id = s.column_text(4);
-    row.patient_id = s.column_text(1);
-    row.template_name = t.name;
-    row.issued_at = *created;
-    row.due_at = *created;  // at once; a request synced late goes at the first pass after
-    row.recipient = s.column_text(2);
     out.push_back(std::move(row));
   }
   return out;
