@@ -3,7 +3,7 @@
 // operation; the server's outbox sends each once with its PDF, within the sending window and
 // the daily cap (server/mail/document_mail.h). Nothing is sent from the device.
 //   patient.email_document {patient_id, kind: "attestation", year} | {patient_id, kind: "statement", from?, to?}
-//     → {document_email_id, recipient}; refused no_email_address when the patient has none.
+//     → {document_email_id, recipient}; refused patient_no_email when the patient has none.
 //   attestation.email_all {year} → {queued, without_email}: the year's attestation to every
 //     patient who paid that year (payments less refunds above zero) and has an address: the
 //     January round for the mutuelles. Sent again for the same year, it queues only patients not
@@ -50,7 +50,7 @@ Json patient_email_document(Context& ctx) {
   who.bind(1, patient);
   who.step();
   const std::string email = who.column_text(0);
-  if (email.empty()) refuse("no_email_address", "the patient has no email address", "patient_id");
+  if (email.empty()) refuse("patient_no_email", "the patient has no email address", "patient_id");
   if (!core::valid_email_address(email)) refuse("invalid_email_address", "the patient's email address is not valid", "patient_id");
   queue(ctx, ctx.command_id, patient, kind == "attestation" ? "attestation" : "statement", from, to, email);
   return Json{{"document_email_id", ctx.command_id}, {"recipient", email}};

@@ -51,7 +51,7 @@ constexpr std::pair<const char*, const char*> kMoved[] = {
     {"payments", "payments"},         {"refunds", "refunds"},
     {"contacts", "contacts"},         {"payment_requests", "payment_requests"},
     {"appointments", "appointments"}, {"messages", "messages"},
-    {"card_attempts", "card_attempts"},
+    {"card_attempts", "card_attempts"},     {"document_emails", "document_emails"},
 };
 
 }  // namespace

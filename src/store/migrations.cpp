@@ -568,6 +568,7 @@ const std::vector<Migration>& clinic_migrations() {
           created_at  TEXT NOT NULL
         ) STRICT;
         CREATE INDEX document_emails_by_created ON document_emails(created_at);
+        CREATE INDEX document_emails_by_patient ON document_emails(patient_id, kind, period_from);
         -- Their emails: sent with each document asked for, never per invoice (no on/off, no delay).
         INSERT INTO message_templates(id, system_key, name, subject, body, attach_pdf, delay_amount, delay_unit, active)
           VALUES ('system-attestation', 'attestation', 'Attestation de paiement',

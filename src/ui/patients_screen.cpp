@@ -159,7 +159,8 @@ void draw_deposit_form(app::CommandLayer& commands, sync::CardPayments* cards, P
 // The patient's documents: « Relevé de compte » (the whole account to date), and
 // « Attestation de paiement » for this year and the last (asked for in January), the PDF a
 // patient sends their mutuelle.
-void draw_account_documents(app::CommandLayer& commands, PatientsState& state) {
+// `server_sends`: the clinic's server sends emails; without one the documents are only downloaded.
+void draw_account_documents(app::CommandLayer& commands, PatientsState& state, bool server_sends) {
   if (ImGui::Button(tr_id("patients.statement", "statement-pdf").c_str())) {
     state.pdf_error = download_pdf(commands, {{"cmd", "patient.statement"}, {"patient_id", state.open_patient}},
                                    std::string(tr("patients.statement_name")) + " " + today_iso() + ".pdf");
@@ -175,6 +176,10 @@ void draw_account_documents(app::CommandLayer& commands, PatientsState& state) {
     }
   }
   // The same documents by email, sent by the server (its outbox: Communications).
+  if (!server_sends) {
+    error_text(state.pdf_error);
+    return;
+  }
   ImGui::AlignTextToFramePadding();
   label(tr("patients.email_documents"));
   auto send = [&](app::Json cmd) {
@@ -203,8 +208,8 @@ void draw_account_documents(app::CommandLayer& commands, PatientsState& state) {
   }
 }
 
-void draw_payments_tab(app::CommandLayer& commands, PatientsState& state) {
-  draw_account_documents(commands, state);
+void draw_payments_tab(app::CommandLayer& commands, PatientsState& state, bool server_sends) {
+  draw_account_documents(commands, state, server_sends);
   const app::Json items = result_of(commands.query({{"cmd", "payment.list"}, {"patient_id", state.open_patient}})).value("items", app::Json::array());
   if (items.empty()) label(tr("patients.no_payments"));
   for (const auto& pay_row : items) {
@@ -359,7 +364,7 @@ std::string draw_patient_page(app::CommandLayer& commands, sync::CardPayments* c
     state.invoices.set_query({{"cmd", "invoice.list"}, {"patient_id", state.open_patient}}, data_version);
     opened = draw_invoice_table(commands, state.invoices, pay, "##patient-invoices", false);
   } else if (tab == kPatientPaymentsTab) {
-    draw_payments_tab(commands, state);
+    draw_payments_tab(commands, state, mail_sender(cards ? &cards->server() : nullptr) == MailSender::Server);
   } else if (tab == "#tab-credit-notes") {
     draw_credit_notes_tab(commands, state);
   } else if (tab == "#tab-requests") {

@@ -969,7 +969,7 @@ TEST_CASE("an attestation and a statement asked for by email go once, each with 
   const Json statement = c.exec({{"cmd", "patient.email_document"}, {"patient_id", zoe}, {"kind", "statement"}});
   const Json refused = c.device.exec({{"cmd", "patient.email_document"}, {"id", "no-address"}, {"patient_id", lea},
                                       {"kind", "attestation"}, {"year", 2026}});
-  CHECK(refused["error"]["code"] == "no_email_address");
+  CHECK(refused["error"]["code"] == "patient_no_email");
   c.sync();
 
   const MailPass pass = c.run();
@@ -1009,4 +1009,46 @@ TEST_CASE("an attestation and a statement asked for by email go once, each with 
   CHECK(c.run().sent == 2);
   CHECK(c.sender->count_to("Attestation de paiement") == 3);
   CHECK(c.sender->sent.back().attachments.size() == 1);
+}
+
+TEST_CASE("at night a document asked for one patient goes at once; the round waits for 08:00 and takes half the daily cap") {
+  Clinic c;
+  c.options.daily_cap = 2;  // the round: 1 a day
+  c.stop();
+  c.start();
+  c.now = at("2026-03-10T21:00:00Z");  // 22:00 in Paris
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  const std::string paul = c.patient("Paul Martin", "paul@example.fr");
+  const std::string lea = c.patient("Léa Moreau", "lea@example.fr");
+  for (const std::string& p : {zoe, paul, lea}) c.pay(p, c.invoice(p, 3000), 3000);
+  c.exec({{"cmd", "patient.email_document"}, {"patient_id", zoe}, {"kind", "statement"}});
+  CHECK(c.exec({{"cmd", "attestation.email_all"}, {"year", 2026}})["queued"] == 3);
+  c.sync();
+  const MailPass night = c.run();
+  CHECK(night.sent == 1);  // the statement, asked at the desk
+  CHECK(c.sender->sent.back().subject == "Relevé de compte – Cabinet Ébène");
+  CHECK(night.postponed == 3);  // the round, held to 08:00
+  c.now = at("2026-03-11T06:59:00Z");
+  CHECK(c.run().sent == 0);
+  c.now = at("2026-03-11T07:00:00Z");  // 08:00 in Paris: one attestation (1 of the 2 a day), the rest tomorrow
+  const MailPass morning = c.run();
+  CHECK(morning.sent == 1);
+  CHECK(morning.postponed == 2);
+  c.sync();
+  int held = 0;
+  const Json scheduled = c.device.query({{"cmd", "message.list"}, {"state", "scheduled"}});
+  for (const Json& m : scheduled["result"]["items"]) {
+    held += m["error"] == "Reporté au lendemain : au plus 1 attestations par jour, pour laisser passer les autres e-mails.";
+  }
+  CHECK(held == 2);
+  // The day's own emails still have their half: a statement asked at noon goes.
+  c.now = at("2026-03-11T11:00:00Z");
+  c.exec({{"cmd", "patient.email_document"}, {"patient_id", paul}, {"kind", "statement"}});
+  c.sync();
+  CHECK(c.run().sent == 1);
+  c.now = at("2026-03-12T07:00:00Z");
+  CHECK(c.run().sent == 1);
+  c.now = at("2026-03-13T07:00:00Z");
+  CHECK(c.run().sent == 1);
+  CHECK(c.sender->count_to("Attestation de paiement") == 3);
 }

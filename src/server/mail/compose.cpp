@@ -4,7 +4,9 @@
 #include "core/date.h"
 #include "core/message_template.h"
 #include "core/money.h"
+#include "pdf/attestation_pdf.h"
 #include "pdf/invoice_pdf.h"
+#include "pdf/statement_pdf.h"
 
 namespace quittance::server {
 
@@ -162,15 +164,20 @@ std::string format_amount(std::int64_t amount, const std::string& currency_code)
   return core::format_fr(core::Money{amount, currency ? *currency : core::euro()});
 }
 
-void attach_invoice_pdf(ComposedMail& mail) {
+void attach_pdf(ComposedMail& mail) {
   if (!mail.attach_pdf || !mail.error.empty()) return;
-  const pdf::PdfResult file = pdf::invoice_pdf(mail.document);
+  const bool invoice = mail.document_kind == "invoice";
+  const pdf::PdfResult file = invoice                                ? pdf::invoice_pdf(mail.document)
+                              : mail.document_kind == "attestation" ? pdf::attestation_pdf(mail.document)
+                                                                    : pdf::statement_pdf(mail.document);
   if (!file.ok()) {
-    mail.error = "La facture n'a pas pu être mise en PDF : " + file.error;
+    mail.error = std::string(invoice ? "La facture n'a pas pu être mise" : "Le document n'a pas pu être mis") +
+                 " en PDF : " + file.error;
     return;
   }
-  mail.message.attachments.push_back({"Facture " + mail.document["invoice"].value("number", "") + ".pdf",
-                                      "application/pdf", std::string(file.bytes.begin(), file.bytes.end())});
+  const std::string name =
+      invoice ? "Facture " + mail.document["invoice"].value("number", "") + ".pdf" : mail.attachment_name;
+  mail.message.attachments.push_back({name, "application/pdf", std::string(file.bytes.begin(), file.bytes.end())});
 }
 
 }  // namespace quittance::server

@@ -46,6 +46,10 @@ struct ComposedMail {
   std::string error;      // why it cannot be sent (no or bad address, no PDF, no link); empty when ready
   app::Json document;     // invoice.document, for the PDF when the template attaches it
   bool attach_pdf = false;
+  // What `document` is, for attach_pdf: "invoice" (invoice.document), "attestation"
+  // (patient.attestation) or "statement" (patient.statement); and the attachment's name.
+  std::string document_kind = "invoice";
+  std::string attachment_name;
 };
 
 // `paid_elsewhere`: card payments the server knows of that the books do not have yet,
@@ -54,8 +58,9 @@ struct ComposedMail {
 // books only: the PDF is made afterwards, outside their lock, by attach_invoice_pdf.
 ComposedMail compose_mail(app::CommandLayer& books, const MailTemplate& t, const std::string& invoice_id,
                           std::int64_t paid_elsewhere, const std::map<std::string, std::string>& link_fields = {});
-// Renders and attaches the invoice's PDF when asked; sets `error` when it cannot.
-void attach_invoice_pdf(ComposedMail& mail);
+// Renders and attaches the document's PDF (mail.document_kind) when asked; sets `error` when it
+// cannot. Outside the books' lock: a PDF takes milliseconds, and every clinic shares that lock.
+void attach_pdf(ComposedMail& mail);
 
 // What every email shares: the message to `to_address` (none, or an invalid one, sets
 // `error`) from the practice, the template's subject (one line) and body filled with

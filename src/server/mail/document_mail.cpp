@@ -1,10 +1,7 @@
 // Document emails. See mail/document_mail.h.
 #include "server/mail/document_mail.h"
 
-#include "app/settings_keys.h"
 #include "core/schedule.h"
-#include "pdf/attestation_pdf.h"
-#include "pdf/statement_pdf.h"
 
 namespace quittance::server {
 
@@ -62,31 +59,29 @@ ComposedMail compose_document_mail(store::Database& books, app::CommandLayer& co
   const bool attestation = kind == "attestation";
   app::Json query = {{"cmd", attestation ? "patient.attestation" : "patient.statement"}, {"patient_id", patient}};
   if (attestation) {
-    query["year"] = std::stoi(from.substr(0, 4));
+    // "YYYY-01-01" as the command wrote it; anything else is refused by the query, said below.
+    query["year"] = from.size() >= 4 && from.find_first_not_of("0123456789") == 4 ? std::stoi(from.substr(0, 4)) : 0;
   } else {
     if (!from.empty()) query["from"] = from;
     query["to"] = to;
   }
-  const app::Json answer = commands.query(query);
+  app::Json answer = commands.query(query);
   if (answer.value("ok", false) != true) {
-    out.error = "Le document n'a pas pu être établi : " + answer["error"].value("message", std::string());
+    out.error = "Le document n'a pas pu être établi : " + answer.value("error", app::Json::object()).value("message", std::string());
     return out;
   }
-  const app::Json& doc = answer["result"];
-  const pdf::PdfResult file = attestation ? pdf::attestation_pdf(doc) : pdf::statement_pdf(doc);
-  if (!file.ok()) {
-    out.error = "Le document n'a pas pu être mis en PDF : " + file.error;
-    return out;
-  }
+  app::Json& doc = answer["result"];
   const app::Json practice = doc.value("practice", app::Json::object());
   const std::string cabinet = practice.value("name", std::string());
+  const std::string recipient = out.recipient;
   out = fill_mail(t, {{"patient", patient_name}, {"facture_a", patient_name}, {"cabinet", cabinet}},
-                  {cabinet, practice.value("email", std::string()), patient_name, out.recipient});
+                  {cabinet, practice.value("email", std::string()), patient_name, recipient});
   if (!out.error.empty()) return out;
-  out.attach_pdf = false;  // attached here: not an invoice's
-  out.message.attachments.push_back(
-      {attestation ? "Attestation de paiement " + from.substr(0, 4) + ".pdf" : "Relevé de compte " + to + ".pdf",
-       "application/pdf", std::string(file.bytes.begin(), file.bytes.end())});
+  // The PDF is made by attach_pdf, outside the books' lock, once the daily cap lets it go.
+  out.attach_pdf = true;
+  out.document_kind = attestation ? "attestation" : "statement";
+  out.attachment_name = attestation ? "Attestation de paiement " + from.substr(0, 4) + ".pdf" : "Relevé de compte " + to + ".pdf";
+  out.document = std::move(doc);
   return out;
 }
 

@@ -26,8 +26,8 @@ std::vector<OutboxRow> document_mail_plans(store::Database& books, const MailTem
 // The document email a row is for, if it is one of `templates`' ("" otherwise).
 std::string document_of(const OutboxRow& row, const std::vector<MailTemplate>& templates);
 
-// The email, its PDF attached (`attach_pdf` is then false: nothing else to attach); `error`
-// says why it cannot go (the document asked for is gone, the PDF could not be made).
+// The email and its document (`document`, `document_kind`, `attachment_name`), whose PDF
+// attach_pdf makes; `error` says why it cannot go (the document asked for is gone).
 ComposedMail compose_document_mail(store::Database& books, app::CommandLayer& commands, const MailTemplate& t,
                                    const std::string& document_id);
 

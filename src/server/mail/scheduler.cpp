@@ -32,14 +32,24 @@ constexpr const char* kSuperseded = "remplacée par une relance plus récente";
 // planned late for the first time (the server was down, an invoice synced late) is not held.
 constexpr std::int64_t kLateGrace = 15 * 60;
 
-struct Job {
+}  // namespace
+
+// One message decided in a pass, sent after the books' lock is let go (scheduler.h).
+struct MailJob {
   OutboxRow row;
   ComposedMail composed;
   std::int64_t charges = 0;  // the server's card payments for the invoice (and its requests) when decided
   std::string request_id;    // a request email's: sent only while the server has no payment of it
   std::vector<std::string> invoice_requests;  // an invoice email's: the requests its invoice is in
   bool document = false;     // an attestation's or a statement's: no payment overtakes it
+  bool round = false;        // one of the year's attestations for all: half the daily cap at most
 };
+
+namespace {
+
+// A row of attestation.email_all's round ("<template>:<command>:<patient>:all"), not one asked
+// for one patient.
+bool of_round(const OutboxRow& row) { return row.id.size() > 4 && row.id.compare(row.id.size() - 4, 4, ":all") == 0; }
 
 // Card payments the server took, per invoice: a reminder must not chase money already paid,
 // even before a device has brought it into the books. A bank debit under way (processing) may
@@ -327,7 +337,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     charges = server_charges(d, clinic_id);
   });
   std::vector<OutboxRow> changes;
-  std::vector<Job> jobs;
+  std::vector<MailJob> jobs;
   std::int64_t decided_at_seq = 0;
   std::string time_zone;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer& commands) {
@@ -342,9 +352,12 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       changes.push_back(row);
       ++pass.cancelled;
     };
-    auto sendable = [&](OutboxRow& row) {
+    // `windowed`: automatic emails (invoices, reminders, the attestations' round) wait for the
+    // sending window; one the practice just asked for one patient (a payment link, a document)
+    // goes at once: the patient may be at the desk, and a booking's link may expire overnight.
+    auto sendable = [&](OutboxRow& row, bool windowed) {
       if (row.due_at > now || row.next_attempt_at > now) return false;
-      if (window_opens > now) {  // night at the practice: held, once, to the window's opening
+      if (windowed && window_opens > now) {  // night at the practice: held, once, to the window's opening
         row.next_attempt_at = window_opens;
         row.error = "Envoi le " + zone::date_time_fr(core::format_utc_instant(window_opens), time_zone) +
                     " : aucun e-mail entre " + std::to_string(options_.window_closes) + " h et " +
@@ -372,11 +385,12 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       if (const std::string document = document_of(row, document_ts); !document.empty()) {
         if (facts.cancel_requested) {
           cancel(row, "à la demande du cabinet");
-        } else if (sendable(row)) {
+        } else if (sendable(row, of_round(row))) {
           const MailTemplate& t = *std::find_if(document_ts.begin(), document_ts.end(),
                                                 [&](const MailTemplate& d) { return d.id == row.template_id; });
-          Job job{row, compose_document_mail(b, commands, t, document), 0, "", {}};
+          MailJob job{row, compose_document_mail(b, commands, t, document), 0, "", {}};
           job.document = true;
+          job.round = of_round(row);
           jobs.push_back(std::move(job));
         }
         continue;
@@ -390,7 +404,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
             facts.cancel_requested ? "à la demande du cabinet" : request_cancel_reason(r, online, now);
         if (!reason.empty()) {
           cancel(row, reason);
-        } else if (!online.under_way && sendable(row)) {  // a bank debit under way may yet pay it
+        } else if (!online.under_way && sendable(row, false)) {  // a bank debit under way may yet pay it
           jobs.push_back({row, compose_request_mail(r, *request_t, options_.public_url), 0, request_id, {}});
         }
         continue;
@@ -404,7 +418,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
         continue;
       }
       if (row.reminder && paid.under_way) continue;  // a bank debit under way: not now
-      if (!sendable(row)) continue;
+      if (!sendable(row, true)) continue;
       jobs.push_back({row,
                       compose_mail(commands, *t, row.invoice_id, paid.paid,
                                    invoice_link_fields(b, commands, row.invoice_id, options_.public_url, now)),
@@ -421,7 +435,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
   // (new operations in the log, a card payment) or the pass has run long: the next pass,
   // within seconds, decides again on the books as they are then.
   const auto started = std::chrono::steady_clock::now();
-  for (Job& job : jobs) {
+  for (MailJob& job : jobs) {
     if (options_.stopping() || std::chrono::steady_clock::now() - started > std::chrono::seconds(options_.pass_seconds)) {
       break;
     }
@@ -439,16 +453,16 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     });
     if (overtaken) break;
     try {
-      attach_invoice_pdf(job.composed);
-      send_one(clinic_id, time_zone, job.row, job.composed, pass);
+      send_one(clinic_id, time_zone, job, pass);
     } catch (const std::exception& e) {
       std::cerr << "quittance-server: email " << job.row.id << " of clinic " << clinic_id << ": " << e.what() << '\n';
     }
   }
 }
 
-void MailScheduler::send_one(const std::string& clinic_id, const std::string& time_zone, OutboxRow row,
-                             ComposedMail& composed, MailPass& pass) {
+void MailScheduler::send_one(const std::string& clinic_id, const std::string& time_zone, MailJob& job, MailPass& pass) {
+  OutboxRow row = job.row;
+  ComposedMail& composed = job.composed;
   const std::int64_t now = now_();
   auto save = [&](const OutboxRow& r) {
     db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
@@ -465,12 +479,25 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
   // The practice's day: from its midnight, and the rest go at the next morning's opening.
   const std::int64_t day_start = zone::day_start(now, time_zone);
   const std::int64_t sent_today = db_.with([&](store::Database& d) { return sent_since(d, clinic_id, day_start); });
-  if (sent_today >= options_.daily_cap) {
+  // The attestations' round takes half the day's emails at most: a January of 2,000 attestations
+  // never holds back the day's invoices and payment links.
+  const std::int64_t cap = job.round ? std::max<std::int64_t>(1, options_.daily_cap / 2) : options_.daily_cap;
+  if (sent_today >= cap) {
     row.next_attempt_at =
         zone::within_hours(zone::next_day_start(now, time_zone), options_.window_opens, options_.window_closes, time_zone);
-    row.error = "Reporté au lendemain : limite de " + std::to_string(options_.daily_cap) + " e-mails par jour atteinte.";
+    row.error = job.round ? "Reporté au lendemain : au plus " + std::to_string(cap) +
+                                " attestations par jour, pour laisser passer les autres e-mails."
+                          : "Reporté au lendemain : limite de " + std::to_string(cap) + " e-mails par jour atteinte.";
     save(row);
     ++pass.postponed;
+    return;
+  }
+  attach_pdf(composed);  // once the cap lets it go: a postponed message costs no PDF
+  if (!composed.error.empty()) {
+    row.state = "failed";
+    row.error = composed.error;
+    save(row);
+    ++pass.failed;
     return;
   }
   // Written before the conversation, and only if the row is still as decided: a server stopped

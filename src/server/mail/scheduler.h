@@ -46,6 +46,8 @@ struct MailPass {
   int planned = 0, sent = 0, failed = 0, cancelled = 0, postponed = 0;
 };
 
+struct MailJob;  // one message decided in a pass (scheduler.cpp)
+
 class MailScheduler {
  public:
   // `sender` null: mail not configured (SMTP_URL unset); due messages then fail with that reason.
@@ -60,8 +62,7 @@ class MailScheduler {
  private:
   void plan_clinic(const std::string& clinic_id, MailPass& pass);
   void run_clinic(const std::string& clinic_id, MailPass& pass);
-  void send_one(const std::string& clinic_id, const std::string& time_zone, OutboxRow row, ComposedMail& composed,
-                MailPass& pass);
+  void send_one(const std::string& clinic_id, const std::string& time_zone, MailJob& job, MailPass& pass);
   SharedDatabase& db_;
   SnapshotStore& books_;
   std::shared_ptr<MailSender> sender_;

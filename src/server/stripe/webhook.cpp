@@ -63,9 +63,14 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope&
   const std::string id = text(pi, "id");
   const Json metadata = pi.value("metadata", Json::object());
   const std::string clinic_id = text(metadata, "clinic_id");
-  // Read before the server's database is taken: the books' copy takes it too to catch up.
+  // A payment begun elsewhere that the app did not date is dated on the clinic's calendar: its
+  // zone is read from the books, whose copy takes the server's database to catch up, so before
+  // taking it here — and only for a clinic of ours with no record of that payment yet.
   std::string paid_on = text(metadata, "paid_on");
-  if (paid_on.empty() && !clinic_id.empty() && scope.allows(clinic_id)) {
+  if (paid_on.empty() && !clinic_id.empty() && scope.allows(clinic_id) && ctx.db.with([&](store::Database& d) {
+        return clinic_exists(d, clinic_id) && !find_charge_by_intent(d, id) &&
+               !find_charge_by_command(d, clinic_id, text(metadata, "command_id"));
+      })) {
     paid_on = practice_date(ctx, clinic_id, integer(pi, "created"));
   }
   return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
@@ -87,7 +92,9 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope&
     c.amount = integer(pi, "amount");
     c.currency = text(pi, "currency");
     for (char& ch : c.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    c.paid_on = paid_on;
+    // Dated above; if a record appeared and went meanwhile, in the default zone (no books read
+    // while this lock is held).
+    c.paid_on = !paid_on.empty() ? paid_on : core::format_iso(zone::local_date(integer(pi, "created"), ""));
     // A payment page's intent whose record was lost (a crash between Stripe's answer and ours):
     // its metadata still names the request and the fee passed on.
     c.request_id = text(metadata, "request_id");
