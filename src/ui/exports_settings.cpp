@@ -67,40 +67,35 @@ constexpr ExportKind kKinds[] = {
     {"refunds", "exports.csv.refunds", "exports.csv.refunds.help"},
 };
 
-void say(ExportsState::Message& message, const std::string& text, bool error) {
-  message.text = text;
-  message.error = error;
-}
-
 void draw_message(const ExportsState::Message& message) {
   if (!message.text.empty()) coloured(message.error ? kErrorColour : kSuccessColour, message.text);
 }
 
 void run_export(app::CommandLayer& commands, ExportsState& state, const ExportKind& kind) {
-  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
-  if (!from || !to) return say(state.csv_message, tr("error.invalid_date"), true);
-  if (*to < *from) return say(state.csv_message, tr("exports.csv.bad_range"), true);
-  app::Json answer = commands.query({{"cmd", "export.csv"}, {"kind", kind.kind}, {"from", *from}, {"to", *to}});
-  if (answer["ok"] != true) return say(state.csv_message, tr(error_key(answer)), true);
+  const auto period = export_period(state);
+  if (!period) return;
+  const auto& [from, to] = *period;
+  app::Json answer = commands.query({{"cmd", "export.csv"}, {"kind", kind.kind}, {"from", from}, {"to", to}});
+  if (answer["ok"] != true) return state.csv_message.say(tr(error_key(answer)), true);
   const app::Json& r = answer["result"];
   const std::string csv = r["csv"], filename = r["filename"];
   platform().download(filename, "text/csv;charset=utf-8", csv);
   // The rows after the header, each ended by CRLF (a CRLF typed inside a cell would count too: rare).
   std::int64_t lines = -1;
   for (std::size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) ++lines;
-  say(state.csv_message,
+  state.csv_message.say(
       fill(tr("exports.csv.done"), {{"file", filename}, {"lines", count(lines < 0 ? 0 : lines, "lines")}}), false);
 }
 
 // The « livre-journal des recettes » of the period as a PDF, made here.
 void run_journal_pdf(app::CommandLayer& commands, ExportsState& state) {
-  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
-  if (!from || !to) return say(state.csv_message, tr("error.invalid_date"), true);
-  if (*to < *from) return say(state.csv_message, tr("exports.csv.bad_range"), true);
-  const std::string filename = std::string(tr("exports.journal.pdf_name")) + " " + *from + " " + *to + ".pdf";
-  const std::string error = download_pdf(commands, {{"cmd", "receipts.journal"}, {"from", *from}, {"to", *to}}, filename);
-  if (!error.empty()) return say(state.csv_message, tr(error), true);
-  say(state.csv_message, fill(tr("exports.journal.done"), {{"file", filename}}), false);
+  const auto period = export_period(state);
+  if (!period) return;
+  const auto& [from, to] = *period;
+  const std::string filename = std::string(tr("exports.journal.pdf_name")) + " " + from + " " + to + ".pdf";
+  const std::string error = download_pdf(commands, {{"cmd", "receipts.journal"}, {"from", from}, {"to", to}}, filename);
+  if (!error.empty()) return state.csv_message.say(tr(error), true);
+  state.csv_message.say(fill(tr("exports.journal.done"), {{"file", filename}}), false);
 }
 
 void draw_csv_exports(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state) {
@@ -173,9 +168,9 @@ void draw_backup(app::CommandLayer& commands, ExportsState& state) {
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button(tr_id("exports.backup.download", "backup-download").c_str())) {
     if (const std::optional<std::string> filename = download_backup(commands)) {
-      say(state.backup_message, fill(tr("exports.backup.done"), {{"file", *filename}}), false);
+      state.backup_message.say(fill(tr("exports.backup.done"), {{"file", *filename}}), false);
     } else {
-      say(state.backup_message, tr("exports.backup.failed"), true);
+      state.backup_message.say(tr("exports.backup.failed"), true);
     }
   }
   if (!can) ImGui::EndDisabled();
@@ -291,6 +286,19 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
 }
 
 }  // namespace
+
+std::optional<std::pair<std::string, std::string>> export_period(ExportsState& state) {
+  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
+  if (!from || !to) {
+    state.csv_message.say(tr("error.invalid_date"), true);
+    return std::nullopt;
+  }
+  if (*to < *from) {
+    state.csv_message.say(tr("exports.csv.bad_range"), true);
+    return std::nullopt;
+  }
+  return std::pair{*from, *to};
+}
 
 void draw_exports_settings(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state) {
   if (state.from.empty() && state.to.empty()) {

@@ -5,7 +5,9 @@
 // du 21/11/2026 : 12 patients, 340 factures »), and applied only once the user confirms.
 // Files go to and come from the user through the platform's hooks (platform_hooks.h).
 #pragma once
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "app/commands.h"
 #include "store/backup.h"
@@ -19,6 +21,10 @@ struct ExportsState {
   struct Message {
     std::string text;  // "" : nothing to say
     bool error = false;
+    void say(const std::string& said, bool is_error) {
+      text = said;
+      error = is_error;
+    }
   };
   std::string from, to;    // the export period as typed (dd/mm/yyyy); the current month at first
   Message csv_message;     // the last CSV, PDF or FEC export's
@@ -43,5 +49,9 @@ struct ExportsState {
 };
 
 void draw_exports_settings(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state);
+
+// The period typed, as ISO dates {from, to}; nullopt, said in state.csv_message, when a date is
+// not one or the end comes before the start. Every download of the screen reads it so.
+std::optional<std::pair<std::string, std::string>> export_period(ExportsState& state);
 
 }  // namespace quittance::ui

@@ -25,21 +25,16 @@ constexpr std::pair<const char*, const char*> kRoles[] = {
     {"vat", "exports.fec.account.vat"},
 };
 
-void say(ExportsState& state, const std::string& text, bool error) {
-  state.csv_message.text = text;
-  state.csv_message.error = error;
-}
-
 void run_fec(app::CommandLayer& commands, ExportsState& state, const char* variant) {
-  const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);
-  if (!from || !to) return say(state, tr("error.invalid_date"), true);
-  if (*to < *from) return say(state, tr("exports.csv.bad_range"), true);
-  app::Json answer = commands.query({{"cmd", "export.fec"}, {"variant", variant}, {"from", *from}, {"to", *to}});
-  if (answer["ok"] != true) return say(state, tr(error_key(answer)), true);
+  const auto period = export_period(state);
+  if (!period) return;
+  app::Json answer =
+      commands.query({{"cmd", "export.fec"}, {"variant", variant}, {"from", period->first}, {"to", period->second}});
+  if (answer["ok"] != true) return state.csv_message.say(tr(error_key(answer)), true);
   const app::Json& r = answer["result"];
   const std::string filename = r["filename"];
   platform().download(filename, "text/plain;charset=utf-8", r["text"].get<std::string>());
-  say(state,
+  state.csv_message.say(
       fill(tr("exports.fec.done"), {{"file", filename}, {"entries", whole_number(r["entries"].get<std::int64_t>())}}),
       false);
 }

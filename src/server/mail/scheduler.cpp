@@ -385,12 +385,12 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       if (const std::string document = document_of(row, document_ts); !document.empty()) {
         if (facts.cancel_requested) {
           cancel(row, "à la demande du cabinet");
-        } else if (sendable(row, of_round(row))) {
+        } else if (const bool round = of_round(row); sendable(row, round)) {
           const MailTemplate& t = *std::find_if(document_ts.begin(), document_ts.end(),
                                                 [&](const MailTemplate& d) { return d.id == row.template_id; });
           MailJob job{row, compose_document_mail(b, commands, t, document), 0, "", {}};
           job.document = true;
-          job.round = of_round(row);
+          job.round = round;
           jobs.push_back(std::move(job));
         }
         continue;
