@@ -55,6 +55,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
     add_export_commands(r);
     add_fec_export_commands(r);
     add_document_email_commands(r);
+    add_books_upgrade_commands(r);
     add_demo_commands(r);
     std::map<std::string, CommandSpec, std::less<>> byName;
     for (const CommandSpec& spec : r) byName.emplace(spec.name, spec);

@@ -66,5 +66,6 @@ void add_receipts_journal_commands(Registry& r);  // receipts_journal.cpp
 void add_fec_export_commands(Registry& r);        // fec_export.cpp
 void add_document_email_commands(Registry& r);    // document_email_commands.cpp
 void add_statement_commands(Registry& r);  // statement_commands.cpp
+void add_books_upgrade_commands(Registry& r);  // books_upgrade.cpp
 
 }  // namespace quittance::app

@@ -68,11 +68,13 @@ std::optional<OpenFailure> ClinicSession::open_database(bool store_now) {
       return OpenFailure{"error.database_unreadable", check};
     }
     const int newest = store::clinic_migrations().back().version;
-    if (const int version = store::schema_version(*db_); version > newest) {
+    const int version = store::schema_version(*db_);
+    if (version > newest) {
       db_.reset();
       return OpenFailure{"error.database_newer", "schema " + std::to_string(version)};
     }
     store::migrate(*db_, store::clinic_migrations());
+    upgrade_ = app::books_upgrade(*db_, version);
     // A new, upgraded or moved-in file is stored now (the storage writes nothing when nothing
     // changed). Not a swapped-in one: its caller stores it whole, never a part of it.
     if (store_now && files_.store) files_.store();
@@ -93,6 +95,9 @@ void ClinicSession::start() {
     if (backend_) backend_->log().local_change();  // sent within a second when online
   });
   start_backend();
+  // Said once the device's origin is set, so that sync sends it like any other operation.
+  if (upgrade_) app::journal_books_upgrade(*commands_, *upgrade_);
+  upgrade_.reset();
   if (started_) started_();
 }
 

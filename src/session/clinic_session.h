@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/books_upgrade.h"
 #include "app/commands.h"
 #include "store/database.h"
 #include "sync/backend.h"
@@ -118,6 +119,8 @@ class ClinicSession {
   std::unique_ptr<sync::Backend> backend_;
   std::function<void()> books_changed_, started_;
   std::optional<OpenFailure> failure_;
+  // The upgrade the last opening made, journaled once the command layer runs (books_upgrade.h).
+  std::optional<app::BooksUpgrade> upgrade_;
   bool snapshot_waiting_ = false;
   std::int64_t restored_from_snapshot_ = 0;
 };

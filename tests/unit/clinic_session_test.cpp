@@ -62,6 +62,17 @@ std::int64_t patients(ClinicSession& s) {
   return s.commands()->query({{"cmd", "patient.list"}})["result"]["total"].get<std::int64_t>();
 }
 
+// The journal's records of schema upgrades (app/books_upgrade.h).
+Json upgrades_in_journal(ClinicSession& s) {
+  const Json journal = s.commands()->query({{"cmd", "journal.list"}, {"limit", 500}});
+  REQUIRE_MESSAGE(journal["ok"] == true, journal.dump());
+  Json out = Json::array();
+  for (const Json& entry : journal["result"]["items"]) {
+    if (entry["name"] == "books.upgraded") out.push_back(entry);
+  }
+  return out;
+}
+
 // Other books, as a backup file's bytes.
 std::vector<std::uint8_t> backup_of_other_books(const Folder& folder) {
   Books b;
@@ -137,8 +148,72 @@ TEST_CASE("session: books of an older schema are brought up to date") {
   }
   ClinicSession s(b.files(path), {});
   REQUIRE_FALSE(s.open());
-  CHECK(store::schema_version(*s.db()) == store::clinic_migrations().back().version);
+  const int newest = store::clinic_migrations().back().version;
+  CHECK(store::schema_version(*s.db()) == newest);
   CHECK(b.stored == 1);
+  // The journal says so; no document was frozen by this step.
+  const Json upgrades = upgrades_in_journal(s);
+  REQUIRE(upgrades.size() == 1);
+  CHECK(upgrades[0]["command"]["from"] == newest - 1);
+  CHECK(upgrades[0]["command"]["to"] == newest);
+  CHECK_FALSE(upgrades[0]["command"].contains("frozen"));
+}
+
+TEST_CASE("session: upgrading books issued before freezing journals what it froze, once") {
+  Folder folder;
+  Books b;
+  const std::string path = folder.file("schema12.db");
+  {
+    // Books of schema 12: an issued invoice, a credit note on it and a draft.
+    store::Database db = store::Database::open(path);
+    std::vector<store::Migration> older = store::clinic_migrations();
+    while (older.back().version > 12) older.pop_back();
+    store::migrate(db, older);
+    db.exec("INSERT INTO patients(id, name, created_at) VALUES ('p1', 'Léa Martin', '2026-11-02T09:00:00Z')");
+    db.exec("INSERT INTO invoices(id, patient_id, state, number, issued_on, currency, net, tax, total, status, notes, "
+            "created_at) VALUES ('i1', 'p1', 'issued', 'F-2026-A-000001', '2026-11-02', 'EUR', 5000, 0, 5000, 'open', '', "
+            "'2026-11-02T09:00:00Z'), ('i2', 'p1', 'draft', NULL, NULL, 'EUR', 0, 0, 0, 'draft', '', "
+            "'2026-11-02T09:00:00Z')");
+    db.exec("INSERT INTO credit_notes(id, patient_id, invoice_id, number, issued_on, currency, net, tax, total, note, "
+            "internal_note, created_at) VALUES ('c1', 'p1', 'i1', 'AV-2026-A-000001', '2026-11-03', 'EUR', 1000, 0, 1000, "
+            "'', '', '2026-11-03T09:00:00Z')");
+  }
+  const int newest = store::clinic_migrations().back().version;
+  {
+    ClinicSession s(b.files(path), {});
+    REQUIRE_FALSE(s.open());
+    const Json upgrades = upgrades_in_journal(s);
+    REQUIRE(upgrades.size() == 1);
+    const Json& entry = upgrades[0];
+    CHECK(entry["command"]["from"] == 12);
+    CHECK(entry["command"]["to"] == newest);
+    CHECK(entry["command"]["frozen"] == Json{{"invoices", 1}, {"credit_notes", 1}});
+    CHECK(entry["result"] == Json{{"from", 12}, {"to", newest}, {"frozen", {{"invoices", 1}, {"credit_notes", 1}}}});
+    CHECK(entry["actor"] == "owner");
+    CHECK(s.commands()->query({{"cmd", "audit.verify"}})["result"]["intact"] == true);
+  }
+  // Opened again, nothing is upgraded nor said twice.
+  ClinicSession again(b.files(path), {});
+  REQUIRE_FALSE(again.open());
+  CHECK(upgrades_in_journal(again).size() == 1);
+}
+
+TEST_CASE("session: new books record no upgrade; a forged record is refused") {
+  Folder folder;
+  Books b;
+  ClinicSession s(b.files(folder.file("new.db")), {});
+  REQUIRE_FALSE(s.open());
+  CHECK(upgrades_in_journal(s).empty());
+  for (const Json& bad : {Json{{"from", 14}, {"to", 14}}, Json{{"from", 0}, {"to", 3}},
+                          Json{{"from", 12}, {"to", 14}, {"frozen", {{"invoices", -1}, {"credit_notes", 0}}}},
+                          Json{{"from", 12}, {"to", 14}, {"frozen", "all"}}}) {
+    Json cmd = bad;
+    cmd["cmd"] = "books.upgraded";
+    cmd["id"] = app::new_command_id();
+    const Json answer = s.commands()->exec(cmd);
+    CHECK_MESSAGE(answer["error"]["code"] == "invalid_argument", answer.dump());
+  }
+  CHECK(upgrades_in_journal(s).empty());
 }
 
 TEST_CASE("session: a backup is swapped in by the owner only, checked first; the books refused stay") {

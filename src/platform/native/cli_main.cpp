@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "app/books_upgrade.h"
 #include "app/commands.h"
 #include "store/migrations.h"
 
@@ -39,12 +40,14 @@ int main(int argc, char** argv) {
 
   try {
     auto db = quittance::store::Database::open(db_path);
+    const int schema = quittance::store::schema_version(db);
     quittance::store::migrate(db, quittance::store::clinic_migrations());
     quittance::app::CommandLayer commands(db);
     if (!commands.set_actor(user)) {
       std::cout << quittance::app::error("forbidden", "no user \"" + user + "\"").dump() << '\n';
       return 2;
     }
+    if (const auto upgrade = quittance::app::books_upgrade(db, schema)) quittance::app::journal_books_upgrade(commands, *upgrade);
     std::string line;
     while (std::getline(std::cin, line)) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
