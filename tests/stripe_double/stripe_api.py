@@ -263,6 +263,7 @@ class StripeApi:
         self.owner = {}        # object id -> its scope (None: the platform)
         self.scope = None
         self.events = []       # in emission order
+        self.created_at = None  # /_double/clock: the `created` of new objects (None: now)
         self.outcome = {}      # pm id -> the test card's outcome
         self.counts = dict.fromkeys(COUNTERS, 0)  # over all scopes
         self.scope_counts = {}  # scope -> the same counters, for that scope alone
@@ -304,7 +305,8 @@ class StripeApi:
     # ---- helpers ----
 
     def _new(self, prefix, obj_type, id_length=24, **fields):
-        obj = {"id": new_id(prefix, id_length), "object": obj_type, "created": int(time.time()),
+        created = self.created_at if self.created_at is not None else int(time.time())
+        obj = {"id": new_id(prefix, id_length), "object": obj_type, "created": created,
                "livemode": False}
         obj.update(fields)
         self.objects[obj["id"]] = obj

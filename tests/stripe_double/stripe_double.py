@@ -470,6 +470,15 @@ class Double:
                                       "--connect-webhook-url)"}
             sender.enqueue(json.loads(body), body)
             return 200, {"ok": True}
+        if path == "/_double/clock":
+            # Objects made from now on say they were created at `created` (Unix seconds; null:
+            # the real time). Stripe's own test clocks only move Billing; here nothing else
+            # moves, so webhooks stay signed with the real time their tolerance checks.
+            created = data.get("created")
+            if created is not None and (not isinstance(created, int) or isinstance(created, bool) or created < 0):
+                return 400, {"error": "created is Unix seconds, or null for the real time"}
+            self.api.created_at = created
+            return 200, {"ok": True}
         if path == "/_double/pay":
             return self._pay(data)
         if path in ("/_double/webhooks/pause", "/_double/webhooks/resume"):

@@ -199,6 +199,40 @@ TEST_CASE("server facts: an older device pushing the facts it pulled agrees with
   CHECK(a.replica.refused_by_server_count() == 1);
 }
 
+TEST_CASE("server facts: a payment only Stripe saw is dated on the practice's calendar, Nouméa or Tahiti") {
+  Clinic c;
+  SyncedDevice a(c.s, "A");
+  a.exec({{"cmd", "patient.create"}, {"id", "p-lea"}, {"name", "Léa Martin"}});
+  a.exec({{"cmd", "settings.set"}, {"id", "zone-noumea"}, {"key", "practice.time_zone"}, {"value", "Pacific/Noumea"}});
+  REQUIRE(a.sync().ok);
+  // Paid in the dashboard with no date of ours (metadata[paid_on] unset), at the given instant.
+  auto paid_at = [&](std::int64_t unix_seconds, std::int64_t amount) {
+    c.stripe.control("/_double/clock", {{"created", unix_seconds}});
+    const std::int64_t before = c.facts_in_log();
+    const Json pi = c.stripe.stripe_post("/v1/payment_intents", {{"amount", std::to_string(amount)},
+                                                                 {"currency", "eur"},
+                                                                 {"payment_method", "pm_card_visa"},
+                                                                 {"confirm", "true"},
+                                                                 {"metadata[clinic_id]", c.s.admin.clinic_id},
+                                                                 {"metadata[patient_id]", "p-lea"}});
+    REQUIRE(pi["status"] == "succeeded");
+    for (int i = 0; i < 100 && c.facts_in_log() == before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(c.facts_in_log() == before + 1);
+    REQUIRE(a.sync().ok);
+    const Json payments = a.query({{"cmd", "payment.list"}, {"patient_id", "p-lea"}})["items"];
+    for (const Json& p : payments)
+      if (p["amount"] == amount) return p["paid_on"].get<std::string>();
+    FAIL("no payment of " << amount);
+    return std::string();
+  };
+  // 31 December 2026 at 13:30 UTC is already 1 January 2027 at 00:30 in Nouméa (UTC+11).
+  CHECK(paid_at(1798723800, 2500) == "2027-01-01");
+  // 1 January 2027 at 05:00 UTC is still 31 December at 19:00 in Tahiti (UTC−10).
+  a.exec({{"cmd", "settings.set"}, {"id", "zone-tahiti"}, {"key", "practice.time_zone"}, {"value", "Pacific/Tahiti"}});
+  REQUIRE(a.sync().ok);
+  CHECK(paid_at(1798779600, 3500) == "2026-12-31");
+}
+
 TEST_CASE("server facts: events born before the server wrote them are carried into the log at start-up") {
   Clinic c;
   SyncedDevice a(c.s, "A");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <variant>
 
+#include "app/settings_keys.h"
 #include "core/email_address.h"
 #include "core/schedule.h"
 #include "pdf/invoice_pdf.h"
@@ -15,6 +16,7 @@
 #include "server/pay/links.h"
 #include "server/stripe/records.h"
 #include "server/sync/server_events.h"
+#include "zone/local_time.h"
 
 namespace quittance::server {
 
@@ -27,6 +29,7 @@ struct Request {
   std::string clinic_id;
   Json view;  // payment_request.view's result, as the books have it
   std::string request_id, patient_id, kind;
+  std::string time_zone;                // the practice's (« practice.time_zone »): dates what the page records
   std::string books_state;              // the view's: payable, paid, expired, cancelled
   std::string state;                    // with the server's own facts: payable, processing, paid, expired, cancelled
   std::optional<ChargeRecord> paid_by;  // the server's payment of it that succeeded
@@ -49,11 +52,12 @@ using lenient::text;
 std::optional<Request> find_request(PayContext& ctx, const std::string& token) {
   std::optional<std::string> clinic = ctx.db.with([&](store::Database& d) { return find_pay_link(d, token); });
   if (!clinic) return std::nullopt;
-  Json answer = ctx.books.read(ctx.db, *clinic, [&](store::Database&, app::CommandLayer& commands) {
+  Request r;
+  Json answer = ctx.books.read(ctx.db, *clinic, [&](store::Database& books, app::CommandLayer& commands) {
+    r.time_zone = app::setting_or_default(books, "practice.time_zone");
     return commands.query({{"cmd", "payment_request.view"}, {"token", token}});
   });
   if (!answer.value("ok", false) || !answer["result"].is_object()) return std::nullopt;
-  Request r;
   r.clinic_id = *clinic;
   r.view = std::move(answer["result"]);
   r.request_id = text(r.view, "request_id");
@@ -312,7 +316,8 @@ ApiAnswer payment_intent(PayContext& ctx, const StripeClient& stripe, const Requ
   charge.patient_id = r.patient_id;
   charge.amount = total;
   charge.currency = text(r.view, "currency");
-  charge.paid_on = core::format_utc_instant(ctx.now()).substr(0, 10);
+  // The day the patient paid on the practice's calendar; Stripe's success dates it again (webhook.cpp).
+  charge.paid_on = core::format_iso(zone::local_date(ctx.now(), r.time_zone));
   charge.request_id = r.request_id;
   charge.surcharge = fee;
   ctx.db.with([&](store::Database& d) { insert_charge(d, charge, ctx.now()); });
