@@ -79,12 +79,14 @@ void cash_journal(store::Database& db, const ChartOfAccounts& chart, const std::
   }
 }
 
-// Invoices and credit notes issued in the period, as printed (frozen names).
+// Invoices and credit notes issued in the period: their labels name the patient as printed
+// (frozen), their 411 lines the patient's account as it is named now, the same on every line
+// of the file (the payments' too), since one account has one name.
 void sales_journal(store::Database& db, const ChartOfAccounts& chart, const std::string& from, const std::string& to,
                    Journal& ve) {
   auto st = db.prepare(
       "SELECT d.day, d.number, d.patient_id, COALESCE(json_extract(NULLIF(d.frozen, ''), '$.patient_name'), p.name),"
-      " d.net, d.tax, d.total, d.credit FROM ("
+      " d.net, d.tax, d.total, d.credit, p.name FROM ("
       " SELECT issued_on AS day, number, patient_id, frozen, net, tax, total, 0 AS credit, rowid AS seq FROM invoices"
       "  WHERE state <> 'draft' AND issued_on >= ?1 AND issued_on <= ?2"
       " UNION ALL"
@@ -97,14 +99,14 @@ void sales_journal(store::Database& db, const ChartOfAccounts& chart, const std:
     if (total == 0) continue;  // a free act moves no money: no entry
     const bool credit_note = st.column_int64(7) != 0;
     const std::string number = clean(st.column_text(1)), patient_id = clean(st.column_text(2));
-    const std::string patient = clean(st.column_text(3));
-    Entry e{st.column_text(0), number, clean((credit_note ? "Avoir " : "Facture ") + number + " " + patient), {}, "", "", ""};
+    const std::string printed = clean(st.column_text(3)), account = clean(st.column_text(8));
+    Entry e{st.column_text(0), number, clean((credit_note ? "Avoir " : "Facture ") + number + " " + printed), {}, "", "", ""};
     // An invoice: the patient owes the total (411), the practice earned the net (706) and owes
     // the VAT; a credit note reverses it.
     auto side = [&](std::int64_t amount, bool debit) { return debit ? std::pair{amount, std::int64_t{0}} : std::pair{std::int64_t{0}, amount}; };
     auto [d411, c411] = side(total, !credit_note);
     auto [d706, c706] = side(net, credit_note);
-    e.postings.push_back({chart.customers, patient_id, patient, d411, c411});
+    e.postings.push_back({chart.customers, patient_id, account, d411, c411});
     e.postings.push_back({chart.revenue, "", "", d706, c706});
     if (tax != 0) {
       auto [dvat, cvat] = side(tax, credit_note);

@@ -141,6 +141,40 @@ test("the practitioner's accounts: set, used in the file; a malformed chart or n
   }
 });
 
+test('a patient renamed after an invoice: the invoice line as printed, one name for the account', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fec-'));
+  try {
+    const db = join(dir, 'clinic.db');
+    const year = new Date().getFullYear();
+    const answers = run(db, [
+      { cmd: 'settings.set', id: 's1', key: 'practice.siret', value: '81234567600017' },
+      { cmd: 'patient.create', id: 'p1', name: 'Léa Martin' },
+    ]).map(ok);
+    const patient = answers[1].patient_id;
+    const draft = ok(run(db, [{ cmd: 'invoice.create', id: 'i1', patient_id: patient,
+                                lines: [{ label: 'Séance', unit_price: 6000 }] }])[0]);
+    const [, paid, renamed, accrual] = run(db, [
+      { cmd: 'invoice.issue', id: 'i1-issue', invoice_id: draft.invoice_id },
+      { cmd: 'payment.create', id: 'pay1', patient_id: patient, amount: 6000, payment_type_id: 'cash',
+        allocations: [{ invoice_id: draft.invoice_id, amount: 6000 }] },
+      { cmd: 'patient.update', id: 'u1', patient_id: patient, name: 'Léa Durand' },
+      { cmd: 'export.fec', variant: 'accrual', from: `${year}-01-01`, to: `${year}-12-31` },
+    ]);
+    ok(paid);
+    ok(renamed);
+    const file = ok(accrual);
+    const v = validateFec(Buffer.from(file.text, 'utf8'), { fileName: file.filename, variant: 'general' });
+    assert.deepEqual(v.problems, []);
+    const recs = records(file.text);
+    const sale = recs.find((r) => r.JournalCode === 'VE' && r.CompteNum.startsWith('411'));
+    assert.match(sale.EcritureLib, /Léa Martin/);  // the invoice as it was printed
+    const labels = new Set(recs.filter((r) => r.CompAuxNum).map((r) => r.CompAuxLib));
+    assert.deepEqual([...labels], ['Léa Durand']);  // the account's name, on the sale and the payment
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const source of extraDbs) {
   test(`${source}: both variants valid and reconciled, every year of it`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'fec-'));

@@ -321,6 +321,7 @@ export function validateFec(input, options = {}) {
   const entries = new Map(); // JournalCode \0 EcritureNum -> entry
   const order = [];          // entries in order of first appearance
   const journalCodes = new Set();
+  const labels = { CompteNum: new Map(), CompAuxNum: new Map() }; // number -> [label, first line]
   let prevKey = null;
 
   for (let r = 1; r < records.length; r++) {
@@ -398,6 +399,18 @@ export function validateFec(input, options = {}) {
     pair('CompAuxNum', 'CompAuxLib', 'aux-pair');
     pair('Montantdevise', 'Idevise', 'currency-pair');
     pair('EcritureLet', 'DateLet', 'letter-pair');
+
+    // INTERPRETATION: an account is one account. Items 5–8 give each line « le numéro de compte »
+    // and « le libellé de compte » (and the auxiliary account's): one number named two ways in
+    // one file is two accounts to a reader, or a name that moved with each document.
+    const sameName = (num, lib, rule) => {
+      if (blank(v(num)) || blank(v(lib))) return; // a missing name is the pairs' and mandatory's
+      const seen = labels[num].get(v(num));
+      if (!seen) labels[num].set(v(num), [v(lib), line]);
+      else if (seen[0] !== v(lib)) add(line, rule, `${num} '${v(num)}' is named '${v(lib)}' here and '${seen[0]}' on line ${seen[1]}`);
+    };
+    sameName('CompteNum', 'CompteLib', 'account-label');
+    sameName('CompAuxNum', 'CompAuxLib', 'aux-label');
 
     // A47 A-1 VII 1° / VIII 1°: the file holds the entries « au titre d'un exercice ».
     // INTERPRETATION: EcritureDate lies within the fiscal year; by default the 12 months ending on

@@ -81,7 +81,7 @@ test('valid: "|" separator, LF only, bytes in UTF-8 with a BOM', () => {
 });
 
 test('valid: ISO 8859-15 bytes (0xA4 is the euro sign)', () => {
-  const r = validateFec(Buffer.from(general((rs) => { rs[3].CompteLib = 'Prestations \u00a4'; }), 'latin1'), OPTS);
+  const r = validateFec(Buffer.from(general((rs) => { rs[3].CompteLib = rs[5].CompteLib = 'Prestations \u00a4'; }), 'latin1'), OPTS);
   assert.deepEqual(r.problems, []);
   assert.equal(r.encoding, 'ISO-8859-15');
 });
@@ -158,6 +158,8 @@ fails('mandatory: JournalCode empty in a general FEC', general((rs) => { rs[0].J
 fails('mandatory: BNC DateRglt empty', bnc((rs) => { rs[2].DateRglt = ''; }), {}, ['mandatory']);
 fails('mandatory: BNC ModeRglt blank (spaces)', bnc((rs) => { rs[0].ModeRglt = '  '; }), {}, ['mandatory']);
 fails('aux-pair: CompAuxNum without CompAuxLib', general((rs) => { rs[2].CompAuxLib = ''; }), OPTS, ['aux-pair']);
+fails('aux-label: one patient account named two ways', general((rs) => { rs[7].CompAuxLib = 'Dupont-Martin Hélène'; }), OPTS, ['aux-label']);
+fails('account-label: one account named two ways', general((rs) => { rs[6].CompteLib = 'Banque postale'; }), OPTS, ['account-label']);
 fails('currency-pair: Montantdevise without Idevise', general((rs) => { rs[4].Idevise = ''; }), OPTS, ['currency-pair']);
 fails('letter-pair: EcritureLet without DateLet', general((rs) => { rs[7].DateLet = ''; }), OPTS, ['letter-pair']);
 fails('account-number: CompteNum not starting with 3 digits', general((rs) => { rs[3].CompteNum = 'HON706'; }), OPTS, ['account-number']);
@@ -185,7 +187,7 @@ fails('sens-value: D/C and +1/-1 mixed', (() => {
   const fields = GENERAL_FIELDS.map((f) => (f === 'Debit' ? 'Montant' : f === 'Credit' ? 'Sens' : f));
   return general((rs) => rs.forEach((x, i) => Object.assign(x, { Montant: i % 2 ? x.Credit : x.Debit, Sens: i % 2 ? (i > 4 ? '-1' : 'C') : (i > 4 ? '+1' : 'D') })), fields);
 })(), OPTS, ['sens-value']);
-fails('encoding: a Windows-1252 byte (0x80)', Buffer.from(general((rs) => { rs[3].CompteLib = 'Prestations \u0080'; }), 'latin1'), OPTS, ['encoding']);
+fails('encoding: a Windows-1252 byte (0x80)', Buffer.from(general((rs) => { rs[3].CompteLib = rs[5].CompteLib = 'Prestations \u0080'; }), 'latin1'), OPTS, ['encoding']);
 
 test('problems carry the line number (header = line 1)', () => {
   const r = validateFec(general((rs) => { rs[3].Credit = '59,99'; rs[4].EcritureDate = rs[5].EcritureDate = 'x'; }), OPTS);
