@@ -90,6 +90,16 @@ void draw_accounts(app::CommandLayer& commands, FecState& fec) {
     ImGui::EndTable();
   }
   if (ImGui::Button(tr_id("exports.fec.accounts.save", "fec-accounts-save").c_str())) save_accounts(commands, fec);
+  ImGui::SameLine();
+  // Back to the proposed chart (the setting emptied): what to do when the accountant's advice
+  // changes, without retyping each number.
+  if (ImGui::Button(tr_id("exports.fec.accounts.reset", "fec-accounts-reset").c_str())) {
+    const app::Json answer = commands.exec(
+        {{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "accounting.accounts"}, {"value", ""}});
+    fec.error_key = answer["ok"] == true ? "" : error_key(answer);
+    fec.message_key = answer["ok"] == true ? "exports.fec.accounts.reset_done" : "";
+    if (answer["ok"] == true) load_accounts(commands, fec);
+  }
   error_text(fec.error_key);
   outcome_text(fec.message_key);
 }

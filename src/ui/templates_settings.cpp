@@ -318,9 +318,13 @@ void draw_templates_settings(app::CommandLayer& commands, TemplatesSettingsState
       if (ImGui::SmallButton(tr_id("templates.edit_button", std::string("edit-") + id).c_str())) {
         open_editor(state, t, false);
       }
-      beside(button_width(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str()));
-      if (ImGui::SmallButton(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str())) {
-        open_editor(state, t, true);
+      // A copy is an invoice email: only an invoice email's text makes a sensible start for one
+      // (a payment link's or a document's speaks of what it sends).
+      if (!with_requests) {
+        beside(button_width(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str()));
+        if (ImGui::SmallButton(tr_id("templates.duplicate", std::string("duplicate-") + id).c_str())) {
+          open_editor(state, t, true);
+        }
       }
       if (!t.value("system", false)) {
         beside(button_width(tr_id("templates.delete", std::string("delete-") + id).c_str()));

@@ -64,6 +64,14 @@ test('templates: the invoice email is activated after its warning; a reminder wi
   await click(page, 'Paramètres');
   await click(page, 'Modèles d’e-mails');
   await waitForLabels(page, ['Envoi de la facture', 'Relance à 7 jours', 'Relance à 1 mois']);
+  // An invoice email can be copied; a document's cannot (its copy would be an invoice email
+  // that speaks of an attestation).
+  const rows = await labels(page);
+  const templates = (await query(page, { cmd: 'template.list' })).result.items;
+  const count = (label) => rows.filter((l) => l === label).length;
+  assert.equal(count('Modifier'), templates.length);
+  assert.equal(count('Dupliquer'), templates.filter((t) => !t.with_requests).length);
+  assert.ok(templates.some((t) => t.with_documents), 'a document email is listed');
   await click(page, 'Actif — Envoi de la facture');
   let shown = await labels(page);
   assert.ok(shown.some((l) => l.startsWith('Activer « Envoi de la facture » ? Toutes les factures')), shown.join(' | '));

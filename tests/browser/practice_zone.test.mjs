@@ -2,7 +2,7 @@
 // elsewhere: the device in Kiribati (UTC+14), the practice in Tahiti (UTC-10), so their
 // calendar dates always differ by a day and every « today » shows which zone the app follows.
 // Then the receipts' FEC downloaded from « Exports » and read by the independent validator,
-// and an account of « Comptes du FEC » changed by hand.
+// and an account of « Comptes du FEC » changed by hand, then the proposed ones restored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -95,4 +95,11 @@ test('the receipts FEC from « Exports », valid for the validator; an account c
   assert.match(text, /\t531000\tCaisse\t/);
   assert.match(text, /\tEspèces\tHonoraires\tHinano Teriierooiterai\r\n/);
   await waitForLabels(page, [`Fichier téléchargé : 812345676FEC${year}1231.txt (1 écritures).`]);
+
+  // Back to the proposed accounts: the setting emptied, the cash account 530000 again.
+  await click(page, 'Revenir aux comptes proposés');
+  await waitForLabels(page, ['Comptes proposés rétablis.']);
+  assert.equal((await page.evaluate(() => window.quittance.query({ cmd: 'settings.get', key: 'accounting.accounts' }))).result, '');
+  const chart = (await page.evaluate(() => window.quittance.query({ cmd: 'accounting.chart' }))).result;
+  assert.equal(chart.methods.find((m) => m.payment_type_id === 'cash').account, '530000');
 });
