@@ -467,15 +467,16 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
   auto save = [&](const OutboxRow& r) {
     db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
   };
-  row.recipient = composed.recipient;
-  if (!composed.error.empty() || !sender_) {
+  // A message that cannot be made (or sent: no SMTP) fails at once, with its reason.
+  auto fail = [&](const std::string& reason) {
     row.state = "failed";
-    row.error = !composed.error.empty() ? composed.error
-                                        : "L'envoi d'e-mails n'est pas configuré sur le serveur (SMTP_URL).";
+    row.error = reason;
     save(row);
     ++pass.failed;
-    return;
-  }
+  };
+  row.recipient = composed.recipient;
+  if (!composed.error.empty()) return fail(composed.error);
+  if (!sender_) return fail("L'envoi d'e-mails n'est pas configuré sur le serveur (SMTP_URL).");
   // The practice's day: from its midnight, and the rest go at the next morning's opening.
   const std::int64_t day_start = zone::day_start(now, time_zone);
   const std::int64_t sent_today = db_.with([&](store::Database& d) { return sent_since(d, clinic_id, day_start); });
@@ -493,13 +494,7 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
     return;
   }
   attach_pdf(composed);  // once the cap lets it go: a postponed message costs no PDF
-  if (!composed.error.empty()) {
-    row.state = "failed";
-    row.error = composed.error;
-    save(row);
-    ++pass.failed;
-    return;
-  }
+  if (!composed.error.empty()) return fail(composed.error);
   // Written before the conversation, and only if the row is still as decided: a server stopped
   // during it never sends this row again.
   const bool claimed = db_.with([&](store::Database& d) {
