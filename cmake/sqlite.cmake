@@ -7,6 +7,10 @@
 #   SQLITE_DEFAULT_MEMSTATUS=0   no global memory statistics (faster malloc)
 #   SQLITE_OMIT_LOAD_EXTENSION   no dlopen: not available in wasm, not wanted on the server
 #   SQLITE_OMIT_DEPRECATED, SQLITE_OMIT_SHARED_CACHE, SQLITE_LIKE_DOESNT_MATCH_BLOBS
+#   SQLITE_OMIT_UTF16, _AUTHORIZATION, _PROGRESS_CALLBACK, _TRACE, _GET_TABLE, _COMPLETE,
+#   _TCL_VARIABLE, _DECLTYPE, _COMPILEOPTION_DIAGS
+#                                interfaces Quittance never calls: less code to download in the page
+#                                (each one is #ifdef'd in the amalgamation; none changes the parser)
 #   SQLITE_ENABLE_FTS5           full-text search of patients and invoices
 #   SQLITE_ENABLE_SESSION, SQLITE_ENABLE_PREUPDATE_HOOK
 #                                what a command changed, to undo it when sync rebases (store/changes.h)
@@ -19,6 +23,15 @@ set(QUITTANCE_SQLITE_OPTIONS
   SQLITE_OMIT_DEPRECATED
   SQLITE_OMIT_SHARED_CACHE
   SQLITE_LIKE_DOESNT_MATCH_BLOBS
+  SQLITE_OMIT_UTF16
+  SQLITE_OMIT_AUTHORIZATION
+  SQLITE_OMIT_PROGRESS_CALLBACK
+  SQLITE_OMIT_TRACE
+  SQLITE_OMIT_GET_TABLE
+  SQLITE_OMIT_COMPLETE
+  SQLITE_OMIT_TCL_VARIABLE
+  SQLITE_OMIT_DECLTYPE
+  SQLITE_OMIT_COMPILEOPTION_DIAGS
   SQLITE_ENABLE_FTS5
   SQLITE_ENABLE_SESSION
   SQLITE_ENABLE_PREUPDATE_HOOK)

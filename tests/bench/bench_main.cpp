@@ -6,7 +6,7 @@
 //
 //   quittance-bench [--db FILE] [--patients N --invoices N --payments N] [--seed S] [--small]
 //
-// Figures are printed, not asserted: a p95 over the 10 ms target is marked « TARGET MISSED » and
+// Figures are printed, not asserted: a p95 over the 5 ms target is marked « TARGET MISSED » and
 // the exit status stays 0, since timings depend on the machine. A refused generator command, a
 // query answering an error, or a total that differs from the core's arithmetic is a bug: exit 1.
 #include <algorithm>
@@ -31,7 +31,7 @@ using GeneratorOptions = quittance::app::demo::Options;
 
 namespace {
 
-constexpr double kTargetMs = 10.0;
+constexpr double kTargetMs = 5.0;  // issue 25: every screen query under 5 ms natively
 constexpr int kRuns = 200;
 
 int usage() {
