@@ -39,8 +39,13 @@ set(QUITTANCE_SQLITE_OPTIONS
 add_library(quittance_sqlite STATIC ${QUITTANCE_THIRD_PARTY}/sqlite/sqlite3.c)
 target_include_directories(quittance_sqlite SYSTEM PUBLIC ${QUITTANCE_THIRD_PARTY}/sqlite)
 target_compile_definitions(quittance_sqlite PUBLIC ${QUITTANCE_SQLITE_OPTIONS})
-# Third-party code: build it optimised even in Debug trees, and without our warnings.
+# Third-party code: build it optimised even in Debug trees, and without our warnings; in the
+# page, for speed rather than size and outside link-time optimisation (which would give it the
+# link's -Oz).
 target_compile_options(quittance_sqlite PRIVATE -w -O2)
+if(EMSCRIPTEN)
+  target_compile_options(quittance_sqlite PRIVATE -fno-lto)
+endif()
 if(NOT EMSCRIPTEN)
   find_package(Threads REQUIRED)
   target_link_libraries(quittance_sqlite PUBLIC Threads::Threads ${CMAKE_DL_LIBS} m)

@@ -23,6 +23,7 @@
     firstFrame() {
       message.hidden = true;
       api.firstFrameMs = performance.now();
+      performance.mark('quittance-first-frame');
       resolveReady(state());
       registerWorker();
     },
@@ -36,6 +37,7 @@
     printErr: (text) => console.warn(text),
     onAbort: (what) => fatal(String(what)),
     onRuntimeInitialized: () => {
+      performance.mark('quittance-runtime');  // app.wasm compiled and instantiated
       runtimeUp = true;
       tellApp();
     },

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "ui/glyph_ranges.h"
 #include "ui/widget_log.h"
 
 namespace quittance::ui {
@@ -68,9 +69,7 @@ ImVec4 colour(Rgb c) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1
 bool load_fonts(const char* font_path, float pixel_ratio) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  // Latin-1 and Latin Extended-A (œ, Œ), general punctuation (’ « » … and the narrow no-break
-  // space of French thousands), the euro sign, arrows (←) and the status bar's dots (● ○).
-  static const ImWchar ranges[] = {0x0020, 0x017F, 0x2000, 0x206F, 0x20AC, 0x20AC, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
+  const ImWchar* ranges = kGlyphRanges;  // the font file holds these glyphs and no others
   ImFontConfig config;
   config.OversampleH = 2;
   config.OversampleV = 1;

@@ -209,6 +209,55 @@ TEST_CASE_FIXTURE(ServerFixture, "the gzip cache follows the file when it change
   CHECK(gunzip(after->body) == rebuilt);
 }
 
+TEST_CASE_FIXTURE(ServerFixture, "the build's Brotli copy goes to clients taking br, never when older than the file") {
+  // The server passes the copy through as it is: any bytes stand for it here.
+  const std::string brotli = "brotli bytes of app.wasm";
+  write_file(web / "app.wasm.br", brotli);
+  auto br = get("/app.wasm", "gzip, deflate, br");
+  REQUIRE(br);
+  CHECK(br->status == 200);
+  CHECK(br->get_header_value("Content-Type") == "application/wasm");
+  CHECK(br->get_header_value("Content-Encoding") == "br");
+  CHECK(br->get_header_value("Vary") == "Accept-Encoding");
+  CHECK(br->body == brotli);
+  // Not taken: gzip (or nothing) as before.
+  auto gz = get("/app.wasm", "gzip, br;q=0");
+  REQUIRE(gz);
+  CHECK(gz->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gunzip(gz->body) == wasm);
+  auto plain = get("/app.wasm", "identity");
+  REQUIRE(plain);
+  CHECK(plain->body == wasm);
+  // A range asks for the file's own bytes.
+  auto part = request("GET", "/app.wasm", {{"Accept-Encoding", "br"}, {"Range", "bytes=0-9"}});
+  REQUIRE(part);
+  CHECK(part->status == 206);
+  CHECK_FALSE(part->has_header("Content-Encoding"));
+  CHECK(part->body == wasm.substr(0, 10));
+  // The file rebuilt after its copy: the copy is stale, and gzip of the new file goes instead.
+  fs::last_write_time(web / "app.wasm.br", fs::last_write_time(web / "app.wasm") - std::chrono::seconds(10));
+  auto stale = get("/app.wasm", "br, gzip");
+  REQUIRE(stale);
+  CHECK(stale->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gunzip(stale->body) == wasm);
+  // A link in the copy's place is not followed.
+  fs::remove(web / "app.wasm.br");
+  fs::create_symlink(web / ".." / "secret.txt", web / "app.wasm.br");
+  auto linked = get("/app.wasm", "br");
+  REQUIRE(linked);
+  CHECK(linked->get_header_value("Content-Encoding") != "br");
+  fs::remove(web / "app.wasm.br");
+}
+
+TEST_CASE("Accept-Encoding: br like gzip, by its own name") {
+  CHECK(accepts_encoding("gzip, deflate, br", "br"));
+  CHECK(accepts_encoding("BR;q=0.5", "br"));
+  CHECK_FALSE(accepts_encoding("gzip", "br"));
+  CHECK_FALSE(accepts_encoding("br;q=0, gzip", "br"));
+  CHECK_FALSE(accepts_encoding("x-gzip", "br"));
+  CHECK(accepts_encoding("x-gzip", "gzip"));
+}
+
 TEST_CASE_FIXTURE(ServerFixture, "HEAD gives the headers and the length without the body") {
   auto res = request("HEAD", "/app.wasm", {{"Accept-Encoding", "identity"}});
   REQUIRE(res);
@@ -229,6 +278,35 @@ TEST_CASE_FIXTURE(ServerFixture, "JavaScript is application/javascript, compress
   REQUIRE(gz);
   CHECK(gz->get_header_value("Content-Encoding") == "gzip");
   CHECK(gunzip(gz->body) == kJs);
+
+  // httplib's own Brotli is its slowest quality: a browser taking br gets gzip from it.
+  auto browser = get("/app.js", "gzip, deflate, br, zstd");
+  REQUIRE(browser);
+  CHECK(browser->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gunzip(browser->body) == kJs);
+  auto br_only = get("/app.js", "br");
+  REQUIRE(br_only);
+  CHECK_FALSE(br_only->has_header("Content-Encoding"));
+  CHECK(br_only->body == kJs);
+
+  // The build's Brotli copy goes as it is, compressed once.
+  write_file(web / "app.js.br", "brotli bytes of app.js");
+  auto copy = get("/app.js", "gzip, deflate, br");
+  REQUIRE(copy);
+  CHECK(copy->get_header_value("Content-Encoding") == "br");
+  CHECK(copy->get_header_value_count("Content-Encoding") == 1);
+  CHECK(copy->body == "brotli bytes of app.js");
+  fs::remove(web / "app.js.br");
+}
+
+TEST_CASE_FIXTURE(ServerFixture, "API answers are gzipped by httplib when asked, never in its slow Brotli") {
+  for (const char* path : {"/healthz", "/api/whoami"}) {
+    CAPTURE(path);
+    auto res = request("GET", path, {{"Accept-Encoding", "gzip, deflate, br"}});
+    REQUIRE(res);
+    CHECK(res->get_header_value("Content-Encoding") == "gzip");
+    CHECK(Json::parse(gunzip(res->body)).is_object());
+  }
 }
 
 TEST_CASE_FIXTURE(ServerFixture, "path traversal never reaches a file outside the web folder") {

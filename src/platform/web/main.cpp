@@ -239,7 +239,12 @@ void fail(const std::string& key, const std::string& detail) {
 }
 
 // Storage is in place: open the books, refusing (never replacing) ones we cannot read.
+// A point of the start-up on the page's timeline (performance.mark), for the load benchmark
+// (tests/bench/load_bench.mjs) and the browser's own profiler.
+void mark(const char* name) { EM_ASM({ performance.mark(UTF8ToString($0)); }, name); }
+
 void on_storage_loaded(const std::string& error) {
+  mark("quittance-storage-loaded");
   WebApp& app = web_app();
   if (error == platform::kBooksLost) {
     // Offered first on the loss screen when this device was paired: its books from the server.
@@ -406,6 +411,7 @@ void request_redraw() {
 
 int main() {
   using namespace quittance;
+  web::mark("quittance-main");
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ui::apply_theme();
@@ -416,6 +422,7 @@ int main() {
   if (!ui::load_fonts(web::kFontPath, web::input_pixel_ratio())) {
     std::fprintf(stderr, "quittance: font %s missing, using ImGui's default\n", web::kFontPath);
   }
+  web::mark("quittance-fonts");
   const char* error = nullptr;
   if (!web::renderer_init(web::kCanvas, &error)) {
     EM_ASM({ if (window.quittanceBoot) window.quittanceBoot.fatal(UTF8ToString($0)); }, error);
@@ -426,6 +433,7 @@ int main() {
   // less motion (no blinking caret).
   ui::apply_display_preferences(EM_ASM_INT({ return matchMedia('(prefers-contrast: more)').matches ? 1 : 0; }) != 0);
   ImGui::GetIO().ConfigInputTextCursorBlink = EM_ASM_INT({ return matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 1; }) != 0;
+  web::mark("quittance-renderer");
   web::web_app().storage.on_change(web::request_redraw);
   web::web_app().storage.load(web::on_storage_loaded);
   web::request_redraw();

@@ -8,6 +8,7 @@
 #include <climits>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -65,6 +66,18 @@ bool through_link(const fs::path& web_dir, const fs::path& file) {
   return false;
 }
 
+// `file` + `suffix` (app.wasm.br), the build's compressed copy of it, when it is a regular file
+// (no link) not older than the file itself: a copy left from an earlier build is never served.
+bool read_precompressed(const fs::path& file, const char* suffix, fs::file_time_type file_mtime, std::string& out) {
+  fs::path copy = file;
+  copy += suffix;
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(copy, ec)) || ec) return false;
+  const fs::file_time_type copy_mtime = fs::last_write_time(copy, ec);
+  if (ec || copy_mtime < file_mtime) return false;
+  return read_file(copy, out);
+}
+
 }  // namespace
 
 std::string_view mime_type_for(std::string_view file_name) {
@@ -93,7 +106,9 @@ std::string_view mime_type_for(std::string_view file_name) {
   return it == types.end() ? kOctetStream : it->second;
 }
 
-bool accepts_gzip(std::string_view accept_encoding) {
+bool accepts_gzip(std::string_view accept_encoding) { return accepts_encoding(accept_encoding, "gzip"); }
+
+bool accepts_encoding(std::string_view accept_encoding, std::string_view wanted) {
   std::optional<bool> gzip, any;
   while (!accept_encoding.empty()) {
     std::size_t comma = accept_encoding.find(',');
@@ -108,10 +123,10 @@ bool accepts_gzip(std::string_view accept_encoding) {
       std::size_t q = params.find("q=");
       if (q != std::string::npos) allowed = !is_zero_q(trim(std::string_view(params).substr(q + 2)));
     }
-    if (coding == "gzip" || coding == "x-gzip") gzip = allowed;
+    if (coding == wanted || (wanted == "gzip" && coding == "x-gzip")) gzip = allowed;
     if (coding == "*") any = allowed;
   }
-  // An explicit gzip entry wins over "*".
+  // An explicit entry for the coding wins over "*".
   return gzip ? *gzip : any.value_or(false);
 }
 
@@ -210,21 +225,30 @@ void StaticFiles::handle(const httplib::Request& req, httplib::Response& res) {
   if (!read_file(resolved.file, content)) return text_answer(res, 404, "Not found\n");
 
   std::string_view mime = mime_type_for(resolved.file.filename().string());
-  // Range requests get identity bytes, so that a resumed download means what it says.
-  bool gzip_here = (mime == "application/wasm" || mime == kOctetStream) && req.ranges.empty() &&
-                   accepts_gzip(req.get_header_value("Accept-Encoding"));
-  // Vary on every file: httplib may compress the text types, and we compress the others.
+  // Range requests get identity bytes, so that a resumed download means what it says; images
+  // and fonts other than SVG are compressed already.
+  const bool compressible = req.ranges.empty() && (mime.rfind("image/", 0) != 0 || mime == "image/svg+xml") &&
+                            mime != "font/woff2";
+  const std::string accept = req.get_header_value("Accept-Encoding");
   res.set_header("Vary", "Accept-Encoding");
-  if (gzip_here) {
-    res.body = compressed(resolved.file, content, size, mtime);
+  auto body = std::make_shared<std::string>();
+  if (compressible && accepts_encoding(accept, "br") && read_precompressed(resolved.file, ".br", mtime, *body)) {
+    res.set_header("Content-Encoding", "br");
+  } else if (compressible && accepts_gzip(accept)) {
+    *body = compressed(resolved.file, content, size, mtime);
     res.set_header("Content-Encoding", "gzip");
   } else {
-    res.body = std::move(content);
+    *body = std::move(content);
   }
-  // One range (http/hardened_server.h lets no more through): httplib cuts the body to it and says
-  // so in Content-Range; the status must say it too, or a client takes the part for the whole.
+  // One range (http/hardened_server.h lets no more through): httplib gives the provider that
+  // range and says so in Content-Range; the status must say it too, or a client takes the part
+  // for the whole. A provider with a length is never compressed again by httplib.
   res.status = req.ranges.empty() ? 200 : 206;
-  res.set_header("Content-Type", std::string(mime));
+  const std::size_t length = body->size();
+  res.set_content_provider(length, std::string(mime),
+                           [body](std::size_t offset, std::size_t part, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, part);
+                           });
 }
 
 }  // namespace quittance::server

@@ -2,10 +2,12 @@
 // served from one folder for GET and HEAD. Paths are checked before they touch the file system.
 // Every answer is Cache-Control: no-cache so that a new build is seen at once.
 //
-// Compression: httplib compresses text types itself (it decides by Content-Type, see
-// detail::can_compress_content_type: text/*, application/javascript, application/json, ...)
-// but never application/wasm nor application/octet-stream. Those are the big files, so this
-// handler gzips them itself, once per file version, and httplib leaves them alone.
+// Compression: each file is compressed here, never by httplib (the answer goes through a content
+// provider, which it leaves alone): a client that takes Brotli gets the build's own copy
+// (app.wasm.br, app.data.br, app.js.br: a fifth smaller than gzip's) when it is there and not
+// older than the file; one that takes gzip gets it gzipped once per file version; images and
+// ranges go as they are. (httplib's own Brotli is its slowest quality: routes.cpp keeps it off
+// the API's answers too.)
 #pragma once
 #include <httplib.h>
 
@@ -23,6 +25,8 @@ std::string_view mime_type_for(std::string_view file_name);
 
 // True when an Accept-Encoding header value allows gzip (present, and not with q=0).
 bool accepts_gzip(std::string_view accept_encoding);
+// The same for any content coding ("br"), lower case.
+bool accepts_encoding(std::string_view accept_encoding, std::string_view coding);
 
 // The gzip (RFC 1952) form of `data`.
 std::string gzip_compress(std::string_view data);
