@@ -62,6 +62,16 @@ std::int64_t patients(ClinicSession& s) {
   return s.commands()->query({{"cmd", "patient.list"}})["result"]["total"].get<std::int64_t>();
 }
 
+// Books migrated up to schema `version` only, as an earlier Quittance left them.
+store::Database books_of_schema(const std::string& path, int version) {
+  store::Database db = store::Database::open(path);
+  std::vector<store::Migration> older = store::clinic_migrations();
+  while (older.back().version > version) older.pop_back();
+  store::migrate(db, older);
+  REQUIRE(store::schema_version(db) == version);
+  return db;
+}
+
 // The journal's records of schema upgrades (app/books_upgrade.h).
 Json upgrades_in_journal(ClinicSession& s) {
   const Json journal = s.commands()->query({{"cmd", "journal.list"}, {"limit", 500}});
@@ -139,16 +149,10 @@ TEST_CASE("session: books of an older schema are brought up to date") {
   Folder folder;
   Books b;
   const std::string path = folder.file("old.db");
-  {
-    store::Database db = store::Database::open(path);
-    std::vector<store::Migration> older = store::clinic_migrations();
-    older.pop_back();
-    store::migrate(db, older);
-    REQUIRE(store::schema_version(db) == older.back().version);
-  }
+  const int newest = store::clinic_migrations().back().version;
+  books_of_schema(path, newest - 1);
   ClinicSession s(b.files(path), {});
   REQUIRE_FALSE(s.open());
-  const int newest = store::clinic_migrations().back().version;
   CHECK(store::schema_version(*s.db()) == newest);
   CHECK(b.stored == 1);
   // The journal says so; no document was frozen by this step.
@@ -165,10 +169,7 @@ TEST_CASE("session: upgrading books issued before freezing journals what it froz
   const std::string path = folder.file("schema12.db");
   {
     // Books of schema 12: an issued invoice, a credit note on it and a draft.
-    store::Database db = store::Database::open(path);
-    std::vector<store::Migration> older = store::clinic_migrations();
-    while (older.back().version > 12) older.pop_back();
-    store::migrate(db, older);
+    store::Database db = books_of_schema(path, 12);
     db.exec("INSERT INTO patients(id, name, created_at) VALUES ('p1', 'Léa Martin', '2026-11-02T09:00:00Z')");
     db.exec("INSERT INTO invoices(id, patient_id, state, number, issued_on, currency, net, tax, total, status, notes, "
             "created_at) VALUES ('i1', 'p1', 'issued', 'F-2026-A-000001', '2026-11-02', 'EUR', 5000, 0, 5000, 'open', '', "
