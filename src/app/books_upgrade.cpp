@@ -15,12 +15,6 @@ constexpr int kFreezingSchema = 13;  // store/migrations.cpp: issued documents f
 constexpr std::int64_t kMaxSchema = 1000000;
 constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;
 
-std::int64_t count(store::Database& db, const char* sql) {
-  store::Statement st = db.prepare(sql);
-  st.step();
-  return st.column_int64(0);
-}
-
 // Checks the record and answers it as read; nothing is written but the journal entry.
 Json books_upgraded(Context& ctx) {
   const std::int64_t from = require_int(ctx.cmd, "from", 1, kMaxSchema - 1);
@@ -43,8 +37,8 @@ std::optional<BooksUpgrade> books_upgrade(store::Database& db, int from) {
   BooksUpgrade upgrade{from, to, std::nullopt, std::nullopt};
   if (from < kFreezingSchema && to >= kFreezingSchema) {
     // Migration 13 froze every issued invoice and every credit note (never a draft).
-    upgrade.frozen_invoices = count(db, "SELECT COUNT(*) FROM invoices WHERE state != 'draft'");
-    upgrade.frozen_credit_notes = count(db, "SELECT COUNT(*) FROM credit_notes");
+    upgrade.frozen_invoices = db.scalar("SELECT COUNT(*) FROM invoices WHERE state != 'draft'");
+    upgrade.frozen_credit_notes = db.scalar("SELECT COUNT(*) FROM credit_notes");
   }
   return upgrade;
 }

@@ -74,9 +74,10 @@ constexpr const char* kAppPagePolicy =
 
 // httplib compresses text and JSON answers itself by the request's Accept-Encoding, and picks
 // Brotli at its slowest quality (11) whenever the client takes it: 400 ms of CPU for the 172 KB
-// of app.js, and as much for every 172 KB of a sync pull. The routes' answers are shown gzip only (zlib's default level:
-// milliseconds); the static files compress themselves (http/static_files.h). The request is
-// httplib's own object, not a constant one: changing its headers before routing is safe.
+// of app.js, and as much for every 172 KB of a sync pull. The routes' answers are shown gzip
+// only (zlib's default level: milliseconds); the static files compress themselves
+// (http/static_files.h). The request is httplib's own object, not a constant one: changing its
+// headers before routing is safe.
 void gzip_only(const httplib::Request& req) {
   const bool gzip = accepts_gzip(req.get_header_value("Accept-Encoding"));
   httplib::Headers& headers = const_cast<httplib::Request&>(req).headers;

@@ -51,11 +51,6 @@ Database open_copy(const unsigned char* data, std::size_t size) {
   return db;
 }
 
-std::int64_t scalar(Database& db, const char* sql) {
-  Statement st = db.prepare(sql);
-  return st.step() ? st.column_int64(0) : 0;
-}
-
 BackupCheck refused(BackupCheck check, BackupStatus status, std::string message) {
   check.status = status;
   check.message = std::move(message);
@@ -66,7 +61,7 @@ BackupCheck refused(BackupCheck check, BackupStatus status, std::string message)
 BackupCheck inspect(Database& db, const BackupMoreChecks& more) {
   BackupCheck check;
   check.schema_version = schema_version(db);
-  scalar(db, "SELECT COUNT(*) FROM sqlite_schema");  // junk past a valid header fails here
+  db.scalar("SELECT COUNT(*) FROM sqlite_schema");  // junk past a valid header fails here
   const int newest = clinic_migrations().back().version;
   if (check.schema_version < clinic_migrations().front().version) {
     return refused(check, BackupStatus::NotQuittance,
@@ -77,7 +72,7 @@ BackupCheck inspect(Database& db, const BackupMoreChecks& more) {
                    "schema version " + std::to_string(check.schema_version) + " is newer than this Quittance's (" +
                        std::to_string(newest) + ")");
   }
-  if (scalar(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'journal'") == 0) {
+  if (db.scalar("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'journal'") == 0) {
     return refused(check, BackupStatus::NotQuittance, "no journal table");
   }
   std::string integrity;
@@ -85,8 +80,8 @@ BackupCheck inspect(Database& db, const BackupMoreChecks& more) {
   while (st.step()) integrity += (integrity.empty() ? "" : "; ") + st.column_text(0);
   if (integrity != "ok") return refused(check, BackupStatus::Corrupt, "integrity_check: " + integrity);
 
-  check.patients = scalar(db, "SELECT COUNT(*) FROM patients");
-  check.invoices = scalar(db, "SELECT COUNT(*) FROM invoices WHERE state <> 'draft'");
+  check.patients = db.scalar("SELECT COUNT(*) FROM patients");
+  check.invoices = db.scalar("SELECT COUNT(*) FROM invoices WHERE state <> 'draft'");
   Statement last = db.prepare("SELECT at FROM journal ORDER BY seq DESC LIMIT 1");
   if (last.step()) check.last_entry_at = last.column_text(0);
   if (more) more(db, check);

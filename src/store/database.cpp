@@ -160,6 +160,11 @@ void Database::exec(std::string_view sql) {
 
 Statement Database::prepare(std::string_view sql) { return Statement(db_, sql, cache_); }
 
+std::int64_t Database::scalar(std::string_view sql) {
+  Statement st = prepare(sql);
+  return st.step() ? st.column_int64(0) : 0;
+}
+
 std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 
 std::string Database::quick_check() { return check("PRAGMA quick_check"); }

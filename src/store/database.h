@@ -73,6 +73,8 @@ class Database {
 
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql);
+  // The first column of the first row of a query without parameters (a COUNT); 0 when no row.
+  std::int64_t scalar(std::string_view sql);
   std::int64_t total_changes() const;
   // Runs PRAGMA quick_check: "ok", or SQLite's description of the damage.
   std::string quick_check();

@@ -96,9 +96,10 @@ void draw_accounts(app::CommandLayer& commands, FecState& fec) {
   if (ImGui::Button(tr_id("exports.fec.accounts.reset", "fec-accounts-reset").c_str())) {
     const app::Json answer = commands.exec(
         {{"cmd", "settings.set"}, {"id", app::new_command_id()}, {"key", "accounting.accounts"}, {"value", ""}});
-    fec.error_key = answer["ok"] == true ? "" : error_key(answer);
-    fec.message_key = answer["ok"] == true ? "exports.fec.accounts.reset_done" : "";
-    if (answer["ok"] == true) load_accounts(commands, fec);
+    const bool ok = answer["ok"] == true;
+    fec.error_key = ok ? "" : error_key(answer);
+    fec.message_key = ok ? "exports.fec.accounts.reset_done" : "";
+    if (ok) load_accounts(commands, fec);
   }
   error_text(fec.error_key);
   outcome_text(fec.message_key);

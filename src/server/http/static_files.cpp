@@ -184,14 +184,17 @@ ResolvedPath resolve_web_path(const fs::path& web_dir, std::string_view url_path
   return {200, web_dir / relative};
 }
 
-std::string StaticFiles::compressed(const fs::path& file, const std::string& content, std::uintmax_t size,
-                                    fs::file_time_type mtime) {
+std::optional<std::string> StaticFiles::compressed(const fs::path& file, std::uintmax_t size,
+                                                   fs::file_time_type mtime) {
   const std::string key = file.string();
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.size == size && it->second.mtime == mtime) return it->second.gzip;
   }
+  // Read only on a miss: a cached file costs no disk read.
+  std::string content;
+  if (!read_file(file, content)) return std::nullopt;
   // Compressed outside the lock: two first requests may both compress; both results are equal.
   std::string gzip = gzip_compress(content);
   // Cache only when the file did not change while we read it, or the entry would lie.
@@ -221,8 +224,6 @@ void StaticFiles::handle(const httplib::Request& req, httplib::Response& res) {
   if (ec) return text_answer(res, 404, "Not found\n");
   fs::file_time_type mtime = fs::last_write_time(resolved.file, ec);
   if (ec) return text_answer(res, 404, "Not found\n");
-  std::string content;
-  if (!read_file(resolved.file, content)) return text_answer(res, 404, "Not found\n");
 
   std::string_view mime = mime_type_for(resolved.file.filename().string());
   // Range requests get identity bytes, so that a resumed download means what it says; images
@@ -231,14 +232,17 @@ void StaticFiles::handle(const httplib::Request& req, httplib::Response& res) {
                             mime != "font/woff2";
   const std::string accept = req.get_header_value("Accept-Encoding");
   res.set_header("Vary", "Accept-Encoding");
+  // Each way reads only the bytes it sends: the Brotli copy, the cached gzip, or the file.
   auto body = std::make_shared<std::string>();
   if (compressible && accepts_encoding(accept, "br") && read_precompressed(resolved.file, ".br", mtime, *body)) {
     res.set_header("Content-Encoding", "br");
   } else if (compressible && accepts_gzip(accept)) {
-    *body = compressed(resolved.file, content, size, mtime);
+    std::optional<std::string> gzip = compressed(resolved.file, size, mtime);
+    if (!gzip) return text_answer(res, 404, "Not found\n");
+    *body = std::move(*gzip);
     res.set_header("Content-Encoding", "gzip");
-  } else {
-    *body = std::move(content);
+  } else if (!read_file(resolved.file, *body)) {
+    return text_answer(res, 404, "Not found\n");
   }
   // One range (http/hardened_server.h lets no more through): httplib gives the provider that
   // range and says so in Content-Range; the status must say it too, or a client takes the part

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,8 +58,9 @@ class StaticFiles {
     std::filesystem::file_time_type mtime;
     std::string gzip;
   };
-  std::string compressed(const std::filesystem::path& file, const std::string& content, std::uintmax_t size,
-                         std::filesystem::file_time_type mtime);
+  // The file gzipped, from the cache or read and compressed now; nullopt if it cannot be read.
+  std::optional<std::string> compressed(const std::filesystem::path& file, std::uintmax_t size,
+                                        std::filesystem::file_time_type mtime);
 
   std::filesystem::path web_dir_;
   std::mutex cache_mutex_;                   // httplib runs handlers on a thread pool
