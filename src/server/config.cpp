@@ -120,6 +120,14 @@ ParsedConfig config_from_environment(const EnvironmentLookup& lookup) {
     return value ? *value : std::string();
   };
   ServerConfig& config = parsed.config;
+  // First: the commands that only open the database read it even if a later setting is wrong.
+  config.database_url = get("QUITTANCE_DATABASE_URL");
+  if (!config.database_url.empty() && config.database_url.rfind("postgresql://", 0) != 0 &&
+      config.database_url.rfind("postgres://", 0) != 0) {
+    parsed.error = "QUITTANCE_DATABASE_URL must be a postgresql:// URL (unset: SQLite in --data)";
+    config.database_url.clear();
+    return parsed;
+  }
   config.stripe_secret_key = get("STRIPE_SECRET_KEY");
   config.stripe_webhook_secret = get("STRIPE_WEBHOOK_SECRET");
 

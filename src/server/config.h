@@ -21,6 +21,9 @@ namespace quittance::server {
 enum class StripeMode { none, single, platform };
 
 struct ServerConfig {
+  // QUITTANCE_DATABASE_URL: the server's database on PostgreSQL (postgresql://…, libpq's URI);
+  // empty: SQLite in the --data folder (store/server_db.h).
+  std::string database_url;
   StripeMode stripe_mode = StripeMode::none;
   std::string stripe_secret_key;      // STRIPE_SECRET_KEY; empty: card routes answer 503
   std::string stripe_webhook_secret;  // STRIPE_WEBHOOK_SECRET ("whsec_..."); empty: webhook answers 503

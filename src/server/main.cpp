@@ -39,10 +39,17 @@ using namespace quittance::server;
 
 namespace {
 
+// The server's database as the environment names it: PostgreSQL at QUITTANCE_DATABASE_URL, or
+// SQLite in --data.
+std::unique_ptr<Sql> open_database(const Options& options) {
+  return open_server_database(options.data_dir, config_from_environment(process_environment).config.database_url);
+}
+
 // The one place a device token is printed: to the operator who created the clinic.
 int create_clinic_command(const Options& options) {
   try {
-    quittance::store::Database db = open_server_database(options.data_dir);
+    std::unique_ptr<Sql> opened = open_database(options);
+    Sql& db = *opened;
     const ParsedConfig config = config_from_environment(process_environment);
     if (const std::string refusal =
             stripe_mode_refusal(config.config.stripe_mode, quittance::server::clinic_count(db) + 1);
@@ -65,9 +72,9 @@ int create_clinic_command(const Options& options) {
 }
 
 // The clinic a command names (--clinic ID), or the folder's only one; "" after saying why not.
-std::string chosen_clinic(quittance::store::Database& db, const Options& options, const char* command) {
+std::string chosen_clinic(Sql& db, const Options& options, const char* command) {
   if (options.clinic_id.empty()) {
-    quittance::store::Statement s = db.prepare("SELECT id FROM clinics LIMIT 2");
+    SqlStatement s = db.prepare("SELECT id FROM clinics LIMIT 2");
     std::vector<std::string> ids;
     while (s.step()) ids.push_back(s.column_text(0));
     if (ids.size() == 1) return ids[0];
@@ -76,7 +83,7 @@ std::string chosen_clinic(quittance::store::Database& db, const Options& options
               << '\n';
     return "";
   }
-  quittance::store::Statement s = db.prepare("SELECT 1 FROM clinics WHERE id = ?");
+  SqlStatement s = db.prepare("SELECT 1 FROM clinics WHERE id = ?");
   s.bind(1, options.clinic_id);
   if (s.step()) return options.clinic_id;
   std::cerr << "quittance-server: " << command << ": no clinic " << options.clinic_id << '\n';
@@ -86,7 +93,8 @@ std::string chosen_clinic(quittance::store::Database& db, const Options& options
 // A pairing code for a browser, from the command line (scripts/run prints it as a link).
 int pairing_code_command(const Options& options) {
   try {
-    quittance::store::Database db = open_server_database(options.data_dir);
+    std::unique_ptr<Sql> opened = open_database(options);
+    Sql& db = *opened;
     const std::string clinic_id = chosen_clinic(db, options, "pairing-code");
     if (clinic_id.empty()) return 2;
     PairingCode code = create_pairing_code(db, clinic_id, system_now());
@@ -101,7 +109,8 @@ int pairing_code_command(const Options& options) {
 // A practice's books made a clinic's (sync/books_import.h).
 int import_books_command(const Options& options) {
   try {
-    quittance::store::Database db = open_server_database(options.data_dir);
+    std::unique_ptr<Sql> opened = open_database(options);
+    Sql& db = *opened;
     const std::string clinic_id = chosen_clinic(db, options, "import-books");
     if (clinic_id.empty()) return 2;
     const ImportedBooks imported = import_books(db, clinic_id, options.books_file, options.data_dir + "/snapshots",
@@ -114,14 +123,11 @@ int import_books_command(const Options& options) {
   }
 }
 
-// The newest operation of any clinic's log: what the mail thread watches for new invoices.
-std::int64_t log_rows(SharedDatabase& db) {
+// What every clinic's log holds, in bytes: it grows with each operation any device or the
+// server writes (op_log.cpp counts them), and the mail thread watches it for new invoices.
+std::int64_t log_bytes_total(SharedDatabase& db) {
   try {
-    return db.with([](quittance::store::Database& d) {
-      quittance::store::Statement s = d.prepare("SELECT COALESCE(MAX(rowid), 0) FROM sync_ops");
-      s.step();
-      return s.column_int64(0);
-    });
+    return db.with([](Sql& d) { return d.scalar("SELECT COALESCE(SUM(bytes), 0) FROM clinic_log_usage"); });
   } catch (const std::exception&) {
     return -1;
   }
@@ -162,13 +168,14 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<SharedDatabase> db;
   try {
-    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
+    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir, config.config.database_url),
+                                          config.config.database_url);
   } catch (const std::exception& e) {
     std::cerr << "quittance-server: cannot open the database in " << options.data_dir << ": " << e.what() << '\n';
     return 1;
   }
 
-  const std::string mode_refusal = db->with([&](quittance::store::Database& d) {
+  const std::string mode_refusal = db->with([&](Sql& d) {
     return stripe_mode_refusal(config.config.stripe_mode, quittance::server::clinic_count(d));
   });
   if (!mode_refusal.empty()) {
@@ -223,7 +230,7 @@ int main(int argc, char** argv) {
     std::unique_lock<std::mutex> lock(mail_mutex);
     while (!mail_stop) {
       lock.unlock();
-      const std::int64_t head = log_rows(*db);
+      const std::int64_t head = log_bytes_total(*db);
       if (head != seen_head || std::chrono::steady_clock::now() - last_pass >= std::chrono::seconds(30)) {
         try {
           const MailPass pass = mail.run_once();

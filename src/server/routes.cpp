@@ -91,10 +91,10 @@ Health check_health(SharedDatabase& db) {
   Json body = {{"status", "ok"}, {"version", kVersion}, {"database", "ok"}, {"schema", nullptr}};
   try {
     // Reads the migrated table, not just "SELECT 1": a damaged or foreign file fails here.
-    int schema = db.with([](store::Database& d) {
-      store::Statement st = d.prepare("SELECT count(*) FROM server_info");
+    int schema = db.with([](Sql& d) {
+      SqlStatement st = d.prepare("SELECT count(*) FROM server_info");
       st.step();
-      return store::schema_version(d);
+      return d.schema_version();
     });
     body["schema"] = schema;
     return {200, body};

@@ -80,8 +80,8 @@ int main(int argc, char** argv) {
   options.data_dir = data.string();
   options.web_dir = (data / "web").string();
   server::SharedDatabase db(server::open_server_database(options.data_dir));
-  const server::NewDevice first = db.with([](store::Database& d) { return server::create_clinic(d, "Bench", server::system_now()); });
-  server::NewDevice second = db.with([&](store::Database& d) {
+  const server::NewDevice first = db.with([](server::Sql& d) { return server::create_clinic(d, "Bench", server::system_now()); });
+  server::NewDevice second = db.with([&](server::Sql& d) {
     const auto code = server::create_pairing_code(d, first.clinic_id, server::system_now());
     return server::pair_device(d, code.code, "B", server::system_now()).device;
   });

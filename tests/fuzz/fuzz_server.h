@@ -22,7 +22,7 @@ struct TempServer {
       : dir(std::filesystem::temp_directory_path() / ("quittance-fuzz-" + name + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(dir);
     db = std::make_unique<server::SharedDatabase>(server::open_server_database(dir.string()));
-    db->with([](store::Database& d) { return server::create_clinic(d, "Cabinet", kNow); });
+    db->with([](server::Sql& d) { return server::create_clinic(d, "Cabinet", kNow); });
   }
   ~TempServer() {
     db.reset();

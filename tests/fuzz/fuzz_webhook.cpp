@@ -36,8 +36,8 @@ struct Platform {
   PaymentsContext ctx{*temp.db, std::make_shared<const StripeAccess>(StripeMode::platform, unreachable_stripe(), *temp.db),
                       [] { return quittance::fuzzing::kNow; }, {}};
   Platform() {
-    temp.db->with([](quittance::store::Database& d) {
-      quittance::store::Statement s = d.prepare("SELECT id FROM clinics");
+    temp.db->with([](Sql& d) {
+      SqlStatement s = d.prepare("SELECT id FROM clinics");
       s.step();
       keep_account(d, s.column_text(0), "acct_fuzz", "FR", quittance::fuzzing::kNow);
     });

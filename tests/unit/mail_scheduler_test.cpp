@@ -24,6 +24,7 @@
 
 using namespace quittance;
 using namespace quittance::server;
+using namespace quittance::server::testing;
 using app::Json;
 
 namespace {
@@ -58,6 +59,7 @@ struct ServerSide {
 
 struct Clinic {
   quittance::server::testing::TempDir dir;
+  const std::string database_url = quittance::server::testing::fresh_database_url();  // kept across restarts
   std::int64_t now = at("2026-01-31T10:00:00Z");
   std::shared_ptr<RecordingSender> sender = std::make_shared<RecordingSender>();
   std::shared_ptr<MailSender> transport = sender;  // a test may put a real SmtpSender here
@@ -74,14 +76,14 @@ struct Clinic {
 
   Clinic() {
     start();
-    clinic_id = server.db->with([&](store::Database& d) { return create_clinic(d, "Cabinet", now).clinic_id; });
+    clinic_id = server.db->with([&](Sql& d) { return create_clinic(d, "Cabinet", now).clinic_id; });
     store::migrate(device_db, store::clinic_migrations());
     exec({{"cmd", "settings.set"}, {"key", "device.series"}, {"value", "A"}});
     device.set_origin("dev-a", "A");
     exec({{"cmd", "settings.set"}, {"key", "practice.name"}, {"value", "Cabinet Ébène"}});
   }
   void start() {
-    server.db = std::make_unique<SharedDatabase>(open_server_database(dir.path.string()));
+    server.db = open_test_database(dir.path.string(), database_url);
     server.books = std::make_unique<SnapshotStore>((dir.path / "snapshots").string());
     server.mail = std::make_unique<MailScheduler>(*server.db, *server.books, transport, [this] { return now; }, options);
   }
@@ -104,7 +106,7 @@ struct Clinic {
     push();
   }
   void pull() {
-    PullPage page = server.db->with([&](store::Database& d) { return pull_ops(d, clinic_id, replica.cursor(), 1000); });
+    PullPage page = server.db->with([&](Sql& d) { return pull_ops(d, clinic_id, replica.cursor(), 1000); });
     std::vector<app::Op> ops;
     for (const Json& j : page.ops) {
       app::Op op;
@@ -119,7 +121,7 @@ struct Clinic {
       std::vector<Json> batch;
       for (const app::Op& op : replica.outbox(1000)) batch.push_back(sync::op_to_json(op));
       if (batch.empty()) return;
-      PushOutcome pushed = server.db->with([&](store::Database& d) {
+      PushOutcome pushed = server.db->with([&](Sql& d) {
         return push_ops(d, clinic_id, "dev-a", replica.cursor(), batch, core::format_utc_instant(now));
       });
       if (pushed.stale) {  // the server wrote a fact meanwhile
@@ -193,7 +195,7 @@ struct Clinic {
   // has brought into the books yet.
   void charge_request(const std::string& request_id, const std::string& patient_id, std::int64_t amount,
                       const char* status = "succeeded") {
-    server.db->with([&](store::Database& d) {
+    server.db->with([&](Sql& d) {
       d.prepare("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
                 "paid_on, status, created_at, updated_at, request_id) VALUES (?1, '', ?2, '', ?3, ?4, 'eur', "
                 "'2026-01-31', ?5, 'now', 'now', ?6)")
@@ -209,7 +211,7 @@ struct Clinic {
   // The same payment as the server event the devices pull (payment.succeeded), which records it
   // in the books and marks the request paid.
   void pay_request_event(const std::string& request_id, const std::string& patient_id, std::int64_t amount) {
-    server.db->with([&](store::Database& d) {
+    server.db->with([&](Sql& d) {
       emit_event(d, clinic_id, "paid:" + request_id, "payment.succeeded",
                  {{"patient_id", patient_id}, {"payment_intent_id", "pi_event_" + request_id},
                   {"request_id", request_id}, {"invoice_id", ""}, {"amount", amount}, {"surcharge", 0}, {"fee", 0},
@@ -237,7 +239,7 @@ TEST_CASE("two months of invoice emails and reminders, across a server restart: 
   const std::string paid_online = c.invoice(zoe, 3000);
   const std::string no_address = c.invoice(lea, 2500);
   // A card payment the server took (a webhook) that no device has brought into the books yet.
-  c.server.db->with([&](store::Database& d) {
+  c.server.db->with([&](Sql& d) {
     d.exec("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
            "paid_on, status, created_at, updated_at) VALUES ('" + c.clinic_id + "', 'x', 'pi_online', '" + paid_online +
            "', '" + zoe + "', 3000, 'eur', '2026-01-31', 'succeeded', 'now', 'now')");
@@ -339,7 +341,7 @@ TEST_CASE("a send interrupted by a stop is reported failed, not sent again, unti
   c.start();
   c.run();
   // As if the server had stopped in the middle of the SMTP conversation.
-  c.server.db->with([&](store::Database& d) { d.exec("UPDATE mail_outbox SET state = 'sending', sent_at = 1"); });
+  c.server.db->with([&](Sql& d) { d.exec("UPDATE mail_outbox SET state = 'sending', sent_at = 1"); });
   c.options.batch = 50;
   c.stop();
   c.start();
@@ -532,7 +534,7 @@ TEST_CASE("a bank debit under way holds a reminder back without cancelling it; o
   const std::string inv = c.invoice(zoe, 6000);
   c.sync();
   c.run();
-  c.server.db->with([&](store::Database& d) {
+  c.server.db->with([&](Sql& d) {
     d.exec("INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
            "paid_on, status, created_at, updated_at) VALUES ('" + c.clinic_id + "', 'x', 'pi_sepa', '" + inv + "', '" +
            zoe + "', 6000, 'eur', '2026-01-31', 'processing', 'now', 'now')");
@@ -541,7 +543,7 @@ TEST_CASE("a bank debit under way holds a reminder back without cancelling it; o
   MailPass held = c.run();
   CHECK(held.sent == 0);
   CHECK(held.cancelled == 0);
-  c.server.db->with([&](store::Database& d) { d.exec("UPDATE charges SET status = 'failed'"); });
+  c.server.db->with([&](Sql& d) { d.exec("UPDATE charges SET status = 'failed'"); });
   CHECK(c.run().sent == 1);
   CHECK(c.sent_for(inv) == 1);
 }
@@ -660,7 +662,7 @@ TEST_CASE("a payment request's email over real SMTP: once, to the payer, with it
   // Once: later passes, a restart, the page opened (the request's state moves) send nothing more.
   c.now += 3600;
   CHECK(c.run().sent == 0);
-  c.server.db->with([&](store::Database& d) {
+  c.server.db->with([&](Sql& d) {
     emit_event(d, c.clinic_id, "opened:" + r.id, "payment_request.update",
                {{"request_id", r.id}, {"state", "opened"}, {"at", core::format_utc_instant(c.now)}}, c.now);
   });

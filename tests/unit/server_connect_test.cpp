@@ -167,7 +167,7 @@ httplib::Result deliver_connect(ApiServer& s, const Json& event, const std::stri
 }
 
 NewDevice second_clinic(PlatformWithStripe& p) {
-  return p.s.db->with([](store::Database& d) { return create_clinic(d, "Cabinet Bérénice Roux", system_now()); });
+  return p.s.db->with([](Sql& d) { return create_clinic(d, "Cabinet Bérénice Roux", system_now()); });
 }
 
 // Two clinics of the platform, both activated.
@@ -498,7 +498,7 @@ TEST_CASE("connect: single mode pays one clinic; a server with two refuses it") 
   // A second clinic added while the server runs (it would refuse to start so) is never paid into
   // the first one's account; the first goes on.
   const NewDevice other =
-      single.s.db->with([](store::Database& d) { return create_clinic(d, "Cabinet ajouté", system_now() + 5); });
+      single.s.db->with([](Sql& d) { return create_clinic(d, "Cabinet ajouté", system_now() + 5); });
   const auto other_auth = ApiServer::bearer(other.device_token);
   CHECK(body_of(single.s.get("/api/whoami", other_auth))["card_payments"] == false);
   CHECK(error_of(single.s.post("/api/cards/setup",

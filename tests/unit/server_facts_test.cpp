@@ -45,7 +45,7 @@ struct Clinic : ServerWithStripe {
 };
 
 std::int64_t log_head_of(Clinic& c) {
-  return c.s.db->with([&](store::Database& d) { return log_head(d, c.s.admin.clinic_id); });
+  return c.s.db->with([&](Sql& d) { return log_head(d, c.s.admin.clinic_id); });
 }
 
 std::int64_t scalar(SyncedDevice& d, const std::string& sql) {
@@ -87,7 +87,7 @@ TEST_CASE("server facts: a webhook while every device is offline reaches both on
   CHECK(c.s.count("SELECT COUNT(*) FROM sync_ops WHERE op_id LIKE 'srv-%'") == 1);
   // From the server, acting as the built-in owner every book holds: the previous version, which
   // refuses an actor it does not know, applies it too.
-  const Json op = Json::parse(c.s.db->with([&](store::Database& d) {
+  const Json op = Json::parse(c.s.db->with([&](Sql& d) {
     auto st = d.prepare("SELECT op FROM sync_ops WHERE op_id LIKE 'srv-%'");
     REQUIRE(st.step());
     return st.column_text(0);
@@ -239,7 +239,7 @@ TEST_CASE("server facts: events born before the server wrote them are carried in
   a.exec({{"cmd", "patient.create"}, {"id", "p-jo"}, {"name", "Jo Perrin"}});
   REQUIRE(a.sync().ok);
   // As an older server left it: the event without its operation.
-  c.s.db->with([&](store::Database& d) {
+  c.s.db->with([&](Sql& d) {
     d.prepare("INSERT INTO server_events(clinic_id, key, kind, body, created_at) VALUES (?, 'card:pm_old', 'card.saved', ?, "
               "'2026-11-20T10:00:00Z')")
         .bind(1, c.s.admin.clinic_id)

@@ -18,6 +18,7 @@
 #include "server/options.h"
 #include "server/routes.h"
 #include "server/store/server_db.h"
+#include "test_database.h"
 #include "server/stripe/signature.h"
 
 namespace quittance::server::testing {
@@ -64,8 +65,8 @@ struct ApiServer {
     Options options;
     options.data_dir = (root.path / "data").string();
     options.web_dir = (root.path / "web").string();
-    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
-    admin = db->with([](store::Database& d) { return create_clinic(d, "Cabinet Hélène Crête", system_now()); });
+    db = open_test_database(options.data_dir);
+    admin = db->with([](Sql& d) { return create_clinic(d, "Cabinet Hélène Crête", system_now()); });
     server = make_server(options, config, *db, [this] { return system_now() + skew.load(); });
     if (at_port == 0) {
       port = server->bind_to_any_port("127.0.0.1");
@@ -106,8 +107,8 @@ struct ApiServer {
   }
 
   std::int64_t count(const std::string& sql) {
-    return db->with([&](store::Database& d) {
-      store::Statement st = d.prepare(sql);
+    return db->with([&](Sql& d) {
+      SqlStatement st = d.prepare(sql);
       REQUIRE(st.step());
       return st.column_int64(0);
     });

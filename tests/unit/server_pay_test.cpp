@@ -202,7 +202,7 @@ TEST_CASE("pay: unknown, malformed, tampered and other clinics' links answer 404
 
   // Another clinic's device sends an operation with this clinic's token: the link stays this
   // clinic's, and the other clinic's request is never shown for it.
-  NewDevice other = p.s().db->with([](store::Database& d) { return create_clinic(d, "Autre cabinet", system_now()); });
+  NewDevice other = p.s().db->with([](Sql& d) { return create_clinic(d, "Autre cabinet", system_now()); });
   Station intruder(p.s(), other);
   const std::string theirs = intruder.patient("Quelqu'un d'autre");
   intruder.request({{"patient_id", theirs}, {"kind", "deposit"}, {"amount", 100}}, token);
@@ -213,7 +213,7 @@ TEST_CASE("pay: unknown, malformed, tampered and other clinics' links answer 404
   // A link the server holds for another clinic is looked for in that clinic's books only: this
   // clinic's request behind the same token is not found there, and nothing of either is said.
   const std::string squatted = new_token();
-  p.s().db->with([&](store::Database& d) {
+  p.s().db->with([&](Sql& d) {
     d.prepare("INSERT INTO pay_links(token_hash, clinic_id, created_at) VALUES (?, ?, '2026-12-01T00:00:00Z')")
         .bind(1, pay_link_hash(squatted))
         .bind(2, other.clinic_id)
@@ -596,8 +596,8 @@ TEST_CASE("pay: imported books' requests have working links") {
           {"amount", 2500}});
   }
   const std::string clinic =
-      p.s().db->with([](store::Database& d) { return create_clinic(d, "Cabinet importé", system_now()).clinic_id; });
-  p.s().db->with([&](store::Database& d) {
+      p.s().db->with([](Sql& d) { return create_clinic(d, "Cabinet importé", system_now()).clinic_id; });
+  p.s().db->with([&](Sql& d) {
     return import_books(d, clinic, file, (p.s().root.path / "data" / "snapshots").string(), "2026-12-01T10:00:00Z");
   });
   const Json view = body_of(p.page(token));
@@ -627,7 +627,7 @@ TEST_CASE("pay: the page's Stripe.js settings come from the environment") {
 }
 
 TEST_CASE("pay: the per-address limit forgets addresses gone quiet, and only those") {
-  FailureLimiter limit(2, 10);
+  FailureLimiter limit("test", 2, 10);
   limit.failed("a", 0);
   limit.failed("a", 1);
   limit.failed("b", 8);

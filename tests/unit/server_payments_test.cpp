@@ -309,8 +309,8 @@ TEST_CASE("refunds: in parts, never more than was paid, once each, and from Stri
 TEST_CASE("webhook: a payment made outside the app (with our metadata) becomes an event with its fee") {
   Payments p;
   p.save_card("patient-1", "pm_card_visa");
-  const std::string customer = p.s.db->with([](store::Database& d) {
-    store::Statement st = d.prepare("SELECT customer_id FROM stripe_customers");
+  const std::string customer = p.s.db->with([](Sql& d) {
+    SqlStatement st = d.prepare("SELECT customer_id FROM stripe_customers");
     REQUIRE(st.step());
     return st.column_text(0);
   });
@@ -379,8 +379,8 @@ TEST_CASE("charges: a payment still processing at the bank blocks another one, t
 TEST_CASE("cards: a card removed in Stripe is no longer offered nor charged") {
   Payments p;
   p.save_card("patient-1", "pm_card_visa");
-  const std::string pm = p.s.db->with([](store::Database& d) {
-    store::Statement st = d.prepare("SELECT payment_method_id FROM saved_cards");
+  const std::string pm = p.s.db->with([](Sql& d) {
+    SqlStatement st = d.prepare("SELECT payment_method_id FROM saved_cards");
     REQUIRE(st.step());
     return st.column_text(0);
   });

@@ -20,9 +20,11 @@
 #include "server/options.h"
 #include "server/routes.h"
 #include "server/store/server_db.h"
+#include "test_database.h"
 
 using namespace quittance;
 using namespace quittance::server;
+using namespace quittance::server::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -102,7 +104,7 @@ struct ServerFixture {
     Options options;
     options.data_dir = (root.path / "data").string();
     options.web_dir = web.string();
-    db = std::make_unique<SharedDatabase>(open_server_database(options.data_dir));
+    db = open_test_database(options.data_dir);
     server = make_server(options, ServerConfig{}, *db);
     port = server->bind_to_any_port("127.0.0.1");
     REQUIRE(port > 0);
@@ -147,7 +149,7 @@ TEST_CASE_FIXTURE(ServerFixture, "/healthz reports the version and the server da
 }
 
 TEST_CASE_FIXTURE(ServerFixture, "/healthz answers 503 when the database query fails") {
-  db->with([](store::Database& d) { d.exec("DROP TABLE server_info"); });
+  db->with([](Sql& d) { d.exec("DROP TABLE server_info"); });
   auto res = get("/healthz");
   REQUIRE(res);
   CHECK(res->status == 503);
@@ -336,7 +338,7 @@ TEST_CASE_FIXTURE(ServerFixture, "a missing file is a 404 with a short text") {
 
 TEST_CASE_FIXTURE(ServerFixture, "unknown /api/ routes are a JSON 404, whatever the method") {
   // With a device token: without one, /api/ answers 401 first (server_auth_test.cpp).
-  NewDevice device = db->with([](store::Database& d) { return create_clinic(d, "Cabinet", 1700000000); });
+  NewDevice device = db->with([](Sql& d) { return create_clinic(d, "Cabinet", 1700000000); });
   for (std::string method : {"GET", "POST"}) {
     CAPTURE(method);
     auto res = request(method, "/api/x", {{"Authorization", "Bearer " + device.device_token}});
@@ -402,25 +404,38 @@ TEST_CASE("options: defaults, both flag forms, and errors as values") {
 TEST_CASE("the server database is created, migrated and keeps its creation time") {
   TempDir root;
   fs::path data = root.path / "a" / "b";
-  auto created_at = [](store::Database& db) {
-    store::Statement st = db.prepare("SELECT value FROM server_info WHERE key = 'created_at'");
+  auto created_at = [](Sql& db) {
+    SqlStatement st = db.prepare("SELECT value FROM server_info WHERE key = 'created_at'");
     REQUIRE(st.step());
     return st.column_text(0);
   };
+  const std::string url = fresh_database_url();  // "" on SQLite
+  const auto& migrations = on_postgres() ? postgres_server_migrations() : server_migrations();
   std::string first;
   {
-    store::Database db = open_server_database(data.string());
-    CHECK(fs::exists(data / "server.db"));
-    CHECK(store::schema_version(db) == server_migrations().back().version);
-    first = created_at(db);
+    std::unique_ptr<Sql> db = open_server_database(data.string(), url);
+    CHECK(fs::exists(data / "server.db") != on_postgres());
+    CHECK(db->schema_version() == migrations.back().version);
+    first = created_at(*db);
     CHECK(first.size() == 20);  // 2026-01-02T03:04:05Z
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  store::Database again = open_server_database(data.string());
-  CHECK(created_at(again) == first);
+  std::unique_ptr<Sql> again = open_server_database(data.string(), url);
+  CHECK(created_at(*again) == first);
 
   write_file(root.path / "plain-file", "x");
   CHECK_THROWS(open_server_database((root.path / "plain-file").string()));
+}
+
+TEST_CASE("the two engines' migrations have the same versions, in order") {
+  const auto& sqlite = server_migrations();
+  const auto& postgres = postgres_server_migrations();
+  REQUIRE(sqlite.size() == postgres.size());
+  for (std::size_t i = 0; i < sqlite.size(); ++i) {
+    CAPTURE(i);
+    CHECK(sqlite[i].version == static_cast<int>(i) + 1);
+    CHECK(postgres[i].version == sqlite[i].version);
+  }
 }
 
 TEST_CASE("resolve_web_path maps URL paths inside the web folder only") {

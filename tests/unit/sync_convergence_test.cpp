@@ -13,6 +13,7 @@
 
 #include "app/commands.h"
 #include "server/store/server_db.h"
+#include "server/store/sqlite_sql.h"
 #include "server/sync/op_log.h"
 #include "server/sync/server_events.h"
 #include "store/migrations.h"
@@ -76,7 +77,7 @@ std::string canonical_dump(store::Database& db) {
 class World {
  public:
   explicit World(unsigned seed) : rng_(seed) {
-    store::migrate(server_, server::server_migrations());
+    server::migrate_server(server_);
     server_.exec("INSERT INTO clinics(id, name, created_at) VALUES ('clinic-1', 'Cabinet', '2026-11-21T09:00:00Z')");
     const char* series[] = {"A", "B", "C"};
     for (int i = 0; i < 3; ++i) devices_.push_back(std::make_unique<Device>("dev" + std::to_string(i), series[i]));
@@ -206,7 +207,7 @@ class World {
     }
   }
 
-  store::Database server_ = store::Database::open(":memory:");
+  server::SqliteSql server_{store::Database::open(":memory:")};
   std::vector<std::unique_ptr<Device>> devices_;
   std::int64_t rebased = 0, gaps = 0, parked = 0;  // how often the hard paths ran
   std::int64_t facts = 0;

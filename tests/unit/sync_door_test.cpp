@@ -159,9 +159,11 @@ TEST_CASE("a refused operation is kept on its device, and what followed it is se
 TEST_CASE("a log poisoned by an older server heals at start-up, and every replica moves past it") {
   TempDir root;
   const std::string data = (root.path / "data").string();
+  const std::string url = fresh_database_url();
   std::string clinic;
   {
-    store::Database db = open_server_database(data);
+    std::unique_ptr<Sql> opened = open_server_database(data, url);
+    Sql& db = *opened;
     const NewDevice admin = create_clinic(db, "Cabinet", system_now());
     clinic = admin.clinic_id;
     // As an older server stored them: whatever the device sent.
@@ -201,15 +203,10 @@ TEST_CASE("a log poisoned by an older server heals at start-up, and every replic
     // As if this version had never opened it.
     db.exec("DELETE FROM op_log_checks");
   }
-  store::Database db = open_server_database(data);  // repairs
-  CHECK(db.prepare("SELECT COUNT(*) FROM op_log_repairs").step());
-  {
-    auto st = db.prepare("SELECT COUNT(*) FROM op_log_repairs");
-    st.step();
-    CHECK(st.column_int64(0) == 4);
-  }
-  CHECK(repair_op_logs(db, "again") == 0);  // once
-  SharedDatabase shared(std::move(db));
+  std::unique_ptr<Sql> db = open_server_database(data, url);  // repairs
+  CHECK(db->scalar("SELECT COUNT(*) FROM op_log_repairs") == 4);
+  CHECK(repair_op_logs(*db, "again") == 0);  // once
+  SharedDatabase shared(std::move(db), url);
   SnapshotStore books("");
   const std::int64_t cursor = books.read(shared, clinic, [](store::Database& d, app::CommandLayer& commands) {
     CHECK(commands.query({{"cmd", "patient.list"}})["result"]["total"] == 2);
@@ -303,7 +300,7 @@ TEST_CASE("quotas: a clinic whose log reached its storage limit is refused with 
   const sync::SyncOutcome out = a.sync();
   CHECK(out.error == "storage_quota_exceeded");
   CHECK(a.replica.pending_count() > 0);
-  CHECK(s.count("SELECT bytes FROM clinic_log_usage") == s.count("SELECT SUM(length(CAST(op AS BLOB))) FROM sync_ops"));
+  CHECK(s.count("SELECT bytes FROM clinic_log_usage") == s.count("SELECT SUM(octet_length(op)) FROM sync_ops"));
 }
 
 TEST_CASE("a device whose whole outbox is refused learns it in one pass, not one rebase per operation") {

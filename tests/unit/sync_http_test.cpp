@@ -253,13 +253,13 @@ TEST_CASE("books brought onto the server: restored whole from the snapshot, and 
          {"amount", 8000}, {"allocations", {{{"invoice_id", "inv-1"}, {"amount", 6000}}}}});
   }
   const std::string snapshots = (s.root.path / "data" / "snapshots").string();
-  const ImportedBooks imported = s.db->with([&](store::Database& d) {
+  const ImportedBooks imported = s.db->with([&](Sql& d) {
     return import_books(d, s.admin.clinic_id, file.string(), snapshots, "2026-11-21T10:00:00Z");
   });
   CHECK(imported.operations == 4);
   CHECK(s.count("SELECT COUNT(*) FROM sync_ops WHERE device_id = 'import'") == 4);
   // Once only: the clinic has a log now.
-  CHECK_THROWS_AS(s.db->with([&](store::Database& d) {
+  CHECK_THROWS_AS(s.db->with([&](Sql& d) {
                     return import_books(d, s.admin.clinic_id, file.string(), snapshots, "2026-11-21T10:00:00Z");
                   }),
                   std::runtime_error);

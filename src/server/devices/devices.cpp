@@ -65,7 +65,7 @@ bool is_clean_utf8(std::string_view text, std::string& what) {
   return true;
 }
 
-void insert_device(store::Database& db, const NewDevice& device, const std::string& name, std::int64_t now) {
+void insert_device(Sql& db, const NewDevice& device, const std::string& name, std::int64_t now) {
   db.prepare("INSERT INTO devices(id, clinic_id, name, token_hash, created_at, revoked) VALUES (?, ?, ?, ?, ?, 0)")
       .bind(1, device.device_id)
       .bind(2, device.clinic_id)
@@ -94,7 +94,7 @@ DisplayName check_display_name(std::string_view raw) {
   return name;
 }
 
-NewDevice create_clinic(store::Database& db, const std::string& name, std::int64_t now) {
+NewDevice create_clinic(Sql& db, const std::string& name, std::int64_t now) {
   NewDevice device{new_uuid(), new_uuid(), new_device_token()};
   db.transaction([&] {
     db.prepare("INSERT INTO clinics(id, name, created_at) VALUES (?, ?, ?)")
@@ -107,9 +107,9 @@ NewDevice create_clinic(store::Database& db, const std::string& name, std::int64
   return device;
 }
 
-std::optional<Device> find_device_by_token(store::Database& db, std::string_view token) {
+std::optional<Device> find_device_by_token(Sql& db, std::string_view token) {
   if (!looks_like_device_token(token)) return std::nullopt;
-  store::Statement st =
+  SqlStatement st =
       db.prepare("SELECT id, clinic_id, name, role FROM devices WHERE token_hash = ? AND revoked = 0");
   st.bind(1, secret_hash(token));
   if (!st.step()) return std::nullopt;
@@ -118,7 +118,7 @@ std::optional<Device> find_device_by_token(store::Database& db, std::string_view
                 core::role_from_string(st.column_text(3)).value_or(core::Role::ReadOnly)};
 }
 
-PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now,
+PairingCode create_pairing_code(Sql& db, const std::string& clinic_id, std::int64_t now,
                                 core::Role role) {
   PairingCode code{{}, now + kPairingCodeLifetimeSeconds};
   db.transaction([&] {
@@ -161,17 +161,17 @@ std::string series_for_index(std::int64_t n) {
   return letters(n >= reserved ? n + 1 : n);
 }
 
-std::string device_series(store::Database& db, const std::string& device_id) {
-  store::Statement st = db.prepare("SELECT series FROM devices WHERE id = ?");
+std::string device_series(Sql& db, const std::string& device_id) {
+  SqlStatement st = db.prepare("SELECT series FROM devices WHERE id = ?");
   st.bind(1, device_id);
   return st.step() && !st.column_is_null(0) ? st.column_text(0) : std::string();
 }
 
-PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now,
+PairingResult pair_device(Sql& db, std::string_view code, const std::string& name, std::int64_t now,
                           const JoiningBooks& books) {
   PairingResult result{PairingOutcome::unknown_code, {}, {}, 0};
   db.transaction([&] {
-    store::Statement st =
+    SqlStatement st =
         db.prepare("SELECT clinic_id, expires_at, used, role FROM pairing_codes WHERE code_hash = ?");
     st.bind(1, secret_hash(code));
     if (!st.step()) return;
@@ -191,7 +191,7 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
     // empty log, no series given yet) and never synced elsewhere (all its operations are still
     // to send), or if they were this clinic's: two practices' books are never mixed.
     const std::int64_t head = log_head(db, clinic_id);
-    store::Statement taken = db.prepare("SELECT COUNT(*) FROM devices WHERE clinic_id = ? AND series IS NOT NULL");
+    SqlStatement taken = db.prepare("SELECT COUNT(*) FROM devices WHERE clinic_id = ? AND series IS NOT NULL");
     taken.bind(1, clinic_id);
     taken.step();
     const std::int64_t series_taken = taken.column_int64(0);
@@ -216,8 +216,8 @@ PairingResult pair_device(store::Database& db, std::string_view code, const std:
   return result;
 }
 
-std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id) {
-  store::Statement st =
+std::vector<DeviceInfo> list_devices(Sql& db, const std::string& clinic_id) {
+  SqlStatement st =
       db.prepare("SELECT id, name, created_at, revoked, role FROM devices WHERE clinic_id = ? ORDER BY created_at, rowid");
   st.bind(1, clinic_id);
   std::vector<DeviceInfo> out;
@@ -228,8 +228,8 @@ std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& cli
   return out;
 }
 
-bool revoke_device(store::Database& db, const std::string& clinic_id, const std::string& device_id) {
-  store::Statement st = db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND id = ?");
+bool revoke_device(Sql& db, const std::string& clinic_id, const std::string& device_id) {
+  SqlStatement st = db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND id = ?");
   st.bind(1, clinic_id).bind(2, device_id);
   if (!st.step()) return false;
   db.prepare("UPDATE devices SET revoked = 1 WHERE clinic_id = ? AND id = ?")
@@ -239,19 +239,19 @@ bool revoke_device(store::Database& db, const std::string& clinic_id, const std:
   return true;
 }
 
-bool set_device_role(store::Database& db, const std::string& clinic_id, const std::string& device_id, core::Role role) {
+bool set_device_role(Sql& db, const std::string& clinic_id, const std::string& device_id, core::Role role) {
   const std::int64_t before = db.total_changes();
-  store::Statement st = db.prepare("UPDATE devices SET role = ? WHERE clinic_id = ? AND id = ?");
+  SqlStatement st = db.prepare("UPDATE devices SET role = ? WHERE clinic_id = ? AND id = ?");
   st.bind(1, core::to_string(role)).bind(2, clinic_id).bind(3, device_id);
   st.step();
   return db.total_changes() != before;
 }
 
-bool series_allowed(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+bool series_allowed(Sql& db, const std::string& clinic_id, const std::string& device_id,
                     const std::string& series) {
   if (series == core::kOnlineSeries) return false;  // the online payments' own: only the server's facts number in it
   if (series == device_series(db, device_id)) return true;
-  store::Statement st =
+  SqlStatement st =
       db.prepare("SELECT 1 FROM devices WHERE clinic_id = ? AND series = ? AND revoked = 0 AND id <> ?");
   st.bind(1, clinic_id).bind(2, series).bind(3, device_id);
   return !st.step();

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/roles.h"
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -48,10 +48,10 @@ inline constexpr std::string_view kFirstDeviceName = "Poste principal";
 
 // Creates the clinic and its first device in one transaction. `name` must have passed
 // check_display_name.
-NewDevice create_clinic(store::Database& db, const std::string& name, std::int64_t now);
+NewDevice create_clinic(Sql& db, const std::string& name, std::int64_t now);
 
 // The device holding `token`, unless the token is unknown or the device revoked.
-std::optional<Device> find_device_by_token(store::Database& db, std::string_view token);
+std::optional<Device> find_device_by_token(Sql& db, std::string_view token);
 
 struct PairingCode {
   std::string code;         // shown once, to the device that asked
@@ -60,7 +60,7 @@ struct PairingCode {
 // A fresh code for `clinic_id`, valid kPairingCodeLifetimeSeconds; the device it pairs gets
 // `role` as its ceiling. Codes expired for a day are deleted on the way: they can only be
 // refused, and "unknown" refuses them as well.
-PairingCode create_pairing_code(store::Database& db, const std::string& clinic_id, std::int64_t now,
+PairingCode create_pairing_code(Sql& db, const std::string& clinic_id, std::int64_t now,
                                 core::Role role = core::Role::Owner);
 
 // What the joining device already holds (docs/sync.md, « Pairing »): its books become the
@@ -81,13 +81,13 @@ struct PairingResult {
 // Spends `code` (normalised, see normalise_pairing_code) and creates the device `name` in the
 // code's clinic with the next free number series, in one transaction. Any other outcome
 // changes nothing (other_books leaves the code valid: the device can be emptied and retry).
-PairingResult pair_device(store::Database& db, std::string_view code, const std::string& name, std::int64_t now,
+PairingResult pair_device(Sql& db, std::string_view code, const std::string& name, std::int64_t now,
                           const JoiningBooks& books = {});
 
 // "A".."Z", "AA".."AZ", … for 0, 1, …: the series of the clinic's n-th paired device.
 std::string series_for_index(std::int64_t n);
 // The device's series ("" when it has none).
-std::string device_series(store::Database& db, const std::string& device_id);
+std::string device_series(Sql& db, const std::string& device_id);
 
 struct DeviceInfo {
   std::string id, name, created_at;
@@ -95,18 +95,18 @@ struct DeviceInfo {
   core::Role role = core::Role::Owner;
 };
 // The clinic's devices, oldest first, revoked ones included (marked).
-std::vector<DeviceInfo> list_devices(store::Database& db, const std::string& clinic_id);
+std::vector<DeviceInfo> list_devices(Sql& db, const std::string& clinic_id);
 // Revokes a device of the clinic: its token stops working at once. False when the clinic has
 // no such device. Revoking twice is not an error.
-bool revoke_device(store::Database& db, const std::string& clinic_id, const std::string& device_id);
+bool revoke_device(Sql& db, const std::string& clinic_id, const std::string& device_id);
 // Sets a device's ceiling. False when the clinic has no such device.
-bool set_device_role(store::Database& db, const std::string& clinic_id, const std::string& device_id, core::Role role);
+bool set_device_role(Sql& db, const std::string& clinic_id, const std::string& device_id, core::Role role);
 
 // The series an operation of `device_id` may number in: its own; and, for a device without one
 // (create-clinic's token) or an operation made before a re-pairing, any series that no other
 // active device of the clinic holds. Another live device's series never: that would break its
 // gapless numbering.
-bool series_allowed(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+bool series_allowed(Sql& db, const std::string& clinic_id, const std::string& device_id,
                     const std::string& series);
 
 }  // namespace quittance::server

@@ -49,7 +49,7 @@ void handle_whoami(const httplib::Request& req, httplib::Response& res, SharedDa
              {"clinic_id", device->clinic_id},
              {"device_id", device->id},
              {"device_name", device->name},
-             {"series", db.with([&](store::Database& d) { return device_series(d, device->id); })},
+             {"series", db.with([&](Sql& d) { return device_series(d, device->id); })},
              {"device_role", core::to_string(device->role)},
              {"card_payments", card_payments},
              {"online_payments", online_payments_summary(db, stripe, device->clinic_id)},
@@ -85,7 +85,7 @@ void handle_pairing_code(const httplib::Request& req, httplib::Response& res, Sh
   if (!role) return;
   const std::int64_t t = now();
   PairingCode code =
-      db.with([&](store::Database& d) { return create_pairing_code(d, device->clinic_id, t, *role); });
+      db.with([&](Sql& d) { return create_pairing_code(d, device->clinic_id, t, *role); });
   send_json(res, 201,
             {{"ok", true},
              {"code", code.code},
@@ -139,7 +139,7 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
     books = {b.value("has_books", false), b.value("clinic_id", ""), b.value("cursor", std::int64_t{0})};
   }
   const std::int64_t t = now();
-  PairingResult result = db.with([&](store::Database& d) { return pair_device(d, *code, name.value, t, books); });
+  PairingResult result = db.with([&](Sql& d) { return pair_device(d, *code, name.value, t, books); });
   if (result.outcome != PairingOutcome::paired && result.outcome != PairingOutcome::other_books) {
     limiter.failed(req.remote_addr, t);
   }
@@ -172,7 +172,7 @@ void handle_pair(const httplib::Request& req, httplib::Response& res, SharedData
 void handle_list_devices(const httplib::Request& req, httplib::Response& res, SharedDatabase& db) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
-  std::vector<DeviceInfo> devices = db.with([&](store::Database& d) { return list_devices(d, device->clinic_id); });
+  std::vector<DeviceInfo> devices = db.with([&](Sql& d) { return list_devices(d, device->clinic_id); });
   Json items = Json::array();
   for (const DeviceInfo& d : devices)
     items.push_back({{"device_id", d.id},
@@ -221,7 +221,7 @@ void handle_revoke_device(const httplib::Request& req, httplib::Response& res, S
   std::optional<OwnerAction> a = owner_action_on_another_device(
       req, res, db, "cannot_revoke_self", "a device is revoked from another one (here: unpair it)");
   if (!a) return;
-  if (!db.with([&](store::Database& d) { return revoke_device(d, a->device.clinic_id, a->target); })) {
+  if (!db.with([&](Sql& d) { return revoke_device(d, a->device.clinic_id, a->target); })) {
     send_api_error(res, 404, "not_found", "no such device in this clinic");
     return;
   }
@@ -239,7 +239,7 @@ void handle_device_role(const httplib::Request& req, httplib::Response& res, Sha
   }
   std::optional<core::Role> ceiling = device_role_member(a->body, res);
   if (!ceiling) return;
-  if (!db.with([&](store::Database& d) { return set_device_role(d, a->device.clinic_id, a->target, *ceiling); })) {
+  if (!db.with([&](Sql& d) { return set_device_role(d, a->device.clinic_id, a->target, *ceiling); })) {
     send_api_error(res, 404, "not_found", "no such device in this clinic");
     return;
   }
@@ -325,7 +325,7 @@ void send_api_error(httplib::Response& res, int status, const std::string& code,
 void install_api_routes(httplib::Server& server, std::shared_ptr<const ServerConfig> config, SharedDatabase& db,
                         Clock now, std::shared_ptr<SnapshotStore> books) {
   auto clock = std::make_shared<Clock>(std::move(now));
-  auto limiter = std::make_shared<FailureLimiter>(kMaxPairingFailures, kPairingFailureWindowSeconds);
+  auto limiter = std::make_shared<FailureLimiter>("pairing", kMaxPairingFailures, kPairingFailureWindowSeconds, &db);
   std::shared_ptr<const StripeClient> platform;
   if (!config->stripe_secret_key.empty())
     platform = std::make_shared<StripeClient>(config->stripe_api_base, config->stripe_secret_key);

@@ -10,7 +10,7 @@ std::optional<Device> authenticate(const httplib::Request& req, httplib::Respons
   const std::string authorization = req.get_header_value("Authorization");
   const std::string_view token = bearer_token(authorization);
   std::optional<Device> device;
-  if (!token.empty()) device = db.with([&](store::Database& d) { return find_device_by_token(d, token); });
+  if (!token.empty()) device = db.with([&](Sql& d) { return find_device_by_token(d, token); });
   if (!device) {
     res.set_header("WWW-Authenticate", "Bearer");
     send_api_error(res, 401, "unauthorized",

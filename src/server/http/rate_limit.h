@@ -1,7 +1,10 @@
 // A limit on failed attempts per caller (the remote address), in a sliding window: pairing
 // codes are 8 characters out of 31 (about 10^12), and this keeps guessing one in its 10
-// minutes out of reach. In memory: a restart forgets, which costs an attacker nothing useful,
-// since every code expires in 10 minutes anyway.
+// minutes out of reach. With SQLite (one server process) the attempts are counted in memory: a
+// restart forgets, which costs an attacker nothing useful, since every code expires in 10
+// minutes anyway. With PostgreSQL (several processes behind a balancer, each seeing part of an
+// attacker's calls) they are counted in the database, table rate_limit_hits, which every
+// process reads.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -9,12 +12,15 @@
 #include <mutex>
 #include <string>
 
+#include "server/store/server_db.h"
+
 namespace quittance::server {
 
 class FailureLimiter {
  public:
-  FailureLimiter(int max_failures, std::int64_t window_seconds)
-      : max_failures_(max_failures), window_(window_seconds) {}
+  // `name` tells this limit's rows from another's in the shared table; `shared` null (or a
+  // SQLite database): counted in memory.
+  FailureLimiter(std::string name, int max_failures, std::int64_t window_seconds, SharedDatabase* shared = nullptr);
 
   // Seconds to wait before `caller` may try again; 0 when it may try now.
   std::int64_t retry_after(const std::string& caller, std::int64_t now);
@@ -26,8 +32,10 @@ class FailureLimiter {
 
  private:
   void forget_old(std::deque<std::int64_t>& times, std::int64_t now) const;
+  const std::string name_;
   const int max_failures_;
   const std::int64_t window_;
+  SharedDatabase* const shared_;  // null: in memory
   std::mutex mutex_;
   std::map<std::string, std::deque<std::int64_t>> failures_;
 };

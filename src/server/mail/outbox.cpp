@@ -14,7 +14,7 @@ constexpr const char* kColumns =
     "id, template_id, invoice_id, patient_id, template_name, reminder, due_at, next_attempt_at, state, attempts, "
     "recipient, error, sent_at, retry_seen, version, issued_at";
 
-OutboxRow read_row(store::Statement& s) {
+OutboxRow read_row(SqlStatement& s) {
   OutboxRow r;
   r.id = s.column_text(0);
   r.template_id = s.column_text(1);
@@ -35,7 +35,7 @@ OutboxRow read_row(store::Statement& s) {
   return r;
 }
 
-void tell_devices(store::Database& db, const std::string& clinic_id, const OutboxRow& r, std::int64_t now) {
+void tell_devices(Sql& db, const std::string& clinic_id, const OutboxRow& r, std::int64_t now) {
   if (r.state == "sending") return;  // not a state the devices know: they hear the outcome
   nlohmann::json data = {{"message_id", r.id},
                          {"invoice_id", r.invoice_id},
@@ -53,8 +53,8 @@ void tell_devices(store::Database& db, const std::string& clinic_id, const Outbo
 
 }  // namespace
 
-std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clinic_id, const std::string& id) {
-  store::Statement s = db.prepare(std::string("SELECT ") + kColumns + " FROM mail_outbox WHERE clinic_id = ? AND id = ?");
+std::optional<OutboxRow> find_mail(Sql& db, const std::string& clinic_id, const std::string& id) {
+  SqlStatement s = db.prepare(std::string("SELECT ") + kColumns + " FROM mail_outbox WHERE clinic_id = ? AND id = ?");
   s.bind(1, clinic_id).bind(2, id);
   if (!s.step()) return std::nullopt;
   return read_row(s);
@@ -73,7 +73,7 @@ OutboxRow asked_row(const std::string& template_id, const std::string& template_
   return row;
 }
 
-bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
+bool plan_mail(Sql& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now) {
   if (find_mail(db, clinic_id, planned.id)) return false;
   OutboxRow row = planned;
   if (row.state != "cancelled") row.state = "scheduled";
@@ -99,15 +99,15 @@ bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRo
   return true;
 }
 
-std::optional<PlanMark> plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id) {
-  store::Statement s =
+std::optional<PlanMark> plan_mark(Sql& db, const std::string& clinic_id, const std::string& template_id) {
+  SqlStatement s =
       db.prepare("SELECT active_since, planned_seq FROM mail_plans WHERE clinic_id = ? AND template_id = ?");
   s.bind(1, clinic_id).bind(2, template_id);
   if (!s.step()) return std::nullopt;
   return PlanMark{s.column_text(0), s.column_int64(1)};
 }
 
-void set_plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id,
+void set_plan_mark(Sql& db, const std::string& clinic_id, const std::string& template_id,
                    const PlanMark& mark) {
   db.prepare(
         "INSERT INTO mail_plans(clinic_id, template_id, active_since, planned_seq) VALUES (?, ?, ?, ?) "
@@ -120,9 +120,9 @@ void set_plan_mark(store::Database& db, const std::string& clinic_id, const std:
       .step();
 }
 
-std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id, std::int64_t failed_since,
+std::vector<OutboxRow> open_mail(Sql& db, const std::string& clinic_id, std::int64_t failed_since,
                                  const std::string& template_id) {
-  store::Statement s = db.prepare(std::string("SELECT ") + kColumns +
+  SqlStatement s = db.prepare(std::string("SELECT ") + kColumns +
                                   " FROM mail_outbox WHERE clinic_id = ?1 AND (state = 'scheduled' OR "
                                   "(state = 'failed' AND due_at >= ?2)) AND (?3 = '' OR template_id = ?3) "
                                   "ORDER BY due_at, id");
@@ -132,9 +132,9 @@ std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_
   return rows;
 }
 
-void save_mail(store::Database& db, const std::string& clinic_id, OutboxRow row, std::int64_t now) {
+void save_mail(Sql& db, const std::string& clinic_id, OutboxRow row, std::int64_t now) {
   row.version += 1;
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       "UPDATE mail_outbox SET template_name = ?, reminder = ?, due_at = ?, next_attempt_at = ?, state = ?, "
       "attempts = ?, recipient = ?, error = ?, sent_at = ?, retry_seen = ?, version = ? WHERE clinic_id = ? AND id = ?");
   s.bind(1, row.template_name).bind(2, std::int64_t{row.reminder}).bind(3, row.due_at).bind(4, row.next_attempt_at);
@@ -149,7 +149,7 @@ void save_mail(store::Database& db, const std::string& clinic_id, OutboxRow row,
   tell_devices(db, clinic_id, row, now);
 }
 
-bool claim_mail(store::Database& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now) {
+bool claim_mail(Sql& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now) {
   const std::int64_t before = db.total_changes();
   db.prepare(
         "UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, sent_at = ?, recipient = ?, "
@@ -168,18 +168,19 @@ bool claim_mail(store::Database& db, const std::string& clinic_id, OutboxRow& ro
   return true;
 }
 
-std::int64_t sent_since(store::Database& db, const std::string& clinic_id, std::int64_t since) {
-  store::Statement s = db.prepare(
+std::int64_t sent_since(Sql& db, const std::string& clinic_id, std::int64_t since) {
+  SqlStatement s = db.prepare(
       "SELECT COUNT(*) FROM mail_outbox WHERE clinic_id = ? AND sent_at >= ? AND state IN ('sent', 'sending')");
   s.bind(1, clinic_id).bind(2, since);
   s.step();
   return s.column_int64(0);
 }
 
-int fail_interrupted(store::Database& db, std::int64_t now) {
+int fail_interrupted(Sql& db, std::int64_t now, std::int64_t claimed_before) {
   std::vector<std::pair<std::string, std::string>> ids;  // clinic, message
   {
-    store::Statement s = db.prepare("SELECT clinic_id, id FROM mail_outbox WHERE state = 'sending'");
+    SqlStatement s = db.prepare("SELECT clinic_id, id FROM mail_outbox WHERE state = 'sending' AND sent_at < ?");
+    s.bind(1, claimed_before);
     while (s.step()) ids.emplace_back(s.column_text(0), s.column_text(1));
   }
   for (const auto& [clinic, id] : ids) {
@@ -194,8 +195,8 @@ int fail_interrupted(store::Database& db, std::int64_t now) {
   return static_cast<int>(ids.size());
 }
 
-std::vector<std::string> mail_clinics(store::Database& db) {
-  store::Statement s = db.prepare(
+std::vector<std::string> mail_clinics(Sql& db) {
+  SqlStatement s = db.prepare(
       "SELECT id FROM clinics WHERE EXISTS (SELECT 1 FROM sync_ops o WHERE o.clinic_id = clinics.id) ORDER BY id");
   std::vector<std::string> ids;
   while (s.step()) ids.push_back(s.column_text(0));

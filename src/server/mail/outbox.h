@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -32,39 +32,39 @@ OutboxRow asked_row(const std::string& template_id, const std::string& template_
 
 // Inserts the row (scheduled, unless planned cancelled; next attempt at its due time unless
 // set) and tells the devices; false when it was already there.
-bool plan_mail(store::Database& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);
+bool plan_mail(Sql& db, const std::string& clinic_id, const OutboxRow& planned, std::int64_t now);
 
 // How far a template was planned (mail_plans): for which activation, up to which log position.
 struct PlanMark {
   std::string active_since;
   std::int64_t planned_seq = 0;
 };
-std::optional<PlanMark> plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id);
-void set_plan_mark(store::Database& db, const std::string& clinic_id, const std::string& template_id,
+std::optional<PlanMark> plan_mark(Sql& db, const std::string& clinic_id, const std::string& template_id);
+void set_plan_mark(Sql& db, const std::string& clinic_id, const std::string& template_id,
                    const PlanMark& mark);
 
 // The clinic's rows still open: scheduled, or failed since `failed_since` (a person may ask to
 // retry; older failures are left alone). `template_id` "": every template's.
-std::vector<OutboxRow> open_mail(store::Database& db, const std::string& clinic_id, std::int64_t failed_since,
+std::vector<OutboxRow> open_mail(Sql& db, const std::string& clinic_id, std::int64_t failed_since,
                                  const std::string& template_id = "");
-std::optional<OutboxRow> find_mail(store::Database& db, const std::string& clinic_id, const std::string& id);
+std::optional<OutboxRow> find_mail(Sql& db, const std::string& clinic_id, const std::string& id);
 
 // Writes the row's state (and bumps its version). Every state but 'sending' is told to the
 // devices by an event.
-void save_mail(store::Database& db, const std::string& clinic_id, OutboxRow row, std::int64_t now);
+void save_mail(Sql& db, const std::string& clinic_id, OutboxRow row, std::int64_t now);
 
 // Marks a scheduled row 'sending' (attempts + 1, sent_at = now) unless it changed since it was
 // read (its version): false then, and it must not be sent. `row` is updated on success.
-bool claim_mail(store::Database& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now);
+bool claim_mail(Sql& db, const std::string& clinic_id, OutboxRow& row, std::int64_t now);
 
 // Messages sent since `since` (the daily cap).
-std::int64_t sent_since(store::Database& db, const std::string& clinic_id, std::int64_t since);
+std::int64_t sent_since(Sql& db, const std::string& clinic_id, std::int64_t since);
 
-// Rows left in 'sending' by a stopped server: failed, never sent again on their own (the SMTP
-// server may have taken them). Returns how many.
-int fail_interrupted(store::Database& db, std::int64_t now);
+// Rows left in 'sending' by a stopped server, claimed before `claimed_before`: failed, never
+// sent again on their own (the SMTP server may have taken them). Returns how many.
+int fail_interrupted(Sql& db, std::int64_t now, std::int64_t claimed_before);
 
 // Clinics that have an open row or any operation in their log.
-std::vector<std::string> mail_clinics(store::Database& db);
+std::vector<std::string> mail_clinics(Sql& db);
 
 }  // namespace quittance::server

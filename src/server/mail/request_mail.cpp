@@ -70,7 +70,7 @@ std::string request_of(const OutboxRow& row, const MailTemplate& request_templat
   return row.id.substr(prefix.size());
 }
 
-RequestPayments request_payments(store::Database& server, const std::string& clinic_id, const std::string& request_id) {
+RequestPayments request_payments(Sql& server, const std::string& clinic_id, const std::string& request_id) {
   RequestPayments p;
   for (const ChargeRecord& c : find_request_charges(server, clinic_id, request_id)) {
     p.paid = p.paid || c.status == "succeeded";

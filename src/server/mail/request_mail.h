@@ -37,7 +37,7 @@ struct RequestPayments {
   bool paid = false;       // a card payment succeeded, or a card request's card was saved
   bool under_way = false;  // a bank debit not settled yet
 };
-RequestPayments request_payments(store::Database& server, const std::string& clinic_id, const std::string& request_id);
+RequestPayments request_payments(Sql& server, const std::string& clinic_id, const std::string& request_id);
 
 // A request as its email needs it.
 struct RequestFacts {

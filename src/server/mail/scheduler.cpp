@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,9 @@ constexpr const char* kSuperseded = "remplacée par une relance plus récente";
 // turned on again) waits that long: a mistake corrected at once sends nothing. A reminder
 // planned late for the first time (the server was down, an invoice synced late) is not held.
 constexpr std::int64_t kLateGrace = 15 * 60;
+// Far longer than one SMTP conversation can take (SmtpSettings: 15 s to connect, 60 s in all):
+// a row 'sending' for longer belongs to a process that died.
+constexpr std::int64_t kSendingLease = 10 * 60;
 
 }  // namespace
 
@@ -75,13 +79,21 @@ std::vector<std::string> requests_of(store::Database& books, const std::string& 
 }
 
 // Every charge of the clinic (`invoice_id` ""), or those of one invoice and its requests.
-ServerCharges server_charges(store::Database& db, const std::string& clinic_id, const std::string& invoice_id = "",
+ServerCharges server_charges(Sql& db, const std::string& clinic_id, const std::string& invoice_id = "",
                              const std::vector<std::string>& request_ids = {}) {
-  store::Statement s = db.prepare(
-      "SELECT invoice_id, request_id, COALESCE(payment_intent_id, ''), amount - surcharge, status = 'succeeded' "
-      "FROM charges WHERE clinic_id = ?1 AND status IN ('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2 "
-      "OR (request_id != '' AND request_id IN (SELECT value FROM json_each(?3))))");
-  s.bind(1, clinic_id).bind(2, invoice_id).bind(3, nlohmann::json(request_ids).dump());
+  std::string sql =
+      "SELECT invoice_id, request_id, COALESCE(payment_intent_id, ''), amount - surcharge, "
+      "CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END FROM charges WHERE clinic_id = ?1 AND status IN "
+      "('succeeded', 'processing') AND (?2 = '' OR invoice_id = ?2";
+  if (!request_ids.empty()) {  // one placeholder per request: both engines' SQL, no JSON function
+    sql += " OR request_id IN (";
+    for (std::size_t i = 0; i < request_ids.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 3);
+    sql += ")";
+  }
+  sql += ")";
+  SqlStatement s = db.prepare(sql);
+  s.bind(1, clinic_id).bind(2, invoice_id);
+  for (std::size_t i = 0; i < request_ids.size(); ++i) s.bind(static_cast<int>(i) + 3, request_ids[i]);
   ServerCharges out;
   while (s.step()) {
     const std::string request_id = s.column_text(1);
@@ -176,18 +188,23 @@ MailScheduler::MailScheduler(SharedDatabase& db, SnapshotStore& books, std::shar
 
 int MailScheduler::recover() {
   const std::int64_t now = now_();
-  return db_.with([&](store::Database& d) {
+  return db_.with([&](Sql& d) {
+    // SQLite: this scheduler is the only one, and sends one pass at a time, so a row still
+    // 'sending' between passes was interrupted. PostgreSQL: another process's scheduler may be
+    // in the middle of a conversation; a row is given up only once the longest conversation
+    // (SMTP's timeouts) is long over, so its process died.
+    const std::int64_t claimed_before =
+        d.engine() == Sql::Engine::sqlite ? std::numeric_limits<std::int64_t>::max() : now - kSendingLease;
     int n = 0;
-    d.transaction([&] { n = fail_interrupted(d, now); });
+    d.transaction([&] { n = fail_interrupted(d, now, claimed_before); });
     return n;
   });
 }
 
 MailPass MailScheduler::run_once() {
   MailPass pass;
-  // Only this scheduler sends, one pass at a time: a row still 'sending' now was interrupted.
   recover();
-  const std::vector<std::string> clinics = db_.with([](store::Database& d) { return mail_clinics(d); });
+  const std::vector<std::string> clinics = db_.with([](Sql& d) { return mail_clinics(d); });
   for (const std::string& clinic : clinics) {
     if (options_.stopping()) break;
     try {
@@ -205,7 +222,7 @@ MailPass MailScheduler::run_once() {
 // delay or name changed brought in line.
 void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
   const std::int64_t now = now_();
-  const ServerCharges charges = db_.with([&](store::Database& d) { return server_charges(d, clinic_id); });
+  const ServerCharges charges = db_.with([&](Sql& d) { return server_charges(d, clinic_id); });
   std::vector<OutboxRow> plans, moved;
   std::map<std::string, PlanMark> marks;
   books_.read(db_, clinic_id, [&](store::Database& b, app::CommandLayer&) {
@@ -218,7 +235,7 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
       const int amount = static_cast<int>(t.delay_amount);
       std::optional<PlanMark> mark;
       std::vector<OutboxRow> open;
-      db_.with([&](store::Database& d) {
+      db_.with([&](Sql& d) {
         mark = plan_mark(d, clinic_id, t.id);
         open = open_mail(d, clinic_id, now, t.id);
       });
@@ -284,7 +301,7 @@ void MailScheduler::plan_clinic(const std::string& clinic_id, MailPass& pass) {
   for (const OutboxRow& row : plans) {
     if (row.reminder && row.due_at <= now) latest_late[row.invoice_id] = std::max(latest_late[row.invoice_id], row.due_at);
   }
-  db_.with([&](store::Database& d) {
+  db_.with([&](Sql& d) {
     d.transaction([&] {
       for (OutboxRow row : plans) {
         const bool late = row.reminder && row.due_at <= now;
@@ -332,7 +349,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
   const std::int64_t now = now_();
   std::vector<OutboxRow> open;
   ServerCharges charges;
-  db_.with([&](store::Database& d) {
+  db_.with([&](Sql& d) {
     open = open_mail(d, clinic_id, now - kFailedKept);
     charges = server_charges(d, clinic_id);
   });
@@ -399,7 +416,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
       if (!request_id.empty()) {
         const RequestFacts r = request_facts(b, commands, request_id);
         const RequestPayments online =
-            db_.with([&](store::Database& d) { return request_payments(d, clinic_id, request_id); });
+            db_.with([&](Sql& d) { return request_payments(d, clinic_id, request_id); });
         const std::string reason =
             facts.cancel_requested ? "à la demande du cabinet" : request_cancel_reason(r, online, now);
         if (!reason.empty()) {
@@ -425,7 +442,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
                       charges_total(charges, row.invoice_id, request_ids), "", request_ids});
     }
   });
-  db_.with([&](store::Database& d) {
+  db_.with([&](Sql& d) {
     d.transaction([&] {
       for (const OutboxRow& row : changes) save_mail(d, clinic_id, row, now);
     });
@@ -439,7 +456,7 @@ void MailScheduler::run_clinic(const std::string& clinic_id, MailPass& pass) {
     if (options_.stopping() || std::chrono::steady_clock::now() - started > std::chrono::seconds(options_.pass_seconds)) {
       break;
     }
-    const bool overtaken = db_.with([&](store::Database& d) {
+    const bool overtaken = db_.with([&](Sql& d) {
       // The server's own facts (this pass's emails among them) overtake nothing; a card
       // payment's is caught by the charges below.
       if (devices_wrote_after(d, clinic_id, decided_at_seq)) return true;
@@ -465,7 +482,7 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
   ComposedMail& composed = job.composed;
   const std::int64_t now = now_();
   auto save = [&](const OutboxRow& r) {
-    db_.with([&](store::Database& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
+    db_.with([&](Sql& d) { d.transaction([&] { save_mail(d, clinic_id, r, now); }); });
   };
   // A message that cannot be made (or sent: no SMTP) fails at once, with its reason.
   auto fail = [&](const std::string& reason) {
@@ -479,7 +496,7 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
   if (!sender_) return fail("L'envoi d'e-mails n'est pas configuré sur le serveur (SMTP_URL).");
   // The practice's day: from its midnight, and the rest go at the next morning's opening.
   const std::int64_t day_start = zone::day_start(now, time_zone);
-  const std::int64_t sent_today = db_.with([&](store::Database& d) { return sent_since(d, clinic_id, day_start); });
+  const std::int64_t sent_today = db_.with([&](Sql& d) { return sent_since(d, clinic_id, day_start); });
   // The attestations' round takes half the day's emails at most: a January of 2,000 attestations
   // never holds back the day's invoices and payment links.
   const std::int64_t cap = job.round ? std::max<std::int64_t>(1, options_.daily_cap / 2) : options_.daily_cap;
@@ -497,7 +514,7 @@ void MailScheduler::send_one(const std::string& clinic_id, const std::string& ti
   if (!composed.error.empty()) return fail(composed.error);
   // Written before the conversation, and only if the row is still as decided: a server stopped
   // during it never sends this row again.
-  const bool claimed = db_.with([&](store::Database& d) {
+  const bool claimed = db_.with([&](Sql& d) {
     bool ok = false;
     d.transaction([&] { ok = claim_mail(d, clinic_id, row, now); });
     return ok;

@@ -15,7 +15,7 @@ bool makes_pay_link(std::string_view op_name) {
 
 std::string pay_link_hash(std::string_view token) { return core::sha256_hex(token); }
 
-void index_pay_links(store::Database& db, const std::string& clinic_id, const std::vector<nlohmann::json>& ops,
+void index_pay_links(Sql& db, const std::string& clinic_id, const std::vector<nlohmann::json>& ops,
                      const std::string& now) {
   for (const nlohmann::json& op : ops) {
     auto name = op.find("name");
@@ -27,7 +27,7 @@ void index_pay_links(store::Database& db, const std::string& clinic_id, const st
     const std::string token = cmd["token"].get<std::string>();
     // The books' own rule: an operation with another token is refused when replayed anyway.
     if (!app::requests::is_valid_token(token)) continue;
-    db.prepare("INSERT OR IGNORE INTO pay_links(token_hash, clinic_id, created_at) VALUES (?, ?, ?)")
+    db.prepare("INSERT INTO pay_links(token_hash, clinic_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(1, pay_link_hash(token))
         .bind(2, clinic_id)
         .bind(3, now)
@@ -35,9 +35,9 @@ void index_pay_links(store::Database& db, const std::string& clinic_id, const st
   }
 }
 
-std::optional<std::string> find_pay_link(store::Database& db, std::string_view token) {
+std::optional<std::string> find_pay_link(Sql& db, std::string_view token) {
   if (!app::requests::is_valid_token(token)) return std::nullopt;
-  store::Statement s = db.prepare("SELECT clinic_id FROM pay_links WHERE token_hash = ?");
+  SqlStatement s = db.prepare("SELECT clinic_id FROM pay_links WHERE token_hash = ?");
   s.bind(1, pay_link_hash(token));
   if (!s.step()) return std::nullopt;
   return s.column_text(0);

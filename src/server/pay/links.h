@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -23,10 +23,10 @@ std::string pay_link_hash(std::string_view token);
 // Records the link of each operation (as op_log stores them: {name, body, ...}) that makes one
 // with a well-formed token. A token already known keeps its first clinic. Run inside the
 // transaction that appends the operations.
-void index_pay_links(store::Database& db, const std::string& clinic_id, const std::vector<nlohmann::json>& ops,
+void index_pay_links(Sql& db, const std::string& clinic_id, const std::vector<nlohmann::json>& ops,
                      const std::string& now);
 
 // The clinic of a token, or nullopt when it is not one (bad form) or not known here.
-std::optional<std::string> find_pay_link(store::Database& db, std::string_view token);
+std::optional<std::string> find_pay_link(Sql& db, std::string_view token);
 
 }  // namespace quittance::server

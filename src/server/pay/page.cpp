@@ -50,7 +50,7 @@ using lenient::text;
 // or no longer (or never) in its clinic's books. Throws store::StoreError when the books
 // cannot be read.
 std::optional<Request> find_request(PayContext& ctx, const std::string& token) {
-  std::optional<std::string> clinic = ctx.db.with([&](store::Database& d) { return find_pay_link(d, token); });
+  std::optional<std::string> clinic = ctx.db.with([&](Sql& d) { return find_pay_link(d, token); });
   if (!clinic) return std::nullopt;
   Request r;
   Json answer = ctx.books.read(ctx.db, *clinic, [&](store::Database& books, app::CommandLayer& commands) {
@@ -64,7 +64,7 @@ std::optional<Request> find_request(PayContext& ctx, const std::string& token) {
   r.patient_id = text(r.view, "patient_id");
   r.kind = text(r.view, "kind");
   r.books_state = text(r.view, "state");
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     r.charges = find_request_charges(d, r.clinic_id, r.request_id);
     r.setups = find_request_setups(d, r.clinic_id, r.request_id);
   });
@@ -186,7 +186,7 @@ ApiAnswer intent_answer(const Request& r, const std::string& mode, const std::st
 // The patient's Stripe customer, made the first time (a card kept needs one).
 std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const StripeClient& stripe, const Request& r) {
   std::optional<std::string> customer =
-      ctx.db.with([&](store::Database& d) { return find_customer(d, r.clinic_id, r.patient_id); });
+      ctx.db.with([&](Sql& d) { return find_customer(d, r.clinic_id, r.patient_id); });
   if (customer) return *customer;
   FormParams params = {{"name", text(r.view, "patient_name")},
                        {"metadata[clinic_id]", r.clinic_id},
@@ -196,7 +196,7 @@ std::variant<std::string, ApiAnswer> customer_for(PayContext& ctx, const StripeC
   StripeResponse made = stripe.post("/v1/customers", params, "quittance-customer-pay-" + r.request_id);
   if (!made.answered()) return stripe_unreachable(made, "customer");
   if (!made.ok() || text(made.body, "id").empty()) return stripe_refused(made, "customer");
-  return ctx.db.with([&](store::Database& d) {
+  return ctx.db.with([&](Sql& d) {
     return keep_customer(d, r.clinic_id, r.patient_id, text(made.body, "id"), ctx.now());
   });
 }
@@ -243,7 +243,7 @@ ApiAnswer setup_intent(PayContext& ctx, const StripeClient& stripe, const Reques
   if (!made.answered()) return stripe_unreachable(made, "setup intent");
   const std::string id = text(made.body, "id");
   if (!made.ok() || id.empty()) return stripe_refused(made, "setup intent");
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     insert_card_setup(d, id, CardSetup{r.clinic_id, r.patient_id, r.request_id, "", ""}, "pay-" + id, ctx.now());
   });
   if (text(made.body, "status") == "succeeded") return error_answer(409, "already_paid", "the card is saved already");
@@ -281,7 +281,7 @@ ApiAnswer payment_intent(PayContext& ctx, const StripeClient& stripe, const Requ
         return stripe_refused(cancel, "payment intent cancel");
       }
     }
-    ctx.db.with([&](store::Database& d) { cancel_request_charge(d, c.payment_intent_id, ctx.now()); });
+    ctx.db.with([&](Sql& d) { cancel_request_charge(d, c.payment_intent_id, ctx.now()); });
     ++canceled;
   }
 
@@ -320,7 +320,7 @@ ApiAnswer payment_intent(PayContext& ctx, const StripeClient& stripe, const Requ
   charge.paid_on = core::format_iso(zone::local_date(ctx.now(), r.time_zone));
   charge.request_id = r.request_id;
   charge.surcharge = fee;
-  ctx.db.with([&](store::Database& d) { insert_charge(d, charge, ctx.now()); });
+  ctx.db.with([&](Sql& d) { insert_charge(d, charge, ctx.now()); });
   if (auto settled = settled_at_stripe(text(made.body, "status"))) return *settled;
   return intent_answer(r, "payment", text(made.body, "client_secret"));
 }
@@ -334,7 +334,7 @@ ApiAnswer pay_view(PayContext& ctx, const std::string& token) {
   if (!r) return unknown_link();
   if (r->state == "payable") {
     // The devices learn that the patient opened the page; once per request (the event's key).
-    ctx.db.with([&](store::Database& d) {
+    ctx.db.with([&](Sql& d) {
       emit_event(d, r->clinic_id, "request_opened:" + r->request_id, "payment_request.update",
                  {{"request_id", r->request_id}, {"state", "opened"}, {"at", core::format_utc_instant(ctx.now())}}, ctx.now());
     });

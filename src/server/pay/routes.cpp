@@ -19,8 +19,11 @@ namespace quittance::server {
 namespace {
 
 struct Limits {
-  FailureLimiter calls{kMaxPayCalls, kPayCallWindowSeconds};
-  FailureLimiter misses{kMaxUnknownLinks, kUnknownLinkWindowSeconds};
+  explicit Limits(SharedDatabase& db)
+      : calls("pay-calls", kMaxPayCalls, kPayCallWindowSeconds, &db),
+        misses("pay-misses", kMaxUnknownLinks, kUnknownLinkWindowSeconds, &db) {}
+  FailureLimiter calls;
+  FailureLimiter misses;
   std::atomic<std::uint64_t> seen{0};  // calls, to sweep the limiters now and then
 };
 
@@ -92,7 +95,7 @@ std::string pay_page_csp(const ServerConfig& config) {
 
 void install_pay_routes(httplib::Server& server, std::shared_ptr<PayContext> ctx,
                         std::shared_ptr<SnapshotStore> books) {
-  auto limits = std::make_shared<Limits>();
+  auto limits = std::make_shared<Limits>(ctx->db);
   server.Get(R"(/api/pay/([^/]+))", [ctx, books, limits](const httplib::Request& req, httplib::Response& res) {
     const std::int64_t now = ctx->now();
     if (!admit(req, res, *limits, now, req.matches[1])) return;

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -32,16 +32,16 @@ struct RequestCheck {
 
 // Looks the command up and records it when fresh. `request` is compared by its JSON dump,
 // which nlohmann/json gives with sorted keys.
-RequestCheck begin_request(store::Database& db, const std::string& clinic_id, const std::string& command_id,
+RequestCheck begin_request(Sql& db, const std::string& clinic_id, const std::string& command_id,
                            const std::string& route, const nlohmann::json& request, std::int64_t now);
 
 // Keeps the final answer. Not for transient failures (Stripe unreachable), which a retry
 // must be allowed to redo.
-void finish_request(store::Database& db, const std::string& clinic_id, const std::string& command_id,
+void finish_request(Sql& db, const std::string& clinic_id, const std::string& command_id,
                     const StoredAnswer& answer);
 
 // The arguments a command was first sent with, if it was.
-std::optional<nlohmann::json> find_request(store::Database& db, const std::string& clinic_id,
+std::optional<nlohmann::json> find_request(Sql& db, const std::string& clinic_id,
                                            const std::string& command_id);
 
 }  // namespace quittance::server

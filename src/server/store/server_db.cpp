@@ -1,11 +1,16 @@
 // Server database: migrations and opening. See store/server_db.h.
 #include "server/store/server_db.h"
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 
 #include "core/schedule.h"
 #include "server/devices/devices.h"
+#include "server/store/postgres_sql.h"
+#include "server/store/sqlite_sql.h"
 #include "server/sync/log_repair.h"
 #include "server/sync/server_events.h"
 
@@ -281,36 +286,148 @@ const std::vector<store::Migration>& server_migrations() {
           updated_at        TEXT NOT NULL
         ) STRICT;
       )sql"},
+      {11, R"sql(
+        -- The limits every server process shares when several serve the same clinics
+        -- (PostgreSQL): failed attempts per caller in a sliding window (http/rate_limit.h),
+        -- and operations per device and clinic in the current minute (sync/quotas.h). Unused
+        -- by a single process on SQLite, which counts them in memory; kept in both schemas so
+        -- that one version number means one schema.
+        CREATE TABLE rate_limit_hits (
+          limiter TEXT NOT NULL,     -- which limit: "pairing", "pay-calls", "pay-misses"
+          caller  TEXT NOT NULL,     -- the remote address, or what the limit counts against
+          at      INTEGER NOT NULL   -- Unix seconds
+        ) STRICT;
+        CREATE INDEX rate_limit_hits_by_caller ON rate_limit_hits(limiter, caller, at);
+        CREATE TABLE quota_minutes (
+          key    TEXT PRIMARY KEY NOT NULL,  -- "device:<id>" or "clinic:<id>"
+          minute INTEGER NOT NULL,           -- Unix seconds / 60
+          count  INTEGER NOT NULL
+        ) STRICT;
+      )sql"},
   };
   return migrations;
 }
 
-store::Database open_server_database(const std::string& data_dir) {
-  std::filesystem::path dir(data_dir);
-  std::filesystem::create_directories(dir);  // throws if e.g. a file stands in the way
-  store::Database db = store::Database::open((dir / "server.db").string());
-  // WAL: a reader (a backup, the sqlite3 shell) no longer blocks the server's writes, nor they
-  // it. synchronous stays FULL, SQLite's default: a Stripe event acknowledged with 200 must
-  // survive a power cut, since Stripe will not send it again. The mode is persistent, kept in
-  // the file; a file system that cannot do WAL (some network mounts) leaves the old mode,
-  // which still works, so that is not an error.
-  {
-    store::Statement wal = db.prepare("PRAGMA journal_mode = WAL");
-    wal.step();
+void migrate_server(Sql& sql) {
+  const std::vector<store::Migration>& migrations =
+      sql.engine() == Sql::Engine::sqlite ? server_migrations() : postgres_server_migrations();
+  const int newest = migrations.empty() ? 0 : migrations.back().version;
+  for (const store::Migration& m : migrations) {
+    bool newer = false;
+    sql.transaction([&] {
+      sql.lock("quittance-migrations");  // another process migrating: wait, then see its version
+      const int current = sql.schema_version();
+      if (current > newest) {
+        newer = true;
+        return;
+      }
+      if (current >= m.version) return;
+      sql.exec(m.sql);
+      sql.set_schema_version(m.version);
+    });
+    if (newer) {
+      throw store::StoreError(SQLITE_ERROR, "the server database has a schema version newer than this Quittance knows (" +
+                                                std::to_string(newest) + "): update Quittance");
+    }
   }
-  store::migrate(db, server_migrations());
+}
+
+std::unique_ptr<Sql> open_server_database(const std::string& data_dir, const std::string& database_url) {
+  std::unique_ptr<Sql> sql;
+  if (database_url.empty()) {
+    std::filesystem::path dir(data_dir);
+    std::filesystem::create_directories(dir);  // throws if e.g. a file stands in the way
+    store::Database db = store::Database::open((dir / "server.db").string());
+    // WAL: a reader (a backup, the sqlite3 shell) no longer blocks the server's writes, nor they
+    // it. synchronous stays FULL, SQLite's default: a Stripe event acknowledged with 200 must
+    // survive a power cut, since Stripe will not send it again. The mode is persistent, kept in
+    // the file; a file system that cannot do WAL (some network mounts) leaves the old mode,
+    // which still works, so that is not an error.
+    {
+      store::Statement wal = db.prepare("PRAGMA journal_mode = WAL");
+      wal.step();
+    }
+    sql = std::make_unique<SqliteSql>(std::move(db));
+  } else {
+    sql = std::make_unique<PostgresSql>(database_url);
+  }
+  migrate_server(*sql);
   // Once per version of the checks: a log poisoned before the server checked operations heals
   // here, before any replica reads it again.
-  const std::int64_t repaired = repair_op_logs(db, core::format_utc_instant(std::time(nullptr)));
+  const std::int64_t repaired = repair_op_logs(*sql, core::format_utc_instant(std::time(nullptr)));
   if (repaired > 0) {
     std::cerr << "quittance-server: " << repaired << " operation(s) in the clinics' logs could not be applied; "
               << "each is now recorded as refused (table op_log_repairs keeps what they held)\n";
   }
   // Events born when each device pushed them into the log itself: the server writes those
   // that no device did (docs/sync.md, « Server facts »).
-  if (const std::int64_t carried = carry_events_into_logs(db); carried > 0)
+  if (const std::int64_t carried = carry_events_into_logs(*sql); carried > 0)
     std::cerr << "quittance-server: " << carried << " server event(s) written into the clinics' logs\n";
-  return db;
+  return sql;
 }
+
+// --- SharedDatabase ---------------------------------------------------------------------
+
+SharedDatabase::SharedDatabase(std::unique_ptr<Sql> first, std::string database_url, std::size_t max_connections)
+    : engine_(first->engine()),
+      url_(std::move(database_url)),
+      max_(engine_ == Sql::Engine::sqlite ? 1 : std::max<std::size_t>(1, max_connections)),
+      open_(1) {
+  idle_.push_back(std::move(first));
+}
+
+SharedDatabase::~SharedDatabase() = default;
+
+std::unique_ptr<Sql> SharedDatabase::acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  returned_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+  std::unique_ptr<Sql> sql;
+  if (!idle_.empty()) {
+    sql = std::move(idle_.back());
+    idle_.pop_back();
+  } else {
+    ++open_;
+    lock.unlock();
+    try {
+      sql = std::make_unique<PostgresSql>(url_);
+    } catch (...) {
+      lock.lock();
+      --open_;
+      returned_.notify_one();
+      throw;
+    }
+  }
+  if (engine_ == Sql::Engine::postgres && !static_cast<PostgresSql&>(*sql).make_ready()) {
+    release(nullptr);  // closed: its place is free for a connection that works
+    throw store::StoreError(SQLITE_IOERR, "PostgreSQL is unreachable");
+  }
+  return sql;
+}
+
+void SharedDatabase::release(std::unique_ptr<Sql> sql) noexcept {
+  // A PostgreSQL connection lost in the call is connected again (closed if the server is still
+  // away). The usual cause is the server restarting, which lost every other connection too:
+  // the idle ones are closed, so that the next calls open new ones instead of each failing
+  // once on a dead one.
+  bool reconnected = false;
+  if (sql && engine_ == Sql::Engine::postgres && !static_cast<PostgresSql&>(*sql).make_ready(&reconnected)) {
+    sql.reset();
+    reconnected = true;
+  }
+  std::vector<std::unique_ptr<Sql>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reconnected) {
+      dropped.swap(idle_);
+      open_ -= dropped.size();
+    }
+    if (sql) {
+      idle_.push_back(std::move(sql));
+    } else {
+      --open_;
+    }
+  }
+  returned_.notify_all();
+}  // `dropped` is closed here, outside the lock
 
 }  // namespace quittance::server

@@ -18,7 +18,7 @@ bool non_empty_list(const Json& requirements, const char* name) {
   return it != requirements.end() && it->is_array() && !it->empty();
 }
 
-ConnectedAccount read_row(store::Statement& s) {
+ConnectedAccount read_row(SqlStatement& s) {
   ConnectedAccount a;
   a.clinic_id = s.column_text(0);
   a.account_id = s.column_text(1);
@@ -110,23 +110,23 @@ bool valid_account_id(const std::string& id) {
   return true;
 }
 
-std::optional<ConnectedAccount> find_account_of_clinic(store::Database& db, const std::string& clinic_id) {
-  store::Statement s = db.prepare(std::string(kColumns) + "WHERE clinic_id = ?");
+std::optional<ConnectedAccount> find_account_of_clinic(Sql& db, const std::string& clinic_id) {
+  SqlStatement s = db.prepare(std::string(kColumns) + "WHERE clinic_id = ?");
   s.bind(1, clinic_id);
   if (!s.step()) return std::nullopt;
   return read_row(s);
 }
 
-std::optional<ConnectedAccount> find_account(store::Database& db, const std::string& account_id) {
-  store::Statement s = db.prepare(std::string(kColumns) + "WHERE account_id = ?");
+std::optional<ConnectedAccount> find_account(Sql& db, const std::string& account_id) {
+  SqlStatement s = db.prepare(std::string(kColumns) + "WHERE account_id = ?");
   s.bind(1, account_id);
   if (!s.step()) return std::nullopt;
   return read_row(s);
 }
 
-ConnectedAccount keep_account(store::Database& db, const std::string& clinic_id, const std::string& account_id,
+ConnectedAccount keep_account(Sql& db, const std::string& clinic_id, const std::string& account_id,
                               const std::string& country, std::int64_t now) {
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       "INSERT INTO stripe_accounts(clinic_id, account_id, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT(clinic_id) DO NOTHING");
   const std::string at = core::format_utc_instant(now);
@@ -135,10 +135,10 @@ ConnectedAccount keep_account(store::Database& db, const std::string& clinic_id,
   return *find_account_of_clinic(db, clinic_id);
 }
 
-bool update_account(store::Database& db, const Json& account, std::int64_t now) {
+bool update_account(Sql& db, const Json& account, std::int64_t now) {
   const std::string id = text(account, "id");
   if (!find_account(db, id)) return false;
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       "UPDATE stripe_accounts SET charges_enabled = ?, payouts_enabled = ?, details_submitted = ?, requirements = ?, "
       "country = COALESCE(NULLIF(?, ''), country), updated_at = ? WHERE account_id = ?");
   s.bind(1, std::int64_t{flag(account, "charges_enabled")})
@@ -152,9 +152,9 @@ bool update_account(store::Database& db, const Json& account, std::int64_t now) 
   return true;
 }
 
-bool deauthorize_account(store::Database& db, const std::string& account_id, std::int64_t now) {
+bool deauthorize_account(Sql& db, const std::string& account_id, std::int64_t now) {
   if (!find_account(db, account_id)) return false;
-  store::Statement s =
+  SqlStatement s =
       db.prepare("UPDATE stripe_accounts SET deauthorized = 1, charges_enabled = 0, updated_at = ? WHERE account_id = ?");
   s.bind(1, core::format_utc_instant(now)).bind(2, account_id);
   s.step();
@@ -199,8 +199,8 @@ std::string stripe_mode_refusal(StripeMode mode, std::int64_t clinics) {
          "(Stripe Connect: each clinic its own account; docs/stripe.md)";
 }
 
-std::int64_t clinic_count(store::Database& db) {
-  store::Statement s = db.prepare("SELECT count(*) FROM clinics");
+std::int64_t clinic_count(Sql& db) {
+  SqlStatement s = db.prepare("SELECT count(*) FROM clinics");
   s.step();
   return s.column_int64(0);
 }
@@ -222,7 +222,7 @@ ClinicStripe StripeAccess::resolve(const std::string& clinic_id, bool to_charge)
     return out;
   }
   std::optional<ConnectedAccount> account =
-      db_.with([&](store::Database& d) { return find_account_of_clinic(d, clinic_id); });
+      db_.with([&](Sql& d) { return find_account_of_clinic(d, clinic_id); });
   if (!account || !valid_account_id(account->account_id))
     return refusal(409, "payments_not_active", "online payments are not activated for this clinic");
   if (account->deauthorized)
@@ -239,8 +239,8 @@ ClinicStripe StripeAccess::for_account(const std::string& clinic_id) const { ret
 ClinicStripe StripeAccess::for_payments(const std::string& clinic_id) const { return resolve(clinic_id, true); }
 
 std::string StripeAccess::single_mode_clinic() const {
-  return db_.with([](store::Database& d) {
-    store::Statement s = d.prepare("SELECT id FROM clinics ORDER BY created_at, rowid LIMIT 1");
+  return db_.with([](Sql& d) {
+    SqlStatement s = d.prepare("SELECT id FROM clinics ORDER BY created_at, rowid LIMIT 1");
     return s.step() ? s.column_text(0) : std::string();
   });
 }

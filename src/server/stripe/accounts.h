@@ -19,7 +19,7 @@
 #include "server/config.h"
 #include "server/store/server_db.h"
 #include "server/stripe/client.h"
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -39,17 +39,17 @@ AccountState state_of(const std::optional<ConnectedAccount>& account);
 // "acct_" and letters or digits: what may go in a Stripe-Account header.
 bool valid_account_id(const std::string& id);
 
-std::optional<ConnectedAccount> find_account_of_clinic(store::Database& db, const std::string& clinic_id);
-std::optional<ConnectedAccount> find_account(store::Database& db, const std::string& account_id);
+std::optional<ConnectedAccount> find_account_of_clinic(Sql& db, const std::string& clinic_id);
+std::optional<ConnectedAccount> find_account(Sql& db, const std::string& account_id);
 // Keeps the clinic's first account; gives the one kept (two owners activating at once get one).
-ConnectedAccount keep_account(store::Database& db, const std::string& clinic_id, const std::string& account_id,
+ConnectedAccount keep_account(Sql& db, const std::string& clinic_id, const std::string& account_id,
                               const std::string& country, std::int64_t now);
 // Stripe's account object as fetched now: the caller fetches it rather than trusting an
 // event's copy, since Stripe does not promise the order of deliveries. False when the account
 // is not one of ours.
-bool update_account(store::Database& db, const Json& account, std::int64_t now);
+bool update_account(Sql& db, const Json& account, std::int64_t now);
 // account.application.deauthorized: the platform no longer reaches the account.
-bool deauthorize_account(store::Database& db, const std::string& account_id, std::int64_t now);
+bool deauthorize_account(Sql& db, const std::string& account_id, std::int64_t now);
 
 // The account's state for the app: {state, account_id?, country?, charges_enabled,
 // payouts_enabled, details_submitted, requirements: [{code, error?}], current_deadline?}.
@@ -59,7 +59,7 @@ Json account_view(const std::optional<ConnectedAccount>& account);
 // would collect its patients' money into the first's. The reason to refuse, or "" when
 // `clinics` (those there are, or will be) fit the mode.
 std::string stripe_mode_refusal(StripeMode mode, std::int64_t clinics);
-std::int64_t clinic_count(store::Database& db);
+std::int64_t clinic_count(Sql& db);
 
 // A Stripe client for one clinic, or why there is none.
 struct ClinicStripe {

@@ -34,7 +34,7 @@ void handle_events(const httplib::Request& req, httplib::Response& res, Payments
   }
   // One more than asked, to tell whether more remain.
   std::vector<ServerEvent> events = ctx.db.with(
-      [&](store::Database& d) { return events_after(d, device->clinic_id, *after, static_cast<int>(*limit) + 1); });
+      [&](Sql& d) { return events_after(d, device->clinic_id, *after, static_cast<int>(*limit) + 1); });
   const bool more = events.size() > static_cast<std::size_t>(*limit);
   if (more) events.pop_back();
   Json items = Json::array();

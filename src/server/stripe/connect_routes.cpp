@@ -33,7 +33,7 @@ const char* mode_name(StripeMode mode) {
 }
 
 std::optional<ConnectedAccount> account_of(SharedDatabase& db, const std::string& clinic_id) {
-  return db.with([&](store::Database& d) { return find_account_of_clinic(d, clinic_id); });
+  return db.with([&](Sql& d) { return find_account_of_clinic(d, clinic_id); });
 }
 
 // A server without its own accounts: its keys are the clinic's (single), or there are none.
@@ -126,7 +126,7 @@ std::optional<ConnectedAccount> ensure_account(const ConnectContext& ctx, const 
     send_stripe_failure(res, r, "account");
     return std::nullopt;
   }
-  return ctx.db.with([&](store::Database& d) {
+  return ctx.db.with([&](Sql& d) {
     ConnectedAccount kept;
     d.transaction([&] {
       d.prepare("DELETE FROM stripe_accounts WHERE clinic_id = ? AND deauthorized = 1").bind(1, device.clinic_id).step();
@@ -191,7 +191,7 @@ void handle_refresh(const ConnectContext& ctx, const httplib::Request& req, http
       send_stripe_failure(res, r, "account fetch");
       return;
     }
-    ctx.db.with([&](store::Database& d) { update_account(d, r.body, ctx.now()); });
+    ctx.db.with([&](Sql& d) { update_account(d, r.body, ctx.now()); });
   }
   send_json(res, 200, account_answer(ctx, device.clinic_id));
 }

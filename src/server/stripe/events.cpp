@@ -6,7 +6,7 @@
 
 namespace quittance::server {
 
-bool record_stripe_event(store::Database& db, const std::string& id, const std::string& type,
+bool record_stripe_event(Sql& db, const std::string& id, const std::string& type,
                          const std::string& payload, std::int64_t now) {
   const std::int64_t before = db.total_changes();
   // DO NOTHING, not REPLACE: the first copy stays, with its received_at.

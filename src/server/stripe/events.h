@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <string>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
 // Stores the event unless one with this id is already there. True when it was new.
 // `payload` is the raw, verified body. Throws store::StoreError on database failure.
-bool record_stripe_event(store::Database& db, const std::string& id, const std::string& type,
+bool record_stripe_event(Sql& db, const std::string& id, const std::string& type,
                          const std::string& payload, std::int64_t now);
 
 }  // namespace quittance::server

@@ -7,6 +7,7 @@
 #include "app/command_id.h"
 #include "core/money.h"
 #include "core/roles.h"
+#include "core/schedule.h"
 #include "server/http/body_fields.h"
 #include "server/store/idempotency.h"
 #include "server/stripe/records.h"
@@ -91,7 +92,7 @@ bool definitive_refusal(const StripeResponse& r) {
 std::optional<ApiAnswer> begin(PaymentsContext& ctx, const Device& device, const std::string& command_id,
                                const char* route, const Json& request) {
   RequestCheck check = ctx.db.with(
-      [&](store::Database& d) { return begin_request(d, device.clinic_id, command_id, route, request, ctx.now()); });
+      [&](Sql& d) { return begin_request(d, device.clinic_id, command_id, route, request, ctx.now()); });
   switch (check.state) {
     case RequestState::conflicting:
       return error_answer(409, "command_id_reused", "this command_id was used for another request");
@@ -108,7 +109,7 @@ std::optional<ApiAnswer> begin(PaymentsContext& ctx, const Device& device, const
 }
 
 ApiAnswer finish(PaymentsContext& ctx, const Device& device, const std::string& command_id, ApiAnswer answer) {
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     finish_request(d, device.clinic_id, command_id, {answer.status, answer.body});
   });
   return answer;
@@ -170,7 +171,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
   if (auto replay = begin(ctx, device, command_id, "cards/setup", request)) return *replay;
 
   std::optional<std::string> customer =
-      ctx.db.with([&](store::Database& d) { return find_customer(d, device.clinic_id, patient_id); });
+      ctx.db.with([&](Sql& d) { return find_customer(d, device.clinic_id, patient_id); });
   if (!customer) {
     FormParams params = {
         {"name", patient_name}, {"metadata[clinic_id]", device.clinic_id}, {"metadata[patient_id]", patient_id}};
@@ -178,7 +179,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
     StripeResponse r = stripe.post("/v1/customers", params, "quittance-customer-" + command_id);
     if (!r.answered()) return stripe_unreachable(r, "customer");
     if (!r.ok() || json_text(r.body, "id").empty()) return stripe_error(r, "customer");
-    customer = ctx.db.with([&](store::Database& d) {
+    customer = ctx.db.with([&](Sql& d) {
       return keep_customer(d, device.clinic_id, patient_id, json_text(r.body, "id"), ctx.now());
     });
   }
@@ -192,7 +193,7 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
   if (!r.answered()) return stripe_unreachable(r, "setup intent");
   const std::string setup_intent_id = json_text(r.body, "id");
   if (!r.ok() || setup_intent_id.empty()) return stripe_error(r, "setup intent");
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     CardSetup setup;
     setup.clinic_id = device.clinic_id;
     setup.patient_id = patient_id;
@@ -209,8 +210,8 @@ ApiAnswer setup_card(PaymentsContext& ctx, const Device& device, const Json& bod
 ApiAnswer list_cards(PaymentsContext& ctx, const Device& device, const std::string& patient_id) {
   if (patient_id.empty() || patient_id.size() > 64)
     return error_answer(400, "invalid_argument", "\"patient_id\" must be 1 to 64 bytes", {{"field", "patient_id"}});
-  Json cards = ctx.db.with([&](store::Database& d) {
-    store::Statement s = d.prepare(
+  Json cards = ctx.db.with([&](Sql& d) {
+    SqlStatement s = d.prepare(
         "SELECT brand, last4, exp_month, exp_year, created_at FROM saved_cards "
         "WHERE clinic_id = ? AND patient_id = ? AND detached = 0 ORDER BY created_at DESC, rowid DESC");
     s.bind(1, device.clinic_id).bind(2, patient_id);
@@ -268,7 +269,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
     bool known_outcome = false;  // `refusal` is then the recorded outcome's answer
   };
   const std::int64_t now = ctx.now();
-  Ready ready = ctx.db.with([&](store::Database& d) {
+  Ready ready = ctx.db.with([&](Sql& d) {
     Ready out;
     // A retry of this very charge: its outcome may be known already (the webhook told us, or
     // the answer was lost after we recorded it), and it must use the card it first used.
@@ -280,8 +281,8 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
         return out;
       }
     }
-    store::Statement others = d.prepare(
-        "SELECT status, COALESCE(payment_intent_id, ''), CAST(strftime('%s', created_at) AS INTEGER) FROM charges "
+    SqlStatement others = d.prepare(
+        "SELECT status, COALESCE(payment_intent_id, ''), created_at FROM charges "
         "WHERE clinic_id = ? AND invoice_id = ? AND command_id != ? AND status IN ('pending', 'processing', "
         "'succeeded')");
     others.bind(1, device.clinic_id).bind(2, charge.invoice_id).bind(3, charge.command_id);
@@ -289,7 +290,7 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
       const std::string status = others.column_text(0);
       bool busy = false;
       if (status == "pending") {
-        busy = now - others.column_int64(2) < kPendingChargeWindow;
+        busy = now - core::parse_utc_instant(others.column_text(2)).value_or(0) < kPendingChargeWindow;
       } else if (status == "processing") {
         busy = true;  // the bank has not said yet: a second payment could pay twice
       } else {
@@ -360,13 +361,13 @@ ApiAnswer charge_saved_card(PaymentsContext& ctx, const Device& device, const Js
     if (charge.payment_intent_id.empty()) charge.payment_intent_id = "unknown:" + charge.command_id;
   }
   if (!status.empty()) {
-    ServerEvent event = ctx.db.with([&](store::Database& d) {
+    ServerEvent event = ctx.db.with([&](Sql& d) {
       return record_charge_outcome(d, charge, status, fee, code, decline_code, ctx.now());
     });
     return finish(ctx, device, charge.command_id, charge_answer(event, charge.payment_intent_id));
   }
   if (definitive_refusal(r)) {
-    ctx.db.with([&](store::Database& d) {
+    ctx.db.with([&](Sql& d) {
       abandon_charge(d, device.clinic_id, charge.command_id, json_text(e, "code"), ctx.now());
     });
   }
@@ -391,7 +392,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
       {"payment_intent_id", payment_intent_id}, {"amount", amount}, {"reason", reason}, {"refunded_on", refunded_on}};
   if (auto replay = begin(ctx, device, command_id, "refunds", request)) return *replay;
 
-  std::optional<ServerEvent> made = ctx.db.with([&](store::Database& d) -> std::optional<ServerEvent> {
+  std::optional<ServerEvent> made = ctx.db.with([&](Sql& d) -> std::optional<ServerEvent> {
     std::optional<std::string> refund_id = find_refund_by_command(d, device.clinic_id, command_id);
     if (!refund_id) return std::nullopt;
     return find_event(d, device.clinic_id, "refund:" + *refund_id);
@@ -404,7 +405,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
                     {"status", "succeeded"},
                     {"event", made->to_json()}}});
   std::optional<ChargeRecord> charge =
-      ctx.db.with([&](store::Database& d) { return find_charge_by_intent(d, payment_intent_id); });
+      ctx.db.with([&](Sql& d) { return find_charge_by_intent(d, payment_intent_id); });
   if (!charge || charge->clinic_id != device.clinic_id)
     return finish(ctx, device, command_id, error_answer(404, "unknown_payment", "no card payment with this id"));
   if (charge->status != "succeeded")
@@ -427,7 +428,7 @@ ApiAnswer refund_card_payment(PaymentsContext& ctx, const Device& device, const 
     const std::string status = json_text(r.body, "status");
     if (status == "failed" || status == "canceled")
       return finish(ctx, device, command_id, error_answer(402, "refund_failed", "Stripe could not make the refund"));
-    ServerEvent event = ctx.db.with([&](store::Database& d) {
+    ServerEvent event = ctx.db.with([&](Sql& d) {
       return record_refund(d, *charge, refund_id, amount, command_id, refunded_on, reason, ctx.now());
     });
     return finish(ctx, device, command_id,

@@ -14,7 +14,7 @@ constexpr const char* kChargeColumns =
     "clinic_id, command_id, COALESCE(payment_intent_id, ''), invoice_id, patient_id, currency, paid_on, status, "
     "amount, fee, refunded, created_at, payment_method_id, decline_code, request_id, surcharge";
 
-ChargeRecord read_charge(store::Statement& s) {
+ChargeRecord read_charge(SqlStatement& s) {
   ChargeRecord c;
   c.clinic_id = s.column_text(0);
   c.command_id = s.column_text(1);
@@ -35,30 +35,30 @@ ChargeRecord read_charge(store::Statement& s) {
   return c;
 }
 
-std::optional<ChargeRecord> one_charge(store::Statement s) {
+std::optional<ChargeRecord> one_charge(SqlStatement s) {
   if (!s.step()) return std::nullopt;
   return read_charge(s);
 }
 
 }  // namespace
 
-std::optional<ChargeRecord> find_charge_by_intent(store::Database& db, const std::string& payment_intent_id) {
-  store::Statement s =
+std::optional<ChargeRecord> find_charge_by_intent(Sql& db, const std::string& payment_intent_id) {
+  SqlStatement s =
       db.prepare(std::string("SELECT ") + kChargeColumns + " FROM charges WHERE payment_intent_id = ?");
   s.bind(1, payment_intent_id);
   return one_charge(std::move(s));
 }
 
-std::optional<ChargeRecord> find_charge_by_command(store::Database& db, const std::string& clinic_id,
+std::optional<ChargeRecord> find_charge_by_command(Sql& db, const std::string& clinic_id,
                                                    const std::string& command_id) {
-  store::Statement s = db.prepare(std::string("SELECT ") + kChargeColumns +
+  SqlStatement s = db.prepare(std::string("SELECT ") + kChargeColumns +
                                   " FROM charges WHERE clinic_id = ? AND command_id = ? AND command_id != ''");
   s.bind(1, clinic_id).bind(2, command_id);
   return one_charge(std::move(s));
 }
 
-void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now) {
-  store::Statement s = db.prepare(
+void insert_charge(Sql& db, const ChargeRecord& c, std::int64_t now) {
+  SqlStatement s = db.prepare(
       "INSERT INTO charges(clinic_id, command_id, payment_intent_id, invoice_id, patient_id, amount, currency, "
       "paid_on, status, created_at, updated_at, payment_method_id, request_id, surcharge) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
@@ -82,9 +82,9 @@ void insert_charge(store::Database& db, const ChargeRecord& c, std::int64_t now)
       .step();
 }
 
-std::vector<ChargeRecord> find_request_charges(store::Database& db, const std::string& clinic_id,
+std::vector<ChargeRecord> find_request_charges(Sql& db, const std::string& clinic_id,
                                                const std::string& request_id) {
-  store::Statement s = db.prepare(std::string("SELECT ") + kChargeColumns +
+  SqlStatement s = db.prepare(std::string("SELECT ") + kChargeColumns +
                                   " FROM charges WHERE clinic_id = ? AND request_id = ? AND request_id != '' "
                                   "ORDER BY id DESC");
   s.bind(1, clinic_id).bind(2, request_id);
@@ -93,7 +93,7 @@ std::vector<ChargeRecord> find_request_charges(store::Database& db, const std::s
   return out;
 }
 
-void cancel_request_charge(store::Database& db, const std::string& payment_intent_id, std::int64_t now) {
+void cancel_request_charge(Sql& db, const std::string& payment_intent_id, std::int64_t now) {
   db.prepare(
         "UPDATE charges SET status = 'failed', decline_code = 'canceled', updated_at = ? "
         "WHERE payment_intent_id = ? AND status IN ('pending', 'failed')")
@@ -102,7 +102,7 @@ void cancel_request_charge(store::Database& db, const std::string& payment_inten
       .step();
 }
 
-ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, const std::string& status,
+ServerEvent record_charge_outcome(Sql& db, const ChargeRecord& c, const std::string& status,
                                   std::int64_t fee, const std::string& code, const std::string& decline_code,
                                   std::int64_t now) {
   ServerEvent event;
@@ -114,7 +114,7 @@ ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, co
         return;
       }
     }
-    store::Statement s = db.prepare(
+    SqlStatement s = db.prepare(
         "UPDATE charges SET payment_intent_id = ?, status = CASE WHEN status = 'succeeded' THEN status ELSE ? END, "
         "fee = CASE WHEN ? > 0 THEN ? ELSE fee END, decline_code = ?, updated_at = ?, "
         "paid_on = CASE WHEN status = 'succeeded' THEN paid_on ELSE ? END "
@@ -167,13 +167,13 @@ ServerEvent record_charge_outcome(store::Database& db, const ChargeRecord& c, co
   return event;
 }
 
-ServerEvent record_refund(store::Database& db, const ChargeRecord& c, const std::string& refund_id, std::int64_t amount,
+ServerEvent record_refund(Sql& db, const ChargeRecord& c, const std::string& refund_id, std::int64_t amount,
                           const std::string& command_id, const std::string& refunded_on, const std::string& reason,
                           std::int64_t now) {
   ServerEvent event;
   db.transaction([&] {
     const std::int64_t before = db.total_changes();
-    store::Statement insert = db.prepare(
+    SqlStatement insert = db.prepare(
         "INSERT INTO stripe_refunds(refund_id, clinic_id, payment_intent_id, command_id, amount, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(refund_id) DO NOTHING");
     insert.bind(1, refund_id).bind(2, c.clinic_id).bind(3, c.payment_intent_id);
@@ -203,7 +203,7 @@ ServerEvent record_refund(store::Database& db, const ChargeRecord& c, const std:
   return event;
 }
 
-void abandon_charge(store::Database& db, const std::string& clinic_id, const std::string& command_id,
+void abandon_charge(Sql& db, const std::string& clinic_id, const std::string& command_id,
                     const std::string& code, std::int64_t now) {
   db.prepare(
         "UPDATE charges SET status = 'failed', decline_code = ?, updated_at = ? "
@@ -215,24 +215,24 @@ void abandon_charge(store::Database& db, const std::string& clinic_id, const std
       .step();
 }
 
-std::optional<std::string> find_refund_by_command(store::Database& db, const std::string& clinic_id,
+std::optional<std::string> find_refund_by_command(Sql& db, const std::string& clinic_id,
                                                   const std::string& command_id) {
-  store::Statement s = db.prepare("SELECT refund_id FROM stripe_refunds WHERE clinic_id = ? AND command_id = ?");
+  SqlStatement s = db.prepare("SELECT refund_id FROM stripe_refunds WHERE clinic_id = ? AND command_id = ?");
   s.bind(1, clinic_id).bind(2, command_id);
   if (!s.step()) return std::nullopt;
   return s.column_text(0);
 }
 
-std::optional<ServerEvent> outcome_event(store::Database& db, const ChargeRecord& c) {
+std::optional<ServerEvent> outcome_event(Sql& db, const ChargeRecord& c) {
   if (c.payment_intent_id.empty()) return std::nullopt;
   for (const char* prefix : {"payment_succeeded:", "payment_failed:", "payment_processing:"})
     if (auto e = find_event(db, c.clinic_id, prefix + c.payment_intent_id)) return e;
   return std::nullopt;
 }
 
-std::optional<ServerEvent> record_detached_card(store::Database& db, const std::string& payment_method_id,
+std::optional<ServerEvent> record_detached_card(Sql& db, const std::string& payment_method_id,
                                                 std::int64_t now, const std::string& only_clinic) {
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       "SELECT clinic_id, patient_id, brand, last4, exp_month, exp_year FROM saved_cards WHERE payment_method_id = ?");
   s.bind(1, payment_method_id);
   if (!s.step()) return std::nullopt;
@@ -251,10 +251,10 @@ std::optional<ServerEvent> record_detached_card(store::Database& db, const std::
   return event;
 }
 
-void forget_clinic_cards(store::Database& db, const std::string& clinic_id, std::int64_t now) {
+void forget_clinic_cards(Sql& db, const std::string& clinic_id, std::int64_t now) {
   std::vector<std::string> cards;
   {
-    store::Statement s = db.prepare("SELECT payment_method_id FROM saved_cards WHERE clinic_id = ? AND detached = 0");
+    SqlStatement s = db.prepare("SELECT payment_method_id FROM saved_cards WHERE clinic_id = ? AND detached = 0");
     s.bind(1, clinic_id);
     while (s.step()) cards.push_back(s.column_text(0));
   }
@@ -262,7 +262,7 @@ void forget_clinic_cards(store::Database& db, const std::string& clinic_id, std:
   db.prepare("DELETE FROM stripe_customers WHERE clinic_id = ?").bind(1, clinic_id).step();
 }
 
-ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+ServerEvent record_saved_card(Sql& db, const std::string& clinic_id, const std::string& patient_id,
                               const CardRecord& card, std::int64_t now, const std::string& request_id) {
   ServerEvent event;
   db.transaction([&] {
@@ -289,9 +289,9 @@ ServerEvent record_saved_card(store::Database& db, const std::string& clinic_id,
   return event;
 }
 
-std::optional<CardRecord> latest_card(store::Database& db, const std::string& clinic_id,
+std::optional<CardRecord> latest_card(Sql& db, const std::string& clinic_id,
                                       const std::string& patient_id) {
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       "SELECT payment_method_id, brand, last4, exp_month, exp_year FROM saved_cards "
       "WHERE clinic_id = ? AND patient_id = ? AND detached = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1");
   s.bind(1, clinic_id).bind(2, patient_id);
@@ -299,15 +299,15 @@ std::optional<CardRecord> latest_card(store::Database& db, const std::string& cl
   return CardRecord{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3), s.column_int64(4)};
 }
 
-std::optional<std::string> find_customer(store::Database& db, const std::string& clinic_id,
+std::optional<std::string> find_customer(Sql& db, const std::string& clinic_id,
                                          const std::string& patient_id) {
-  store::Statement s = db.prepare("SELECT customer_id FROM stripe_customers WHERE clinic_id = ? AND patient_id = ?");
+  SqlStatement s = db.prepare("SELECT customer_id FROM stripe_customers WHERE clinic_id = ? AND patient_id = ?");
   s.bind(1, clinic_id).bind(2, patient_id);
   if (!s.step()) return std::nullopt;
   return s.column_text(0);
 }
 
-std::string keep_customer(store::Database& db, const std::string& clinic_id, const std::string& patient_id,
+std::string keep_customer(Sql& db, const std::string& clinic_id, const std::string& patient_id,
                           const std::string& customer_id, std::int64_t now) {
   db.prepare(
         "INSERT INTO stripe_customers(clinic_id, patient_id, customer_id, created_at) VALUES (?, ?, ?, ?) "
@@ -320,7 +320,7 @@ std::string keep_customer(store::Database& db, const std::string& clinic_id, con
   return *find_customer(db, clinic_id, patient_id);
 }
 
-void insert_card_setup(store::Database& db, const std::string& setup_intent_id, const CardSetup& setup,
+void insert_card_setup(Sql& db, const std::string& setup_intent_id, const CardSetup& setup,
                        const std::string& command_id, std::int64_t now) {
   db.prepare(
         "INSERT INTO card_setups(setup_intent_id, clinic_id, patient_id, command_id, created_at, request_id) "
@@ -336,22 +336,22 @@ void insert_card_setup(store::Database& db, const std::string& setup_intent_id, 
 
 namespace {
 constexpr const char* kSetupColumns = "clinic_id, patient_id, request_id, setup_intent_id, payment_method_id";
-CardSetup read_setup(store::Statement& s) {
+CardSetup read_setup(SqlStatement& s) {
   return CardSetup{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4)};
 }
 }  // namespace
 
-std::optional<CardSetup> find_card_setup(store::Database& db, const std::string& setup_intent_id) {
-  store::Statement s =
+std::optional<CardSetup> find_card_setup(Sql& db, const std::string& setup_intent_id) {
+  SqlStatement s =
       db.prepare(std::string("SELECT ") + kSetupColumns + " FROM card_setups WHERE setup_intent_id = ?");
   s.bind(1, setup_intent_id);
   if (!s.step()) return std::nullopt;
   return read_setup(s);
 }
 
-std::vector<CardSetup> find_request_setups(store::Database& db, const std::string& clinic_id,
+std::vector<CardSetup> find_request_setups(Sql& db, const std::string& clinic_id,
                                            const std::string& request_id) {
-  store::Statement s = db.prepare(std::string("SELECT ") + kSetupColumns +
+  SqlStatement s = db.prepare(std::string("SELECT ") + kSetupColumns +
                                   " FROM card_setups WHERE clinic_id = ? AND request_id = ? AND request_id != '' "
                                   "ORDER BY rowid DESC");
   s.bind(1, clinic_id).bind(2, request_id);
@@ -360,7 +360,7 @@ std::vector<CardSetup> find_request_setups(store::Database& db, const std::strin
   return out;
 }
 
-void mark_card_setup_done(store::Database& db, const std::string& setup_intent_id,
+void mark_card_setup_done(Sql& db, const std::string& setup_intent_id,
                           const std::string& payment_method_id) {
   db.prepare("UPDATE card_setups SET payment_method_id = ? WHERE setup_intent_id = ?")
       .bind(1, payment_method_id)

@@ -27,8 +27,8 @@ std::string practice_date(PaymentsContext& ctx, const std::string& clinic_id, st
   return core::format_iso(zone::local_date(unix_seconds, zone));
 }
 
-bool clinic_exists(store::Database& d, const std::string& clinic_id) {
-  store::Statement s = d.prepare("SELECT 1 FROM clinics WHERE id = ?");
+bool clinic_exists(Sql& d, const std::string& clinic_id) {
+  SqlStatement s = d.prepare("SELECT 1 FROM clinics WHERE id = ?");
   s.bind(1, clinic_id);
   return s.step();
 }
@@ -67,13 +67,13 @@ std::optional<ChargeRecord> charge_for_intent(PaymentsContext& ctx, const Scope&
   // zone is read from the books, whose copy takes the server's database to catch up, so before
   // taking it here — and only for a clinic of ours with no record of that payment yet.
   std::string paid_on = text(metadata, "paid_on");
-  if (paid_on.empty() && !clinic_id.empty() && scope.allows(clinic_id) && ctx.db.with([&](store::Database& d) {
+  if (paid_on.empty() && !clinic_id.empty() && scope.allows(clinic_id) && ctx.db.with([&](Sql& d) {
         return clinic_exists(d, clinic_id) && !find_charge_by_intent(d, id) &&
                !find_charge_by_command(d, clinic_id, text(metadata, "command_id"));
       })) {
     paid_on = practice_date(ctx, clinic_id, integer(pi, "created"));
   }
-  return ctx.db.with([&](store::Database& d) -> std::optional<ChargeRecord> {
+  return ctx.db.with([&](Sql& d) -> std::optional<ChargeRecord> {
     if (auto c = find_charge_by_intent(d, id)) {
       if (scope.allows(c->clinic_id)) return c;
       std::cerr << "quittance-server: a Stripe event for another clinic's payment was not applied\n";
@@ -134,17 +134,17 @@ void apply_payment_intent(PaymentsContext& ctx, const Scope& scope, const std::s
     // The patient agreed to keep the card (setup_future_usage): Stripe attached it to their
     // customer; it is saved like a card set up from the app, after the payment's event.
     std::optional<CardRecord> kept = card_kept(scope, *charge, pi);
-    ctx.db.with([&](store::Database& d) {
+    ctx.db.with([&](Sql& d) {
       record_charge_outcome(d, *charge, "succeeded", fee, "", "", ctx.now());
       if (kept) record_saved_card(d, charge->clinic_id, charge->patient_id, *kept, ctx.now());
     });
   } else if (type == "payment_intent.processing") {
-    ctx.db.with([&](store::Database& d) { record_charge_outcome(d, *charge, "processing", 0, "", "", ctx.now()); });
+    ctx.db.with([&](Sql& d) { record_charge_outcome(d, *charge, "processing", 0, "", "", ctx.now()); });
   } else {
     const Json error = pi.value("last_payment_error", Json::object());
     std::string decline_code = text(error, "decline_code");
     if (decline_code.empty()) decline_code = text(error, "code");
-    ctx.db.with([&](store::Database& d) {
+    ctx.db.with([&](Sql& d) {
       record_charge_outcome(d, *charge, "failed", 0, text(error, "code"), decline_code, ctx.now());
     });
   }
@@ -157,10 +157,10 @@ void apply_refund(PaymentsContext& ctx, const Scope& scope, const Json& refund) 
   const std::int64_t amount = integer(refund, "amount");
   if (refund_id.empty() || amount <= 0) return;
   const std::optional<ChargeRecord> charge =
-      ctx.db.with([&](store::Database& d) { return find_charge_by_intent(d, text(refund, "payment_intent")); });
+      ctx.db.with([&](Sql& d) { return find_charge_by_intent(d, text(refund, "payment_intent")); });
   if (!charge || !scope.allows(charge->clinic_id)) return;
   const std::string created_on = practice_date(ctx, charge->clinic_id, integer(refund, "created"));
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     // A refund the app asked for keeps the app's reason and date, even when its webhook
     // arrives before the API's answer.
     const std::string command_id = text(refund.value("metadata", Json::object()), "command_id");
@@ -180,14 +180,14 @@ void apply_setup_intent(PaymentsContext& ctx, const Scope& scope, const Json& se
   const std::string payment_method = text(seti, "payment_method");
   if (payment_method.empty()) return;
   std::optional<CardSetup> setup =
-      ctx.db.with([&](store::Database& d) { return find_card_setup(d, text(seti, "id")); });
+      ctx.db.with([&](Sql& d) { return find_card_setup(d, text(seti, "id")); });
   if (!setup || !scope.allows(setup->clinic_id)) return;  // not one of ours, or another clinic's
   std::optional<Json> method = fetch(scope, "/v1/payment_methods/" + payment_method);
   if (!method) return;
   const Json card = method->value("card", Json::object());
   CardRecord record{payment_method, text(card, "brand"), text(card, "last4"), integer(card, "exp_month"),
                     integer(card, "exp_year")};
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     d.transaction([&] {
       // A card request's set-up (pay/page.h): the event names the request, now done.
       record_saved_card(d, setup->clinic_id, setup->patient_id, record, ctx.now(), setup->request_id);
@@ -200,15 +200,15 @@ void apply_setup_intent(PaymentsContext& ctx, const Scope& scope, const Json& se
 // one applied already, deliveries come in any order), or its disconnection.
 void apply_account_event(PaymentsContext& ctx, const std::string& type, const std::string& account_id) {
   std::optional<ConnectedAccount> account =
-      ctx.db.with([&](store::Database& d) { return find_account(d, account_id); });
+      ctx.db.with([&](Sql& d) { return find_account(d, account_id); });
   if (!account || account->deauthorized || !ctx.stripe->platform()) return;
   if (type == "account.updated") {
     StripeResponse r = ctx.stripe->platform()->get("/v1/accounts/" + account_id);
     if (!r.answered() || r.status >= 500 || r.status == 429) throw Retry{};
     if (!r.ok()) return;  // gone or no longer ours: the deauthorization event says so
-    ctx.db.with([&](store::Database& d) { update_account(d, r.body, ctx.now()); });
+    ctx.db.with([&](Sql& d) { update_account(d, r.body, ctx.now()); });
   } else if (type == "account.application.deauthorized") {
-    ctx.db.with([&](store::Database& d) {
+    ctx.db.with([&](Sql& d) {
       d.transaction([&] {
         deauthorize_account(d, account_id, ctx.now());
         forget_clinic_cards(d, account->clinic_id, ctx.now());
@@ -234,7 +234,7 @@ std::optional<Scope> scope_of(PaymentsContext& ctx, WebhookEndpoint endpoint, co
   }
   const std::string account_id = text(event, "account");
   std::optional<ConnectedAccount> account =
-      ctx.db.with([&](store::Database& d) { return find_account(d, account_id); });
+      ctx.db.with([&](Sql& d) { return find_account(d, account_id); });
   if (!account) {
     std::cerr << "quittance-server: Stripe event " << type << " of an account of no clinic here ("
               << (valid_account_id(account_id) ? account_id : std::string("no account")) << ") acknowledged, not applied\n";
@@ -247,7 +247,7 @@ std::optional<Scope> scope_of(PaymentsContext& ctx, WebhookEndpoint endpoint, co
 }
 
 void record_applied(PaymentsContext& ctx, const std::string& id, const std::string& type, const std::string& raw_body) {
-  ctx.db.with([&](store::Database& d) {
+  ctx.db.with([&](Sql& d) {
     d.transaction([&] {
       record_stripe_event(d, id, type, raw_body, ctx.now());
       d.prepare("UPDATE stripe_events SET applied = 1 WHERE id = ?").bind(1, id).step();
@@ -261,8 +261,8 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
                              WebhookEndpoint endpoint) {
   const std::string id = text(event, "id");
   const std::string type = text(event, "type");
-  const bool applied = ctx.db.with([&](store::Database& d) {
-    store::Statement s = d.prepare("SELECT applied FROM stripe_events WHERE id = ?");
+  const bool applied = ctx.db.with([&](Sql& d) {
+    SqlStatement s = d.prepare("SELECT applied FROM stripe_events WHERE id = ?");
     s.bind(1, id);
     return s.step() && s.column_int64(0) == 1;
   });
@@ -297,7 +297,7 @@ ApiAnswer apply_stripe_event(PaymentsContext& ctx, const Json& event, const std:
       apply_setup_intent(ctx, *scope, object);
     } else if (type == "payment_method.detached") {
       ctx.db.with(
-          [&](store::Database& d) { record_detached_card(d, text(object, "id"), ctx.now(), scope->clinic_id); });
+          [&](Sql& d) { record_detached_card(d, text(object, "id"), ctx.now(), scope->clinic_id); });
     } else if (endpoint == WebhookEndpoint::connect &&
                (type == "account.updated" || type == "account.application.deauthorized")) {
       apply_account_event(ctx, type, text(event, "account"));

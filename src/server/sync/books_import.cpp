@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kChunk = 5000;  // operations appended per push_ops call
 }
 
-ImportedBooks import_books(store::Database& server, const std::string& clinic_id, const std::string& books_file,
+ImportedBooks import_books(Sql& server, const std::string& clinic_id, const std::string& books_file,
                            const std::string& snapshot_dir, const std::string& now) {
   if (!std::filesystem::is_regular_file(books_file)) throw std::runtime_error("no such file: " + books_file);
   std::filesystem::create_directories(snapshot_dir);

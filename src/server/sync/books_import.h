@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -17,7 +17,7 @@ struct ImportedBooks {
 // `books_file` is read, never written: it is copied to `snapshot_dir`/<clinic>.db first. The
 // clinic's log must be empty (std::runtime_error otherwise); store::StoreError on a database
 // failure, and then nothing of the log is kept.
-ImportedBooks import_books(store::Database& server, const std::string& clinic_id, const std::string& books_file,
+ImportedBooks import_books(Sql& server, const std::string& clinic_id, const std::string& books_file,
                            const std::string& snapshot_dir, const std::string& now);
 
 }  // namespace quittance::server

@@ -28,7 +28,7 @@ std::string kept(const nlohmann::json& j, const char* name, const std::string& f
 
 }  // namespace
 
-std::int64_t repair_op_logs(store::Database& db, const std::string& now) {
+std::int64_t repair_op_logs(Sql& db, const std::string& now) {
   std::int64_t repaired = 0;
   db.transaction([&] {
     {
@@ -72,8 +72,10 @@ std::int64_t repair_op_logs(store::Database& db, const std::string& now) {
                      refusal.message, rows.column_int64(1)});
     }
     auto keep = db.prepare(
-        "INSERT OR REPLACE INTO op_log_repairs(clinic_id, seq, op_id, original, code, message, repaired_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO op_log_repairs(clinic_id, seq, op_id, original, code, message, repaired_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(clinic_id, seq) DO UPDATE SET op_id = excluded.op_id, "
+        "original = excluded.original, code = excluded.code, message = excluded.message, "
+        "repaired_at = excluded.repaired_at");
     auto replace = db.prepare("UPDATE sync_ops SET op = ?3 WHERE clinic_id = ?1 AND seq = ?2");
     for (const Bad& b : bad) {
       keep.reset();

@@ -7,12 +7,12 @@
 #pragma once
 #include <cstdint>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
 // Repairs every clinic's log unless this database was already repaired by this version of
 // the checks. Returns how many operations were replaced (0 on later starts).
-std::int64_t repair_op_logs(store::Database& db, const std::string& now);
+std::int64_t repair_op_logs(Sql& db, const std::string& now);
 
 }  // namespace quittance::server

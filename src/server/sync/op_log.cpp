@@ -4,7 +4,7 @@
 
 namespace quittance::server {
 
-std::int64_t log_head(store::Database& db, const std::string& clinic_id) {
+std::int64_t log_head(Sql& db, const std::string& clinic_id) {
   auto st = db.prepare("SELECT COALESCE(MAX(seq), 0) FROM sync_ops WHERE clinic_id = ?1");
   st.bind(1, clinic_id);
   st.step();
@@ -14,7 +14,7 @@ std::int64_t log_head(store::Database& db, const std::string& clinic_id) {
 namespace {
 
 // One operation at `seq`, its bytes counted against the clinic's quota.
-void insert_op(store::Database& db, const std::string& clinic_id, std::int64_t seq, const std::string& op_id,
+void insert_op(Sql& db, const std::string& clinic_id, std::int64_t seq, const std::string& op_id,
                const std::string& device_id, const nlohmann::json& op, const std::string& now) {
   nlohmann::json stored = op;
   stored.erase("seq");
@@ -25,30 +25,31 @@ void insert_op(store::Database& db, const std::string& clinic_id, std::int64_t s
   add.step();
   auto usage = db.prepare(
       "INSERT INTO clinic_log_usage(clinic_id, bytes) VALUES (?1, ?2) "
-      "ON CONFLICT(clinic_id) DO UPDATE SET bytes = bytes + excluded.bytes");
+      "ON CONFLICT(clinic_id) DO UPDATE SET bytes = clinic_log_usage.bytes + excluded.bytes");
   usage.bind(1, clinic_id).bind(2, static_cast<std::int64_t>(text.size()));
   usage.step();
 }
 
 }  // namespace
 
-bool devices_wrote_after(store::Database& db, const std::string& clinic_id, std::int64_t after) {
+bool devices_wrote_after(Sql& db, const std::string& clinic_id, std::int64_t after) {
   auto st = db.prepare("SELECT EXISTS(SELECT 1 FROM sync_ops WHERE clinic_id = ?1 AND seq > ?2 AND device_id <> ?3)");
   st.bind(1, clinic_id).bind(2, after).bind(3, kServerDevice);
   st.step();
   return st.column_int64(0) != 0;
 }
 
-std::int64_t op_seq(store::Database& db, const std::string& clinic_id, const std::string& op_id) {
+std::int64_t op_seq(Sql& db, const std::string& clinic_id, const std::string& op_id) {
   auto find = db.prepare("SELECT seq FROM sync_ops WHERE clinic_id = ?1 AND op_id = ?2");
   find.bind(1, clinic_id).bind(2, op_id);
   return find.step() ? find.column_int64(0) : 0;
 }
 
-PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+PushOutcome push_ops(Sql& db, const std::string& clinic_id, const std::string& device_id,
                      std::int64_t base, const std::vector<nlohmann::json>& ops, const std::string& now) {
   PushOutcome out;
   db.transaction([&] {
+    db.lock(clinic_id);  // one writer of the clinic's log at a time, whichever server process
     out.head = log_head(db, clinic_id);
     if (base != out.head) {
       out.stale = true;
@@ -67,10 +68,11 @@ PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const st
   return out;
 }
 
-std::int64_t append_server_op(store::Database& db, const std::string& clinic_id, const nlohmann::json& op,
+std::int64_t append_server_op(Sql& db, const std::string& clinic_id, const nlohmann::json& op,
                               const std::string& now) {
   std::int64_t seq = 0;
   db.transaction([&] {
+    db.lock(clinic_id);
     const std::string id = op.at("id").get<std::string>();
     seq = op_seq(db, clinic_id, id);
     if (seq > 0) return;
@@ -80,15 +82,14 @@ std::int64_t append_server_op(store::Database& db, const std::string& clinic_id,
   return seq;
 }
 
-std::int64_t log_bytes(store::Database& db, const std::string& clinic_id) {
+std::int64_t log_bytes(Sql& db, const std::string& clinic_id) {
   auto st = db.prepare("SELECT bytes FROM clinic_log_usage WHERE clinic_id = ?1");
   st.bind(1, clinic_id);
   return st.step() ? st.column_int64(0) : 0;
 }
 
-PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_t after, int limit) {
+PullPage pull_ops(Sql& db, const std::string& clinic_id, std::int64_t after, int limit) {
   PullPage page;
-  page.head = log_head(db, clinic_id);
   auto st = db.prepare("SELECT seq, op FROM sync_ops WHERE clinic_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   st.bind(1, clinic_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   while (st.step()) {
@@ -97,6 +98,9 @@ PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_
     op["seq"] = st.column_int64(0);
     page.ops.push_back(std::move(op));
   }
+  // Read after the page: with another process pushing meanwhile, the head is then at least
+  // the page's last position (positions commit in order), never behind it.
+  page.head = log_head(db, clinic_id);
   return page;
 }
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -22,7 +22,7 @@ struct PushOutcome {
 };
 
 // `ops` were checked by the caller (sync::op_from_json). Appended atomically, in their order.
-PushOutcome push_ops(store::Database& db, const std::string& clinic_id, const std::string& device_id,
+PushOutcome push_ops(Sql& db, const std::string& clinic_id, const std::string& device_id,
                      std::int64_t base, const std::vector<nlohmann::json>& ops, const std::string& now);
 
 struct PullPage {
@@ -30,9 +30,9 @@ struct PullPage {
   std::int64_t head = 0;
 };
 // Up to `limit` operations after `after`, oldest first.
-PullPage pull_ops(store::Database& db, const std::string& clinic_id, std::int64_t after, int limit);
+PullPage pull_ops(Sql& db, const std::string& clinic_id, std::int64_t after, int limit);
 
-std::int64_t log_head(store::Database& db, const std::string& clinic_id);
+std::int64_t log_head(Sql& db, const std::string& clinic_id);
 
 // The device id under which the server's own operations stand in the log (sync/server_events.h).
 constexpr const char* kServerDevice = "server";
@@ -40,16 +40,16 @@ constexpr const char* kServerDevice = "server";
 // Appends an operation the server writes itself (a fact it learnt: sync/server_events.h) at the
 // log's head, in the caller's transaction. Idempotent by the operation's id: written once,
 // its first place stands. Returns its seq.
-std::int64_t append_server_op(store::Database& db, const std::string& clinic_id, const nlohmann::json& op,
+std::int64_t append_server_op(Sql& db, const std::string& clinic_id, const nlohmann::json& op,
                               const std::string& now);
 
 // True when a device wrote into the clinic's log after `after` (the server's own facts aside).
-bool devices_wrote_after(store::Database& db, const std::string& clinic_id, std::int64_t after);
+bool devices_wrote_after(Sql& db, const std::string& clinic_id, std::int64_t after);
 
 // The seq of operation `op_id` in the clinic's log, 0 when it is not there.
-std::int64_t op_seq(store::Database& db, const std::string& clinic_id, const std::string& op_id);
+std::int64_t op_seq(Sql& db, const std::string& clinic_id, const std::string& op_id);
 
 // The bytes the clinic's log holds (its operations as stored), for its quota.
-std::int64_t log_bytes(store::Database& db, const std::string& clinic_id);
+std::int64_t log_bytes(Sql& db, const std::string& clinic_id);
 
 }  // namespace quittance::server

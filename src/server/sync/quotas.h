@@ -1,13 +1,17 @@
 // How much one device and one clinic may put into the server (docs/security.md, « Quotas »): a
 // compromised device, or a runaway one, cannot fill the server's disk or take its time from
-// every other clinic. Operations per minute are counted in memory (a restart forgets, which
-// gives an attacker one more minute); the bytes a clinic's log holds are the database's.
+// every other clinic. Operations per minute are counted in memory with SQLite, the one server
+// process (a restart forgets, which gives an attacker one more minute), and in the database
+// with PostgreSQL, where several processes share each clinic's minute (table quota_minutes);
+// the bytes a clinic's log holds are the database's.
 #pragma once
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "server/store/server_db.h"
 
 namespace quittance::server {
 
@@ -22,6 +26,10 @@ struct QuotaLimits {
 // Operations counted per key (a device, a clinic) in the current minute.
 class MinuteCounter {
  public:
+  // `shared` null, or a SQLite database: counted in memory.
+  explicit MinuteCounter(SharedDatabase* shared = nullptr)
+      : shared_(shared && shared->engine() == Sql::Engine::postgres ? shared : nullptr) {}
+
   struct Quota {
     std::string key;
     std::int64_t limit;
@@ -34,6 +42,8 @@ class MinuteCounter {
   struct Window {
     std::int64_t minute = 0, count = 0;
   };
+  std::int64_t grant_shared(const std::vector<Quota>& quotas, std::int64_t n, std::int64_t minute);
+  SharedDatabase* const shared_;  // null: in memory
   std::mutex mutex_;
   std::map<std::string, Window> windows_;
 };

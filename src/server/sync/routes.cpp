@@ -1,6 +1,10 @@
 // Sync routes. See sync/routes.h.
 #include "server/sync/routes.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "app/op_check.h"
@@ -38,7 +42,7 @@ struct Refusal {
   std::string id, code, message;
 };
 
-std::optional<Refusal> check_pushed_op(store::Database& d, const Device& device, const Json& j, std::size_t index,
+std::optional<Refusal> check_pushed_op(Sql& d, const Device& device, const Json& j, std::size_t index,
                                        app::Op* op) {
   std::string field;
   auto refuse = [&](std::string code, std::string message) {
@@ -68,6 +72,7 @@ std::optional<Refusal> check_pushed_op(store::Database& d, const Device& device,
 }
 
 struct PushQuotas {
+  explicit PushQuotas(SharedDatabase& db) : per_minute(&db) {}
   QuotaLimits limits;
   MinuteCounter per_minute;
 };
@@ -98,14 +103,14 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
     send_api_error(res, 429, "quota_exceeded", "too many operations this minute: the rest waits for the next");
     return;
   }
-  if (db.with([&](store::Database& d) { return log_bytes(d, device->clinic_id); }) + static_cast<std::int64_t>(req.body.size()) >
+  if (db.with([&](Sql& d) { return log_bytes(d, device->clinic_id); }) + static_cast<std::int64_t>(req.body.size()) >
       quotas.limits.clinic_log_bytes) {
     std::cerr << "quittance-server: clinic " << device->clinic_id << ": its log is full (quota)\n";
     send_api_error(res, 507, "storage_quota_exceeded", "the clinic's books are at the server's storage limit");
     return;
   }
   std::vector<Refusal> refused;
-  PushOutcome out = db.with([&](store::Database& d) {
+  PushOutcome out = db.with([&](Sql& d) {
     // The operations before the first refused one are taken; the refused ones are said, every
     // one of the batch (the checks are the operation's own, not the books'), so that a device
     // undoes them all in one pass; the others after the first refusal wait: they were made
@@ -158,7 +163,7 @@ void handle_pull(const httplib::Request& req, httplib::Response& res, SharedData
     return;
   }
   PullPage page =
-      db.with([&](store::Database& d) { return pull_ops(d, device->clinic_id, *after, static_cast<int>(*limit)); });
+      db.with([&](Sql& d) { return pull_ops(d, device->clinic_id, *after, static_cast<int>(*limit)); });
   send_json(res, 200, {{"ok", true}, {"protocol", sync::kSyncProtocol}, {"head", page.head}, {"ops", page.ops}});
 }
 
@@ -166,7 +171,7 @@ void handle_pull(const httplib::Request& req, httplib::Response& res, SharedData
 void handle_snapshot(const httplib::Request& req, httplib::Response& res, SharedDatabase& db, SnapshotStore& snapshots) {
   std::optional<Device> device = authenticate(req, res, db);
   if (!device) return;
-  if (db.with([&](store::Database& d) { return log_head(d, device->clinic_id); }) == 0) {
+  if (db.with([&](Sql& d) { return log_head(d, device->clinic_id); }) == 0) {
     res.status = 204;
     return;
   }
@@ -182,15 +187,23 @@ void handle_snapshot(const httplib::Request& req, httplib::Response& res, Shared
   res.status = 200;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Quittance-Seq", std::to_string(snapshot.seq));
-  res.set_content(reinterpret_cast<const char*>(snapshot.bytes.data()), snapshot.bytes.size(),
-                  "application/vnd.sqlite3");
+  // From the file to the socket a piece at a time: a 400 MB practice costs this process one
+  // buffer, not two copies of its books. pread: several downloads share the open file.
+  std::shared_ptr<std::FILE> file = snapshot.file;
+  res.set_content_provider(static_cast<std::size_t>(snapshot.size), "application/vnd.sqlite3",
+                           [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             char buffer[64 * 1024];
+                             const ssize_t n = ::pread(::fileno(file.get()), buffer, std::min(length, sizeof buffer),
+                                                       static_cast<off_t>(offset));
+                             return n > 0 && sink.write(buffer, static_cast<std::size_t>(n));
+                           });
 }
 
 }  // namespace
 
 void install_sync_routes(httplib::Server& server, SharedDatabase& db, std::shared_ptr<Clock> clock,
                          std::shared_ptr<SnapshotStore> snapshots, const QuotaLimits& quotas) {
-  auto push_quotas = std::make_shared<PushQuotas>();
+  auto push_quotas = std::make_shared<PushQuotas>(db);
   push_quotas->limits = quotas;
   server.Get("/api/sync/snapshot", [&db, snapshots](const httplib::Request& req, httplib::Response& res) {
     handle_snapshot(req, res, db, *snapshots);

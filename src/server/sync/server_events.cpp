@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kEventColumns = "seq, kind, body, created_at, clinic_id";
 
-ServerEvent read_event(store::Statement& s) {
+ServerEvent read_event(SqlStatement& s) {
   ServerEvent e;
   e.seq = s.column_int64(0);
   e.kind = s.column_text(1);
@@ -38,7 +38,7 @@ nlohmann::json fact_op(const std::string& clinic_id, const ServerEvent& e) {
 }
 
 // The event's operation, written into the log unless it is there; its place.
-std::int64_t write_fact(store::Database& db, const std::string& clinic_id, const ServerEvent& e) {
+std::int64_t write_fact(Sql& db, const std::string& clinic_id, const ServerEvent& e) {
   return append_server_op(db, clinic_id, fact_op(clinic_id, e), e.at);
 }
 
@@ -50,10 +50,11 @@ std::string fact_op_id(const std::string& clinic_id, std::int64_t seq) {
   return "srv-" + clinic_id + "-" + std::to_string(seq);
 }
 
-ServerEvent emit_event(store::Database& db, const std::string& clinic_id, const std::string& key,
+ServerEvent emit_event(Sql& db, const std::string& clinic_id, const std::string& key,
                        const std::string& kind, const nlohmann::json& data, std::int64_t now) {
   ServerEvent event;
   db.transaction([&] {  // the event and its operation, or neither
+    db.lock(clinic_id);  // the clinic's events commit in seq order (postgres_migrations.cpp)
     db.prepare(
           "INSERT INTO server_events(clinic_id, key, kind, body, created_at) VALUES (?, ?, ?, ?, ?) "
           "ON CONFLICT(clinic_id, key) DO NOTHING")
@@ -69,10 +70,10 @@ ServerEvent emit_event(store::Database& db, const std::string& clinic_id, const 
   return event;
 }
 
-std::int64_t carry_events_into_logs(store::Database& db) {
+std::int64_t carry_events_into_logs(Sql& db) {
   std::int64_t carried = 0;
   db.transaction([&] {
-    store::Statement s = db.prepare(std::string("SELECT ") + kEventColumns +
+    SqlStatement s = db.prepare(std::string("SELECT ") + kEventColumns +
                                     " FROM server_events e WHERE NOT EXISTS (SELECT 1 FROM sync_ops o "
                                     "WHERE o.clinic_id = e.clinic_id AND o.op_id = 'srv-' || e.clinic_id || '-' || e.seq) "
                                     "ORDER BY e.seq");
@@ -84,8 +85,8 @@ std::int64_t carry_events_into_logs(store::Database& db) {
   return carried;
 }
 
-std::optional<ServerEvent> find_event(store::Database& db, const std::string& clinic_id, const std::string& key) {
-  store::Statement s =
+std::optional<ServerEvent> find_event(Sql& db, const std::string& clinic_id, const std::string& key) {
+  SqlStatement s =
       db.prepare(std::string("SELECT ") + kEventColumns + " FROM server_events WHERE clinic_id = ? AND key = ?");
   s.bind(1, clinic_id).bind(2, key);
   if (!s.step()) return std::nullopt;
@@ -94,9 +95,9 @@ std::optional<ServerEvent> find_event(store::Database& db, const std::string& cl
   return event;
 }
 
-std::vector<ServerEvent> events_after(store::Database& db, const std::string& clinic_id, std::int64_t after,
+std::vector<ServerEvent> events_after(Sql& db, const std::string& clinic_id, std::int64_t after,
                                       int limit) {
-  store::Statement s = db.prepare(
+  SqlStatement s = db.prepare(
       std::string("SELECT ") + kEventColumns + " FROM server_events WHERE clinic_id = ? AND seq > ? ORDER BY seq LIMIT ?");
   s.bind(1, clinic_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   std::vector<ServerEvent> out;

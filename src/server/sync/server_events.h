@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "store/database.h"
+#include "server/store/sql.h"
 
 namespace quittance::server {
 
@@ -29,7 +29,7 @@ struct ServerEvent {
 
 // The event under `key`, created now if it was not there, and its operation in the clinic's
 // log. Run inside the transaction that records the fact itself.
-ServerEvent emit_event(store::Database& db, const std::string& clinic_id, const std::string& key,
+ServerEvent emit_event(Sql& db, const std::string& clinic_id, const std::string& key,
                        const std::string& kind, const nlohmann::json& data, std::int64_t now);
 
 // The operation id of event `seq` of the clinic: the same on every device and in the log.
@@ -37,11 +37,11 @@ std::string fact_op_id(const std::string& clinic_id, std::int64_t seq);
 
 // Writes into the clinics' logs the events that are not there yet (events born before the
 // server wrote them itself, when each device pushed them). Run at start-up; returns how many.
-std::int64_t carry_events_into_logs(store::Database& db);
+std::int64_t carry_events_into_logs(Sql& db);
 
-std::optional<ServerEvent> find_event(store::Database& db, const std::string& clinic_id, const std::string& key);
+std::optional<ServerEvent> find_event(Sql& db, const std::string& clinic_id, const std::string& key);
 
 // Up to `limit` events of the clinic after `after`, oldest first.
-std::vector<ServerEvent> events_after(store::Database& db, const std::string& clinic_id, std::int64_t after, int limit);
+std::vector<ServerEvent> events_after(Sql& db, const std::string& clinic_id, std::int64_t after, int limit);
 
 }  // namespace quittance::server
