@@ -122,6 +122,9 @@ std::unique_ptr<httplib::Server> make_server(const Options& options, const Serve
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   server->set_payload_max_length(kMaxRequestBody);
+  // Answers go out at once: with Nagle's algorithm, the body written after the headers waited
+  // for the client's delayed ACK, 40 ms on every keep-alive request (scripts/bench-hosted).
+  server->set_tcp_nodelay(true);
 
   // Before any body is read. httplib 0.11 applies its payload limit to a Content-Length only:
   // a chunked body is read whole whatever its size, and a gzip or br body is inflated without

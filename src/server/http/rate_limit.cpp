@@ -43,6 +43,7 @@ void FailureLimiter::failed(const std::string& caller, std::int64_t now) {
   if (shared_) {
     shared_->with([&](Sql& db) {
       db.transaction([&] {
+        db.relax_durability();  // a crash forgets the last attempts, as a restart did in memory
         db.prepare("DELETE FROM rate_limit_hits WHERE limiter = ? AND caller = ? AND at <= ?")
             .bind(1, name_)
             .bind(2, caller)

@@ -89,6 +89,12 @@ class Sql {
   // Only inside transaction(); a no-op on SQLite, whose writers are serialised already.
   virtual void lock(std::string_view key) = 0;
 
+  // The open transaction's commit need not wait for the disk: for counters whose last
+  // increments may be lost in a crash at no cost (quotas, rate limits), never for anything
+  // acknowledged to a device or to Stripe. PostgreSQL: synchronous_commit off for this
+  // transaction; SQLite: nothing (one process, its commits are cheap).
+  virtual void relax_durability() = 0;
+
   // The schema version the migrations brought this database to (0: empty).
   virtual int schema_version() = 0;
   virtual void set_schema_version(int version) = 0;

@@ -16,6 +16,7 @@ class SqliteSql final : public Sql {
   SqlStatement prepare(std::string_view sql) override;
   std::int64_t total_changes() const override { return db_.total_changes(); }
   void lock(std::string_view) override {}  // BEGIN IMMEDIATE serialises every writer already
+  void relax_durability() override {}
   int schema_version() override;
   void set_schema_version(int version) override;
   bool in_transaction() const override { return db_.in_transaction(); }

@@ -13,9 +13,9 @@ std::int64_t log_head(Sql& db, const std::string& clinic_id) {
 
 namespace {
 
-// One operation at `seq`, its bytes counted against the clinic's quota.
-void insert_op(Sql& db, const std::string& clinic_id, std::int64_t seq, const std::string& op_id,
-               const std::string& device_id, const nlohmann::json& op, const std::string& now) {
+// One operation at `seq`; returns its size, to count against the clinic's quota.
+std::int64_t insert_op(Sql& db, const std::string& clinic_id, std::int64_t seq, const std::string& op_id,
+                       const std::string& device_id, const nlohmann::json& op, const std::string& now) {
   nlohmann::json stored = op;
   stored.erase("seq");
   const std::string text = stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -23,10 +23,16 @@ void insert_op(Sql& db, const std::string& clinic_id, std::int64_t seq, const st
       "INSERT INTO sync_ops(clinic_id, seq, op_id, device_id, op, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   add.bind(1, clinic_id).bind(2, seq).bind(3, op_id).bind(4, device_id).bind(5, text).bind(6, now);
   add.step();
+  return static_cast<std::int64_t>(text.size());
+}
+
+// What the log holds grows by `bytes`: once per transaction, however many operations.
+void count_log_bytes(Sql& db, const std::string& clinic_id, std::int64_t bytes) {
+  if (bytes == 0) return;
   auto usage = db.prepare(
       "INSERT INTO clinic_log_usage(clinic_id, bytes) VALUES (?1, ?2) "
       "ON CONFLICT(clinic_id) DO UPDATE SET bytes = clinic_log_usage.bytes + excluded.bytes");
-  usage.bind(1, clinic_id).bind(2, static_cast<std::int64_t>(text.size()));
+  usage.bind(1, clinic_id).bind(2, bytes);
   usage.step();
 }
 
@@ -55,15 +61,17 @@ PushOutcome push_ops(Sql& db, const std::string& clinic_id, const std::string& d
       out.stale = true;
       return;
     }
+    std::int64_t bytes = 0;
     for (const nlohmann::json& op : ops) {
       const std::string id = op.at("id").get<std::string>();
       if (std::int64_t seq = op_seq(db, clinic_id, id); seq > 0) {  // sent again: its first place stands
         out.accepted.emplace_back(id, seq);
         continue;
       }
-      insert_op(db, clinic_id, ++out.head, id, device_id, op, now);
+      bytes += insert_op(db, clinic_id, ++out.head, id, device_id, op, now);
       out.accepted.emplace_back(id, out.head);
     }
+    count_log_bytes(db, clinic_id, bytes);
   });
   return out;
 }
@@ -77,7 +85,7 @@ std::int64_t append_server_op(Sql& db, const std::string& clinic_id, const nlohm
     seq = op_seq(db, clinic_id, id);
     if (seq > 0) return;
     seq = log_head(db, clinic_id) + 1;
-    insert_op(db, clinic_id, seq, id, kServerDevice, op, now);
+    count_log_bytes(db, clinic_id, insert_op(db, clinic_id, seq, id, kServerDevice, op, now));
   });
   return seq;
 }

@@ -36,6 +36,7 @@ std::int64_t MinuteCounter::grant_shared(const std::vector<Quota>& quotas, std::
   return shared_->with([&](Sql& db) {
     std::int64_t granted = n;
     db.transaction([&] {
+      db.relax_durability();  // a crash forgets a few counts: at worst a device pushes a little more
       granted = n;
       for (const Quota& q : quotas) {
         SqlStatement s = db.prepare(

@@ -1,0 +1,332 @@
+// quittance-hosted-bench: the hosted server under load (docs/deploy.md). Many clinics, two
+// devices each, push operations, pull them and receive Stripe webhooks through one address (the
+// balancer, or a single server for comparison), from several threads, for a bounded time; then
+// checks what the database holds against what was acknowledged. Faults (kill -9 of a server
+// process, a PostgreSQL restart) are the caller's to inject while it runs (scripts/bench-hosted):
+// a request that fails is sent again, as a device would, and only an answer counts.
+//
+//   quittance-hosted-bench --url http://127.0.0.1:PORT --data DIR [--database-url URL]
+//       [--clinics N] [--seconds S] [--threads T] [--webhook-secret whsec_…] [--label TEXT]
+//
+// --data/--database-url name the server database the clinics are created in (as create-clinic
+// does) and checked in afterwards. Prints operations per second and p50/p95/p99 per route,
+// then the checks: every acknowledged operation in its clinic's log exactly once at the
+// position it was given, each log without a gap, every acknowledged webhook event recorded and
+// applied once. Exit status 1 when a check fails.
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/commands.h"
+#include "core/schedule.h"
+#include "server/common.h"
+#include "server/devices/devices.h"
+#include "server/store/server_db.h"
+#include "server/stripe/signature.h"
+#include "sync/replica.h"
+
+using namespace quittance;
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string url, data, database_url, webhook_secret, label = "hosted";
+  int clinics = 1000, seconds = 300, threads = 16;
+};
+
+struct BenchDevice {
+  std::string clinic_id, device_id, token, series;
+  std::int64_t base = 0;    // the log head this device last saw
+  std::int64_t cursor = 0;  // how far it pulled
+  std::int64_t made = 0;    // operations it made, numbering their ids
+  std::mutex mutex;         // one thread drives a device at a time
+};
+
+// What the server said it took: checked against the database at the end.
+struct Ledger {
+  std::mutex mutex;
+  std::map<std::string, std::map<std::string, std::int64_t>> ops;  // clinic → op id → seq
+  std::vector<std::string> events;                                 // webhook event ids answered 200
+};
+
+struct RouteTimes {
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> ms;  // route → latency of each answered request
+  std::map<std::string, std::int64_t> failed;     // route → requests with no answer or a 5xx
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Ten patient.create operations as a device records them.
+Json batch_of(BenchDevice& d, const std::string& now) {
+  Json ops = Json::array();
+  for (int i = 0; i < 10; ++i) {
+    app::Op op;
+    op.id = d.device_id.substr(0, 8) + "-" + std::to_string(d.made + i);
+    op.name = "patient.create";
+    op.actor = "owner";
+    op.body = Json{{"cmd", "patient.create"}, {"id", op.id}, {"name", "Patient " + op.id}}.dump();
+    op.at = now;
+    op.day = now.substr(0, 10);
+    op.origin = d.device_id;
+    op.series = d.series;
+    ops.push_back(sync::op_to_json(op));
+  }
+  return ops;
+}
+
+std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& db, int clinics) {
+  std::vector<std::unique_ptr<BenchDevice>> devices;
+  const std::int64_t now = server::system_now();
+  db.with([&](server::Sql& d) {
+    d.transaction([&] {
+      for (int c = 0; c < clinics; ++c) {
+        const server::NewDevice first = server::create_clinic(d, "Cabinet " + std::to_string(c), now);
+        for (int n = 0; n < 2; ++n) {
+          const server::PairingCode code = server::create_pairing_code(d, first.clinic_id, now);
+          const server::PairingResult paired = server::pair_device(d, code.code, "Poste " + std::to_string(n), now);
+          auto device = std::make_unique<BenchDevice>();
+          device->clinic_id = paired.device.clinic_id;
+          device->device_id = paired.device.device_id;
+          device->token = paired.device.device_token;
+          device->series = paired.series;
+          devices.push_back(std::move(device));
+        }
+      }
+    });
+  });
+  return devices;
+}
+
+class Worker {
+ public:
+  Worker(const Options& o, std::vector<std::unique_ptr<BenchDevice>>& devices, Ledger& ledger, RouteTimes& times,
+         unsigned seed)
+      : o_(o), devices_(devices), ledger_(ledger), times_(times), rng_(seed), http_(o.url) {
+    http_.set_connection_timeout(5);
+    http_.set_read_timeout(30);
+    http_.set_keep_alive(true);
+    http_.set_tcp_nodelay(true);  // as browsers do
+  }
+
+  void run(Clock::time_point until) {
+    std::vector<double> mine;
+    while (Clock::now() < until) {
+      BenchDevice& d = *devices_[std::uniform_int_distribution<std::size_t>(0, devices_.size() - 1)(rng_)];
+      std::unique_lock<std::mutex> lock(d.mutex, std::try_to_lock);
+      if (!lock.owns_lock()) continue;
+      const int dice = std::uniform_int_distribution<int>(0, 99)(rng_);
+      if (dice < 60) {
+        push(d);
+      } else if (dice < 90 || o_.webhook_secret.empty()) {
+        pull(d);
+      } else {
+        webhook();
+      }
+    }
+  }
+  std::int64_t pushed = 0;  // operations acknowledged
+
+ private:
+  httplib::Headers bearer(const BenchDevice& d) const { return {{"Authorization", "Bearer " + d.token}}; }
+
+  // The request's time in `route`, or a failure when it had no answer or a 5xx.
+  template <class Call>
+  httplib::Result timed(const std::string& route, Call&& call) {
+    const auto start = Clock::now();
+    httplib::Result r = call();
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    std::lock_guard<std::mutex> lock(times_.mutex);
+    if (!r || r->status >= 500) {
+      ++times_.failed[route];
+    } else {
+      times_.ms[route].push_back(ms);
+    }
+    return r;
+  }
+
+  void push(BenchDevice& d) {
+    const Json ops = batch_of(d, core::format_utc_instant(server::system_now()));
+    const std::string body = Json{{"protocol", sync::kSyncProtocol}, {"base", d.base}, {"ops", ops}}.dump();
+    httplib::Result r = timed("push 10", [&] { return http_.Post("/api/sync/push", bearer(d), body, "application/json"); });
+    if (!r) return;  // sent again next time, with the same ids: the log takes each once
+    const Json answer = Json::parse(r->body, nullptr, false);
+    if (r->status == 409 && answer.is_object()) {  // stale: another device wrote; catch up the base
+      d.base = answer.value("head", d.base);
+      return;
+    }
+    if (r->status != 200 || !answer.is_object()) return;
+    d.base = answer.value("head", d.base);
+    std::lock_guard<std::mutex> lock(ledger_.mutex);
+    auto& log = ledger_.ops[d.clinic_id];
+    for (const Json& a : answer["accepted"]) {
+      log[a.value("id", "")] = a.value("seq", std::int64_t{0});
+      ++pushed;
+    }
+    d.made += static_cast<std::int64_t>(answer["accepted"].size());
+  }
+
+  void pull(BenchDevice& d) {
+    const std::string path = "/api/sync/pull?after=" + std::to_string(d.cursor) + "&limit=500";
+    httplib::Result r = timed("pull", [&] { return http_.Get(path, bearer(d)); });
+    if (!r || r->status != 200) return;
+    const Json answer = Json::parse(r->body, nullptr, false);
+    if (!answer.is_object() || !answer["ops"].is_array()) return;
+    for (const Json& op : answer["ops"]) d.cursor = std::max(d.cursor, op.value("seq", d.cursor));
+  }
+
+  void webhook() {
+    const std::string id = "evt_bench_" + std::to_string(std::uniform_int_distribution<std::uint64_t>()(rng_));
+    const std::string body =
+        Json{{"id", id},
+             {"type", "payment_intent.succeeded"},
+             {"created", server::system_now()},
+             {"data", {{"object", {{"id", "pi_bench_" + id.substr(10)}, {"object", "payment_intent"}, {"amount", 6000},
+                                   {"currency", "eur"}, {"status", "succeeded"}}}}}}
+            .dump();
+    const std::string t = std::to_string(server::system_now());
+    const httplib::Headers headers = {
+        {"Stripe-Signature", "t=" + t + ",v1=" + server::stripe_signature_v1(t, body, o_.webhook_secret)}};
+    // Stripe sends an event again until it gets a 2xx: so does this, a few times.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      httplib::Result r = timed("webhook", [&] { return http_.Post("/api/stripe/webhook", headers, body, "application/json"); });
+      if (r && r->status == 200) {
+        std::lock_guard<std::mutex> lock(ledger_.mutex);
+        ledger_.events.push_back(id);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  const Options& o_;
+  std::vector<std::unique_ptr<BenchDevice>>& devices_;
+  Ledger& ledger_;
+  RouteTimes& times_;
+  std::mt19937_64 rng_;
+  httplib::Client http_;
+};
+
+// The checks: 0 when the database holds exactly what was acknowledged.
+int check(server::SharedDatabase& db, const Ledger& ledger) {
+  std::int64_t missing = 0, moved = 0, gaps = 0, events_missing = 0, events_doubled = 0;
+  db.with([&](server::Sql& d) {
+    for (const auto& [clinic, ops] : ledger.ops) {
+      server::SqlStatement s = d.prepare("SELECT seq FROM sync_ops WHERE clinic_id = ? AND op_id = ?");
+      for (const auto& [id, seq] : ops) {
+        s.reset();
+        s.bind(1, clinic).bind(2, id);
+        if (!s.step()) {
+          ++missing;
+        } else if (s.column_int64(0) != seq) {
+          ++moved;
+        }
+      }
+      server::SqlStatement g = d.prepare("SELECT COUNT(*), COALESCE(MAX(seq), 0), COUNT(DISTINCT op_id) FROM sync_ops WHERE clinic_id = ?");
+      g.bind(1, clinic);
+      g.step();
+      if (g.column_int64(0) != g.column_int64(1) || g.column_int64(0) != g.column_int64(2)) ++gaps;
+    }
+    server::SqlStatement e = d.prepare("SELECT COUNT(*), COALESCE(MIN(applied), 0) FROM stripe_events WHERE id = ?");
+    for (const std::string& id : ledger.events) {
+      e.reset();
+      e.bind(1, id);
+      e.step();
+      if (e.column_int64(0) == 0 || e.column_int64(1) != 1) ++events_missing;
+      if (e.column_int64(0) > 1) ++events_doubled;
+    }
+  });
+  std::size_t acknowledged = 0;
+  for (const auto& [clinic, ops] : ledger.ops) acknowledged += ops.size();
+  std::printf("check: %zu acknowledged operations: %lld missing, %lld at another position; %lld logs with a gap or a "
+              "double\n",
+              acknowledged, static_cast<long long>(missing), static_cast<long long>(moved), static_cast<long long>(gaps));
+  std::printf("check: %zu acknowledged webhook events: %lld not recorded as applied, %lld recorded twice\n",
+              ledger.events.size(), static_cast<long long>(events_missing), static_cast<long long>(events_doubled));
+  return missing + moved + gaps + events_missing + events_doubled == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string arg = argv[i], value = argv[i + 1];
+    if (arg == "--url") {
+      o.url = value;
+    } else if (arg == "--data") {
+      o.data = value;
+    } else if (arg == "--database-url") {
+      o.database_url = value;
+    } else if (arg == "--clinics") {
+      o.clinics = std::max(1, std::atoi(value.c_str()));
+    } else if (arg == "--seconds") {
+      o.seconds = std::max(1, std::atoi(value.c_str()));
+    } else if (arg == "--threads") {
+      o.threads = std::max(1, std::atoi(value.c_str()));
+    } else if (arg == "--webhook-secret") {
+      o.webhook_secret = value;
+    } else if (arg == "--label") {
+      o.label = value;
+    } else {
+      std::cerr << "quittance-hosted-bench: unknown argument " << arg << '\n';
+      return 2;
+    }
+  }
+  if (o.url.empty() || o.data.empty()) {
+    std::cerr << "usage: quittance-hosted-bench --url URL --data DIR [--database-url URL] [--clinics N] [--seconds S] "
+                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT]\n";
+    return 2;
+  }
+  try {
+    server::SharedDatabase db(server::open_server_database(o.data, o.database_url), o.database_url);
+    auto start = Clock::now();
+    std::vector<std::unique_ptr<BenchDevice>> devices = make_clinics(db, o.clinics);
+    std::printf("[%s] %d clinics, %zu devices made in %.1f s\n", o.label.c_str(), o.clinics, devices.size(),
+                std::chrono::duration<double>(Clock::now() - start).count());
+
+    Ledger ledger;
+    RouteTimes times;
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int t = 0; t < o.threads; ++t) workers.push_back(std::make_unique<Worker>(o, devices, ledger, times, 1000 + t));
+    start = Clock::now();
+    const auto until = start + std::chrono::seconds(o.seconds);
+    std::vector<std::thread> threads;
+    for (auto& w : workers) threads.emplace_back([&w, until] { w->run(until); });
+    for (auto& t : threads) t.join();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    std::int64_t pushed = 0;
+    for (auto& w : workers) pushed += w->pushed;
+    std::printf("[%s] %d threads for %.0f s: %lld operations pushed and acknowledged, %.0f ops/s\n", o.label.c_str(),
+                o.threads, elapsed, static_cast<long long>(pushed), static_cast<double>(pushed) / elapsed);
+    std::printf("[%s] %-10s %8s %8s %8s %8s %8s\n", o.label.c_str(), "route", "answered", "failed", "p50 ms", "p95 ms",
+                "p99 ms");
+    for (const auto& [route, ms] : times.ms) {
+      std::printf("[%s] %-10s %8zu %8lld %8.1f %8.1f %8.1f\n", o.label.c_str(), route.c_str(), ms.size(),
+                  static_cast<long long>(times.failed[route]), percentile(ms, 0.50), percentile(ms, 0.95),
+                  percentile(ms, 0.99));
+    }
+    // A connection of its own: the one above may have been cut by the PostgreSQL restart.
+    server::SharedDatabase checking(server::open_server_database(o.data, o.database_url), o.database_url);
+    return check(checking, ledger);
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-hosted-bench: " << e.what() << '\n';
+    return 1;
+  }
+}
