@@ -331,6 +331,32 @@ TEST_CASE("a template concerns invoices issued after it was activated, never the
   CHECK(c.sent_for(old_invoice) == 0);
 }
 
+TEST_CASE("two server processes' schedulers on one database: each email sent once, by the one holding the mail lock") {
+  Clinic c;
+  c.activate("system-invoice");
+  const std::string zoe = c.patient("Zoé Lefèvre", "zoe@example.fr");
+  c.invoice(zoe, 6000);
+  c.sync();
+  // A second process: its own books cache and scheduler, the same database.
+  SnapshotStore other_books((c.dir.path / "other-books").string());
+  auto other_sender = std::make_shared<RecordingSender>();
+  auto other = std::make_unique<MailScheduler>(*c.server.db, other_books, other_sender, [&c] { return c.now; }, c.options);
+  const MailPass a = c.run();
+  const MailPass b = other->run_once();
+  CHECK(a.sent + b.sent == 1);
+  CHECK(c.sender->sent.size() + other_sender->sent.size() == 1);
+  if (on_postgres()) {
+    CHECK(b.planned == 0);  // the first holds the lock: the second reads no clinic at all
+    // The first process stops: the second takes over at its next pass and sends what comes.
+    c.server.mail.reset();
+    const std::string second = c.invoice(zoe, 4500);
+    c.sync();
+    CHECK(other->run_once().sent == 1);
+    CHECK(other_sender->sent.size() == 1);
+    CHECK(c.sent_for(second) == 0);  // counted on the first process's sender only
+  }
+}
+
 TEST_CASE("a send interrupted by a stop is reported failed, not sent again, until a person retries it") {
   Clinic c;
   c.activate("system-invoice");

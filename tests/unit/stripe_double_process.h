@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,18 +21,25 @@ namespace quittance::server::testing {
 
 inline const std::string kStripeKey = "sk_test_double";
 
-// A port that was free a moment ago, for a server that must be named before it starts (the
-// double's webhook URL). The small race is acceptable in tests.
+// A port that was free a moment ago, for a server that must know it before it starts (the
+// double sends webhooks to it). Taken below the kernel's ephemeral range (32768 and up on
+// Linux), where bind(0) would pick it: there, any outgoing connection (a test's HTTP client,
+// PostgreSQL's) may take it between this check and the server's bind.
 inline int reserve_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  static std::atomic<int> next{20000 + static_cast<int>(::getpid() % 1000) * 12};
+  for (int tries = 0; tries < 2000; ++tries) {
+    const int port = 20000 + (next++ - 20000) % 12000;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  FAIL("no free port between 20000 and 32000");
+  return -1;
 }
 
 struct StripeDouble {

@@ -201,8 +201,27 @@ int MailScheduler::recover() {
   });
 }
 
+bool MailScheduler::leading() {
+  if (db_.engine() == Sql::Engine::sqlite) return true;  // one process
+  try {
+    if (leader_ && leader_->scalar("SELECT 1") == 1) return true;  // still connected: still ours
+  } catch (const std::exception&) {
+    leader_.reset();  // the connection, and the lock with it, is gone: try again below
+  }
+  try {
+    std::unique_ptr<Sql> candidate = db_.connect_alone();
+    if (!candidate->try_lock_session("quittance-mail")) return false;  // another process sends
+    leader_ = std::move(candidate);
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "quittance-server: emails: " << e.what() << '\n';
+    return false;
+  }
+}
+
 MailPass MailScheduler::run_once() {
   MailPass pass;
+  if (!leading()) return pass;
   recover();
   const std::vector<std::string> clinics = db_.with([](Sql& d) { return mail_clinics(d); });
   for (const std::string& clinic : clinics) {

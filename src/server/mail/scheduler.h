@@ -56,14 +56,21 @@ class MailScheduler {
   // Once at start-up: rows a stopped server left in 'sending' become failed. Returns how many.
   int recover();
   // One pass over every clinic. A clinic whose books cannot be read is skipped (and said on
-  // stderr); the others go on.
+  // stderr); the others go on. With several server processes (PostgreSQL), only the one
+  // holding the mail lock passes; the others wait their turn (leading()).
   MailPass run_once();
 
  private:
   void plan_clinic(const std::string& clinic_id, MailPass& pass);
   void run_clinic(const std::string& clinic_id, MailPass& pass);
   void send_one(const std::string& clinic_id, const std::string& time_zone, MailJob& job, MailPass& pass);
+  // True when this process is the one to send. Every scheduler sending each email at most once
+  // does not need it (claims do that), but each pass reads every clinic's books: one process
+  // doing it is enough. The lock is a session's, held on a connection of its own: a process
+  // that dies lets it go, and another takes over at its next pass.
+  bool leading();
   SharedDatabase& db_;
+  std::unique_ptr<Sql> leader_;  // PostgreSQL: the connection holding the mail lock
   SnapshotStore& books_;
   std::shared_ptr<MailSender> sender_;
   Clock now_;

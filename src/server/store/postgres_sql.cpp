@@ -200,6 +200,12 @@ void PostgresSql::lock(std::string_view key) {
   s.step();
 }
 
+bool PostgresSql::try_lock_session(std::string_view key) {
+  SqlStatement s = prepare("SELECT pg_try_advisory_lock(hashtextextended(?, 0))");
+  s.bind(1, key);
+  return s.step() && s.column_int64(0) == 1;
+}
+
 int PostgresSql::schema_version() {
   if (scalar("SELECT CAST(to_regclass('quittance_schema') IS NOT NULL AS INTEGER)") == 0) return 0;
   return static_cast<int>(scalar("SELECT COALESCE(MAX(version), 0) FROM quittance_schema"));

@@ -25,6 +25,7 @@ class PostgresSql final : public Sql {
   std::int64_t total_changes() const override { return changes_; }
   void lock(std::string_view key) override;
   void relax_durability() override { exec("SET LOCAL synchronous_commit = off"); }
+  bool try_lock_session(std::string_view key) override;
   int schema_version() override;
   void set_schema_version(int version) override;
   bool in_transaction() const override;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <stdexcept>
 #include <iostream>
 
 #include "core/schedule.h"
@@ -377,6 +378,11 @@ SharedDatabase::SharedDatabase(std::unique_ptr<Sql> first, std::string database_
 }
 
 SharedDatabase::~SharedDatabase() = default;
+
+std::unique_ptr<Sql> SharedDatabase::connect_alone() const {
+  if (engine_ != Sql::Engine::postgres) throw std::logic_error("SQLite has one connection, the pool's");
+  return std::make_unique<PostgresSql>(url_);
+}
 
 std::unique_ptr<Sql> SharedDatabase::acquire() {
   std::unique_lock<std::mutex> lock(mutex_);

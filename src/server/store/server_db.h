@@ -48,6 +48,9 @@ class SharedDatabase {
   SharedDatabase& operator=(const SharedDatabase&) = delete;
 
   Sql::Engine engine() const { return engine_; }
+  // A PostgreSQL connection of the caller's own, outside the pool (a lock held for as long as
+  // it lives). Throws store::StoreError; std::logic_error on SQLite, which has one connection.
+  std::unique_ptr<Sql> connect_alone() const;
 
   // Runs body(Sql&) on a connection lent for the call and returns its result.
   template <class Body>

@@ -89,6 +89,10 @@ class Sql {
   // Only inside transaction(); a no-op on SQLite, whose writers are serialised already.
   virtual void lock(std::string_view key) = 0;
 
+  // Takes `key`'s lock for as long as this connection lives, if no other connection holds it:
+  // false when one does. SQLite: always true (one process).
+  virtual bool try_lock_session(std::string_view key) = 0;
+
   // The open transaction's commit need not wait for the disk: for counters whose last
   // increments may be lost in a crash at no cost (quotas, rate limits), never for anything
   // acknowledged to a device or to Stripe. PostgreSQL: synchronous_commit off for this

@@ -17,6 +17,7 @@ class SqliteSql final : public Sql {
   std::int64_t total_changes() const override { return db_.total_changes(); }
   void lock(std::string_view) override {}  // BEGIN IMMEDIATE serialises every writer already
   void relax_durability() override {}
+  bool try_lock_session(std::string_view) override { return true; }
   int schema_version() override;
   void set_schema_version(int version) override;
   bool in_transaction() const override { return db_.in_transaction(); }

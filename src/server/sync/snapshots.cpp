@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 
@@ -70,6 +71,7 @@ SnapshotStore::Books& SnapshotStore::books_of(const std::string& clinic_id) {
 }
 
 store::Database& SnapshotStore::open(const std::string& clinic_id, Books& books) {
+  books.used = ++uses_;
   if (books.db) return *books.db;
   fs::create_directories(dir_);
   const std::string path = (fs::path(dir_) / (clinic_id + ".db")).string();  // clinic ids are UUIDs
@@ -78,7 +80,25 @@ store::Database& SnapshotStore::open(const std::string& clinic_id, Books& books)
   // The restored device's cursor counts in this clinic's log (sync::Replica::join keeps it).
   sync::set_sync_state(*db, "clinic", clinic_id);
   books.db = std::move(db);
+  books.is_open = true;
   return *books.db;
+}
+
+void SnapshotStore::close_least_used() noexcept {
+  std::vector<Books*> open;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, books] : books_)
+      if (books->is_open) open.push_back(books.get());
+  }
+  if (open.size() <= kOpenBooks) return;
+  std::sort(open.begin(), open.end(), [](const Books* a, const Books* b) { return a->used < b->used; });
+  for (std::size_t i = 0; i < open.size() - kOpenBooks; ++i) {
+    std::unique_lock<std::mutex> lock(open[i]->mutex, std::try_to_lock);
+    if (!lock.owns_lock()) continue;  // in use: closed another time
+    open[i]->db.reset();
+    open[i]->is_open = false;
+  }
 }
 
 std::int64_t SnapshotStore::catch_up(SharedDatabase& server, const std::string& clinic_id, store::Database& db,
@@ -104,6 +124,7 @@ std::int64_t SnapshotStore::catch_up(SharedDatabase& server, const std::string& 
 
 Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_id) {
   Books& books = books_of(clinic_id);
+  CloseLeastUsed after{*this};
   std::lock_guard<std::mutex> lock(books.mutex);
   store::Database& db = open(clinic_id, books);
   // No origin: the server makes no operation of its own, it only applies the log's.

@@ -6,8 +6,11 @@
 // clinic's. A snapshot is a file made once per log position (VACUUM INTO) and sent from disk,
 // never held in memory whole; while the log stands still, every restore sends the same file.
 // The copies are a cache of the log: a server process keeps its own (with PostgreSQL, each
-// process its own folder), and a lost folder is rebuilt from the log.
+// process its own folder), and a lost folder is rebuilt from the log. At most kOpenBooks are
+// open at once, the least used closed first: a server of thousands of clinics, whose mail
+// thread reads every one of them, would otherwise hold a page cache per clinic.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -42,6 +45,7 @@ class SnapshotStore {
   template <class Body>
   auto read(SharedDatabase& server, const std::string& clinic_id, Body&& body) {
     Books& books = books_of(clinic_id);
+    CloseLeastUsed after{*this};  // declared first, so run last: once the clinic's lock is let go
     std::lock_guard<std::mutex> lock(books.mutex);
     store::Database& db = open(clinic_id, books);
     app::CommandLayer commands(db);  // dated in the practice's time zone
@@ -51,12 +55,21 @@ class SnapshotStore {
   }
 
  private:
+  static constexpr std::size_t kOpenBooks = 64;
   struct Books {
     std::mutex mutex;                     // held while the copy is read, caught up or copied
-    std::unique_ptr<store::Database> db;  // open once first needed
+    std::unique_ptr<store::Database> db;  // open when needed, closed when least used
+    std::atomic<bool> is_open{false};     // db != null, readable without the mutex
+    std::atomic<std::uint64_t> used{0};   // when last opened or read, on uses_'s count
     Snapshot latest;                      // the last file made, with its seq; none yet: no file
     std::string latest_path;
   };
+  struct CloseLeastUsed {
+    SnapshotStore& store;
+    ~CloseLeastUsed() { store.close_least_used(); }
+  };
+  // Closes the least used copies beyond kOpenBooks, skipping any in use.
+  void close_least_used() noexcept;
   Books& books_of(const std::string& clinic_id);
   store::Database& open(const std::string& clinic_id, Books& books);
   // Applies the log's operations after the copy's cursor; returns the cursor reached.
@@ -64,6 +77,7 @@ class SnapshotStore {
                         app::CommandLayer& commands);
   std::string dir_;
   bool temporary_ = false;
+  std::atomic<std::uint64_t> uses_{0};
   std::mutex mutex_;  // guards books_ (the map, not the clinics)
   std::map<std::string, std::unique_ptr<Books>> books_;
 };
