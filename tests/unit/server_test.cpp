@@ -19,6 +19,7 @@
 #include "server/http/static_files.h"
 #include "server/options.h"
 #include "server/routes.h"
+#include "server/store/postgres_sql.h"
 #include "server/store/server_db.h"
 #include "test_database.h"
 
@@ -436,6 +437,44 @@ TEST_CASE("the two engines' migrations have the same versions, in order") {
     CHECK(sqlite[i].version == static_cast<int>(i) + 1);
     CHECK(postgres[i].version == sqlite[i].version);
   }
+}
+
+TEST_CASE("SQLite's placeholders become PostgreSQL's, outside strings, identifiers and comments") {
+  CHECK(number_placeholders("SELECT a FROM t WHERE b = ? AND c = ?") == "SELECT a FROM t WHERE b = $1 AND c = $2");
+  CHECK(number_placeholders("WHERE a = ?2 OR b = ?1 OR c = ?") == "WHERE a = $2 OR b = $1 OR c = $3");
+  CHECK(number_placeholders("SELECT '?', \"?\", 'it''s ?' -- what?\nWHERE x = ?") ==
+        "SELECT '?', \"?\", 'it''s ?' -- what?\nWHERE x = $1");
+  CHECK(number_placeholders("no placeholder") == "no placeholder");
+}
+
+TEST_CASE("the server database's errors read the same on both engines: a duplicate is a constraint, not a failure") {
+  TempDir root;
+  const std::string url = fresh_database_url();
+  SharedDatabase db(open_server_database((root.path / "data").string(), url), url);
+  db.with([](Sql& d) {
+    d.exec("INSERT INTO server_info(key, value) VALUES ('k', 'v')");
+    try {
+      d.exec("INSERT INTO server_info(key, value) VALUES ('k', 'w')");
+      FAIL("a duplicate key was taken");
+    } catch (const store::StoreError& e) {
+      CHECK(e.constraint());
+      CHECK_FALSE(e.disk_full());
+    }
+    // A failed transaction leaves the connection usable, and nothing of itself behind.
+    CHECK_THROWS_AS(d.transaction([&] {
+      d.exec("INSERT INTO server_info(key, value) VALUES ('k2', 'v')");
+      d.exec("INSERT INTO server_info(key, value) VALUES ('k', 'again')");
+    }), store::StoreError);
+    CHECK(d.scalar("SELECT COUNT(*) FROM server_info WHERE key = 'k2'") == 0);
+    CHECK(d.scalar("SELECT COUNT(*) FROM server_info WHERE key = 'k'") == 1);
+    // A savepoint undoes only itself.
+    d.transaction([&] {
+      d.exec("INSERT INTO server_info(key, value) VALUES ('k3', 'v')");
+      CHECK_THROWS(d.transaction([&] { d.exec("INSERT INTO server_info(key, value) VALUES ('k', 'x')"); }));
+    });
+    CHECK(d.scalar("SELECT COUNT(*) FROM server_info WHERE key = 'k3'") == 1);
+    CHECK(d.scalar("SELECT EXISTS(SELECT 1 FROM server_info WHERE key = 'k3')") == 1);  // a boolean, as 1
+  });
 }
 
 TEST_CASE("resolve_web_path maps URL paths inside the web folder only") {
