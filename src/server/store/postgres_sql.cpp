@@ -30,6 +30,12 @@ int sqlite_code_of(const char* sqlstate) {
 
 void ignore_notice(void*, const char*) {}
 
+// libpq's messages end with a newline; ours are one line.
+std::string without_trailing_space(std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
 constexpr Oid kBoolType = 16;  // BOOLOID, in the server's catalog.h, not in libpq-fe.h
 
 }  // namespace
@@ -143,8 +149,7 @@ class PostgresStatement final : public StatementImpl {
 
 PostgresSql::PostgresSql(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    const std::string message = without_trailing_space(conn_ ? PQerrorMessage(conn_) : "out of memory");
     PQfinish(conn_);
     conn_ = nullptr;
     throw store::StoreError(SQLITE_CANTOPEN, "cannot connect to PostgreSQL: " + message);
@@ -157,9 +162,8 @@ PostgresSql::~PostgresSql() { PQfinish(conn_); }
 void PostgresSql::fail(const char* what, void* raw) {
   PGresult* result = static_cast<PGresult*>(raw);
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = result ? PQresultErrorMessage(result) : "";
-  if (message.empty()) message = PQerrorMessage(conn_);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  std::string message = without_trailing_space(result ? PQresultErrorMessage(result) : "");
+  if (message.empty()) message = without_trailing_space(PQerrorMessage(conn_));
   const int code = sqlite_code_of(state);
   const std::string full = std::string(what) + ": " + message + (state ? std::string(" (SQLSTATE ") + state + ")" : "");
   if (result) PQclear(result);

@@ -122,6 +122,10 @@ std::int64_t SnapshotStore::catch_up(SharedDatabase& server, const std::string& 
   return replica.cursor();
 }
 
+std::filesystem::path SnapshotStore::snapshot_path(const std::string& clinic_id, std::int64_t seq) const {
+  return fs::path(dir_) / (clinic_id + "." + std::to_string(seq) + ".snapshot");
+}
+
 Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_id) {
   Books& books = books_of(clinic_id);
   CloseLeastUsed after{*this};
@@ -133,7 +137,7 @@ Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_i
   if (books.latest.file && books.latest.seq == cursor) return books.latest;
 
   // Made under another name and renamed: a file with the final name is always whole.
-  const fs::path made = fs::path(dir_) / (clinic_id + "." + std::to_string(cursor) + ".snapshot");
+  const fs::path made = snapshot_path(clinic_id, cursor);
   const fs::path work = fs::path(made).concat(".making");
   std::error_code ec;
   fs::remove(work, ec);
@@ -150,9 +154,8 @@ Snapshot SnapshotStore::take(SharedDatabase& server, const std::string& clinic_i
   });
   if (!file) throw store::StoreError(SQLITE_CANTOPEN, "cannot open the snapshot " + made.string());
   // The previous file goes; a download still sending it holds it open, and reads it to the end.
-  if (!books.latest_path.empty() && books.latest_path != made.string()) fs::remove(books.latest_path, ec);
+  if (books.latest.file) fs::remove(snapshot_path(clinic_id, books.latest.seq), ec);
   books.latest = Snapshot{cursor, file, static_cast<std::int64_t>(fs::file_size(made))};
-  books.latest_path = made.string();
   return books.latest;
 }
 

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,8 +62,7 @@ class SnapshotStore {
     std::unique_ptr<store::Database> db;  // open when needed, closed when least used
     std::atomic<bool> is_open{false};     // db != null, readable without the mutex
     std::atomic<std::uint64_t> used{0};   // when last opened or read, on uses_'s count
-    Snapshot latest;                      // the last file made, with its seq; none yet: no file
-    std::string latest_path;
+    Snapshot latest;  // the last file made (at snapshot_path), with its seq; none yet: no file
   };
   struct CloseLeastUsed {
     SnapshotStore& store;
@@ -71,6 +71,8 @@ class SnapshotStore {
   // Closes the least used copies beyond kOpenBooks, skipping any in use.
   void close_least_used() noexcept;
   Books& books_of(const std::string& clinic_id);
+  // The file of the clinic's books at `seq`.
+  std::filesystem::path snapshot_path(const std::string& clinic_id, std::int64_t seq) const;
   store::Database& open(const std::string& clinic_id, Books& books);
   // Applies the log's operations after the copy's cursor; returns the cursor reached.
   std::int64_t catch_up(SharedDatabase& server, const std::string& clinic_id, store::Database& db,
