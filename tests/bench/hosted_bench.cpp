@@ -7,6 +7,14 @@
 //
 //   quittance-hosted-bench --url http://127.0.0.1:PORT --data DIR [--database-url URL]
 //       [--clinics N] [--seconds S] [--threads T] [--webhook-secret whsec_…] [--label TEXT]
+//       [--restore-clinic ID [--warm URL,URL…]] [--check-restores N]
+//
+// --restore-clinic: for the second half of the run, a new device of that clinic (a large
+// practice, imported with import-books) restores its books again and again, and the routes'
+// times are printed apart (« +restore »), so that what one large restore costs the other
+// clinics shows; --warm restores it once from each server process first (each builds its own
+// copy of the books from the log the first time: the time is printed). --check-restores N: afterwards N clinics' books are restored through the
+// balancer by a new device and compared with their logs (default 20).
 //
 // --data/--database-url name the server database the clinics are created in (as create-clinic
 // does) and checked in afterwards. Prints operations per second and p50/p95/p99 per route,
@@ -33,6 +41,7 @@
 #include "server/devices/devices.h"
 #include "server/store/server_db.h"
 #include "server/stripe/signature.h"
+#include "store/database.h"
 #include "sync/replica.h"
 
 using namespace quittance;
@@ -42,8 +51,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string url, data, database_url, webhook_secret, label = "hosted";
-  int clinics = 1000, seconds = 300, threads = 16;
+  std::string url, data, database_url, webhook_secret, restore_clinic, warm, label = "hosted";
+  int clinics = 1000, seconds = 300, threads = 16, check_restores = 20;
 };
 
 struct BenchDevice {
@@ -116,9 +125,11 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
 
 class Worker {
  public:
+  // Routes answered from `restoring_from` on are timed under their name and « +restore ».
   Worker(const Options& o, std::vector<std::unique_ptr<BenchDevice>>& devices, Ledger& ledger, RouteTimes& times,
-         unsigned seed)
-      : o_(o), devices_(devices), ledger_(ledger), times_(times), rng_(seed), http_(o.url) {
+         unsigned seed, Clock::time_point restoring_from)
+      : o_(o), devices_(devices), ledger_(ledger), times_(times), restoring_from_(restoring_from), rng_(seed),
+        http_(o.url) {
     http_.set_connection_timeout(5);
     http_.set_read_timeout(30);
     http_.set_keep_alive(true);
@@ -148,10 +159,11 @@ class Worker {
 
   // The request's time in `route`, or a failure when it had no answer or a 5xx.
   template <class Call>
-  httplib::Result timed(const std::string& route, Call&& call) {
+  httplib::Result timed(const std::string& name, Call&& call) {
     const auto start = Clock::now();
     httplib::Result r = call();
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const std::string route = start >= restoring_from_ ? name + " +restore" : name;
     std::lock_guard<std::mutex> lock(times_.mutex);
     if (!r || r->status >= 500) {
       ++times_.failed[route];
@@ -219,9 +231,96 @@ class Worker {
   std::vector<std::unique_ptr<BenchDevice>>& devices_;
   Ledger& ledger_;
   RouteTimes& times_;
+  const Clock::time_point restoring_from_;
   std::mt19937_64 rng_;
   httplib::Client http_;
 };
+
+// A new device of `clinic_id`, paired in the database as the pairing page would.
+std::string pair_new_device(server::SharedDatabase& db, const std::string& clinic_id, const std::string& name) {
+  return db.with([&](server::Sql& d) {
+    const std::int64_t now = server::system_now();
+    const server::PairingCode code = server::create_pairing_code(d, clinic_id, now);
+    return server::pair_device(d, code.code, name, now).device.device_token;
+  });
+}
+
+// Downloads the clinic's books as a restoring device does, into `file` (or nowhere: "");
+// returns the bytes received, or -1 when the answer was not a 200 with the whole file.
+std::int64_t download_books(httplib::Client& http, const std::string& token, const std::string& file) {
+  std::FILE* out = file.empty() ? nullptr : std::fopen(file.c_str(), "wb");
+  std::int64_t bytes = 0;
+  httplib::Result r = http.Get("/api/sync/snapshot", {{"Authorization", "Bearer " + token}},
+                               [&](const char* data, std::size_t length) {
+                                 bytes += static_cast<std::int64_t>(length);
+                                 return !out || std::fwrite(data, 1, length, out) == length;
+                               });
+  if (out) std::fclose(out);
+  if (!r || r->status != 200) return -1;
+  return bytes;
+}
+
+// The large practice restored again and again by a new device, from `from` to `until`.
+struct RestoreLoad {
+  std::vector<double> seconds;
+  std::int64_t bytes = 0, failed = 0;
+
+  void run(const Options& o, const std::string& token, Clock::time_point from, Clock::time_point until) {
+    std::this_thread::sleep_until(from);
+    httplib::Client http(o.url);
+    http.set_read_timeout(120);
+    while (Clock::now() < until) {
+      const auto start = Clock::now();
+      const std::int64_t got = download_books(http, token, "");
+      if (got < 0) {
+        ++failed;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+      bytes = got;
+      seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    }
+  }
+};
+
+// A fresh device restores `sample` clinics' books through the balancer: each file must hold
+// exactly its clinic's log, every operation once at its position (what the device replays
+// from). Returns the number of clinics whose books differ or could not be restored.
+int check_restores(const Options& o, server::SharedDatabase& db,
+                   const std::vector<std::unique_ptr<BenchDevice>>& devices) {
+  httplib::Client http(o.url);
+  http.set_read_timeout(120);
+  const std::string file = o.data + "/restored.db";
+  int checked = 0, differ = 0;
+  // Devices come two per clinic: every `stride`-th clinic, across the whole run.
+  const std::size_t clinics = devices.size() / 2;
+  const std::size_t stride = std::max<std::size_t>(1, clinics / static_cast<std::size_t>(o.check_restores));
+  for (std::size_t c = 0; c < clinics && checked < o.check_restores; c += stride) {
+    const std::string& clinic = devices[2 * c]->clinic_id;
+    ++checked;
+    if (download_books(http, pair_new_device(db, clinic, "Restauration"), file) < 0) {
+      std::printf("check: clinic %s: its books could not be restored\n", clinic.c_str());
+      ++differ;
+      continue;
+    }
+    std::map<std::string, std::int64_t> log, books;
+    db.with([&](server::Sql& d) {
+      server::SqlStatement s = d.prepare("SELECT op_id, seq FROM sync_ops WHERE clinic_id = ?");
+      s.bind(1, clinic);
+      while (s.step()) log[s.column_text(0)] = s.column_int64(1);
+    });
+    store::Database restored = store::Database::open(file);
+    auto s = restored.prepare("SELECT command_id, server_seq FROM journal WHERE server_seq IS NOT NULL");
+    while (s.step()) books[s.column_text(0)] = s.column_int64(1);
+    if (books != log) {
+      std::printf("check: clinic %s: its books hold %zu operations, its log %zu\n", clinic.c_str(), books.size(),
+                  log.size());
+      ++differ;
+    }
+  }
+  std::printf("check: %d clinics' books restored by a new device: %d differ from their log\n", checked, differ);
+  return differ;
+}
 
 // The checks: 0 when the database holds exactly what was acknowledged.
 int check(server::SharedDatabase& db, const Ledger& ledger) {
@@ -284,6 +383,12 @@ int main(int argc, char** argv) {
       o.webhook_secret = value;
     } else if (arg == "--label") {
       o.label = value;
+    } else if (arg == "--restore-clinic") {
+      o.restore_clinic = value;
+    } else if (arg == "--warm") {
+      o.warm = value;
+    } else if (arg == "--check-restores") {
+      o.check_restores = std::max(0, std::atoi(value.c_str()));
     } else {
       std::cerr << "quittance-hosted-bench: unknown argument " << arg << '\n';
       return 2;
@@ -291,7 +396,7 @@ int main(int argc, char** argv) {
   }
   if (o.url.empty() || o.data.empty()) {
     std::cerr << "usage: quittance-hosted-bench --url URL --data DIR [--database-url URL] [--clinics N] [--seconds S] "
-                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT]\n";
+                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT] [--restore-clinic ID [--warm URL,URL…]] [--check-restores N]\n";
     return 2;
   }
   try {
@@ -301,14 +406,38 @@ int main(int argc, char** argv) {
     std::printf("[%s] %d clinics, %zu devices made in %.1f s\n", o.label.c_str(), o.clinics, devices.size(),
                 std::chrono::duration<double>(Clock::now() - start).count());
 
+    if (!o.restore_clinic.empty()) {
+      const std::string token = pair_new_device(db, o.restore_clinic, "Restauration");
+      for (std::size_t from = 0; from < o.warm.size();) {
+        const std::size_t comma = std::min(o.warm.find(',', from), o.warm.size());
+        const std::string url = o.warm.substr(from, comma - from);
+        from = comma + 1;
+        httplib::Client http(url);
+        http.set_read_timeout(600);
+        const auto t0 = Clock::now();
+        const std::int64_t bytes = download_books(http, token, "");
+        std::printf("[%s] first restore of the large practice from %s: %.1f s, %.0f MB%s\n", o.label.c_str(),
+                    url.c_str(), std::chrono::duration<double>(Clock::now() - t0).count(),
+                    static_cast<double>(bytes) / 1e6, bytes < 0 ? " (FAILED)" : "");
+        if (bytes < 0) return 1;
+      }
+    }
     Ledger ledger;
     RouteTimes times;
     std::vector<std::unique_ptr<Worker>> workers;
-    for (int t = 0; t < o.threads; ++t) workers.push_back(std::make_unique<Worker>(o, devices, ledger, times, 1000 + t));
     start = Clock::now();
     const auto until = start + std::chrono::seconds(o.seconds);
+    const auto restoring_from = o.restore_clinic.empty() ? Clock::time_point::max() : start + std::chrono::seconds(o.seconds) / 2;
+    for (int t = 0; t < o.threads; ++t) {
+      workers.push_back(std::make_unique<Worker>(o, devices, ledger, times, 1000 + t, restoring_from));
+    }
     std::vector<std::thread> threads;
     for (auto& w : workers) threads.emplace_back([&w, until] { w->run(until); });
+    RestoreLoad restores;
+    if (!o.restore_clinic.empty()) {
+      const std::string token = pair_new_device(db, o.restore_clinic, "Restauration");
+      threads.emplace_back([&] { restores.run(o, token, restoring_from, until); });
+    }
     for (auto& t : threads) t.join();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     std::int64_t pushed = 0;
@@ -322,9 +451,21 @@ int main(int argc, char** argv) {
                   static_cast<long long>(times.failed[route]), percentile(ms, 0.50), percentile(ms, 0.95),
                   percentile(ms, 0.99));
     }
+    if (!o.restore_clinic.empty()) {
+      std::printf("[%s] the large practice (%.0f MB) restored %zu times during the second half (%lld failed): "
+                  "p50 %.1f s, max %.1f s\n",
+                  o.label.c_str(), static_cast<double>(restores.bytes) / 1e6, restores.seconds.size(),
+                  static_cast<long long>(restores.failed), percentile(restores.seconds, 0.5),
+                  percentile(restores.seconds, 1.0));
+      const double before = percentile(times.ms["push 10"], 0.95), during = percentile(times.ms["push 10 +restore"], 0.95);
+      std::printf("[%s] push 10 p95 without a restore %.1f ms, during restores %.1f ms (%+.0f %%)\n", o.label.c_str(),
+                  before, during, before > 0 ? 100.0 * (during - before) / before : 0.0);
+    }
     // A connection of its own: the one above may have been cut by the PostgreSQL restart.
     server::SharedDatabase checking(server::open_server_database(o.data, o.database_url), o.database_url);
-    return check(checking, ledger);
+    const int logs = check(checking, ledger);
+    const int books = o.check_restores > 0 ? check_restores(o, checking, devices) : 0;
+    return logs + books == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "quittance-hosted-bench: " << e.what() << '\n';
     return 1;

@@ -21,6 +21,7 @@
 #include "server/routes.h"
 #include "server/store/postgres_sql.h"
 #include "server/store/server_db.h"
+#include "server/sync/op_log.h"
 #include "test_database.h"
 
 using namespace quittance;
@@ -474,6 +475,45 @@ TEST_CASE("the server database's errors read the same on both engines: a duplica
     });
     CHECK(d.scalar("SELECT COUNT(*) FROM server_info WHERE key = 'k3'") == 1);
     CHECK(d.scalar("SELECT EXISTS(SELECT 1 FROM server_info WHERE key = 'k3')") == 1);  // a boolean, as 1
+  });
+}
+
+// push_ops writes by tens and looks ids up by tens (one statement each on PostgreSQL): every
+// operation must still get one place, the next, whatever the batch's size or repeats.
+TEST_CASE("a push appends its operations in order by tens, and one sent again keeps its first place") {
+  TempDir root;
+  const std::string url = fresh_database_url();
+  SharedDatabase db(open_server_database((root.path / "data").string(), url), url);
+  db.with([](Sql& d) {
+    const std::string clinic = create_clinic(d, "Cabinet", 1'800'000'000).clinic_id;
+    auto ops = [](int from, int to) {
+      std::vector<nlohmann::json> v;
+      for (int i = from; i < to; ++i) v.push_back({{"id", "op-" + std::to_string(i)}, {"name", "patient.create"}});
+      return v;
+    };
+    const PushOutcome first = push_ops(d, clinic, "dev", 0, ops(0, 23), "2026-12-07T10:00:00Z");
+    REQUIRE(first.accepted.size() == 23);
+    CHECK(first.head == 23);
+    for (int i = 0; i < 23; ++i) CHECK(first.accepted[i] == std::make_pair("op-" + std::to_string(i), std::int64_t{i + 1}));
+
+    // Twelve already in the log, eleven new, one of them twice in the batch.
+    std::vector<nlohmann::json> again = ops(11, 34);
+    again.push_back({{"id", "op-30"}, {"name", "patient.create"}});
+    const PushOutcome second = push_ops(d, clinic, "dev", 23, again, "2026-12-07T10:01:00Z");
+    CHECK(second.head == 34);
+    REQUIRE(second.accepted.size() == 24);
+    CHECK(second.accepted[0].second == 12);   // op-11, where it was
+    CHECK(second.accepted[11].second == 23);  // op-22
+    CHECK(second.accepted[12].second == 24);  // op-23, the first new one, next
+    CHECK(second.accepted[22].second == 34);  // op-33
+    CHECK(second.accepted[23].second == 31);  // op-30 again: its place of a moment ago
+    CHECK(d.scalar("SELECT COUNT(*) FROM sync_ops") == 34);
+    CHECK(d.scalar("SELECT COUNT(DISTINCT op_id) FROM sync_ops") == 34);
+    CHECK(d.scalar("SELECT MAX(seq) FROM sync_ops") == 34);
+    CHECK(d.scalar("SELECT seq FROM sync_ops WHERE op_id = 'op-33'") == 34);
+
+    CHECK(push_ops(d, clinic, "dev", 20, ops(40, 41), "2026-12-07T10:02:00Z").stale);
+    CHECK(log_bytes(d, clinic) > 0);
   });
 }
 

@@ -5,6 +5,7 @@
 // first (and rebases). Operations are idempotent by id: sent twice, stored once.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,8 +23,11 @@ struct PushOutcome {
 };
 
 // `ops` were checked by the caller (sync::op_from_json). Appended atomically, in their order.
+// `also`, when given, runs in the same transaction once they are (not when the push is stale):
+// what must hold exactly when the operations are in the log (a payment link that works).
 PushOutcome push_ops(Sql& db, const std::string& clinic_id, const std::string& device_id,
-                     std::int64_t base, const std::vector<nlohmann::json>& ops, const std::string& now);
+                     std::int64_t base, const std::vector<nlohmann::json>& ops, const std::string& now,
+                     const std::function<void()>& also = {});
 
 struct PullPage {
   std::vector<nlohmann::json> ops;  // each with its "seq"

@@ -33,22 +33,39 @@ std::int64_t MinuteCounter::grant(const std::vector<Quota>& quotas, std::int64_t
 // granting from the same minute take turns; quotas come in the same order (device, clinic)
 // from every caller, so two grants never wait on each other's rows.
 std::int64_t MinuteCounter::grant_shared(const std::vector<Quota>& quotas, std::int64_t n, std::int64_t minute) {
+  // One statement for every quota's row and one to count the grant: on PostgreSQL each
+  // statement is a round trip, and every push asks.
+  std::string upsert = "INSERT INTO quota_minutes(key, minute, count) VALUES ";
+  std::string update = "UPDATE quota_minutes SET count = count + ? WHERE key IN (";
+  for (std::size_t i = 0; i < quotas.size(); ++i) {
+    upsert += i == 0 ? "(?, ?, 0)" : ", (?, ?, 0)";
+    update += i == 0 ? "?" : ", ?";
+  }
+  upsert +=
+      " ON CONFLICT(key) DO UPDATE SET "
+      "count = CASE WHEN quota_minutes.minute = excluded.minute THEN quota_minutes.count ELSE 0 END, "
+      "minute = excluded.minute RETURNING key, count";
+  update += ")";
   return shared_->with([&](Sql& db) {
     std::int64_t granted = n;
     db.transaction([&] {
       db.relax_durability();  // a crash forgets a few counts: at worst a device pushes a little more
       granted = n;
-      for (const Quota& q : quotas) {
-        SqlStatement s = db.prepare(
-            "INSERT INTO quota_minutes(key, minute, count) VALUES (?, ?, 0) ON CONFLICT(key) DO UPDATE SET "
-            "count = CASE WHEN quota_minutes.minute = excluded.minute THEN quota_minutes.count ELSE 0 END, "
-            "minute = excluded.minute RETURNING count");
-        s.bind(1, q.key).bind(2, minute);
-        const std::int64_t used = s.step() ? s.column_int64(0) : 0;
-        granted = std::min(granted, std::max<std::int64_t>(0, q.limit - used));
+      SqlStatement rows = db.prepare(upsert);
+      for (std::size_t i = 0; i < quotas.size(); ++i) {
+        rows.bind(static_cast<int>(2 * i + 1), quotas[i].key).bind(static_cast<int>(2 * i + 2), minute);
       }
-      for (const Quota& q : quotas)
-        db.prepare("UPDATE quota_minutes SET count = count + ? WHERE key = ?").bind(1, granted).bind(2, q.key).step();
+      while (rows.step()) {
+        const std::string key = rows.column_text(0);
+        for (const Quota& q : quotas) {
+          if (q.key == key) granted = std::min(granted, std::max<std::int64_t>(0, q.limit - rows.column_int64(1)));
+        }
+      }
+      if (granted == 0) return;
+      SqlStatement count = db.prepare(update);
+      count.bind(1, granted);
+      for (std::size_t i = 0; i < quotas.size(); ++i) count.bind(static_cast<int>(i + 2), quotas[i].key);
+      count.step();
     });
     return granted;
   });

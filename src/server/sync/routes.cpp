@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "app/op_check.h"
 #include "core/schedule.h"
@@ -42,8 +43,9 @@ struct Refusal {
   std::string id, code, message;
 };
 
+// `series_checked` keeps the answer for each series met in the batch: its ops share one or two.
 std::optional<Refusal> check_pushed_op(Sql& d, const Device& device, const Json& j, std::size_t index,
-                                       app::Op* op) {
+                                       app::Op* op, std::map<std::string, bool>& series_checked) {
   std::string field;
   auto refuse = [&](std::string code, std::string message) {
     const auto id = j.is_object() ? j.find("id") : j.end();
@@ -65,7 +67,11 @@ std::optional<Refusal> check_pushed_op(Sql& d, const Device& device, const Json&
   if (app::OpRefusal role = app::check_op_role(*op, body, device.role); !role.ok()) {
     return refuse(role.code, role.message);
   }
-  if (!series_allowed(d, device.clinic_id, device.id, op->series)) {
+  auto checked = series_checked.find(op->series);
+  if (checked == series_checked.end()) {
+    checked = series_checked.emplace(op->series, series_allowed(d, device.clinic_id, device.id, op->series)).first;
+  }
+  if (!checked->second) {
     return refuse("forbidden", "series \"" + op->series + "\" is another device's");
   }
   return std::nullopt;
@@ -117,21 +123,18 @@ void handle_push(const httplib::Request& req, httplib::Response& res, SharedData
     // after it, and the device makes them again without it before sending them
     // (sync::Replica::refused_by_server).
     std::vector<Json> batch;
+    std::map<std::string, bool> series_checked;
     for (std::size_t i = 0; i < static_cast<std::size_t>(granted); ++i) {
       app::Op op;
-      if (std::optional<Refusal> r = check_pushed_op(d, *device, ops[i], i, &op)) {
+      if (std::optional<Refusal> r = check_pushed_op(d, *device, ops[i], i, &op, series_checked)) {
         refused.push_back(std::move(*r));
       } else if (refused.empty()) {
         batch.push_back(ops[i]);
       }
     }
-    PushOutcome pushed;
     // A payment request's link works once its operation is in the log: both in one transaction.
-    d.transaction([&] {
-      pushed = push_ops(d, device->clinic_id, device->id, base.get<std::int64_t>(), batch, received);
-      if (!pushed.stale) index_pay_links(d, device->clinic_id, batch, received);
-    });
-    return pushed;
+    return push_ops(d, device->clinic_id, device->id, base.get<std::int64_t>(), batch, received,
+                    [&] { index_pay_links(d, device->clinic_id, batch, received); });
   });
   if (out.stale) {
     send_json(res, 409, {{"ok", false}, {"error", {{"code", "stale"}, {"message", "pull first"}}}, {"head", out.head}});
