@@ -7,7 +7,7 @@
 //
 //   quittance-hosted-bench --url http://127.0.0.1:PORT --data DIR [--database-url URL]
 //       [--clinics N] [--seconds S] [--threads T] [--webhook-secret whsec_…] [--label TEXT]
-//       [--restore-clinic ID [--warm URL,URL…]] [--check-restores N]
+//       [--restore-clinic ID [--warm URL,URL…]] [--check-restores N] [--stripe URL]
 //
 // --restore-clinic: for the second half of the run, a new device of that clinic (a large
 // practice, imported with import-books) restores its books again and again, and the routes'
@@ -15,6 +15,11 @@
 // clinics shows; --warm restores it once from each server process first (each builds its own
 // copy of the books from the log the first time: the time is printed). --check-restores N: afterwards N clinics' books are restored through the
 // balancer by a new device and compared with their logs (default 20).
+// --stripe: the Stripe double's address (tests/stripe_double, its webhooks sent to the
+// balancer): each clinic gets three payment requests, and patients open their pages, ask for an
+// intent and pay it at the double (its /_double/pay, as Stripe.js would); afterwards every
+// payment the bank took must be recorded once, as one succeeded charge of its request and one
+// event in the clinic's log.
 //
 // --data/--database-url name the server database the clinics are created in (as create-clinic
 // does) and checked in afterwards. Prints operations per second and p50/p95/p99 per route,
@@ -27,6 +32,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -35,13 +41,20 @@
 #include <thread>
 #include <vector>
 
+#include "app/clock.h"
+#include "app/command_id.h"
 #include "app/commands.h"
 #include "core/schedule.h"
 #include "server/common.h"
 #include "server/devices/devices.h"
+#include "server/pay/links.h"
 #include "server/store/server_db.h"
+#include "server/stripe/accounts.h"
 #include "server/stripe/signature.h"
+#include "server/sync/op_log.h"
+#include "server/sync/server_events.h"
 #include "store/database.h"
+#include "store/migrations.h"
 #include "sync/replica.h"
 
 using namespace quittance;
@@ -51,7 +64,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string url, data, database_url, webhook_secret, restore_clinic, warm, label = "hosted";
+  std::string url, data, database_url, webhook_secret, restore_clinic, warm, stripe, label = "hosted";
   int clinics = 1000, seconds = 300, threads = 16, check_restores = 20;
 };
 
@@ -60,6 +73,7 @@ struct BenchDevice {
   std::int64_t base = 0;    // the log head this device last saw
   std::int64_t cursor = 0;  // how far it pulled
   std::int64_t made = 0;    // operations it made, numbering their ids
+  std::vector<std::string> pay_tokens;  // the clinic's payment links (its first device holds them)
   std::mutex mutex;         // one thread drives a device at a time
 };
 
@@ -68,6 +82,7 @@ struct Ledger {
   std::mutex mutex;
   std::map<std::string, std::map<std::string, std::int64_t>> ops;  // clinic → op id → seq
   std::vector<std::string> events;                                 // webhook event ids answered 200
+  std::map<std::string, std::string> paid;                         // pay token → the intent the bank took
 };
 
 struct RouteTimes {
@@ -100,9 +115,90 @@ Json batch_of(BenchDevice& d, const std::string& now) {
   return ops;
 }
 
-std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& db, int clinics) {
+// A patient and three payment requests of 25 €, made once by a real command layer on an empty
+// practice; each clinic's log gets them under its own device, with tokens of its own.
+constexpr int kRequests = 3;
+std::string template_token(int i) { return std::string(42, 'T') + std::to_string(i); }
+
+std::vector<Json> payment_request_ops() {
+  store::Database books = store::Database::open(":memory:");
+  store::migrate(books, store::clinic_migrations());
+  app::CommandLayer commands(books, app::system_clock());
+  commands.set_origin("template", "A");
+  auto exec = [&](Json cmd) {
+    cmd["id"] = app::new_command_id();
+    Json answer = commands.exec(cmd);
+    if (answer["ok"] != true) throw std::runtime_error("the bench's payment requests: " + answer.dump());
+    return answer["result"];
+  };
+  const std::string patient = exec({{"cmd", "patient.create"}, {"name", "Patiente du banc"}})["patient_id"];
+  for (int i = 0; i < kRequests; ++i) {
+    exec({{"cmd", "payment_request.create"}, {"token", template_token(i)}, {"patient_id", patient},
+          {"kind", "deposit"}, {"amount", 2500}});
+  }
+  sync::Replica replica(books, commands);
+  std::vector<Json> ops;
+  for (const app::Op& op : replica.outbox(100)) ops.push_back(sync::op_to_json(op));
+  return ops;
+}
+
+std::string new_pay_token(std::mt19937_64& rng) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string token;
+  for (int i = 0; i < 43; ++i) token += alphabet[rng() % 64];
+  return token;
+}
+
+// The template's operations in the clinic's log, made by `device`, with new tokens.
+void add_payment_requests(server::Sql& d, const std::vector<Json>& templ, BenchDevice& device, std::mt19937_64& rng,
+                          const std::string& now) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kRequests; ++i) tokens.push_back(new_pay_token(rng));
+  std::vector<Json> ops;
+  for (Json op : templ) {
+    std::string body = op["body"];
+    for (int i = 0; i < kRequests; ++i) {
+      if (std::size_t at = body.find(template_token(i)); at != std::string::npos) {
+        body.replace(at, template_token(i).size(), tokens[i]);
+      }
+    }
+    op["body"] = body;
+    op["origin"] = device.device_id;
+    op["series"] = device.series;
+    ops.push_back(std::move(op));
+  }
+  const server::PushOutcome out = server::push_ops(d, device.clinic_id, device.device_id, 0, ops, now,
+                                                   [&] { server::index_pay_links(d, device.clinic_id, ops, now); });
+  device.pay_tokens = tokens;
+  device.base = out.head;
+}
+
+// The clinic's Stripe account (Connect: each clinic paid into its own), made at the double and
+// activated as Stripe does once onboarding is done, then kept as the server keeps it.
+void connect_clinic(httplib::Client& bank, server::Sql& d, const std::string& clinic_id, std::int64_t now) {
+  const httplib::Headers key = {{"Authorization", "Bearer sk_test_bench"}};
+  httplib::Result made = bank.Post("/v1/accounts", key,
+                                   "country=FR&controller[fees][payer]=account&controller[losses][payments]=stripe&"
+                                   "controller[stripe_dashboard][type]=full&controller[requirement_collection]=stripe",
+                                   "application/x-www-form-urlencoded");
+  const std::string id = made && made->status == 200 ? Json::parse(made->body).value("id", "") : "";
+  httplib::Result active = bank.Post("/_double/connect/accounts/" + id + "/update",
+                                     Json{{"charges_enabled", true}, {"payouts_enabled", true},
+                                          {"details_submitted", true}}.dump(),
+                                     "application/json");
+  if (id.empty() || !active || active->status != 200) throw std::runtime_error("the Stripe double made no account");
+  server::keep_account(d, clinic_id, id, "FR", now);
+  server::update_account(d, Json::parse(active->body), now);
+}
+
+std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& db, int clinics,
+                                                       const std::string& stripe) {
+  const bool pay = !stripe.empty();
+  httplib::Client bank(pay ? stripe : "http://127.0.0.1:1");
   std::vector<std::unique_ptr<BenchDevice>> devices;
   const std::int64_t now = server::system_now();
+  const std::vector<Json> templ = pay ? payment_request_ops() : std::vector<Json>{};
+  std::mt19937_64 rng(std::random_device{}());
   db.with([&](server::Sql& d) {
     d.transaction([&] {
       for (int c = 0; c < clinics; ++c) {
@@ -116,6 +212,12 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
           device->token = paired.device.device_token;
           device->series = paired.series;
           devices.push_back(std::move(device));
+        }
+        if (pay) {
+          connect_clinic(bank, d, first.clinic_id, now);
+          BenchDevice& requester = *devices[devices.size() - 2];
+          add_payment_requests(d, templ, requester, rng, core::format_utc_instant(now));
+          devices.back()->base = requester.base;
         }
       }
     });
@@ -145,9 +247,11 @@ class Worker {
       const int dice = std::uniform_int_distribution<int>(0, 99)(rng_);
       if (dice < 60) {
         push(d);
-      } else if (dice < 90 || o_.webhook_secret.empty()) {
+      } else if (dice < 90 || (o_.webhook_secret.empty() && o_.stripe.empty())) {
         pull(d);
-      } else {
+      } else if (dice < 95 && !d.pay_tokens.empty()) {
+        pay(d);
+      } else if (!o_.webhook_secret.empty()) {
         webhook();
       }
     }
@@ -203,6 +307,31 @@ class Worker {
     for (const Json& op : answer["ops"]) d.cursor = std::max(d.cursor, op.value("seq", d.cursor));
   }
 
+  // A patient opens one of the clinic's payment pages; while it is payable, asks for an
+  // intent and pays it at the bank (the double), as the page's Stripe.js does.
+  void pay(BenchDevice& d) {
+    const std::string token = d.pay_tokens[std::uniform_int_distribution<std::size_t>(0, d.pay_tokens.size() - 1)(rng_)];
+    httplib::Result view = timed("pay view", [&] { return http_.Get("/api/pay/" + token); });
+    if (!view || view->status != 200) return;
+    if (Json::parse(view->body, nullptr, false).value("state", "") != "payable") return;
+    httplib::Result intent =
+        timed("pay intent", [&] { return http_.Post("/api/pay/" + token + "/intent", "{}", "application/json"); });
+    if (!intent || intent->status != 200) return;
+    const std::string secret = Json::parse(intent->body, nullptr, false).value("client_secret", "");
+    if (secret.empty()) return;
+    httplib::Client bank(o_.stripe);
+    bank.set_read_timeout(30);
+    httplib::Result paid = bank.Post("/_double/pay", Json{{"client_secret", secret}, {"payment_method", "pm_card_visa"}}.dump(),
+                                     "application/json");
+    if (!paid || paid->status != 200) return;
+    const Json answer = Json::parse(paid->body, nullptr, false);
+    if (!answer.is_object() || answer.value("http_status", 0) != 200) return;
+    const Json& pi = answer["intent"];
+    if (!pi.is_object() || pi.value("status", "") != "succeeded") return;
+    std::lock_guard<std::mutex> lock(ledger_.mutex);
+    ledger_.paid[token] = pi.value("id", "");
+  }
+
   void webhook() {
     const std::string id = "evt_bench_" + std::to_string(std::uniform_int_distribution<std::uint64_t>()(rng_));
     const std::string body =
@@ -235,6 +364,51 @@ class Worker {
   std::mt19937_64 rng_;
   httplib::Client http_;
 };
+
+// Every payment the bank took (the double's intent succeeded) is recorded once: one succeeded
+// charge of its request, and its event in the clinic's log. Waits first for the double's
+// webhooks, sending again those it gave up on (Stripe retries for days).
+int check_payments(const Options& o, server::SharedDatabase& db, const Ledger& ledger) {
+  httplib::Client bank(o.stripe);
+  for (int round = 0; round < 60; ++round) {
+    httplib::Result stats = bank.Get("/_double/stats");
+    const Json s = stats && stats->status == 200 ? Json::parse(stats->body, nullptr, false) : Json();
+    int pending = 0;
+    for (const Json& w : s.is_object() ? s["webhooks"] : Json::array()) {
+      const std::string status = w.value("status", "");
+      if (status == "pending") ++pending;
+      if (status == "failed") {
+        bank.Post("/_double/redeliver", Json{{"event_id", w.value("event_id", "")}}.dump(), "application/json");
+        ++pending;
+      }
+    }
+    if (pending == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::int64_t missing = 0, doubled = 0;
+  db.with([&](server::Sql& d) {
+    for (const auto& [token, pi] : ledger.paid) {
+      server::SqlStatement c = d.prepare(
+          "SELECT clinic_id, request_id, (SELECT COUNT(*) FROM charges o WHERE o.clinic_id = c.clinic_id AND "
+          "o.request_id = c.request_id AND o.status = 'succeeded') FROM charges c WHERE payment_intent_id = ? "
+          "AND status = 'succeeded'");
+      c.bind(1, pi);
+      if (!c.step()) {
+        ++missing;
+        continue;
+      }
+      if (c.column_int64(2) != 1) ++doubled;
+      const std::optional<server::ServerEvent> event = server::find_event(d, c.column_text(0), "payment_succeeded:" + pi);
+      if (!event || server::op_seq(d, c.column_text(0), server::fact_op_id(c.column_text(0), event->seq)) == 0) {
+        ++missing;
+      }
+    }
+  });
+  std::printf("check: %zu payments taken by the bank: %lld not recorded as one succeeded charge in the log, %lld "
+              "requests charged twice\n",
+              ledger.paid.size(), static_cast<long long>(missing), static_cast<long long>(doubled));
+  return missing + doubled == 0 ? 0 : 1;
+}
 
 // A new device of `clinic_id`, paired in the database as the pairing page would.
 std::string pair_new_device(server::SharedDatabase& db, const std::string& clinic_id, const std::string& name) {
@@ -290,6 +464,7 @@ int check_restores(const Options& o, server::SharedDatabase& db,
                    const std::vector<std::unique_ptr<BenchDevice>>& devices) {
   httplib::Client http(o.url);
   http.set_read_timeout(120);
+  std::filesystem::create_directories(o.data);
   const std::string file = o.data + "/restored.db";
   int checked = 0, differ = 0;
   // Devices come two per clinic: every `stride`-th clinic, across the whole run.
@@ -385,6 +560,8 @@ int main(int argc, char** argv) {
       o.label = value;
     } else if (arg == "--restore-clinic") {
       o.restore_clinic = value;
+    } else if (arg == "--stripe") {
+      o.stripe = value;
     } else if (arg == "--warm") {
       o.warm = value;
     } else if (arg == "--check-restores") {
@@ -396,13 +573,13 @@ int main(int argc, char** argv) {
   }
   if (o.url.empty() || o.data.empty()) {
     std::cerr << "usage: quittance-hosted-bench --url URL --data DIR [--database-url URL] [--clinics N] [--seconds S] "
-                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT] [--restore-clinic ID [--warm URL,URL…]] [--check-restores N]\n";
+                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT] [--restore-clinic ID [--warm URL,URL…]] [--check-restores N] [--stripe URL]\n";
     return 2;
   }
   try {
     server::SharedDatabase db(server::open_server_database(o.data, o.database_url), o.database_url);
     auto start = Clock::now();
-    std::vector<std::unique_ptr<BenchDevice>> devices = make_clinics(db, o.clinics);
+    std::vector<std::unique_ptr<BenchDevice>> devices = make_clinics(db, o.clinics, o.stripe);
     std::printf("[%s] %d clinics, %zu devices made in %.1f s\n", o.label.c_str(), o.clinics, devices.size(),
                 std::chrono::duration<double>(Clock::now() - start).count());
 
@@ -435,8 +612,10 @@ int main(int argc, char** argv) {
     for (auto& w : workers) threads.emplace_back([&w, until] { w->run(until); });
     RestoreLoad restores;
     if (!o.restore_clinic.empty()) {
-      const std::string token = pair_new_device(db, o.restore_clinic, "Restauration");
-      threads.emplace_back([&] { restores.run(o, token, restoring_from, until); });
+      threads.emplace_back([&o, &restores, restoring_from, until,
+                            token = pair_new_device(db, o.restore_clinic, "Restauration")] {
+        restores.run(o, token, restoring_from, until);
+      });
     }
     for (auto& t : threads) t.join();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -464,8 +643,9 @@ int main(int argc, char** argv) {
     // A connection of its own: the one above may have been cut by the PostgreSQL restart.
     server::SharedDatabase checking(server::open_server_database(o.data, o.database_url), o.database_url);
     const int logs = check(checking, ledger);
+    const int payments = o.stripe.empty() ? 0 : check_payments(o, checking, ledger);
     const int books = o.check_restores > 0 ? check_restores(o, checking, devices) : 0;
-    return logs + books == 0 ? 0 : 1;
+    return logs + payments + books == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "quittance-hosted-bench: " << e.what() << '\n';
     return 1;

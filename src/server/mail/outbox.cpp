@@ -203,4 +203,20 @@ std::vector<std::string> mail_clinics(Sql& db) {
   return ids;
 }
 
+std::map<std::string, std::int64_t> clinic_log_sizes(Sql& db) {
+  SqlStatement s = db.prepare("SELECT clinic_id, bytes FROM clinic_log_usage");
+  std::map<std::string, std::int64_t> sizes;
+  while (s.step()) sizes.emplace(s.column_text(0), s.column_int64(1));
+  return sizes;
+}
+
+std::set<std::string> clinics_with_mail_due(Sql& db, std::int64_t now) {
+  SqlStatement s = db.prepare(
+      "SELECT DISTINCT clinic_id FROM mail_outbox WHERE state = 'scheduled' AND due_at <= ? AND next_attempt_at <= ?");
+  s.bind(1, now).bind(2, now);
+  std::set<std::string> due;
+  while (s.step()) due.insert(s.column_text(0));
+  return due;
+}
+
 }  // namespace quittance::server

@@ -4,7 +4,9 @@
 // clinic's devices pull into their Communications (app/message_commands.cpp).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,5 +68,12 @@ int fail_interrupted(Sql& db, std::int64_t now, std::int64_t claimed_before);
 
 // Clinics that have an open row or any operation in their log.
 std::vector<std::string> mail_clinics(Sql& db);
+
+// What each clinic's log holds, in bytes (clinic_log_usage): it changes with every operation
+// written, so a clinic whose figure has not moved has nothing new for the mail to plan.
+std::map<std::string, std::int64_t> clinic_log_sizes(Sql& db);
+
+// Clinics with a scheduled email due to be sent at `now`.
+std::set<std::string> clinics_with_mail_due(Sql& db, std::int64_t now);
 
 }  // namespace quittance::server

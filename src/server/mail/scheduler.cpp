@@ -223,17 +223,40 @@ MailPass MailScheduler::run_once() {
   MailPass pass;
   if (!leading()) return pass;
   recover();
-  const std::vector<std::string> clinics = db_.with([](Sql& d) { return mail_clinics(d); });
-  for (const std::string& clinic : clinics) {
+  for (const auto& [clinic, log_size] : clinics_to_visit(now_())) {
     if (options_.stopping()) break;
     try {
       plan_clinic(clinic, pass);
       run_clinic(clinic, pass);
+      visited_[clinic] = log_size;  // its size before the visit: what came during it, next pass
     } catch (const std::exception& e) {
       std::cerr << "quittance-server: emails of clinic " << clinic << ": " << e.what() << '\n';
     }
   }
   return pass;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> MailScheduler::clinics_to_visit(std::int64_t now) {
+  std::vector<std::string> clinics;
+  std::map<std::string, std::int64_t> sizes;
+  std::set<std::string> due;
+  db_.with([&](Sql& d) {
+    clinics = mail_clinics(d);
+    sizes = clinic_log_sizes(d);
+    due = clinics_with_mail_due(d, now);
+  });
+  const bool sweep = now - swept_at_ >= kSweepSeconds || now < swept_at_;
+  if (sweep) swept_at_ = now;
+  std::vector<std::pair<std::string, std::int64_t>> visit;
+  for (const std::string& clinic : clinics) {
+    const auto size = sizes.find(clinic);
+    const std::int64_t log_size = size == sizes.end() ? 0 : size->second;
+    const auto seen = visited_.find(clinic);
+    if (sweep || due.count(clinic) || seen == visited_.end() || seen->second != log_size) {
+      visit.emplace_back(clinic, log_size);
+    }
+  }
+  return visit;
 }
 
 // New rows for the invoices issued by operations the template has not been planned for (all

@@ -16,8 +16,11 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/common.h"
 #include "server/mail/compose.h"
@@ -55,8 +58,12 @@ class MailScheduler {
                 MailSchedulerOptions options = {});
   // Once at start-up: rows a stopped server left in 'sending' become failed. Returns how many.
   int recover();
-  // One pass over every clinic. A clinic whose books cannot be read is skipped (and said on
-  // stderr); the others go on. With several server processes (PostgreSQL), only the one
+  // One pass over the clinics that may have something to do: those whose log moved since this
+  // scheduler last visited them, those with an email due, and all of them once every
+  // kSweepSeconds (plans only time changes: a round of attestations, a request that expired).
+  // Visiting reads the clinic's books: every idle clinic read at every pass was most of a
+  // hosted server's work (scripts/bench-hosted). A clinic whose books cannot be read is
+  // skipped (and said on stderr); the others go on. With several server processes (PostgreSQL), only the one
   // holding the mail lock passes; the others wait their turn (leading()).
   MailPass run_once();
 
@@ -69,6 +76,12 @@ class MailScheduler {
   // doing it is enough. The lock is a session's, held on a connection of its own: a process
   // that dies lets it go, and another takes over at its next pass.
   bool leading();
+  // The clinics this pass visits (see run_once), with their log's size to remember once visited.
+  std::vector<std::pair<std::string, std::int64_t>> clinics_to_visit(std::int64_t now);
+
+  static constexpr std::int64_t kSweepSeconds = 600;
+  std::map<std::string, std::int64_t> visited_;  // clinic → its log's size when last visited
+  std::int64_t swept_at_ = 0;                     // the last pass that visited every clinic
   SharedDatabase& db_;
   std::unique_ptr<Sql> leader_;  // PostgreSQL: the connection holding the mail lock
   SnapshotStore& books_;
