@@ -9,17 +9,20 @@
 //       [--clinics N] [--seconds S] [--threads T] [--webhook-secret whsec_…] [--label TEXT]
 //       [--restore-clinic ID [--warm URL,URL…]] [--check-restores N] [--stripe URL]
 //
-// --restore-clinic: for the second half of the run, a new device of that clinic (a large
-// practice, imported with import-books) restores its books again and again, and the routes'
-// times are printed apart (« +restore »), so that what one large restore costs the other
-// clinics shows; --warm restores it once from each server process first (each builds its own
+// --restore-clinic: a new device of that clinic (a large practice, imported with import-books)
+// restores its books again and again, with pauses as long, and the routes' times while a
+// restore is under way are printed apart (« +restore »), so that what one large restore costs
+// the other clinics shows; --warm restores it once from each server process first (each builds its own
 // copy of the books from the log the first time: the time is printed). --check-restores N: afterwards N clinics' books are restored through the
 // balancer by a new device and compared with their logs (default 20).
 // --stripe: the Stripe double's address (tests/stripe_double, its webhooks sent to the
 // balancer): each clinic gets three payment requests, and patients open their pages, ask for an
-// intent and pay it at the double (its /_double/pay, as Stripe.js would); afterwards every
-// payment the bank took must be recorded once, as one succeeded charge of its request and one
-// event in the clinic's log.
+// intent and pay it at the double (its /_double/pay, as Stripe.js would), the first keeping the
+// card, which the clinic's devices then charge (POST /api/charges, asked again under the same
+// command id when an answer is lost); afterwards every payment the bank took must be recorded
+// once, as one succeeded charge and one event in the clinic's log, and each clinic's account
+// at the bank must hold as many payments as the server recorded. --mail-dir: the SMTP sink's folder (tests/smtp_sink), where no
+// payment link may arrive twice.
 //
 // --data/--database-url name the server database the clinics are created in (as create-clinic
 // does) and checked in afterwards. Prints operations per second and p50/p95/p99 per route,
@@ -33,6 +36,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -64,7 +68,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 struct Options {
-  std::string url, data, database_url, webhook_secret, restore_clinic, warm, stripe, label = "hosted";
+  std::string url, data, database_url, webhook_secret, restore_clinic, warm, stripe, mail_dir, label = "hosted";
   int clinics = 1000, seconds = 300, threads = 16, check_restores = 20;
 };
 
@@ -74,6 +78,7 @@ struct BenchDevice {
   std::int64_t cursor = 0;  // how far it pulled
   std::int64_t made = 0;    // operations it made, numbering their ids
   std::vector<std::string> pay_tokens;  // the clinic's payment links (its first device holds them)
+  std::string patient_id;               // the clinic's patient who pays, and whose card is saved
   std::mutex mutex;         // one thread drives a device at a time
 };
 
@@ -83,6 +88,8 @@ struct Ledger {
   std::map<std::string, std::map<std::string, std::int64_t>> ops;  // clinic → op id → seq
   std::vector<std::string> events;                                 // webhook event ids answered 200
   std::map<std::string, std::string> paid;                         // pay token → the intent the bank took
+  std::map<std::string, std::string> charged;                      // charge command id → its intent
+  std::map<std::string, int> charge_answers;                       // "200 succeeded", "409 no_saved_card"…
 };
 
 struct RouteTimes {
@@ -115,12 +122,17 @@ Json batch_of(BenchDevice& d, const std::string& now) {
   return ops;
 }
 
-// A patient and three payment requests of 25 €, made once by a real command layer on an empty
+// A patient and three payment requests of 25 € sent by email, made once by a real command layer on an empty
 // practice; each clinic's log gets them under its own device, with tokens of its own.
 constexpr int kRequests = 3;
 std::string template_token(int i) { return std::string(42, 'T') + std::to_string(i); }
 
-std::vector<Json> payment_request_ops() {
+struct PayTemplate {
+  std::vector<Json> ops;
+  std::string patient_id;
+};
+
+PayTemplate payment_request_ops() {
   store::Database books = store::Database::open(":memory:");
   store::migrate(books, store::clinic_migrations());
   app::CommandLayer commands(books, app::system_clock());
@@ -131,15 +143,19 @@ std::vector<Json> payment_request_ops() {
     if (answer["ok"] != true) throw std::runtime_error("the bench's payment requests: " + answer.dump());
     return answer["result"];
   };
-  const std::string patient = exec({{"cmd", "patient.create"}, {"name", "Patiente du banc"}})["patient_id"];
+  const std::string patient =
+      exec({{"cmd", "patient.create"}, {"name", "Patiente du banc"}, {"email", "patiente@banc.test"}})["patient_id"];
+  // Each request emailed to the patient at once (« Demande de paiement »), by whichever server
+  // process holds the mail lock: killed while sending, it must never send one twice.
   for (int i = 0; i < kRequests; ++i) {
+    // The first offers to keep the card for later payments (the page's « Enregistrer ma carte »).
     exec({{"cmd", "payment_request.create"}, {"token", template_token(i)}, {"patient_id", patient},
-          {"kind", "deposit"}, {"amount", 2500}});
+          {"kind", "deposit"}, {"amount", 2500}, {"send_email", true}, {"save_card", i == 0}});
   }
   sync::Replica replica(books, commands);
-  std::vector<Json> ops;
-  for (const app::Op& op : replica.outbox(100)) ops.push_back(sync::op_to_json(op));
-  return ops;
+  PayTemplate t{{}, patient};
+  for (const app::Op& op : replica.outbox(100)) t.ops.push_back(sync::op_to_json(op));
+  return t;
 }
 
 std::string new_pay_token(std::mt19937_64& rng) {
@@ -197,7 +213,7 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
   httplib::Client bank(pay ? stripe : "http://127.0.0.1:1");
   std::vector<std::unique_ptr<BenchDevice>> devices;
   const std::int64_t now = server::system_now();
-  const std::vector<Json> templ = pay ? payment_request_ops() : std::vector<Json>{};
+  const PayTemplate templ = pay ? payment_request_ops() : PayTemplate{};
   std::mt19937_64 rng(std::random_device{}());
   db.with([&](server::Sql& d) {
     d.transaction([&] {
@@ -216,8 +232,9 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
         if (pay) {
           connect_clinic(bank, d, first.clinic_id, now);
           BenchDevice& requester = *devices[devices.size() - 2];
-          add_payment_requests(d, templ, requester, rng, core::format_utc_instant(now));
+          add_payment_requests(d, templ.ops, requester, rng, core::format_utc_instant(now));
           devices.back()->base = requester.base;
+          requester.patient_id = devices.back()->patient_id = templ.patient_id;
         }
       }
     });
@@ -227,10 +244,10 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
 
 class Worker {
  public:
-  // Routes answered from `restoring_from` on are timed under their name and « +restore ».
+  // Requests sent while `restoring` is set are timed under their route's name and « +restore ».
   Worker(const Options& o, std::vector<std::unique_ptr<BenchDevice>>& devices, Ledger& ledger, RouteTimes& times,
-         unsigned seed, Clock::time_point restoring_from)
-      : o_(o), devices_(devices), ledger_(ledger), times_(times), restoring_from_(restoring_from), rng_(seed),
+         unsigned seed, const std::atomic<bool>& restoring)
+      : o_(o), devices_(devices), ledger_(ledger), times_(times), restoring_(restoring), rng_(seed),
         http_(o.url) {
     http_.set_connection_timeout(5);
     http_.set_read_timeout(30);
@@ -249,8 +266,10 @@ class Worker {
         push(d);
       } else if (dice < 90 || (o_.webhook_secret.empty() && o_.stripe.empty())) {
         pull(d);
-      } else if (dice < 95 && !d.pay_tokens.empty()) {
+      } else if (dice < 93 && !d.pay_tokens.empty()) {
         pay(d);
+      } else if (dice < 95 && !d.patient_id.empty()) {
+        charge(d);
       } else if (!o_.webhook_secret.empty()) {
         webhook();
       }
@@ -265,9 +284,9 @@ class Worker {
   template <class Call>
   httplib::Result timed(const std::string& name, Call&& call) {
     const auto start = Clock::now();
+    const std::string route = restoring_.load() ? name + " +restore" : name;
     httplib::Result r = call();
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    const std::string route = start >= restoring_from_ ? name + " +restore" : name;
     std::lock_guard<std::mutex> lock(times_.mutex);
     if (!r || r->status >= 500) {
       ++times_.failed[route];
@@ -314,8 +333,10 @@ class Worker {
     httplib::Result view = timed("pay view", [&] { return http_.Get("/api/pay/" + token); });
     if (!view || view->status != 200) return;
     if (Json::parse(view->body, nullptr, false).value("state", "") != "payable") return;
+    // The first request's patient keeps her card: the clinic's devices charge it afterwards.
+    const std::string choice = token == d.pay_tokens[0] ? R"({"save_card":true})" : "{}";
     httplib::Result intent =
-        timed("pay intent", [&] { return http_.Post("/api/pay/" + token + "/intent", "{}", "application/json"); });
+        timed("pay intent", [&] { return http_.Post("/api/pay/" + token + "/intent", choice, "application/json"); });
     if (!intent || intent->status != 200) return;
     const std::string secret = Json::parse(intent->body, nullptr, false).value("client_secret", "");
     if (secret.empty()) return;
@@ -330,6 +351,35 @@ class Worker {
     if (!pi.is_object() || pi.value("status", "") != "succeeded") return;
     std::lock_guard<std::mutex> lock(ledger_.mutex);
     ledger_.paid[token] = pi.value("id", "");
+  }
+
+  // The practice charges the patient's saved card for an invoice, as the app's « Débiter la
+  // carte » does: an answer lost (a server killed, the database restarting) is asked again
+  // under the same command id, and the bank must still be charged once.
+  void charge(BenchDevice& d) {
+    const std::string command = app::new_command_id();
+    const std::string body = Json{{"command_id", command}, {"role", "owner"}, {"patient_id", d.patient_id},
+                                  {"invoice_id", "inv-" + command}, {"invoice_number", "F-BANC-" + command.substr(0, 8)},
+                                  {"amount", 4000}, {"amount_due", 4000}, {"currency", "EUR"},
+                                  {"paid_on", core::format_utc_instant(server::system_now()).substr(0, 10)},
+                                  {"log_after", d.base}}
+                                 .dump();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      httplib::Result r = timed("charge", [&] { return http_.Post("/api/charges", bearer(d), body, "application/json"); });
+      if (r && r->status < 500) {
+        const Json answer = Json::parse(r->body, nullptr, false);
+        const bool ok = r->status == 200 && answer.is_object();
+        const std::string outcome = ok ? answer.value("status", "")
+                                       : answer.is_object() && answer["error"].is_object()
+                                             ? answer["error"].value("code", "")
+                                             : "";
+        std::lock_guard<std::mutex> lock(ledger_.mutex);
+        ++ledger_.charge_answers[std::to_string(r->status) + " " + outcome];
+        if (ok && outcome == "succeeded") ledger_.charged[command] = answer.value("payment_intent_id", "");
+        return;  // done, or refused (no card saved yet): nothing to ask again
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   }
 
   void webhook() {
@@ -360,7 +410,7 @@ class Worker {
   std::vector<std::unique_ptr<BenchDevice>>& devices_;
   Ledger& ledger_;
   RouteTimes& times_;
-  const Clock::time_point restoring_from_;
+  const std::atomic<bool>& restoring_;
   std::mt19937_64 rng_;
   httplib::Client http_;
 };
@@ -370,21 +420,26 @@ class Worker {
 // webhooks, sending again those it gave up on (Stripe retries for days).
 int check_payments(const Options& o, server::SharedDatabase& db, const Ledger& ledger) {
   httplib::Client bank(o.stripe);
-  for (int round = 0; round < 60; ++round) {
+  const auto start = Clock::now();
+  int pending = 0;
+  do {  // the double delivers one event at a time, as an endpoint sees Stripe's
+    if (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     httplib::Result stats = bank.Get("/_double/stats");
     const Json s = stats && stats->status == 200 ? Json::parse(stats->body, nullptr, false) : Json();
-    int pending = 0;
-    for (const Json& w : s.is_object() ? s["webhooks"] : Json::array()) {
-      const std::string status = w.value("status", "");
-      if (status == "pending") ++pending;
-      if (status == "failed") {
-        bank.Post("/_double/redeliver", Json{{"event_id", w.value("event_id", "")}}.dump(), "application/json");
-        ++pending;
+    pending = 0;
+    for (const char* endpoint : {"webhooks", "connect_webhooks"}) {  // the platform's, the accounts'
+      for (const Json& w : s.is_object() && s[endpoint].is_array() ? s[endpoint] : Json::array()) {
+        const std::string status = w.value("status", "");
+        if (status == "pending") ++pending;
+        if (status == "failed") {
+          bank.Post("/_double/redeliver", Json{{"event_id", w.value("event_id", "")}}.dump(), "application/json");
+          ++pending;
+        }
       }
     }
-    if (pending == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  } while (pending > 0 && Clock::now() - start < std::chrono::minutes(10));
+  std::printf("check: the double's webhooks delivered %.0f s after the run (%d still pending)\n",
+              std::chrono::duration<double>(Clock::now() - start).count(), pending);
   std::int64_t missing = 0, doubled = 0;
   db.with([&](server::Sql& d) {
     for (const auto& [token, pi] : ledger.paid) {
@@ -407,7 +462,78 @@ int check_payments(const Options& o, server::SharedDatabase& db, const Ledger& l
   std::printf("check: %zu payments taken by the bank: %lld not recorded as one succeeded charge in the log, %lld "
               "requests charged twice\n",
               ledger.paid.size(), static_cast<long long>(missing), static_cast<long long>(doubled));
-  return missing + doubled == 0 ? 0 : 1;
+
+  // Saved cards charged by the devices: each command's charge recorded once, its event in the log.
+  std::int64_t charges_missing = 0;
+  db.with([&](server::Sql& d) {
+    for (const auto& [command, pi] : ledger.charged) {
+      server::SqlStatement c =
+          d.prepare("SELECT clinic_id FROM charges WHERE command_id = ? AND payment_intent_id = ? AND status = 'succeeded'");
+      c.bind(1, command).bind(2, pi);
+      const std::string clinic = c.step() ? c.column_text(0) : "";
+      const std::optional<server::ServerEvent> event =
+          clinic.empty() ? std::nullopt : server::find_event(d, clinic, "payment_succeeded:" + pi);
+      if (!event || server::op_seq(d, clinic, server::fact_op_id(clinic, event->seq)) == 0) ++charges_missing;
+    }
+  });
+  // At the bank: each clinic's account holds as many succeeded payments as the server recorded,
+  // so no retry made a second charge the server does not know of.
+  std::int64_t accounts = 0, accounts_differ = 0;
+  httplib::Result stats = bank.Get("/_double/stats");
+  const Json by_scope = stats && stats->status == 200 ? Json::parse(stats->body, nullptr, false)["by_scope"] : Json();
+  db.with([&](server::Sql& d) {
+    server::SqlStatement a = d.prepare(
+        "SELECT a.account_id, (SELECT COUNT(*) FROM charges c WHERE c.clinic_id = a.clinic_id AND c.status = "
+        "'succeeded') FROM stripe_accounts a");
+    while (a.step()) {
+      ++accounts;
+      const Json& at_bank = by_scope.is_object() ? by_scope[a.column_text(0)] : Json();
+      if (!at_bank.is_object() || at_bank.value("payment_intents_succeeded", -1) != a.column_int64(1)) ++accounts_differ;
+    }
+  });
+  std::string answers;
+  for (const auto& [answer, n] : ledger.charge_answers) answers += (answers.empty() ? "" : ", ") + answer + " ×" + std::to_string(n);
+  std::printf("charges asked by devices, by their last answer: %s\n", answers.empty() ? "none" : answers.c_str());
+  std::printf("check: %zu saved cards charged by devices: %lld not recorded once in the log; %lld clinics' accounts at "
+              "the bank: %lld with another number of payments than the server recorded\n",
+              ledger.charged.size(), static_cast<long long>(charges_missing), static_cast<long long>(accounts),
+              static_cast<long long>(accounts_differ));
+  return missing + doubled + charges_missing + accounts_differ == 0 ? 0 : 1;
+}
+
+// No payment link emailed twice: waits until no request email is due any more, then reads
+// every message the SMTP sink received (its N.json) for the link it carries.
+int check_emails(const Options& o, server::SharedDatabase& db) {
+  const auto count = [&](const char* sql) { return db.with([&](server::Sql& d) { return d.scalar(sql); }); };
+  // Due now and not claimed yet: what the mail lock's holder sends at its next pass.
+  for (int round = 0; round < 60 && count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'scheduled' AND attempts = 0") > 0;
+       ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  // The sink writes a message's files once it has answered « 250 »: a moment after the server knows.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::map<std::string, int> links;
+  std::size_t messages = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(o.mail_dir)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    const Json message = Json::parse(in, nullptr, false);
+    const std::string text = message.is_object() ? message.value("text", "") : "";
+    ++messages;
+    if (std::size_t at = text.find("/pay/"); at != std::string::npos) ++links[text.substr(at + 5, 43)];
+  }
+  int twice = 0;
+  for (const auto& [link, n] : links) twice += n > 1;
+  std::printf("check: %zu emails received by the SMTP server, %zu payment links among them: %d sent more than once\n",
+              messages, links.size(), twice);
+  std::printf("check: outbox: %lld sent, %lld failed, %lld being sent or cut by a kill (given up after their lease, "
+              "never sent twice), %lld waiting, %lld cancelled (the request paid first)\n",
+              static_cast<long long>(count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'sent'")),
+              static_cast<long long>(count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'failed'")),
+              static_cast<long long>(count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'sending'")),
+              static_cast<long long>(count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'scheduled'")),
+              static_cast<long long>(count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'cancelled'")));
+  return twice == 0 ? 0 : 1;
 }
 
 // A new device of `clinic_id`, paired in the database as the pairing page would.
@@ -434,25 +560,30 @@ std::int64_t download_books(httplib::Client& http, const std::string& token, con
   return bytes;
 }
 
-// The large practice restored again and again by a new device, from `from` to `until`.
+// The large practice restored by a new device, again and again until `until`, each restore
+// followed by as long without one: the other clinics' requests are timed apart by whether a
+// restore was under way when they were sent (`restoring`), in windows that alternate through
+// the whole run, so that drift in the load (the mail, caches warming) weighs on both alike.
 struct RestoreLoad {
   std::vector<double> seconds;
   std::int64_t bytes = 0, failed = 0;
 
-  void run(const Options& o, const std::string& token, Clock::time_point from, Clock::time_point until) {
-    std::this_thread::sleep_until(from);
+  void run(const Options& o, const std::string& token, Clock::time_point until, std::atomic<bool>& restoring) {
     httplib::Client http(o.url);
     http.set_read_timeout(120);
     while (Clock::now() < until) {
       const auto start = Clock::now();
+      restoring = true;
       const std::int64_t got = download_books(http, token, "");
+      restoring = false;
+      const auto took = Clock::now() - start;
       if (got < 0) {
         ++failed;
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        continue;
+      } else {
+        bytes = got;
+        seconds.push_back(std::chrono::duration<double>(took).count());
       }
-      bytes = got;
-      seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+      std::this_thread::sleep_for(std::max<Clock::duration>(took, std::chrono::milliseconds(500)));
     }
   }
 };
@@ -560,6 +691,8 @@ int main(int argc, char** argv) {
       o.label = value;
     } else if (arg == "--restore-clinic") {
       o.restore_clinic = value;
+    } else if (arg == "--mail-dir") {
+      o.mail_dir = value;
     } else if (arg == "--stripe") {
       o.stripe = value;
     } else if (arg == "--warm") {
@@ -573,7 +706,7 @@ int main(int argc, char** argv) {
   }
   if (o.url.empty() || o.data.empty()) {
     std::cerr << "usage: quittance-hosted-bench --url URL --data DIR [--database-url URL] [--clinics N] [--seconds S] "
-                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT] [--restore-clinic ID [--warm URL,URL…]] [--check-restores N] [--stripe URL]\n";
+                 "[--threads T] [--webhook-secret whsec_…] [--label TEXT] [--restore-clinic ID [--warm URL,URL…]] [--check-restores N] [--stripe URL [--mail-dir DIR]]\n";
     return 2;
   }
   try {
@@ -604,17 +737,17 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<Worker>> workers;
     start = Clock::now();
     const auto until = start + std::chrono::seconds(o.seconds);
-    const auto restoring_from = o.restore_clinic.empty() ? Clock::time_point::max() : start + std::chrono::seconds(o.seconds) / 2;
+    std::atomic<bool> restoring{false};
     for (int t = 0; t < o.threads; ++t) {
-      workers.push_back(std::make_unique<Worker>(o, devices, ledger, times, 1000 + t, restoring_from));
+      workers.push_back(std::make_unique<Worker>(o, devices, ledger, times, 1000 + t, restoring));
     }
     std::vector<std::thread> threads;
     for (auto& w : workers) threads.emplace_back([&w, until] { w->run(until); });
     RestoreLoad restores;
     if (!o.restore_clinic.empty()) {
-      threads.emplace_back([&o, &restores, restoring_from, until,
+      threads.emplace_back([&o, &restores, &restoring, until,
                             token = pair_new_device(db, o.restore_clinic, "Restauration")] {
-        restores.run(o, token, restoring_from, until);
+        restores.run(o, token, until, restoring);
       });
     }
     for (auto& t : threads) t.join();
@@ -631,7 +764,7 @@ int main(int argc, char** argv) {
                   percentile(ms, 0.99));
     }
     if (!o.restore_clinic.empty()) {
-      std::printf("[%s] the large practice (%.0f MB) restored %zu times during the second half (%lld failed): "
+      std::printf("[%s] the large practice (%.0f MB) restored %zu times, each followed by as long without (%lld failed): "
                   "p50 %.1f s, max %.1f s\n",
                   o.label.c_str(), static_cast<double>(restores.bytes) / 1e6, restores.seconds.size(),
                   static_cast<long long>(restores.failed), percentile(restores.seconds, 0.5),
@@ -644,8 +777,9 @@ int main(int argc, char** argv) {
     server::SharedDatabase checking(server::open_server_database(o.data, o.database_url), o.database_url);
     const int logs = check(checking, ledger);
     const int payments = o.stripe.empty() ? 0 : check_payments(o, checking, ledger);
+    const int emails = o.mail_dir.empty() ? 0 : check_emails(o, checking);
     const int books = o.check_restores > 0 ? check_restores(o, checking, devices) : 0;
-    return logs + payments + books == 0 ? 0 : 1;
+    return logs + payments + emails + books == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "quittance-hosted-bench: " << e.what() << '\n';
     return 1;
