@@ -510,17 +510,24 @@ int check_emails(const Options& o, server::SharedDatabase& db) {
        ++round) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  // The sink writes a message's files once it has answered « 250 »: a moment after the server knows.
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // The sink writes a message's files as it answers « 250 »: read until it holds at least
+  // what the outbox says was sent, or 10 s.
   std::map<std::string, int> links;
   std::size_t messages = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(o.mail_dir)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    const Json message = Json::parse(in, nullptr, false);
-    const std::string text = message.is_object() ? message.value("text", "") : "";
-    ++messages;
-    if (std::size_t at = text.find("/pay/"); at != std::string::npos) ++links[text.substr(at + 5, 43)];
+  const std::int64_t sent = count("SELECT COUNT(*) FROM mail_outbox WHERE state = 'sent'");
+  for (int round = 0; round < 20; ++round) {
+    links.clear();
+    messages = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(o.mail_dir)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ifstream in(entry.path());
+      const Json message = Json::parse(in, nullptr, false);
+      const std::string text = message.is_object() ? message.value("text", "") : "";
+      ++messages;
+      if (std::size_t at = text.find("/pay/"); at != std::string::npos) ++links[text.substr(at + 5, 43)];
+    }
+    if (static_cast<std::int64_t>(messages) >= sent) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   int twice = 0;
   for (const auto& [link, n] : links) twice += n > 1;
