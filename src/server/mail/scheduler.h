@@ -63,8 +63,9 @@ class MailScheduler {
   // kSweepSeconds (plans only time changes: a round of attestations, a request that expired).
   // Visiting reads the clinic's books: every idle clinic read at every pass was most of a
   // hosted server's work (scripts/bench-hosted). A clinic whose books cannot be read is
-  // skipped (and said on stderr); the others go on. With several server processes (PostgreSQL), only the one
-  // holding the mail lock passes; the others wait their turn (leading()).
+  // skipped (and said on stderr); the others go on. With several server processes
+  // (PostgreSQL), only the one holding the mail lock passes; the others wait their turn
+  // (leading()).
   MailPass run_once();
 
  private:
