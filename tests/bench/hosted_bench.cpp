@@ -158,18 +158,11 @@ PayTemplate payment_request_ops() {
   return t;
 }
 
-std::string new_pay_token(std::mt19937_64& rng) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string token;
-  for (int i = 0; i < 43; ++i) token += alphabet[rng() % 64];
-  return token;
-}
-
 // The template's operations in the clinic's log, made by `device`, with new tokens.
-void add_payment_requests(server::Sql& d, const std::vector<Json>& templ, BenchDevice& device, std::mt19937_64& rng,
+void add_payment_requests(server::Sql& d, const std::vector<Json>& templ, BenchDevice& device,
                           const std::string& now) {
   std::vector<std::string> tokens;
-  for (int i = 0; i < kRequests; ++i) tokens.push_back(new_pay_token(rng));
+  for (int i = 0; i < kRequests; ++i) tokens.push_back(app::new_link_token());
   std::vector<Json> ops;
   for (Json op : templ) {
     std::string body = op["body"];
@@ -214,7 +207,6 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
   std::vector<std::unique_ptr<BenchDevice>> devices;
   const std::int64_t now = server::system_now();
   const PayTemplate templ = pay ? payment_request_ops() : PayTemplate{};
-  std::mt19937_64 rng(std::random_device{}());
   db.with([&](server::Sql& d) {
     d.transaction([&] {
       for (int c = 0; c < clinics; ++c) {
@@ -232,7 +224,7 @@ std::vector<std::unique_ptr<BenchDevice>> make_clinics(server::SharedDatabase& d
         if (pay) {
           connect_clinic(bank, d, first.clinic_id, now);
           BenchDevice& requester = *devices[devices.size() - 2];
-          add_payment_requests(d, templ.ops, requester, rng, core::format_utc_instant(now));
+          add_payment_requests(d, templ.ops, requester, core::format_utc_instant(now));
           devices.back()->base = requester.base;
           requester.patient_id = devices.back()->patient_id = templ.patient_id;
         }
