@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { appSession, click, euros, findOnScreen, settle, labels, putOffNotices, resultsDir, widget, type } from './harness.mjs';
+import { appSession, click, euros, findOnScreen, settle, labels, practiceDay, putOffNotices, resultsDir, widget, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -24,13 +24,7 @@ const exec = async (cmd) => {
 };
 const query = async (cmd) => (await page.evaluate((c) => window.quittance.query(c), cmd)).result;
 
-// A local calendar day `n` days ago, as ISO and as a French date field shows it.
-function daysAgo(n) {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  return { iso, fr: iso.split('-').reverse().join('/') };
-}
+const daysAgo = (n) => practiceDay(n);
 
 
 // Waits until a label satisfying `match` (a string or a RegExp) is on screen; returns it.

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  click, eventually, exec, labels, launch, newProfile, openApp, query, resultsDir, run, serverBinary, settle,
+  click, eventually, exec, labels, launch, newProfile, openApp, practiceDay, query, resultsDir, run, serverBinary, settle,
   startServer, type, waitForLabels,
 } from './harness.mjs';
 
@@ -148,7 +148,7 @@ test('an issued invoice is emailed by the server with its PDF; Communications sh
 test('an attestation sent from the patient page reaches the patient with its PDF; the January round from « Communications »', async () => {
   await run(page, { cmd: 'payment.create', id: 'pay-zoe', patient_id: 'p-zoe', payment_type_id: 'cash', amount: 6500,
     allocations: [{ invoice_id: 'inv-zoe', amount: 6500 }] });
-  const year = new Date().getFullYear();
+  const year = practiceDay().year;
   // The messages the SMTP server holds so far (1.json, 2.json, …).
   let already = 0;
   while (received(already + 1)) already += 1;
@@ -169,7 +169,7 @@ test('an attestation sent from the patient page reaches the patient with its PDF
 
   // « Communications »: the year's attestations for every payer, after a confirmation: last
   // year's until the end of March (nobody here paid then), this year's after.
-  const roundYear = new Date().getMonth() < 3 ? year - 1 : year;
+  const roundYear = practiceDay().month <= 3 ? year - 1 : year;
   await click(page, 'Communications');
   await click(page, `Envoyer les attestations ${roundYear} à tous les patients…`);
   await click(page, 'Confirmer l’envoi');

@@ -241,6 +241,17 @@ export async function run(page, cmd) {
   return answer.result;
 }
 
+// A calendar day `n` days before today in the practice's time zone (Europe/Paris unless a test
+// sets another), as ISO "2026-12-07" and as a French date field shows it, "07/12/2026". The
+// machine running the tests may be in UTC: near midnight its day is not the practice's.
+export function practiceDay(n = 0, zone = 'Europe/Paris') {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - n);
+  const iso = d.toISOString().slice(0, 10);
+  return { iso, fr: iso.split('-').reverse().join('/'), year: Number(iso.slice(0, 4)), month: Number(iso.slice(5, 7)) };
+}
+
 // "1 234,56 €" as the interface writes it: narrow no-break spaces between thousands, a
 // no-break space before the euro sign.
 export function euros(minor) {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { appSession, click, labels, resultsDir, query, run, type } from './harness.mjs';
+import { appSession, click, labels, practiceDay, resultsDir, query, run, type } from './harness.mjs';
 
 const app = appSession();
 let page;
@@ -152,7 +152,7 @@ test('« Reçu (facture acquittée) » on a paid invoice: the receipt a patient 
 });
 
 test('« Attestation de paiement » on a patient\'s payments: the year\'s payments and acts, for the mutuelle', async () => {
-  const year = new Date().getFullYear();
+  const year = practiceDay().year;
   const p = (await run(page, { cmd: 'patient.create', id: 'p-attest', title: 'Mme', first_name: 'Agathe',
     last_name: 'Morel' })).patient_id;
   await run(page, { cmd: 'invoice.create', id: 'inv-attest', patient_id: p,

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { appSession, click, euros, labels, resultsDir, run } from './harness.mjs';
+import { appSession, click, euros, labels, practiceDay, resultsDir, run } from './harness.mjs';
 
 const exec = (cmd) => run(page, cmd);
 
@@ -15,11 +15,11 @@ before(async () => {
 });
 after(app.stop);
 
-// The first day of this month and of the previous one, in the browser's calendar.
+// The first day of this month and of the previous one, in the practice's calendar.
 function monthStart(monthsBack) {
-  const d = new Date();
-  const first = new Date(d.getFullYear(), d.getMonth() - monthsBack, 1);
-  return `${first.getFullYear()}-${String(first.getMonth() + 1).padStart(2, '0')}-01`;
+  const { year, month } = practiceDay();
+  const first = new Date(Date.UTC(year, month - 1 - monthsBack, 1));
+  return first.toISOString().slice(0, 10);
 }
 
 test('« Paiements » lists the month’s payments with their sum, filters by period and type, opens the patient', async () => {

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  click, eventually, labels, launch, newProfile, openApp, query, resultsDir, run, serverBinary, startServer, waitForLabels,
+  click, eventually, labels, launch, newProfile, openApp, practiceDay, query, resultsDir, run, serverBinary, startServer, waitForLabels,
 } from './harness.mjs';
 
 let server, serverData;
@@ -58,7 +58,7 @@ test('each paired browser numbers in its own series and receives the other one�
   await run(reception.page, { cmd: 'invoice.create', id: 'inv-lea', patient_id: 'p-lea',
     lines: [{ label: 'Séance de kinésithérapie', unit_price: 6000 }] });
   const { number } = await run(reception.page, { cmd: 'invoice.issue', id: 'iss-lea', invoice_id: 'inv-lea' });
-  assert.equal(number, 'F-2026-A-000001'.replace('2026', String(new Date().getFullYear())));
+  assert.equal(number, 'F-2026-A-000001'.replace('2026', String(practiceDay().year)));
   // Nothing left to send: the three operations are on the server (the automatic sync may have
   // sent some of them before this exchange, so its own count proves nothing).
   await syncUntilUpToDate(reception.page);
@@ -148,7 +148,7 @@ test('a third browser joins later: its books come whole from the server’s snap
     const balance = (await query(page, { cmd: 'patient.balance', patient_id: 'p-lea' })).result;
     assert.equal(balance.credit, 6000);
     await click(page, 'Factures');
-    await waitForLabels(page, ['F-' + new Date().getFullYear() + '-A-000001', 'À jour']);
+    await waitForLabels(page, ['F-' + practiceDay().year + '-A-000001', 'À jour']);
   } finally {
     await context.close();
   }
