@@ -14,6 +14,7 @@
 #include "app/settings_keys.h"
 #include "core/date.h"
 #include "store/changes.h"
+#include "store/search_index.h"
 
 namespace quittance::app {
 
@@ -108,7 +109,9 @@ const CommandSpec* find_command(std::string_view name) {
 }
 
 CommandLayer::CommandLayer(store::Database& db, Clock clock)
-    : db_(db), clock_(clock.now ? std::move(clock) : practice_clock(db)) {}
+    : db_(db), clock_(clock.now ? std::move(clock) : practice_clock(db)) {
+  db_.set_before_commit(&store::reindex_stale_patients);
+}
 
 bool CommandLayer::set_actor(const std::string& user_id) {
   try {
@@ -272,7 +275,19 @@ Json OpOutcome::to_json() const {
   return answer;
 }
 
-OpOutcome CommandLayer::apply(const Op& op) {
+OpOutcome CommandLayer::apply(const Op& op) { return apply(op, true); }
+
+OpOutcome CommandLayer::apply_in_batch(const Op& op) {
+  if (op.server_seq == 0) return apply(op, true);  // this device's own: recorded, to be undone alone
+  return apply(op, false);
+}
+
+OpOutcome CommandLayer::apply(const Op& op, bool own_savepoint) {
+  // Without a savepoint of its own, a refusal is only reported: the caller rolls back.
+  const auto refuse_op = [&](std::string code, std::string message, std::string field = "") {
+    if (!own_savepoint) return outcome_of(OpOutcome::Kind::Refused, std::move(code), std::move(message), std::move(field));
+    return journal_refusal(op, std::move(code), std::move(message), std::move(field));
+  };
   try {
     if (auto previous = find_journal_entry(db_, op.id)) {
       // Already here (made inside another operation, or applied before): never run twice.
@@ -296,7 +311,7 @@ OpOutcome CommandLayer::apply(const Op& op) {
   }
   // The server refused it when its log was repaired (an operation an older server let in):
   // refused here too, without reading it, like on every replica.
-  if (!op.refused_code.empty()) return journal_refusal(op, op.refused_code, op.refused_message);
+  if (!op.refused_code.empty()) return refuse_op(op.refused_code, op.refused_message);
   Json command;
   const OpRefusal shape = check_op_shape(op, &command);
   if (shape.code == "unknown_operation") {
@@ -308,7 +323,7 @@ OpOutcome CommandLayer::apply(const Op& op) {
   }
   // Anything else this version cannot read is refused the same way on every replica, and
   // the log moves on: a damaged operation never stops a clinic's sync.
-  if (!shape.ok()) return journal_refusal(op, shape.code, shape.message);
+  if (!shape.ok()) return refuse_op(shape.code, shape.message);
   const CommandSpec& spec = *find_command(op.name);
   const core::Date day = *core::parse_iso_date(op.day);
   const Clock clock{[at = op.at] { return at; }, [day] { return day; }};
@@ -318,11 +333,11 @@ OpOutcome CommandLayer::apply(const Op& op) {
     // The role is the actor's, archived since or not; someone the books do not know, or whose
     // role may not do this, is refused (a forged operation changes nothing anywhere).
     const std::optional<core::Role> role = role_of_any(db_, op.actor);
-    if (!role) return journal_refusal(op, "forbidden", "unknown user \"" + op.actor + "\"");
+    if (!role) return refuse_op("forbidden", "unknown user \"" + op.actor + "\"");
     Context ctx{db_, command, op.id, op.actor, *role, clock, op.series};
     ctx.replaying = true;
     ctx.require(spec.permission);
-    db_.transaction([&] {
+    const auto run_op = [&] {
       std::optional<store::ChangeRecorder> recorder;
       const std::int64_t first_seq = mine ? next_journal_seq(db_) : 0;
       if (mine) recorder.emplace(db_);
@@ -332,18 +347,23 @@ OpOutcome CommandLayer::apply(const Op& op) {
       if (recorder) record_pending(db_, op.id, op.name, command, first_seq, recorder->changeset());
       append_journal(db_, std::move(entry));
       applied.result = std::move(result);
-    });
+    };
+    if (own_savepoint) {
+      db_.transaction(run_op);
+    } else {
+      run_op();
+    }
   } catch (const CommandError& e) {
-    return journal_refusal(op, e.code, e.message, e.field);
+    return refuse_op(e.code, e.message, e.field);
   } catch (const store::StoreError& e) {
     // A broken constraint is this operation's fault: refused, the same on every device. A full
     // disk or an I/O error is the device's: the caller rolls the batch back and retries.
-    if (e.constraint()) return journal_refusal(op, "refused_by_storage", e.what());
+    if (e.constraint()) return refuse_op("refused_by_storage", e.what());
     return storage_failure(e);
   } catch (const Json::exception&) {
-    return journal_refusal(op, "invalid_argument", "a field of the command has the wrong type");
+    return refuse_op("invalid_argument", "a field of the command has the wrong type");
   } catch (const std::exception& e) {
-    return journal_refusal(op, "internal_error", e.what());
+    return refuse_op("internal_error", e.what());
   }
   return applied;
 }

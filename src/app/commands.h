@@ -99,12 +99,19 @@ class CommandLayer {
   // listener is not called: the caller makes the whole batch durable once.
   OpOutcome apply(const Op& op);
   Json apply_op(const Op& op) { return apply(op).to_json(); }
+  // apply() without its own savepoint, for a batch of other devices' operations inside the
+  // caller's savepoint (sync/replica.cpp): a savepoint per operation copies every page the batch
+  // already touched and flushes the search indexes each time. Anything but an operation applied
+  // or already here is returned unjournaled, and the caller must roll its savepoint back (the
+  // operation may have written half of itself) and apply the batch again one by one.
+  OpOutcome apply_in_batch(const Op& op);
 
   // Called after every command that committed a change, so the platform can make it durable.
   void on_commit(std::function<void()> listener) { commit_listener_ = std::move(listener); }
 
  private:
   Json run(const Json& command, bool read_only_only);
+  OpOutcome apply(const Op& op, bool own_savepoint);
   OpOutcome journal_refusal(const Op& op, std::string code, std::string message, std::string field = "");
   store::Database& db_;
   Clock clock_;

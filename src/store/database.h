@@ -92,6 +92,7 @@ class Database {
     exec(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
     try {
       body();
+      if (!nested && before_commit_) before_commit_(*this);
       exec(nested ? "RELEASE nested" : "COMMIT");
     } catch (...) {
       if (nested) {
@@ -103,6 +104,10 @@ class Database {
     }
   }
   bool in_transaction() const;
+  // Work deferred to the end of every transaction(), run inside it before it commits: derived
+  // data kept up to date once per transaction rather than at every statement (the patients'
+  // search index, store/search_index.h).
+  void set_before_commit(void (*work)(Database&)) { before_commit_ = work; }
 
  private:
   friend struct BackupAccess;  // store/backup.cpp: sqlite3_serialize and sqlite3_deserialize
@@ -113,6 +118,7 @@ class Database {
   sqlite3* db_;
   std::string path_;
   std::shared_ptr<StatementCache> cache_;
+  void (*before_commit_)(Database&) = nullptr;
 };
 
 }  // namespace quittance::store

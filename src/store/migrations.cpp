@@ -604,6 +604,30 @@ const std::vector<Migration>& clinic_migrations() {
           INSERT INTO invoice_counts(status, n) VALUES (NEW.status, 1) ON CONFLICT(status) DO UPDATE SET n = n + 1;
         END;
       )sql"},
+      {16, R"sql(
+        -- The search index brought up to date once per transaction (store/search_index.h): the
+        -- triggers note each patient written, with the name the index holds for it (NULL for
+        -- one it does not hold yet); the first note of a row in a transaction is the one kept.
+        DROP TRIGGER patients_fts_insert;
+        DROP TRIGGER patients_fts_update;
+        DROP TRIGGER patients_fts_delete;
+        CREATE TABLE patients_fts_stale (
+          patient_rowid INTEGER PRIMARY KEY,
+          indexed_name  TEXT
+        ) STRICT;
+        CREATE TRIGGER patients_fts_stale_insert AFTER INSERT ON patients BEGIN
+          INSERT INTO patients_fts_stale(patient_rowid, indexed_name) SELECT new.rowid, NULL
+            WHERE NOT EXISTS (SELECT 1 FROM patients_fts_stale WHERE patient_rowid = new.rowid);
+        END;
+        CREATE TRIGGER patients_fts_stale_update AFTER UPDATE OF name ON patients BEGIN
+          INSERT INTO patients_fts_stale(patient_rowid, indexed_name) SELECT old.rowid, old.name
+            WHERE NOT EXISTS (SELECT 1 FROM patients_fts_stale WHERE patient_rowid = old.rowid);
+        END;
+        CREATE TRIGGER patients_fts_stale_delete AFTER DELETE ON patients BEGIN
+          INSERT INTO patients_fts_stale(patient_rowid, indexed_name) SELECT old.rowid, old.name
+            WHERE NOT EXISTS (SELECT 1 FROM patients_fts_stale WHERE patient_rowid = old.rowid);
+        END;
+      )sql"},
   };
   return migrations;
 }

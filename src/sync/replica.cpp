@@ -344,6 +344,22 @@ void Replica::retry_parked(PullOutcome& outcome) {
   }
 }
 
+bool Replica::apply_all_or_nothing(const std::vector<app::Op>& ops, PullOutcome& outcome) {
+  db_.exec("SAVEPOINT pulled_batch");
+  for (const app::Op& op : ops) {
+    const app::OpOutcome applied = commands_.apply_in_batch(op);
+    throw_if_storage(applied);  // the caller's transaction rolls back, this savepoint with it
+    if (!applied.applied()) {
+      db_.exec("ROLLBACK TO pulled_batch");
+      db_.exec("RELEASE pulled_batch");
+      return false;
+    }
+  }
+  db_.exec("RELEASE pulled_batch");
+  outcome.applied += static_cast<std::int64_t>(ops.size());
+  return true;
+}
+
 PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
   PullOutcome outcome;
   std::sort(ops.begin(), ops.end(), [](const app::Op& a, const app::Op& b) { return a.server_seq < b.server_seq; });
@@ -374,7 +390,11 @@ PullOutcome Replica::apply_pulled(std::vector<app::Op> ops) {
       // Undo this device's pending operations, newest first, to put the server's before them.
       const std::vector<app::Op> pending = undo_pending();
       bool parked = parked_count() > 0;
-      for (const app::Op& op : fresh) {
+      // Usually every operation applies: all of them under one savepoint. Otherwise, and while
+      // facts are parked, one by one, each refusal journaled where it happens.
+      const bool all_applied = !parked && apply_all_or_nothing(fresh, outcome);
+      for (std::size_t i = 0; !all_applied && i < fresh.size(); ++i) {
+        const app::Op& op = fresh[i];
         const app::OpOutcome applied = commands_.apply(op);
         throw_if_storage(applied);
         if (applied.applied()) {

@@ -101,6 +101,9 @@ class Replica {
   bool park_if_early(const app::Op& op, const app::OpOutcome& outcome);
   // A refusal journaled by apply(), taken back out: a parked fact is not yet applied or refused.
   void unjournal(const std::string& command_id);
+  // Applies every one of `ops` (other devices') under one savepoint and counts them in
+  // `outcome`; false, with nothing of them left, when one of them is not applied.
+  bool apply_all_or_nothing(const std::vector<app::Op>& ops, PullOutcome& outcome);
   // Tries the parked facts again, oldest first.
   void retry_parked(PullOutcome& outcome);
   store::Database& db_;

@@ -121,9 +121,59 @@ int main(int argc, char** argv) {
     std::printf("pull and apply (server → device B): %lld operations in %.0f ms (%.0f ops/s)\n",
                 static_cast<long long>(down.pulled), pull_ms, down.pulled / pull_ms * 1000);
     std::printf("push + pull: %.0f ms for %d operations (target: 10,000 in under 2,000 ms)\n", push_ms + pull_ms, made);
+    // Applying alone, as a device does once a page has arrived and been read: the pages are
+    // fetched and parsed first, then each is applied by the replica in its transaction.
+    store::Database c_db = store::Database::open(":memory:");
+    store::migrate(c_db, store::clinic_migrations());
+    app::CommandLayer c_commands{c_db, app::fixed_clock({2026, 11, 21})};
+    c_commands.set_origin("bench-c", "C");
+    sync::Replica c{c_db, c_commands};
+    std::vector<std::vector<app::Op>> pages;
+    {
+      httplib::Client raw(url);
+      const httplib::Headers auth = {{"Authorization", "Bearer " + second.device_token}};
+      std::int64_t after = 0;
+      double parse_ms = 0;
+      for (;;) {
+        auto r = raw.Get("/api/sync/pull?after=" + std::to_string(after) + "&limit=500", auth);
+        if (!r || r->status != 200) {
+          std::fprintf(stderr, "pull for the apply-only phase: HTTP %d\n", r ? r->status : 0);
+          break;
+        }
+        start = Clock::now();
+        std::vector<app::Op> page;
+        const Json body = Json::parse(r->body);
+        for (const Json& j : body["ops"]) {
+          app::Op op;
+          std::string field;
+          if (sync::op_from_json(j, &op, &field)) page.push_back(std::move(op));
+        }
+        parse_ms += ms_since(start);
+        if (page.empty()) break;
+        after = page.back().server_seq;
+        pages.push_back(std::move(page));
+      }
+      std::printf("parse pulled pages: %.0f ms\n", parse_ms);
+    }
+    start = Clock::now();
+    std::int64_t applied = 0;
+    std::int64_t refused = 0, duplicates = 0;
+    for (auto& page : pages) {
+      const sync::PullOutcome out = c.apply_pulled(std::move(page));
+      applied += out.applied;
+      refused += out.refused;
+      duplicates += out.duplicates;
+    }
+    if (refused + duplicates > 0) std::fprintf(stderr, "apply only: %lld refused, %lld duplicates\n",
+                                               static_cast<long long>(refused), static_cast<long long>(duplicates));
+    const double apply_ms = ms_since(start);
+    std::printf("apply only (replica, pages of 500): %lld operations in %.0f ms (%.0f ops/s; target 30,000)\n",
+                static_cast<long long>(applied), apply_ms, applied / apply_ms * 1000);
     const Json balance_a = a.commands.query({{"cmd", "dashboard.summary"}})["result"];
     const Json balance_b = b.commands.query({{"cmd", "dashboard.summary"}})["result"];
-    if (!up.ok || !down.ok || up.pushed != made || down.pulled != made || balance_a != balance_b) {
+    const Json balance_c = c_commands.query({{"cmd", "dashboard.summary"}})["result"];
+    if (!up.ok || !down.ok || up.pushed != made || down.pulled != made || balance_a != balance_b ||
+        balance_c != balance_a || applied != made) {
       std::fprintf(stderr, "sync did not converge: push %s, pull %s\n", up.error.c_str(), down.error.c_str());
       status = 1;
     }

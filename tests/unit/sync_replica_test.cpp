@@ -139,3 +139,56 @@ TEST_CASE("a demo clinic loaded here survives a rebase: the commands run inside 
   CHECK(d.commands.query({{"cmd", "tax_rate.list"}})["result"].size() == rates + 1);
   CHECK(d.commands.query({{"cmd", "audit.verify"}})["result"]["intact"] == true);
 }
+
+TEST_CASE("a pulled batch with a refusal inside: the others applied in order, the refusal journaled, search right") {
+  Device d;
+  const sync::PullOutcome out = d.replica.apply_pulled({
+      remote(1, "p-ana", "patient.create", {{"name", "Ana Roux"}}),
+      remote(2, "p-ana-renamed", "patient.update", {{"patient_id", "p-ana"}, {"name", "Anaïs Roux"}}),
+      // Half of it is written before it fails: a payment for an invoice nobody made.
+      remote(3, "pay-none", "payment.create",
+             {{"patient_id", "p-ana"}, {"payment_type_id", "cash"}, {"amount", 1000},
+              {"allocations", {{{"invoice_id", "inv-none"}, {"amount", 1000}}}}}),
+      remote(4, "p-bob", "patient.create", {{"name", "Bob Marchand"}}),
+  });
+  CHECK(out.applied == 3);
+  CHECK(out.refused == 1);
+  CHECK(d.replica.cursor() == 4);
+  CHECK(d.found("anaïs") == 1);
+  CHECK(d.found("ana") == 1);  // the same patient, under her new name
+  CHECK(d.found("bob") == 1);
+  // Nothing of the refused payment stayed, and every replica journals the same refusal.
+  CHECK(d.db.scalar("SELECT COUNT(*) FROM payments") == 0);
+  const Json journal = d.commands.query({{"cmd", "journal.list"}})["result"]["items"];
+  REQUIRE(journal.size() == 4);
+  CHECK(journal[2]["command_id"] == "pay-none");
+  CHECK(d.db.scalar("SELECT COUNT(*) FROM journal WHERE command_id = 'pay-none' AND result LIKE '%refused%'") == 1);
+  CHECK(d.db.scalar("SELECT COUNT(*) FROM patients_fts_stale") == 0);
+}
+
+TEST_CASE("the search index follows renames and a rebase, brought up to date once per transaction") {
+  Device d;
+  for (const auto& [id, name] : {std::pair{"p-zoe", "Zoé Lefèvre"}, {"p-zach", "Zacharie Martin"}, {"p-lucie", "Lucie Bernard"}}) {
+    REQUIRE(d.commands.exec({{"cmd", "patient.create"}, {"id", id}, {"name", name}})["ok"] == true);
+  }
+  REQUIRE(d.commands.exec({{"cmd", "patient.update"}, {"id", "ren-zoe"}, {"patient_id", "p-zoe"},
+                           {"name", "Zoé Lefèvre-Martin"}})["ok"] == true);
+  // All four undone and made again after the other device's operation, in one transaction.
+  const sync::PullOutcome out = d.replica.apply_pulled(
+      {remote(1, "p-other", "patient.create", {{"name", "Odile Petit"}})});
+  CHECK(out.rebased == 4);
+  CHECK(d.found("martin") == 2);
+  CHECK(d.found("lefèvre") == 1);
+  CHECK(d.found("odile") == 1);
+  CHECK(d.found("lucie") == 1);
+  REQUIRE(d.commands.exec({{"cmd", "patient.update"}, {"id", "ren-lucie"}, {"patient_id", "p-lucie"},
+                           {"name", "Lucie Garnier"}})["ok"] == true);
+  CHECK(d.found("bernard") == 0);
+  CHECK(d.found("garnier") == 1);
+  // The index says what a rebuild from the patients says.
+  CHECK(d.db.scalar("SELECT COUNT(*) FROM patients_fts_stale") == 0);
+  d.db.exec("INSERT INTO patients_fts(patients_fts) VALUES ('integrity-check')");
+  const std::int64_t before = d.db.scalar("SELECT COUNT(*) FROM patients_fts WHERE patients_fts MATCH 'martin'");
+  d.db.exec("INSERT INTO patients_fts(patients_fts) VALUES ('rebuild')");
+  CHECK(d.db.scalar("SELECT COUNT(*) FROM patients_fts WHERE patients_fts MATCH 'martin'") == before);
+}
