@@ -23,6 +23,7 @@
 #include "app/commands.h"
 #include "app/demo_data.h"
 #include "store/migrations.h"
+#include "store/search_index.h"
 
 namespace fs = std::filesystem;
 using quittance::app::Json;
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
       quittance::app::demo::Hooks hooks;
       hooks.after_command = [&](const Json&, const Json&) {
         if (++in_batch < 2000) return;
+        quittance::store::reindex_stale_patients(db);  // as Database::transaction does before its commit
         db.exec("COMMIT");
         db.exec("BEGIN");
         in_batch = 0;
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
       };
       db.exec("BEGIN");
       const auto report = quittance::app::demo::generate_clinic(layer, clock, options, hooks);
+      quittance::store::reindex_stale_patients(db);
       db.exec("COMMIT");
       std::printf("\ngeneration: %lld commands in %.1f s (%.0f commands/s, 128 MB page cache), %lld refused\n",
                   static_cast<long long>(report.commands), report.seconds,
