@@ -77,7 +77,8 @@
     // The last frame's visible widgets: [{id, kind, role, label, key, x, y, w, h, enabled, checked}].
     ui: () => JSON.parse(Module.ccall('quittance_ui', 'string', [], [])),
     // {phase, failure, saved ("saved"|"saving"|"failed"), online, language, section, frames (drawn),
-    //  framesShown (of which sent to the canvas: not like the last), version,
+    //  framesShown (of which sent to the canvas: not like the last), version, memoryBytes (the
+    //  WebAssembly memory's size: its peak, since it never shrinks),
     //  backend: {connection, series, …}, sync: {state, pending, error, pulled, pushed, rebased}}
     state,
     // The accessibility layer on (true, the default) or off: for the benchmark measuring its

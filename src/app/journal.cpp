@@ -1,6 +1,8 @@
 // Journal storage and hash chain. See journal.h.
 #include "app/journal.h"
 
+#include <limits>
+
 #include "core/sha256.h"
 
 namespace quittance::app {
@@ -60,22 +62,34 @@ std::int64_t append_journal(store::Database& db, JournalEntry e) {
 }
 
 ChainCheck verify_journal(store::Database& db) {
-  ChainCheck check;
-  std::string prev = kGenesis;
-  std::int64_t expected_seq = 1;
-  auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM journal ORDER BY seq");
-  while (st.step()) {
-    JournalEntry e = read_entry(st);
-    if (e.seq != expected_seq || e.prev_hash != prev || entry_hash(e) != e.hash) {
-      check.ok = false;
-      check.broken_at = expected_seq;
-      return check;
-    }
-    prev = e.hash;
-    ++expected_seq;
-    ++check.entries;
+  JournalChainCheck chain;
+  while (chain.step(db, 100000)) {
   }
-  return check;
+  return chain.result();
+}
+
+bool JournalChainCheck::step(store::Database& db, std::int64_t entries) {
+  if (done_) return false;
+  auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM journal WHERE seq >= ?1 ORDER BY seq LIMIT ?2");
+  // From the first row whatever its number (a journal starting elsewhere than 1 is broken at 1),
+  // then after the last entry verified.
+  st.bind(1, check_.entries == 0 ? std::numeric_limits<std::int64_t>::min() : check_.entries + 1).bind(2, entries);
+  std::int64_t read = 0;
+  while (st.step()) {
+    ++read;
+    JournalEntry e = read_entry(st);
+    const std::int64_t expected_seq = check_.entries + 1;
+    if (e.seq != expected_seq || e.prev_hash != prev_ || entry_hash(e) != e.hash) {
+      check_.ok = false;
+      check_.broken_at = expected_seq;
+      done_ = true;
+      return false;
+    }
+    prev_ = std::move(e.hash);
+    ++check_.entries;
+  }
+  done_ = read < entries;
+  return !done_;
 }
 
 }  // namespace quittance::app

@@ -32,6 +32,19 @@ struct ChainCheck {
 };
 ChainCheck verify_journal(store::Database& db);
 
+// verify_journal a slice at a time (a backup checked between an interface's frames).
+class JournalChainCheck {
+ public:
+  // Verifies up to `entries` more entries; false once the chain is verified to its end or broken.
+  bool step(store::Database& db, std::int64_t entries);
+  const ChainCheck& result() const { return check_; }
+
+ private:
+  ChainCheck check_;
+  std::string prev_ = std::string(64, '0');  // prev_hash of the first entry
+  bool done_ = false;
+};
+
 // The hash of an entry: SHA-256 over its fields and the previous hash (documented in docs/commands.md).
 std::string entry_hash(const JournalEntry& e);
 

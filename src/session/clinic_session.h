@@ -97,6 +97,9 @@ class ClinicSession {
   std::string swap_in(const std::string& incoming);
   // A backup's bytes in place of the books: the owner's decision only, checked, then swapped.
   std::string restore_backup(std::vector<std::uint8_t> bytes);
+  // The same for bytes an app::BackupCheckJob passed and handed over unchanged (take_bytes):
+  // not checked a second time, which takes seconds for a large practice.
+  std::string restore_checked_backup(std::vector<std::uint8_t> bytes);
   // Installs the snapshot downloaded for the server link, if one waits (between frames).
   SnapshotOutcome install_snapshot();
   // The log position of the snapshot installed, 0 when none was.
@@ -105,6 +108,7 @@ class ClinicSession {
   const std::optional<OpenFailure>& failure() const { return failure_; }
 
  private:
+  std::string owner_refusal();
   std::optional<OpenFailure> open_database(bool store_now);
   void recover_cut_swap();
   void start();

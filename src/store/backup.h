@@ -54,4 +54,24 @@ struct BackupCheck {
 using BackupMoreChecks = std::function<void(Database& backup, BackupCheck& check)>;
 BackupCheck check_backup(const unsigned char* data, std::size_t size, const BackupMoreChecks& more = nullptr);
 
+// check_backup's pieces, for a check run a slice at a time between an interface's frames
+// (app/backup_check_job.h). Reads that fail throw StoreError: refusal_for says what it means.
+// A read-only in-memory copy of the bytes, opened defensively (the file is the user's pick).
+Database open_backup_copy(const unsigned char* data, std::size_t size);
+// The same without the copy (a 450 MB backup would take twice its size): the bytes must
+// outlive the Database, and a WAL-mode file's header says rollback mode in them afterwards
+// (bytes 18 and 19, as a restore writes it anyway).
+Database open_backup_in_place(unsigned char* data, std::size_t size);
+// The schema version (not Quittance's, newer) and the journal table.
+BackupCheck check_backup_schema(Database& copy);
+// The copy's tables, and the damage PRAGMA integrity_check finds in one of them and its
+// indexes ("ok" for none). Table by table, the pages no table uses and the free list are not
+// looked at: a restore's quick_check covers them when it opens the books.
+std::vector<std::string> backup_tables(Database& copy);
+std::string table_integrity(Database& copy, const std::string& table);
+// What the backup holds, to show before restoring.
+void count_backup_contents(Database& copy, BackupCheck& check);
+// A read's failure as check_backup reports it (not_sqlite, corrupt); rethrows out of memory.
+BackupCheck refusal_for(const StoreError& e);
+
 }  // namespace quittance::store

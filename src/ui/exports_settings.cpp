@@ -191,24 +191,42 @@ std::string backup_summary(const store::BackupCheck& c) {
   return fill(tr("exports.restore.summary"), {{"date", date(local_day(c.last_entry_at))}, {"content", what}});
 }
 
+// The file arrives outside any frame: its check starts at the next one, a slice a frame.
 void picked(ExportsState* state, std::string name, Bytes bytes) {
-  state->restore = ExportsState::Restore::Checked;
+  state->restore = ExportsState::Restore::Checking;
   state->scroll_to_restore = true;
   state->file_name = std::move(name);
   state->bytes.clear();
   state->error_key.clear();
-  try {
-    state->check = app::check_backup(bytes.data(), bytes.size());
-  } catch (const store::StoreError&) {  // out of memory: on this device, or a damaged file asking for too much
-    state->check = store::BackupCheck{};
-    state->restore = ExportsState::Restore::Failed;
-    state->error_key = "exports.restore.failed";
+  state->check = store::BackupCheck{};
+  state->job = std::make_shared<app::BackupCheckJob>(std::move(bytes));
+  if (platform().redraw) platform().redraw();
+}
+
+// A slice of the check (~40 ms, or one table's: the bar moves, « Annuler » answers between
+// slices), then its verdict.
+void check_slice(ExportsState& state) {
+  if (!state.job) return;
+  if (state.job->step(40)) {
+    if (platform().redraw) platform().redraw();
     return;
   }
-  if (state->check.ok()) state->bytes = std::move(bytes);
+  state.check = state.job->result();
+  if (state.job->failed()) {  // out of memory: on this device, or a damaged file asking for too much
+    state.restore = ExportsState::Restore::Failed;
+    state.error_key = "exports.restore.failed";
+  } else {
+    state.restore = ExportsState::Restore::Checked;
+    if (state.check.ok()) state.bytes = state.job->take_bytes();
+  }
+  state.job.reset();
+  state.scroll_to_restore = true;
+  if (platform().redraw) platform().redraw();
 }
 
 void draw_restore(app::CommandLayer& commands, ExportsState& state) {
+  // Before drawing: the frame that ends the check shows (and scrolls to) what it found.
+  if (state.restore == ExportsState::Restore::Checking) check_slice(state);
   heading(tr("exports.restore.heading"));
   push_wrap(760);
   muted(tr("exports.restore.help"));
@@ -218,7 +236,7 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   ImGui::PopTextWrapPos();
   using R = ExportsState::Restore;
   const bool can = owner && platform().pick_file && platform().restore;
-  const bool busy = state.restore == R::Running;
+  const bool busy = state.restore == R::Running || state.restore == R::Checking;
   if (!can || busy) ImGui::BeginDisabled();
   if (ImGui::Button(tr_id("exports.restore.pick", "restore-pick").c_str())) {
     ExportsState* s = &state;  // lives in the app's UiState for the whole session
@@ -231,6 +249,19 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
   switch (state.restore) {
     case R::None:
       break;
+    case R::Checking: {
+      ImGui::Spacing();
+      label(fill(tr("exports.restore.file"), {{"file", state.file_name}}).c_str());
+      const float done = state.job ? static_cast<float>(state.job->progress()) : 0.0f;
+      label(fill(tr("exports.restore.checking"), {{"percent", std::to_string(static_cast<int>(done * 100))}}).c_str());
+      ImGui::ProgressBar(done, ImVec2(std::min(360.0f, ImGui::GetContentRegionAvail().x), 0), "");
+      // Stops the check and forgets the file: nothing was changed.
+      if (ImGui::Button(tr_id("exports.restore.cancel", "restore-stop-check").c_str())) {
+        state.job.reset();
+        state.restore = R::None;
+      }
+      break;
+    }
     case R::Checked: {
       ImGui::Spacing();
       label(fill(tr("exports.restore.file"), {{"file", state.file_name}}).c_str());

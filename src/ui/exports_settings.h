@@ -1,14 +1,17 @@
 // « Exports et sauvegarde » in « Paramètres »: files for the accountant over a period (the
 // livre-journal as PDF and CSV, export.csv: invoices, payments, credit notes, refunds; the FEC
 // files, fec_exports.h), a backup of the whole clinic
-// database, and the restore of a backup — checked first (app::check_backup), shown (« Sauvegarde
+// database, and the restore of a backup — checked first (app::BackupCheckJob, with its progress
+// and a way to stop it), shown (« Sauvegarde
 // du 21/11/2026 : 12 patients, 340 factures »), and applied only once the user confirms.
 // Files go to and come from the user through the platform's hooks (platform_hooks.h).
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "app/backup_check_job.h"
 #include "app/commands.h"
 #include "store/backup.h"
 #include "ui/fec_exports.h"
@@ -34,16 +37,18 @@ struct ExportsState {
 
   // The restore of a backup, step by step.
   enum class Restore {
-    None,     // nothing picked
-    Checked,  // a file was picked and checked: `check` says what it holds or why it is refused
+    None,      // nothing picked
+    Checking,  // a file was picked: `job` checks it a slice a frame, and may be stopped
+    Checked,   // a file was picked and checked: `check` says what it holds or why it is refused
     Running,  // confirmed; the platform replaces the database after this frame
     Done,     // replaced: the app now shows the backup's data
     Failed,   // the platform could not replace it; the data is unchanged
   };
   Restore restore = Restore::None;
   std::string file_name;           // the picked file's name
+  std::shared_ptr<app::BackupCheckJob> job;  // Checking: the check under way, holding the bytes
   Bytes bytes;                     // its content, kept until confirmed or cancelled (only when check is ok)
-  store::BackupCheck check;        // what app::check_backup found
+  store::BackupCheck check;        // what the check found
   std::string error_key;           // why the restore failed (Failed)
   bool scroll_to_restore = false;  // bring the restore's news into view at the next frame
 };

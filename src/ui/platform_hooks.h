@@ -22,10 +22,13 @@ struct Platform {
   std::function<void(const std::string& accept, std::function<void(std::string name, Bytes bytes)> picked)> pick_file;
   // The clinic database as it stands, as a backup file holds it; nullopt if it cannot be read.
   std::function<std::optional<Bytes>()> backup;
-  // Replaces the clinic database by backup bytes, once the frame being drawn is over (it holds
-  // the command layer the restore closes). `done` gets "" on success, else a catalogue key
+  // Replaces the clinic database by backup bytes an app::BackupCheckJob passed (not checked
+  // again), once a frame saying so has been shown (the frames stop meanwhile; it holds the
+  // command layer the restore closes). `done` gets "" on success, else a catalogue key
   // explaining the refusal; on a refusal the clinic's data is unchanged.
   std::function<void(Bytes bytes, std::function<void(const std::string& error_key)> done)> restore;
+  // Asks for another frame soon: work done a slice a frame (a backup being checked) goes on.
+  std::function<void()> redraw;
   // After the browser lost the books (error.storage_lost): forget that it held any, and start
   // again with empty ones (the page reloads). `mode`: "server" (the device's link is kept and
   // the books come back from its server), "backup" (opens the restore), "empty".

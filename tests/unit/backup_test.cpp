@@ -11,6 +11,8 @@
 #include <random>
 
 #include "app/backup_check.h"
+#include "app/backup_check_job.h"
+#include "app/journal.h"
 #include "billing_clinic.h"
 #include "store/migrations.h"
 
@@ -26,7 +28,35 @@ namespace {
 
 using Bytes = std::vector<unsigned char>;
 
-BackupCheck check(const Bytes& bytes) { return check_backup(bytes.data(), bytes.size()); }
+// check_backup's verdict, which the interface's check a slice at a time (app::BackupCheckJob,
+// given no time at all: one table or 5,000 journal entries a step) must share.
+BackupCheck check(const Bytes& bytes) {
+  const BackupCheck whole = check_backup(bytes.data(), bytes.size());
+  quittance::app::BackupCheckJob job{Bytes(bytes)};
+  double progress = 0;
+  int steps = 0;
+  while (job.step(0)) {
+    CHECK(job.progress() >= progress);
+    CHECK(job.progress() < 1);
+    progress = job.progress();
+    ++steps;
+  }
+  CHECK(job.done());
+  CHECK_FALSE(job.failed());
+  CHECK(job.progress() == 1);
+  CHECK(job.result().status == whole.status);
+  if (whole.ok()) {
+    CHECK(steps > 10);  // a table a step
+    CHECK(job.result().patients == whole.patients);
+    CHECK(job.result().invoices == whole.invoices);
+    CHECK(job.result().last_entry_at == whole.last_entry_at);
+    Bytes given = job.take_bytes();
+    Bytes expected = bytes;
+    for (std::size_t at : {18, 19}) expected[at] = expected[at] == 2 ? 1 : expected[at];  // WAL read as rollback
+    CHECK(given == expected);
+  }
+  return whole;
+}
 std::string code(const Bytes& bytes) { return quittance::store::to_string(check(bytes).status); }
 
 // Two patients, three invoices (one still a draft), a payment.
@@ -195,4 +225,32 @@ TEST_CASE("refused: a journal entry changed after the fact") {
   const BackupCheck result = check(serialize_database(c.db()));
   CHECK(quittance::store::to_string(result.status) == std::string("journal_broken"));
   CHECK(result.message == "the journal's hash chain breaks at entry 2");
+}
+
+TEST_CASE("the journal's chain verified a few entries at a time finds what the whole pass finds") {
+  Clinic c;
+  fill(c);
+  quittance::app::JournalChainCheck sliced;
+  int steps = 0;
+  while (sliced.step(c.db(), 2)) ++steps;
+  const quittance::app::ChainCheck whole = quittance::app::verify_journal(c.db());
+  REQUIRE(whole.ok);
+  CHECK(sliced.result().ok);
+  CHECK(sliced.result().entries == whole.entries);
+  CHECK(steps == whole.entries / 2);
+  // Broken at entry 4, in the second slice of two; then, before it, an entry numbered 0.
+  c.db().exec("UPDATE journal SET result = '{}' WHERE seq = 4");
+  quittance::app::JournalChainCheck broken;
+  while (broken.step(c.db(), 2)) {
+  }
+  CHECK_FALSE(broken.result().ok);
+  CHECK(broken.result().broken_at == 4);
+  CHECK(broken.result().broken_at == quittance::app::verify_journal(c.db()).broken_at);
+  c.db().exec("INSERT INTO journal(seq, command_id, name, actor, body, result, at, prev_hash, hash) "
+              "SELECT 0, 'zero', name, actor, body, result, at, prev_hash, hash FROM journal WHERE seq = 1");
+  quittance::app::JournalChainCheck zero;
+  while (zero.step(c.db(), 2)) {
+  }
+  CHECK_FALSE(zero.result().ok);
+  CHECK(zero.result().broken_at == 1);
 }

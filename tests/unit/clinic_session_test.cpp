@@ -10,6 +10,7 @@
 #include <iterator>
 #include <optional>
 
+#include "app/backup_check_job.h"
 #include "app/command_id.h"
 #include "httplib_transport.h"
 #include "server_fixture.h"
@@ -244,6 +245,32 @@ TEST_CASE("session: a backup is swapped in by the owner only, checked first; the
   CHECK(b.replaced == 1);
   CHECK(started == 1);
   CHECK_FALSE(std::filesystem::exists(folder.file("books.db.before-restore")));
+}
+
+TEST_CASE("session: bytes a BackupCheckJob passed are swapped in without a second check, by the owner only") {
+  Folder folder;
+  Books b;
+  ClinicSession s(b.files(folder.file("books.db")), {});
+  REQUIRE_FALSE(s.open());
+  exec(s, {{"cmd", "patient.create"}, {"name", "Léa Moreau"}});
+  quittance::app::BackupCheckJob job(backup_of_other_books(folder));
+  while (job.step(0)) {
+  }
+  REQUIRE(job.result().ok());
+  std::vector<std::uint8_t> checked = job.take_bytes();
+
+  const Json user = exec(s, {{"cmd", "user.create"}, {"name", "Accueil"}, {"role", "billing"}});
+  REQUIRE(s.commands()->set_actor(user["user_id"]));
+  CHECK(s.restore_checked_backup(checked) == "exports.restore.owner_only");
+  REQUIRE(s.commands()->act_as_an_owner());
+  CHECK(s.restore_checked_backup(std::vector<std::uint8_t>(50, 0)) == "exports.restore.refused.not_sqlite");
+  CHECK(patients(s) == 1);
+  CHECK(b.replaced == 0);
+  CHECK(s.restore_checked_backup(std::move(checked)).empty());
+  CHECK(patients(s) == 2);
+  CHECK(b.replaced == 1);
+  // Opening it ran quick_check, which table-by-table checks leave out (the free list).
+  CHECK(s.db()->quick_check() == "ok");
 }
 
 TEST_CASE("session: a swap cut short leaves the previous books, which open as they were") {

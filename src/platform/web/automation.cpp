@@ -89,6 +89,8 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_state() {
       {"version", quittance::kVersion},
       {"updateReady", st.update_ready},
       {"storagePersisted", st.storage_persisted},
+      // The WebAssembly memory's size, for the browser bench (it only grows: the peak so far).
+      {"memoryBytes", static_cast<std::int64_t>(__builtin_wasm_memory_size(0)) * 65536},
   };
   if (app.clinic.backend()) {
     auto& b = *app.clinic.backend();

@@ -272,6 +272,7 @@ void on_storage_loaded(const std::string& error) {
 struct RestoreRequest {
   ui::Bytes bytes;
   std::function<void(const std::string&)> done;
+  int frames_waited = 0;  // run once a frame saying « Restauration en cours… » is on screen
 };
 std::optional<RestoreRequest> g_restore;
 
@@ -294,9 +295,16 @@ void run_pending_restore() {
     request_redraw();
   }
   if (!g_restore) return;
+  // Queued in the frame of the click: the next frame draws « Restauration en cours… » and the
+  // browser shows it when that frame's callback returns; the work, which stops the page for a
+  // few seconds, waits for the one after.
+  if (++g_restore->frames_waited < 2) {
+    request_redraw();
+    return;
+  }
   RestoreRequest request = std::move(*g_restore);
   g_restore.reset();
-  const std::string error_key = app.clinic.restore_backup(std::move(request.bytes));
+  const std::string error_key = app.clinic.restore_checked_backup(std::move(request.bytes));
   check_still_open();
   if (request.done) request.done(error_key);
   request_redraw();
@@ -345,6 +353,7 @@ void install_platform_hooks() {
     g_restore = RestoreRequest{std::move(bytes), std::move(done)};
     request_redraw();
   };
+  hooks.redraw = request_redraw;
 }
 
 }  // namespace
