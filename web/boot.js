@@ -88,6 +88,9 @@
     // sent from the timer, after a frame), structure_ms, boxes_ms, frame_ms (its time in each
     // frame since the last call)}.
     accessibilityStats: () => JSON.parse(Module.ccall('quittance_a11y_stats', 'string', [], [])),
+    // Holds a backup's check at 0 % (true) or lets it go on (false): for the browser tests,
+    // which stop a check at a known point (tests/browser/restore_large.test.mjs), never for users.
+    holdBackupCheck: (held) => Module._quittance_hold_backup_check(held ? 1 : 0),
     // Starts a sync exchange with the clinic's server now (when paired).
     syncNow: () => Module._quittance_sync_now(),
     // Resolves once every committed change is durable in IndexedDB.

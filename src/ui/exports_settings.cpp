@@ -203,10 +203,12 @@ void picked(ExportsState* state, std::string name, Bytes bytes) {
   if (platform().redraw) platform().redraw();
 }
 
+bool g_checks_held = false;  // hold_backup_checks
+
 // A slice of the check (~40 ms, or one table's: the bar moves, « Annuler » answers between
 // slices), then its verdict.
 void check_slice(ExportsState& state) {
-  if (!state.job) return;
+  if (!state.job || g_checks_held) return;
   if (state.job->step(40)) {
     if (platform().redraw) platform().redraw();
     return;
@@ -317,6 +319,11 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
 }
 
 }  // namespace
+
+void hold_backup_checks(bool held) {
+  g_checks_held = held;
+  if (!held && platform().redraw) platform().redraw();
+}
 
 std::optional<std::pair<std::string, std::string>> export_period(ExportsState& state) {
   const auto from = input_date_to_iso(state.from), to = input_date_to_iso(state.to);

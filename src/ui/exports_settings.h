@@ -55,6 +55,10 @@ struct ExportsState {
 
 void draw_exports_settings(app::CommandLayer& commands, std::uint64_t data_version, ExportsState& state);
 
+// For the browser tests only (window.quittance.holdBackupCheck): while held, a backup's check
+// waits at 0 %, so that a test can stop it at a known point whatever the machine's speed.
+void hold_backup_checks(bool held);
+
 // The period typed, as ISO dates {from, to}; nullopt, said in state.csv_message, when a date is
 // not one or the end comes before the start. Every download of the screen reads it so.
 std::optional<std::pair<std::string, std::string>> export_period(ExportsState& state);

@@ -7,6 +7,7 @@
 #include "core/version.h"
 #include "platform/web/platform_input.h"
 #include "platform/web/web_app.h"
+#include "ui/exports_settings.h"
 #include "ui/i18n.h"
 #include "ui/widget_log.h"
 
@@ -66,6 +67,9 @@ EMSCRIPTEN_KEEPALIVE const char* quittance_query(const char* json) {
   if (!app.clinic.commands()) return quittance::web::not_ready();
   return quittance::web::answer(app.clinic.commands()->query_text(json));
 }
+
+// Holds (1) or lets go (0) the backup check of « Restaurer une sauvegarde », for the browser tests.
+EMSCRIPTEN_KEEPALIVE void quittance_hold_backup_check(int held) { quittance::ui::hold_backup_checks(held != 0); }
 
 // The widgets' boxes in CSS pixels (ImGui's units times the text size's zoom), where a test's pointer lands.
 EMSCRIPTEN_KEEPALIVE const char* quittance_ui() {
