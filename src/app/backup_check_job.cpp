@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 
 namespace quittance::app {
 
@@ -77,6 +78,9 @@ bool BackupCheckJob::step(double budget_ms) {
       failed_ = true;
       finish(store::BackupCheck{});
     }
+  } catch (const std::exception&) {  // std::bad_alloc: this device's memory, never the app's end
+    failed_ = true;
+    finish(store::BackupCheck{});
   }
   return stage_ != Stage::Done;
 }

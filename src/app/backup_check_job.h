@@ -16,7 +16,8 @@ class BackupCheckJob {
  public:
   explicit BackupCheckJob(std::vector<std::uint8_t> bytes);
   // Works for about `budget_ms` (one table's check at least); true while work remains.
-  // Out of memory ends the job with done() and failed() set.
+  // Out of memory ends the job with done() and failed() set. The caller steps it (the restore
+  // screen does while it is drawn: leaving the screen pauses the check, the file kept).
   bool step(double budget_ms);
   bool done() const { return stage_ == Stage::Done; }
   bool failed() const { return failed_; }
@@ -25,7 +26,7 @@ class BackupCheckJob {
   // store's part: see store::table_integrity), and the bytes, given up to whoever restores them
   // (a WAL-mode file's header then says rollback mode: store::open_backup_in_place).
   const store::BackupCheck& result() const { return check_; }
-  std::vector<std::uint8_t> take_bytes() { return std::move(bytes_); }
+  std::vector<std::uint8_t> take_bytes() { return done() ? std::move(bytes_) : std::vector<std::uint8_t>(); }
 
  private:
   enum class Stage { Open, Tables, Journal, Done };

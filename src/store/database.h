@@ -104,9 +104,10 @@ class Database {
     }
   }
   bool in_transaction() const;
-  // Work deferred to the end of every transaction(), run inside it before it commits: derived
-  // data kept up to date once per transaction rather than at every statement (the patients'
-  // search index, store/search_index.h).
+  // Work deferred to the end of the outermost transaction() (not a savepoint inside it), run
+  // before it commits: derived data kept up to date once per transaction rather than at every
+  // statement (the patients' search index, store/search_index.h). A transaction opened by hand
+  // (exec("BEGIN")) must run it itself.
   void set_before_commit(void (*work)(Database&)) { before_commit_ = work; }
 
  private:

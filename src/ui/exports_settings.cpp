@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "app/backup_check.h"
 #include "core/date.h"
+#include "ui/announce.h"
 #include "ui/backup_download.h"
 #include "ui/form.h"
 #include "ui/format.h"
@@ -256,6 +256,8 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
       label(fill(tr("exports.restore.file"), {{"file", state.file_name}}).c_str());
       const float done = state.job ? static_cast<float>(state.job->progress()) : 0.0f;
       label(fill(tr("exports.restore.checking"), {{"percent", std::to_string(static_cast<int>(done * 100))}}).c_str());
+      // A screen reader hears where the check is at each quarter, not at every percent.
+      message_shown(fill(tr("exports.restore.checking"), {{"percent", std::to_string(static_cast<int>(done * 4) * 25)}}));
       ImGui::ProgressBar(done, ImVec2(std::min(360.0f, ImGui::GetContentRegionAvail().x), 0), "");
       // Stops the check and forgets the file: nothing was changed.
       if (ImGui::Button(tr_id("exports.restore.cancel", "restore-stop-check").c_str())) {
@@ -268,11 +270,14 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
       ImGui::Spacing();
       label(fill(tr("exports.restore.file"), {{"file", state.file_name}}).c_str());
       if (!state.check.ok()) {
-        coloured(kErrorColour, tr("exports.restore.refused." + std::string(store::to_string(state.check.status))));
+        const std::string refusal = tr("exports.restore.refused." + std::string(store::to_string(state.check.status)));
+        coloured(kErrorColour, refusal);
         label(tr("error.nothing_changed"));
+        message_shown(refusal + " " + tr("error.nothing_changed"), /*urgent=*/true);
         break;
       }
       heading(backup_summary(state.check).c_str());
+      message_shown(backup_summary(state.check));
       coloured(kWarningColour, tr("exports.restore.warning"));
       ImGui::Spacing();
       // The one button here that destroys data: tinted red, with dark text as every button.
@@ -300,14 +305,21 @@ void draw_restore(app::CommandLayer& commands, ExportsState& state) {
     }
     case R::Running:
       label(tr("exports.restore.running"));
+      message_shown(tr("exports.restore.running"));
       break;
-    case R::Done:
-      coloured(kSuccessColour, fill(tr("exports.restore.done"), {{"content", contents(state.check)}}));
+    case R::Done: {
+      const std::string done = fill(tr("exports.restore.done"), {{"content", contents(state.check)}});
+      coloured(kSuccessColour, done);
+      message_shown(done);
       break;
-    case R::Failed:
-      coloured(kErrorColour, tr(state.error_key.empty() ? "exports.restore.failed" : state.error_key));
+    }
+    case R::Failed: {
+      const std::string failure = tr(state.error_key.empty() ? "exports.restore.failed" : state.error_key);
+      coloured(kErrorColour, failure);
       label(tr("error.nothing_changed"));
+      message_shown(failure + " " + tr("error.nothing_changed"), /*urgent=*/true);
       break;
+    }
   }
   ImGui::PopTextWrapPos();
   // What the check found (or the restore did) appears below the button, maybe below the

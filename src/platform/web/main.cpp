@@ -272,7 +272,7 @@ void on_storage_loaded(const std::string& error) {
 struct RestoreRequest {
   ui::Bytes bytes;
   std::function<void(const std::string&)> done;
-  int frames_waited = 0;  // run once a frame saying « Restauration en cours… » is on screen
+  int frames_waited = 0;  // run once a frame saying « Restauration en cours… » was on screen
 };
 std::optional<RestoreRequest> g_restore;
 
@@ -295,10 +295,10 @@ void run_pending_restore() {
     request_redraw();
   }
   if (!g_restore) return;
-  // Queued in the frame of the click: the next frame draws « Restauration en cours… » and the
-  // browser shows it when that frame's callback returns; the work, which stops the page for a
-  // few seconds, waits for the one after.
-  if (++g_restore->frames_waited < 2) {
+  // Queued in the frame of the click (this call ends it): the next frame draws « Restauration en
+  // cours… » and the browser shows it once that frame's callback has returned; the work, which
+  // stops the page for a few seconds, runs at the end of the frame after it.
+  if (++g_restore->frames_waited < 3) {
     request_redraw();
     return;
   }
