@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { click, euros, eventually, findOnScreen, labels, launch, newProfile, openApp, resultsDir, settle, exec, query, type } from './harness.mjs';
+import {
+  click, euros, eventually, findOnScreen, labels, launch, newProfile, openApp, practiceDay, resultsDir, settle, exec, query, type,
+} from './harness.mjs';
 import { startServerWithStripe } from './stripe.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -171,10 +173,12 @@ test('a deposit at booking: the appointment waits, the patient pays, its invoice
   await openPatient('Mathéo Girard', p);
   await click(page, 'Rendez-vous');
   await click(page, 'Nouveau rendez-vous');
-  await type(page, 'Date', '12/12/2026');
+  // Five days ahead of the practice's today: refundable (48 h before) for three more days.
+  const visitDay = practiceDay(-5).fr;
+  await type(page, 'Date', visitDay);
   await type(page, 'Heure', '14:30');
   await click(page, 'Créer le rendez-vous');
-  await shown('12/12/2026 à 14:30');
+  await shown(`${visitDay} à 14:30`);
   const appointment = (await query(page, { cmd: 'appointment.list', patient_id: p })).result.items[0];
   assert.equal(appointment.status, 'pending');
   assert.equal(appointment.request.amount, 2000);
@@ -186,7 +190,7 @@ test('a deposit at booking: the appointment waits, the patient pays, its invoice
   const phone = await openLink(url);
   await phone.getByRole('heading', { name: 'Acompte' }).waitFor();
   const text = await phone.locator('body').innerText();
-  assert.ok(text.includes('le 12/12/2026 à 14:30'), text);
+  assert.ok(text.includes(`le ${visitDay} à 14:30`), text);
   assert.ok(text.includes('20,00'), text);
   // A declined card first: said in French, and the form stays for another card.
   await payWithCard(phone, '4000 0000 0000 9995');
@@ -238,13 +242,13 @@ test('a deposit at booking: the appointment waits, the patient pays, its invoice
 
   // « Annuler le rendez-vous » of a paid visit asks what becomes of the money, the terms said.
   await click(page, 'Annuler le rendez-vous');
-  // Booked for 12/12/2026 14:30, refundable until 48 h before: the refund is proposed first until then.
-  await shown('Ce rendez-vous a été payé. Vos conditions : remboursable jusqu’au 10/12/2026 à 14:30');
+  // Booked five days ahead at 14:30, refundable until 48 h before: the refund is proposed first until then.
+  await shown(`Ce rendez-vous a été payé. Vos conditions : remboursable jusqu’au ${practiceDay(-3).fr} à 14:30`);
   const choices = await labels(page);
   const refund = choices.findIndex((l) => l.startsWith('Annuler et rembourser 80,00\u00A0€'));
   const keep = choices.findIndex((l) => l.startsWith('Annuler et conserver 80,00\u00A0€'));
   assert.ok(refund >= 0 && keep >= 0, choices.join(' | '));
-  if (new Date() < new Date('2026-12-10T14:30')) assert.ok(refund < keep, 'the terms\' answer first');
+  assert.ok(refund < keep, 'the terms\' answer first');
   assert.ok(!choices.includes('Lien pour le solde envoyé au patient par e-mail :'), 'the paid balance link is gone');
   await page.screenshot({ path: path.join(resultsDir, 'appointment-cancel-choice.png') });
   await click(page, 'Ne pas annuler');
